@@ -1,0 +1,38 @@
+#pragma once
+// The options every pxekit program shares, defined once:
+//   -h/--help, --version, -v (verbose; version in wakeonlan), -q/--quiet.
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace pxekit {
+
+class Diag;
+
+struct CommonOptions {
+  int verbose = 0;
+  bool quiet = false;
+
+  // Verbosity for Diag: -1 quiet, 0 normal, N for N times -v.
+  int Verbosity() const { return quiet ? -1 : verbose; }
+};
+
+enum class ShortV {
+  kVerbose,  // -v is --verbose (every program but wakeonlan)
+  kVersion,  // -v is --version (Debian's wakeonlan); --verbose stays long-only
+};
+
+// "prog (pxekit) X.Y.Z"
+std::string VersionString(const std::string& prog);
+
+void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v);
+
+// Parses argv with pxekit's exit codes instead of CLI11's 100-114.
+// Returns nullopt to go on, or the status to exit with: 0 after --help or
+// --version, 64 after a usage error (reported through `diag`).
+std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* argv,
+                                    Diag& diag);
+
+}  // namespace pxekit

@@ -1,0 +1,117 @@
+#include "net/udp_socket.h"
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace pxekit {
+namespace {
+
+[[noreturn]] void ThrowErrno(const std::string& what) {
+  throw std::system_error(errno, std::system_category(), what);
+}
+
+sockaddr_in MakeSockaddr(Ipv4Addr address, std::uint16_t port) {
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(port);
+  sin.sin_addr.s_addr = address.NetworkOrder();
+  return sin;
+}
+
+void SetIntOption(const UniqueFd& fd, int level, int name, const char* what) {
+  int on = 1;
+  if (::setsockopt(fd.get(), level, name, &on, sizeof on) < 0) ThrowErrno(what);
+}
+
+}  // namespace
+
+UniqueFd OpenUdp4Socket() {
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP));
+  if (!fd) ThrowErrno("socket(AF_INET, SOCK_DGRAM)");
+  return fd;
+}
+
+void EnableBroadcast(const UniqueFd& fd) {
+  SetIntOption(fd, SOL_SOCKET, SO_BROADCAST, "setsockopt(SO_BROADCAST)");
+}
+
+void EnablePacketInfo(const UniqueFd& fd) {
+  SetIntOption(fd, IPPROTO_IP, IP_PKTINFO, "setsockopt(IP_PKTINFO)");
+}
+
+void BindToDevice(const UniqueFd& fd, const std::string& ifname) {
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+                   static_cast<socklen_t>(ifname.size() + 1)) < 0)
+    ThrowErrno(fmt::format("setsockopt(SO_BINDTODEVICE, {})", ifname));
+}
+
+void BindAddress(const UniqueFd& fd, Ipv4Addr address, std::uint16_t port) {
+  sockaddr_in sin = MakeSockaddr(address, port);
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&sin), sizeof sin) < 0)
+    ThrowErrno(fmt::format("bind {}:{}", address, port));
+}
+
+std::uint16_t LocalPort(const UniqueFd& fd) {
+  sockaddr_in sin{};
+  socklen_t len = sizeof sin;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&sin), &len) < 0)
+    ThrowErrno("getsockname");
+  return ntohs(sin.sin_port);
+}
+
+int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload, Ipv4Addr address,
+                 std::uint16_t port) {
+  sockaddr_in sin = MakeSockaddr(address, port);
+  ssize_t sent;
+  do {
+    sent = ::sendto(fd.get(), payload.data(), payload.size(), 0,
+                    reinterpret_cast<const sockaddr*>(&sin), sizeof sin);
+  } while (sent < 0 && errno == EINTR);
+  if (sent < 0) return errno;
+  if (static_cast<std::size_t>(sent) != payload.size()) return EMSGSIZE;
+  return 0;
+}
+
+std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd, int timeout_ms) {
+  pollfd pfd{fd.get(), POLLIN, 0};
+  int ready;
+  do {
+    ready = ::poll(&pfd, 1, timeout_ms);
+  } while (ready < 0 && errno == EINTR);
+  if (ready < 0) ThrowErrno("poll");
+  if (ready == 0) return std::nullopt;
+
+  ReceivedDatagram datagram;
+  datagram.payload.resize(65536);
+  sockaddr_in from{};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+  iovec iov{datagram.payload.data(), datagram.payload.size()};
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = ::recvmsg(fd.get(), &msg, MSG_DONTWAIT);
+  if (n < 0) ThrowErrno("recvmsg");
+  datagram.payload.resize(static_cast<std::size_t>(n));
+  datagram.source = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
+  datagram.source_port = ntohs(from.sin_port);
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      datagram.destination = Ipv4Addr::FromNetworkOrder(info.ipi_addr.s_addr);
+    }
+  }
+  return datagram;
+}
+
+}  // namespace pxekit

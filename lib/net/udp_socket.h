@@ -1,0 +1,43 @@
+#pragma once
+// IPv4 UDP sockets. Set-up failures throw std::system_error (the caller
+// cannot go on without the socket); per-datagram results are returned as an
+// errno value, because one failed target must not stop the others.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "os/unique_fd.h"
+#include "util/ipv4.h"
+
+namespace pxekit {
+
+// socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC).
+UniqueFd OpenUdp4Socket();
+
+// Without SO_BROADCAST, sendto() a broadcast address fails with EACCES.
+void EnableBroadcast(const UniqueFd& fd);
+// SO_BINDTODEVICE: send and receive only through `ifname`.
+void BindToDevice(const UniqueFd& fd, const std::string& ifname);
+void BindAddress(const UniqueFd& fd, Ipv4Addr address, std::uint16_t port);
+// IP_PKTINFO, so ReceiveDatagram can report the destination address.
+void EnablePacketInfo(const UniqueFd& fd);
+std::uint16_t LocalPort(const UniqueFd& fd);
+
+// 0 on success, else errno. A short send counts as EMSGSIZE.
+int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload, Ipv4Addr address,
+                 std::uint16_t port);
+
+struct ReceivedDatagram {
+  Ipv4Addr source;
+  std::uint16_t source_port = 0;
+  Ipv4Addr destination;  // from IP_PKTINFO when enabled
+  std::vector<std::uint8_t> payload;
+};
+
+// Waits up to `timeout_ms` for one datagram; nullopt on timeout.
+std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd, int timeout_ms);
+
+}  // namespace pxekit

@@ -1,0 +1,20 @@
+#include "nl/interface.h"
+
+#include <net/if.h>
+#include <net/if_arp.h>
+
+namespace pxekit {
+
+bool Interface::IsUp() const { return (flags & IFF_UP) != 0; }
+bool Interface::IsLoopback() const { return (flags & IFF_LOOPBACK) != 0; }
+bool Interface::CanBroadcast() const { return (flags & IFF_BROADCAST) != 0; }
+bool Interface::IsEthernet() const { return arptype == ARPHRD_ETHER; }
+
+const Interface* FindInterface(const std::vector<Interface>& interfaces,
+                               const std::string& name) {
+  for (const Interface& interface : interfaces)
+    if (interface.name == name) return &interface;
+  return nullptr;
+}
+
+}  // namespace pxekit

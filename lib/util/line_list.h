@@ -1,0 +1,51 @@
+#pragma once
+// Lists of items, one a line, as admins keep them: MAC lists, host lists.
+//
+//   # lab 3, row A          <- comment line, skipped
+//   aa:bb:cc:dd:ee:01       <- an item
+//                           <- blank, skipped
+//   aa-bb-cc-dd-ee-02 10.0.0.255 9   # pc2   <- fields, trailing comment
+//
+// '#' starts a comment at the start of a line or after white space, so a '#'
+// inside a token stays part of it. CR before LF is dropped (lists edited on
+// Windows). Errors never stop the split: each bad line is reported with its
+// number and the other lines are still returned.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pxekit {
+
+struct ListField {
+  std::size_t column;  // 1-based
+  std::string_view text;
+};
+
+struct ListLine {
+  std::size_t number;  // 1-based
+  std::vector<ListField> fields;
+};
+
+struct ListError {
+  std::size_t line;
+  std::size_t column;
+  std::string message;
+};
+
+struct LineList {
+  std::vector<ListLine> lines;
+  std::vector<ListError> errors;
+};
+
+inline constexpr std::size_t kMaxListLineLength = 4096;
+
+// The views in the result point into `content`, which must outlive it.
+LineList SplitLineList(std::string_view content,
+                       std::size_t max_line_length = kMaxListLineLength);
+
+// The fields of one line, split on blanks, comment removed.
+std::vector<ListField> SplitListFields(std::string_view line);
+
+}  // namespace pxekit

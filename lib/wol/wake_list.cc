@@ -1,0 +1,83 @@
+#include "wol/wake_list.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "util/text.h"
+
+namespace pxekit {
+
+Result<std::uint16_t> ParsePort(std::string_view text) {
+  if (text.empty()) return Fail("empty port", 1);
+  unsigned value = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9')
+      return Fail(fmt::format("port {}: {} is not a digit", QuoteForMessage(text),
+                              DescribeChar(text[i])),
+                  i + 1);
+    value = value * 10 + static_cast<unsigned>(text[i] - '0');
+    if (value > 65535) break;
+  }
+  if (value < 1 || value > 65535)
+    return Fail(fmt::format("port {} is not in 1-65535", QuoteForMessage(text)), 1);
+  return static_cast<std::uint16_t>(value);
+}
+
+Result<MacAddr> ParseWakeMac(std::string_view text, const MacNameLookup& lookup) {
+  auto mac = MacAddr::Parse(text);
+  if (mac) return mac;
+  if (lookup) {
+    if (auto named = lookup(text)) return *named;
+  }
+  return Fail(fmt::format("invalid MAC address {}: {}{}", QuoteForMessage(text), mac.error(),
+                          lookup ? " (and no such name in /etc/ethers)" : ""),
+              mac.failure().column);
+}
+
+Result<WakeTarget> ParseWakeLine(const ListLine& line, const MacNameLookup& lookup) {
+  const auto& fields = line.fields;
+  if (fields.empty()) return Fail("empty line", 1);
+  if (fields.size() > 3)
+    return Fail(fmt::format("unexpected field {} (a line is MAC [IP [PORT]])",
+                            QuoteForMessage(fields[3].text)),
+                fields[3].column);
+  WakeTarget target;
+  auto mac = ParseWakeMac(fields[0].text, lookup);
+  if (!mac) {
+    std::size_t offset = mac.failure().column > 0 ? mac.failure().column - 1 : 0;
+    return Fail(mac.error(), fields[0].column + offset);
+  }
+  target.mac = *mac;
+  if (fields.size() >= 2) target.host = std::string(fields[1].text);
+  if (fields.size() >= 3) {
+    auto port = ParsePort(fields[2].text);
+    if (!port) return Fail(port.error(), fields[2].column);
+    target.port = *port;
+  }
+  return target;
+}
+
+WakeList ParseWakeList(std::string_view content, std::string_view source_name,
+                       const MacNameLookup& lookup) {
+  WakeList result;
+  LineList list = SplitLineList(content);
+  for (const ListError& error : list.errors)
+    result.errors.push_back({error.line, error.column, error.message});
+  for (const ListLine& line : list.lines) {
+    auto target = ParseWakeLine(line, lookup);
+    if (!target) {
+      result.errors.push_back({line.number, target.failure().column, target.error()});
+      continue;
+    }
+    WakeTarget value = std::move(target).value();
+    value.origin = fmt::format("{}:{}", source_name, line.number);
+    result.targets.push_back(std::move(value));
+  }
+  // Report in file order, whatever stage found the error.
+  std::sort(result.errors.begin(), result.errors.end(),
+            [](const WakeListError& a, const WakeListError& b) { return a.line < b.line; });
+  return result;
+}
+
+}  // namespace pxekit

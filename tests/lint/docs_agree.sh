@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Every program's --help, man page and bash/zsh/fish completions must name
+# the same options. Each source is read the way its format names options:
+#   --help   the option column of CLI11's help ("  -i,--ip IP   ...")
+#   man      .It lines of the OPTIONS section: "Fl i , Fl \-ip"
+#   bash     option words, except the "complete -F" registration line
+#   zsh      _arguments specs, with the [descriptions] removed
+#   fish     "-s X" and "-l name" of each complete line
+# It also requires each program to have all four files, and checks that they
+# parse (bash -n, zsh -n, fish -n) when those shells are installed.
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+cd "$PXEKIT_SRC" || exit 1
+
+OPTION_RE='(?<![A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9-]*'
+
+help_options() {
+  "$PXEKIT_BIN/$1" --help | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
+    grep -oP "$OPTION_RE" | sort -u
+}
+
+man_options() {
+  sed -n '/^\.Sh OPTIONS/,/^\.Sh /p' "$1" | grep '^\.It' |
+    grep -oP '(?<=Fl )\\?-?[A-Za-z][A-Za-z0-9-]*' | sed -E 's/^\\//; s/^/-/' | sort -u
+}
+
+bash_options() {
+  grep -v '^[[:space:]]*#' "$1" | grep -v 'complete -F' | grep -oP "$OPTION_RE" | sort -u
+}
+
+zsh_options() {
+  grep -v '^[[:space:]]*#' "$1" | sed -E 's/\[[^]]*\]//g' | grep -oP "$OPTION_RE" | sort -u
+}
+
+fish_options() {
+  grep '^complete ' "$1" | grep -oP '(?<= -s )[A-Za-z0-9]|(?<= -l )[A-Za-z0-9][A-Za-z0-9-]*' |
+    awk '{ print (length($0) == 1 ? "-" : "--") $0 }' | sort -u
+}
+
+compare() {  # compare TOOL WHAT FILE EXTRACTOR
+  local tool=$1 what=$2 file=$3 extractor=$4
+  if [ ! -f "$file" ]; then
+    fail "$tool: $what: $file is missing"
+    return
+  fi
+  local expected actual
+  expected=$(help_options "$tool")
+  actual=$($extractor "$file")
+  if [ "$expected" = "$actual" ]; then
+    pass "$tool: $what agrees with --help"
+  else
+    fail "$tool: $what ($file) disagrees with --help" \
+      "$(diff <(echo "$expected") <(echo "$actual") | grep '^[<>]' |
+        sed 's/^</only in --help:/; s/^>/only in '"$what"':/')"
+  fi
+}
+
+tools=()
+for dir in tools/*/; do tools+=("$(basename "$dir")"); done
+[ ${#tools[@]} -gt 0 ] || fail "no tools found"
+
+for tool in "${tools[@]}"; do
+  [ -x "$PXEKIT_BIN/$tool" ] || { fail "$tool: not built"; continue; }
+  man=$(ls man/"$tool".[158] 2>/dev/null | head -1)
+  compare "$tool" "man page" "${man:-man/$tool.8}" man_options
+  compare "$tool" "bash completion" "completions/bash/$tool" bash_options
+  compare "$tool" "zsh completion" "completions/zsh/_$tool" zsh_options
+  compare "$tool" "fish completion" "completions/fish/$tool.fish" fish_options
+  for sh in bash zsh fish; do
+    case $sh in
+      bash) file=completions/bash/$tool ;;
+      zsh) file=completions/zsh/_$tool ;;
+      fish) file=completions/fish/$tool.fish ;;
+    esac
+    if ! command -v "$sh" >/dev/null; then
+      echo "note: $sh is not installed; $file not syntax-checked" >&2
+    elif [ -f "$file" ]; then
+      check "$tool: $file parses with $sh -n" '"$sh" -n "$file"'
+    fi
+  done
+  # README mentions each long option of the tool.
+  for option in $(help_options "$tool" | grep '^--'); do
+    check "$tool: README mentions $option" 'grep -q -- "$option" README.md'
+  done
+done
+
+finish

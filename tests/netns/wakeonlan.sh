@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# wakeonlan on the real wire. Two network namespaces made here, joined by a
+# veth pair; a receiver (wol_sink) on the far end checks the exact payload.
+# Nothing is sent outside these namespaces, and they are removed on exit.
+#
+#   sender ns  wols0 10.77.0.1/24  <---- veth ---->  wolr0 10.77.0.2/24  receiver ns
+#              d0    10.78.0.1/24 (veth to d0p in the same ns, for --all-interfaces)
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+need_netns
+
+WOL=$PXEKIT_BIN/wakeonlan
+SINK=$PXEKIT_TEST_BIN/wol_sink
+S=pxk-wol-s-$$
+R=pxk-wol-r-$$
+
+netns_add "$S"
+netns_add "$R"
+ip -n "$S" link add name wols0 type veth peer name wolr0 netns "$R"
+ip -n "$S" addr add 10.77.0.1/24 dev wols0
+ip -n "$R" addr add 10.77.0.2/24 dev wolr0
+ip -n "$S" link set wols0 up
+ip -n "$R" link set wolr0 up
+# 255.255.255.255 follows the routing table, as on a real host.
+ip -n "$S" route add default via 10.77.0.2
+ip -n "$S" link add name d0 type veth peer name d0p
+ip -n "$S" addr add 10.78.0.1/24 dev d0
+ip -n "$S" link set d0p up
+ip -n "$S" link set d0 up
+SENDER_MAC=$(ip netns exec "$S" cat /sys/class/net/wols0/address)
+RECEIVER_MAC=$(ip netns exec "$R" cat /sys/class/net/wolr0/address)
+
+# start_sink MODE WHERE COUNT [TIMEOUT_MS]: a receiver in the far namespace.
+start_sink() {
+  rm -f "$SCRATCH/ready" "$SCRATCH/sink.out"
+  ip netns exec "$R" "$SINK" "$1" "$2" --count "$3" --timeout-ms "${4:-3000}" \
+    --ready "$SCRATCH/ready" >"$SCRATCH/sink.out" &
+  SINK_PID=$!
+  BACKGROUND+=("$SINK_PID")
+  local i
+  for i in $(seq 100); do
+    [ -s "$SCRATCH/ready" ] && return 0
+    sleep 0.05
+  done
+  fail "sink did not start"
+}
+
+# sink_output: wait for the receiver (in this shell, not a subshell: only
+# the parent can wait) and put what it got in $got.
+sink_output() {
+  wait "$SINK_PID" || true
+  got=$(cat "$SCRATCH/sink.out")
+}
+
+send() {  # send ARGS...: wakeonlan in the sender namespace
+  ip netns exec "$S" "$WOL" "$@"
+}
+
+M1=02:00:00:00:00:01
+M2=02:00:00:00:00:02
+M3=02:00:00:00:00:03
+
+# --- default: 255.255.255.255:9 ---
+start_sink udp 9 2 1000
+out=$(send $M1); rc=$?
+sink_output
+check "default: exit 0" '[ $rc = 0 ]'
+check "default: Debian's message" '[ "$out" = "Sending magic packet to 255.255.255.255:9 with $M1" ]'
+check "default: one packet to 255.255.255.255" \
+  '[ "$got" = "udp 10.77.0.1 255.255.255.255 $(magic_hex $M1)" ]'
+
+# --- -I: the interface's directed broadcast ---
+start_sink udp 9 2 1000
+out=$(send -I wols0 $M2); rc=$?
+sink_output
+check "-I: exit 0" '[ $rc = 0 ]'
+check "-I: message names the interface" \
+  '[ "$out" = "Sending magic packet to 10.77.0.255:9 via wols0 with $M2" ]'
+check "-I: directed broadcast 10.77.0.255" '[ "$got" = "udp 10.77.0.1 10.77.0.255 $(magic_hex $M2)" ]'
+
+# --- a stdin list of three MACs with a bad line in the middle ---
+start_sink udp 9 3 1000
+printf '%s\n' "$M1" "02:00:00:zz:00:02" "$M3" | send -q >"$SCRATCH/out" 2>"$SCRATCH/err"; rc=$?
+sink_output
+check "stdin list: exit 65" '[ $rc = 65 ]'
+check "stdin list: -q prints nothing on stdout" '[ ! -s "$SCRATCH/out" ]'
+check "stdin list: the bad line is named with line and column" \
+  'grep -qx "wakeonlan: <stdin>:2:10: invalid MAC address .02:00:00:zz:00:02.: .z. is not a hex digit.*" "$SCRATCH/err"'
+check "stdin list: the good lines were sent, in order" \
+  '[ "$got" = "$(printf "udp 10.77.0.1 255.255.255.255 %s\n" $(magic_hex $M1) $(magic_hex $M3))" ]'
+
+# --- per-line IP and PORT from a file ---
+printf '# lab\n%s 10.77.0.2 4000   # pc1, unicast\n' "$M1" >"$SCRATCH/macs.txt"
+start_sink udp 4000 2 1000
+send -f "$SCRATCH/macs.txt" >/dev/null; rc=$?
+sink_output
+check "file: per-line IP and port" '[ $rc = 0 ] && [ "$got" = "udp 10.77.0.1 10.77.0.2 $(magic_hex $M1)" ]'
+
+# --- SecureOn passwords: 106 and 108 bytes ---
+start_sink udp 9 2 1500
+send -q -I wols0 -P 192.168.1.1 $M1; rc1=$?
+send -q -I wols0 -P 00:22:44:66:88:aa $M2; rc2=$?
+sink_output
+check "password: exit 0" '[ $rc1 = 0 ] && [ $rc2 = 0 ]'
+check "password: 4 and 6 bytes appended" \
+  '[ "$got" = "$(printf "udp 10.77.0.1 10.77.0.255 %s\n" $(magic_hex $M1 c0a80101) $(magic_hex $M2 0022446688aa))" ]'
+
+# --- repeats ---
+start_sink udp 9 4 1500
+send -q -I wols0 -c 3 --interval 20 $M3; rc=$?
+sink_output
+check "count: exit 0 and exactly 3 packets" '[ $rc = 0 ] && [ "$(echo "$got" | wc -l)" = 3 ]'
+
+# --- --all-interfaces: every broadcast interface with IPv4, not lo ---
+start_sink udp 9 2 1000
+out=$(send --all-interfaces $M1); rc=$?
+sink_output
+check "all-interfaces: exit 0" '[ $rc = 0 ]'
+check "all-interfaces: wols0 and d0, not lo" '[ "$out" = "$(printf "Sending magic packet to %s with $M1\n" "10.77.0.255:9 via wols0" "10.78.0.255:9 via d0")" ]'
+check "all-interfaces: the veth peer got its copy" '[ "$got" = "udp 10.77.0.1 10.77.0.255 $(magic_hex $M1)" ]'
+
+# --- raw 0x0842 frames, caught on an AF_PACKET socket ---
+start_sink eth wolr0 2 1000
+out=$(send -e -I wols0 $M1); rc=$?
+sink_output
+check "ethernet: exit 0" '[ $rc = 0 ]'
+check "ethernet: message" '[ "$out" = "Sending magic packet to $M1 (ethertype 0x0842) via wols0 with $M1" ]'
+check "ethernet: unicast to the target, from the interface's own MAC" \
+  '[ "$got" = "eth $SENDER_MAC otherhost $(magic_hex $M1)" ]'
+
+start_sink eth wolr0 2 1000
+send -q -e -b -I wols0 -P 1.2.3.4 $M2; rc=$?
+sink_output
+check "ethernet -b: broadcast frame with password" \
+  '[ $rc = 0 ] && [ "$got" = "eth $SENDER_MAC broadcast $(magic_hex $M2 01020304)" ]'
+
+start_sink eth wolr0 2 1000
+send -q -e $RECEIVER_MAC; rc=$?
+sink_output
+check "ethernet without -I: every Ethernet interface, the peer sees it as its own" \
+  '[ $rc = 0 ] && [ "$got" = "eth $SENDER_MAC host $(magic_hex $RECEIVER_MAC)" ]'
+
+out=$(ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups "$WOL" -e -I wols0 $M1 2>&1); rc=$?
+check "ethernet without privilege: exit 77" '[ $rc = 77 ]'
+check "ethernet without privilege: says why" '[[ "$out" == *"need CAP_NET_RAW"* ]]'
+
+# --- failures ---
+out=$(send -I nosuch0 $M1 2>&1); rc=$?
+check "no such interface: exit 69" '[ $rc = 69 ] && [ "$out" = "wakeonlan: interface '"'"'nosuch0'"'"': no such interface" ]'
+ip -n "$S" link add name d1 type veth peer name d1p
+out=$(send -I d1 $M1 2>&1); rc=$?
+check "interface down: exit 69" '[ $rc = 69 ] && [ "$out" = "wakeonlan: interface '"'"'d1'"'"': interface is down" ]'
+
+# A send that fails does not stop the next target: without a default route
+# 255.255.255.255 is unreachable, while the on-link directed broadcast works.
+ip -n "$S" route del default
+start_sink udp 9 2 1000
+printf '%s\n%s 10.77.0.255\n' "$M1" "$M2" | send -q 2>"$SCRATCH/err"; rc=$?
+sink_output
+check "send failure: exit 1" '[ $rc = 1 ]'
+check "send failure: names the line, the destination and the reason" \
+  'grep -qx "wakeonlan: <stdin>:1: send to 255.255.255.255:9: Network is unreachable" "$SCRATCH/err"'
+check "send failure: the next target still went out" \
+  '[ "$got" = "udp 10.77.0.1 10.77.0.255 $(magic_hex $M2)" ]'
+
+finish

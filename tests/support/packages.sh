@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes sure Debian packages are installed.
+#   packages.sh install PKG...   install what is missing (as root), or print
+#                                the exact apt-get line and fail
+#   packages.sh check PKG...     only print the apt-get line when missing
+set -euo pipefail
+mode=$1
+shift
+missing=()
+for pkg in "$@"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$mode" = install ] && [ "$(id -u)" = 0 ]; then
+  echo "pxekit: installing missing Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine has no package lists yet; refresh them once, then install.
+  apt-get update -qq
+  $line
+  exit 0
+fi
+echo "pxekit: missing Debian packages: ${missing[*]}" >&2
+echo "pxekit: install them with: sudo $line" >&2
+exit 1

@@ -1,0 +1,100 @@
+# Shared helpers for pxekit's script tests. Source it; then call `finish`.
+#
+#   testcmd NAME ARGS EXPECTED_STDOUT [INPUT_FILE_CONTENT [STDIN]]
+#     runs "$CMD ARGS" (ARGS is shell: "-n x 2>&1; echo rc=\$?") in a scratch
+#     directory where ./input holds INPUT_FILE_CONTENT, with STDIN on standard
+#     input, and compares its stdout with EXPECTED_STDOUT (toybox's testcmd).
+#   skip REASON      exit 77, which CTest reports as skipped, saying why
+#   check NAME COND  a shell condition that must hold
+#   netns_add NAME   create a namespace that is deleted when the script exits
+
+set -u
+PASSED=0
+FAILED=0
+SCRATCH=$(mktemp -d /tmp/pxekit-test.XXXXXX)
+NAMESPACES=()
+BACKGROUND=()
+
+cleanup() {
+  local pid ns
+  for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+skip() {
+  echo "SKIPPED: $*" >&2
+  exit 77
+}
+
+pass() {
+  PASSED=$((PASSED + 1))
+  [ -n "${VERBOSE:-}" ] && echo "PASS: $1"
+  return 0
+}
+
+fail() {
+  FAILED=$((FAILED + 1))
+  echo "FAIL: $1" >&2
+  shift
+  [ $# -gt 0 ] && printf '%s\n' "$@" >&2
+  return 0
+}
+
+# Locals are prefixed with _t_ so that they cannot shadow the caller's
+# variables inside the eval'd ARGS or condition.
+testcmd() {
+  local _t_name=$1 _t_args=$2 _t_expected=$3 _t_input=${4-} _t_stdin=${5-}
+  local _t_dir="$SCRATCH/cmd" _t_actual
+  rm -rf "$_t_dir" && mkdir -p "$_t_dir"
+  printf '%b' "$_t_input" >"$_t_dir/input"
+  _t_actual=$(cd "$_t_dir" && printf '%b' "$_t_stdin" | eval "$CMD $_t_args")
+  _t_expected=$(printf '%b' "$_t_expected")
+  if [ "$_t_actual" == "$_t_expected" ]; then
+    pass "$_t_name"
+  else
+    fail "$_t_name" "--- expected" "$_t_expected" "--- actual" "$_t_actual" "---"
+  fi
+}
+
+check() {
+  local _t_name=$1
+  shift
+  if eval "$@"; then pass "$_t_name"; else fail "$_t_name" "condition: $*"; fi
+}
+
+need_cmd() {
+  local cmd
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || skip "'$cmd' is not installed (make check installs it)"
+  done
+}
+
+need_netns() {
+  [ "$(id -u)" = 0 ] || skip "network namespace tests need root"
+  need_cmd ip
+  local probe="pxk-probe-$$"
+  ip netns add "$probe" 2>/dev/null || skip "cannot create network namespaces here"
+  ip netns del "$probe"
+}
+
+netns_add() {
+  ip netns add "$1"
+  NAMESPACES+=("$1")
+  ip -n "$1" link set lo up
+}
+
+# The magic packet for MAC, built here in shell, independently of the code
+# under test: ff x 6, then the MAC 16 times, then an optional hex password.
+magic_hex() {
+  local mac=${1//:/} password=${2-} out="ffffffffffff" i
+  for i in $(seq 16); do out+=$mac; done
+  echo "$out$password"
+}
+
+finish() {
+  echo "${PASSED} passed, ${FAILED} failed"
+  [ "$FAILED" -eq 0 ]
+}

@@ -1,0 +1,71 @@
+#include "util/line_list.h"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace pxekit {
+
+TEST_CASE("Line lists skip comments and blank lines and keep line numbers", "[list]") {
+  const std::string content =
+      "# lab 3, row A\n"
+      "aa:bb:cc:dd:ee:01\n"
+      "\n"
+      "   \t \n"
+      "  aa-bb-cc-dd-ee-02   10.0.0.255 9   # pc2\n"
+      "   # indented comment\n"
+      "tok#en\n"
+      "last-line-without-newline";
+  LineList list = SplitLineList(content);
+  CHECK(list.errors.empty());
+  REQUIRE(list.lines.size() == 4);
+  CHECK(list.lines[0].number == 2);
+  REQUIRE(list.lines[0].fields.size() == 1);
+  CHECK(list.lines[0].fields[0].text == "aa:bb:cc:dd:ee:01");
+  CHECK(list.lines[0].fields[0].column == 1);
+
+  CHECK(list.lines[1].number == 5);
+  REQUIRE(list.lines[1].fields.size() == 3);
+  CHECK(list.lines[1].fields[0].column == 3);
+  CHECK(list.lines[1].fields[1].text == "10.0.0.255");
+  CHECK(list.lines[1].fields[1].column == 23);
+  CHECK(list.lines[1].fields[2].text == "9");
+
+  // '#' inside a token is part of it.
+  CHECK(list.lines[2].number == 7);
+  CHECK(list.lines[2].fields[0].text == "tok#en");
+  CHECK(list.lines[3].number == 8);
+  CHECK(list.lines[3].fields[0].text == "last-line-without-newline");
+}
+
+TEST_CASE("Line lists drop CR before LF", "[list]") {
+  LineList list = SplitLineList("a b\r\nc\r\n");
+  REQUIRE(list.lines.size() == 2);
+  CHECK(list.lines[0].fields[1].text == "b");
+  CHECK(list.lines[1].fields[0].text == "c");
+}
+
+TEST_CASE("Bad lines are reported by number and do not stop the others", "[list]") {
+  std::string content = "first\n";
+  content += std::string("bad\0line\n", 9);
+  content += std::string(50, 'x') + "\n";
+  content += "fourth\n";
+  LineList list = SplitLineList(content, 40);
+  REQUIRE(list.errors.size() == 2);
+  CHECK(list.errors[0].line == 2);
+  CHECK(list.errors[0].column == 4);
+  CHECK(list.errors[0].message == "line contains a NUL byte");
+  CHECK(list.errors[1].line == 3);
+  CHECK(list.errors[1].message == "line is longer than 40 characters");
+  REQUIRE(list.lines.size() == 2);
+  CHECK(list.lines[0].number == 1);
+  CHECK(list.lines[1].number == 4);
+}
+
+TEST_CASE("An empty list has no lines and no errors", "[list]") {
+  CHECK(SplitLineList("").lines.empty());
+  CHECK(SplitLineList("\n\n# only comments\n").lines.empty());
+  CHECK(SplitLineList("\n\n# only comments\n").errors.empty());
+}
+
+}  // namespace pxekit

@@ -1,0 +1,27 @@
+#include "util/hex.h"
+#include "util/text.h"
+
+#include <catch2/catch.hpp>
+
+namespace pxekit {
+
+TEST_CASE("Hex round-trips and rejects bad digits", "[hex]") {
+  const std::vector<std::uint8_t> bytes = {0x00, 0xff, 0x1a, 0xb2};
+  CHECK(ToHex(bytes) == "00ff1ab2");
+  CHECK(FromHex("00FF1aB2") == bytes);
+  CHECK_FALSE(FromHex("0").has_value());
+  CHECK_FALSE(FromHex("0g").has_value());
+  CHECK(FromHex("")->empty());
+}
+
+TEST_CASE("Messages quote user text safely", "[text]") {
+  CHECK(DescribeChar('x') == "'x'");
+  CHECK(DescribeChar('\x1b') == "byte 0x1b");
+  CHECK(DescribeChar('\xff') == "byte 0xff");
+  CHECK(QuoteForMessage("eth0") == "'eth0'");
+  CHECK(QuoteForMessage("a\x1b[2Jb\\") == "'a\\x1b[2Jb\\x5c'");
+  CHECK(TrimAsciiSpace(" \t x y \r\n") == "x y");
+  CHECK(TrimAsciiSpace("   ").empty());
+}
+
+}  // namespace pxekit

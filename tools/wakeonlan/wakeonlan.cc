@@ -1,0 +1,241 @@
+#include "wakeonlan.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <thread>
+#include <variant>
+
+#include <fmt/format.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "cli/run_main.h"
+#include "net/packet_socket.h"
+#include "net/udp_socket.h"
+#include "nl/interface_list.h"
+#include "os/file.h"
+#include "util/hex.h"
+#include "util/text.h"
+#include "wol/ethers.h"
+
+namespace pxekit {
+namespace {
+
+constexpr const char* kEthersPath = "/etc/ethers";
+
+// Reads /etc/ethers only when a token is not a MAC, and only once.
+class EthersLookup {
+ public:
+  std::optional<MacAddr> operator()(std::string_view name) {
+    if (!content_) {
+      auto read = ReadFileContents(kEthersPath);
+      content_ = read ? std::move(read).value() : std::string();
+    }
+    return LookupEthers(*content_, name);
+  }
+
+ private:
+  std::optional<std::string> content_;
+};
+
+Result<Ipv4Addr> ResolveHost(std::string_view host) {
+  auto literal = Ipv4Addr::Parse(host);
+  if (literal) return literal;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  std::string name(host);
+  int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  if (rc != 0) return Fail(::gai_strerror(rc));
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
+  const auto* sin = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
+  return Ipv4Addr::FromNetworkOrder(sin->sin_addr.s_addr);
+}
+
+struct Inputs {
+  std::vector<WakeTarget> targets;
+  int list_errors = 0;
+};
+
+void AddList(std::string_view content, const std::string& source, const MacNameLookup& lookup,
+             Inputs& inputs, Diag& diag) {
+  WakeList list = ParseWakeList(content, source, lookup);
+  for (const WakeListError& error : list.errors) {
+    diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
+    ++inputs.list_errors;
+  }
+  for (WakeTarget& target : list.targets) inputs.targets.push_back(std::move(target));
+}
+
+std::string ReadListOrThrow(const std::string& path) {
+  auto content = path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
+  if (!content) {
+    int err = content.failure().sys_errno;
+    throw ToolError(ExitCodeForFileErrno(err),
+                    fmt::format("{}: {}", path == "-" ? "standard input" : path, content.error()));
+  }
+  return std::move(content).value();
+}
+
+Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
+  Inputs inputs;
+  EthersLookup ethers;
+  MacNameLookup lookup = [&ethers](std::string_view name) { return ethers(name); };
+
+  // Debian's order: the file first, then the arguments.
+  if (!options.file.empty()) {
+    std::string source = options.file == "-" ? "<stdin>" : options.file;
+    AddList(ReadListOrThrow(options.file), source, lookup, inputs, diag);
+  }
+  for (std::size_t i = 0; i < options.macs.size(); ++i) {
+    auto mac = ParseWakeMac(options.macs[i], lookup);
+    if (!mac) {
+      diag.Error("argument {}: {}", i + 1, mac.error());
+      ++inputs.list_errors;
+      continue;
+    }
+    inputs.targets.push_back(WakeTarget{*mac, {}, {}, fmt::format("argument {}", i + 1)});
+  }
+  if (options.file.empty() && options.macs.empty()) {
+    if (options.stdin_is_tty)
+      throw ToolError(kExitUsage,
+                      "no MAC address given (as arguments, with -f FILE, or on standard input); "
+                      "try 'wakeonlan --help'");
+    std::string content = ReadListOrThrow("-");
+    if (content.empty())
+      throw ToolError(kExitUsage, "no MAC address given: standard input is empty");
+    AddList(content, "<stdin>", lookup, inputs, diag);
+  }
+  return inputs;
+}
+
+std::string DescribeDestination(const PlannedSend& send) {
+  std::string where = send.kind == PlannedSend::Kind::kUdp
+                          ? fmt::format("{}:{}", send.address, send.port)
+                          : fmt::format("{} (ethertype 0x0842)", send.frame_destination);
+  if (!send.interface_name.empty()) where += " via " + send.interface_name;
+  return where;
+}
+
+void PrintDryRun(const SendPlan& plan) {
+  // One line a packet, fields for awk: kind destination interface target payload.
+  for (const PlannedSend& send : plan.sends) {
+    std::string destination = send.kind == PlannedSend::Kind::kUdp
+                                  ? fmt::format("{}:{}", send.address, send.port)
+                                  : send.frame_destination.ToString();
+    Print("{} {} {} {} {}\n", send.kind == PlannedSend::Kind::kUdp ? "udp" : "eth",
+               destination, send.interface_name.empty() ? "-" : send.interface_name,
+               send.target, ToHex(send.payload));
+  }
+}
+
+// Sockets, opened once and reused for every target and round.
+class Senders {
+ public:
+  // Opens everything the plan needs up front, so a missing privilege stops
+  // the run before the first packet rather than half-way through a list.
+  explicit Senders(const SendPlan& plan) {
+    for (const PlannedSend& send : plan.sends) {
+      if (send.kind == PlannedSend::Kind::kEthernet) {
+        if (!packet_) packet_ = OpenRawOrThrow();
+      } else if (!udp_.count(send.interface_name)) {
+        UniqueFd fd = OpenUdp4Socket();
+        EnableBroadcast(fd);
+        if (!send.interface_name.empty()) BindToDevice(fd, send.interface_name);
+        udp_.emplace(send.interface_name, std::move(fd));
+      }
+    }
+  }
+
+  int Send(const PlannedSend& send) {
+    if (send.kind == PlannedSend::Kind::kEthernet)
+      return SendFrame(packet_, send.interface_index, send.frame_destination,
+                       kEtherTypeWakeOnLan, send.payload);
+    return SendDatagram(udp_.at(send.interface_name), send.payload, send.address, send.port);
+  }
+
+ private:
+  static UniqueFd OpenRawOrThrow() {
+    try {
+      return OpenPacketSocket(kEtherTypeWakeOnLan);
+    } catch (const std::system_error& e) {
+      if (e.code().value() == EPERM || e.code().value() == EACCES)
+        throw ToolError(kExitNoPerm, "raw Ethernet frames (-e) need CAP_NET_RAW: run as root");
+      throw;
+    }
+  }
+
+  UniqueFd packet_;
+  std::map<std::string, UniqueFd> udp_;
+};
+
+}  // namespace
+
+int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
+  diag.set_verbosity(options.common.Verbosity());
+  if (!options.ip.empty()) options.wake.host = options.ip;
+  if (!options.password.empty()) {
+    auto password = ParseSecureOnPassword(options.password);
+    if (!password)
+      throw ToolError(kExitUsage, fmt::format("--password {}: {}",
+                                              QuoteForMessage(options.password), password.error()));
+    options.wake.password = *password;
+  }
+  if (options.wake.ethernet_broadcast && !options.wake.ethernet)
+    throw ToolError(kExitUsage, "--broadcast only applies to raw frames; add -e");
+  if (options.wake.ethernet && options.wake.host)
+    throw ToolError(kExitUsage, "-i names an IP destination, which raw frames (-e) do not have");
+
+  Inputs inputs = CollectTargets(options, diag);
+
+  std::vector<Interface> interfaces;
+  if (!options.wake.interfaces.empty() || options.wake.all_interfaces || options.wake.ethernet)
+    interfaces = ListInterfaces();
+  auto planned = PlanSends(inputs.targets, options.wake, interfaces, ResolveHost);
+  if (auto* failure = std::get_if<PlanFailure>(&planned))
+    throw ToolError(kExitUnavailable, failure->message);
+  const SendPlan& plan = std::get<SendPlan>(planned);
+
+  int failed = 0;
+  for (const TargetFailure& failure : plan.failures) {
+    diag.Error("{}: {}: {}", failure.origin, failure.target, failure.message);
+    ++failed;
+  }
+
+  if (options.dry_run) {
+    PrintDryRun(plan);
+  } else if (!plan.sends.empty()) {
+    for (const PlannedSend& send : plan.sends)
+      if (!send.interface_name.empty())
+        diag.Info("{}: {} via interface {} (index {})", send.origin, send.target,
+                  send.interface_name, send.interface_index);
+    Senders senders(plan);
+    for (int round = 0; round < options.count; ++round) {
+      if (round > 0 && options.interval_ms > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(options.interval_ms));
+      for (const PlannedSend& send : plan.sends) {
+        std::string where = DescribeDestination(send);
+        if (!options.common.quiet)
+          Print("Sending magic packet to {} with {}\n", where, send.target);
+        diag.Debug("payload {}", ToHex(send.payload));
+        if (int err = senders.Send(send); err != 0) {
+          diag.Error("{}: send to {}: {}", send.origin, where, std::strerror(err));
+          ++failed;
+        }
+      }
+    }
+  }
+
+  if (inputs.list_errors > 0) return kExitDataErr;
+  if (failed > 0) return kExitSomeFailed;
+  return kExitOk;
+}
+
+}  // namespace pxekit
