@@ -7,18 +7,11 @@
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
-#include <poll.h>
 #include <sys/socket.h>
 
+#include "net/socket_io.h"
+
 namespace pxekit {
-namespace {
-
-[[noreturn]] void ThrowErrno(const char* what) {
-  throw std::system_error(errno, std::system_category(), what);
-}
-
-}  // namespace
-
 UniqueFd OpenPacketSocket(std::uint16_t ethertype) {
   UniqueFd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ethertype)));
   if (!fd) ThrowErrno("socket(AF_PACKET, SOCK_DGRAM)");
@@ -42,24 +35,12 @@ int SendFrame(const UniqueFd& fd, int ifindex, const MacAddr& destination,
   sll.sll_ifindex = ifindex;
   sll.sll_halen = ETH_ALEN;
   std::memcpy(sll.sll_addr, destination.bytes().data(), ETH_ALEN);
-  ssize_t sent;
-  do {
-    sent = ::sendto(fd.get(), payload.data(), payload.size(), 0,
-                    reinterpret_cast<const sockaddr*>(&sll), sizeof sll);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) return errno;
-  if (static_cast<std::size_t>(sent) != payload.size()) return EMSGSIZE;
-  return 0;
+  return SendWholeDatagram(fd, payload.data(), payload.size(),
+                           reinterpret_cast<const sockaddr*>(&sll), sizeof sll);
 }
 
 std::optional<ReceivedFrame> ReceiveFrame(const UniqueFd& fd, int timeout_ms) {
-  pollfd pfd{fd.get(), POLLIN, 0};
-  int ready;
-  do {
-    ready = ::poll(&pfd, 1, timeout_ms);
-  } while (ready < 0 && errno == EINTR);
-  if (ready < 0) ThrowErrno("poll");
-  if (ready == 0) return std::nullopt;
+  if (!WaitReadable(fd, timeout_ms)) return std::nullopt;
 
   ReceivedFrame frame;
   frame.payload.resize(65536);

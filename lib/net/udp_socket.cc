@@ -6,15 +6,12 @@
 
 #include <fmt/format.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
+
+#include "net/socket_io.h"
 
 namespace pxekit {
 namespace {
-
-[[noreturn]] void ThrowErrno(const std::string& what) {
-  throw std::system_error(errno, std::system_category(), what);
-}
 
 sockaddr_in MakeSockaddr(Ipv4Addr address, std::uint16_t port) {
   sockaddr_in sin{};
@@ -68,24 +65,12 @@ std::uint16_t LocalPort(const UniqueFd& fd) {
 int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload, Ipv4Addr address,
                  std::uint16_t port) {
   sockaddr_in sin = MakeSockaddr(address, port);
-  ssize_t sent;
-  do {
-    sent = ::sendto(fd.get(), payload.data(), payload.size(), 0,
-                    reinterpret_cast<const sockaddr*>(&sin), sizeof sin);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) return errno;
-  if (static_cast<std::size_t>(sent) != payload.size()) return EMSGSIZE;
-  return 0;
+  return SendWholeDatagram(fd, payload.data(), payload.size(),
+                           reinterpret_cast<const sockaddr*>(&sin), sizeof sin);
 }
 
 std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd, int timeout_ms) {
-  pollfd pfd{fd.get(), POLLIN, 0};
-  int ready;
-  do {
-    ready = ::poll(&pfd, 1, timeout_ms);
-  } while (ready < 0 && errno == EINTR);
-  if (ready < 0) ThrowErrno("poll");
-  if (ready == 0) return std::nullopt;
+  if (!WaitReadable(fd, timeout_ms)) return std::nullopt;
 
   ReceivedDatagram datagram;
   datagram.payload.resize(65536);

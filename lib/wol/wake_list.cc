@@ -62,8 +62,7 @@ WakeList ParseWakeList(std::string_view content, std::string_view source_name,
                        const MacNameLookup& lookup) {
   WakeList result;
   LineList list = SplitLineList(content);
-  for (const ListError& error : list.errors)
-    result.errors.push_back({error.line, error.column, error.message});
+  result.errors = std::move(list.errors);
   for (const ListLine& line : list.lines) {
     auto target = ParseWakeLine(line, lookup);
     if (!target) {
@@ -75,8 +74,8 @@ WakeList ParseWakeList(std::string_view content, std::string_view source_name,
     result.targets.push_back(std::move(value));
   }
   // Report in file order, whatever stage found the error.
-  std::sort(result.errors.begin(), result.errors.end(),
-            [](const WakeListError& a, const WakeListError& b) { return a.line < b.line; });
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+            [](const ListError& a, const ListError& b) { return a.line < b.line; });
   return result;
 }
 

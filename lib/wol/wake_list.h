@@ -36,15 +36,9 @@ Result<MacAddr> ParseWakeMac(std::string_view text, const MacNameLookup& lookup)
 // One list line. Failure::column points into the line.
 Result<WakeTarget> ParseWakeLine(const ListLine& line, const MacNameLookup& lookup);
 
-struct WakeListError {
-  std::size_t line;
-  std::size_t column;
-  std::string message;
-};
-
 struct WakeList {
   std::vector<WakeTarget> targets;
-  std::vector<WakeListError> errors;
+  std::vector<ListError> errors;
 };
 
 // Every line of `content`; bad lines go to `errors` and the rest are kept.

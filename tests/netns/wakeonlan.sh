@@ -1,56 +1,21 @@
 #!/usr/bin/env bash
-# wakeonlan on the real wire. Two network namespaces made here, joined by a
-# veth pair; a receiver (wol_sink) on the far end checks the exact payload.
-# Nothing is sent outside these namespaces, and they are removed on exit.
-#
-#   sender ns  wols0 10.77.0.1/24  <---- veth ---->  wolr0 10.77.0.2/24  receiver ns
-#              d0    10.78.0.1/24 (veth to d0p in the same ns, for --all-interfaces)
+# wakeonlan on the real wire: the two namespaces of tests/support/wol_wire.sh,
+# plus d0 10.78.0.1/24 in the sender (a veth to d0p beside it) for
+# --all-interfaces. A receiver (wol_sink) on the far end checks the exact
+# payload. Nothing is sent outside these namespaces; they are removed on exit.
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/wol_wire.sh"
 need_netns
 
 WOL=$PXEKIT_BIN/wakeonlan
-SINK=$PXEKIT_TEST_BIN/wol_sink
-S=pxk-wol-s-$$
-R=pxk-wol-r-$$
-
-netns_add "$S"
-netns_add "$R"
-ip -n "$S" link add name wols0 type veth peer name wolr0 netns "$R"
-ip -n "$S" addr add 10.77.0.1/24 dev wols0
-ip -n "$R" addr add 10.77.0.2/24 dev wolr0
-ip -n "$S" link set wols0 up
-ip -n "$R" link set wolr0 up
-# 255.255.255.255 follows the routing table, as on a real host.
-ip -n "$S" route add default via 10.77.0.2
+wol_wire_setup "pxk-wol-s-$$" "pxk-wol-r-$$"
 ip -n "$S" link add name d0 type veth peer name d0p
 ip -n "$S" addr add 10.78.0.1/24 dev d0
 ip -n "$S" link set d0p up
 ip -n "$S" link set d0 up
 SENDER_MAC=$(ip netns exec "$S" cat /sys/class/net/wols0/address)
 RECEIVER_MAC=$(ip netns exec "$R" cat /sys/class/net/wolr0/address)
-
-# start_sink MODE WHERE COUNT [TIMEOUT_MS]: a receiver in the far namespace.
-start_sink() {
-  rm -f "$SCRATCH/ready" "$SCRATCH/sink.out"
-  ip netns exec "$R" "$SINK" "$1" "$2" --count "$3" --timeout-ms "${4:-3000}" \
-    --ready "$SCRATCH/ready" >"$SCRATCH/sink.out" &
-  SINK_PID=$!
-  BACKGROUND+=("$SINK_PID")
-  local i
-  for i in $(seq 100); do
-    [ -s "$SCRATCH/ready" ] && return 0
-    sleep 0.05
-  done
-  fail "sink did not start"
-}
-
-# sink_output: wait for the receiver (in this shell, not a subshell: only
-# the parent can wait) and put what it got in $got.
-sink_output() {
-  wait "$SINK_PID" || true
-  got=$(cat "$SCRATCH/sink.out")
-}
 
 send() {  # send ARGS...: wakeonlan in the sender namespace
   ip netns exec "$S" "$WOL" "$@"

@@ -5,40 +5,27 @@
 # Both run in a namespace made here; the receiver sits on the veth peer.
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/wol_wire.sh"
 need_netns
 DEBIAN_WOL=/usr/bin/wakeonlan
 [ -x "$DEBIAN_WOL" ] || skip "Debian's wakeonlan is not installed (apt-get install wakeonlan; make check does)"
 grep -q "VERSION = '0.41'" "$DEBIAN_WOL" || echo "note: $DEBIAN_WOL is not 0.41" >&2
 
 WOL=$PXEKIT_BIN/wakeonlan
-SINK=$PXEKIT_TEST_BIN/wol_sink
-S=pxk-wold-s-$$
-R=pxk-wold-r-$$
-netns_add "$S"
-netns_add "$R"
-ip -n "$S" link add name wols0 type veth peer name wolr0 netns "$R"
-ip -n "$S" addr add 10.77.0.1/24 dev wols0
-ip -n "$R" addr add 10.77.0.2/24 dev wolr0
-ip -n "$S" link set wols0 up
-ip -n "$R" link set wolr0 up
-ip -n "$S" route add default via 10.77.0.2
+wol_wire_setup "pxk-wold-s-$$" "pxk-wold-r-$$"
 
 # capture NAME COUNT CMD...: run CMD in the sender namespace while the
-# receiver collects COUNT datagrams; leaves $NAME.wire and $NAME.stdout.
+# receiver collects COUNT datagrams; leaves NAME.wire, .stdout, .stderr, .rc.
 # Standard input comes from $STDIN_FILE (default /dev/null).
 capture() {
   local name=$1 count=$2
   shift 2
-  rm -f "$SCRATCH/ready"
-  ip netns exec "$R" "$SINK" udp 9 --count "$count" --timeout-ms 3000 \
-    --ready "$SCRATCH/ready" >"$SCRATCH/$name.wire" &
-  local sink=$! i
-  BACKGROUND+=("$sink")
-  for i in $(seq 100); do [ -s "$SCRATCH/ready" ] && break; sleep 0.05; done
+  start_sink udp 9 "$count"
   ip netns exec "$S" "$@" <"${STDIN_FILE:-/dev/null}" >"$SCRATCH/$name.stdout" \
     2>"$SCRATCH/$name.stderr"
   echo $? >"$SCRATCH/$name.rc"
-  wait "$sink" || true
+  sink_output
+  echo "$got" >"$SCRATCH/$name.wire"
 }
 
 # compare NAME COUNT ARGS...: Debian's and ours with the same arguments.

@@ -67,7 +67,7 @@ struct Inputs {
 void AddList(std::string_view content, const std::string& source, const MacNameLookup& lookup,
              Inputs& inputs, Diag& diag) {
   WakeList list = ParseWakeList(content, source, lookup);
-  for (const WakeListError& error : list.errors) {
+  for (const ListError& error : list.errors) {
     diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
     ++inputs.list_errors;
   }

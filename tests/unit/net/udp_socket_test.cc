@@ -41,6 +41,19 @@ TEST_CASE("Send errors come back as errno, not exceptions", "[net]") {
   CHECK(SendDatagram(sender, packet, Ipv4Addr::FromOctets(127, 255, 255, 255), 9) == EACCES);
 }
 
+TEST_CASE("SO_BINDTODEVICE on lo still reaches 127.0.0.1", "[net]") {
+  const Ipv4Addr loopback = Ipv4Addr::FromOctets(127, 0, 0, 1);
+  UniqueFd receiver = OpenUdp4Socket();
+  BindAddress(receiver, loopback, 0);
+  UniqueFd sender = OpenUdp4Socket();
+  BindToDevice(sender, "lo");
+  const std::uint8_t payload[3] = {1, 2, 3};
+  REQUIRE(SendDatagram(sender, payload, loopback, LocalPort(receiver)) == 0);
+  auto received = ReceiveDatagram(receiver, 2000);
+  REQUIRE(received.has_value());
+  CHECK(received->payload.size() == 3);
+}
+
 TEST_CASE("Binding to a missing device throws ENODEV", "[net]") {
   UniqueFd fd = OpenUdp4Socket();
   try {

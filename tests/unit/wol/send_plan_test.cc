@@ -76,7 +76,7 @@ TEST_CASE("Without interfaces, packets go to -i or 255.255.255.255 on port 9", "
   CHECK(plan.sends[0].port == 40000);
 }
 
-TEST_CASE("-I sends to every directed broadcast of the interface", "[wol][plan]") {
+TEST_CASE("Option -I sends to every directed broadcast of the interface", "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eno1"};
   SendPlan plan = Plan({Target("02:00:00:00:00:01")}, options);
@@ -87,7 +87,7 @@ TEST_CASE("-I sends to every directed broadcast of the interface", "[wol][plan]"
   CHECK(plan.sends[1].address == Ipv4Addr::FromOctets(172, 16, 15, 255));
 }
 
-TEST_CASE("-I with -i or a per-line IP sends there through the interface", "[wol][plan]") {
+TEST_CASE("Option -I with -i or a per-line IP sends there through the interface", "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eno2"};
   options.host = "192.168.7.20";
@@ -110,7 +110,7 @@ TEST_CASE("No IPv4, /31 and /32 interfaces use the limited broadcast", "[wol][pl
   CHECK(plan.sends[1].address == Ipv4Addr::LimitedBroadcast());
 }
 
-TEST_CASE("--all-interfaces picks up broadcast Ethernet interfaces with IPv4", "[wol][plan]") {
+TEST_CASE("Option --all-interfaces picks up broadcast Ethernet interfaces with IPv4", "[wol][plan]") {
   WakeOptions options;
   options.all_interfaces = true;
   SendPlan plan = Plan({Target("02:00:00:00:00:01")}, options);
@@ -120,7 +120,7 @@ TEST_CASE("--all-interfaces picks up broadcast Ethernet interfaces with IPv4", "
                                           "eno2 192.168.7.255", "p2p0 255.255.255.255"});
 }
 
-TEST_CASE("-e sends frames to the target MAC, or broadcast with -b", "[wol][plan]") {
+TEST_CASE("Option -e sends frames to the target MAC, or broadcast with -b", "[wol][plan]") {
   WakeOptions options;
   options.ethernet = true;
   options.interfaces = {"eno2"};
