@@ -20,20 +20,22 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v) {
     app.set_version_flag("-v,-V,--version", VersionString(app.get_name()),
                          "Print the version and exit")
         ->group(group);
-    app.add_flag("--verbose", options.verbose, "Print more detail on stderr (repeatable)")
+    app.add_flag("--verbose", options.verbose,
+                 "Print more detail on stderr (repeatable)")
         ->group(group);
   } else {
     app.set_version_flag("-V,--version", VersionString(app.get_name()),
                          "Print the version and exit")
         ->group(group);
-    app.add_flag("-v,--verbose", options.verbose, "Print more detail on stderr (repeatable)")
+    app.add_flag("-v,--verbose", options.verbose,
+                 "Print more detail on stderr (repeatable)")
         ->group(group);
   }
   app.add_flag("-q,--quiet", options.quiet, "Print only errors")->group(group);
 }
 
-std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* argv,
-                                    Diag& diag) {
+std::optional<int> ParseCommandLine(CLI::App& app, int argc,
+                                    const char* const* argv, Diag& diag) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -32,7 +32,7 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v);
 // Parses argv with pxekit's exit codes instead of CLI11's 100-114.
 // Returns nullopt to go on, or the status to exit with: 0 after --help or
 // --version, 64 after a usage error (reported through `diag`).
-std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* argv,
-                                    Diag& diag);
+std::optional<int> ParseCommandLine(CLI::App& app, int argc,
+                                    const char* const* argv, Diag& diag);
 
 }  // namespace pxekit

@@ -26,7 +26,8 @@ class Diag {
   }
   template <typename... Args>
   void Warn(fmt::format_string<Args...> format, Args&&... args) {
-    if (verbosity_ >= 0) Emit("warning: " + fmt::format(format, std::forward<Args>(args)...));
+    if (verbosity_ >= 0)
+      Emit("warning: " + fmt::format(format, std::forward<Args>(args)...));
   }
   template <typename... Args>
   void Info(fmt::format_string<Args...> format, Args&&... args) {

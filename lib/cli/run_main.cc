@@ -31,7 +31,8 @@ int RunMain(Diag& diag, const std::function<int()>& body) {
   }
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     int err = errno;
-    diag.Error("write error: stdout: {}", err != 0 ? std::strerror(err) : "I/O error");
+    diag.Error("write error: stdout: {}",
+               err != 0 ? std::strerror(err) : "I/O error");
     if (status == kExitOk) status = kExitIoErr;
   }
   return status;

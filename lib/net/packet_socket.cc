@@ -18,7 +18,8 @@ UniqueFd OpenPacketSocket(std::uint16_t ethertype) {
   return fd;
 }
 
-void BindPacketSocket(const UniqueFd& fd, int ifindex, std::uint16_t ethertype) {
+void BindPacketSocket(const UniqueFd& fd, int ifindex,
+                      std::uint16_t ethertype) {
   sockaddr_ll sll{};
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons(ethertype);
@@ -46,12 +47,14 @@ std::optional<ReceivedFrame> ReceiveFrame(const UniqueFd& fd, int timeout_ms) {
   frame.payload.resize(65536);
   sockaddr_ll from{};
   socklen_t from_len = sizeof from;
-  ssize_t n = ::recvfrom(fd.get(), frame.payload.data(), frame.payload.size(), MSG_DONTWAIT,
-                         reinterpret_cast<sockaddr*>(&from), &from_len);
+  ssize_t n =
+      ::recvfrom(fd.get(), frame.payload.data(), frame.payload.size(),
+                 MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &from_len);
   if (n < 0) ThrowErrno("recvfrom(AF_PACKET)");
   frame.payload.resize(static_cast<std::size_t>(n));
-  MacAddr::FromBytes(std::span<const std::uint8_t>(from.sll_addr, from.sll_halen),
-                     &frame.source);
+  MacAddr::FromBytes(
+      std::span<const std::uint8_t>(from.sll_addr, from.sll_halen),
+      &frame.source);
   frame.packet_type = from.sll_pkttype;
   frame.ethertype = ntohs(from.sll_protocol);
   return frame;

@@ -62,14 +62,15 @@ std::uint16_t LocalPort(const UniqueFd& fd) {
   return ntohs(sin.sin_port);
 }
 
-int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload, Ipv4Addr address,
-                 std::uint16_t port) {
+int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload,
+                 Ipv4Addr address, std::uint16_t port) {
   sockaddr_in sin = MakeSockaddr(address, port);
   return SendWholeDatagram(fd, payload.data(), payload.size(),
                            reinterpret_cast<const sockaddr*>(&sin), sizeof sin);
 }
 
-std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd, int timeout_ms) {
+std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd,
+                                                int timeout_ms) {
   if (!WaitReadable(fd, timeout_ms)) return std::nullopt;
 
   ReceivedDatagram datagram;
@@ -89,7 +90,8 @@ std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd, int timeout_
   datagram.payload.resize(static_cast<std::size_t>(n));
   datagram.source = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
   datagram.source_port = ntohs(from.sin_port);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       in_pktinfo info;
       std::memcpy(&info, CMSG_DATA(c), sizeof info);

@@ -27,8 +27,8 @@ void EnablePacketInfo(const UniqueFd& fd);
 std::uint16_t LocalPort(const UniqueFd& fd);
 
 // 0 on success, else errno. A short send counts as EMSGSIZE.
-int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload, Ipv4Addr address,
-                 std::uint16_t port);
+int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload,
+                 Ipv4Addr address, std::uint16_t port);
 
 struct ReceivedDatagram {
   Ipv4Addr source;
@@ -38,6 +38,7 @@ struct ReceivedDatagram {
 };
 
 // Waits up to `timeout_ms` for one datagram; nullopt on timeout.
-std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd, int timeout_ms);
+std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd,
+                                                int timeout_ms);
 
 }  // namespace pxekit

@@ -27,12 +27,14 @@ namespace {
 
 std::vector<Interface> ListInterfaces() {
   NlSockPtr sock(nl_socket_alloc());
-  if (!sock) throw std::system_error(ENOMEM, std::system_category(), "nl_socket_alloc");
+  if (!sock)
+    throw std::system_error(ENOMEM, std::system_category(), "nl_socket_alloc");
   if (int err = nl_connect(sock.get(), NETLINK_ROUTE); err < 0)
     ThrowNl(err, "netlink connect");
 
   nl_cache* raw_links = nullptr;
-  if (int err = rtnl_link_alloc_cache(sock.get(), AF_UNSPEC, &raw_links); err < 0)
+  if (int err = rtnl_link_alloc_cache(sock.get(), AF_UNSPEC, &raw_links);
+      err < 0)
     ThrowNl(err, "netlink link dump");
   NlCachePtr links(raw_links);
   nl_cache* raw_addrs = nullptr;
@@ -52,7 +54,8 @@ std::vector<Interface> ListInterfaces() {
     interface.arptype = rtnl_link_get_arptype(link);
     if (nl_addr* ll = rtnl_link_get_addr(link); ll != nullptr) {
       MacAddr mac;
-      auto* bytes = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(ll));
+      auto* bytes =
+          static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(ll));
       if (nl_addr_get_len(ll) == 6 && MacAddr::FromBytes({bytes, 6}, &mac))
         interface.mac = mac;
     }
@@ -77,8 +80,9 @@ std::vector<Interface> ListInterfaces() {
     }
   }
 
-  std::sort(interfaces.begin(), interfaces.end(),
-            [](const Interface& a, const Interface& b) { return a.index < b.index; });
+  std::sort(
+      interfaces.begin(), interfaces.end(),
+      [](const Interface& a, const Interface& b) { return a.index < b.index; });
   return interfaces;
 }
 

@@ -37,7 +37,8 @@ Result<std::string> ReadAllFromFd(int fd, std::size_t max_size) {
   return content;
 }
 
-Result<std::string> ReadFileContents(const std::string& path, std::size_t max_size) {
+Result<std::string> ReadFileContents(const std::string& path,
+                                     std::size_t max_size) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (!fd) return SysFailure(std::strerror(errno), errno);
   return ReadAllFromFd(fd.get(), max_size);

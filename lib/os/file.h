@@ -17,6 +17,7 @@ Result<std::string> ReadFileContents(const std::string& path,
                                      std::size_t max_size = kMaxInputFileSize);
 
 // Everything readable from `fd` until end of file (stdin, a pipe).
-Result<std::string> ReadAllFromFd(int fd, std::size_t max_size = kMaxInputFileSize);
+Result<std::string> ReadAllFromFd(int fd,
+                                  std::size_t max_size = kMaxInputFileSize);
 
 }  // namespace pxekit

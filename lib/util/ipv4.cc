@@ -16,28 +16,33 @@ Result<Ipv4Addr> Ipv4Addr::Parse(std::string_view text) {
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       number = number * 10 + static_cast<unsigned>(text[pos] - '0');
       if (number > 255)
-        return Fail(fmt::format("octet {} is greater than 255", octet + 1), start + 1);
+        return Fail(fmt::format("octet {} is greater than 255", octet + 1),
+                    start + 1);
       ++pos;
     }
     if (pos == start) {
       if (pos < text.size() && text[pos] != '.')
-        return Fail(fmt::format("{} is not a digit", DescribeChar(text[pos])), pos + 1);
+        return Fail(fmt::format("{} is not a digit", DescribeChar(text[pos])),
+                    pos + 1);
       return Fail(fmt::format("octet {} is empty", octet + 1), pos + 1);
     }
     if (pos - start > 1 && text[start] == '0')
-      return Fail(fmt::format("octet {} has a leading zero", octet + 1), start + 1);
+      return Fail(fmt::format("octet {} has a leading zero", octet + 1),
+                  start + 1);
     value = value << 8 | number;
     if (octet == 3) break;
     if (pos >= text.size())
       return Fail(fmt::format("has {} octets, expected 4", octet + 1), pos + 1);
     if (text[pos] != '.')
-      return Fail(fmt::format("{} is not a digit", DescribeChar(text[pos])), pos + 1);
+      return Fail(fmt::format("{} is not a digit", DescribeChar(text[pos])),
+                  pos + 1);
     ++pos;
   }
   if (pos != text.size()) {
     if (text[pos] == '.') return Fail("has more than 4 octets", pos + 1);
-    return Fail(fmt::format("unexpected {} after the address", DescribeChar(text[pos])),
-                pos + 1);
+    return Fail(
+        fmt::format("unexpected {} after the address", DescribeChar(text[pos])),
+        pos + 1);
   }
   return Ipv4Addr(value);
 }
@@ -49,12 +54,15 @@ Ipv4Addr Ipv4Addr::FromNetworkOrder(std::uint32_t net_order) {
 }
 
 std::string Ipv4Addr::ToString() const {
-  return fmt::format("{}.{}.{}.{}", value_ >> 24, (value_ >> 16) & 0xff, (value_ >> 8) & 0xff,
-                     value_ & 0xff);
+  return fmt::format("{}.{}.{}.{}", value_ >> 24, (value_ >> 16) & 0xff,
+                     (value_ >> 8) & 0xff, value_ & 0xff);
 }
 
 Ipv4Prefix::Ipv4Prefix(Ipv4Addr address, int length)
-    : address_(address), length_(length < 0 ? 0 : length > 32 ? 32 : length) {}
+    : address_(address),
+      length_(length < 0    ? 0
+              : length > 32 ? 32
+                            : length) {}
 
 Result<Ipv4Prefix> Ipv4Prefix::Parse(std::string_view text) {
   std::size_t slash = text.find('/');
@@ -67,7 +75,8 @@ Result<Ipv4Prefix> Ipv4Prefix::Parse(std::string_view text) {
   int length = 0;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (digits[i] < '0' || digits[i] > '9')
-      return Fail(fmt::format("{} is not a digit", DescribeChar(digits[i])), slash + 2 + i);
+      return Fail(fmt::format("{} is not a digit", DescribeChar(digits[i])),
+                  slash + 2 + i);
     length = length * 10 + (digits[i] - '0');
   }
   if (length > 32) return Fail("prefix length must be 0 to 32", slash + 2);
@@ -103,10 +112,13 @@ bool Ipv4Prefix::Contains(Ipv4Addr addr) const {
   return (addr.value() & Netmask().value()) == Network().value();
 }
 
-std::string Ipv4Prefix::ToString() const { return fmt::format("{}/{}", address_, length_); }
+std::string Ipv4Prefix::ToString() const {
+  return fmt::format("{}/{}", address_, length_);
+}
 
 Result<Ipv4Range> Ipv4Range::Make(Ipv4Addr first, Ipv4Addr last) {
-  if (last < first) return Fail(fmt::format("range {}-{} ends before it starts", first, last));
+  if (last < first)
+    return Fail(fmt::format("range {}-{} ends before it starts", first, last));
   Ipv4Range range;
   range.first_ = first;
   range.last_ = last;
@@ -126,12 +138,15 @@ Result<Ipv4Range> Ipv4Range::Parse(std::string_view text) {
   std::size_t right_lead = right.find_first_not_of(" \t");
   if (right_lead == std::string_view::npos) right_lead = right.size();
   auto last = Ipv4Addr::Parse(TrimAsciiSpace(right));
-  if (!last) return Fail(last.error(), dash + 1 + right_lead + last.failure().column);
+  if (!last)
+    return Fail(last.error(), dash + 1 + right_lead + last.failure().column);
   auto range = Make(*first, *last);
   if (!range) return Fail(range.error(), dash + 2 + right_lead);
   return range;
 }
 
-std::string Ipv4Range::ToString() const { return fmt::format("{}-{}", first_, last_); }
+std::string Ipv4Range::ToString() const {
+  return fmt::format("{}-{}", first_, last_);
+}
 
 }  // namespace pxekit

@@ -16,8 +16,8 @@ class Ipv4Addr {
  public:
   constexpr Ipv4Addr() = default;
   constexpr explicit Ipv4Addr(std::uint32_t host_order) : value_(host_order) {}
-  static constexpr Ipv4Addr FromOctets(std::uint8_t a, std::uint8_t b, std::uint8_t c,
-                                       std::uint8_t d) {
+  static constexpr Ipv4Addr FromOctets(std::uint8_t a, std::uint8_t b,
+                                       std::uint8_t c, std::uint8_t d) {
     return Ipv4Addr(std::uint32_t{a} << 24 | std::uint32_t{b} << 16 |
                     std::uint32_t{c} << 8 | d);
   }
@@ -66,7 +66,8 @@ class Ipv4Prefix {
 
   std::string ToString() const;
 
-  friend constexpr auto operator<=>(const Ipv4Prefix&, const Ipv4Prefix&) = default;
+  friend constexpr auto operator<=>(const Ipv4Prefix&,
+                                    const Ipv4Prefix&) = default;
 
  private:
   Ipv4Addr address_;
@@ -85,11 +86,14 @@ class Ipv4Range {
   Ipv4Addr first() const { return first_; }
   Ipv4Addr last() const { return last_; }
   bool Contains(Ipv4Addr addr) const { return first_ <= addr && addr <= last_; }
-  std::uint64_t Size() const { return std::uint64_t{last_.value()} - first_.value() + 1; }
+  std::uint64_t Size() const {
+    return std::uint64_t{last_.value()} - first_.value() + 1;
+  }
 
   std::string ToString() const;
 
-  friend constexpr auto operator<=>(const Ipv4Range&, const Ipv4Range&) = default;
+  friend constexpr auto operator<=>(const Ipv4Range&,
+                                    const Ipv4Range&) = default;
 
  private:
   Ipv4Addr first_;

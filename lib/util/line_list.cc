@@ -26,7 +26,8 @@ LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
     ++number;
     std::size_t end = content.find('\n');
     std::string_view line = content.substr(0, end);
-    content.remove_prefix(end == std::string_view::npos ? content.size() : end + 1);
+    content.remove_prefix(end == std::string_view::npos ? content.size()
+                                                        : end + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
     if (line.size() > max_line_length) {
@@ -40,7 +41,8 @@ LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
       continue;
     }
     auto fields = SplitListFields(line);
-    if (!fields.empty()) list.lines.push_back(ListLine{number, std::move(fields)});
+    if (!fields.empty())
+      list.lines.push_back(ListLine{number, std::move(fields)});
   }
   return list;
 }

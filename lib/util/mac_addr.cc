@@ -20,7 +20,9 @@ Result<MacAddr> ParseSeparated(std::string_view text, char sep) {
     std::size_t digits = pos - start;
     if (digits == 0) {
       if (pos < text.size() && text[pos] != sep)
-        return Fail(fmt::format("{} is not a hex digit", DescribeChar(text[pos])), pos + 1);
+        return Fail(
+            fmt::format("{} is not a hex digit", DescribeChar(text[pos])),
+            pos + 1);
       return Fail(fmt::format("group {} is empty", group + 1), pos + 1);
     }
     if (digits > 2)
@@ -34,12 +36,14 @@ Result<MacAddr> ParseSeparated(std::string_view text, char sep) {
     if (pos >= text.size())
       return Fail(fmt::format("has {} groups, expected 6", group + 1), pos + 1);
     if (text[pos] != sep)
-      return Fail(fmt::format("{} is not a hex digit", DescribeChar(text[pos])), pos + 1);
+      return Fail(fmt::format("{} is not a hex digit", DescribeChar(text[pos])),
+                  pos + 1);
     ++pos;
   }
   if (pos != text.size()) {
     if (text[pos] == sep) return Fail("has more than 6 groups", pos + 1);
-    return Fail(fmt::format("unexpected {} after the last group", DescribeChar(text[pos])),
+    return Fail(fmt::format("unexpected {} after the last group",
+                            DescribeChar(text[pos])),
                 pos + 1);
   }
   return MacAddr(bytes);
@@ -54,8 +58,10 @@ Result<MacAddr> ParseDigits(std::string_view text, bool dotted) {
     char c = text[i];
     bool dot_position = dotted && (i == 4 || i == 9);
     if (c == '.' && dot_position) continue;
-    if (c == '.' || (dot_position && IsHexDigit(c))) return Fail(kDottedForm, i + 1);
-    if (!IsHexDigit(c)) return Fail(fmt::format("{} is not a hex digit", DescribeChar(c)), i + 1);
+    if (c == '.' || (dot_position && IsHexDigit(c)))
+      return Fail(kDottedForm, i + 1);
+    if (!IsHexDigit(c))
+      return Fail(fmt::format("{} is not a hex digit", DescribeChar(c)), i + 1);
     digits.push_back(c);
   }
   if (dotted && text.size() != 14) return Fail(kDottedForm, text.size() + 1);

@@ -25,7 +25,8 @@ std::string QuoteForMessage(std::string_view text) {
 }
 
 bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+         c == '\f';
 }
 
 std::string_view TrimAsciiSpace(std::string_view text) {

@@ -18,10 +18,13 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::optional<MacAddr> LookupEthers(std::string_view ethers_content, std::string_view name) {
+std::optional<MacAddr> LookupEthers(std::string_view ethers_content,
+                                    std::string_view name) {
   LineList list = SplitLineList(ethers_content);
   for (const ListLine& line : list.lines) {
-    if (line.fields.size() < 2 || !EqualsIgnoringCase(line.fields[1].text, name)) continue;
+    if (line.fields.size() < 2 ||
+        !EqualsIgnoringCase(line.fields[1].text, name))
+      continue;
     auto mac = MacAddr::Parse(line.fields[0].text);
     if (mac) return *mac;
   }

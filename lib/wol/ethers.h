@@ -13,6 +13,7 @@ namespace pxekit {
 // The MAC of the first entry whose second field equals `name`
 // (case-insensitive, as host names are). Lines that do not parse are
 // skipped, as glibc's ether_hostton() does.
-std::optional<MacAddr> LookupEthers(std::string_view ethers_content, std::string_view name);
+std::optional<MacAddr> LookupEthers(std::string_view ethers_content,
+                                    std::string_view name);
 
 }  // namespace pxekit

@@ -11,26 +11,29 @@ Result<SecureOnPassword> ParseSecureOnPassword(std::string_view text) {
   // not a malformed aabb.ccdd.eeff), unless it has the aabb.ccdd.eeff shape.
   bool cisco_shape = text.size() == 14 && text[4] == '.' && text[9] == '.';
   bool quad_like = !cisco_shape && text.find('.') != std::string_view::npos &&
-                   std::all_of(text.begin(), text.end(),
-                               [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
+                   std::all_of(text.begin(), text.end(), [](char c) {
+                     return c == '.' || (c >= '0' && c <= '9');
+                   });
   if (quad_like) {
     auto quad = Ipv4Addr::Parse(text);
-    if (!quad) return Fail("4-byte password: " + quad.error(), quad.failure().column);
+    if (!quad)
+      return Fail("4-byte password: " + quad.error(), quad.failure().column);
     std::uint32_t v = quad->value();
-    return SecureOnPassword{static_cast<std::uint8_t>(v >> 24),
-                            static_cast<std::uint8_t>(v >> 16),
-                            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+    return SecureOnPassword{
+        static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+        static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
   }
   auto mac = MacAddr::Parse(text);
   if (!mac)
-    return Fail("expected 6 bytes as aa:bb:cc:dd:ee:ff or 4 as a.b.c.d: " + mac.error(),
-                mac.failure().column);
+    return Fail(
+        "expected 6 bytes as aa:bb:cc:dd:ee:ff or 4 as a.b.c.d: " + mac.error(),
+        mac.failure().column);
   const auto& bytes = mac->bytes();
   return SecureOnPassword(bytes.begin(), bytes.end());
 }
 
-std::vector<std::uint8_t> BuildMagicPacket(const MacAddr& target,
-                                           std::span<const std::uint8_t> password) {
+std::vector<std::uint8_t> BuildMagicPacket(
+    const MacAddr& target, std::span<const std::uint8_t> password) {
   std::vector<std::uint8_t> packet;
   packet.reserve(kMagicPacketSize + password.size());
   packet.insert(packet.end(), 6, 0xff);
@@ -40,8 +43,11 @@ std::vector<std::uint8_t> BuildMagicPacket(const MacAddr& target,
   return packet;
 }
 
-std::optional<MagicPacket> ParseMagicPacket(std::span<const std::uint8_t> payload) {
-  std::size_t extra = payload.size() >= kMagicPacketSize ? payload.size() - kMagicPacketSize : 1;
+std::optional<MagicPacket> ParseMagicPacket(
+    std::span<const std::uint8_t> payload) {
+  std::size_t extra = payload.size() >= kMagicPacketSize
+                          ? payload.size() - kMagicPacketSize
+                          : 1;
   if (extra != 0 && extra != 4 && extra != 6) return std::nullopt;
   if (!std::all_of(payload.begin(), payload.begin() + 6,
                    [](std::uint8_t b) { return b == 0xff; }))

@@ -26,8 +26,8 @@ using SecureOnPassword = std::vector<std::uint8_t>;
 Result<SecureOnPassword> ParseSecureOnPassword(std::string_view text);
 
 // `password` must be 0, 4 or 6 bytes long (ParseSecureOnPassword ensures it).
-std::vector<std::uint8_t> BuildMagicPacket(const MacAddr& target,
-                                           std::span<const std::uint8_t> password = {});
+std::vector<std::uint8_t> BuildMagicPacket(
+    const MacAddr& target, std::span<const std::uint8_t> password = {});
 
 struct MagicPacket {
   MacAddr target;
@@ -36,6 +36,7 @@ struct MagicPacket {
 
 // The inverse of BuildMagicPacket: nullopt unless `payload` is exactly a
 // magic packet (right length, sync bytes, 16 equal copies).
-std::optional<MagicPacket> ParseMagicPacket(std::span<const std::uint8_t> payload);
+std::optional<MagicPacket> ParseMagicPacket(
+    std::span<const std::uint8_t> payload);
 
 }  // namespace pxekit

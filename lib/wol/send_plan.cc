@@ -8,8 +8,9 @@ namespace pxekit {
 namespace {
 
 bool Selectable(const Interface& interface, bool need_ipv4) {
-  return interface.IsUp() && interface.CanBroadcast() && !interface.IsLoopback() &&
-         interface.IsEthernet() && (!need_ipv4 || !interface.ipv4.empty());
+  return interface.IsUp() && interface.CanBroadcast() &&
+         !interface.IsLoopback() && interface.IsEthernet() &&
+         (!need_ipv4 || !interface.ipv4.empty());
 }
 
 // The broadcast addresses of one interface, each once, in address order.
@@ -19,7 +20,8 @@ std::vector<Ipv4Addr> BroadcastsOf(const Interface& interface) {
     // RFC 3021 /31 links and /32 host routes have no directed broadcast.
     Ipv4Addr broadcast = prefix.length() >= 31 ? Ipv4Addr::LimitedBroadcast()
                                                : prefix.DirectedBroadcast();
-    if (std::find(out.begin(), out.end(), broadcast) == out.end()) out.push_back(broadcast);
+    if (std::find(out.begin(), out.end(), broadcast) == out.end())
+      out.push_back(broadcast);
   }
   if (out.empty()) out.push_back(Ipv4Addr::LimitedBroadcast());
   return out;
@@ -27,39 +29,43 @@ std::vector<Ipv4Addr> BroadcastsOf(const Interface& interface) {
 
 }  // namespace
 
-std::variant<SendPlan, PlanFailure> PlanSends(const std::vector<WakeTarget>& targets,
-                                              const WakeOptions& options,
-                                              const std::vector<Interface>& interfaces,
-                                              const HostResolver& resolve) {
+std::variant<SendPlan, PlanFailure> PlanSends(
+    const std::vector<WakeTarget>& targets, const WakeOptions& options,
+    const std::vector<Interface>& interfaces, const HostResolver& resolve) {
   std::vector<const Interface*> chosen;
   for (const std::string& name : options.interfaces) {
     const Interface* interface = FindInterface(interfaces, name);
     if (interface == nullptr)
-      return PlanFailure{PlanError::kNoSuchInterface,
-                         fmt::format("interface '{}': no such interface", name)};
+      return PlanFailure{
+          PlanError::kNoSuchInterface,
+          fmt::format("interface '{}': no such interface", name)};
     if (!interface->IsUp())
-      return PlanFailure{PlanError::kInterfaceDown,
-                         fmt::format("interface '{}': interface is down", name)};
+      return PlanFailure{
+          PlanError::kInterfaceDown,
+          fmt::format("interface '{}': interface is down", name)};
     if (std::find(chosen.begin(), chosen.end(), interface) == chosen.end())
       chosen.push_back(interface);
   }
-  bool every_interface =
-      options.all_interfaces || (options.ethernet && options.interfaces.empty());
+  bool every_interface = options.all_interfaces ||
+                         (options.ethernet && options.interfaces.empty());
   if (every_interface) {
     for (const Interface& interface : interfaces)
       if (Selectable(interface, !options.ethernet) &&
           std::find(chosen.begin(), chosen.end(), &interface) == chosen.end())
         chosen.push_back(&interface);
     if (chosen.empty())
-      return PlanFailure{PlanError::kNoUsableInterface,
-                         options.ethernet
-                             ? "no interface is up, Ethernet and broadcast-capable"
-                             : "no interface is up, broadcast-capable and has an IPv4 address"};
+      return PlanFailure{
+          PlanError::kNoUsableInterface,
+          options.ethernet
+              ? "no interface is up, Ethernet and broadcast-capable"
+              : "no interface is up, broadcast-capable and has an IPv4 "
+                "address"};
   }
 
   SendPlan plan;
   for (const WakeTarget& target : targets) {
-    std::vector<std::uint8_t> payload = BuildMagicPacket(target.mac, options.password);
+    std::vector<std::uint8_t> payload =
+        BuildMagicPacket(target.mac, options.password);
     PlannedSend base;
     base.target = target.mac;
     base.origin = target.origin;
@@ -67,7 +73,8 @@ std::variant<SendPlan, PlanFailure> PlanSends(const std::vector<WakeTarget>& tar
 
     if (options.ethernet) {
       base.kind = PlannedSend::Kind::kEthernet;
-      base.frame_destination = options.ethernet_broadcast ? MacAddr::Broadcast() : target.mac;
+      base.frame_destination =
+          options.ethernet_broadcast ? MacAddr::Broadcast() : target.mac;
       for (const Interface* interface : chosen) {
         PlannedSend send = base;
         send.interface_name = interface->name;
@@ -79,13 +86,15 @@ std::variant<SendPlan, PlanFailure> PlanSends(const std::vector<WakeTarget>& tar
 
     base.kind = PlannedSend::Kind::kUdp;
     base.port = target.port.value_or(options.port);
-    const std::optional<std::string>& host = target.host ? target.host : options.host;
+    const std::optional<std::string>& host =
+        target.host ? target.host : options.host;
     std::optional<Ipv4Addr> address;
     if (host) {
       auto resolved = resolve(*host);
       if (!resolved) {
-        plan.failures.push_back({target.origin, target.mac,
-                                 fmt::format("cannot resolve '{}': {}", *host, resolved.error())});
+        plan.failures.push_back(
+            {target.origin, target.mac,
+             fmt::format("cannot resolve '{}': {}", *host, resolved.error())});
         continue;
       }
       address = *resolved;

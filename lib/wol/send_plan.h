@@ -83,9 +83,8 @@ struct PlanFailure {
 //   -e without -I  as --all-interfaces.
 // A /31 or /32 address, or an interface without IPv4, gets the limited
 // broadcast 255.255.255.255 through that interface.
-std::variant<SendPlan, PlanFailure> PlanSends(const std::vector<WakeTarget>& targets,
-                                              const WakeOptions& options,
-                                              const std::vector<Interface>& interfaces,
-                                              const HostResolver& resolve);
+std::variant<SendPlan, PlanFailure> PlanSends(
+    const std::vector<WakeTarget>& targets, const WakeOptions& options,
+    const std::vector<Interface>& interfaces, const HostResolver& resolve);
 
 }  // namespace pxekit

@@ -13,29 +13,33 @@ Result<std::uint16_t> ParsePort(std::string_view text) {
   unsigned value = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9')
-      return Fail(fmt::format("port {}: {} is not a digit", QuoteForMessage(text),
-                              DescribeChar(text[i])),
+      return Fail(fmt::format("port {}: {} is not a digit",
+                              QuoteForMessage(text), DescribeChar(text[i])),
                   i + 1);
     value = value * 10 + static_cast<unsigned>(text[i] - '0');
     if (value > 65535) break;
   }
   if (value < 1 || value > 65535)
-    return Fail(fmt::format("port {} is not in 1-65535", QuoteForMessage(text)), 1);
+    return Fail(fmt::format("port {} is not in 1-65535", QuoteForMessage(text)),
+                1);
   return static_cast<std::uint16_t>(value);
 }
 
-Result<MacAddr> ParseWakeMac(std::string_view text, const MacNameLookup& lookup) {
+Result<MacAddr> ParseWakeMac(std::string_view text,
+                             const MacNameLookup& lookup) {
   auto mac = MacAddr::Parse(text);
   if (mac) return mac;
   if (lookup) {
     if (auto named = lookup(text)) return *named;
   }
-  return Fail(fmt::format("invalid MAC address {}: {}{}", QuoteForMessage(text), mac.error(),
+  return Fail(fmt::format("invalid MAC address {}: {}{}", QuoteForMessage(text),
+                          mac.error(),
                           lookup ? " (and no such name in /etc/ethers)" : ""),
               mac.failure().column);
 }
 
-Result<WakeTarget> ParseWakeLine(const ListLine& line, const MacNameLookup& lookup) {
+Result<WakeTarget> ParseWakeLine(const ListLine& line,
+                                 const MacNameLookup& lookup) {
   const auto& fields = line.fields;
   if (fields.empty()) return Fail("empty line", 1);
   if (fields.size() > 3)
@@ -45,7 +49,8 @@ Result<WakeTarget> ParseWakeLine(const ListLine& line, const MacNameLookup& look
   WakeTarget target;
   auto mac = ParseWakeMac(fields[0].text, lookup);
   if (!mac) {
-    std::size_t offset = mac.failure().column > 0 ? mac.failure().column - 1 : 0;
+    std::size_t offset =
+        mac.failure().column > 0 ? mac.failure().column - 1 : 0;
     return Fail(mac.error(), fields[0].column + offset);
   }
   target.mac = *mac;
@@ -66,7 +71,8 @@ WakeList ParseWakeList(std::string_view content, std::string_view source_name,
   for (const ListLine& line : list.lines) {
     auto target = ParseWakeLine(line, lookup);
     if (!target) {
-      result.errors.push_back({line.number, target.failure().column, target.error()});
+      result.errors.push_back(
+          {line.number, target.failure().column, target.error()});
       continue;
     }
     WakeTarget value = std::move(target).value();
@@ -74,8 +80,9 @@ WakeList ParseWakeList(std::string_view content, std::string_view source_name,
     result.targets.push_back(std::move(value));
   }
   // Report in file order, whatever stage found the error.
-  std::stable_sort(result.errors.begin(), result.errors.end(),
-            [](const ListError& a, const ListError& b) { return a.line < b.line; });
+  std::stable_sort(
+      result.errors.begin(), result.errors.end(),
+      [](const ListError& a, const ListError& b) { return a.line < b.line; });
   return result;
 }
 

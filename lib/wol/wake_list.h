@@ -31,10 +31,12 @@ using MacNameLookup = std::function<std::optional<MacAddr>(std::string_view)>;
 Result<std::uint16_t> ParsePort(std::string_view text);
 
 // One MAC (or name) token, as given on the command line.
-Result<MacAddr> ParseWakeMac(std::string_view text, const MacNameLookup& lookup);
+Result<MacAddr> ParseWakeMac(std::string_view text,
+                             const MacNameLookup& lookup);
 
 // One list line. Failure::column points into the line.
-Result<WakeTarget> ParseWakeLine(const ListLine& line, const MacNameLookup& lookup);
+Result<WakeTarget> ParseWakeLine(const ListLine& line,
+                                 const MacNameLookup& lookup);
 
 struct WakeList {
   std::vector<WakeTarget> targets;

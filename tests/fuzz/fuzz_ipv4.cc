@@ -6,7 +6,8 @@
 #include "fuzz_check.h"
 #include "util/ipv4.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto addr = pxekit::Ipv4Addr::Parse(text);
   if (addr) {
@@ -16,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto prefix = pxekit::Ipv4Prefix::Parse(text);
   if (prefix) {
-    FUZZ_CHECK(pxekit::Ipv4Prefix::Parse(prefix->ToString()).value() == *prefix);
+    FUZZ_CHECK(pxekit::Ipv4Prefix::Parse(prefix->ToString()).value() ==
+               *prefix);
     FUZZ_CHECK(prefix->Contains(prefix->address()));
     FUZZ_CHECK(prefix->Contains(prefix->DirectedBroadcast()));
   }

@@ -7,7 +7,8 @@
 #include "fuzz_check.h"
 #include "util/mac_addr.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto mac = pxekit::MacAddr::Parse(text);
   if (mac) {

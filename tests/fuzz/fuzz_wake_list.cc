@@ -9,7 +9,8 @@
 #include "wol/ethers.h"
 #include "wol/wake_list.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   std::size_t lines = 1;
   for (char c : text) lines += c == '\n';

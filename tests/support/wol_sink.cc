@@ -9,9 +9,9 @@
 #include <fstream>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <net/if.h>
+#include <CLI/CLI.hpp>
 
 #include "net/packet_socket.h"
 #include "net/udp_socket.h"
@@ -24,11 +24,16 @@ using Clock = std::chrono::steady_clock;
 
 const char* PacketTypeName(int type) {
   switch (type) {
-    case 0: return "host";
-    case 1: return "broadcast";
-    case 2: return "multicast";
-    case 3: return "otherhost";
-    default: return "other";
+    case 0:
+      return "host";
+    case 1:
+      return "broadcast";
+    case 2:
+      return "multicast";
+    case 3:
+      return "otherhost";
+    default:
+      return "other";
   }
 }
 
@@ -41,8 +46,12 @@ int main(int argc, char** argv) {
   int timeout_ms = 5000;
   std::string ready_file;
   CLI::App app("Receive Wake-on-LAN packets for tests", "wol_sink");
-  app.add_option("MODE", mode, "udp or eth")->required()->check(CLI::IsMember({"udp", "eth"}));
-  app.add_option("WHERE", where, "UDP port (0: any free one), or interface name")->required();
+  app.add_option("MODE", mode, "udp or eth")
+      ->required()
+      ->check(CLI::IsMember({"udp", "eth"}));
+  app.add_option("WHERE", where,
+                 "UDP port (0: any free one), or interface name")
+      ->required();
   app.add_option("--count", count)->check(CLI::Range(1, 10000));
   app.add_option("--timeout-ms", timeout_ms)->check(CLI::Range(1, 120000));
   app.add_option("--ready", ready_file, "Create this file once listening");
@@ -53,7 +62,8 @@ int main(int argc, char** argv) {
     if (mode == "udp") {
       fd = pxekit::OpenUdp4Socket();
       pxekit::EnablePacketInfo(fd);
-      pxekit::BindAddress(fd, pxekit::Ipv4Addr::Any(), static_cast<std::uint16_t>(std::stoi(where)));
+      pxekit::BindAddress(fd, pxekit::Ipv4Addr::Any(),
+                          static_cast<std::uint16_t>(std::stoi(where)));
     } else {
       unsigned ifindex = if_nametoindex(where.c_str());
       if (ifindex == 0) {
@@ -61,16 +71,19 @@ int main(int argc, char** argv) {
         return 2;
       }
       fd = pxekit::OpenPacketSocket(pxekit::kEtherTypeWakeOnLan);
-      pxekit::BindPacketSocket(fd, static_cast<int>(ifindex), pxekit::kEtherTypeWakeOnLan);
+      pxekit::BindPacketSocket(fd, static_cast<int>(ifindex),
+                               pxekit::kEtherTypeWakeOnLan);
     }
     // The ready file holds the UDP port, so a test can listen on port 0.
     if (!ready_file.empty())
-      std::ofstream(ready_file) << (mode == "udp" ? pxekit::LocalPort(fd) : 0) << "\n";
+      std::ofstream(ready_file)
+          << (mode == "udp" ? pxekit::LocalPort(fd) : 0) << "\n";
 
     const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     int received = 0;
     while (received < count) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - Clock::now());
       if (left.count() <= 0) break;
       int wait = static_cast<int>(left.count());
       if (mode == "udp") {
@@ -81,7 +94,8 @@ int main(int argc, char** argv) {
       } else {
         auto frame = pxekit::ReceiveFrame(fd, wait);
         if (!frame) break;
-        fmt::print("eth {} {} {}\n", frame->source, PacketTypeName(frame->packet_type),
+        fmt::print("eth {} {} {}\n", frame->source,
+                   PacketTypeName(frame->packet_type),
                    pxekit::ToHex(frame->payload));
       }
       std::fflush(stdout);

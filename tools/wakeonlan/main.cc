@@ -17,19 +17,23 @@ int main(int argc, char** argv) {
   Diag diag("wakeonlan");
   WakeonlanOptions options;
 
-  CLI::App app("Send Wake-on-LAN magic packets to the MAC addresses given as arguments, "
-               "in a file (-f), or on standard input.",
-               "wakeonlan");
+  CLI::App app(
+      "Send Wake-on-LAN magic packets to the MAC addresses given as arguments, "
+      "in a file (-f), or on standard input.",
+      "wakeonlan");
   AddCommonOptions(app, options.common, ShortV::kVersion);
   app.add_option("-i,--ip", options.ip,
-                 "Destination IPv4 address or host name (default 255.255.255.255; with -I, "
+                 "Destination IPv4 address or host name (default "
+                 "255.255.255.255; with -I, "
                  "the interface's directed broadcast)")
       ->type_name("IP");
-  app.add_option("-p,--port", options.wake.port, "Destination UDP port (default 9)")
+  app.add_option("-p,--port", options.wake.port,
+                 "Destination UDP port (default 9)")
       ->type_name("PORT")
       ->check(CLI::Range(1, 65535).description(""));
-  app.add_option("-f,--file", options.file,
-                 "Read 'MAC [IP [PORT]]' lines from FILE ('-' for standard input)")
+  app.add_option(
+         "-f,--file", options.file,
+         "Read 'MAC [IP [PORT]]' lines from FILE ('-' for standard input)")
       ->type_name("FILE");
   app.add_option("-I,--interface", options.wake.interfaces,
                  "Send out of interface IF (repeatable)")
@@ -38,23 +42,29 @@ int main(int argc, char** argv) {
   app.add_flag("--all-interfaces", options.wake.all_interfaces,
                "Send out of every up, broadcast-capable IPv4 interface");
   app.add_flag("-e,--ethernet", options.wake.ethernet,
-               "Send raw Ethernet frames of ethertype 0x0842 instead of UDP (needs root)");
-  app.add_flag("-b,--broadcast", options.wake.ethernet_broadcast,
-               "With -e, send frames to ff:ff:ff:ff:ff:ff instead of the target MAC");
-  app.add_option("-P,--password", options.password,
-                 "SecureOn password: 6 bytes (aa:bb:cc:dd:ee:ff) or 4 (a.b.c.d)")
+               "Send raw Ethernet frames of ethertype 0x0842 instead of UDP "
+               "(needs root)");
+  app.add_flag(
+      "-b,--broadcast", options.wake.ethernet_broadcast,
+      "With -e, send frames to ff:ff:ff:ff:ff:ff instead of the target MAC");
+  app.add_option(
+         "-P,--password", options.password,
+         "SecureOn password: 6 bytes (aa:bb:cc:dd:ee:ff) or 4 (a.b.c.d)")
       ->type_name("PASS");
-  app.add_option("-c,--count", options.count, "Send each packet N times (default 1)")
+  app.add_option("-c,--count", options.count,
+                 "Send each packet N times (default 1)")
       ->type_name("N")
       ->check(CLI::Range(1, 100).description(""));
   app.add_option("--interval", options.interval_ms,
                  "Milliseconds between repeats with -c (default 100)")
       ->type_name("MS")
       ->check(CLI::Range(0, 60000).description(""));
-  app.add_flag("-n,--dry-run", options.dry_run,
-               "Print where each packet would go and its payload in hex; send nothing");
-  app.add_option("MAC", options.macs, "MAC addresses (aa:bb:cc:dd:ee:ff, aa-bb-..., "
-                                      "aabb.ccdd.eeff, aabbccddeeff) or /etc/ethers names");
+  app.add_flag(
+      "-n,--dry-run", options.dry_run,
+      "Print where each packet would go and its payload in hex; send nothing");
+  app.add_option("MAC", options.macs,
+                 "MAC addresses (aa:bb:cc:dd:ee:ff, aa-bb-..., "
+                 "aabb.ccdd.eeff, aabbccddeeff) or /etc/ethers names");
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
   options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;

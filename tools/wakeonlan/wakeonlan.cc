@@ -54,7 +54,8 @@ Result<Ipv4Addr> ResolveHost(std::string_view host) {
   std::string name(host);
   int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
   if (rc != 0) return Fail(::gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, &::freeaddrinfo);
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found,
+                                                             &::freeaddrinfo);
   const auto* sin = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
   return Ipv4Addr::FromNetworkOrder(sin->sin_addr.s_addr);
 }
@@ -64,22 +65,25 @@ struct Inputs {
   int list_errors = 0;
 };
 
-void AddList(std::string_view content, const std::string& source, const MacNameLookup& lookup,
-             Inputs& inputs, Diag& diag) {
+void AddList(std::string_view content, const std::string& source,
+             const MacNameLookup& lookup, Inputs& inputs, Diag& diag) {
   WakeList list = ParseWakeList(content, source, lookup);
   for (const ListError& error : list.errors) {
     diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
     ++inputs.list_errors;
   }
-  for (WakeTarget& target : list.targets) inputs.targets.push_back(std::move(target));
+  for (WakeTarget& target : list.targets)
+    inputs.targets.push_back(std::move(target));
 }
 
 std::string ReadListOrThrow(const std::string& path) {
-  auto content = path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
+  auto content =
+      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
   if (!content) {
     int err = content.failure().sys_errno;
     throw ToolError(ExitCodeForFileErrno(err),
-                    fmt::format("{}: {}", path == "-" ? "standard input" : path, content.error()));
+                    fmt::format("{}: {}", path == "-" ? "standard input" : path,
+                                content.error()));
   }
   return std::move(content).value();
 }
@@ -87,7 +91,9 @@ std::string ReadListOrThrow(const std::string& path) {
 Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
   Inputs inputs;
   EthersLookup ethers;
-  MacNameLookup lookup = [&ethers](std::string_view name) { return ethers(name); };
+  MacNameLookup lookup = [&ethers](std::string_view name) {
+    return ethers(name);
+  };
 
   // Debian's order: the file first, then the arguments.
   if (!options.file.empty()) {
@@ -101,38 +107,45 @@ Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
       ++inputs.list_errors;
       continue;
     }
-    inputs.targets.push_back(WakeTarget{*mac, {}, {}, fmt::format("argument {}", i + 1)});
+    inputs.targets.push_back(
+        WakeTarget{*mac, {}, {}, fmt::format("argument {}", i + 1)});
   }
   if (options.file.empty() && options.macs.empty()) {
     if (options.stdin_is_tty)
       throw ToolError(kExitUsage,
-                      "no MAC address given (as arguments, with -f FILE, or on standard input); "
+                      "no MAC address given (as arguments, with -f FILE, or on "
+                      "standard input); "
                       "try 'wakeonlan --help'");
     std::string content = ReadListOrThrow("-");
     if (content.empty())
-      throw ToolError(kExitUsage, "no MAC address given: standard input is empty");
+      throw ToolError(kExitUsage,
+                      "no MAC address given: standard input is empty");
     AddList(content, "<stdin>", lookup, inputs, diag);
   }
   return inputs;
 }
 
 std::string DescribeDestination(const PlannedSend& send) {
-  std::string where = send.kind == PlannedSend::Kind::kUdp
-                          ? fmt::format("{}:{}", send.address, send.port)
-                          : fmt::format("{} (ethertype 0x0842)", send.frame_destination);
+  std::string where =
+      send.kind == PlannedSend::Kind::kUdp
+          ? fmt::format("{}:{}", send.address, send.port)
+          : fmt::format("{} (ethertype 0x0842)", send.frame_destination);
   if (!send.interface_name.empty()) where += " via " + send.interface_name;
   return where;
 }
 
 void PrintDryRun(const SendPlan& plan) {
-  // One line a packet, fields for awk: kind destination interface target payload.
+  // One line a packet, fields for awk: kind destination interface target
+  // payload.
   for (const PlannedSend& send : plan.sends) {
-    std::string destination = send.kind == PlannedSend::Kind::kUdp
-                                  ? fmt::format("{}:{}", send.address, send.port)
-                                  : send.frame_destination.ToString();
-    Print("{} {} {} {} {}\n", send.kind == PlannedSend::Kind::kUdp ? "udp" : "eth",
-               destination, send.interface_name.empty() ? "-" : send.interface_name,
-               send.target, ToHex(send.payload));
+    std::string destination =
+        send.kind == PlannedSend::Kind::kUdp
+            ? fmt::format("{}:{}", send.address, send.port)
+            : send.frame_destination.ToString();
+    Print("{} {} {} {} {}\n",
+          send.kind == PlannedSend::Kind::kUdp ? "udp" : "eth", destination,
+          send.interface_name.empty() ? "-" : send.interface_name, send.target,
+          ToHex(send.payload));
   }
 }
 
@@ -158,7 +171,8 @@ class Senders {
     if (send.kind == PlannedSend::Kind::kEthernet)
       return SendFrame(packet_, send.interface_index, send.frame_destination,
                        kEtherTypeWakeOnLan, send.payload);
-    return SendDatagram(udp_.at(send.interface_name), send.payload, send.address, send.port);
+    return SendDatagram(udp_.at(send.interface_name), send.payload,
+                        send.address, send.port);
   }
 
  private:
@@ -167,7 +181,9 @@ class Senders {
       return OpenPacketSocket(kEtherTypeWakeOnLan);
     } catch (const std::system_error& e) {
       if (e.code().value() == EPERM || e.code().value() == EACCES)
-        throw ToolError(kExitNoPerm, "raw Ethernet frames (-e) need CAP_NET_RAW: run as root");
+        throw ToolError(
+            kExitNoPerm,
+            "raw Ethernet frames (-e) need CAP_NET_RAW: run as root");
       throw;
     }
   }
@@ -185,20 +201,26 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
     auto password = ParseSecureOnPassword(options.password);
     if (!password)
       throw ToolError(kExitUsage, fmt::format("--password {}: {}",
-                                              QuoteForMessage(options.password), password.error()));
+                                              QuoteForMessage(options.password),
+                                              password.error()));
     options.wake.password = *password;
   }
   if (options.wake.ethernet_broadcast && !options.wake.ethernet)
-    throw ToolError(kExitUsage, "--broadcast only applies to raw frames; add -e");
+    throw ToolError(kExitUsage,
+                    "--broadcast only applies to raw frames; add -e");
   if (options.wake.ethernet && options.wake.host)
-    throw ToolError(kExitUsage, "-i names an IP destination, which raw frames (-e) do not have");
+    throw ToolError(
+        kExitUsage,
+        "-i names an IP destination, which raw frames (-e) do not have");
 
   Inputs inputs = CollectTargets(options, diag);
 
   std::vector<Interface> interfaces;
-  if (!options.wake.interfaces.empty() || options.wake.all_interfaces || options.wake.ethernet)
+  if (!options.wake.interfaces.empty() || options.wake.all_interfaces ||
+      options.wake.ethernet)
     interfaces = ListInterfaces();
-  auto planned = PlanSends(inputs.targets, options.wake, interfaces, ResolveHost);
+  auto planned =
+      PlanSends(inputs.targets, options.wake, interfaces, ResolveHost);
   if (auto* failure = std::get_if<PlanFailure>(&planned))
     throw ToolError(kExitUnavailable, failure->message);
   const SendPlan& plan = std::get<SendPlan>(planned);
@@ -214,19 +236,21 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
   } else if (!plan.sends.empty()) {
     for (const PlannedSend& send : plan.sends)
       if (!send.interface_name.empty())
-        diag.Info("{}: {} via interface {} (index {})", send.origin, send.target,
-                  send.interface_name, send.interface_index);
+        diag.Info("{}: {} via interface {} (index {})", send.origin,
+                  send.target, send.interface_name, send.interface_index);
     Senders senders(plan);
     for (int round = 0; round < options.count; ++round) {
       if (round > 0 && options.interval_ms > 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(options.interval_ms));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(options.interval_ms));
       for (const PlannedSend& send : plan.sends) {
         std::string where = DescribeDestination(send);
         if (!options.common.quiet)
           Print("Sending magic packet to {} with {}\n", where, send.target);
         diag.Debug("payload {}", ToHex(send.payload));
         if (int err = senders.Send(send); err != 0) {
-          diag.Error("{}: send to {}: {}", send.origin, where, std::strerror(err));
+          diag.Error("{}: send to {}: {}", send.origin, where,
+                     std::strerror(err));
           ++failed;
         }
       }

@@ -24,7 +24,8 @@ class CapturedStream {
     std::rewind(file_);
     std::string text;
     char buffer[256];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, file_)) text.append(buffer, n);
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, file_))
+      text.append(buffer, n);
     return text;
   }
 
@@ -34,7 +35,8 @@ class CapturedStream {
 
 int Parse(CLI::App& app, std::vector<const char*> argv, Diag& diag) {
   argv.insert(argv.begin(), app.get_name().c_str());
-  auto status = ParseCommandLine(app, static_cast<int>(argv.size()), argv.data(), diag);
+  auto status =
+      ParseCommandLine(app, static_cast<int>(argv.size()), argv.data(), diag);
   return status.value_or(-1);
 }
 
@@ -62,15 +64,17 @@ TEST_CASE("RunMain maps errors to exit codes after unwinding", "[cli]") {
   Diag diag("tool", stream.get());
   CHECK(RunMain(diag, [] { return 0; }) == kExitOk);
   CHECK(RunMain(diag, [] { return kExitSomeFailed; }) == kExitSomeFailed);
-  CHECK(RunMain(diag, []() -> int { throw ToolError(kExitUnavailable, "eth9: no such interface"); }) ==
-        kExitUnavailable);
+  CHECK(RunMain(diag, []() -> int {
+          throw ToolError(kExitUnavailable, "eth9: no such interface");
+        }) == kExitUnavailable);
   CHECK(RunMain(diag, []() -> int {
           throw std::system_error(EACCES, std::system_category(), "socket");
         }) == kExitNoPerm);
   CHECK(RunMain(diag, []() -> int {
           throw std::system_error(ENOMEM, std::system_category(), "mmap");
         }) == kExitOsErr);
-  CHECK(RunMain(diag, []() -> int { throw std::runtime_error("bug"); }) == kExitOsErr);
+  CHECK(RunMain(diag, []() -> int { throw std::runtime_error("bug"); }) ==
+        kExitOsErr);
   std::string text = stream.Text();
   CHECK(text.find("tool: eth9: no such interface\n") != std::string::npos);
   CHECK(text.find("tool: socket: Permission denied\n") != std::string::npos);
@@ -87,7 +91,8 @@ TEST_CASE("Errno values map to the documented exit codes", "[cli]") {
   CHECK(ExitCodeForSocketErrno(EMFILE) == kExitOsErr);
 }
 
-TEST_CASE("Common options: usage errors exit 64, help and version exit 0", "[cli]") {
+TEST_CASE("Common options: usage errors exit 64, help and version exit 0",
+          "[cli]") {
   CapturedStream stream;
   Diag diag("tool", stream.get());
   {
@@ -114,9 +119,10 @@ TEST_CASE("Common options: usage errors exit 64, help and version exit 0", "[cli
   }
   CHECK(VersionString("wakeonlan").rfind("wakeonlan (pxekit) ", 0) == 0);
   std::string text = stream.Text();
-  CHECK(text.find("tool: The following argument was not expected: --no-such-option\n") !=
+  CHECK(text.find("tool: The following argument was not expected: "
+                  "--no-such-option\n") != std::string::npos);
+  CHECK(text.find("tool: try 'tool --help' for more information\n") !=
         std::string::npos);
-  CHECK(text.find("tool: try 'tool --help' for more information\n") != std::string::npos);
 }
 
 }  // namespace pxekit

@@ -24,7 +24,8 @@ TEST_CASE("A magic packet crosses loopback intact", "[net]") {
 
   UniqueFd sender = OpenUdp4Socket();
   EnableBroadcast(sender);
-  auto packet = BuildMagicPacket(*MacAddr::Parse("02:00:00:00:00:01"), {{9, 8, 7, 6}});
+  auto packet =
+      BuildMagicPacket(*MacAddr::Parse("02:00:00:00:00:01"), {{9, 8, 7, 6}});
   REQUIRE(SendDatagram(sender, packet, loopback, port) == 0);
 
   auto received = ReceiveDatagram(receiver, 2000);
@@ -38,7 +39,8 @@ TEST_CASE("A magic packet crosses loopback intact", "[net]") {
 TEST_CASE("Send errors come back as errno, not exceptions", "[net]") {
   UniqueFd sender = OpenUdp4Socket();  // no SO_BROADCAST
   auto packet = BuildMagicPacket(*MacAddr::Parse("02:00:00:00:00:01"));
-  CHECK(SendDatagram(sender, packet, Ipv4Addr::FromOctets(127, 255, 255, 255), 9) == EACCES);
+  CHECK(SendDatagram(sender, packet, Ipv4Addr::FromOctets(127, 255, 255, 255),
+                     9) == EACCES);
 }
 
 TEST_CASE("SO_BINDTODEVICE on lo still reaches 127.0.0.1", "[net]") {

@@ -10,7 +10,8 @@ TEST_CASE("Ipv4Addr parses strict dotted quads", "[ipv4]") {
   CHECK(addr->value() == 0xc0a80521u);
   CHECK(*addr == Ipv4Addr::FromOctets(192, 168, 5, 33));
   CHECK(Ipv4Addr::Parse("0.0.0.0")->value() == 0);
-  CHECK(Ipv4Addr::Parse("255.255.255.255").value() == Ipv4Addr::LimitedBroadcast());
+  CHECK(Ipv4Addr::Parse("255.255.255.255").value() ==
+        Ipv4Addr::LimitedBroadcast());
 }
 
 TEST_CASE("Ipv4Addr rejects malformed addresses with a column", "[ipv4]") {
@@ -49,7 +50,8 @@ TEST_CASE("Ipv4Addr converts to and from network order", "[ipv4]") {
   CHECK(Ipv4Addr::FromNetworkOrder(net) == addr);
 }
 
-TEST_CASE("Ipv4Prefix computes netmask, network and directed broadcast", "[ipv4]") {
+TEST_CASE("Ipv4Prefix computes netmask, network and directed broadcast",
+          "[ipv4]") {
   auto prefix = Ipv4Prefix::Parse("10.77.3.9/22");
   REQUIRE(prefix.ok());
   CHECK(prefix->length() == 22);
@@ -61,14 +63,19 @@ TEST_CASE("Ipv4Prefix computes netmask, network and directed broadcast", "[ipv4]
   CHECK(fmt::format("{}", *prefix) == "10.77.3.9/22");
 
   CHECK(Ipv4Prefix::Parse("192.168.5.1")->length() == 32);
-  CHECK(Ipv4Prefix::Parse("0.0.0.0/0")->Contains(Ipv4Addr::FromOctets(8, 8, 8, 8)));
-  CHECK(Ipv4Prefix::Parse("10.0.0.1/32")->DirectedBroadcast() == Ipv4Addr::FromOctets(10, 0, 0, 1));
-  CHECK(Ipv4Prefix::Parse("10.0.0.1/0")->DirectedBroadcast() == Ipv4Addr::LimitedBroadcast());
+  CHECK(Ipv4Prefix::Parse("0.0.0.0/0")
+            ->Contains(Ipv4Addr::FromOctets(8, 8, 8, 8)));
+  CHECK(Ipv4Prefix::Parse("10.0.0.1/32")->DirectedBroadcast() ==
+        Ipv4Addr::FromOctets(10, 0, 0, 1));
+  CHECK(Ipv4Prefix::Parse("10.0.0.1/0")->DirectedBroadcast() ==
+        Ipv4Addr::LimitedBroadcast());
 }
 
 TEST_CASE("Ipv4Prefix rejects bad prefix lengths", "[ipv4]") {
-  CHECK(Ipv4Prefix::Parse("10.0.0.0/33").error() == "prefix length must be 0 to 32");
-  CHECK(Ipv4Prefix::Parse("10.0.0.0/").error() == "prefix length must be 0 to 32");
+  CHECK(Ipv4Prefix::Parse("10.0.0.0/33").error() ==
+        "prefix length must be 0 to 32");
+  CHECK(Ipv4Prefix::Parse("10.0.0.0/").error() ==
+        "prefix length must be 0 to 32");
   CHECK(Ipv4Prefix::Parse("10.0.0.0/2x").failure().column == 11);
   CHECK(Ipv4Prefix::Parse("10.0.0/8").error() == "has 3 octets, expected 4");
 }
@@ -81,8 +88,9 @@ TEST_CASE("Netmasks convert to prefix lengths only when contiguous", "[ipv4]") {
   CHECK(Ipv4Prefix::NetmaskToLength("255.0.255.0").error() ==
         "netmask 255.0.255.0 is not contiguous");
   for (int length = 0; length <= 32; ++length)
-    CHECK(Ipv4Prefix::NetmaskToLength(Ipv4Prefix::LengthToNetmask(length).ToString()).value() ==
-          length);
+    CHECK(Ipv4Prefix::NetmaskToLength(
+              Ipv4Prefix::LengthToNetmask(length).ToString())
+              .value() == length);
 }
 
 TEST_CASE("Ipv4Range parses the seed's range and checks its order", "[ipv4]") {
@@ -93,7 +101,8 @@ TEST_CASE("Ipv4Range parses the seed's range and checks its order", "[ipv4]") {
   CHECK_FALSE(range->Contains(Ipv4Addr::FromOctets(192, 168, 5, 39)));
   CHECK(fmt::format("{}", *range) == "192.168.5.33-192.168.5.38");
   CHECK(Ipv4Range::Parse("10.0.0.1 - 10.0.0.1")->Size() == 1);
-  CHECK(Ipv4Range::Parse("0.0.0.0-255.255.255.255")->Size() == (std::uint64_t{1} << 32));
+  CHECK(Ipv4Range::Parse("0.0.0.0-255.255.255.255")->Size() ==
+        (std::uint64_t{1} << 32));
 
   auto backwards = Ipv4Range::Parse("10.0.0.9-10.0.0.1");
   REQUIRE_FALSE(backwards.ok());

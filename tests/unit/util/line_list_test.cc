@@ -6,7 +6,8 @@
 
 namespace pxekit {
 
-TEST_CASE("Line lists skip comments and blank lines and keep line numbers", "[list]") {
+TEST_CASE("Line lists skip comments and blank lines and keep line numbers",
+          "[list]") {
   const std::string content =
       "# lab 3, row A\n"
       "aa:bb:cc:dd:ee:01\n"
@@ -45,7 +46,8 @@ TEST_CASE("Line lists drop CR before LF", "[list]") {
   CHECK(list.lines[1].fields[0].text == "c");
 }
 
-TEST_CASE("Bad lines are reported by number and do not stop the others", "[list]") {
+TEST_CASE("Bad lines are reported by number and do not stop the others",
+          "[list]") {
   std::string content = "first\n";
   content += std::string("bad\0line\n", 9);
   content += std::string(50, 'x') + "\n";

@@ -11,9 +11,10 @@ const MacAddr kSample(MacAddr::Bytes{0x00, 0x13, 0x21, 0x1f, 0xf1, 0x82});
 
 TEST_CASE("MacAddr parses every accepted form in any case", "[mac]") {
   const char* forms[] = {
-      "00:13:21:1F:F1:82", "00:13:21:1f:f1:82", "00-13-21-1f-f1-82", "00-13-21-1F-F1-82",
-      "0013.211f.f182",    "0013.211F.F182",    "0013211ff182",      "0013211FF182",
-      "0:13:21:1f:f1:82",  "0-13-21-1f-f1-82",
+      "00:13:21:1F:F1:82", "00:13:21:1f:f1:82", "00-13-21-1f-f1-82",
+      "00-13-21-1F-F1-82", "0013.211f.f182",    "0013.211F.F182",
+      "0013211ff182",      "0013211FF182",      "0:13:21:1f:f1:82",
+      "0-13-21-1f-f1-82",
   };
   for (const char* form : forms) {
     INFO(form);
@@ -29,7 +30,8 @@ TEST_CASE("MacAddr accepts Debian's one-digit groups", "[mac]") {
   CHECK(mac->ToString() == "01:02:03:04:05:06");
 }
 
-TEST_CASE("MacAddr rejects everything else with a reason and a column", "[mac]") {
+TEST_CASE("MacAddr rejects everything else with a reason and a column",
+          "[mac]") {
   struct Case {
     const char* text;
     const char* reason;
@@ -46,8 +48,10 @@ TEST_CASE("MacAddr rejects everything else with a reason and a column", "[mac]")
       {"0013.211f-f182", "mixes separators", 10},
       {"0013211ff18", "has 11 hex digits, expected 12", 12},
       {"0013211ff1822", "has 13 hex digits, expected 12", 14},
-      {"00132.11ff.f182", "dotted form needs three groups of 4 hex digits (aabb.ccdd.eeff)", 5},
-      {"0013.211f.f18", "dotted form needs three groups of 4 hex digits (aabb.ccdd.eeff)", 14},
+      {"00132.11ff.f182",
+       "dotted form needs three groups of 4 hex digits (aabb.ccdd.eeff)", 5},
+      {"0013.211f.f18",
+       "dotted form needs three groups of 4 hex digits (aabb.ccdd.eeff)", 14},
       {"00:13:21:1f:f1:82 ", "unexpected ' ' after the last group", 18},
       {"00:13:21:1f:f1:8\x01", "unexpected byte 0x01 after the last group", 17},
       {"00:13:21:1f:f1:\x01", "byte 0x01 is not a hex digit", 16},

@@ -1,5 +1,5 @@
-#include "util/hex.h"
 #include "util/text.h"
+#include "util/hex.h"
 
 #include <catch2/catch.hpp>
 

@@ -17,7 +17,8 @@ std::string Repeat(const std::string& s, int n) {
 
 }  // namespace
 
-TEST_CASE("A magic packet is 6 x ff then the MAC 16 times: 102 bytes", "[wol]") {
+TEST_CASE("A magic packet is 6 x ff then the MAC 16 times: 102 bytes",
+          "[wol]") {
   auto packet = BuildMagicPacket(kTarget);
   REQUIRE(packet.size() == 102);
   CHECK(ToHex(packet) == "ffffffffffff" + Repeat("0013211ff182", 16));
@@ -46,13 +47,17 @@ TEST_CASE("Bad SecureOn passwords are refused with a reason", "[wol]") {
   auto bad_mac = ParseSecureOnPassword("secret");
   REQUIRE_FALSE(bad_mac.ok());
   CHECK(bad_mac.error() ==
-        "expected 6 bytes as aa:bb:cc:dd:ee:ff or 4 as a.b.c.d: 's' is not a hex digit");
-  CHECK(ParseSecureOnPassword("1.2.3").error() == "4-byte password: has 3 octets, expected 4");
-  CHECK(ParseSecureOnPassword("0000.0000.0000")->size() == 6);  // all digits, but a MAC form
+        "expected 6 bytes as aa:bb:cc:dd:ee:ff or 4 as a.b.c.d: 's' is not a "
+        "hex digit");
+  CHECK(ParseSecureOnPassword("1.2.3").error() ==
+        "4-byte password: has 3 octets, expected 4");
+  CHECK(ParseSecureOnPassword("0000.0000.0000")->size() ==
+        6);  // all digits, but a MAC form
   CHECK_FALSE(ParseSecureOnPassword("").ok());
 }
 
-TEST_CASE("ParseMagicPacket inverts BuildMagicPacket and rejects the rest", "[wol]") {
+TEST_CASE("ParseMagicPacket inverts BuildMagicPacket and rejects the rest",
+          "[wol]") {
   for (const char* password : {"", "1.2.3.4", "01:02:03:04:05:06"}) {
     SecureOnPassword bytes;
     if (*password) bytes = *ParseSecureOnPassword(password);

@@ -8,25 +8,30 @@
 namespace pxekit {
 namespace {
 
-Interface MakeInterface(std::string name, int index, std::vector<const char*> prefixes,
-                        unsigned flags = IFF_UP | IFF_BROADCAST, unsigned arptype = ARPHRD_ETHER) {
+Interface MakeInterface(std::string name, int index,
+                        std::vector<const char*> prefixes,
+                        unsigned flags = IFF_UP | IFF_BROADCAST,
+                        unsigned arptype = ARPHRD_ETHER) {
   Interface interface;
   interface.name = std::move(name);
   interface.index = index;
   interface.flags = flags;
   interface.arptype = arptype;
-  for (const char* prefix : prefixes) interface.ipv4.push_back(*Ipv4Prefix::Parse(prefix));
+  for (const char* prefix : prefixes)
+    interface.ipv4.push_back(*Ipv4Prefix::Parse(prefix));
   return interface;
 }
 
 std::vector<Interface> Lab() {
   return {
-      MakeInterface("lo", 1, {"127.0.0.1/8"}, IFF_UP | IFF_LOOPBACK, ARPHRD_LOOPBACK),
+      MakeInterface("lo", 1, {"127.0.0.1/8"}, IFF_UP | IFF_LOOPBACK,
+                    ARPHRD_LOOPBACK),
       MakeInterface("eno1", 2, {"10.0.0.1/24", "172.16.5.1/20"}),
       MakeInterface("eno2", 3, {"192.168.7.2/23"}),
-      MakeInterface("eno3", 4, {"10.9.0.1/24"}, IFF_BROADCAST),            // down
-      MakeInterface("wg0", 5, {"10.200.0.1/24"}, IFF_UP | IFF_POINTOPOINT, 65534),
-      MakeInterface("eno4", 6, {}),                                       // no IPv4
+      MakeInterface("eno3", 4, {"10.9.0.1/24"}, IFF_BROADCAST),  // down
+      MakeInterface("wg0", 5, {"10.200.0.1/24"}, IFF_UP | IFF_POINTOPOINT,
+                    65534),
+      MakeInterface("eno4", 6, {}),  // no IPv4
       MakeInterface("p2p0", 7, {"10.1.1.0/31"}),
   };
 }
@@ -42,24 +47,28 @@ Result<Ipv4Addr> LiteralOnly(std::string_view host) {
   return addr;
 }
 
-SendPlan Plan(const std::vector<WakeTarget>& targets, const WakeOptions& options) {
+SendPlan Plan(const std::vector<WakeTarget>& targets,
+              const WakeOptions& options) {
   auto result = PlanSends(targets, options, Lab(), LiteralOnly);
   REQUIRE(std::holds_alternative<SendPlan>(result));
   return std::get<SendPlan>(result);
 }
 
 PlanFailure PlanFails(const WakeOptions& options) {
-  auto result = PlanSends({Target("02:00:00:00:00:01")}, options, Lab(), LiteralOnly);
+  auto result =
+      PlanSends({Target("02:00:00:00:00:01")}, options, Lab(), LiteralOnly);
   REQUIRE(std::holds_alternative<PlanFailure>(result));
   return std::get<PlanFailure>(result);
 }
 
 }  // namespace
 
-TEST_CASE("Without interfaces, packets go to -i or 255.255.255.255 on port 9", "[wol][plan]") {
+TEST_CASE("Without interfaces, packets go to -i or 255.255.255.255 on port 9",
+          "[wol][plan]") {
   WakeOptions options;
-  SendPlan plan = Plan({Target("02:00:00:00:00:01"), Target("02:00:00:00:00:02", "10.0.0.7", 7)},
-                       options);
+  SendPlan plan = Plan(
+      {Target("02:00:00:00:00:01"), Target("02:00:00:00:00:02", "10.0.0.7", 7)},
+      options);
   REQUIRE(plan.sends.size() == 2);
   CHECK(plan.sends[0].kind == PlannedSend::Kind::kUdp);
   CHECK(plan.sends[0].address == Ipv4Addr::LimitedBroadcast());
@@ -76,7 +85,8 @@ TEST_CASE("Without interfaces, packets go to -i or 255.255.255.255 on port 9", "
   CHECK(plan.sends[0].port == 40000);
 }
 
-TEST_CASE("Option -I sends to every directed broadcast of the interface", "[wol][plan]") {
+TEST_CASE("Option -I sends to every directed broadcast of the interface",
+          "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eno1"};
   SendPlan plan = Plan({Target("02:00:00:00:00:01")}, options);
@@ -87,19 +97,23 @@ TEST_CASE("Option -I sends to every directed broadcast of the interface", "[wol]
   CHECK(plan.sends[1].address == Ipv4Addr::FromOctets(172, 16, 15, 255));
 }
 
-TEST_CASE("Option -I with -i or a per-line IP sends there through the interface", "[wol][plan]") {
+TEST_CASE(
+    "Option -I with -i or a per-line IP sends there through the interface",
+    "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eno2"};
   options.host = "192.168.7.20";
-  SendPlan plan = Plan({Target("02:00:00:00:00:01"), Target("02:00:00:00:00:02", "192.168.6.9")},
-                       options);
+  SendPlan plan = Plan(
+      {Target("02:00:00:00:00:01"), Target("02:00:00:00:00:02", "192.168.6.9")},
+      options);
   REQUIRE(plan.sends.size() == 2);
   CHECK(plan.sends[0].address == Ipv4Addr::FromOctets(192, 168, 7, 20));
   CHECK(plan.sends[0].interface_name == "eno2");
   CHECK(plan.sends[1].address == Ipv4Addr::FromOctets(192, 168, 6, 9));
 }
 
-TEST_CASE("No IPv4, /31 and /32 interfaces use the limited broadcast", "[wol][plan]") {
+TEST_CASE("No IPv4, /31 and /32 interfaces use the limited broadcast",
+          "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eno4", "p2p0"};
   SendPlan plan = Plan({Target("02:00:00:00:00:01")}, options);
@@ -110,17 +124,22 @@ TEST_CASE("No IPv4, /31 and /32 interfaces use the limited broadcast", "[wol][pl
   CHECK(plan.sends[1].address == Ipv4Addr::LimitedBroadcast());
 }
 
-TEST_CASE("Option --all-interfaces picks up broadcast Ethernet interfaces with IPv4", "[wol][plan]") {
+TEST_CASE(
+    "Option --all-interfaces picks up broadcast Ethernet interfaces with IPv4",
+    "[wol][plan]") {
   WakeOptions options;
   options.all_interfaces = true;
   SendPlan plan = Plan({Target("02:00:00:00:00:01")}, options);
   std::vector<std::string> names;
-  for (const auto& send : plan.sends) names.push_back(send.interface_name + " " + send.address.ToString());
-  CHECK(names == std::vector<std::string>{"eno1 10.0.0.255", "eno1 172.16.15.255",
-                                          "eno2 192.168.7.255", "p2p0 255.255.255.255"});
+  for (const auto& send : plan.sends)
+    names.push_back(send.interface_name + " " + send.address.ToString());
+  CHECK(names ==
+        std::vector<std::string>{"eno1 10.0.0.255", "eno1 172.16.15.255",
+                                 "eno2 192.168.7.255", "p2p0 255.255.255.255"});
 }
 
-TEST_CASE("Option -e sends frames to the target MAC, or broadcast with -b", "[wol][plan]") {
+TEST_CASE("Option -e sends frames to the target MAC, or broadcast with -b",
+          "[wol][plan]") {
   WakeOptions options;
   options.ethernet = true;
   options.interfaces = {"eno2"};
@@ -148,7 +167,8 @@ TEST_CASE("Passwords go into every payload", "[wol][plan]") {
   REQUIRE(plan.sends[0].payload.size() == 106);
 }
 
-TEST_CASE("Unknown, down and unusable interfaces fail the whole plan", "[wol][plan]") {
+TEST_CASE("Unknown, down and unusable interfaces fail the whole plan",
+          "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eth9"};
   PlanFailure failure = PlanFails(options);
@@ -162,19 +182,23 @@ TEST_CASE("Unknown, down and unusable interfaces fail the whole plan", "[wol][pl
 
   options.interfaces.clear();
   options.all_interfaces = true;
-  auto result = PlanSends({Target("02:00:00:00:00:01")}, options, {Lab()[0]}, LiteralOnly);
+  auto result = PlanSends({Target("02:00:00:00:00:01")}, options, {Lab()[0]},
+                          LiteralOnly);
   REQUIRE(std::holds_alternative<PlanFailure>(result));
   CHECK(std::get<PlanFailure>(result).error == PlanError::kNoUsableInterface);
 }
 
-TEST_CASE("A host that does not resolve fails only its own target", "[wol][plan]") {
+TEST_CASE("A host that does not resolve fails only its own target",
+          "[wol][plan]") {
   WakeOptions options;
-  SendPlan plan = Plan({Target("02:00:00:00:00:01", "nosuchhost"), Target("02:00:00:00:00:02")},
-                       options);
+  SendPlan plan = Plan(
+      {Target("02:00:00:00:00:01", "nosuchhost"), Target("02:00:00:00:00:02")},
+      options);
   REQUIRE(plan.sends.size() == 1);
   CHECK(plan.sends[0].target.ToString() == "02:00:00:00:00:02");
   REQUIRE(plan.failures.size() == 1);
-  CHECK(plan.failures[0].message == "cannot resolve 'nosuchhost': Name or service not known");
+  CHECK(plan.failures[0].message ==
+        "cannot resolve 'nosuchhost': Name or service not known");
 }
 
 }  // namespace pxekit

@@ -1,12 +1,14 @@
-#include "wol/ethers.h"
 #include "wol/wake_list.h"
+#include "wol/ethers.h"
 
 #include <catch2/catch.hpp>
 
 namespace pxekit {
 namespace {
 
-const MacNameLookup kNoNames = [](std::string_view) { return std::optional<MacAddr>(); };
+const MacNameLookup kNoNames = [](std::string_view) {
+  return std::optional<MacAddr>();
+};
 
 }  // namespace
 
@@ -15,7 +17,8 @@ TEST_CASE("Wake lists read Debian's MAC [IP [PORT]] lines", "[wol][list]") {
       "# Debian wakeonlan -f format\n"
       "00:13:21:1F:F1:82\n"
       "00-13-21-1f-f1-83 192.168.0.255\n"
-      "0013.211f.f184 192.168.0.255 7   # trailing comment, a pxekit addition\n";
+      "0013.211f.f184 192.168.0.255 7   # trailing comment, a pxekit "
+      "addition\n";
   WakeList list = ParseWakeList(content, "macs.txt", kNoNames);
   CHECK(list.errors.empty());
   REQUIRE(list.targets.size() == 3);
@@ -28,7 +31,8 @@ TEST_CASE("Wake lists read Debian's MAC [IP [PORT]] lines", "[wol][list]") {
   CHECK(list.targets[2].origin == "macs.txt:4");
 }
 
-TEST_CASE("A bad line is reported with line and column; the others are kept", "[wol][list]") {
+TEST_CASE("A bad line is reported with line and column; the others are kept",
+          "[wol][list]") {
   const char* content =
       "aa:bb:cc:dd:ee:01\n"
       "  aa:bb:cc:zz:ee:02\n"
@@ -43,14 +47,16 @@ TEST_CASE("A bad line is reported with line and column; the others are kept", "[
   CHECK(list.errors[0].line == 2);
   CHECK(list.errors[0].column == 12);
   CHECK(list.errors[0].message ==
-        "invalid MAC address 'aa:bb:cc:zz:ee:02': 'z' is not a hex digit (and no such name in "
+        "invalid MAC address 'aa:bb:cc:zz:ee:02': 'z' is not a hex digit (and "
+        "no such name in "
         "/etc/ethers)");
   CHECK(list.errors[1].line == 3);
   CHECK(list.errors[1].column == 30);
   CHECK(list.errors[1].message == "port '99999' is not in 1-65535");
   CHECK(list.errors[2].line == 4);
   CHECK(list.errors[2].column == 32);
-  CHECK(list.errors[2].message == "unexpected field 'extra' (a line is MAC [IP [PORT]])");
+  CHECK(list.errors[2].message ==
+        "unexpected field 'extra' (a line is MAC [IP [PORT]])");
 }
 
 TEST_CASE("Ports are 1-65535", "[wol]") {
@@ -58,7 +64,8 @@ TEST_CASE("Ports are 1-65535", "[wol]") {
   CHECK(ParsePort("65535").value() == 65535);
   CHECK(ParsePort("0").error() == "port '0' is not in 1-65535");
   CHECK(ParsePort("70000").error() == "port '70000' is not in 1-65535");
-  CHECK(ParsePort("99999999999999999999").error() == "port '99999999999999999999' is not in 1-65535");
+  CHECK(ParsePort("99999999999999999999").error() ==
+        "port '99999999999999999999' is not in 1-65535");
   CHECK(ParsePort("9a").error() == "port '9a': 'a' is not a digit");
   CHECK(ParsePort("-1").failure().column == 1);
   CHECK_FALSE(ParsePort("").ok());
@@ -71,18 +78,22 @@ TEST_CASE("Names resolve through /etc/ethers", "[wol][ethers]") {
       "not-a-mac          broken\n"
       "0:13:21:1f:f1:83   PC13.lab.example  # upper case\n";
   CHECK(LookupEthers(ethers, "pc12")->ToString() == "00:13:21:1f:f1:82");
-  CHECK(LookupEthers(ethers, "pc13.LAB.example")->ToString() == "00:13:21:1f:f1:83");
+  CHECK(LookupEthers(ethers, "pc13.LAB.example")->ToString() ==
+        "00:13:21:1f:f1:83");
   CHECK_FALSE(LookupEthers(ethers, "broken").has_value());
   CHECK_FALSE(LookupEthers(ethers, "pc14").has_value());
 
-  MacNameLookup lookup = [&](std::string_view name) { return LookupEthers(ethers, name); };
+  MacNameLookup lookup = [&](std::string_view name) {
+    return LookupEthers(ethers, name);
+  };
   auto mac = ParseWakeMac("pc12", lookup);
   REQUIRE(mac.ok());
   CHECK(mac->ToString() == "00:13:21:1f:f1:82");
   auto missing = ParseWakeMac("pc99", lookup);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error() ==
-        "invalid MAC address 'pc99': 'p' is not a hex digit (and no such name in /etc/ethers)");
+        "invalid MAC address 'pc99': 'p' is not a hex digit (and no such name "
+        "in /etc/ethers)");
 }
 
 }  // namespace pxekit
