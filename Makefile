@@ -18,7 +18,9 @@ FUZZ_SECONDS ?= 30
 # linters the tests drive.
 BUILD_PACKAGES := cmake make g++ pkg-config libcli11-dev libfmt-dev \
   libnl-3-dev libnl-route-3-dev libnl-genl-3-dev catch2
-TEST_PACKAGES := iproute2 util-linux mandoc bash-completion zsh fish wakeonlan
+# Each test area lists its packages in tests/packages/*.txt, so that adding a
+# test never means editing this file.
+TEST_PACKAGES := $(shell sed -e 's/\#.*//' tests/packages/*.txt)
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 PACKAGES := tests/support/packages.sh
