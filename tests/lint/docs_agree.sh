@@ -21,7 +21,7 @@ help_options() {
 
 man_options() {
   sed -n '/^\.Sh OPTIONS/,/^\.Sh /p' "$1" | grep '^\.It' |
-    grep -oP '(?<=Fl )\\?-?[A-Za-z][A-Za-z0-9-]*' | sed -E 's/^\\//; s/^/-/' | sort -u
+    sed 's/\\-/-/g' | grep -oP '(?<=Fl )-?[A-Za-z][A-Za-z0-9-]*' | sed 's/^/-/' | sort -u
 }
 
 bash_options() {
