@@ -1,6 +1,7 @@
 #include "mkcfg.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
@@ -295,6 +296,8 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
     }
     Print("{:<7} {}\n", state, path);
   }
+  // Warnings below the list, not inside it, when both go to a terminal.
+  std::fflush(stdout);
   // A file the loader would take if only its name were spelt right.
   std::string dir = LookupDirectory(query);
   for (const std::string& name : tree.ListDirectory(dir)) {
