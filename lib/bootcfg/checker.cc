@@ -480,19 +480,23 @@ void CheckGrubFile(const BootTree& tree, const std::string& file,
 
 }  // namespace
 
-std::vector<Finding> CheckBootTree(const BootTree& tree) {
+std::vector<Finding> CheckBootTree(const BootTree& tree,
+                                   std::size_t* configs_checked) {
   std::set<Finding> findings;
+  std::size_t configs = 0;
   std::map<std::string, PxelinuxConfig> parsed;
   for (const std::string& file : tree.ListFiles()) {
     std::string dir = ParentPath(file);
     std::string name = BaseName(file);
     if (BaseName(dir) == "pxelinux.cfg") {
+      ++configs;
       if (std::string why = DescribeMisnamedClient(name); !why.empty())
         findings.insert(Finding{file, 0, why});
       PxelinuxEntryChecker(tree, ParentPath(dir), findings, parsed)
           .Check(file);
     }
     if (name == "grub.cfg" || name.starts_with("grub.cfg-")) {
+      ++configs;
       if (name.size() > 9)
         if (std::string why = DescribeMisnamedClient(name.substr(9));
             !why.empty())
@@ -509,6 +513,7 @@ std::vector<Finding> CheckBootTree(const BootTree& tree) {
                         name)});
     }
   }
+  if (configs_checked) *configs_checked = configs;
   return {findings.begin(), findings.end()};
 }
 

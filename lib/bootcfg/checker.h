@@ -29,8 +29,11 @@ struct Finding {
   friend bool operator==(const Finding&, const Finding&) = default;
 };
 
-// Sorted by file and line, without duplicates.
-std::vector<Finding> CheckBootTree(const BootTree& tree);
+// Sorted by file and line, without duplicates. `configs_checked`, when
+// given, receives the number of pxelinux.cfg and grub.cfg files found, so
+// that a caller can tell a clean tree from one with nothing to check.
+std::vector<Finding> CheckBootTree(const BootTree& tree,
+                                   std::size_t* configs_checked = nullptr);
 
 inline constexpr int kMaxIncludeDepth = 16;
 inline constexpr std::size_t kMaxPxelinuxPath = 127;

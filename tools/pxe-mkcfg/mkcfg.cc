@@ -324,7 +324,20 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
 int RunCheck(MkcfgOptions& options, Diag& diag) {
   RequireDirectory(options.check_dir);
   DiskTree tree(options.check_dir);
-  std::vector<Finding> findings = CheckBootTree(tree);
+  std::size_t configs = 0;
+  std::vector<Finding> findings = CheckBootTree(tree, &configs);
+  if (configs == 0) {
+    std::string dir = options.check_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    bool inside = fs::path(dir).filename() == "pxelinux.cfg";
+    throw ToolError(kExitNoInput,
+                    fmt::format("{}: no pxelinux.cfg/ directory and no "
+                                "grub.cfg file to check{}",
+                                options.check_dir,
+                                inside ? "; give the TFTP root, the directory "
+                                         "above pxelinux.cfg"
+                                       : ""));
+  }
   std::string prefix = options.check_dir;
   while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
   prefix = prefix == "." ? "" : prefix + "/";
@@ -335,7 +348,9 @@ int RunCheck(MkcfgOptions& options, Diag& diag) {
     else
       Print("{}{}: {}\n", prefix, finding.file, finding.message);
   }
-  diag.Info("{} finding{}", findings.size(), findings.size() == 1 ? "" : "s");
+  diag.Info("{} config file{}, {} finding{}", configs,
+            configs == 1 ? "" : "s", findings.size(),
+            findings.size() == 1 ? "" : "s");
   return findings.empty() ? kExitOk : kExitDataErr;
 }
 

@@ -4,7 +4,7 @@
 
 namespace pxekit {
 
-TEST_CASE("Host lists: MAC [IP [NAME [LABEL]]], '-' skips a field",
+TEST_CASE("Host lists: MAC, IP, name and label; a dash skips a field",
           "[bootcfg][hosts]") {
   HostList list = ParseHostList(
       "# lab 3\n"
@@ -49,7 +49,7 @@ TEST_CASE("Bad host lines are reported by line and column; the rest kept",
         "unexpected field 'extra' (a line is MAC [IP [NAME [LABEL]]])");
 }
 
-TEST_CASE("--host MAC[,LABEL]", "[bootcfg][hosts]") {
+TEST_CASE("The host option takes a MAC and an optional label", "[bootcfg][hosts]") {
   auto plain = ParseHostOption("aa:bb:cc:dd:ee:ff");
   REQUIRE(plain);
   CHECK(plain->label.empty());
