@@ -28,8 +28,8 @@ struct BootSpec {
 struct HostEntry {
   MacAddr mac;
   std::optional<Ipv4Addr> ip;
-  std::string name;   // empty when not given
-  std::string label;  // empty: use BootSpec::label
+  std::string name;    // empty when not given
+  std::string label;   // empty: use BootSpec::label
   std::string origin;  // "hosts.txt:3" or "--host 2", for messages
 };
 

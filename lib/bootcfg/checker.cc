@@ -276,11 +276,10 @@ class PxelinuxEntryChecker {
                            target.find('/') != std::string::npos;
     if (looks_like_file && ModuleExists(target)) return;
     Add(at.file, at.line->number,
-        looks_like_file
-            ? fmt::format("{} {} names no LABEL and no such file", what,
-                          QuoteForMessage(target))
-            : fmt::format("{} {} names no LABEL", what,
-                          QuoteForMessage(target)));
+        looks_like_file ? fmt::format("{} {} names no LABEL and no such file",
+                                      what, QuoteForMessage(target))
+                        : fmt::format("{} {} names no LABEL", what,
+                                      QuoteForMessage(target)));
   }
 
   void CheckInitrdList(const Located& at, std::string_view what,
@@ -453,10 +452,11 @@ void CheckGrubFile(const BootTree& tree, const std::string& file,
     } else if (name != "initrd" && name != "initrd16" && name != "initrdefi") {
       if (name == "set" && command.words.size() == 2 &&
           command.words[1].text.starts_with("timeout=")) {
-        std::string_view value = std::string_view(command.words[1].text).substr(8);
+        std::string_view value =
+            std::string_view(command.words[1].text).substr(8);
         long seconds = 0;
-        auto [end, error] = std::from_chars(
-            value.data(), value.data() + value.size(), seconds);
+        auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), seconds);
         if (error == std::errc() && end == value.data() + value.size() &&
             seconds >= 100)
           findings.insert(Finding{
@@ -492,8 +492,7 @@ std::vector<Finding> CheckBootTree(const BootTree& tree,
       ++configs;
       if (std::string why = DescribeMisnamedClient(name); !why.empty())
         findings.insert(Finding{file, 0, why});
-      PxelinuxEntryChecker(tree, ParentPath(dir), findings, parsed)
-          .Check(file);
+      PxelinuxEntryChecker(tree, ParentPath(dir), findings, parsed).Check(file);
     }
     if (name == "grub.cfg" || name.starts_with("grub.cfg-")) {
       ++configs;

@@ -76,7 +76,8 @@ std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
   out += "\n";
   if (!spec.initrds.empty()) {
     out += "\tinitrd";
-    for (const std::string& initrd : spec.initrds) out += " " + GrubPath(initrd);
+    for (const std::string& initrd : spec.initrds)
+      out += " " + GrubPath(initrd);
     out += "\n";
   }
   out += "}\n";

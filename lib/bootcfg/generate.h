@@ -18,8 +18,8 @@ struct GeneratedFile {
 };
 
 // pxelinux.cfg/default, or pxelinux.cfg/01-<mac> for each host.
-std::vector<GeneratedFile> GeneratePxelinux(const BootSpec& spec,
-                                            const std::vector<HostEntry>& hosts);
+std::vector<GeneratedFile> GeneratePxelinux(
+    const BootSpec& spec, const std::vector<HostEntry>& hosts);
 
 // <prefix>/grub.cfg, or <prefix>/grub.cfg-01-<mac> for each host plus
 // <prefix>/grub.cfg-<HEXIP> for each host with an IP. GRUB's timeout is in

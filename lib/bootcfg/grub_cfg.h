@@ -14,7 +14,7 @@
 namespace pxekit {
 
 struct GrubWord {
-  std::string text;  // quotes removed
+  std::string text;           // quotes removed
   bool has_variable = false;  // an unquoted or double-quoted '$'
 };
 

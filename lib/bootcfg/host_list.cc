@@ -42,11 +42,11 @@ Result<HostEntry> ParseHostLine(const ListLine& line) {
   HostEntry host;
   auto mac = MacAddr::Parse(fields[0].text);
   if (!mac)
-    return FailAt(Fail(fmt::format("invalid MAC address {}: {}",
-                                   QuoteForMessage(fields[0].text),
-                                   mac.error()),
-                       mac.failure().column),
-                  fields[0].column);
+    return FailAt(
+        Fail(fmt::format("invalid MAC address {}: {}",
+                         QuoteForMessage(fields[0].text), mac.error()),
+             mac.failure().column),
+        fields[0].column);
   host.mac = *mac;
   if (fields.size() >= 2 && fields[1].text != "-") {
     auto ip = Ipv4Addr::Parse(fields[1].text);
@@ -128,8 +128,8 @@ std::vector<HostProblem> RemoveDuplicateHosts(std::vector<HostEntry>& hosts) {
                ip != ips.end()) {
       why = fmt::format("duplicate IP address {} (first at {})", *host.ip,
                         ip->second);
-    } else if (auto name = host.name.empty() ? names.end()
-                                             : names.find(host.name);
+    } else if (auto name =
+                   host.name.empty() ? names.end() : names.find(host.name);
                name != names.end()) {
       why = fmt::format("duplicate host name {} (first at {})",
                         QuoteForMessage(host.name), name->second);

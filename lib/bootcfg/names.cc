@@ -66,9 +66,9 @@ Result<std::string> NormalizeUuid(std::string_view text) {
     return Fail("dashes must split it 8-4-4-4-12");
   if (text.size() != 36 && text.size() != 32)
     return Fail("expected 8-4-4-4-12 dashed or 32 bare hex digits");
-  return fmt::format("{}-{}-{}-{}-{}", digits.substr(0, 8),
-                     digits.substr(8, 4), digits.substr(12, 4),
-                     digits.substr(16, 4), digits.substr(20));
+  return fmt::format("{}-{}-{}-{}-{}", digits.substr(0, 8), digits.substr(8, 4),
+                     digits.substr(12, 4), digits.substr(16, 4),
+                     digits.substr(20));
 }
 
 ClientNameKind ClassifyClientName(std::string_view name) {

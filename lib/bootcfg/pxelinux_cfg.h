@@ -53,10 +53,10 @@ bool IsKernelLike(PxeDirective directive);
 struct PxeLine {
   std::size_t number = 0;  // 1-based
   PxeDirective directive = PxeDirective::kUnknown;
-  std::string keyword;     // as written
-  std::string argument;    // rest of the line, blanks trimmed
+  std::string keyword;              // as written
+  std::string argument;             // rest of the line, blanks trimmed
   std::size_t argument_column = 0;  // 1-based, 0 when there is none
-  int label = -1;          // index into PxelinuxConfig::labels, -1 global
+  int label = -1;  // index into PxelinuxConfig::labels, -1 global
 };
 
 struct PxeLabel {

@@ -14,8 +14,8 @@ struct TftpPath {
     kRemote,  // another server or a URL: nothing to check here
   };
   Kind kind = Kind::kLocal;
-  std::string path;         // normalised, relative to the root
-  bool has_dot_dot = false;  // a ".." component (refused by most servers)
+  std::string path;           // normalised, relative to the root
+  bool has_dot_dot = false;   // a ".." component (refused by most servers)
   bool escapes_root = false;  // ".." climbed above the root (clamped there)
   std::size_t request_length = 0;  // length of the name the loader sends
 };

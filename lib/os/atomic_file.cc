@@ -38,8 +38,9 @@ bool AtomicWriteFile(const std::string& path, std::string_view content,
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
   // A dot name, so that a crash leftover is hidden and never served as a
   // config (pxelinux never asks for a name starting with '.').
-  std::string temp = (dir == "." && slash == std::string::npos ? "" : dir + "/") +
-                     "." + base + ".XXXXXX";
+  std::string temp =
+      (dir == "." && slash == std::string::npos ? "" : dir + "/") + "." + base +
+      ".XXXXXX";
   UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
   if (!fd) return SetFailure(failure, "create temporary file", errno);
 

@@ -34,9 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     for (std::size_t index : label.directives)
       FUZZ_CHECK(index < config.lines.size());
 
-  pxekit::MemoryTree tree({{"pxelinux.cfg/default", text},
-                           {"menu.cfg", text},
-                           {"pxelinux.0", ""}});
+  pxekit::MemoryTree tree(
+      {{"pxelinux.cfg/default", text}, {"menu.cfg", text}, {"pxelinux.0", ""}});
   for (const auto& finding : pxekit::CheckBootTree(tree)) {
     FUZZ_CHECK(!finding.message.empty());
     FUZZ_CHECK(finding.line <= lines);

@@ -15,8 +15,7 @@ std::vector<std::string> DiskTree::ListFiles() const {
   fs::recursive_directory_iterator it(
       root_, fs::directory_options::skip_permission_denied, ec);
   std::size_t seen = 0;
-  for (; !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (++seen > kMaxEntries) break;
     if (it.depth() >= kMaxDepth) it.disable_recursion_pending();
     std::error_code type_ec;

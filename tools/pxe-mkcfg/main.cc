@@ -110,14 +110,17 @@ int main(int argc, char** argv) {
   auto* dhcpd = app.add_subcommand(
       "dhcpd-hosts", "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines");
   AddHostOptions(*dhcpd, options);
-  dhcpd->add_option("--next-server", options.next_server,
-                    "TFTP server address for these hosts")
+  dhcpd
+      ->add_option("--next-server", options.next_server,
+                   "TFTP server address for these hosts")
       ->type_name("IP");
-  dhcpd->add_option("--filename", options.filename,
-                    "Boot file for these hosts (e.g. pxelinux.0)")
+  dhcpd
+      ->add_option("--filename", options.filename,
+                   "Boot file for these hosts (e.g. pxelinux.0)")
       ->type_name("FILE");
-  dhcpd->add_option("-o,--output", options.output,
-                    "Write to FILE atomically instead of standard output")
+  dhcpd
+      ->add_option("-o,--output", options.output,
+                   "Write to FILE atomically instead of standard output")
       ->type_name("FILE");
   dhcpd->add_flag("--force", options.force,
                   "Replace an output file that pxe-mkcfg did not write or "
@@ -129,23 +132,26 @@ int main(int argc, char** argv) {
   lookup->add_option("MAC", options.mac, "The client's MAC address")
       ->required();
   lookup->add_option("IP", options.ip, "The client's IPv4 address");
-  lookup->add_option("--uuid", options.uuid,
-                     "The client's UUID (DHCP option 97)")
+  lookup
+      ->add_option("--uuid", options.uuid, "The client's UUID (DHCP option 97)")
       ->type_name("UUID");
-  lookup->add_option("--root", options.root,
-                     "Mark which files exist under DIR and which one wins")
+  lookup
+      ->add_option("--root", options.root,
+                   "Mark which files exist under DIR and which one wins")
       ->type_name("DIR");
-  lookup->add_option("--flavor", options.flavor,
-                     "Boot loader: pxelinux (default) or grub")
+  lookup
+      ->add_option("--flavor", options.flavor,
+                   "Boot loader: pxelinux (default) or grub")
       ->type_name("LOADER")
       ->check(CLI::IsMember({"pxelinux", "grub"}).description(""));
-  lookup->add_option("--grub-prefix", options.grub_prefix,
-                     "GRUB's prefix under the TFTP root (default boot/grub)")
+  lookup
+      ->add_option("--grub-prefix", options.grub_prefix,
+                   "GRUB's prefix under the TFTP root (default boot/grub)")
       ->type_name("DIR");
   lookup->callback([&] { options.command = MkcfgCommand::kLookup; });
 
-  auto* check = app.add_subcommand(
-      "check", "Check the boot configs under a TFTP root");
+  auto* check =
+      app.add_subcommand("check", "Check the boot configs under a TFTP root");
   check->add_option("DIR", options.check_dir, "The TFTP root")->required();
   check->callback([&] { options.command = MkcfgCommand::kCheck; });
 

@@ -125,10 +125,10 @@ void WriteProtected(const std::string& path, const std::string& content,
   if (!AtomicWriteFile(path, content, kConfigMode, &failure)) {
     diag.Error("{}: {}", path, failure.message);
     if (outcome.io_status == 0)
-      outcome.io_status = failure.sys_errno == EACCES ||
-                                  failure.sys_errno == EPERM
-                              ? kExitNoPerm
-                              : kExitIoErr;
+      outcome.io_status =
+          failure.sys_errno == EACCES || failure.sys_errno == EPERM
+              ? kExitNoPerm
+              : kExitIoErr;
     return;
   }
   diag.Info("{}: written", path);
@@ -162,10 +162,9 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
   for (std::size_t i = 0; i < options.hosts.size(); ++i) {
     auto host = ParseHostOption(options.hosts[i]);
     if (!host)
-      throw ToolError(kExitUsage,
-                      fmt::format("--host {}: {}",
-                                  QuoteForMessage(options.hosts[i]),
-                                  host.error()));
+      throw ToolError(kExitUsage, fmt::format("--host {}: {}",
+                                              QuoteForMessage(options.hosts[i]),
+                                              host.error()));
     host.value().origin = fmt::format("--host {}", options.hosts[i]);
     hosts.push_back(std::move(host).value());
   }
@@ -178,9 +177,9 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
   bool per_host = !options.hosts.empty() || !options.hosts_file.empty();
   if (per_host && hosts.empty()) {
     if (outcome.data_errors == 0)
-      diag.Warn("no hosts in {}: nothing written",
-                options.hosts_file == "-" ? "standard input"
-                                          : options.hosts_file);
+      diag.Warn("no hosts in {}: nothing written", options.hosts_file == "-"
+                                                       ? "standard input"
+                                                       : options.hosts_file);
     return outcome.Status();
   }
 
@@ -208,18 +207,19 @@ int RunDhcpdHosts(MkcfgOptions& options, Diag& diag) {
   if (!options.next_server.empty()) {
     auto ip = Ipv4Addr::Parse(options.next_server);
     if (!ip)
-      throw ToolError(kExitUsage, fmt::format("--next-server {}: {}",
-                                              QuoteForMessage(options.next_server),
-                                              ip.error()));
+      throw ToolError(
+          kExitUsage,
+          fmt::format("--next-server {}: {}",
+                      QuoteForMessage(options.next_server), ip.error()));
     dhcpd.next_server = *ip;
   }
   for (char c : options.filename)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      throw ToolError(kExitUsage,
-                      fmt::format("--filename {}: {} cannot appear in a "
-                                  "dhcpd.conf string",
-                                  QuoteForMessage(options.filename),
-                                  DescribeChar(c)));
+      throw ToolError(
+          kExitUsage,
+          fmt::format("--filename {}: {} cannot appear in a "
+                      "dhcpd.conf string",
+                      QuoteForMessage(options.filename), DescribeChar(c)));
   dhcpd.filename = options.filename;
 
   Outcome outcome;
@@ -272,12 +272,12 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
     auto uuid = NormalizeUuid(options.uuid);
     if (!uuid)
       throw ToolError(kExitUsage,
-                      fmt::format("--uuid {}: {}", QuoteForMessage(options.uuid),
-                                  uuid.error()));
+                      fmt::format("--uuid {}: {}",
+                                  QuoteForMessage(options.uuid), uuid.error()));
     query.uuid = *uuid;
   }
-  query.flavor = options.flavor == "grub" ? LoaderFlavor::kGrub
-                                          : LoaderFlavor::kPxelinux;
+  query.flavor =
+      options.flavor == "grub" ? LoaderFlavor::kGrub : LoaderFlavor::kPxelinux;
   query.grub_prefix = options.grub_prefix;
   std::vector<std::string> order = LookupOrder(query);
 
@@ -348,9 +348,8 @@ int RunCheck(MkcfgOptions& options, Diag& diag) {
     else
       Print("{}{}: {}\n", prefix, finding.file, finding.message);
   }
-  diag.Info("{} config file{}, {} finding{}", configs,
-            configs == 1 ? "" : "s", findings.size(),
-            findings.size() == 1 ? "" : "s");
+  diag.Info("{} config file{}, {} finding{}", configs, configs == 1 ? "" : "s",
+            findings.size(), findings.size() == 1 ? "" : "s");
   return findings.empty() ? kExitOk : kExitDataErr;
 }
 

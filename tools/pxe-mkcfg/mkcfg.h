@@ -10,7 +10,14 @@ namespace pxekit {
 
 class Diag;
 
-enum class MkcfgCommand { kPxelinux, kGrub, kIpxe, kDhcpdHosts, kLookup, kCheck };
+enum class MkcfgCommand {
+  kPxelinux,
+  kGrub,
+  kIpxe,
+  kDhcpdHosts,
+  kLookup,
+  kCheck
+};
 
 struct MkcfgOptions {
   CommonOptions common;
@@ -18,7 +25,7 @@ struct MkcfgOptions {
 
   // pxelinux, grub, ipxe
   BootSpec spec;
-  int timeout_ds = -1;  // -1: not given
+  int timeout_ds = -1;             // -1: not given
   std::vector<std::string> hosts;  // --host MAC[,LABEL]
   std::string grub_prefix = "boot/grub";
 

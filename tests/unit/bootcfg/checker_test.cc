@@ -69,8 +69,10 @@ TEST_CASE("Every finding the issue lists, with file and line",
           "[bootcfg][check]") {
   MemoryTree tree = SeedTree();
   tree.Add("boot/pxelinux.0", "nbp");  // no ldlinux.c32 beside it
-  tree.Add("pxelinux.cfg/01-88-99-AA-BB-CC-DD", "DEFAULT x\nLABEL x\nLOCALBOOT 0\n");
-  tree.Add("pxelinux.cfg/88:99:aa:bb:cc:dd", "DEFAULT x\nLABEL x\nLOCALBOOT 0\n");
+  tree.Add("pxelinux.cfg/01-88-99-AA-BB-CC-DD",
+           "DEFAULT x\nLABEL x\nLOCALBOOT 0\n");
+  tree.Add("pxelinux.cfg/88:99:aa:bb:cc:dd",
+           "DEFAULT x\nLABEL x\nLOCALBOOT 0\n");
   tree.Add("pxelinux.cfg/c0a8025b", "DEFAULT x\nLABEL x\nLOCALBOOT 0\n");
   tree.Add("pxelinux.cfg/C0A8",
            "DEFAULT rescue\n"
@@ -178,8 +180,7 @@ TEST_CASE("GRUB configs: files, units, names, syntax", "[bootcfg][check]") {
         });
 }
 
-TEST_CASE("What pxe-mkcfg generates passes its own check",
-          "[bootcfg][check]") {
+TEST_CASE("What pxe-mkcfg generates passes its own check", "[bootcfg][check]") {
   BootSpec spec;
   spec.kernel = "vmlinuz";
   spec.initrds = {"initrd.img"};

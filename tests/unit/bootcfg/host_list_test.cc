@@ -41,7 +41,8 @@ TEST_CASE("Bad host lines are reported by line and column; the rest kept",
   CHECK(list.errors[0].line == 2);
   CHECK(list.errors[0].column == 7);
   CHECK(list.errors[1].line == 3);
-  CHECK(list.errors[1].message.starts_with("invalid IPv4 address '10.0.0.300'"));
+  CHECK(
+      list.errors[1].message.starts_with("invalid IPv4 address '10.0.0.300'"));
   CHECK(list.errors[2].line == 4);
   CHECK(list.errors[2].column == 31);  // the '/' in "bad/name"
   CHECK(list.errors[3].line == 5);
@@ -49,7 +50,8 @@ TEST_CASE("Bad host lines are reported by line and column; the rest kept",
         "unexpected field 'extra' (a line is MAC [IP [NAME [LABEL]]])");
 }
 
-TEST_CASE("The host option takes a MAC and an optional label", "[bootcfg][hosts]") {
+TEST_CASE("The host option takes a MAC and an optional label",
+          "[bootcfg][hosts]") {
   auto plain = ParseHostOption("aa:bb:cc:dd:ee:ff");
   REQUIRE(plain);
   CHECK(plain->label.empty());
@@ -77,8 +79,7 @@ TEST_CASE("Duplicate MACs, IPs and names keep the first host",
   CHECK(problems[0].origin == "h:2");
   CHECK(problems[0].message ==
         "duplicate MAC address 02:00:00:00:00:01 (first at h:1)");
-  CHECK(problems[1].message ==
-        "duplicate IP address 10.0.0.1 (first at h:1)");
+  CHECK(problems[1].message == "duplicate IP address 10.0.0.1 (first at h:1)");
   CHECK(problems[2].message == "duplicate host name 'a' (first at h:1)");
 }
 

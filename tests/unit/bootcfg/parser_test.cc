@@ -119,8 +119,7 @@ TEST_CASE("TFTP paths: working directory, ::, absolute, .., remote",
   CHECK(inside.path == "a/c");
   CHECK(ResolveTftpPath("", "http://srv/linux").kind ==
         TftpPath::Kind::kRemote);
-  CHECK(ResolveTftpPath("", "10.0.0.1::linux").kind ==
-        TftpPath::Kind::kRemote);
+  CHECK(ResolveTftpPath("", "10.0.0.1::linux").kind == TftpPath::Kind::kRemote);
   CHECK(ResolveTftpPath("boot", "linux").request_length == 10);
 }
 
