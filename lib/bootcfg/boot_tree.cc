@@ -1,7 +1,5 @@
 #include "bootcfg/boot_tree.h"
 
-#include <set>
-
 namespace pxekit {
 
 std::string ParentPath(const std::string& path) {
@@ -40,6 +38,10 @@ Result<std::string> MemoryTree::ReadFile(const std::string& path) const {
   auto it = files_.find(path);
   if (it == files_.end()) return Fail("No such file or directory");
   return it->second;
+}
+
+bool MemoryTree::IsWorldReadable(const std::string& path) const {
+  return private_.count(path) == 0;
 }
 
 }  // namespace pxekit

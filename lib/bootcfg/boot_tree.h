@@ -5,6 +5,7 @@
 // root, '/'-separated, without a leading '/'.
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ class BootTree {
       const std::string& dir) const = 0;
   virtual bool IsFile(const std::string& path) const = 0;
   virtual Result<std::string> ReadFile(const std::string& path) const = 0;
+  // Readable by "other": tftpd-hpa (without -p) serves nothing else, since
+  // it runs as an unprivileged user.
+  virtual bool IsWorldReadable(const std::string& path) const = 0;
 };
 
 // A tree held in memory: path -> content.
@@ -34,14 +38,18 @@ class MemoryTree : public BootTree {
   void Add(const std::string& path, std::string content) {
     files_[path] = std::move(content);
   }
+  // Marks a file as readable by its owner only.
+  void MakePrivate(const std::string& path) { private_.insert(path); }
 
   std::vector<std::string> ListFiles() const override;
   std::vector<std::string> ListDirectory(const std::string& dir) const override;
   bool IsFile(const std::string& path) const override;
   Result<std::string> ReadFile(const std::string& path) const override;
+  bool IsWorldReadable(const std::string& path) const override;
 
  private:
   std::map<std::string, std::string> files_;
+  std::set<std::string> private_;
 };
 
 // "a/b/c" -> "a/b"; "c" -> "".

@@ -179,11 +179,24 @@ class PxelinuxEntryChecker {
                       "keep it within {}",
                       what, QuoteForMessage(name), path.request_length,
                       kMaxPxelinuxPath));
-    if (tree_.IsFile(path.path)) return true;
+    if (tree_.IsFile(path.path)) {
+      CheckReadable(path.path, file, line, what, name);
+      return true;
+    }
     Add(file, line,
         fmt::format("{} {} is missing: no file '{}' under the TFTP root", what,
                     QuoteForMessage(name), path.path));
     return false;
+  }
+
+  void CheckReadable(const std::string& target, const std::string& file,
+                     std::size_t line, std::string_view what,
+                     const std::string& name) {
+    if (tree_.IsWorldReadable(target)) return;
+    Add(file, line,
+        fmt::format("{} {}: '{}' is not world-readable, so tftpd-hpa "
+                    "refuses to serve it",
+                    what, QuoteForMessage(name), target));
   }
 
   void CheckFile(const Located& at, std::string_view what,
@@ -488,6 +501,11 @@ std::vector<Finding> CheckBootTree(const BootTree& tree,
   for (const std::string& file : tree.ListFiles()) {
     std::string dir = ParentPath(file);
     std::string name = BaseName(file);
+    bool is_config = BaseName(dir) == "pxelinux.cfg" || name == "grub.cfg" ||
+                     name.starts_with("grub.cfg-");
+    if (is_config && !tree.IsWorldReadable(file))
+      findings.insert(Finding{
+          file, 0, "not world-readable, so tftpd-hpa refuses to serve it"});
     if (BaseName(dir) == "pxelinux.cfg") {
       ++configs;
       if (std::string why = DescribeMisnamedClient(name); !why.empty())

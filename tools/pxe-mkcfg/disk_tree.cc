@@ -44,6 +44,13 @@ bool DiskTree::IsFile(const std::string& path) const {
   return fs::is_regular_file(root_ / path, ec);
 }
 
+bool DiskTree::IsWorldReadable(const std::string& path) const {
+  std::error_code ec;
+  auto status = fs::status(root_ / path, ec);
+  return !ec &&
+         (status.permissions() & fs::perms::others_read) != fs::perms::none;
+}
+
 Result<std::string> DiskTree::ReadFile(const std::string& path) const {
   return ReadFileContents((root_ / path).string());
 }

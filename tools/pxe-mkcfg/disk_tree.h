@@ -20,6 +20,7 @@ class DiskTree : public BootTree {
   std::vector<std::string> ListDirectory(const std::string& dir) const override;
   bool IsFile(const std::string& path) const override;
   Result<std::string> ReadFile(const std::string& path) const override;
+  bool IsWorldReadable(const std::string& path) const override;
 
   // Bounds on the walk: a TFTP root is not a whole file system.
   static constexpr std::size_t kMaxEntries = 200000;

@@ -126,6 +126,20 @@ TEST_CASE("Every finding the issue lists, with file and line",
   CHECK(Render(CheckBootTree(tree)) == expected);
 }
 
+TEST_CASE("Files tftpd-hpa cannot serve: not world-readable",
+          "[bootcfg][check]") {
+  MemoryTree tree = SeedTree();
+  tree.MakePrivate("linux");
+  tree.MakePrivate("pxelinux.cfg/default");
+  CHECK(Render(CheckBootTree(tree)) ==
+        std::vector<std::string>{
+            "pxelinux.cfg/default: not world-readable, so tftpd-hpa refuses "
+            "to serve it",
+            "pxelinux.cfg/default:3: KERNEL 'linux': 'linux' is not "
+            "world-readable, so tftpd-hpa refuses to serve it",
+        });
+}
+
 TEST_CASE("Paths are relative to the directory above pxelinux.cfg",
           "[bootcfg][check]") {
   MemoryTree tree({
