@@ -11,6 +11,7 @@
 
 #include "cli/common_options.h"
 #include "cli/diag.h"
+#include "cli/exit_codes.h"
 #include "cli/run_main.h"
 #include "mkcfg.h"
 
@@ -85,7 +86,9 @@ int main(int argc, char** argv) {
       "which config a machine gets, and check a TFTP tree.",
       "pxe-mkcfg");
   AddCommonOptions(app, options.common, ShortV::kVerbose);
-  app.require_subcommand(1);
+  // At most one; "none" is reported below, so that a misspelt subcommand
+  // is named as unexpected instead of "a subcommand is required".
+  app.require_subcommand(0, 1);
   // -v and -q work after the subcommand too.
   app.fallthrough();
 
@@ -156,6 +159,12 @@ int main(int argc, char** argv) {
   check->callback([&] { options.command = MkcfgCommand::kCheck; });
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
+  if (app.get_subcommands().empty()) {
+    diag.Error(
+        "no subcommand: pxelinux, grub, ipxe, dhcpd-hosts, lookup or check");
+    diag.Error("try 'pxe-mkcfg --help' for more information");
+    return kExitUsage;
+  }
   options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
   return RunMain(diag, [&] { return RunMkcfg(options, diag); });
 }
