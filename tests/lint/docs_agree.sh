@@ -14,9 +14,15 @@ cd "$PXEKIT_SRC" || exit 1
 
 OPTION_RE='(?<![A-Za-z0-9_-])--?[A-Za-z][A-Za-z0-9-]*'
 
+# A program with subcommands (CLI11's "Subcommands:" list) has options in
+# each subcommand's --help too; all of them count.
 help_options() {
-  "$PXEKIT_BIN/$1" --help | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
-    grep -oP "$OPTION_RE" | sort -u
+  {
+    "$PXEKIT_BIN/$1" --help
+    for sub in $("$PXEKIT_BIN/$1" --help | sed -n '/^Subcommands:$/,/^$/p' | awk 'NR > 1 && NF { print $1 }'); do
+      "$PXEKIT_BIN/$1" "$sub" --help
+    done
+  } | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' | grep -oP "$OPTION_RE" | sort -u
 }
 
 man_options() {

@@ -1,0 +1,50 @@
+#pragma once
+// What to boot, as the pxelinux, grub and ipxe subcommands take it, and the
+// hosts to write per-client files for. Shared by every generator so that the
+// same flags mean the same kernel command line in every loader.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/ipv4.h"
+#include "util/mac_addr.h"
+#include "util/result.h"
+
+namespace pxekit {
+
+struct BootSpec {
+  std::string label = "linux";
+  std::string kernel;                // path as the loader resolves it
+  std::vector<std::string> initrds;  // in load order
+  std::string append;                // extra kernel arguments, verbatim
+  std::string nfsroot;               // SERVER:/PATH, empty for none
+  bool casper = false;               // Ubuntu live over NFS (needs nfsroot)
+  std::optional<int> timeout_ds;     // tenths of a second
+  bool prompt = false;
+  bool menu = false;
+};
+
+struct HostEntry {
+  MacAddr mac;
+  std::optional<Ipv4Addr> ip;
+  std::string name;    // empty when not given
+  std::string label;   // empty: use BootSpec::label
+  std::string origin;  // "hosts.txt:3" or "--host 2", for messages
+};
+
+inline constexpr int kMaxPxelinuxTimeout = 35996;  // syslinux.cfg.txt
+
+// Checks what a config line cannot hold: blanks in a path or label, control
+// characters anywhere, casper without nfsroot, a malformed nfsroot.
+// The message names the option ("--kernel: ...").
+Result<BootSpec> ValidateBootSpec(BootSpec spec);
+
+// Checks a label (a single word of printable characters).
+Result<std::string> ValidateLabel(std::string_view label);
+
+// The kernel arguments the spec implies, in this order: the nfsroot (or
+// casper) arguments, then --append. pxelinux adds initrd= in front itself.
+std::string KernelArguments(const BootSpec& spec);
+
+}  // namespace pxekit

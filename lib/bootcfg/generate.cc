@@ -1,0 +1,212 @@
+#include "bootcfg/generate.h"
+
+#include <fmt/format.h>
+
+#include "bootcfg/marker.h"
+#include "bootcfg/names.h"
+#include "util/hex.h"
+
+namespace pxekit {
+namespace {
+
+const std::string& LabelFor(const BootSpec& spec, const HostEntry* host) {
+  return host && !host->label.empty() ? host->label : spec.label;
+}
+
+// "# host pc3 10.0.0.3": which host a per-client file is for, when known.
+std::string HostComment(const HostEntry* host) {
+  if (!host || (host->name.empty() && !host->ip)) return {};
+  std::string text = "# host";
+  if (!host->name.empty()) text += " " + host->name;
+  if (host->ip) text += " " + host->ip->ToString();
+  return text + "\n";
+}
+
+std::string MacHexRaw(const MacAddr& mac) { return ToHex(mac.bytes()); }
+
+std::string PxelinuxBody(const BootSpec& spec, const HostEntry* host) {
+  const std::string& label = LabelFor(spec, host);
+  std::string out = HostComment(host);
+  std::string globals;
+  if (spec.menu) globals += "UI menu.c32\n";
+  if (spec.prompt || spec.timeout_ds)
+    globals += fmt::format("PROMPT {}\n", spec.prompt ? 1 : 0);
+  if (spec.timeout_ds) globals += fmt::format("TIMEOUT {}\n", *spec.timeout_ds);
+  if (!globals.empty()) out += globals + "\n";
+  out += fmt::format("DEFAULT {}\nLABEL {}\n", label, label);
+  if (spec.menu) out += fmt::format("MENU LABEL {}\n", label);
+  out += fmt::format("KERNEL {}\n", spec.kernel);
+  std::string append;
+  if (!spec.initrds.empty())
+    append = fmt::format("initrd={}", fmt::join(spec.initrds, ","));
+  std::string args = KernelArguments(spec);
+  if (!args.empty()) append += (append.empty() ? "" : " ") + args;
+  if (!append.empty()) out += fmt::format("APPEND {}\n", append);
+  return out;
+}
+
+std::string GrubPath(const std::string& path) {
+  if (path.starts_with("(") || path.starts_with("$")) return GrubQuote(path);
+  std::string_view rest = path;
+  while (rest.starts_with("/")) rest.remove_prefix(1);
+  return GrubQuote(fmt::format("(tftp)/{}", rest));
+}
+
+std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
+  const std::string& label = LabelFor(spec, host);
+  std::string out = HostComment(host);
+  if (spec.timeout_ds)
+    out += fmt::format("set timeout={}\n", (*spec.timeout_ds + 9) / 10);
+  if (spec.prompt) out += "set timeout_style=menu\n";
+  out += fmt::format("set default={}\n\n", GrubQuote(label));
+  out += fmt::format("menuentry {} --id {} {{\n", GrubQuote(label),
+                     GrubQuote(label));
+  out += fmt::format("\tlinux {}", GrubPath(spec.kernel));
+  std::string args = KernelArguments(spec);
+  // Split on blanks and quote each word, so that a '$' or ';' in --append
+  // reaches the kernel instead of GRUB's lexer.
+  std::size_t pos = 0;
+  while (pos < args.size()) {
+    std::size_t end = args.find(' ', pos);
+    if (end == std::string::npos) end = args.size();
+    if (end > pos)
+      out += " " + GrubQuote(std::string_view(args).substr(pos, end - pos));
+    pos = end + 1;
+  }
+  out += "\n";
+  if (!spec.initrds.empty()) {
+    out += "\tinitrd";
+    for (const std::string& initrd : spec.initrds)
+      out += " " + GrubPath(initrd);
+    out += "\n";
+  }
+  out += "}\n";
+  return out;
+}
+
+std::string IpxeBody(const BootSpec& spec, const HostEntry* host) {
+  const std::string& label = LabelFor(spec, host);
+  std::string out = "#!ipxe\n" + HostComment(host);
+  if (!host)
+    out += fmt::format(
+        "chain --replace --autofree mac-${{net0/mac:hexraw}}.ipxe || goto "
+        "{}\n",
+        label);
+  if (spec.menu) {
+    out += fmt::format("menu Boot menu\nitem {} {}\n", label, label);
+    out += fmt::format("choose --default {}", label);
+    if (spec.timeout_ds)
+      out += fmt::format(" --timeout {}", *spec.timeout_ds * 100);
+    out += fmt::format(" target || goto {}\ngoto ${{target}}\n", label);
+  }
+  out += fmt::format("\n:{}\n", label);
+  std::string args = KernelArguments(spec);
+  out += fmt::format("kernel {}{}{} || goto failed\n", spec.kernel,
+                     args.empty() ? "" : " ", args);
+  for (const std::string& initrd : spec.initrds)
+    out += fmt::format("initrd {} || goto failed\n", initrd);
+  out += "boot || goto failed\n\n";
+  out += fmt::format(
+      ":failed\necho Booting {} failed, starting the iPXE shell\nshell\n",
+      label);
+  return out;
+}
+
+std::string DhcpdQuote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string GrubQuote(std::string_view word) {
+  bool plain = !word.empty();
+  for (char c : word) {
+    bool special = c == ' ' || c == '\t' || c == '\'' || c == '"' ||
+                   c == '\\' || c == '$' || c == ';' || c == '|' || c == '&' ||
+                   c == '<' || c == '>' || c == '{' || c == '}' || c == '#' ||
+                   c == '\n';
+    if (special) plain = false;
+  }
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out.push_back(c);
+  }
+  return out + "'";
+}
+
+std::vector<GeneratedFile> GeneratePxelinux(
+    const BootSpec& spec, const std::vector<HostEntry>& hosts) {
+  std::vector<GeneratedFile> files;
+  if (hosts.empty()) {
+    files.push_back(
+        {"pxelinux.cfg/default", AddMarker(PxelinuxBody(spec, nullptr))});
+    return files;
+  }
+  for (const HostEntry& host : hosts)
+    files.push_back({"pxelinux.cfg/" + host.mac.PxelinuxName(),
+                     AddMarker(PxelinuxBody(spec, &host))});
+  return files;
+}
+
+std::vector<GeneratedFile> GenerateGrub(const BootSpec& spec,
+                                        const std::vector<HostEntry>& hosts,
+                                        const std::string& grub_prefix) {
+  std::string dir = grub_prefix;
+  while (!dir.empty() && dir.back() == '/') dir.pop_back();
+  while (!dir.empty() && dir.front() == '/') dir.erase(0, 1);
+  std::string base = dir.empty() ? "" : dir + "/";
+  std::vector<GeneratedFile> files;
+  if (hosts.empty()) {
+    files.push_back({base + "grub.cfg", AddMarker(GrubBody(spec, nullptr))});
+    return files;
+  }
+  for (const HostEntry& host : hosts) {
+    std::string content = AddMarker(GrubBody(spec, &host));
+    files.push_back({base + "grub.cfg-" + host.mac.PxelinuxName(), content});
+    if (host.ip)
+      files.push_back({base + "grub.cfg-" + HexIp(*host.ip), content});
+  }
+  return files;
+}
+
+std::vector<GeneratedFile> GenerateIpxe(const BootSpec& spec,
+                                        const std::vector<HostEntry>& hosts) {
+  std::vector<GeneratedFile> files;
+  files.push_back({"default.ipxe", AddMarker(IpxeBody(spec, nullptr))});
+  for (const HostEntry& host : hosts)
+    files.push_back({"mac-" + MacHexRaw(host.mac) + ".ipxe",
+                     AddMarker(IpxeBody(spec, &host))});
+  return files;
+}
+
+std::string DhcpdHostName(const HostEntry& host) {
+  return host.name.empty() ? "host-" + MacHexRaw(host.mac) : host.name;
+}
+
+std::string GenerateDhcpdHosts(const std::vector<HostEntry>& hosts,
+                               const DhcpdHostOptions& options) {
+  std::string out;
+  for (const HostEntry& host : hosts) {
+    if (!out.empty()) out += "\n";
+    out += fmt::format("host {} {{\n", DhcpdHostName(host));
+    out += fmt::format("  hardware ethernet {};\n", host.mac);
+    if (host.ip) out += fmt::format("  fixed-address {};\n", *host.ip);
+    if (options.next_server)
+      out += fmt::format("  next-server {};\n", *options.next_server);
+    if (!options.filename.empty())
+      out += fmt::format("  filename {};\n", DhcpdQuote(options.filename));
+    out += "}\n";
+  }
+  return AddMarker(out);
+}
+
+}  // namespace pxekit

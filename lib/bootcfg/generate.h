@@ -1,0 +1,53 @@
+#pragma once
+// Boot configs from a BootSpec: pure text generation, no file I/O. Every
+// file carries pxe-mkcfg's marker line (marker.h). Paths are relative to the
+// output root: the pxelinux working directory, or the TFTP root.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bootcfg/boot_spec.h"
+#include "util/ipv4.h"
+
+namespace pxekit {
+
+struct GeneratedFile {
+  std::string path;  // relative, '/'-separated
+  std::string content;
+};
+
+// pxelinux.cfg/default, or pxelinux.cfg/01-<mac> for each host.
+std::vector<GeneratedFile> GeneratePxelinux(
+    const BootSpec& spec, const std::vector<HostEntry>& hosts);
+
+// <prefix>/grub.cfg, or <prefix>/grub.cfg-01-<mac> for each host plus
+// <prefix>/grub.cfg-<HEXIP> for each host with an IP. GRUB's timeout is in
+// seconds: tenths are rounded up.
+std::vector<GeneratedFile> GenerateGrub(const BootSpec& spec,
+                                        const std::vector<HostEntry>& hosts,
+                                        const std::string& grub_prefix);
+
+// default.ipxe, which chains mac-<hexraw>.ipxe through ${net0/mac:hexraw}
+// and boots the spec when there is none; plus mac-<hexraw>.ipxe for each
+// host.
+std::vector<GeneratedFile> GenerateIpxe(const BootSpec& spec,
+                                        const std::vector<HostEntry>& hosts);
+
+struct DhcpdHostOptions {
+  std::optional<Ipv4Addr> next_server;
+  std::string filename;  // empty for none
+};
+
+// ISC dhcpd.conf host blocks; every host must have an IP. A host without a
+// name is called host-<hexraw mac>.
+std::string GenerateDhcpdHosts(const std::vector<HostEntry>& hosts,
+                               const DhcpdHostOptions& options);
+
+// The name a host gets in dhcpd.conf.
+std::string DhcpdHostName(const HostEntry& host);
+
+// A word quoted for GRUB's shell-like lexer, unchanged when it needs none.
+std::string GrubQuote(std::string_view word);
+
+}  // namespace pxekit

@@ -1,0 +1,150 @@
+#include "bootcfg/host_list.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "util/text.h"
+
+namespace pxekit {
+namespace {
+
+Result<HostEntry> FailAt(const Failure& failure, std::size_t field_column) {
+  std::size_t offset = failure.column > 0 ? failure.column - 1 : 0;
+  return Fail(failure.message, field_column + offset);
+}
+
+}  // namespace
+
+Result<std::string> ValidateHostName(std::string_view name) {
+  if (name.empty()) return Fail("empty host name", 1);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    bool ok = std::isalnum(c) || ((c == '-' || c == '_' || c == '.') && i > 0);
+    if (!ok)
+      return Fail(fmt::format("host name {}: {} is not allowed here",
+                              QuoteForMessage(name), DescribeChar(name[i])),
+                  i + 1);
+  }
+  return std::string(name);
+}
+
+Result<HostEntry> ParseHostLine(const ListLine& line) {
+  const auto& fields = line.fields;
+  if (fields.empty()) return Fail("empty line", 1);
+  if (fields.size() > 4)
+    return Fail(
+        fmt::format("unexpected field {} (a line is MAC [IP [NAME [LABEL]]])",
+                    QuoteForMessage(fields[4].text)),
+        fields[4].column);
+  HostEntry host;
+  auto mac = MacAddr::Parse(fields[0].text);
+  if (!mac)
+    return FailAt(
+        Fail(fmt::format("invalid MAC address {}: {}",
+                         QuoteForMessage(fields[0].text), mac.error()),
+             mac.failure().column),
+        fields[0].column);
+  host.mac = *mac;
+  if (fields.size() >= 2 && fields[1].text != "-") {
+    auto ip = Ipv4Addr::Parse(fields[1].text);
+    if (!ip)
+      return FailAt(
+          Fail(fmt::format("invalid IPv4 address {}: {}",
+                           QuoteForMessage(fields[1].text), ip.error()),
+               ip.failure().column),
+          fields[1].column);
+    host.ip = *ip;
+  }
+  if (fields.size() >= 3 && fields[2].text != "-") {
+    auto name = ValidateHostName(fields[2].text);
+    if (!name) return FailAt(name.failure(), fields[2].column);
+    host.name = *name;
+  }
+  if (fields.size() >= 4) {
+    auto label = ValidateLabel(fields[3].text);
+    if (!label) return Fail(label.error(), fields[3].column);
+    host.label = *label;
+  }
+  return host;
+}
+
+HostList ParseHostList(std::string_view content, std::string_view source_name) {
+  HostList result;
+  LineList list = SplitLineList(content);
+  result.errors = std::move(list.errors);
+  for (const ListLine& line : list.lines) {
+    auto host = ParseHostLine(line);
+    if (!host) {
+      result.errors.push_back(
+          {line.number, host.failure().column, host.error()});
+      continue;
+    }
+    HostEntry value = std::move(host).value();
+    value.origin = fmt::format("{}:{}", source_name, line.number);
+    result.hosts.push_back(std::move(value));
+  }
+  std::stable_sort(
+      result.errors.begin(), result.errors.end(),
+      [](const ListError& a, const ListError& b) { return a.line < b.line; });
+  return result;
+}
+
+Result<HostEntry> ParseHostOption(std::string_view text) {
+  std::string_view mac_text = text;
+  std::string_view label;
+  if (std::size_t comma = text.find(','); comma != std::string_view::npos) {
+    mac_text = text.substr(0, comma);
+    label = text.substr(comma + 1);
+  }
+  auto mac = MacAddr::Parse(mac_text);
+  if (!mac)
+    return Fail(fmt::format("invalid MAC address {}: {}",
+                            QuoteForMessage(mac_text), mac.error()));
+  HostEntry host;
+  host.mac = *mac;
+  if (text.find(',') != std::string_view::npos) {
+    auto checked = ValidateLabel(label);
+    if (!checked) return checked.failure();
+    host.label = *checked;
+  }
+  return host;
+}
+
+std::vector<HostProblem> RemoveDuplicateHosts(std::vector<HostEntry>& hosts) {
+  std::vector<HostProblem> problems;
+  std::map<MacAddr, std::string> macs;
+  std::map<Ipv4Addr, std::string> ips;
+  std::map<std::string, std::string> names;
+  std::vector<HostEntry> kept;
+  for (HostEntry& host : hosts) {
+    std::string why;
+    if (auto it = macs.find(host.mac); it != macs.end()) {
+      why = fmt::format("duplicate MAC address {} (first at {})", host.mac,
+                        it->second);
+    } else if (auto ip = host.ip ? ips.find(*host.ip) : ips.end();
+               ip != ips.end()) {
+      why = fmt::format("duplicate IP address {} (first at {})", *host.ip,
+                        ip->second);
+    } else if (auto name =
+                   host.name.empty() ? names.end() : names.find(host.name);
+               name != names.end()) {
+      why = fmt::format("duplicate host name {} (first at {})",
+                        QuoteForMessage(host.name), name->second);
+    }
+    if (!why.empty()) {
+      problems.push_back({host.origin, why});
+      continue;
+    }
+    macs.emplace(host.mac, host.origin);
+    if (host.ip) ips.emplace(*host.ip, host.origin);
+    if (!host.name.empty()) names.emplace(host.name, host.origin);
+    kept.push_back(std::move(host));
+  }
+  hosts = std::move(kept);
+  return problems;
+}
+
+}  // namespace pxekit

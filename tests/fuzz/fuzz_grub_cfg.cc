@@ -1,0 +1,27 @@
+// GRUB config lexer and checker: any bytes give commands and errors, never
+// a crash; every command has a word and a line within the input.
+#include <cstdint>
+#include <string>
+
+#include "bootcfg/boot_tree.h"
+#include "bootcfg/checker.h"
+#include "bootcfg/grub_cfg.h"
+#include "fuzz_check.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  std::size_t lines = 1;
+  for (char c : text) lines += c == '\n';
+  pxekit::GrubConfig config = pxekit::ParseGrubConfig(text);
+  for (const auto& command : config.commands) {
+    FUZZ_CHECK(!command.words.empty());
+    FUZZ_CHECK(command.line >= 1 && command.line <= lines);
+  }
+  for (const auto& error : config.errors)
+    FUZZ_CHECK(error.line >= 1 && error.line <= lines);
+  pxekit::MemoryTree tree({{"boot/grub/grub.cfg", text}});
+  for (const auto& finding : pxekit::CheckBootTree(tree))
+    FUZZ_CHECK(finding.line <= lines);
+  return 0;
+}

@@ -1,0 +1,44 @@
+// pxelinux.cfg parser and checker: any bytes give directives, errors and
+// findings, never a crash. Line numbers stay within the input; every LABEL
+// block indexes real lines; the checker, given the input as
+// pxelinux.cfg/default (and as an INCLUDE target, so loops are exercised),
+// reports only real lines.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "bootcfg/boot_tree.h"
+#include "bootcfg/checker.h"
+#include "bootcfg/pxelinux_cfg.h"
+#include "fuzz_check.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  std::size_t lines = 1;
+  for (char c : text) lines += c == '\n';
+
+  pxekit::PxelinuxConfig config = pxekit::ParsePxelinuxConfig(text);
+  for (const auto& error : config.errors) {
+    FUZZ_CHECK(error.line >= 1 && error.line <= lines);
+    FUZZ_CHECK(!error.message.empty());
+  }
+  std::size_t previous = 0;
+  for (const auto& line : config.lines) {
+    FUZZ_CHECK(line.number > previous && line.number <= lines);
+    previous = line.number;
+    FUZZ_CHECK(!line.keyword.empty());
+    FUZZ_CHECK(line.label < static_cast<int>(config.labels.size()));
+  }
+  for (const auto& label : config.labels)
+    for (std::size_t index : label.directives)
+      FUZZ_CHECK(index < config.lines.size());
+
+  pxekit::MemoryTree tree(
+      {{"pxelinux.cfg/default", text}, {"menu.cfg", text}, {"pxelinux.0", ""}});
+  for (const auto& finding : pxekit::CheckBootTree(tree)) {
+    FUZZ_CHECK(!finding.message.empty());
+    FUZZ_CHECK(finding.line <= lines);
+  }
+  return 0;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# pxe-mkcfg's bash completion completes for real: subcommands first, then
+# each subcommand's own options, directories for --root and check.
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+[ -f "$BASH_COMPLETION" ] || skip "bash-completion is not installed (make check installs it)"
+
+complete_words() {  # complete_words WORD...: what TAB offers after WORD...
+  (cd "$SCRATCH" && bash -c '
+    source "$1"; source "$2"; shift 2
+    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+    _pxe_mkcfg "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BASH_COMPLETION" \
+    "$PXEKIT_SRC/completions/bash/pxe-mkcfg" pxe-mkcfg "$@")
+}
+
+mkdir -p "$SCRATCH/tftp/boot" "$SCRATCH/tftp2"
+touch "$SCRATCH/tftpfile"
+check "the subcommands come first" \
+  '[ "$(complete_words "")" = "$(printf "check\ndhcpd-hosts\ngrub\nipxe\nlookup\npxelinux")" ]'
+check "after a common option, still the subcommands" \
+  '[ "$(complete_words -v l)" = "lookup" ]'
+check "pxelinux --n offers --nfsroot only" '[ "$(complete_words pxelinux --n)" = "--nfsroot" ]'
+check "grub --g offers --grub-prefix" '[ "$(complete_words grub --g)" = "--grub-prefix" ]'
+check "pxelinux --g offers nothing" '[ -z "$(complete_words pxelinux --g)" ]'
+check "dhcpd-hosts --ne offers --next-server" '[ "$(complete_words dhcpd-hosts --ne)" = "--next-server" ]'
+check "lookup --flavor offers the loaders" '[ "$(complete_words lookup --flavor "")" = "$(printf "grub\npxelinux")" ]'
+check "--root offers directories only" '[ "$(complete_words pxelinux --root tft)" = "$(printf "tftp\ntftp2")" ]'
+check "check DIR offers directories" '[ "$(complete_words check tftp/)" = "tftp/boot" ]'
+finish

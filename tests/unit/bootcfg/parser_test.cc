@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include "bootcfg/grub_cfg.h"
+#include "bootcfg/pxelinux_cfg.h"
+#include "bootcfg/tftp_path.h"
+
+namespace pxekit {
+
+TEST_CASE("pxelinux: keywords in any case, arguments verbatim",
+          "[bootcfg][parser]") {
+  // The seed's second config, as written there.
+  PxelinuxConfig config = ParsePxelinuxConfig(
+      "# D-I config version 2.0\n"
+      "prompt 0\n"
+      "timeout 100\n"
+      "\n"
+      "DEFAULT ubuntu\n"
+      "LABEL ubuntu\n"
+      "KERNEL ../ubuntu/casper/vmlinuz.efi\n"
+      "APPEND initrd=../ubuntu/casper/initrd.lz boot=casper netboot=nfs "
+      "root=/dev/nfs nfsroot=10.10.10.1:/srv/tftpboot/ubuntu ip=dhcp\n");
+  CHECK(config.errors.empty());
+  REQUIRE(config.lines.size() == 6);
+  CHECK(config.lines[0].directive == PxeDirective::kPrompt);
+  CHECK(config.lines[0].number == 2);
+  CHECK(config.lines[1].argument == "100");
+  CHECK(config.lines[2].directive == PxeDirective::kDefault);
+  CHECK(config.lines[2].label == -1);
+  REQUIRE(config.labels.size() == 1);
+  CHECK(config.labels[0].name == "ubuntu");
+  CHECK(config.labels[0].directives == std::vector<std::size_t>{3, 4, 5});
+  CHECK(config.lines[5].directive == PxeDirective::kAppend);
+  CHECK(config.lines[5].argument_column == 8);
+  CHECK(config.lines[5].argument.ends_with("ip=dhcp"));
+}
+
+TEST_CASE("pxelinux: unknown keywords, TEXT blocks, indentation, CRLF",
+          "[bootcfg][parser]") {
+  PxelinuxConfig config = ParsePxelinuxConfig(
+      "label install\r\n"
+      "\tkernel linux\r\n"
+      "\tTEXT HELP\r\n"
+      "\tfrobnicate is fine in here\r\n"
+      "\tENDTEXT\r\n"
+      "\tfrobnicate 1\r\n"
+      "  # indented comment\r\n"
+      "menu label ^Install\r\n");
+  CHECK(config.errors.empty());
+  REQUIRE(config.lines.size() == 5);
+  CHECK(config.lines[1].directive == PxeDirective::kKernel);
+  CHECK(config.lines[1].argument == "linux");
+  CHECK(config.lines[2].directive == PxeDirective::kText);
+  CHECK(config.lines[3].directive == PxeDirective::kUnknown);
+  CHECK(config.lines[3].keyword == "frobnicate");
+  CHECK(config.lines[3].number == 6);
+  CHECK(config.lines[4].directive == PxeDirective::kMenu);
+}
+
+TEST_CASE("pxelinux: structural errors are reported, never thrown",
+          "[bootcfg][parser]") {
+  PxelinuxConfig config = ParsePxelinuxConfig(
+      std::string("LABEL\nTEXT HELP\nnever closed\n") + std::string(1, '\0'));
+  REQUIRE(config.errors.size() == 3);
+  CHECK(config.errors[0].message == "LABEL needs a name");
+  CHECK(config.errors[1].line == 4);
+  CHECK(config.errors[1].message == "line contains a NUL byte");
+  CHECK(config.errors[2].line == 2);
+  CHECK(config.errors[2].message == "TEXT block is never closed by ENDTEXT");
+  PxelinuxConfig nul = ParsePxelinuxConfig(std::string("DEFAULT a\0b\n", 12));
+  REQUIRE(nul.errors.size() == 1);
+  CHECK(nul.errors[0].column == 10);
+}
+
+TEST_CASE("GRUB: words, quotes, braces and comments", "[bootcfg][parser]") {
+  GrubConfig config = ParseGrubConfig(
+      "set timeout=5 # seconds\n"
+      "menuentry 'Ubuntu live' --id ubuntu {\n"
+      "\tlinux (tftp)/vmlinuz \"root=/dev/nfs\" a\\ b; initrd /initrd.img\n"
+      "\techo $prefix\n"
+      "}\n");
+  CHECK(config.errors.empty());
+  REQUIRE(config.commands.size() == 6);
+  CHECK(config.commands[0].words.size() == 2);
+  CHECK(config.commands[1].words[1].text == "Ubuntu live");
+  CHECK(config.commands[1].words.back().text == "{");
+  CHECK(config.commands[2].line == 3);
+  REQUIRE(config.commands[2].words.size() == 4);
+  CHECK(config.commands[2].words[2].text == "root=/dev/nfs");
+  CHECK(config.commands[2].words[3].text == "a b");
+  CHECK(config.commands[3].words[0].text == "initrd");
+  CHECK(config.commands[4].words[1].has_variable);
+  CHECK(config.commands[5].words[0].text == "}");
+  CHECK(config.commands[5].line == 5);
+}
+
+TEST_CASE("GRUB: unbalanced braces and quotes", "[bootcfg][parser]") {
+  GrubConfig config = ParseGrubConfig("}\nmenuentry x {\necho 'open\n");
+  REQUIRE(config.errors.size() == 3);
+  CHECK(config.errors[0].line == 1);
+  CHECK(config.errors[0].message == "'}' without a matching '{'");
+  CHECK(config.errors[1].line == 3);
+  CHECK(config.errors[1].message == "single quote is never closed");
+  CHECK(config.errors[2].line == 2);
+  CHECK(config.errors[2].message == "'{' is never closed");
+}
+
+TEST_CASE("TFTP paths: working directory, ::, absolute, .., remote",
+          "[bootcfg][parser]") {
+  CHECK(ResolveTftpPath("boot", "linux").path == "boot/linux");
+  CHECK(ResolveTftpPath("boot", "::linux").path == "linux");
+  CHECK(ResolveTftpPath("boot", "/x//y/./z").path == "x/y/z");
+  TftpPath up = ResolveTftpPath("", "../ubuntu/casper/vmlinuz.efi");
+  CHECK(up.has_dot_dot);
+  CHECK(up.escapes_root);
+  CHECK(up.path == "ubuntu/casper/vmlinuz.efi");
+  TftpPath inside = ResolveTftpPath("a/b", "../c");
+  CHECK(inside.has_dot_dot);
+  CHECK_FALSE(inside.escapes_root);
+  CHECK(inside.path == "a/c");
+  CHECK(ResolveTftpPath("", "http://srv/linux").kind ==
+        TftpPath::Kind::kRemote);
+  CHECK(ResolveTftpPath("", "10.0.0.1::linux").kind == TftpPath::Kind::kRemote);
+  CHECK(ResolveTftpPath("boot", "linux").request_length == 10);
+}
+
+}  // namespace pxekit

@@ -1,0 +1,170 @@
+// pxe-mkcfg: boot configs per host, and the answer to "which config will
+// this machine get?". Subcommands write pxelinux, GRUB and iPXE configs and
+// ISC dhcpd host blocks, print the order in which a loader looks for its
+// config, and check a TFTP tree. Standards: syslinux 6.04 pxelinux.txt and
+// syslinux.cfg.txt; GRUB 2.06 manual "Network"; ipxe.org/scripting;
+// dhcpd.conf(5).
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common_options.h"
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "cli/run_main.h"
+#include "mkcfg.h"
+
+namespace {
+
+using pxekit::MkcfgOptions;
+
+void AddOutputOptions(CLI::App& sub, MkcfgOptions& options) {
+  sub.add_option("--root", options.root,
+                 "Write the files under DIR (the TFTP root); without it, "
+                 "print them")
+      ->type_name("DIR");
+  sub.add_flag("--force", options.force,
+               "Replace files that pxe-mkcfg did not write or that were "
+               "edited by hand");
+}
+
+void AddHostOptions(CLI::App& sub, MkcfgOptions& options) {
+  sub.add_option("-f,--file", options.hosts_file,
+                 "Read 'MAC [IP [NAME [LABEL]]]' host lines from FILE ('-' "
+                 "for standard input)")
+      ->type_name("FILE");
+}
+
+void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
+  AddOutputOptions(sub, options);
+  sub.add_option("--label", options.spec.label,
+                 "Name of the boot entry (default linux)")
+      ->type_name("L");
+  sub.add_option("--kernel", options.spec.kernel, "Kernel to boot")
+      ->type_name("K")
+      ->required();
+  sub.add_option("--initrd", options.spec.initrds,
+                 "Initial ramdisk (repeatable, loaded in order)")
+      ->type_name("I")
+      ->allow_extra_args(false);
+  sub.add_option("--append", options.spec.append,
+                 "Extra kernel arguments, added last")
+      ->type_name("ARGS");
+  sub.add_option("--nfsroot", options.spec.nfsroot,
+                 "Root file system over NFS: adds root=/dev/nfs "
+                 "nfsroot=SERVER:/PATH ip=dhcp")
+      ->type_name("SERVER:/PATH");
+  sub.add_flag("--casper", options.spec.casper,
+               "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
+               "(needs --nfsroot)");
+  sub.add_option("--timeout", options.timeout_ds,
+                 "Boot the entry after this many tenths of a second")
+      ->type_name("DECISECONDS")
+      ->check(CLI::Range(0, pxekit::kMaxPxelinuxTimeout).description(""));
+  sub.add_flag("--prompt", options.spec.prompt,
+               "Always show the boot prompt (PROMPT 1)");
+  sub.add_flag("--menu", options.spec.menu,
+               "Show a menu (pxelinux: UI menu.c32; iPXE: menu and choose)");
+  sub.add_option("--host", options.hosts,
+                 "Write a per-host file for this MAC, optionally with its own "
+                 "label (repeatable)")
+      ->type_name("MAC[,LABEL]")
+      ->allow_extra_args(false);
+  AddHostOptions(sub, options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace pxekit;
+  Diag diag("pxe-mkcfg");
+  MkcfgOptions options;
+
+  CLI::App app(
+      "Write pxelinux, GRUB and iPXE boot configs and dhcpd host blocks, show "
+      "which config a machine gets, and check a TFTP tree.",
+      "pxe-mkcfg");
+  AddCommonOptions(app, options.common, ShortV::kVerbose);
+  // At most one; "none" is reported below, so that a misspelt subcommand
+  // is named as unexpected instead of "a subcommand is required".
+  app.require_subcommand(0, 1);
+  // -v and -q work after the subcommand too.
+  app.fallthrough();
+
+  auto* pxelinux = app.add_subcommand(
+      "pxelinux", "Write pxelinux.cfg/default or pxelinux.cfg/01-<mac> files");
+  AddBootOptions(*pxelinux, options);
+  pxelinux->callback([&] { options.command = MkcfgCommand::kPxelinux; });
+
+  auto* grub = app.add_subcommand(
+      "grub", "Write grub.cfg or grub.cfg-01-<mac> and grub.cfg-<HEXIP> files");
+  AddBootOptions(*grub, options);
+  grub->add_option("--grub-prefix", options.grub_prefix,
+                   "GRUB's prefix under the TFTP root (default boot/grub)")
+      ->type_name("DIR");
+  grub->callback([&] { options.command = MkcfgCommand::kGrub; });
+
+  auto* ipxe = app.add_subcommand(
+      "ipxe", "Write default.ipxe, which chains mac-<hex>.ipxe per host");
+  AddBootOptions(*ipxe, options);
+  ipxe->callback([&] { options.command = MkcfgCommand::kIpxe; });
+
+  auto* dhcpd = app.add_subcommand(
+      "dhcpd-hosts", "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines");
+  AddHostOptions(*dhcpd, options);
+  dhcpd
+      ->add_option("--next-server", options.next_server,
+                   "TFTP server address for these hosts")
+      ->type_name("IP");
+  dhcpd
+      ->add_option("--filename", options.filename,
+                   "Boot file for these hosts (e.g. pxelinux.0)")
+      ->type_name("FILE");
+  dhcpd
+      ->add_option("-o,--output", options.output,
+                   "Write to FILE atomically instead of standard output")
+      ->type_name("FILE");
+  dhcpd->add_flag("--force", options.force,
+                  "Replace an output file that pxe-mkcfg did not write or "
+                  "that was edited by hand");
+  dhcpd->callback([&] { options.command = MkcfgCommand::kDhcpdHosts; });
+
+  auto* lookup = app.add_subcommand(
+      "lookup", "Print the config files a client asks for, in order");
+  lookup->add_option("MAC", options.mac, "The client's MAC address")
+      ->required();
+  lookup->add_option("IP", options.ip, "The client's IPv4 address");
+  lookup
+      ->add_option("--uuid", options.uuid, "The client's UUID (DHCP option 97)")
+      ->type_name("UUID");
+  lookup
+      ->add_option("--root", options.root,
+                   "Mark which files exist under DIR and which one wins")
+      ->type_name("DIR");
+  lookup
+      ->add_option("--flavor", options.flavor,
+                   "Boot loader: pxelinux (default) or grub")
+      ->type_name("LOADER")
+      ->check(CLI::IsMember({"pxelinux", "grub"}).description(""));
+  lookup
+      ->add_option("--grub-prefix", options.grub_prefix,
+                   "GRUB's prefix under the TFTP root (default boot/grub)")
+      ->type_name("DIR");
+  lookup->callback([&] { options.command = MkcfgCommand::kLookup; });
+
+  auto* check =
+      app.add_subcommand("check", "Check the boot configs under a TFTP root");
+  check->add_option("DIR", options.check_dir, "The TFTP root")->required();
+  check->callback([&] { options.command = MkcfgCommand::kCheck; });
+
+  if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
+  if (app.get_subcommands().empty()) {
+    diag.Error(
+        "no subcommand: pxelinux, grub, ipxe, dhcpd-hosts, lookup or check");
+    diag.Error("try 'pxe-mkcfg --help' for more information");
+    return kExitUsage;
+  }
+  options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
+  return RunMain(diag, [&] { return RunMkcfg(options, diag); });
+}

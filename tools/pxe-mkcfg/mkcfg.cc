@@ -1,0 +1,375 @@
+#include "mkcfg.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "bootcfg/checker.h"
+#include "bootcfg/generate.h"
+#include "bootcfg/host_list.h"
+#include "bootcfg/lookup.h"
+#include "bootcfg/marker.h"
+#include "bootcfg/names.h"
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "cli/run_main.h"
+#include "disk_tree.h"
+#include "os/atomic_file.h"
+#include "os/file.h"
+#include "util/text.h"
+
+namespace pxekit {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr mode_t kConfigMode = 0644;  // tftpd-hpa serves world-readable only
+
+// Tallies what went wrong along the way, so that one bad host or one
+// protected file does not stop the others; the worst decides the status.
+struct Outcome {
+  int data_errors = 0;  // bad list lines, duplicate hosts: 65
+  int refused = 0;      // files kept because they were edited by hand: 1
+  int io_status = 0;    // the first write error's status
+
+  int Status() const {
+    if (io_status != 0) return io_status;
+    if (data_errors > 0) return kExitDataErr;
+    if (refused > 0) return kExitSomeFailed;
+    return kExitOk;
+  }
+};
+
+std::string ReadInputOrThrow(const std::string& path) {
+  auto content =
+      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
+  if (!content) {
+    throw ToolError(ExitCodeForFileErrno(content.failure().sys_errno),
+                    fmt::format("{}: {}", path == "-" ? "standard input" : path,
+                                content.error()));
+  }
+  return std::move(content).value();
+}
+
+void RequireDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  if (fs::exists(dir, ec))
+    throw ToolError(kExitNoInput, fmt::format("{}: Not a directory", dir));
+  throw ToolError(kExitNoInput,
+                  fmt::format("{}: No such file or directory", dir));
+}
+
+void ReadHostFile(const std::string& path, std::vector<HostEntry>& hosts,
+                  Outcome& outcome, Diag& diag) {
+  std::string source = path == "-" ? "<stdin>" : path;
+  std::string content = ReadInputOrThrow(path);
+  HostList list = ParseHostList(content, source);
+  for (const ListError& error : list.errors) {
+    diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
+    ++outcome.data_errors;
+  }
+  for (HostEntry& host : list.hosts) hosts.push_back(std::move(host));
+}
+
+void DropDuplicates(std::vector<HostEntry>& hosts, Outcome& outcome,
+                    Diag& diag) {
+  for (const HostProblem& problem : RemoveDuplicateHosts(hosts)) {
+    diag.Error("{}: {}", problem.origin, problem.message);
+    ++outcome.data_errors;
+  }
+}
+
+// Like head(1) with several files: a "==> path <==" line before each.
+void PrintFiles(const std::vector<GeneratedFile>& files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (files.size() > 1)
+      Print("{}==> {} <==\n", i == 0 ? "" : "\n", files[i].path);
+    WriteText(stdout, files[i].content);
+  }
+}
+
+// Writes one file unless a person's edits would be lost.
+void WriteProtected(const std::string& path, const std::string& content,
+                    bool force, Outcome& outcome, Diag& diag) {
+  auto existing = ReadFileContents(path);
+  if (existing) {
+    if (*existing == content) {
+      diag.Info("{}: unchanged", path);
+      return;
+    }
+    Provenance provenance = InspectProvenance(*existing);
+    if (provenance != Provenance::kOurs) {
+      std::string why = provenance == Provenance::kEdited
+                            ? "edited by hand since pxe-mkcfg wrote it"
+                            : "not written by pxe-mkcfg (no marker line)";
+      if (!force) {
+        diag.Error("{}: {}; kept it (--force replaces it)", path, why);
+        ++outcome.refused;
+        return;
+      }
+      diag.Warn("{}: {}; replacing it (--force)", path, why);
+    }
+  } else if (existing.failure().sys_errno != ENOENT) {
+    diag.Error("{}: {}", path, existing.error());
+    if (outcome.io_status == 0)
+      outcome.io_status = ExitCodeForFileErrno(existing.failure().sys_errno);
+    return;
+  }
+  Failure failure;
+  if (!AtomicWriteFile(path, content, kConfigMode, &failure)) {
+    diag.Error("{}: {}", path, failure.message);
+    if (outcome.io_status == 0)
+      outcome.io_status =
+          failure.sys_errno == EACCES || failure.sys_errno == EPERM
+              ? kExitNoPerm
+              : kExitIoErr;
+    return;
+  }
+  diag.Info("{}: written", path);
+}
+
+void WriteFiles(const std::string& root,
+                const std::vector<GeneratedFile>& files, bool force,
+                Outcome& outcome, Diag& diag) {
+  RequireDirectory(root);
+  for (const GeneratedFile& file : files) {
+    fs::path target = fs::path(root) / file.path;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      diag.Error("{}: {}", target.parent_path().string(), ec.message());
+      if (outcome.io_status == 0)
+        outcome.io_status = ec.value() == EACCES ? kExitNoPerm : kExitIoErr;
+      continue;
+    }
+    WriteProtected(target.string(), file.content, force, outcome, diag);
+  }
+}
+
+int RunGenerator(MkcfgOptions& options, Diag& diag) {
+  if (options.timeout_ds >= 0) options.spec.timeout_ds = options.timeout_ds;
+  auto spec = ValidateBootSpec(options.spec);
+  if (!spec) throw ToolError(kExitUsage, spec.error());
+
+  Outcome outcome;
+  std::vector<HostEntry> hosts;
+  for (std::size_t i = 0; i < options.hosts.size(); ++i) {
+    auto host = ParseHostOption(options.hosts[i]);
+    if (!host)
+      throw ToolError(kExitUsage, fmt::format("--host {}: {}",
+                                              QuoteForMessage(options.hosts[i]),
+                                              host.error()));
+    host.value().origin = fmt::format("--host {}", options.hosts[i]);
+    hosts.push_back(std::move(host).value());
+  }
+  if (!options.hosts_file.empty())
+    ReadHostFile(options.hosts_file, hosts, outcome, diag);
+  DropDuplicates(hosts, outcome, diag);
+
+  // Per-host output was asked for: never fall back to the default file just
+  // because every host line was bad.
+  bool per_host = !options.hosts.empty() || !options.hosts_file.empty();
+  if (per_host && hosts.empty()) {
+    if (outcome.data_errors == 0)
+      diag.Warn("no hosts in {}: nothing written", options.hosts_file == "-"
+                                                       ? "standard input"
+                                                       : options.hosts_file);
+    return outcome.Status();
+  }
+
+  std::vector<GeneratedFile> files;
+  switch (options.command) {
+    case MkcfgCommand::kPxelinux:
+      files = GeneratePxelinux(*spec, hosts);
+      break;
+    case MkcfgCommand::kGrub:
+      files = GenerateGrub(*spec, hosts, options.grub_prefix);
+      break;
+    default:
+      files = GenerateIpxe(*spec, hosts);
+      break;
+  }
+  if (options.root.empty())
+    PrintFiles(files);
+  else
+    WriteFiles(options.root, files, options.force, outcome, diag);
+  return outcome.Status();
+}
+
+int RunDhcpdHosts(MkcfgOptions& options, Diag& diag) {
+  DhcpdHostOptions dhcpd;
+  if (!options.next_server.empty()) {
+    auto ip = Ipv4Addr::Parse(options.next_server);
+    if (!ip)
+      throw ToolError(
+          kExitUsage,
+          fmt::format("--next-server {}: {}",
+                      QuoteForMessage(options.next_server), ip.error()));
+    dhcpd.next_server = *ip;
+  }
+  for (char c : options.filename)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      throw ToolError(
+          kExitUsage,
+          fmt::format("--filename {}: {} cannot appear in a "
+                      "dhcpd.conf string",
+                      QuoteForMessage(options.filename), DescribeChar(c)));
+  dhcpd.filename = options.filename;
+
+  Outcome outcome;
+  std::string source = options.hosts_file.empty() ? "-" : options.hosts_file;
+  if (source == "-" && options.stdin_is_tty)
+    throw ToolError(kExitUsage,
+                    "no hosts: give -f FILE or pipe 'MAC IP [NAME]' lines to "
+                    "standard input");
+  std::vector<HostEntry> hosts;
+  ReadHostFile(source, hosts, outcome, diag);
+  std::vector<HostEntry> with_ip;
+  for (HostEntry& host : hosts) {
+    if (!host.ip) {
+      diag.Error("{}: no IP address (dhcpd-hosts reads 'MAC IP [NAME]')",
+                 host.origin);
+      ++outcome.data_errors;
+      continue;
+    }
+    with_ip.push_back(std::move(host));
+  }
+  DropDuplicates(with_ip, outcome, diag);
+  std::string text = GenerateDhcpdHosts(with_ip, dhcpd);
+  if (options.output.empty() || options.output == "-") {
+    WriteText(stdout, text);
+  } else {
+    std::string dir = fs::path(options.output).parent_path().string();
+    RequireDirectory(dir.empty() ? "." : dir);
+    WriteProtected(options.output, text, options.force, outcome, diag);
+  }
+  return outcome.Status();
+}
+
+int RunLookup(MkcfgOptions& options, Diag& diag) {
+  LookupQuery query;
+  auto mac = MacAddr::Parse(options.mac);
+  if (!mac)
+    throw ToolError(kExitUsage,
+                    fmt::format("invalid MAC address {}: {}",
+                                QuoteForMessage(options.mac), mac.error()));
+  query.mac = *mac;
+  if (!options.ip.empty()) {
+    auto ip = Ipv4Addr::Parse(options.ip);
+    if (!ip)
+      throw ToolError(kExitUsage,
+                      fmt::format("invalid IPv4 address {}: {}",
+                                  QuoteForMessage(options.ip), ip.error()));
+    query.ip = *ip;
+  }
+  if (!options.uuid.empty()) {
+    auto uuid = NormalizeUuid(options.uuid);
+    if (!uuid)
+      throw ToolError(kExitUsage,
+                      fmt::format("--uuid {}: {}",
+                                  QuoteForMessage(options.uuid), uuid.error()));
+    query.uuid = *uuid;
+  }
+  query.flavor =
+      options.flavor == "grub" ? LoaderFlavor::kGrub : LoaderFlavor::kPxelinux;
+  query.grub_prefix = options.grub_prefix;
+  std::vector<std::string> order = LookupOrder(query);
+
+  if (options.root.empty()) {
+    for (const std::string& path : order) Print("{}\n", path);
+    return kExitOk;
+  }
+  RequireDirectory(options.root);
+  DiskTree tree(options.root);
+  bool won = false;
+  for (const std::string& path : order) {
+    const char* state = "missing";
+    if (tree.IsFile(path)) {
+      state = won ? "unused" : "wins";
+      won = true;
+    }
+    Print("{:<7} {}\n", state, path);
+  }
+  // Warnings below the list, not inside it, when both go to a terminal.
+  std::fflush(stdout);
+  // A file the loader would take if only its name were spelt right.
+  std::string dir = LookupDirectory(query);
+  for (const std::string& name : tree.ListDirectory(dir)) {
+    std::string path = dir.empty() ? name : dir + "/" + name;
+    for (const std::string& wanted : order) {
+      if (path != wanted && path.size() == wanted.size() &&
+          std::equal(path.begin(), path.end(), wanted.begin(),
+                     [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) ==
+                              std::tolower(static_cast<unsigned char>(b));
+                     }))
+        diag.Warn("{}: exists, but the loader asks for '{}' (case matters)",
+                  path, wanted);
+    }
+  }
+  if (!won) {
+    diag.Error("none of these exist under {}: the client gets no config",
+               options.root);
+    return kExitSomeFailed;
+  }
+  return kExitOk;
+}
+
+int RunCheck(MkcfgOptions& options, Diag& diag) {
+  RequireDirectory(options.check_dir);
+  DiskTree tree(options.check_dir);
+  std::size_t configs = 0;
+  std::vector<Finding> findings = CheckBootTree(tree, &configs);
+  if (configs == 0) {
+    std::string dir = options.check_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    bool inside = fs::path(dir).filename() == "pxelinux.cfg";
+    throw ToolError(kExitNoInput,
+                    fmt::format("{}: no pxelinux.cfg/ directory and no "
+                                "grub.cfg file to check{}",
+                                options.check_dir,
+                                inside ? "; give the TFTP root, the directory "
+                                         "above pxelinux.cfg"
+                                       : ""));
+  }
+  std::string prefix = options.check_dir;
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  prefix = prefix == "." ? "" : prefix + "/";
+  for (const Finding& finding : findings) {
+    if (finding.line > 0)
+      Print("{}{}:{}: {}\n", prefix, finding.file, finding.line,
+            finding.message);
+    else
+      Print("{}{}: {}\n", prefix, finding.file, finding.message);
+  }
+  diag.Info("{} config file{}, {} finding{}", configs, configs == 1 ? "" : "s",
+            findings.size(), findings.size() == 1 ? "" : "s");
+  return findings.empty() ? kExitOk : kExitDataErr;
+}
+
+}  // namespace
+
+int RunMkcfg(MkcfgOptions& options, Diag& diag) {
+  diag.set_verbosity(options.common.Verbosity());
+  switch (options.command) {
+    case MkcfgCommand::kPxelinux:
+    case MkcfgCommand::kGrub:
+    case MkcfgCommand::kIpxe:
+      return RunGenerator(options, diag);
+    case MkcfgCommand::kDhcpdHosts:
+      return RunDhcpdHosts(options, diag);
+    case MkcfgCommand::kLookup:
+      return RunLookup(options, diag);
+    case MkcfgCommand::kCheck:
+      return RunCheck(options, diag);
+  }
+  return kExitOk;
+}
+
+}  // namespace pxekit

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bootcfg/boot_spec.h"
+#include "cli/common_options.h"
+
+namespace pxekit {
+
+class Diag;
+
+enum class MkcfgCommand {
+  kPxelinux,
+  kGrub,
+  kIpxe,
+  kDhcpdHosts,
+  kLookup,
+  kCheck
+};
+
+struct MkcfgOptions {
+  CommonOptions common;
+  MkcfgCommand command = MkcfgCommand::kPxelinux;
+
+  // pxelinux, grub, ipxe
+  BootSpec spec;
+  int timeout_ds = -1;             // -1: not given
+  std::vector<std::string> hosts;  // --host MAC[,LABEL]
+  std::string grub_prefix = "boot/grub";
+
+  // Shared by the writers and lookup
+  std::string root;        // --root; empty: print to stdout
+  std::string hosts_file;  // -f; "-" is stdin
+  bool force = false;
+
+  // dhcpd-hosts
+  std::string next_server;
+  std::string filename;
+  std::string output;  // -o; empty: stdout
+
+  // lookup
+  std::string mac;
+  std::string ip;
+  std::string uuid;
+  std::string flavor = "pxelinux";
+
+  // check
+  std::string check_dir;
+
+  bool stdin_is_tty = false;
+};
+
+// Everything after option parsing. Returns the exit status.
+int RunMkcfg(MkcfgOptions& options, Diag& diag);
+
+}  // namespace pxekit
