@@ -68,6 +68,7 @@ PXEBOOT_CMDLINE=""      # /proc/cmdline, the seconds from QEMU's start to
 PXEBOOT_SECONDS=""      # the banner, and whether QEMU powered off
 PXEBOOT_POWERED_OFF=""
 PXEBOOT_QUIET=""        # set to suppress the stage stream (benchmark)
+PXEBOOT_DNSMASQ_ARGS=() # extra dnsmasq options, for experiments
 
 PXEBOOT_PACKAGES_FILE=$PXEBOOT_SRC/tests/packages/boot.txt
 
@@ -404,7 +405,7 @@ _pxeboot_start_dnsmasq() {
     --dhcp-boot=tag:efi64,"$PXEBOOT_EFI_FILE",,"$PXEBOOT_SERVER_IP" \
     --dhcp-boot=tag:!efi64,"$PXEBOOT_BIOS_FILE",,"$PXEBOOT_SERVER_IP" \
     --enable-tftp --tftp-root="$root" \
-    </dev/null >"$log" 2>&1 &
+    "${PXEBOOT_DNSMASQ_ARGS[@]}" </dev/null >"$log" 2>&1 &
   PXEBOOT_SERVER_PIDS+=($!)
   # One log for both; the stage is told from dnsmasq's own tag.
   PXEBOOT_SOURCES=("dnsmasq:$log")
