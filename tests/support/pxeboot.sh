@@ -113,6 +113,11 @@ pxeboot_cleanup() {
   done
   PXEBOOT_SERVER_PIDS=()
   if [ -n "$PXEBOOT_NETNS" ]; then
+    # Whatever still runs inside our own namespace is ours: stop it, so that
+    # no server outlives the run (ip netns del does not end processes).
+    for pid in $(ip netns pids "$PXEBOOT_NETNS" 2>/dev/null); do
+      kill "$pid" 2>/dev/null
+    done
     # Deleting the namespace would destroy its virtual links too; deleting
     # them first makes sure nothing outlives us even if a process lingers.
     ip -n "$PXEBOOT_NETNS" link del "$PXEBOOT_TAP" 2>/dev/null
@@ -265,7 +270,11 @@ pxeboot_netns_up() {
   pxeboot_say netns "namespace $ns: $PXEBOOT_BRIDGE $PXEBOOT_SERVER_IP/$PXEBOOT_PREFIX_LEN, tap $PXEBOOT_TAP for QEMU"
 }
 
-pxeboot_in_ns() {  # pxeboot_in_ns CMD...: run inside the namespace
+# pxeboot_in_ns CMD...: run inside the namespace, in the foreground. Start
+# background processes with `ip netns exec "$PXEBOOT_NETNS" CMD &` instead:
+# `ip netns exec` execs CMD, so $! is CMD itself and can be killed, whereas a
+# function run with & is a subshell whose child would outlive its kill.
+pxeboot_in_ns() {
   ip netns exec "$PXEBOOT_NETNS" "$@"
 }
 
@@ -393,7 +402,7 @@ pxeboot_servers_start() {
 _pxeboot_start_dnsmasq() {
   local root=$1 log=$PXEBOOT_WORK/dnsmasq.log
   # No config file, no DNS (--port=0), only the namespace's bridge.
-  pxeboot_in_ns dnsmasq --conf-file=/dev/null --keep-in-foreground --log-facility=- \
+  ip netns exec "$PXEBOOT_NETNS" dnsmasq --conf-file=/dev/null --keep-in-foreground --log-facility=- \
     --port=0 --no-resolv --no-hosts \
     --interface="$PXEBOOT_BRIDGE" --bind-interfaces \
     --pid-file="$PXEBOOT_WORK/dnsmasq.pid" \
@@ -418,7 +427,7 @@ _pxeboot_start_pxekit() {
     [ -x "$PXEBOOT_BIN/$tool" ] || { pxeboot_die "$PXEBOOT_BIN/$tool is missing"; return 1; }
   done
   # Issue 4's flags: no config file, one subnet on the bridge.
-  pxeboot_in_ns "$PXEBOOT_BIN/pxe-dhcpd" -v \
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
     --interface "$PXEBOOT_BRIDGE" \
     --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
     --next-server "$PXEBOOT_SERVER_IP" \
@@ -427,7 +436,7 @@ _pxeboot_start_pxekit() {
     </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
   PXEBOOT_SERVER_PIDS+=($!)
   # Issue 3's flags: bound to the bridge's address only.
-  pxeboot_in_ns "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
     </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
   PXEBOOT_SERVER_PIDS+=($!)
   PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
@@ -520,7 +529,7 @@ pxeboot_run() {
   pxeboot_say qemu "$firmware boot, ${accel[1]}, $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, timeout ${PXEBOOT_TIMEOUT}s"
   start=$EPOCHREALTIME
   PXEBOOT_T0=${start/./}
-  pxeboot_in_ns qemu-system-x86_64 "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
+  ip netns exec "$PXEBOOT_NETNS" qemu-system-x86_64 "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
     -nodefaults -no-user-config -display none -vga none -monitor none \
     -serial "file:$serial" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
     -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \
