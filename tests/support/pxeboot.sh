@@ -21,9 +21,14 @@
 #   PXEKIT_BOOT_TIMEOUT   seconds QEMU may take to reach the banner (300)
 #   PXEKIT_BOOT_NIC       QEMU NIC model with an iPXE ROM in ipxe-qemu (e1000)
 #   PXEKIT_BIN            where pxe-dhcpd, pxe-tftpd, pxe-mkcfg are (build/bin)
+#   PXEKIT_TEST_BIN       where the ra_beacon helper is (build/tests/bin)
+#   PXEKIT_BOOT_RA        1: advertise "no IPv6 router" on the link (ra_beacon),
+#                         which spares each boot iPXE's ~13 s wait for one; 0: don't
 
 PXEBOOT_SRC=${PXEKIT_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PXEBOOT_BIN=${PXEKIT_BIN:-$PXEBOOT_SRC/build/bin}
+PXEBOOT_TEST_BIN=${PXEKIT_TEST_BIN:-$PXEBOOT_SRC/build/tests/bin}
+PXEBOOT_RA=${PXEKIT_BOOT_RA:-1}
 PXEBOOT_CACHE=${PXEKIT_CACHE:-/var/cache/pxekit-demo}
 PXEBOOT_KERNEL_META=${PXEKIT_KERNEL_META:-linux-image-cloud-amd64}
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-300}
@@ -62,6 +67,7 @@ PXEBOOT_WORK=""         # scratch dir for this run (logs, OVMF vars, leases)
 PXEBOOT_SOURCES=()      # "STAGE:LOGFILE" the servers write, for pxeboot_run
 PXEBOOT_TFTP_ROOT=""    # what they serve
 PXEBOOT_SERVER_PIDS=()
+PXEBOOT_HELPER_PIDS=()  # ra_beacon, for the namespace's lifetime
 PXEBOOT_QEMU_PID=""
 PXEBOOT_BANNER_LINE=""  # after pxeboot_run: the banner, the kernel's
 PXEBOOT_CMDLINE=""      # /proc/cmdline, the seconds from QEMU's start to
@@ -112,6 +118,10 @@ pxeboot_cleanup() {
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
   PXEBOOT_SERVER_PIDS=()
+  for pid in "${PXEBOOT_HELPER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  PXEBOOT_HELPER_PIDS=()
   if [ -n "$PXEBOOT_NETNS" ]; then
     # Whatever still runs inside our own namespace is ours: stop it, so that
     # no server outlives the run (ip netns del does not end processes).
@@ -268,6 +278,19 @@ pxeboot_netns_up() {
     return 1
   }
   pxeboot_say netns "namespace $ns: $PXEBOOT_BRIDGE $PXEBOOT_SERVER_IP/$PXEBOOT_PREFIX_LEN, tap $PXEBOOT_TAP for QEMU"
+  [ "$PXEBOOT_RA" = 1 ] || return 0
+  # iPXE runs IPv6 autoconfiguration beside DHCPv4 and waits for a router
+  # advertisement before it loads anything; without one, ~13 s per boot.
+  if [ -x "$PXEBOOT_TEST_BIN/ra_beacon" ]; then
+    # The bridge's link-local address is the RA's source: skip DAD's delay.
+    ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$PXEBOOT_BRIDGE.accept_dad=0"
+    ip netns exec "$ns" "$PXEBOOT_TEST_BIN/ra_beacon" --seconds 3600 "$PXEBOOT_BRIDGE" \
+      </dev/null >"$PXEBOOT_WORK/ra_beacon.log" 2>&1 &
+    PXEBOOT_HELPER_PIDS+=($!)
+    pxeboot_say netns "ra_beacon on $PXEBOOT_BRIDGE: IPv6 RAs announcing no router (iPXE stops waiting for one)"
+  else
+    pxeboot_say netns "no $PXEBOOT_TEST_BIN/ra_beacon: each boot waits ~13 s for an IPv6 router (iPXE)"
+  fi
 }
 
 # pxeboot_in_ns CMD...: run inside the namespace, in the foreground. Start
