@@ -121,8 +121,7 @@ int main(int argc, char** argv) {
       if (ready > 0) {
         // A solicitation: drain it and answer now.
         std::array<std::uint8_t, 1500> buffer;
-        while (recv(fd.get(), buffer.data(), buffer.size(), MSG_DONTWAIT) >
-               0) {
+        while (recv(fd.get(), buffer.data(), buffer.size(), MSG_DONTWAIT) > 0) {
         }
         next = Clock::now();
       }
