@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --bios) firmware=bios ;;
     --uefi) firmware=uefi ;;
     --only) [ $# -ge 2 ] || usage; kinds=("$2"); shift ;;
-    -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift

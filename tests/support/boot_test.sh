@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The body of tests/netns/boot_bios.sh and boot_uefi.sh: one PXE boot of a
 # QEMU VM served only by pxekit (pxe-dhcpd, pxe-tftpd, a config written by
 # pxe-mkcfg) inside a namespace this test creates and removes. Source it after

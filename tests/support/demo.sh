@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --both) firmwares=(bios uefi) ;;
     --servers) [ $# -ge 2 ] || usage; servers=$2; shift ;;
     --servers=*) servers=${1#*=} ;;
-    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift

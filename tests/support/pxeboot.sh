@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # PXE-boots a QEMU VM inside a private network namespace: the shared harness of
 # `make demo` (tests/support/demo.sh), the netns boot tests and
 # tests/bench/boot.sh. Source it (bash), then, typically:
@@ -622,7 +623,7 @@ pxeboot_run() {
     pxeboot_die "$firmware boot: no banner"
     return 1
   fi
-  pxeboot_say done "banner after ${PXEBOOT_SECONDS}s$([ -n "$PXEBOOT_POWERED_OFF" ] && echo ", VM powered off by itself")"
+  pxeboot_say result "banner after ${PXEBOOT_SECONDS}s$([ -n "$PXEBOOT_POWERED_OFF" ] && echo ", VM powered off by itself")"
   [ -n "$PXEBOOT_POWERED_OFF" ] || { pxeboot_die "the VM did not power off by itself"; return 1; }
 }
 
