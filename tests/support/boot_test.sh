@@ -1,0 +1,59 @@
+# shellcheck shell=bash
+# The body of tests/netns/boot_bios.sh and boot_uefi.sh: one PXE boot of a
+# QEMU VM served only by pxekit (pxe-dhcpd, pxe-tftpd, a config written by
+# pxe-mkcfg) inside a namespace this test creates and removes. Source it after
+# testlib.sh and call boot_test bios|uefi.
+
+source "$PXEKIT_SRC/tests/support/pxeboot.sh"
+
+boot_test() {
+  local firmware=$1 tool missing=() root append written cfg file files
+
+  need_netns
+  for tool in pxe-dhcpd pxe-tftpd pxe-mkcfg; do
+    [ -x "$PXEKIT_BIN/$tool" ] || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] ||
+    skip "not built in $PXEKIT_BIN: ${missing[*]} (issues 3, 4, 5); this boot is served by them alone"
+  pxeboot_check_packages check >/dev/null 2>&1 ||
+    skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
+  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+
+  # Under ctest's own 300 s limit, so that a hung boot still cleans up.
+  PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-200}
+  pxeboot_init || exit 1
+  pxeboot_kernel || skip "cannot get the Debian kernel package ($PXEBOOT_KERNEL_META): see above"
+  pxeboot_initrd || exit 1
+  pxeboot_netns_up "pxk-boot-$firmware-$$" || exit 1
+
+  root=$PXEBOOT_WORK/tftp
+  pxeboot_tftproot "$firmware" "$root" || exit 1
+  # panic=-1 with QEMU's -no-reboot: a kernel that fails ends the VM at once.
+  append="console=ttyS0 quiet panic=-1 pxekit.test=$firmware-$$"
+  pxeboot_cfg_pxekit "$firmware" "$root" "$append"
+  cfg=$(pxeboot_cfg_file "$firmware" "$root")
+  check "pxe-mkcfg wrote ${cfg#"$root"/}" '[ -s "$cfg" ]'
+  written=$(pxeboot_cfg_append "$firmware" "$root")
+  check "the config passes --append through" '[ "$written" = "$append" ]'
+  [ -s "$cfg" ] || { finish; exit 1; }
+
+  pxeboot_servers_start pxekit "$root" || { fail "pxe-dhcpd and pxe-tftpd start"; finish; exit 1; }
+  pxeboot_run "$firmware"
+  check "the VM printed the banner" '[ -n "$PXEBOOT_BANNER_LINE" ]'
+  check "the kernel's command line is the one pxe-mkcfg wrote" \
+    '[ "$(pxeboot_cmdline_args "$PXEBOOT_CMDLINE")" = "$written" ]'
+  check "the VM powered itself off" '[ -n "$PXEBOOT_POWERED_OFF" ]'
+
+  # What the servers say they did: the lease, and each file the boot needs.
+  check "pxe-dhcpd wrote the VM's lease" \
+    'grep -qi "hardware ethernet $PXEBOOT_VM_MAC" "$PXEBOOT_WORK/dhcpd.leases"'
+  case $firmware in
+    bios) files=("$PXEBOOT_BIOS_FILE" ldlinux.c32 pxelinux.cfg/default) ;;
+    uefi) files=("$PXEBOOT_EFI_FILE" "$PXEBOOT_GRUB_PREFIX/grub.cfg") ;;
+  esac
+  files+=("$PXEBOOT_KERNEL_NAME" "$PXEBOOT_INITRD_NAME")
+  for file in "${files[@]}"; do
+    check "pxe-tftpd logged serving $file" 'grep -qF "$file" "$PXEBOOT_WORK/pxe-tftpd.log"'
+  done
+  finish
+}

@@ -1,0 +1,633 @@
+# shellcheck shell=bash
+# PXE-boots a QEMU VM inside a private network namespace: the shared harness of
+# `make demo` (tests/support/demo.sh), the netns boot tests and
+# tests/bench/boot.sh. Source it (bash), then, typically:
+#
+#   pxeboot_init                      # traps, scratch dir, checks packages
+#   pxeboot_kernel && pxeboot_initrd  # cached vmlinuz and busybox initrd
+#   pxeboot_netns_up                  # namespace, bridge, tap, 10.99.0.1/24
+#   pxeboot_tftproot bios "$dir"      # pxelinux.0 + ldlinux.c32 + kernel + initrd
+#   pxeboot_cfg_builtin bios "$dir" "console=ttyS0"   # or pxeboot_cfg_pxekit
+#   pxeboot_servers_start dnsmasq "$dir"              # or pxekit
+#   pxeboot_run bios                  # QEMU to the banner, stage by stage
+#   echo "$PXEBOOT_CMDLINE"
+#
+# Everything it creates (namespace, interfaces, processes, scratch files) is
+# removed on exit, Ctrl-C included. Servers only ever run inside the
+# namespace, bound to its bridge: nothing listens on a host interface.
+#
+# Settings (environment, read at source time):
+#   PXEKIT_CACHE          kernel and initrd cache (/var/cache/pxekit-demo)
+#   PXEKIT_KERNEL_META    Debian kernel metapackage (linux-image-cloud-amd64)
+#   PXEKIT_BOOT_TIMEOUT   seconds QEMU may take to reach the banner (300)
+#   PXEKIT_BOOT_NIC       QEMU NIC model with an iPXE ROM in ipxe-qemu (e1000)
+#   PXEKIT_BIN            where pxe-dhcpd, pxe-tftpd, pxe-mkcfg are (build/bin)
+#   PXEKIT_TEST_BIN       where the ra_beacon helper is (build/tests/bin)
+#   PXEKIT_BOOT_RA        1: advertise "no IPv6 router" on the link (ra_beacon),
+#                         which spares each boot iPXE's ~13 s wait for one; 0: don't
+
+PXEBOOT_SRC=${PXEKIT_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+PXEBOOT_BIN=${PXEKIT_BIN:-$PXEBOOT_SRC/build/bin}
+PXEBOOT_TEST_BIN=${PXEKIT_TEST_BIN:-$PXEBOOT_SRC/build/tests/bin}
+PXEBOOT_RA=${PXEKIT_BOOT_RA:-1}
+PXEBOOT_CACHE=${PXEKIT_CACHE:-/var/cache/pxekit-demo}
+PXEBOOT_KERNEL_META=${PXEKIT_KERNEL_META:-linux-image-cloud-amd64}
+PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-300}
+PXEBOOT_NIC=${PXEKIT_BOOT_NIC:-e1000}
+
+# The private network. Interface names only exist inside the namespace.
+PXEBOOT_NETNS=""
+PXEBOOT_BRIDGE=pxbr0
+PXEBOOT_TAP=pxtap0
+PXEBOOT_SERVER_IP=10.99.0.1
+PXEBOOT_PREFIX_LEN=24
+PXEBOOT_SUBNET=10.99.0.0/24
+PXEBOOT_RANGE_LO=10.99.0.100
+PXEBOOT_RANGE_HI=10.99.0.150
+PXEBOOT_VM_MAC=52:54:00:99:00:10
+# pxelinux asks for pxelinux.cfg/UUID first only when the VM has one.
+PXEBOOT_VM_UUID=8a1d3c5e-0b7f-4e21-9c63-5d2f0a4b7e10
+
+# Boot files, relative to the TFTP root. The GRUB layout is grub-mknetdir's
+# default, which is also pxe-mkcfg grub's default --grub-prefix.
+PXEBOOT_BIOS_FILE=pxelinux.0
+PXEBOOT_GRUB_PREFIX=boot/grub
+PXEBOOT_EFI_FILE=$PXEBOOT_GRUB_PREFIX/x86_64-efi/core.efi
+PXEBOOT_KERNEL_NAME=vmlinuz
+PXEBOOT_INITRD_NAME=initrd.gz
+
+# What the initrd's /init prints; the harness waits for these lines.
+PXEBOOT_BANNER="pxekit-banner:"
+PXEBOOT_CMDLINE_TAG="pxekit-cmdline:"
+
+# Filled in by the functions below.
+PXEBOOT_KERNEL=""       # cached vmlinuz
+PXEBOOT_KERNEL_PKG=""   # "package version" it came from
+PXEBOOT_INITRD=""       # cached initrd
+PXEBOOT_WORK=""         # scratch dir for this run (logs, OVMF vars, leases)
+PXEBOOT_SOURCES=()      # "STAGE:LOGFILE" the servers write, for pxeboot_run
+PXEBOOT_TFTP_ROOT=""    # what they serve
+PXEBOOT_SERVER_PIDS=()
+PXEBOOT_HELPER_PIDS=()  # ra_beacon, for the namespace's lifetime
+PXEBOOT_QEMU_PID=""
+PXEBOOT_BANNER_LINE=""  # after pxeboot_run: the banner, the kernel's
+PXEBOOT_CMDLINE=""      # /proc/cmdline, the seconds from QEMU's start to
+PXEBOOT_SECONDS=""      # the banner, and whether QEMU powered off
+PXEBOOT_POWERED_OFF=""
+PXEBOOT_QUIET=""        # set to suppress the stage stream (benchmark)
+PXEBOOT_DNSMASQ_ARGS=() # extra dnsmasq options, for experiments
+
+PXEBOOT_PACKAGES_FILE=$PXEBOOT_SRC/tests/packages/boot.txt
+
+PXEBOOT_T0=""  # EPOCHREALTIME in microseconds when QEMU started
+
+pxeboot_say() {  # pxeboot_say STAGE TEXT: one line of the stage stream
+  [ -n "$PXEBOOT_QUIET" ] && return 0
+  if [ -n "$PXEBOOT_T0" ]; then
+    local us=$((${EPOCHREALTIME/./} - PXEBOOT_T0))
+    printf '[%3d.%ds] %-7s %s\n' $((us / 1000000)) $((us / 100000 % 10)) "$1" "$2"
+  else
+    printf '%-7s %s\n' "$1" "$2"
+  fi
+}
+
+pxeboot_die() {
+  echo "pxeboot: $*" >&2
+  return 1
+}
+
+pxeboot_packages() {  # the Debian packages the boot needs, one a line
+  sed -e 's/#.*//' "$PXEBOOT_PACKAGES_FILE" | tr -s ' \t' '\n\n' | sed '/^$/d'
+}
+
+# pxeboot_check_packages install|check: install what is missing (as root), or
+# only report it. Returns non-zero when something is still missing.
+pxeboot_check_packages() {
+  # shellcheck disable=SC2046
+  "$PXEBOOT_SRC/tests/support/packages.sh" "$1" $(pxeboot_packages)
+}
+
+# --- lifetime --------------------------------------------------------------
+
+pxeboot_cleanup() {
+  local pid
+  if [ -n "$PXEBOOT_QEMU_PID" ]; then
+    kill "$PXEBOOT_QEMU_PID" 2>/dev/null && wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+    PXEBOOT_QEMU_PID=""
+  fi
+  for pid in "${PXEBOOT_SERVER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  PXEBOOT_SERVER_PIDS=()
+  for pid in "${PXEBOOT_HELPER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  PXEBOOT_HELPER_PIDS=()
+  if [ -n "$PXEBOOT_NETNS" ]; then
+    # Whatever still runs inside our own namespace is ours: stop it, so that
+    # no server outlives the run (ip netns del does not end processes).
+    for pid in $(ip netns pids "$PXEBOOT_NETNS" 2>/dev/null); do
+      kill "$pid" 2>/dev/null
+    done
+    # Deleting the namespace would destroy its virtual links too; deleting
+    # them first makes sure nothing outlives us even if a process lingers.
+    ip -n "$PXEBOOT_NETNS" link del "$PXEBOOT_TAP" 2>/dev/null
+    ip -n "$PXEBOOT_NETNS" link del "$PXEBOOT_BRIDGE" 2>/dev/null
+    ip netns del "$PXEBOOT_NETNS" 2>/dev/null
+    PXEBOOT_NETNS=""
+  fi
+  if [ -n "$PXEBOOT_WORK" ] && [ -z "${PXEKIT_KEEP_WORK:-}" ]; then
+    rm -rf "$PXEBOOT_WORK"
+  fi
+  PXEBOOT_WORK=""
+  return 0
+}
+
+# pxeboot_init: scratch dir, and cleanup on exit chained before whatever
+# EXIT trap the caller (e.g. testlib.sh) already set; Ctrl-C and TERM exit
+# through it.
+pxeboot_init() {
+  [ "$(id -u)" = 0 ] || { pxeboot_die "needs root (network namespaces, tap devices)"; return 1; }
+  PXEBOOT_WORK=$(mktemp -d /tmp/pxekit-boot.XXXXXX) || return 1
+  chmod 755 "$PXEBOOT_WORK"
+  _pxeboot_prev_exit_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")
+  # shellcheck disable=SC2016
+  trap 'pxeboot_cleanup; eval "$_pxeboot_prev_exit_trap"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# --- kernel and initrd -----------------------------------------------------
+
+# pxeboot_kernel: sets PXEBOOT_KERNEL to a vmlinuz unpacked from the Debian
+# kernel package that PXEKIT_KERNEL_META depends on, downloaded once with
+# `apt-get download` and cached per package version. Offline, it falls back
+# to the newest cached kernel.
+pxeboot_kernel() {
+  local pkg ver dir tmp deb
+  pkg=$(apt-cache depends "$PXEBOOT_KERNEL_META" 2>/dev/null |
+    awk '/Depends: linux-image-/ { print $2; exit }')
+  if [ -z "$pkg" ]; then
+    apt-get update -qq >/dev/null 2>&1
+    pkg=$(apt-cache depends "$PXEBOOT_KERNEL_META" 2>/dev/null |
+      awk '/Depends: linux-image-/ { print $2; exit }')
+  fi
+  [ -n "$pkg" ] && ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
+  if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+    dir=$(ls -1dt "$PXEBOOT_CACHE"/kernel/*/ 2>/dev/null | head -n1)
+    [ -n "$dir" ] && [ -s "$dir/vmlinuz" ] ||
+      { pxeboot_die "cannot resolve $PXEBOOT_KERNEL_META with apt-cache, and no kernel is cached"; return 1; }
+    dir=${dir%/}
+  else
+    dir=$PXEBOOT_CACHE/kernel/${pkg}_$ver
+  fi
+  if [ ! -s "$dir/vmlinuz" ]; then
+    mkdir -p "$PXEBOOT_CACHE/kernel" || return 1
+    tmp=$(mktemp -d "$PXEBOOT_CACHE/kernel/.download.XXXXXX") || return 1
+    # apt downloads as _apt when it can write there; otherwise it warns.
+    id _apt >/dev/null 2>&1 && chown _apt "$tmp"
+    pxeboot_say kernel "downloading $pkg $ver (apt-get download)"
+    if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
+      cat "$tmp/apt.log" >&2
+      rm -rf "$tmp"
+      pxeboot_die "apt-get download $pkg=$ver failed"
+      return 1
+    fi
+    deb=$(ls "$tmp"/*.deb)
+    if ! dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './boot/vmlinuz-*' >"$tmp/vmlinuz" ||
+      [ ! -s "$tmp/vmlinuz" ]; then
+      rm -rf "$tmp"
+      pxeboot_die "no ./boot/vmlinuz-* in $deb"
+      return 1
+    fi
+    echo "$pkg $ver" >"$tmp/package"
+    rm -f "$deb" "$tmp/apt.log"
+    chmod 755 "$tmp" && chmod 644 "$tmp/vmlinuz" "$tmp/package"
+    # Another run may have won the race; either copy is the same file.
+    mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+  fi
+  PXEBOOT_KERNEL=$dir/vmlinuz
+  PXEBOOT_KERNEL_PKG=$(cat "$dir/package")
+  pxeboot_say kernel "$PXEBOOT_KERNEL_PKG ($(du -h "$PXEBOOT_KERNEL" | cut -f1), cached in $dir)"
+}
+
+# The initrd's /init: report, then power off so that QEMU exits by itself.
+pxeboot_init_script() {
+  cat <<'EOF'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo "pxekit-banner: Linux $(uname -r) booted over PXE"
+echo "pxekit-cmdline: $(cat /proc/cmdline)"
+poweroff -f
+EOF
+}
+
+# pxeboot_initrd: sets PXEBOOT_INITRD to a gzip'd newc cpio holding a static
+# busybox and the /init above, cached under a hash of both.
+pxeboot_initrd() {
+  local busybox=/bin/busybox key out tmp applet
+  [ -x "$busybox" ] || { pxeboot_die "$busybox is missing (busybox-static)"; return 1; }
+  if ldd "$busybox" >/dev/null 2>&1; then
+    pxeboot_die "$busybox is dynamically linked; the initrd needs busybox-static"
+    return 1
+  fi
+  key=$({ pxeboot_init_script; cat "$busybox"; } | sha256sum | cut -c1-16)
+  out=$PXEBOOT_CACHE/initrd-$key.gz
+  if [ ! -s "$out" ]; then
+    mkdir -p "$PXEBOOT_CACHE" || return 1
+    tmp=$(mktemp -d "$PXEBOOT_CACHE/.initrd.XXXXXX") || return 1
+    mkdir -p "$tmp/root/bin" "$tmp/root/dev" "$tmp/root/proc" "$tmp/root/sys"
+    cp "$busybox" "$tmp/root/bin/busybox"
+    for applet in sh mount cat echo uname poweroff; do
+      ln -s busybox "$tmp/root/bin/$applet"
+    done
+    pxeboot_init_script >"$tmp/root/init"
+    chmod 755 "$tmp/root/init"
+    # The kernel opens /dev/console for init before anything is mounted.
+    mknod -m 600 "$tmp/root/dev/console" c 5 1
+    if ! (cd "$tmp/root" && find . | LC_ALL=C sort |
+      cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n >"$tmp/initrd.gz"); then
+      rm -rf "$tmp"
+      pxeboot_die "building the initrd failed"
+      return 1
+    fi
+    chmod 644 "$tmp/initrd.gz"
+    mv -f "$tmp/initrd.gz" "$out"
+    rm -rf "$tmp"
+  fi
+  PXEBOOT_INITRD=$out
+  pxeboot_say initrd "busybox initrd ($(du -h "$out" | cut -f1), cached as $out)"
+}
+
+# --- network ----------------------------------------------------------------
+
+# pxeboot_netns_up [NAME]: a namespace holding bridge PXEBOOT_BRIDGE with
+# PXEBOOT_SERVER_IP, and tap PXEBOOT_TAP enslaved to it for QEMU.
+pxeboot_netns_up() {
+  local ns=${1:-pxk-boot-$$}
+  ip netns add "$ns" || return 1
+  PXEBOOT_NETNS=$ns
+  ip -n "$ns" link set lo up &&
+    ip -n "$ns" link add "$PXEBOOT_BRIDGE" type bridge stp_state 0 forward_delay 0 &&
+    ip -n "$ns" tuntap add dev "$PXEBOOT_TAP" mode tap &&
+    ip -n "$ns" link set "$PXEBOOT_TAP" master "$PXEBOOT_BRIDGE" &&
+    ip -n "$ns" addr add "$PXEBOOT_SERVER_IP/$PXEBOOT_PREFIX_LEN" dev "$PXEBOOT_BRIDGE" &&
+    ip -n "$ns" link set "$PXEBOOT_TAP" up &&
+    ip -n "$ns" link set "$PXEBOOT_BRIDGE" up || {
+    pxeboot_die "setting up namespace $ns failed"
+    return 1
+  }
+  pxeboot_say netns "namespace $ns: $PXEBOOT_BRIDGE $PXEBOOT_SERVER_IP/$PXEBOOT_PREFIX_LEN, tap $PXEBOOT_TAP for QEMU"
+  [ "$PXEBOOT_RA" = 1 ] || return 0
+  # iPXE runs IPv6 autoconfiguration beside DHCPv4 and waits for a router
+  # advertisement before it loads anything; without one, ~13 s per boot.
+  if [ -x "$PXEBOOT_TEST_BIN/ra_beacon" ]; then
+    # The bridge's link-local address is the RA's source: skip DAD's delay.
+    ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$PXEBOOT_BRIDGE.accept_dad=0"
+    ip netns exec "$ns" "$PXEBOOT_TEST_BIN/ra_beacon" --seconds 3600 "$PXEBOOT_BRIDGE" \
+      </dev/null >"$PXEBOOT_WORK/ra_beacon.log" 2>&1 &
+    PXEBOOT_HELPER_PIDS+=($!)
+    pxeboot_say netns "ra_beacon on $PXEBOOT_BRIDGE: IPv6 RAs announcing no router (iPXE stops waiting for one)"
+  else
+    pxeboot_say netns "no $PXEBOOT_TEST_BIN/ra_beacon: each boot waits ~13 s for an IPv6 router (iPXE)"
+  fi
+}
+
+# pxeboot_in_ns CMD...: run inside the namespace, in the foreground. Start
+# background processes with `ip netns exec "$PXEBOOT_NETNS" CMD &` instead:
+# `ip netns exec` execs CMD, so $! is CMD itself and can be killed, whereas a
+# function run with & is a subshell whose child would outlive its kill.
+pxeboot_in_ns() {
+  ip netns exec "$PXEBOOT_NETNS" "$@"
+}
+
+# --- TFTP root and boot configs ----------------------------------------------
+
+# pxeboot_tftproot bios|uefi DIR: the boot loader, the kernel and the initrd.
+# Everything is world-readable: TFTP servers drop root (tftpd-hpa's rule).
+pxeboot_tftproot() {
+  local firmware=$1 root=$2 syslinux=/usr/lib/syslinux/modules/bios
+  mkdir -p "$root" || return 1
+  case $firmware in
+    bios)
+      cp /usr/lib/PXELINUX/pxelinux.0 "$syslinux/ldlinux.c32" "$root/" || return 1
+      # Menu configs (pxe-mkcfg --menu) need these beside ldlinux.c32.
+      cp "$syslinux/menu.c32" "$syslinux/libutil.c32" "$root/" || return 1
+      ;;
+    uefi)
+      # core.efi with the network modules built in; the prefix is
+      # (tftp,SERVER)/boot/grub, where it reads grub.cfg-01-MAC,
+      # grub.cfg-HEXIP..., then grub.cfg, and loads further modules.
+      grub-mknetdir --net-directory="$root" --subdir="$PXEBOOT_GRUB_PREFIX" \
+        -d /usr/lib/grub/x86_64-efi >"$root/.mknetdir.log" 2>&1 || {
+        cat "$root/.mknetdir.log" >&2
+        pxeboot_die "grub-mknetdir failed"
+        return 1
+      }
+      rm -f "$root/.mknetdir.log"
+      [ -s "$root/$PXEBOOT_EFI_FILE" ] || { pxeboot_die "grub-mknetdir wrote no $PXEBOOT_EFI_FILE"; return 1; }
+      ;;
+    *) pxeboot_die "unknown firmware '$firmware' (bios or uefi)"; return 1 ;;
+  esac
+  cp "$PXEBOOT_KERNEL" "$root/$PXEBOOT_KERNEL_NAME" &&
+    cp "$PXEBOOT_INITRD" "$root/$PXEBOOT_INITRD_NAME" || return 1
+  chmod -R a+rX "$root"
+}
+
+# pxeboot_cfg_builtin bios|uefi ROOT APPEND: the harness's own config, for
+# the dnsmasq runs (pxekit's runs use pxe-mkcfg instead).
+pxeboot_cfg_builtin() {
+  local firmware=$1 root=$2 append=$3
+  case $firmware in
+    bios)
+      mkdir -p "$root/pxelinux.cfg"
+      printf '%s\n' "DEFAULT pxekit" "LABEL pxekit" "  KERNEL $PXEBOOT_KERNEL_NAME" \
+        "  INITRD $PXEBOOT_INITRD_NAME" "  APPEND $append" >"$root/pxelinux.cfg/default"
+      chmod -R a+rX "$root/pxelinux.cfg"
+      ;;
+    uefi)
+      mkdir -p "$root/$PXEBOOT_GRUB_PREFIX"
+      printf '%s\n' "set timeout=0" "menuentry pxekit {" \
+        "  linux /$PXEBOOT_KERNEL_NAME $append" "  initrd /$PXEBOOT_INITRD_NAME" "}" \
+        >"$root/$PXEBOOT_GRUB_PREFIX/grub.cfg"
+      chmod a+r "$root/$PXEBOOT_GRUB_PREFIX/grub.cfg"
+      ;;
+  esac
+}
+
+# pxeboot_cfg_pxekit bios|uefi ROOT APPEND: the config written by pxe-mkcfg
+# (issue 5's interface).
+pxeboot_cfg_pxekit() {
+  local firmware=$1 root=$2 append=$3 sub
+  case $firmware in
+    bios) sub=pxelinux ;;
+    uefi) sub=grub ;;
+  esac
+  "$PXEBOOT_BIN/pxe-mkcfg" "$sub" --root "$root" --label pxekit \
+    --kernel "$PXEBOOT_KERNEL_NAME" --initrd "$PXEBOOT_INITRD_NAME" --append "$append" || {
+    pxeboot_die "pxe-mkcfg $sub failed"
+    return 1
+  }
+  chmod -R a+rX "$root"
+  pxeboot_say config "pxe-mkcfg $sub wrote $(pxeboot_cfg_file "$firmware" "$root" | sed "s|^$root/||")"
+}
+
+pxeboot_cfg_file() {  # pxeboot_cfg_file bios|uefi ROOT: the default config's path
+  case $1 in
+    bios) echo "$2/pxelinux.cfg/default" ;;
+    uefi) echo "$2/$PXEBOOT_GRUB_PREFIX/grub.cfg" ;;
+  esac
+}
+
+# pxeboot_cfg_append bios|uefi ROOT: the kernel arguments the default config
+# gives (the first APPEND, or the first `linux PATH ARGS`), read back from
+# the file so that a test compares with what was really written.
+pxeboot_cfg_append() {
+  local file
+  file=$(pxeboot_cfg_file "$1" "$2")
+  case $1 in
+    bios) sed -nE 's/^[[:space:]]*[Aa][Pp][Pp][Ee][Nn][Dd][[:space:]]+(.*[^[:space:]])[[:space:]]*$/\1/p' "$file" | head -n1 ;;
+    uefi) sed -nE 's/^[[:space:]]*linux(efi)?[[:space:]]+[^[:space:]]+[[:space:]]+(.*[^[:space:]])[[:space:]]*$/\2/p' "$file" | head -n1 ;;
+  esac
+}
+
+# pxeboot_cmdline_args CMDLINE: the command line less what the boot loader
+# adds by itself (BOOT_IMAGE=, and pxelinux's initrd= from INITRD).
+pxeboot_cmdline_args() {
+  local word out=()
+  for word in $1; do
+    case $word in
+      BOOT_IMAGE=* | initrd=*) ;;
+      *) out+=("$word") ;;
+    esac
+  done
+  echo "${out[*]}"
+}
+
+# --- servers ----------------------------------------------------------------
+
+# pxeboot_servers_start dnsmasq|pxekit ROOT: DHCP and TFTP inside the
+# namespace, on the bridge only, serving PXEBOOT_BIOS_FILE to BIOS clients
+# and PXEBOOT_EFI_FILE to x64 UEFI ones (arch 7 and 9). Fills
+# PXEBOOT_SOURCES with the logs pxeboot_run streams.
+pxeboot_servers_start() {
+  local kind=$1 root=$2
+  [ -n "$PXEBOOT_NETNS" ] || { pxeboot_die "pxeboot_netns_up first"; return 1; }
+  PXEBOOT_TFTP_ROOT=$root
+  case $kind in
+    dnsmasq) _pxeboot_start_dnsmasq "$root" ;;
+    pxekit) _pxeboot_start_pxekit "$root" ;;
+    *) pxeboot_die "unknown servers '$kind' (dnsmasq or pxekit)"; return 1 ;;
+  esac || return 1
+  _pxeboot_wait_ports "$kind"
+}
+
+_pxeboot_start_dnsmasq() {
+  local root=$1 log=$PXEBOOT_WORK/dnsmasq.log
+  # No config file, no DNS (--port=0), only the namespace's bridge.
+  ip netns exec "$PXEBOOT_NETNS" dnsmasq --conf-file=/dev/null --keep-in-foreground --log-facility=- \
+    --port=0 --no-resolv --no-hosts \
+    --interface="$PXEBOOT_BRIDGE" --bind-interfaces \
+    --pid-file="$PXEBOOT_WORK/dnsmasq.pid" \
+    --dhcp-leasefile="$PXEBOOT_WORK/dnsmasq.leases" \
+    --dhcp-authoritative \
+    --dhcp-range="$PXEBOOT_RANGE_LO,$PXEBOOT_RANGE_HI,255.255.255.0,1h" \
+    --dhcp-match=set:efi64,option:client-arch,7 \
+    --dhcp-match=set:efi64,option:client-arch,9 \
+    --dhcp-boot=tag:efi64,"$PXEBOOT_EFI_FILE",,"$PXEBOOT_SERVER_IP" \
+    --dhcp-boot=tag:!efi64,"$PXEBOOT_BIOS_FILE",,"$PXEBOOT_SERVER_IP" \
+    --enable-tftp --tftp-root="$root" \
+    "${PXEBOOT_DNSMASQ_ARGS[@]}" </dev/null >"$log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
+  # One log for both; the stage is told from dnsmasq's own tag.
+  PXEBOOT_SOURCES=("dnsmasq:$log")
+  pxeboot_say servers "dnsmasq $(dnsmasq --version | head -n1 | awk '{print $3}') (DHCP+TFTP) in $PXEBOOT_NETNS on $PXEBOOT_BRIDGE"
+}
+
+_pxeboot_start_pxekit() {
+  local root=$1 tool
+  for tool in pxe-dhcpd pxe-tftpd; do
+    [ -x "$PXEBOOT_BIN/$tool" ] || { pxeboot_die "$PXEBOOT_BIN/$tool is missing"; return 1; }
+  done
+  # Issue 4's flags: no config file, one subnet on the bridge.
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
+    --interface "$PXEBOOT_BRIDGE" \
+    --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
+    --next-server "$PXEBOOT_SERVER_IP" \
+    --filename "$PXEBOOT_BIOS_FILE" --efi-filename "$PXEBOOT_EFI_FILE" \
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
+    </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
+  # Issue 3's flags: bound to the bridge's address only.
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
+    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
+  PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
+  pxeboot_say servers "pxe-dhcpd + pxe-tftpd in $PXEBOOT_NETNS on $PXEBOOT_BRIDGE"
+}
+
+# Wait (at most 10 s) until something listens on UDP 67 and 69 in the
+# namespace, and the servers are still alive.
+_pxeboot_wait_ports() {
+  local i pid listening
+  for i in $(seq 100); do
+    for pid in "${PXEBOOT_SERVER_PIDS[@]}"; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        _pxeboot_dump_logs
+        pxeboot_die "$1 servers exited at start"
+        return 1
+      fi
+    done
+    listening=$(pxeboot_in_ns ss -Hlun 2>/dev/null | awk '{ print $4 }')
+    if grep -qE ':67$' <<<"$listening" && grep -qE ':69$' <<<"$listening"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  _pxeboot_dump_logs
+  pxeboot_die "$1 servers are not listening on UDP 67 and 69 after 10 s"
+  return 1
+}
+
+pxeboot_servers_stop() {
+  local pid
+  for pid in "${PXEBOOT_SERVER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  PXEBOOT_SERVER_PIDS=()
+  PXEBOOT_SOURCES=()
+}
+
+# --- the VM -----------------------------------------------------------------
+
+# Classifies one server log line for the stage stream: prints "STAGE TEXT",
+# or nothing for lines that are not worth a stage.
+_pxeboot_classify() {
+  local source=$1 line=$2
+  case $source in
+    dnsmasq)
+      # Only the exchanges, not the start-up summary; paths relative to
+      # the TFTP root, as a client names them.
+      line=${line//"$PXEBOOT_TFTP_ROOT/"/}
+      case $line in
+        *dnsmasq-dhcp*": DHCP"[A-Z]*"("*) echo "dhcp ${line#*dnsmasq-dhcp*: }" ;;
+        *dnsmasq-tftp*": sent "* | *dnsmasq-tftp*" not found "* | *dnsmasq-tftp*" failed "* | \
+          *dnsmasq-tftp*"error "*) echo "tftp ${line#*dnsmasq-tftp*: }" ;;
+      esac
+      ;;
+    *) echo "$source $line" ;;
+  esac
+}
+
+_pxeboot_dump_logs() {
+  local source file
+  for source in "${PXEBOOT_SOURCES[@]}" "serial:$PXEBOOT_WORK/serial.log" "qemu:$PXEBOOT_WORK/qemu.log"; do
+    file=${source#*:}
+    [ -s "$file" ] || continue
+    echo "--- last lines of $file" >&2
+    tail -n 25 "$file" | tr -d '\r' >&2
+  done
+}
+
+# pxeboot_run bios|uefi: boots QEMU from the network, streams the stages, and
+# returns 0 once the banner and the command line were printed and the VM
+# powered itself off. Bounded by PXEKIT_BOOT_TIMEOUT.
+pxeboot_run() {
+  local firmware=$1 serial=$PXEBOOT_WORK/serial.log accel qemu_args=() start now
+  local -A seen=()
+  local source file stage text line n i deadline
+  case $firmware in
+    bios) qemu_args=(-machine pc) ;;
+    uefi)
+      cp /usr/share/OVMF/OVMF_VARS_4M.fd "$PXEBOOT_WORK/OVMF_VARS.fd" || return 1
+      qemu_args=(-machine q35
+        -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+        -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/OVMF_VARS.fd")
+      ;;
+    *) pxeboot_die "unknown firmware '$firmware' (bios or uefi)"; return 1 ;;
+  esac
+  if [ -w /dev/kvm ]; then accel=(-accel kvm -cpu host); else accel=(-accel tcg); fi
+  : >"$serial"
+  PXEBOOT_BANNER_LINE="" PXEBOOT_CMDLINE="" PXEBOOT_SECONDS="" PXEBOOT_POWERED_OFF=""
+  pxeboot_say qemu "$firmware boot, ${accel[1]}, $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, timeout ${PXEBOOT_TIMEOUT}s"
+  start=$EPOCHREALTIME
+  PXEBOOT_T0=${start/./}
+  ip netns exec "$PXEBOOT_NETNS" qemu-system-x86_64 "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
+    -nodefaults -no-user-config -display none -vga none -monitor none \
+    -serial "file:$serial" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
+    -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \
+    -device "$PXEBOOT_NIC,netdev=net0,mac=$PXEBOOT_VM_MAC,bootindex=0" \
+    </dev/null >"$PXEBOOT_WORK/qemu.log" 2>&1 &
+  PXEBOOT_QEMU_PID=$!
+
+  # One pass every 0.1 s over every log, printing new lines as stages.
+  # Bounded by the deadline; ends when QEMU exits.
+  deadline=$(( ${start%.*} + PXEBOOT_TIMEOUT ))
+  while :; do
+    for source in "${PXEBOOT_SOURCES[@]}" "serial:$serial"; do
+      stage=${source%%:*}
+      file=${source#*:}
+      n=${seen[$file]:-0}
+      i=0
+      while IFS= read -r line; do
+        i=$((i + 1))
+        line=${line%$'\r'}
+        if [ "$stage" = serial ]; then
+          case $line in
+            *"$PXEBOOT_BANNER"*)
+              PXEBOOT_BANNER_LINE=${line#*"$PXEBOOT_BANNER" }
+              pxeboot_say kernel "$PXEBOOT_BANNER_LINE" ;;
+            *"$PXEBOOT_CMDLINE_TAG"*)
+              PXEBOOT_CMDLINE=${line#*"$PXEBOOT_CMDLINE_TAG" }
+              [ -z "$PXEBOOT_SECONDS" ] && PXEBOOT_SECONDS=$(_pxeboot_elapsed "$start")
+              pxeboot_say kernel "/proc/cmdline: $PXEBOOT_CMDLINE" ;;
+            *"Kernel panic"* | *"not syncing"*) pxeboot_say kernel "$line" ;;
+          esac
+        else
+          text=$(_pxeboot_classify "$stage" "$line")
+          [ -n "$text" ] && pxeboot_say "${text%% *}" "${text#* }"
+        fi
+      done < <(tail -n "+$((n + 1))" "$file" 2>/dev/null)
+      # read fails on a last line that has no newline yet: it is not
+      # counted, so the next pass reads it again, whole.
+      seen[$file]=$((n + i))
+    done
+    kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null || break
+    now=$EPOCHREALTIME
+    if [ "${now%.*}" -ge "$deadline" ]; then
+      pxeboot_say qemu "no banner after ${PXEBOOT_TIMEOUT}s: stopping the VM"
+      break
+    fi
+    sleep 0.1
+  done
+  if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
+    # Reached only on timeout, or when the banner came but no power-off:
+    # allow the power-off a few seconds, then stop the VM.
+    for i in $(seq 50); do
+      kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null || break
+      [ -n "$PXEBOOT_CMDLINE" ] || break
+      sleep 0.1
+    done
+  fi
+  if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
+    kill "$PXEBOOT_QEMU_PID" 2>/dev/null
+    wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+  else
+    wait "$PXEBOOT_QEMU_PID" 2>/dev/null && [ -n "$PXEBOOT_CMDLINE" ] && PXEBOOT_POWERED_OFF=yes
+  fi
+  PXEBOOT_QEMU_PID=""
+  PXEBOOT_T0=""
+  if [ -z "$PXEBOOT_CMDLINE" ]; then
+    _pxeboot_dump_logs
+    pxeboot_die "$firmware boot: no banner"
+    return 1
+  fi
+  pxeboot_say result "banner after ${PXEBOOT_SECONDS}s$([ -n "$PXEBOOT_POWERED_OFF" ] && echo ", VM powered off by itself")"
+  [ -n "$PXEBOOT_POWERED_OFF" ] || { pxeboot_die "the VM did not power off by itself"; return 1; }
+}
+
+_pxeboot_elapsed() {  # seconds since EPOCHREALTIME value $1, 0.1 s precision
+  local now=$EPOCHREALTIME
+  awk -v a="$1" -v b="$now" 'BEGIN { printf "%.1f", b - a }'
+}
