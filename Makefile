@@ -64,7 +64,11 @@ fuzz:
 
 # As root: PXE-boot a QEMU VM from pxe-dhcpd, pxe-tftpd and pxe-mkcfg in a
 # private namespace. DEMO_ARGS: --uefi, --both, --servers dnsmasq.
-demo: build
+# A fresh machine has no compiler or libraries yet: install them first, as
+# `make check` does; the demo script installs QEMU and the boot files itself.
+demo:
+	@$(PACKAGES) install $(BUILD_PACKAGES)
+	@$(MAKE) --no-print-directory build
 	@PXEKIT_BIN=$(abspath $(BUILD_DIR))/bin bash tests/support/demo.sh $(DEMO_ARGS)
 
 clean:
