@@ -55,8 +55,13 @@ std::string GrubPath(const std::string& path) {
 std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
   const std::string& label = LabelFor(spec, host);
   std::string out = HostComment(host);
+  // GRUB without a timeout waits at its menu for ever; pxelinux without
+  // PROMPT or TIMEOUT boots the default at once. Keep pxelinux's meaning, so
+  // an unattended lab boot never stops at a menu nobody sees.
   if (spec.timeout_ds)
     out += fmt::format("set timeout={}\n", (*spec.timeout_ds + 9) / 10);
+  else if (!spec.prompt)
+    out += "set timeout=0\n";
   if (spec.prompt) out += "set timeout_style=menu\n";
   out += fmt::format("set default={}\n\n", GrubQuote(label));
   out += fmt::format("menuentry {} --id {} {{\n", GrubQuote(label),

@@ -121,6 +121,17 @@ TEST_CASE("GRUB: seconds, (tftp) paths, per-MAC and hex-IP files",
   CHECK(files[2].path == "x/grub.cfg-01-52-54-00-12-34-57");
 }
 
+TEST_CASE("GRUB boots at once without --timeout, as pxelinux does",
+          "[bootcfg][gen]") {
+  BootSpec spec;
+  spec.kernel = "/vmlinuz";
+  auto unattended = StripMarker(GenerateGrub(spec, {}, "boot/grub")[0].content);
+  CHECK(unattended.starts_with("set timeout=0\nset default=linux\n"));
+  spec.prompt = true;  // a prompt without a timeout waits, as PROMPT 1 does
+  auto prompting = StripMarker(GenerateGrub(spec, {}, "boot/grub")[0].content);
+  CHECK(prompting.starts_with("set timeout_style=menu\nset default=linux\n"));
+}
+
 TEST_CASE("GRUB quoting keeps specials away from GRUB's lexer",
           "[bootcfg][gen]") {
   CHECK(GrubQuote("plain=word") == "plain=word");
