@@ -68,7 +68,10 @@ Result<Negotiated> Negotiate(const NegotiationRequest& request,
         if (!value) continue;
         result.tsize = *value;
       } else {
-        if (!request.file_size) continue;
+        // An empty file gets no tsize: curl rejects "tsize 0" in an OACK
+        // and pxelinux takes it as a failed open; without it both read
+        // until the short block.
+        if (!request.file_size || *request.file_size == 0) continue;
         result.tsize = *request.file_size;
       }
       accepted.insert(name);

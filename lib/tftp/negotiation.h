@@ -15,7 +15,8 @@
 //    out of range refuses the request;
 //  - tsize: on RRQ the real size (64-bit decimal), whatever the client sent
 //    (atftp sends "enable"); left out in netascii, where the size on the
-//    wire differs; on WRQ the client's value is echoed;
+//    wire differs, and for empty files (curl rejects tsize 0, pxelinux
+//    takes it as a failed open); on WRQ the client's value is echoed;
 //  - windowsize 1..65535, granted <= request, <= the server's maximum, and
 //    with windowsize x blksize within the window byte budget.
 

@@ -64,6 +64,11 @@ TEST_CASE("tsize: the real 64-bit size on RRQ, whatever the client sent") {
   CHECK(echoed.oack == std::vector<Option>{{"tsize", "5"}});
 }
 
+TEST_CASE("tsize is left out for an empty file (curl rejects tsize 0)") {
+  auto n = Must({{"tsize", "0"}, {"blksize", "1468"}}, {}, 0);
+  CHECK(n.oack == std::vector<Option>{{"blksize", "1468"}});
+}
+
 TEST_CASE("tsize is left out in netascii, and echoed on WRQ") {
   CHECK(Must({{"tsize", "0"}}, {}, 10, false, true).oack.empty());
   auto w = Must({{"tsize", "1234"}}, {}, std::nullopt, true);
