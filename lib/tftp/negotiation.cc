@@ -76,6 +76,7 @@ Result<Negotiated> Negotiate(const NegotiationRequest& request,
       }
       accepted.insert(name);
     } else if (name == "windowsize") {
+      if (request.write) continue;  // uploads are acknowledged block by block
       auto value = ParseDecimal(option.value);
       if (!value || *value < 1)
         return Fail(fmt::format("windowsize {} is not in 1-65535",

@@ -18,7 +18,8 @@
 //    wire differs, and for empty files (curl rejects tsize 0, pxelinux
 //    takes it as a failed open); on WRQ the client's value is echoed;
 //  - windowsize 1..65535, granted <= request, <= the server's maximum, and
-//    with windowsize x blksize within the window byte budget.
+//    with windowsize x blksize within the window byte budget; never on WRQ
+//    (uploads are acknowledged block by block).
 
 #include <chrono>
 #include <cstdint>

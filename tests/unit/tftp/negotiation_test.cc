@@ -103,6 +103,12 @@ TEST_CASE("windowsize: <= request, <= -W, and within the window byte budget") {
   CHECK(Refusal({{"windowsize", "0"}}) == "windowsize '0' is not in 1-65535");
 }
 
+TEST_CASE("No windowsize on WRQ: uploads are acknowledged block by block") {
+  auto n = Must({{"blksize", "1468"}, {"windowsize", "8"}}, {}, std::nullopt, true);
+  CHECK(n.windowsize == 1);
+  CHECK(n.oack == std::vector<Option>{{"blksize", "1468"}});
+}
+
 TEST_CASE("A window of 64 at blksize 1468 fits the default budget") {
   CHECK(Must({{"blksize", "1468"}, {"windowsize", "64"}}).windowsize == 64);
 }
