@@ -1,0 +1,47 @@
+#pragma once
+// The TFTP server's files: everything is opened below one directory fd with
+// openat2(RESOLVE_BENEATH), so ".." and symlinks can never lead out of ROOT
+// (the kernel checks every step; EXDEV when they try). Implements the
+// tftp::FileStore seam; reads use pread straight into the caller's buffer.
+//
+// Without `permissive`, tftpd-hpa's rule applies on top of Unix permissions:
+// a file is served only when world-readable, and overwritten only when
+// world-writable. Only regular files are served (never directories, FIFOs
+// or devices; opening is non-blocking so a FIFO cannot stall the loop).
+
+#include <string>
+
+#include "os/unique_fd.h"
+#include "tftp/file_store.h"
+
+namespace pxekit {
+
+struct RootDirOptions {
+  bool permissive = false;  // -p
+  bool allow_create = false;  // -c: WRQ may create new files
+  unsigned create_mode = 0666;  // before the process umask
+};
+
+class RootDir : public tftp::FileStore {
+ public:
+  // Opens `path` as the root. Throws std::system_error.
+  RootDir(const std::string& path, RootDirOptions options);
+
+  Result<std::unique_ptr<tftp::FileSource>> OpenRead(
+      const std::string& relative) override;
+  Result<std::unique_ptr<tftp::FileSink>> OpenWrite(
+      const std::string& relative) override;
+
+  int fd() const { return root_.get(); }
+
+ private:
+  UniqueFd root_;
+  RootDirOptions options_;
+};
+
+// openat2(dirfd, path, flags, mode, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS),
+// O_CLOEXEC added. An invalid UniqueFd with errno set on failure.
+UniqueFd OpenBeneath(int dirfd, const std::string& path, int flags,
+                     unsigned mode = 0);
+
+}  // namespace pxekit

@@ -1,0 +1,338 @@
+#include "tftp/transfer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "util/byte_reader.h"
+#include "util/text.h"
+
+namespace pxekit::tftp {
+namespace {
+
+using std::chrono::microseconds;
+
+constexpr std::uint64_t kWireMask = 0xffff;
+
+std::uint16_t Wire(std::uint64_t block) {
+  return static_cast<std::uint16_t>(block & kWireMask);
+}
+
+// How far `wire` lies ahead of `base` modulo 2^16.
+std::uint64_t WireDelta(std::uint16_t wire, std::uint64_t base) {
+  return (wire - (base & kWireMask)) & kWireMask;
+}
+
+}  // namespace
+
+Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSource> source)
+    : setup_(std::move(setup)),
+      source_(std::move(source)),
+      rto_(setup_.retransmit.initial),
+      backoff_(setup_.retransmit.initial) {
+  setup_.write = false;
+}
+
+Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSink> sink)
+    : setup_(std::move(setup)),
+      file_sink_(std::move(sink)),
+      rto_(setup_.retransmit.initial),
+      backoff_(setup_.retransmit.initial) {
+  setup_.write = true;
+  setup_.windowsize = 1;  // receiving is lockstep
+}
+
+void Transfer::Start(Time now, PacketSink& sink) {
+  stats_.started = now;
+  if (setup_.write) {
+    expected_ = 1;
+    if (!setup_.oack.empty()) {
+      sink.Send(EncodeOack(setup_.oack));
+    } else {
+      SendAck(0, sink);
+    }
+    ++stats_.blocks_sent;
+    rtt_block_ = 1;
+    rtt_sent_at_ = now;
+    ArmTimer(now);
+    return;
+  }
+  total_blocks_ = source_->size() / setup_.blksize + 1;
+  buffer_.resize(kDataHeaderSize + setup_.blksize);
+  next_unacked_ = next_to_send_ = setup_.oack.empty() ? 1 : 0;
+  SendWindow(now, sink);
+}
+
+bool Transfer::SendBlock(std::uint64_t block, PacketSink& sink) {
+  if (block == 0) return sink.Send(EncodeOack(setup_.oack));
+  std::uint64_t size = source_->size();
+  std::uint64_t offset = (block - 1) * setup_.blksize;
+  std::size_t length = offset >= size ? 0
+                                      : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                            setup_.blksize, size - offset));
+  auto payload = std::span<std::uint8_t>(buffer_).subspan(kDataHeaderSize, length);
+  if (length > 0) {
+    auto read = source_->ReadAt(offset, payload);
+    if (!read) {
+      outcome_ = fmt::format("read error: {}", read.error());
+      return false;
+    }
+    if (*read != length) {
+      outcome_ = "the file shrank while it was being sent";
+      return false;
+    }
+  }
+  ByteWriter header(std::span<std::uint8_t>(buffer_).first(kDataHeaderSize));
+  WriteDataHeader(header, Wire(block));
+  return sink.Send(std::span<const std::uint8_t>(buffer_).first(
+      kDataHeaderSize + length));
+}
+
+void Transfer::SendWindow(Time now, PacketSink& sink) {
+  std::uint64_t limit =
+      next_unacked_ == 0
+          ? 1
+          : std::min<std::uint64_t>(next_unacked_ + setup_.windowsize,
+                                    total_blocks_ + 1);
+  bool sent_any = false;
+  std::optional<std::uint64_t> first_time_block;
+  while (next_to_send_ < limit) {
+    std::uint64_t block = next_to_send_;
+    if (!SendBlock(block, sink)) {
+      if (!outcome_.empty()) {  // a file error, not a full socket buffer
+        Fail(ErrorCode::kNotDefined, outcome_, now, sink);
+        return;
+      }
+      break;  // the retransmit timer recovers
+    }
+    sent_any = true;
+    ++stats_.blocks_sent;
+    if (block > highest_sent_ || (block == 0 && stats_.blocks_sent == 1)) {
+      highest_sent_ = std::max(highest_sent_, block);
+      first_time_block = block;
+    } else {
+      ++stats_.retransmits;
+    }
+    ++next_to_send_;
+  }
+  if (first_time_block && !rtt_block_ && retries_ == 0) {
+    rtt_block_ = *first_time_block;
+    rtt_sent_at_ = now;
+  }
+  if (sent_any) ArmTimer(now);
+}
+
+void Transfer::HandleAck(std::uint16_t wire, Time now, PacketSink& sink) {
+  std::uint64_t delta = WireDelta(wire, next_unacked_);
+  std::uint64_t block = next_unacked_ + delta;
+  if (block >= next_to_send_) {
+    // A duplicate of an acknowledged block (delta wrapped) or one never
+    // sent. Lockstep: ignore, never resend (Sorcerer's Apprentice). With
+    // windows, an ACK of the block before the window is also how a client
+    // reports that the window's first block was lost: honour that once per
+    // round, so duplicates cannot multiply the traffic.
+    bool gap_report = setup_.windowsize > 1 && next_unacked_ > 0 &&
+                      delta == kWireMask && next_to_send_ > next_unacked_ &&
+                      !rewound_;
+    if (gap_report) {
+      rewound_ = true;
+      rtt_block_.reset();
+      next_to_send_ = next_unacked_;
+      SendWindow(now, sink);
+    }
+    return;
+  }
+  if (rtt_block_ && block >= *rtt_block_) {
+    SampleRtt(std::chrono::duration_cast<microseconds>(now - rtt_sent_at_));
+    rtt_block_.reset();
+  }
+  next_unacked_ = block + 1;
+  retries_ = 0;
+  backoff_ = rto_;
+  rewound_ = false;
+  if (block > 0)
+    stats_.bytes = std::min<std::uint64_t>(block * setup_.blksize, source_->size());
+  if (next_unacked_ > total_blocks_) {
+    Finish(now);
+    return;
+  }
+  if (next_unacked_ < next_to_send_ && next_unacked_ > 1) {
+    // The client names an earlier block of the window: a gap after it.
+    rtt_block_.reset();
+    next_to_send_ = next_unacked_;
+  }
+  if (next_to_send_ < next_unacked_) next_to_send_ = next_unacked_;
+  SendWindow(now, sink);
+}
+
+void Transfer::SendAck(std::uint64_t block, PacketSink& sink) {
+  std::array<std::uint8_t, 4> packet;
+  ByteWriter out(packet);
+  WriteAck(out, Wire(block));
+  sink.Send(out.written());
+}
+
+void Transfer::HandleData(const Data& data, Time now, PacketSink& sink) {
+  std::uint64_t delta = WireDelta(data.block, expected_);
+  if (delta == kWireMask) {
+    // Our ACK of the previous block was lost: say it again. (An OACK is
+    // acknowledged by DATA 1, so there is no "previous" before it.)
+    if (expected_ > 1) {
+      SendAck(expected_ - 1, sink);
+      ++stats_.blocks_sent;
+      ++stats_.retransmits;
+    }
+    return;
+  }
+  if (delta != 0 || dallying_) return;
+  if (data.payload.size() > setup_.blksize) {
+    Fail(ErrorCode::kIllegalOperation,
+         fmt::format("DATA {} has {} bytes, more than blksize {}", data.block,
+                     data.payload.size(), setup_.blksize),
+         now, sink);
+    return;
+  }
+  bool last = data.payload.size() < setup_.blksize;
+  int err;
+  if (setup_.netascii) {
+    decoded_.clear();
+    decoder_.Feed(data.payload, &decoded_);
+    if (last) decoder_.Finish(&decoded_);
+    err = file_sink_->Write(std::span<const std::uint8_t>(
+        reinterpret_cast<const std::uint8_t*>(decoded_.data()), decoded_.size()));
+  } else {
+    err = file_sink_->Write(data.payload);
+  }
+  if (err == 0 && last) err = file_sink_->Commit();
+  if (err != 0) {
+    Fail(ErrorForErrno(err), fmt::format("write error: {}", std::strerror(err)),
+         now, sink);
+    return;
+  }
+  if (rtt_block_ && expected_ >= *rtt_block_) {
+    SampleRtt(std::chrono::duration_cast<microseconds>(now - rtt_sent_at_));
+    rtt_block_.reset();
+  }
+  stats_.bytes += data.payload.size();
+  SendAck(expected_, sink);
+  ++stats_.blocks_sent;
+  ++expected_;
+  retries_ = 0;
+  backoff_ = rto_;
+  if (last) {
+    // Dally: stay to re-acknowledge a repeated final DATA.
+    dallying_ = true;
+    stats_.finished = now;
+    deadline_ = now + setup_.retransmit.initial * 2;
+    return;
+  }
+  rtt_block_ = expected_;
+  rtt_sent_at_ = now;
+  ArmTimer(now);
+}
+
+void Transfer::OnPacket(std::span<const std::uint8_t> bytes, Time now,
+                        PacketSink& sink) {
+  if (finished()) return;
+  auto parsed = ParsePacket(bytes);
+  if (!parsed) return;  // garbage from the right peer: ignore, keep going
+  if (const auto* error = std::get_if<Error>(&*parsed)) {
+    if (dallying_) {
+      Finish(now);
+      return;
+    }
+    bool oack_pending = !setup_.oack.empty() &&
+                        (setup_.write ? expected_ == 1 : next_unacked_ == 0);
+    client_refused_oack_ = oack_pending;
+    outcome_ = fmt::format("{} ERROR {} {}",
+                           oack_pending ? "client refused the OACK with"
+                                        : "client aborted with",
+                           error->code, QuoteForMessage(error->message));
+    state_ = TransferState::kFailed;
+    stats_.finished = now;
+    if (file_sink_) file_sink_->Abandon();
+    return;
+  }
+  if (!setup_.write) {
+    if (const auto* ack = std::get_if<Ack>(&*parsed))
+      HandleAck(ack->block, now, sink);
+    return;
+  }
+  if (const auto* data = std::get_if<Data>(&*parsed))
+    HandleData(*data, now, sink);
+}
+
+void Transfer::OnTimer(Time now, PacketSink& sink) {
+  if (finished() || now < deadline_) return;
+  if (dallying_) {
+    Finish(now);
+    return;
+  }
+  if (++retries_ > setup_.retransmit.max_retransmits) {
+    if (!setup_.write && next_unacked_ == total_blocks_ &&
+        next_to_send_ > total_blocks_) {
+      outcome_ = "ok (no final ACK)";
+      stats_.bytes = source_->size();
+      Finish(now);
+      return;
+    }
+    outcome_ = fmt::format("timed out after {} retransmissions", retries_ - 1);
+    state_ = TransferState::kFailed;
+    stats_.finished = now;
+    if (file_sink_) file_sink_->Abandon();
+    return;
+  }
+  backoff_ = std::min<microseconds>(backoff_ * 2, setup_.retransmit.initial * 4);
+  rtt_block_.reset();  // Karn: an ACK after a resend times nothing
+  if (setup_.write) {
+    if (expected_ == 1 && !setup_.oack.empty()) {
+      sink.Send(EncodeOack(setup_.oack));
+    } else {
+      SendAck(expected_ - 1, sink);
+    }
+    ++stats_.blocks_sent;
+    ++stats_.retransmits;
+    ArmTimer(now);
+    return;
+  }
+  next_to_send_ = next_unacked_;
+  SendWindow(now, sink);
+  if (!finished() && next_to_send_ == next_unacked_) ArmTimer(now);  // nothing went out
+}
+
+void Transfer::Fail(ErrorCode code, std::string message, Time now,
+                    PacketSink& sink) {
+  sink.Send(EncodeError(code, message));
+  outcome_ = std::move(message);
+  state_ = TransferState::kFailed;
+  stats_.finished = now;
+  if (file_sink_) file_sink_->Abandon();
+}
+
+void Transfer::Finish(Time now) {
+  state_ = TransferState::kDone;
+  if (!dallying_) stats_.finished = now;
+  if (outcome_.empty()) outcome_ = "ok";
+}
+
+void Transfer::ArmTimer(Time now) { deadline_ = now + backoff_; }
+
+void Transfer::SampleRtt(microseconds sample) {
+  if (!srtt_) {
+    srtt_ = sample;
+    rttvar_ = sample / 2;
+  } else {
+    microseconds diff = *srtt_ > sample ? *srtt_ - sample : sample - *srtt_;
+    rttvar_ = (rttvar_ * 3 + diff) / 4;
+    srtt_ = (*srtt_ * 7 + sample) / 8;
+  }
+  microseconds ceiling = setup_.retransmit.initial;
+  microseconds floor = std::min(setup_.retransmit.min, ceiling);
+  rto_ = std::clamp(*srtt_ + std::max(microseconds(1000), rttvar_ * 4), floor,
+                    ceiling);
+  if (retries_ == 0) backoff_ = rto_;
+}
+
+}  // namespace pxekit::tftp

@@ -1,0 +1,150 @@
+#pragma once
+// One TFTP transfer as a pure state machine. Inputs: Start, a packet from
+// the client, or the clock passing the deadline - each with `now`. Outputs:
+// packets handed to a PacketSink, the next deadline, and the state. No
+// sockets, no clock, no logging: the server loop (tools/pxe-tftpd) owns
+// those, and the unit tests drive every path with a fake sink and clock.
+//
+// Sending (RRQ): RFC 1350 lockstep, or RFC 7440 windows when windowsize > 1.
+//  - Block numbers are 64-bit inside and go out modulo 2^16 (rollover to 0).
+//  - An ACK for the window's last block, or any newer block, moves on. An ACK
+//    for an earlier block of the window reports a gap: resend from there.
+//  - An ACK for an already acknowledged block (a duplicate) is ignored and
+//    never triggers a resend (Sorcerer's Apprentice, RFC 1123 4.2.3.1).
+//  - Only a timeout resends without being asked (go-back-N from the first
+//    unacknowledged block). The timeout starts from an adaptive estimate of
+//    the round trip (RFC 6298 smoothing, Karn's rule), never above the
+//    initial value (-T), doubles on each retry up to 4x the initial value,
+//    and the transfer gives up after max_retransmits retries in a row.
+//  - A missing final ACK after everything else was acknowledged is not a
+//    failure (some clients never send it).
+// Receiving (WRQ): lockstep; a repeated DATA is re-acknowledged; after the
+// last block the transfer dallies for one retransmit interval to re-ACK a
+// repeated final DATA (RFC 1350 section 6).
+// A client ERROR ends the transfer at once, with no reply; ERROR 8 in answer
+// to an OACK is how PXE ROMs end a tsize probe.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tftp/file_store.h"
+#include "tftp/netascii.h"
+#include "tftp/packet.h"
+
+namespace pxekit::tftp {
+
+using Clock = std::chrono::steady_clock;
+using Time = Clock::time_point;
+
+class PacketSink {
+ public:
+  virtual ~PacketSink() = default;
+  // false when the packet could not be queued (socket buffer full): the
+  // transfer treats it as lost.
+  virtual bool Send(std::span<const std::uint8_t> packet) = 0;
+};
+
+struct RetransmitPolicy {
+  std::chrono::microseconds initial{1000000};  // -T; also the adaptive ceiling
+  std::chrono::microseconds min{20000};
+  int max_retransmits = 9;
+};
+
+struct TransferSetup {
+  bool write = false;  // WRQ
+  bool netascii = false;
+  std::size_t blksize = kDefaultBlockSize;
+  std::size_t windowsize = 1;
+  std::vector<Option> oack;  // empty: no OACK
+  RetransmitPolicy retransmit;
+};
+
+enum class TransferState { kRunning, kDone, kFailed };
+
+struct TransferStats {
+  std::uint64_t bytes = 0;          // file bytes acknowledged / received
+  std::uint64_t blocks_sent = 0;    // DATA or ACK packets, retransmits included
+  std::uint64_t retransmits = 0;
+  Time started{};
+  Time finished{};
+};
+
+class Transfer {
+ public:
+  Transfer(TransferSetup setup, std::unique_ptr<FileSource> source);
+  Transfer(TransferSetup setup, std::unique_ptr<FileSink> sink);
+
+  void Start(Time now, PacketSink& sink);
+  void OnPacket(std::span<const std::uint8_t> packet, Time now,
+                PacketSink& sink);
+  // Acts only when `now` has reached deadline(); harmless otherwise.
+  void OnTimer(Time now, PacketSink& sink);
+
+  TransferState state() const { return state_; }
+  bool finished() const { return state_ != TransferState::kRunning; }
+  Time deadline() const { return deadline_; }
+  const TransferStats& stats() const { return stats_; }
+  const TransferSetup& setup() const { return setup_; }
+  // "ok", or what went wrong, for the log line.
+  const std::string& outcome() const { return outcome_; }
+  // The client ended it with an ERROR in answer to our OACK (a tsize
+  // probe): normal, logged as such, not a failure of the server.
+  bool client_refused_oack() const { return client_refused_oack_; }
+  // The adaptive retransmit timeout in use now.
+  std::chrono::microseconds rto() const { return rto_; }
+
+ private:
+  // Sending side.
+  std::uint64_t total_blocks() const { return total_blocks_; }
+  bool SendBlock(std::uint64_t block, PacketSink& sink);
+  void SendWindow(Time now, PacketSink& sink);
+  void HandleAck(std::uint16_t wire_block, Time now, PacketSink& sink);
+  // Receiving side.
+  void HandleData(const Data& data, Time now, PacketSink& sink);
+  void SendAck(std::uint64_t block, PacketSink& sink);
+
+  void Fail(ErrorCode code, std::string message, Time now, PacketSink& sink);
+  void Finish(Time now);
+  void ArmTimer(Time now);
+  void SampleRtt(std::chrono::microseconds sample);
+
+  TransferSetup setup_;
+  std::unique_ptr<FileSource> source_;
+  std::unique_ptr<FileSink> file_sink_;
+  NetasciiDecoder decoder_;
+  std::string decoded_;
+  std::vector<std::uint8_t> buffer_;  // one DATA packet: header + block
+
+  TransferState state_ = TransferState::kRunning;
+  std::string outcome_;
+  bool client_refused_oack_ = false;
+  TransferStats stats_;
+
+  // Sender: block 0 stands for the OACK. Blocks [next_unacked_,
+  // next_to_send_) are in flight.
+  std::uint64_t total_blocks_ = 0;
+  std::uint64_t next_unacked_ = 1;
+  std::uint64_t next_to_send_ = 1;
+  std::uint64_t highest_sent_ = 0;
+  // Receiver: the next DATA block expected; 0 until the OACK/ACK 0 is out.
+  std::uint64_t expected_ = 1;
+  bool dallying_ = false;
+  bool rewound_ = false;  // a gap report was honoured this round
+
+  // Timer and round-trip estimate.
+  Time deadline_{};
+  int retries_ = 0;
+  std::chrono::microseconds rto_;
+  std::chrono::microseconds backoff_;
+  std::optional<std::chrono::microseconds> srtt_;
+  std::chrono::microseconds rttvar_{0};
+  std::optional<std::uint64_t> rtt_block_;
+  Time rtt_sent_at_{};
+};
+
+}  // namespace pxekit::tftp

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Benchmark: pxe-tftpd against tftpd-hpa 5.2 and atftpd 0.8, run by hand
+# (never under ctest: speed figures are not assertions).
+#
+#   sudo PXEKIT_BIN=build/bin bash tests/bench/tftp.sh [RUNS]
+#
+# The same 64 MiB file and the same clients for every server; servers pinned
+# to CPU 0 and clients to CPU 1 (taskset), runs alternating between servers,
+# and the median of RUNS (default 5) per server and case, with the ratio to
+# the best peer. Topologies:
+#   lo    one namespace, everything on its loopback
+#   veth  server and client namespaces joined by a veth pair shaped to
+#         1 Gbit/s with tc tbf (line rate 125 MB/s)
+#   loss  veth, plus 0.2 % of the server's packets dropped at random in the
+#         client's namespace (nft numgen random); 8 MiB, LOSS_RUNS (3) runs,
+#         because the peers wait seconds for every lost packet
+# Cases: lockstep (curl, blksize 1468, curl's default options), windowsize
+# 16 and 64 (atftp, blksize 1468; tftpd-hpa has no windowsize), and a stall
+# check at blksize 8192 x windowsize 16 (where atftpd stalls).
+# atftpd conflicts with tftpd-hpa as a package, so it is unpacked with
+# `apt-get download atftpd` and `dpkg -x` into $BENCH_CACHE.
+# Everything stays inside the namespaces this script makes and removes.
+
+set -u
+RUNS=${1:-5}
+LOSS_RUNS=${LOSS_RUNS:-3}
+PXEKIT_BIN=${PXEKIT_BIN:-$(dirname "$0")/../../build/bin}
+PXEKIT_BIN=$(cd "$PXEKIT_BIN" && pwd)
+BENCH_CACHE=${BENCH_CACHE:-/var/tmp/pxekit-bench}
+TIMEOUT=${TIMEOUT:-120}
+
+die() { echo "tftp.sh: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (namespaces, tc, nft, port 69-style servers)"
+for cmd in ip tc nft taskset curl atftp in.tftpd sha256sum python3; do
+  command -v "$cmd" >/dev/null || die "'$cmd' is missing (apt-get install iproute2 nftables util-linux curl atftp tftpd-hpa)"
+done
+[ -x "$PXEKIT_BIN/pxe-tftpd" ] || die "no $PXEKIT_BIN/pxe-tftpd; build first"
+[ "$(nproc)" -ge 2 ] || die "needs two CPUs to pin servers and clients apart"
+
+ATFTPD=$BENCH_CACHE/atftpd/usr/sbin/atftpd
+if [ ! -x "$ATFTPD" ]; then
+  mkdir -p "$BENCH_CACHE"
+  (cd "$BENCH_CACHE" && apt-get download atftpd >/dev/null 2>&1) || die "apt-get download atftpd failed"
+  dpkg -x "$BENCH_CACHE"/atftpd_*.deb "$BENCH_CACHE/atftpd" || die "dpkg -x failed"
+fi
+ldd "$ATFTPD" | grep -q "not found" && die "atftpd needs libraries: $(ldd "$ATFTPD" | grep 'not found')"
+
+WORK=$(mktemp -d /tmp/pxekit-bench.XXXXXX)
+chmod 755 "$WORK"
+NSS=()
+PIDS=()
+cleanup() {
+  local pid ns
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  sleep 0.2
+  for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ROOT=$WORK/root
+OUT=$WORK/out
+mkdir -p "$ROOT" "$OUT"
+chmod 755 "$ROOT"
+chmod 777 "$OUT"
+head -c $((64 << 20)) /dev/urandom >"$ROOT/big"
+head -c $((8 << 20)) /dev/urandom >"$ROOT/loss"
+chmod 644 "$ROOT"/*
+declare -A SUM=([big]=$(sha256sum <"$ROOT/big") [loss]=$(sha256sum <"$ROOT/loss"))
+
+SERVERS=(pxe-tftpd tftpd-hpa atftpd)
+declare -A PORT=([pxe-tftpd]=6901 [tftpd-hpa]=6902 [atftpd]=6903)
+
+start_servers() {  # start_servers NS ADDR
+  local ns=$1 addr=$2
+  taskset -c 0 ip netns exec "$ns" "$PXEKIT_BIN/pxe-tftpd" -q -B 8192 -a "$addr:6901" "$ROOT" &
+  PIDS+=("$!")
+  taskset -c 0 ip netns exec "$ns" in.tftpd -l -L -a "$addr:6902" -u nobody -B 8192 -s "$ROOT" &
+  PIDS+=("$!")
+  taskset -c 0 ip netns exec "$ns" "$ATFTPD" --daemon --no-fork --port 6903 --bind-address "$addr" \
+    --user nobody.nogroup --logfile /dev/null "$ROOT" &
+  PIDS+=("$!")
+  sleep 1
+  local port
+  for port in 6901 6902 6903; do
+    ip netns exec "$ns" ss -Hlun "sport = :$port" | grep -q . || die "no server on port $port"
+  done
+}
+
+stop_servers() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  sleep 0.5
+  PIDS=()
+}
+
+# fetch NS ADDR SERVER CASE FILE: one transfer; prints seconds, or "fail".
+fetch() {
+  local ns=$1 addr=$2 server=$3 case=$4 file=$5 port=${PORT[$3]} out=$OUT/got
+  rm -f "$out"
+  local start end ok=1
+  start=$(date +%s.%N)
+  case $case in
+    lockstep)
+      timeout "$TIMEOUT" taskset -c 1 ip netns exec "$ns" curl -s --tftp-blksize 1468 \
+        -o "$out" "tftp://$addr:$port/$file" || ok=0 ;;
+    w16 | w64 | w16x8192)
+      local window=${case#w} blksize=1468
+      [ "$case" = w16x8192 ] && window=16 blksize=8192
+      timeout "$TIMEOUT" taskset -c 1 ip netns exec "$ns" atftp -g -r "$file" -l "$out" \
+        --option "blksize $blksize" --option "windowsize $window" "$addr" "$port" \
+        >/dev/null 2>&1 || ok=0 ;;
+  esac
+  end=$(date +%s.%N)
+  if [ $ok = 1 ] && [ "$(sha256sum <"$out")" = "${SUM[$file]}" ]; then
+    python3 -c "print(f'{$end - $start:.3f}')"
+  else
+    echo fail
+  fi
+}
+
+median() { printf '%s\n' "$@" | grep -v fail | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "fail"}'; }
+failures() { printf '%s\n' "$@" | grep -c fail; }
+
+RESULTS=$WORK/results
+: >"$RESULTS"
+
+# bench TOPOLOGY NS ADDR CASE FILE RUNS SERVER...
+bench() {
+  local topo=$1 ns=$2 addr=$3 case=$4 file=$5 runs=$6
+  shift 6
+  local servers=("$@") server i
+  declare -A times=()
+  for ((i = 0; i < runs; i++)); do
+    # Alternate: rotate the order every run.
+    local k n=${#servers[@]}
+    for ((k = 0; k < n; k++)); do
+      server=${servers[$(((i + k) % n))]}
+      times[$server]+="$(fetch "$ns" "$addr" "$server" "$case" "$file") "
+    done
+  done
+  local size
+  size=$(stat -c %s "$ROOT/$file")
+  for server in "${servers[@]}"; do
+    # shellcheck disable=SC2086
+    local med fails
+    med=$(median ${times[$server]})
+    fails=$(failures ${times[$server]})
+    echo "$topo $case $server $med $fails $size ${times[$server]}" >>"$RESULTS"
+  done
+}
+
+# --- loopback ---
+NS_LO=pxk-bench-lo-$$
+ip netns add "$NS_LO" && NSS+=("$NS_LO")
+ip -n "$NS_LO" link set lo up
+# tftpd-hpa resolves -a with AI_ADDRCONFIG, which fails (exit 66) in a
+# namespace that has no address besides loopback: give it one.
+ip -n "$NS_LO" link add bench-v0 type veth peer name bench-v1
+ip -n "$NS_LO" addr add 10.98.0.1/24 dev bench-v0
+ip -n "$NS_LO" link set bench-v0 up
+ip -n "$NS_LO" link set bench-v1 up
+start_servers "$NS_LO" 127.0.0.1
+echo "== loopback" >&2
+bench lo "$NS_LO" 127.0.0.1 lockstep big "$RUNS" "${SERVERS[@]}"
+bench lo "$NS_LO" 127.0.0.1 w16 big "$RUNS" pxe-tftpd atftpd
+bench lo "$NS_LO" 127.0.0.1 w64 big "$RUNS" pxe-tftpd atftpd
+bench lo "$NS_LO" 127.0.0.1 w16x8192 big 1 pxe-tftpd atftpd
+stop_servers
+
+# --- two namespaces, veth shaped to 1 Gbit/s ---
+NS_S=pxk-bench-s-$$
+NS_C=pxk-bench-c-$$
+ip netns add "$NS_S" && NSS+=("$NS_S")
+ip netns add "$NS_C" && NSS+=("$NS_C")
+ip -n "$NS_S" link add bench-s type veth peer name bench-c netns "$NS_C"
+ip -n "$NS_S" addr add 10.99.0.1/24 dev bench-s
+ip -n "$NS_C" addr add 10.99.0.2/24 dev bench-c
+ip -n "$NS_S" link set bench-s up
+ip -n "$NS_C" link set bench-c up
+ip -n "$NS_S" link set lo up
+ip -n "$NS_C" link set lo up
+tc -n "$NS_S" qdisc add dev bench-s root tbf rate 1gbit burst 256kb latency 50ms
+tc -n "$NS_C" qdisc add dev bench-c root tbf rate 1gbit burst 256kb latency 50ms
+start_servers "$NS_S" 10.99.0.1
+echo "== veth 1 Gbit/s" >&2
+bench veth "$NS_C" 10.99.0.1 lockstep big "$RUNS" "${SERVERS[@]}"
+bench veth "$NS_C" 10.99.0.1 w16 big "$RUNS" pxe-tftpd atftpd
+bench veth "$NS_C" 10.99.0.1 w64 big "$RUNS" pxe-tftpd atftpd
+
+# --- 0.2 % of the server's packets lost ---
+ip netns exec "$NS_C" nft add table inet pxkbench
+ip netns exec "$NS_C" nft add chain inet pxkbench c '{ type filter hook input priority 0; }'
+ip netns exec "$NS_C" nft add rule inet pxkbench c meta l4proto udp numgen random mod 1000 '<' 2 drop
+echo "== veth with 0.2 % loss" >&2
+bench loss "$NS_C" 10.99.0.1 lockstep loss "$LOSS_RUNS" "${SERVERS[@]}"
+bench loss "$NS_C" 10.99.0.1 w16 loss "$LOSS_RUNS" pxe-tftpd atftpd
+stop_servers
+
+# --- report: median seconds, MB/s, ratio of pxe-tftpd to the best peer ---
+python3 - "$RESULTS" <<'PY'
+import sys
+rows = [line.split() for line in open(sys.argv[1])]
+print(f"{'topology':8} {'case':9} {'server':10} {'median s':>9} {'MB/s':>8} {'fails':>5}  {'pxe/best peer':>13}  runs (s)")
+groups = {}
+for topo, case, server, med, fails, size, *runs in rows:
+    groups.setdefault((topo, case), []).append((server, med, int(fails), int(size), runs))
+for (topo, case), entries in groups.items():
+    rates = {s: (size / float(m) / 1e6 if m != "fail" else 0.0) for s, m, f, size, r in entries}
+    peers = [r for s, r in rates.items() if s != "pxe-tftpd"]
+    best = max(peers) if peers else 0.0
+    for server, med, fails, size, runs in entries:
+        rate = rates[server]
+        ratio = f"{rates['pxe-tftpd'] / best:.2f}x" if server == "pxe-tftpd" and best > 0 else ""
+        if topo == "veth" and server == "pxe-tftpd":
+            ratio += f" ({rate / 125 * 100:.0f}% line)"
+        print(f"{topo:8} {case:9} {server:10} {med:>9} {rate:8.1f} {fails:5d}  {ratio:>13}  {' '.join(runs)}")
+PY

@@ -1,0 +1,72 @@
+# pxe-tftpd in a namespace of its own. Source after testlib.sh.
+#
+#   tftp_setup NS        create namespace NS (removed on exit) with lo up,
+#                        and $ROOT, a world-readable directory to serve
+#   tftp_start ARGS...   start pxe-tftpd in NS on 127.0.0.1:69 with ARGS;
+#                        its stderr goes to $SERVER_LOG
+#   tftp_stop            SIGTERM it and wait (bounded)
+#   in_ns CMD...         run CMD inside NS, bounded by `timeout`
+#   wait_log PATTERN S   wait up to S seconds for PATTERN in $SERVER_LOG
+#
+# Everything stays on the namespace's own loopback, so port 69 never
+# collides with another test or with a TFTP server on the host.
+
+tftp_setup() {
+  NS=$1
+  netns_add "$NS"
+  ROOT=$SCRATCH/root
+  mkdir -p "$ROOT"
+  chmod 755 "$SCRATCH" "$ROOT"
+  SERVER_LOG=$SCRATCH/server.log
+}
+
+tftp_start() {
+  : >"$SERVER_LOG"
+  ip netns exec "$NS" "$PXEKIT_BIN/pxe-tftpd" -a 127.0.0.1:69 "$@" "$ROOT" 2>>"$SERVER_LOG" &
+  SERVER_PID=$!
+  BACKGROUND+=("$SERVER_PID")
+  local i
+  for i in $(seq 50); do
+    ip netns exec "$NS" ss -Hlun 'sport = :69' 2>/dev/null | grep -q . && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "pxe-tftpd did not start" "$(cat "$SERVER_LOG")"
+  return 1
+}
+
+tftp_stop() {
+  kill -TERM "$SERVER_PID" 2>/dev/null
+  local i
+  for i in $(seq 50); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_STATUS=$?
+}
+
+in_ns() {
+  timeout 120 ip netns exec "$NS" "$@"
+}
+
+probe() {
+  in_ns python3 "$PXEKIT_SRC/tests/support/tftp_probe.py" 127.0.0.1 69 "$@"
+}
+
+wait_log() {
+  local pattern=$1 seconds=$2 i
+  for i in $(seq $((seconds * 10))); do
+    grep -q -- "$pattern" "$SERVER_LOG" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# make_file NAME BYTES: deterministic pseudo-random content.
+make_file() {
+  head -c "$2" /dev/urandom >"$ROOT/$1"
+  chmod 644 "$ROOT/$1"
+}

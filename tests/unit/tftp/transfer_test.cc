@@ -1,0 +1,437 @@
+#include "tftp/transfer.h"
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+using namespace pxekit::tftp;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct RecordingSink : PacketSink {
+  std::vector<std::vector<std::uint8_t>> sent;
+  bool Send(std::span<const std::uint8_t> packet) override {
+    sent.emplace_back(packet.begin(), packet.end());
+    return true;
+  }
+  std::vector<std::vector<std::uint8_t>> Take() { return std::exchange(sent, {}); }
+};
+
+struct MemorySink : FileSink {
+  std::string* content;
+  bool* committed;
+  bool* abandoned;
+  int fail_with = 0;
+  int Write(std::span<const std::uint8_t> bytes) override {
+    if (fail_with) return fail_with;
+    content->append(bytes.begin(), bytes.end());
+    return 0;
+  }
+  int Commit() override { *committed = true; return 0; }
+  void Abandon() override { *abandoned = true; }
+};
+
+struct FailingSource : FileSource {
+  std::uint64_t size() const override { return 5000; }
+  pxekit::Result<std::size_t> ReadAt(std::uint64_t, std::span<std::uint8_t>) override {
+    return pxekit::Failure{"Input/output error", 0, EIO};
+  }
+};
+
+std::string Pattern(std::size_t size) {
+  std::string s(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
+  return s;
+}
+
+// The packet as a parsed value.
+Packet Parse(const std::vector<std::uint8_t>& bytes) {
+  auto parsed = ParsePacket(bytes);
+  REQUIRE(parsed.ok());
+  return parsed.value();
+}
+
+std::uint16_t DataBlock(const std::vector<std::uint8_t>& bytes) {
+  Packet p = Parse(bytes);
+  REQUIRE(std::holds_alternative<Data>(p));
+  return std::get<Data>(p).block;
+}
+
+std::size_t DataSize(const std::vector<std::uint8_t>& bytes) {
+  return bytes.size() - 4;
+}
+
+TransferSetup Setup(std::size_t blksize = 512, std::size_t window = 1) {
+  TransferSetup setup;
+  setup.blksize = blksize;
+  setup.windowsize = window;
+  return setup;
+}
+
+Time T0() { return Time{} + 1000s; }
+
+// Plays a well-behaved lockstep client to the end; returns what it got.
+std::string ReceiveAll(Transfer& transfer, RecordingSink& sink, Time now) {
+  std::string got;
+  for (int guard = 0; guard < 2000000 && !transfer.finished(); ++guard) {
+    auto packets = sink.Take();
+    REQUIRE(packets.size() == 1);
+    auto p = Parse(packets[0]);
+    const Data& data = std::get<Data>(p);
+    got.append(data.payload.begin(), data.payload.end());
+    now += 100us;
+    transfer.OnPacket(EncodeAck(data.block), now, sink);
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("Lockstep RRQ of a file that is not a multiple of blksize") {
+  std::string file = Pattern(1300);
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  CHECK(ReceiveAll(transfer, sink, T0()) == file);
+  CHECK(transfer.state() == TransferState::kDone);
+  CHECK(transfer.outcome() == "ok");
+  CHECK(transfer.stats().bytes == 1300);
+  CHECK(transfer.stats().blocks_sent == 3);
+  CHECK(transfer.stats().retransmits == 0);
+}
+
+TEST_CASE("An exact multiple of blksize ends with an empty DATA") {
+  std::string file = Pattern(1024);
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  std::vector<std::size_t> sizes;
+  for (std::uint16_t block = 1; !transfer.finished(); ++block) {
+    auto packets = sink.Take();
+    REQUIRE(packets.size() == 1);
+    CHECK(DataBlock(packets[0]) == block);
+    sizes.push_back(DataSize(packets[0]));
+    transfer.OnPacket(EncodeAck(block), T0(), sink);
+  }
+  CHECK(sizes == std::vector<std::size_t>{512, 512, 0});
+}
+
+TEST_CASE("An empty file is one empty DATA 1") {
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(""));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  auto packets = sink.Take();
+  REQUIRE(packets.size() == 1);
+  CHECK(packets[0] == EncodeData(1, {}));
+  transfer.OnPacket(EncodeAck(1), T0(), sink);
+  CHECK(transfer.state() == TransferState::kDone);
+}
+
+TEST_CASE("OACK first; ACK 0 starts the data") {
+  TransferSetup setup = Setup(1468);
+  setup.oack = {{"tsize", "2000"}, {"blksize", "1468"}};
+  Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(2000)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  auto packets = sink.Take();
+  REQUIRE(packets.size() == 1);
+  CHECK(packets[0] == EncodeOack(setup.oack));
+  transfer.OnPacket(EncodeAck(0), T0(), sink);
+  packets = sink.Take();
+  REQUIRE(packets.size() == 1);
+  CHECK(DataBlock(packets[0]) == 1);
+  CHECK(DataSize(packets[0]) == 1468);
+}
+
+TEST_CASE("A tsize probe aborted with ERROR 8 ends at once, without a reply") {
+  TransferSetup setup = Setup();
+  setup.oack = {{"tsize", "10"}};
+  Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(10)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  sink.Take();
+  transfer.OnPacket(EncodeError(ErrorCode::kOptionRefused, "User aborted the transfer"),
+                    T0() + 1ms, sink);
+  CHECK(transfer.finished());
+  CHECK(transfer.state() == TransferState::kFailed);
+  CHECK(transfer.client_refused_oack());
+  CHECK(sink.sent.empty());
+}
+
+TEST_CASE("The OACK is resent on timeout") {
+  TransferSetup setup = Setup();
+  setup.oack = {{"tsize", "10"}};
+  Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(10)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  sink.Take();
+  transfer.OnTimer(transfer.deadline(), sink);
+  auto packets = sink.Take();
+  REQUIRE(packets.size() == 1);
+  CHECK(packets[0] == EncodeOack(setup.oack));
+}
+
+TEST_CASE("Lost ACK: the block is resent after the timeout, with backoff") {
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(2000)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  auto first = sink.Take();
+  Time deadline = transfer.deadline();
+  CHECK(deadline == T0() + 1s);  // -T before any round trip is measured
+  transfer.OnTimer(deadline - 1ms, sink);  // early: nothing
+  CHECK(sink.sent.empty());
+  transfer.OnTimer(deadline, sink);
+  auto resent = sink.Take();
+  REQUIRE(resent.size() == 1);
+  CHECK(resent[0] == first[0]);
+  CHECK(transfer.stats().retransmits == 1);
+  CHECK(transfer.deadline() == deadline + 2s);  // doubled
+}
+
+TEST_CASE("Duplicate ACK: ignored, nothing resent (Sorcerer's Apprentice)") {
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(2000)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  sink.Take();
+  transfer.OnPacket(EncodeAck(1), T0() + 1ms, sink);
+  REQUIRE(sink.Take().size() == 1);  // DATA 2
+  Time deadline = transfer.deadline();
+  transfer.OnPacket(EncodeAck(1), T0() + 2ms, sink);
+  transfer.OnPacket(EncodeAck(1), T0() + 3ms, sink);
+  CHECK(sink.sent.empty());
+  CHECK(transfer.deadline() == deadline);
+  transfer.OnPacket(EncodeAck(9), T0() + 3ms, sink);  // never sent: ignored too
+  CHECK(sink.sent.empty());
+  transfer.OnPacket(EncodeAck(2), T0() + 4ms, sink);
+  auto next = sink.Take();
+  REQUIRE(next.size() == 1);
+  CHECK(DataBlock(next[0]) == 3);
+}
+
+TEST_CASE("Block numbers roll over from 65535 to 0") {
+  // 65535 + 3 blocks of 8 bytes, the last short.
+  std::string file = Pattern(8 * 65537 + 3);
+  Transfer transfer(Setup(8), std::make_unique<MemorySource>(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  std::string got;
+  std::vector<std::uint16_t> tail;
+  while (!transfer.finished()) {
+    auto packets = sink.Take();
+    REQUIRE(packets.size() == 1);
+    auto p = Parse(packets[0]);
+    const Data& data = std::get<Data>(p);
+    got.append(data.payload.begin(), data.payload.end());
+    if (got.size() > 8 * 65533) tail.push_back(data.block);
+    transfer.OnPacket(EncodeAck(data.block), T0(), sink);
+  }
+  CHECK(got == file);
+  CHECK(tail == std::vector<std::uint16_t>{65534, 65535, 0, 1, 2});
+  CHECK(transfer.state() == TransferState::kDone);
+}
+
+TEST_CASE("Windowed RRQ sends a window per ACK and fills a gap from the ACKed block") {
+  std::string file = Pattern(100 * 10 + 5);  // 101 blocks of 10
+  Transfer transfer(Setup(10, 4), std::make_unique<MemorySource>(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  auto window = sink.Take();
+  REQUIRE(window.size() == 4);
+  CHECK(DataBlock(window[3]) == 4);
+  transfer.OnPacket(EncodeAck(4), T0(), sink);
+  window = sink.Take();
+  REQUIRE(window.size() == 4);
+  CHECK(DataBlock(window[0]) == 5);
+  CHECK(DataBlock(window[3]) == 8);
+  // Block 7 lost: the client ACKs 6, the last in order.
+  transfer.OnPacket(EncodeAck(6), T0(), sink);
+  window = sink.Take();
+  REQUIRE(window.size() == 4);
+  CHECK(DataBlock(window[0]) == 7);
+  CHECK(DataBlock(window[3]) == 10);
+  // Block 7 lost again: the client repeats ACK 6. Honoured once...
+  transfer.OnPacket(EncodeAck(6), T0(), sink);
+  window = sink.Take();
+  REQUIRE(window.size() == 4);
+  CHECK(DataBlock(window[0]) == 7);
+  // ...but never twice in a round.
+  transfer.OnPacket(EncodeAck(6), T0(), sink);
+  transfer.OnPacket(EncodeAck(6), T0(), sink);
+  CHECK(sink.sent.empty());
+  // The rest, acknowledging each window's end.
+  transfer.OnPacket(EncodeAck(10), T0(), sink);
+  std::string got = file.substr(0, 100);
+  for (int guard = 0; guard < 100 && !transfer.finished(); ++guard) {
+    auto packets = sink.Take();
+    REQUIRE(!packets.empty());
+    std::uint16_t last = 0;
+    for (const auto& bytes : packets) {
+      auto p = Parse(bytes);
+      const Data& data = std::get<Data>(p);
+      got.append(data.payload.begin(), data.payload.end());
+      last = data.block;
+    }
+    transfer.OnPacket(EncodeAck(last), T0(), sink);
+  }
+  CHECK(got == file);
+  CHECK(transfer.state() == TransferState::kDone);
+}
+
+TEST_CASE("Windowed timeout resends the whole window from the first unACKed block") {
+  Transfer transfer(Setup(10, 4), std::make_unique<MemorySource>(Pattern(1000)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  sink.Take();
+  transfer.OnTimer(transfer.deadline(), sink);
+  auto window = sink.Take();
+  REQUIRE(window.size() == 4);
+  CHECK(DataBlock(window[0]) == 1);
+  CHECK(transfer.stats().retransmits == 4);
+}
+
+TEST_CASE("The retransmit timeout adapts to the measured round trip") {
+  TransferSetup setup = Setup();
+  Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(512 * 40)));
+  RecordingSink sink;
+  Time now = T0();
+  transfer.Start(now, sink);
+  for (std::uint16_t block = 1; block <= 20; ++block) {
+    sink.Take();
+    now += 2ms;
+    transfer.OnPacket(EncodeAck(block), now, sink);
+  }
+  CHECK(transfer.rto() < 100ms);
+  CHECK(transfer.rto() >= setup.retransmit.min);
+  CHECK(transfer.deadline() == now + transfer.rto());
+}
+
+TEST_CASE("A vanished client: bounded retries, then failure") {
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(5000)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  int timeouts = 0;
+  while (!transfer.finished() && timeouts < 100) {
+    transfer.OnTimer(transfer.deadline(), sink);
+    ++timeouts;
+  }
+  CHECK(transfer.state() == TransferState::kFailed);
+  CHECK(timeouts == RetransmitPolicy{}.max_retransmits + 1);
+  CHECK(transfer.outcome() == "timed out after 9 retransmissions");
+  // Backoff never exceeds 4x the initial timeout.
+  CHECK(transfer.stats().finished - transfer.stats().started <= 40s);
+}
+
+TEST_CASE("A missing final ACK is not a failure") {
+  Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(600)));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  transfer.OnPacket(EncodeAck(1), T0(), sink);
+  while (!transfer.finished()) transfer.OnTimer(transfer.deadline(), sink);
+  CHECK(transfer.state() == TransferState::kDone);
+  CHECK(transfer.outcome() == "ok (no final ACK)");
+}
+
+TEST_CASE("A read error sends ERROR 0 and fails") {
+  Transfer transfer(Setup(), std::make_unique<FailingSource>());
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  REQUIRE(sink.sent.size() == 1);
+  auto p = Parse(sink.sent[0]);
+  CHECK(std::get<Error>(p).code == 0);
+  CHECK(transfer.state() == TransferState::kFailed);
+}
+
+TEST_CASE("WRQ: ACK 0, each DATA written and ACKed, a repeat re-ACKed, dally, done") {
+  std::string content;
+  bool committed = false, abandoned = false;
+  auto file = std::make_unique<MemorySink>();
+  file->content = &content;
+  file->committed = &committed;
+  file->abandoned = &abandoned;
+  Transfer transfer(Setup(), std::move(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(0)});
+  std::string a = Pattern(512), b = "tail";
+  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()), a.size())),
+                    T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
+  // Our ACK 1 was lost: the client sends DATA 1 again.
+  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()), a.size())),
+                    T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
+  transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())),
+                    T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
+  CHECK(content == a + b);
+  CHECK(committed);
+  CHECK_FALSE(transfer.finished());  // dallying
+  transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())),
+                    T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
+  transfer.OnTimer(transfer.deadline(), sink);
+  CHECK(transfer.state() == TransferState::kDone);
+  CHECK_FALSE(abandoned);
+}
+
+TEST_CASE("WRQ in netascii: CR LF across blocks becomes LF") {
+  std::string content;
+  bool committed = false, abandoned = false;
+  auto file = std::make_unique<MemorySink>();
+  file->content = &content;
+  file->committed = &committed;
+  file->abandoned = &abandoned;
+  TransferSetup setup = Setup(8);
+  setup.netascii = true;
+  Transfer transfer(setup, std::move(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  std::string b1 = "line one", b2 = std::string("\r\nx\r\0y", 6);
+  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(b1.data()), 8)), T0(), sink);
+  transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b2.data()), 6)), T0(), sink);
+  CHECK(content == "line one\nx\ry");
+}
+
+TEST_CASE("WRQ write error: ERROR 3 for a full disk, and the file is abandoned") {
+  std::string content;
+  bool committed = false, abandoned = false;
+  auto file = std::make_unique<MemorySink>();
+  file->content = &content;
+  file->committed = &committed;
+  file->abandoned = &abandoned;
+  file->fail_with = ENOSPC;
+  Transfer transfer(Setup(), std::move(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  sink.Take();
+  std::string b = "x";
+  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)), T0(), sink);
+  REQUIRE(sink.sent.size() == 1);
+  auto p = Parse(sink.sent[0]);
+  CHECK(std::get<Error>(p).code == 3);
+  CHECK(abandoned);
+  CHECK(transfer.state() == TransferState::kFailed);
+}
+
+TEST_CASE("WRQ with an OACK: DATA 1 acknowledges it") {
+  std::string content;
+  bool committed = false, abandoned = false;
+  auto file = std::make_unique<MemorySink>();
+  file->content = &content;
+  file->committed = &committed;
+  file->abandoned = &abandoned;
+  TransferSetup setup = Setup();
+  setup.oack = {{"tsize", "1"}};
+  Transfer transfer(setup, std::move(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
+  transfer.OnTimer(transfer.deadline(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
+  std::string b = "z";
+  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)), T0(), sink);
+  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
+  CHECK(content == "z");
+}

@@ -1,0 +1,310 @@
+#include "server.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "cli/diag.h"
+#include "net/socket_io.h"
+#include "tftp/packet.h"
+#include "util/text.h"
+
+namespace pxekit {
+namespace {
+
+using tftp::Clock;
+
+std::string Peer(Ipv4Addr address, std::uint16_t port) {
+  return fmt::format("{}:{}", address, port);
+}
+
+// Sends on a connected transfer socket; traces at -v.
+class SocketSink : public tftp::PacketSink {
+ public:
+  SocketSink(int fd, Diag& diag, const std::string& peer)
+      : fd_(fd), diag_(diag), peer_(peer) {}
+  bool Send(std::span<const std::uint8_t> packet) override {
+    if (diag_.verbosity() >= 1)
+      diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
+    ssize_t n;
+    do {
+      n = ::send(fd_, packet.data(), packet.size(), MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(packet.size());
+  }
+
+ private:
+  int fd_;
+  Diag& diag_;
+  const std::string& peer_;
+};
+
+std::string Rate(std::uint64_t bytes, double seconds) {
+  double rate = seconds > 0 ? bytes / seconds : 0;
+  if (rate >= 1e6) return fmt::format("{:.1f} MB/s", rate / 1e6);
+  return fmt::format("{:.1f} kB/s", rate / 1e3);
+}
+
+}  // namespace
+
+struct TftpServer::Session {
+  std::uint64_t id = 0;
+  UniqueFd fd;
+  Ipv4Addr client;
+  std::uint16_t client_port = 0;
+  std::string peer;
+  bool write = false;
+  std::string filename;
+  std::uint64_t size = 0;
+  std::unique_ptr<tftp::Transfer> transfer;
+  EventLoop::TimerId timer = 0;
+  tftp::Time timer_at{};
+};
+
+TftpServer::TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
+                       ServerConfig config, Diag& diag)
+    : loop_(loop),
+      listen_(std::move(listen)),
+      store_(store),
+      config_(std::move(config)),
+      diag_(diag),
+      buffer_(tftp::kMaxPacketSize) {
+  sockaddr_in sin{};
+  socklen_t len = sizeof sin;
+  if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&sin), &len) == 0)
+    listen_address_ = Ipv4Addr::FromNetworkOrder(sin.sin_addr.s_addr);
+  loop_.Watch(listen_.get(), EPOLLIN, [this](std::uint32_t) { OnListenReadable(); });
+}
+
+TftpServer::~TftpServer() {
+  for (auto& [id, session] : sessions_) {
+    loop_.Unwatch(session->fd.get());
+    loop_.CancelTimer(session->timer);
+  }
+  loop_.Unwatch(listen_.get());
+}
+
+void TftpServer::OnListenReadable() {
+  // A bounded batch; level-triggered epoll calls again for the rest.
+  for (int i = 0; i < 64; ++i) {
+    sockaddr_in from{};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+    iovec iov{buffer_.data(), buffer_.size()};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(listen_.get(), &msg, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        diag_.Warn("receiving a request: {}", std::strerror(errno));
+      return;
+    }
+    Ipv4Addr local = listen_address_;
+    bool broadcast = false;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        local = Ipv4Addr::FromNetworkOrder(info.ipi_spec_dst.s_addr);
+        broadcast = Ipv4Addr::FromNetworkOrder(info.ipi_addr.s_addr) ==
+                    Ipv4Addr::LimitedBroadcast();
+      }
+    }
+    Ipv4Addr client = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
+    std::uint16_t port = ntohs(from.sin_port);
+    if (broadcast) {
+      diag_.Info("{}: ignoring a request sent to the broadcast address (RFC 1123)",
+                 Peer(client, port));
+      continue;
+    }
+    if (port == 0) continue;
+    OnRequest(std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n)),
+              client, port, local);
+  }
+}
+
+UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
+                                        std::uint16_t client_port) {
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
+  if (!fd) return fd;
+  // DF confuses some boot ROMs; blksize is capped to the MTU instead.
+  int pmtu = IP_PMTUDISC_DONT;
+  ::setsockopt(fd.get(), IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+  // Room for a whole window; the kernel caps it at wmem_max.
+  int sndbuf = config_.send_buffer;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = local.NetworkOrder();
+  bool bound = false;
+  if (config_.port_range) {
+    auto [lo, hi] = *config_.port_range;
+    std::uint32_t span = std::uint32_t{hi} - lo + 1;
+    for (std::uint32_t i = 0; i < span && !bound; ++i) {
+      sin.sin_port = htons(static_cast<std::uint16_t>(lo + (next_port_++ % span)));
+      bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
+    }
+  } else {
+    sin.sin_port = 0;
+    bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
+  }
+  if (!bound) return UniqueFd();
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_addr.s_addr = client.NetworkOrder();
+  peer.sin_port = htons(client_port);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&peer), sizeof peer) != 0)
+    return UniqueFd();
+  return fd;
+}
+
+void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
+                           std::uint16_t client_port, Ipv4Addr local) {
+  std::string peer = Peer(client, client_port);
+  if (diag_.verbosity() >= 1) diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
+  auto parsed = tftp::ParsePacket(bytes);
+  const tftp::Request* request = parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
+  if (by_client_.count({client.value(), client_port}) != 0) {
+    diag_.Info("{}: repeated request ignored (its transfer is running)", peer);
+    return;
+  }
+  if (sessions_.size() >= config_.max_clients) {
+    diag_.Info("{}: request dropped: {} transfers running (--max-clients)", peer,
+               sessions_.size());
+    return;
+  }
+  UniqueFd fd = OpenTransferSocket(local, client, client_port);
+  if (!fd) {
+    diag_.Warn("{}: cannot open a transfer socket: {}", peer, std::strerror(errno));
+    return;
+  }
+  auto session = std::make_unique<Session>();
+  session->id = next_id_++;
+  session->fd = std::move(fd);
+  session->client = client;
+  session->client_port = client_port;
+  session->peer = peer;
+  SocketSink sink(session->fd.get(), diag_, session->peer);
+
+  if (request == nullptr) {
+    // Answer from the new TID, as for any request (tftpd-hpa does too).
+    std::string why = parsed ? fmt::format("{} on port 69 is not a request",
+                                           tftp::OpcodeName(static_cast<std::uint16_t>(
+                                               bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
+                             : parsed.error();
+    sink.Send(tftp::EncodeError(tftp::ErrorCode::kIllegalOperation, why));
+    if (diag_.verbosity() >= 0) diag_.Emit(fmt::format("{}: refused: ERROR 4 {}", peer, why));
+    return;
+  }
+  session->write = request->opcode == tftp::Opcode::kWrq;
+  tftp::RequestOutcome outcome =
+      tftp::HandleRequest(*request, client, &rules_, store_, config_.policy);
+  session->filename = outcome.filename;
+  session->size = outcome.size;
+  if (!outcome.transfer) {
+    sink.Send(tftp::EncodeError(outcome.error, outcome.reason));
+    if (diag_.verbosity() >= 0)
+      diag_.Emit(fmt::format("{} {} {}: refused: ERROR {} {}", peer,
+                             session->write ? "WRQ" : "RRQ",
+                             QuoteForMessage(request->filename),
+                             static_cast<int>(outcome.error), outcome.reason));
+    return;
+  }
+  if (!outcome.note.empty() && diag_.verbosity() >= 0)
+    diag_.Emit(fmt::format("{} {}: {}", peer, QuoteForMessage(outcome.filename),
+                           outcome.note));
+  session->transfer = std::move(outcome.transfer);
+  std::uint64_t id = session->id;
+  Session& ref = *session;
+  sessions_.emplace(id, std::move(session));
+  by_client_[{client.value(), client_port}] = id;
+  loop_.Watch(ref.fd.get(), EPOLLIN, [this, id](std::uint32_t) { OnSessionReadable(id); });
+  ref.transfer->Start(Clock::now(), sink);
+  Settle(ref);
+}
+
+void TftpServer::OnSessionReadable(std::uint64_t id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  Session& session = *it->second;
+  SocketSink sink(session.fd.get(), diag_, session.peer);
+  for (int i = 0; i < 64 && !session.transfer->finished(); ++i) {
+    ssize_t n = ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECONNREFUSED) {
+        // ICMP port unreachable: the client's socket is gone. Its
+        // retransmit timer would find out too, only much later.
+        diag_.Info("{}: ICMP port unreachable from the client", session.peer);
+        continue;
+      }
+      break;  // EAGAIN
+    }
+    auto packet = std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n));
+    if (diag_.verbosity() >= 1)
+      diag_.Info("{} > {}", session.peer, tftp::DescribePacket(packet));
+    session.transfer->OnPacket(packet, Clock::now(), sink);
+  }
+  Settle(session);
+}
+
+void TftpServer::OnSessionTimer(std::uint64_t id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  Session& session = *it->second;
+  session.timer = 0;
+  SocketSink sink(session.fd.get(), diag_, session.peer);
+  session.transfer->OnTimer(Clock::now(), sink);
+  Settle(session);
+}
+
+void TftpServer::Settle(Session& session) {
+  if (session.transfer->finished()) {
+    Finish(session);
+    return;
+  }
+  // Progress only ever moves the deadline later, so a timer that is due
+  // earlier stays: when it fires the transfer checks its real deadline.
+  // This keeps timer churn off the per-packet path.
+  tftp::Time deadline = session.transfer->deadline();
+  if (session.timer != 0 && session.timer_at <= deadline) return;
+  loop_.CancelTimer(session.timer);
+  std::uint64_t id = session.id;
+  session.timer_at = deadline;
+  session.timer = loop_.AddTimer(deadline, [this, id] { OnSessionTimer(id); });
+}
+
+void TftpServer::Finish(Session& session) {
+  LogTransfer(session);
+  loop_.Unwatch(session.fd.get());
+  loop_.CancelTimer(session.timer);
+  by_client_.erase({session.client.value(), session.client_port});
+  sessions_.erase(session.id);  // destroys `session`
+}
+
+void TftpServer::LogTransfer(const Session& session) {
+  if (diag_.verbosity() < 0) return;
+  const tftp::Transfer& transfer = *session.transfer;
+  const tftp::TransferStats& stats = transfer.stats();
+  double seconds = std::chrono::duration<double>(stats.finished - stats.started).count();
+  std::string result = transfer.outcome();
+  if (transfer.client_refused_oack()) result = "options probed (" + result + ")";
+  diag_.Emit(fmt::format(
+      "{} {} {} {} bytes blksize {} windowsize {} {:.3f} s {} retransmits {}: {}",
+      session.peer, session.write ? "WRQ" : "RRQ", QuoteForMessage(session.filename),
+      session.write ? stats.bytes : session.size, transfer.setup().blksize,
+      transfer.setup().windowsize, seconds, Rate(stats.bytes, seconds),
+      stats.retransmits, result));
+}
+
+}  // namespace pxekit

@@ -1,0 +1,70 @@
+#pragma once
+// pxe-tftpd's I/O loop: one EventLoop for the listening socket, a socket per
+// transfer (a fresh server TID, connected to the client) and one lazily
+// re-armed timer per transfer. Every decision is made by
+// tftp::HandleRequest and tftp::Transfer; this file moves bytes and logs.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "net/event_loop.h"
+#include "os/unique_fd.h"
+#include "tftp/remap.h"
+#include "tftp/request_handler.h"
+#include "tftp/transfer.h"
+#include "util/ipv4.h"
+
+namespace pxekit {
+
+class Diag;
+
+struct ServerConfig {
+  tftp::ServerPolicy policy;
+  std::optional<std::pair<std::uint16_t, std::uint16_t>> port_range;  // -R
+  std::size_t max_clients = 500;
+  int send_buffer = 4 << 20;  // SO_SNDBUF wish for transfer sockets
+};
+
+class TftpServer {
+ public:
+  // `listen` is bound already, with IP_PKTINFO enabled.
+  TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
+             ServerConfig config, Diag& diag);
+  ~TftpServer();
+
+  void SetRules(tftp::RemapRules rules) { rules_ = std::move(rules); }
+  std::size_t active() const { return sessions_.size(); }
+
+ private:
+  struct Session;
+
+  void OnListenReadable();
+  void OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
+                 std::uint16_t client_port, Ipv4Addr local);
+  UniqueFd OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
+                              std::uint16_t client_port);
+  void OnSessionReadable(std::uint64_t id);
+  void OnSessionTimer(std::uint64_t id);
+  void Settle(Session& session);  // finish or re-arm after an event
+  void Finish(Session& session);
+  void LogTransfer(const Session& session);
+
+  EventLoop& loop_;
+  UniqueFd listen_;
+  Ipv4Addr listen_address_;
+  tftp::FileStore& store_;
+  ServerConfig config_;
+  Diag& diag_;
+  tftp::RemapRules rules_;
+  std::vector<std::uint8_t> buffer_;
+  std::uint64_t next_id_ = 1;
+  std::uint32_t next_port_ = 0;  // cursor into -R
+  std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
+  std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint64_t> by_client_;
+};
+
+}  // namespace pxekit
