@@ -18,16 +18,25 @@ dhcp_wire_setup() {
   ip -n "$S" addr add 198.18.0.1/24 dev dhs0
   ip -n "$S" link set dhs0 up
   ip -n "$C" link set dhc0 up
+  # A client's first DISCOVER must not go out before the carrier is up.
+  local i
+  for i in $(seq 50); do
+    [ "$(ip netns exec "$C" cat /sys/class/net/dhc0/operstate)" = up ] && break
+    sleep 0.1
+  done
   # The script every client calls: one "KEY=VALUE" line per variable. For
   # udhcpc it also configures the address, as its default script does, so
   # that unicast renew and release can leave from it.
-  cat >"$SCRATCH/dump.sh" <<'DUMP'
-#!/bin/sh
+  # dhclient runs scripts with a clean environment: DUMP_OUT falls back to
+  # $SCRATCH/client.out.
+  { echo '#!/bin/sh'; echo "DUMP_OUT=\${DUMP_OUT:-$SCRATCH/client.out}"; } >"$SCRATCH/dump.sh"
+  cat >>"$SCRATCH/dump.sh" <<'DUMP'
 case "$1" in
   deconfig) ip -4 addr flush dev "$interface" 2>/dev/null ;;
   bound|renew) ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface" ;;
 esac
 { echo "event=${1:-$reason}"; env | sort | grep -E '^(ip|mask|router|serverid|lease|siaddr|boot_file|sname|vendor|opt43|opt60|opt66|opt67|hostname|new_[a-z_]+)='; echo; } >>"$DUMP_OUT"
+exit 0
 DUMP
   chmod +x "$SCRATCH/dump.sh"
 }
