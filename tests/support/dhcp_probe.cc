@@ -14,6 +14,9 @@
 #include <cstdio>
 #include <cstring>
 #include <cstdlib>
+#include <ctime>
+
+#include <unistd.h>
 #include <string>
 
 #include <fmt/format.h>
@@ -49,7 +52,10 @@ int main(int argc, char** argv) {
     return 69;
   }
   DhcpMessage m;
-  m.xid = 0x5eed0000u | static_cast<std::uint32_t>(std::rand() & 0xffff);
+  // A fresh xid per run, so that a late reply to an earlier probe is not
+  // taken for one to this probe.
+  m.xid = 0x5e000000u ^ (static_cast<std::uint32_t>(::getpid()) << 8) ^
+          static_cast<std::uint32_t>(std::time(nullptr));
   m.chaddr = {};
   for (int i = 0; i < 6; ++i) m.chaddr[i] = interface->mac->bytes()[i];
   m.options.SetU8(dhcp_option::kMessageType,
