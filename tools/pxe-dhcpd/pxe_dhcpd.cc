@@ -234,7 +234,9 @@ class Daemon {
       in.local = listener.local;
       in.interface = listener.interface;
       Exchange exchange = server_.Handle(in, now);
-      if (!exchange.log.empty()) diag_.Emit(exchange.log);
+      // -q keeps the exchanges out of the log (errors only).
+      if (!exchange.log.empty() && diag_.verbosity() >= 0)
+        diag_.Emit(exchange.log);
       if (diag_.verbosity() >= 1 && exchange.request)
         diag_.Emit(fmt::format("  request {}", DumpOptions(*exchange.request)));
       if (diag_.verbosity() >= 1 && exchange.reply)
@@ -296,7 +298,7 @@ class Daemon {
     for (const std::string& warning : config.conf.warnings)
       diag_.Warn("{}", warning);
     server_.Reconfigure(std::move(config.conf), std::move(config.settings));
-    diag_.Emit("configuration reloaded");
+    if (diag_.verbosity() >= 0) diag_.Emit("configuration reloaded");
   }
 
   void Maintain() {
