@@ -92,7 +92,7 @@ Exchange Server::Handle(const Inbound& in, UnixTime now) {
   ctx.in = &in;
   ctx.now = now;
   ctx.request = std::move(parsed).value();
-  out.request = ctx.request;
+  if (settings_.keep_messages) out.request = ctx.request;
   if (ctx.request.op != 1) return out;  // replies from other servers
   ctx.boot = DescribeClient(ctx.request);
   ctx.client.mac = ctx.request.Mac();
@@ -301,7 +301,7 @@ Lease Server::Bind(const Context& ctx, Ipv4Addr address,
 
 Exchange Server::HandleDhcp(Context& ctx) {
   Exchange out;
-  out.request = ctx.request;
+  if (settings_.keep_messages) out.request = ctx.request;
   const DhcpMessage& m = ctx.request;
   // Which link the client is on: the relay's, or ours.
   Ipv4Addr link = m.giaddr != Ipv4Addr::Any() ? m.giaddr
@@ -594,7 +594,7 @@ void Server::Bootp(Context& ctx, Exchange& out) {
 
 Exchange Server::HandleProxy(Context& ctx) {
   Exchange out;
-  out.request = ctx.request;
+  if (settings_.keep_messages) out.request = ctx.request;
   const DhcpMessage& m = ctx.request;
   DhcpMessageType type = m.Type();
   Evaluate(ctx, m.giaddr != Ipv4Addr::Any() ? m.giaddr : ctx.in->local.address());

@@ -25,6 +25,7 @@ struct ServerSettings {
   std::uint32_t max_lease_time = 86400;
   std::uint32_t offer_hold = 60;             // seconds an OFFER holds an address
   std::uint32_t decline_quarantine = 3600;   // seconds a declined address rests
+  bool keep_messages = false;  // fill Exchange::request (for -v dumps)
 };
 
 struct Inbound {

@@ -24,6 +24,7 @@
 #include "configuration.h"
 #include "dhcp/dhcp_options.h"
 #include "lease/lease_journal.h"
+#include "net/datagram_batch.h"
 #include "net/event_loop.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
@@ -35,8 +36,15 @@ namespace {
 
 // Compact when the journal has grown by this much since the last rewrite.
 constexpr std::size_t kCompactAfterBytes = 16u << 20;
-// Datagrams handled per wake-up before their leases share one fsync.
-constexpr int kBatch = 256;
+// Datagrams per recvmmsg, and recvmmsg calls per wake-up.
+constexpr std::size_t kBatch = 64;
+constexpr int kRounds = 8;
+// Group commit: an ACK waits at most this long for others to share its
+// fsync; this many waiting ACKs are committed at once.
+constexpr auto kGroupWindow = std::chrono::microseconds(1000);
+constexpr std::size_t kGroupLimit = 256;
+// Room for a burst that arrives during an fsync.
+constexpr int kReceiveBuffer = 4 << 20;
 
 struct Listener {
   UniqueFd fd;
@@ -80,6 +88,7 @@ UniqueFd OpenListenSocket(Ipv4Addr address, std::uint16_t port,
   EnableReuseAddress(fd);
   EnableBroadcast(fd);
   EnablePacketInfo(fd);
+  (void)SetReceiveBuffer(fd, kReceiveBuffer);
   if (!device.empty()) BindToDevice(fd, device);
   BindAddress(fd, address, port);
   return fd;
@@ -173,7 +182,7 @@ class Daemon {
          std::vector<Listener> listeners, LeaseJournal journal)
       : options_(options),
         diag_(diag),
-        server_(std::move(config.conf), std::move(config.settings)),
+        server_(std::move(config.conf), WithDumps(std::move(config.settings))),
         listeners_(std::move(listeners)),
         journal_(std::move(journal)) {}
 
@@ -186,6 +195,7 @@ class Daemon {
 
   int Run() {
     EventLoop loop;
+    loop_ = &loop;
     for (Listener& listener : listeners_)
       loop.Watch(listener.fd.get(), EPOLLIN,
                  [this, &listener](std::uint32_t) { OnReadable(listener); });
@@ -199,8 +209,8 @@ class Daemon {
     loop.AddTimerAfter(std::chrono::seconds(60), maintenance);
     diag_.Info("ready: {} leases", server_.leases().size());
     loop.Run();
-    std::string error;
-    if (!journal_.Sync(&error)) diag_.Error("lease file: {}", error);
+    Commit();  // ACKs already decided go out, their leases durable
+    loop_ = nullptr;
     diag_.Info("exiting on signal");
     return kExitOk;
   }
@@ -209,82 +219,134 @@ class Daemon {
   struct Pending {
     Listener* listener;
     Outbound reply;
-    bool needs_commit;
   };
 
+  ServerSettings WithDumps(ServerSettings settings) const {
+    settings.keep_messages = diag_.verbosity() >= 1;
+    return settings;
+  }
+
   void OnReadable(Listener& listener) {
-    std::vector<Pending> pending;
-    ReceivedDatagram info;
+    std::vector<Pending> now_replies;
     UnixTime now = static_cast<UnixTime>(std::time(nullptr));
-    bool any_commit = false;
-    for (int i = 0; i < kBatch; ++i) {
-      std::optional<std::size_t> size;
+    for (int round = 0; round < kRounds; ++round) {
+      std::size_t count = 0;
       try {
-        size = TryReceiveDatagram(listener.fd, buffer_, &info);
+        count = batch_.Receive(listener.fd);
       } catch (const std::system_error& e) {
         diag_.Error("{}: {}", listener.interface, e.what());
         break;
       }
-      if (!size) break;
-      Inbound in;
-      in.bytes = std::span<const std::uint8_t>(buffer_.data(), *size);
-      in.source = info.source;
-      in.source_port = info.source_port;
-      in.local_port = listener.port;
-      in.local = listener.local;
-      in.interface = listener.interface;
-      Exchange exchange = server_.Handle(in, now);
-      // -q keeps the exchanges out of the log (errors only).
-      if (!exchange.log.empty() && diag_.verbosity() >= 0)
-        diag_.Emit(exchange.log);
-      if (diag_.verbosity() >= 1 && exchange.request)
-        diag_.Emit(fmt::format("  request {}", DumpOptions(*exchange.request)));
-      if (diag_.verbosity() >= 1 && exchange.reply)
-        diag_.Emit(fmt::format("  reply to {}:{} {}",
-                               exchange.reply->destination.address,
-                               exchange.reply->destination.port,
-                               DumpOptions(exchange.reply->message)));
-      for (const Lease& lease : exchange.commits) journal_.Record(lease);
-      any_commit = any_commit || !exchange.commits.empty();
-      if (exchange.reply)
-        pending.push_back(Pending{&listener, std::move(*exchange.reply),
-                                  !exchange.commits.empty()});
-    }
-    // Group commit: every lease of this burst in one write and one fsync,
-    // before any ACK that depends on them leaves.
-    bool durable = true;
-    if (any_commit) {
-      std::string error;
-      durable = journal_.Sync(&error);
-      if (!durable)
-        diag_.Error("lease file: {}: holding back the ACKs of this burst",
-                    error);
-    }
-    for (Pending& p : pending)
-      if (durable || !p.needs_commit) Send(*p.listener, p.reply);
-  }
-
-  void Send(Listener& listener, const Outbound& reply) {
-    ReplyDestination dest = reply.destination;
-    if (dest.neighbour) {
-      int err = neighbours_ ? neighbours_->Add(listener.ifindex, dest.address,
-                                               *dest.neighbour)
-                            : -1;
-      if (err < 0) {
-        // Without the entry the kernel would ARP for an address nobody
-        // has yet; broadcast reaches the client instead.
-        if (!neighbour_warned_)
-          diag_.Warn("cannot add neighbour entries ({}); broadcasting replies",
-                     neighbours_ ? NeighbourTable::Describe(err)
-                                 : "no netlink socket");
-        neighbour_warned_ = true;
-        dest.address = Ipv4Addr::LimitedBroadcast();
+      if (count == 0) break;
+      for (std::size_t i = 0; i < count; ++i) {
+        Inbound in;
+        in.bytes = batch_.payload(i);
+        in.source = batch_.source(i);
+        in.source_port = batch_.source_port(i);
+        in.local_port = listener.port;
+        in.local = listener.local;
+        in.interface = listener.interface;
+        Exchange exchange = server_.Handle(in, now);
+        Log(exchange);
+        if (!exchange.reply) {
+          for (const Lease& lease : exchange.commits) journal_.Record(lease);
+          has_unsynced_ = has_unsynced_ || !exchange.commits.empty();
+          continue;
+        }
+        if (exchange.commits.empty()) {
+          // OFFERs and NAKs depend on nothing on disk: out at once.
+          now_replies.push_back(Pending{&listener, std::move(*exchange.reply)});
+          continue;
+        }
+        for (const Lease& lease : exchange.commits) journal_.Record(lease);
+        has_unsynced_ = true;
+        awaiting_commit_.push_back(
+            Pending{&listener, std::move(*exchange.reply)});
       }
     }
-    int err = SendDatagram(listener.fd, reply.bytes, dest.address, dest.port);
-    if (err != 0)
-      diag_.Error("send to {}:{} via {}: {}", dest.address, dest.port,
-                  listener.interface, std::strerror(err));
+    SendAll(now_replies);
+    // Group commit: ACKs wait up to kGroupWindow for company, then share one
+    // write and one fsync; a full group goes at once.
+    if (awaiting_commit_.size() >= kGroupLimit) {
+      Commit();
+    } else if (has_unsynced_ && commit_timer_ == 0 && loop_ != nullptr) {
+      commit_timer_ = loop_->AddTimerAfter(kGroupWindow, [this] {
+        commit_timer_ = 0;
+        Commit();
+      });
+    }
+  }
+
+  void Commit() {
+    if (commit_timer_ != 0 && loop_ != nullptr) loop_->CancelTimer(commit_timer_);
+    commit_timer_ = 0;
+    if (!has_unsynced_ && awaiting_commit_.empty()) return;
+    std::string error;
+    bool durable = journal_.Sync(&error);
+    has_unsynced_ = false;
+    if (!durable) {
+      diag_.Error("lease file: {}: {} ACKs not sent", error,
+                  awaiting_commit_.size());
+      awaiting_commit_.clear();
+      return;
+    }
+    std::vector<Pending> ready;
+    ready.swap(awaiting_commit_);
+    SendAll(ready);
+  }
+
+  void Log(const Exchange& exchange) {
+    // -q keeps the exchanges out of the log (errors only).
+    if (!exchange.log.empty() && diag_.verbosity() >= 0)
+      diag_.Emit(exchange.log);
+    if (diag_.verbosity() >= 1 && exchange.request)
+      diag_.Emit(fmt::format("  request {}", DumpOptions(*exchange.request)));
+    if (diag_.verbosity() >= 1 && exchange.reply)
+      diag_.Emit(fmt::format("  reply to {}:{} {}",
+                             exchange.reply->destination.address,
+                             exchange.reply->destination.port,
+                             DumpOptions(exchange.reply->message)));
+  }
+
+  // Sends per socket with one sendmmsg each.
+  void SendAll(std::vector<Pending>& replies) {
+    if (replies.empty()) return;
+    for (Listener& listener : listeners_) {
+      std::vector<OutgoingDatagram> out;
+      std::vector<const Pending*> sources;
+      for (Pending& p : replies) {
+        if (p.listener != &listener) continue;
+        ReplyDestination dest = Route(listener, p.reply.destination);
+        out.push_back(OutgoingDatagram{p.reply.bytes, dest.address, dest.port});
+        sources.push_back(&p);
+      }
+      if (out.empty()) continue;
+      std::vector<int> errors = SendDatagrams(listener.fd, out);
+      for (std::size_t i = 0; i < errors.size(); ++i)
+        if (errors[i] != 0)
+          diag_.Error("send to {}:{} via {}: {}", out[i].address, out[i].port,
+                      listener.interface, std::strerror(errors[i]));
+    }
+  }
+
+  // Adds the neighbour entry a unicast to yiaddr needs; falls back to
+  // broadcast when that is impossible.
+  ReplyDestination Route(Listener& listener, ReplyDestination dest) {
+    if (!dest.neighbour) return dest;
+    int err = neighbours_ ? neighbours_->Add(listener.ifindex, dest.address,
+                                             *dest.neighbour)
+                          : -1;
+    if (err < 0) {
+      // Without the entry the kernel would ARP for an address nobody has
+      // yet; broadcast reaches the client instead.
+      if (!neighbour_warned_)
+        diag_.Warn("cannot add neighbour entries ({}); broadcasting replies",
+                   neighbours_ ? NeighbourTable::Describe(err)
+                               : "no netlink socket");
+      neighbour_warned_ = true;
+      dest.address = Ipv4Addr::LimitedBroadcast();
+    }
+    return dest;
   }
 
   void Reload() {
@@ -297,12 +359,14 @@ class Daemon {
     }
     for (const std::string& warning : config.conf.warnings)
       diag_.Warn("{}", warning);
-    server_.Reconfigure(std::move(config.conf), std::move(config.settings));
+    server_.Reconfigure(std::move(config.conf),
+                        WithDumps(std::move(config.settings)));
     if (diag_.verbosity() >= 0) diag_.Emit("configuration reloaded");
   }
 
   void Maintain() {
     if (journal_.appended_bytes() < kCompactAfterBytes) return;
+    Commit();
     auto compacted = journal_.Compact(server_.leases().All());
     if (!compacted)
       diag_.Warn("lease file compaction: {}", compacted.error());
@@ -315,7 +379,11 @@ class Daemon {
   LeaseJournal journal_;
   std::unique_ptr<NeighbourTable> neighbours_;
   bool neighbour_warned_ = false;
-  std::array<std::uint8_t, 4096> buffer_{};
+  EventLoop* loop_ = nullptr;
+  DatagramBatch batch_{kBatch, 2048};
+  std::vector<Pending> awaiting_commit_;
+  bool has_unsynced_ = false;
+  EventLoop::TimerId commit_timer_ = 0;
 };
 
 void Daemonize() {
