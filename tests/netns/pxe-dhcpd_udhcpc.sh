@@ -32,6 +32,8 @@ check "BIOS: option 60 PXEClient comes with option 43" \
   '[ "$(field "$OUT" vendor)" = PXEClient ] && [ "$(field "$OUT" opt43)" = 060108ff ]'
 check "BIOS: log line names arch, class, address, file and why" \
   'grep -q "DHCPREQUEST from 02:00:00:00:00:22 via dhs0 arch 0 (x86 BIOS) vendor \"PXEClient:Arch:00000:UNDI:002001\": DHCPACK 198.18.0.100 (SELECTING) file \"undionly.kpxe\" (arch 0 (x86 BIOS): --filename)" "$LOG"'
+check "BIOS: OFFER/ACK unicast to yiaddr through an injected neighbour entry" \
+  'ip -n "$S" neigh show 198.18.0.100 dev dhs0 | grep -q "lladdr 02:00:00:00:00:22" && ! grep -q "cannot add neighbour" "$LOG"'
 check "BIOS: the lease is in the file" \
   'grep -q "^lease 198.18.0.100 {" "$LEASES" && grep -q "hardware ethernet 02:00:00:00:00:22;" "$LEASES"'
 
@@ -116,5 +118,15 @@ ip -n "$C" link set dhc0 address 02:00:00:00:00:66
 udhcpc_once "$OUT"; rc=$?
 check "--user: still serves (and writes leases) unprivileged" '[ $rc = 0 ] && [ -n "$(field "$OUT" ip)" ] && grep -q "hardware ethernet 02:00:00:00:00:66;" "$LEASES"'
 stop_dhcpd
+
+# --- --daemon: the parent exits once the sockets are bound ---
+ip netns exec "$S" "$DHCPD" "${FLAGS[@]}" --daemon >>"$LOG" 2>&1; rc=$?
+DPID=$(ip netns exec "$S" ss -H -ulnp 'sport = :67' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+[ -n "$DPID" ] && BACKGROUND+=("$DPID")
+check "--daemon: the parent exits 0" '[ $rc = 0 ] && [ -n "$DPID" ]'
+ip -n "$C" link set dhc0 address 02:00:00:00:00:22
+udhcpc_once "$OUT"; rc=$?
+check "--daemon: the background server answers" '[ $rc = 0 ] && [ "$(field "$OUT" ip)" = 198.18.0.100 ]'
+[ -n "$DPID" ] && kill "$DPID"
 
 finish

@@ -37,12 +37,12 @@ namespace {
 // Compact when the journal has grown by this much since the last rewrite.
 constexpr std::size_t kCompactAfterBytes = 16u << 20;
 // Datagrams per recvmmsg, and recvmmsg calls per wake-up.
-constexpr std::size_t kBatch = 64;
-constexpr int kRounds = 8;
+constexpr std::size_t kBatch = 32;
+constexpr int kRounds = 2;
 // Group commit: an ACK waits at most this long for others to share its
 // fsync; this many waiting ACKs are committed at once.
 constexpr auto kGroupWindow = std::chrono::microseconds(1000);
-constexpr std::size_t kGroupLimit = 256;
+constexpr std::size_t kGroupLimit = 64;
 // Room for a burst that arrives during an fsync.
 constexpr int kReceiveBuffer = 4 << 20;
 
