@@ -35,7 +35,9 @@ case "$1" in
   deconfig) ip -4 addr flush dev "$interface" 2>/dev/null ;;
   bound|renew) ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface" ;;
 esac
-{ echo "event=${1:-$reason}"; env | sort | grep -E '^(ip|mask|router|serverid|lease|siaddr|boot_file|sname|vendor|opt43|opt60|opt66|opt67|hostname|new_[a-z_]+)='; echo; } >>"$DUMP_OUT"
+# One write per record, so that a reader that sees "event=" sees it all.
+record=$(echo "event=${1:-$reason}"; env | sort | grep -E '^(ip|mask|router|serverid|lease|siaddr|boot_file|sname|vendor|opt43|opt60|opt66|opt67|hostname|new_[a-z_]+)=')
+printf '%s\n\n' "$record" >>"$DUMP_OUT"
 exit 0
 DUMP
   chmod +x "$SCRATCH/dump.sh"
