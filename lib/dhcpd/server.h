@@ -63,6 +63,8 @@ class Server {
   void LoadLeases(const std::vector<Lease>& leases);
 
   Exchange Handle(const Inbound& in, UnixTime now);
+  // Marks active leases past their end as expired (in memory, as ISC).
+  std::size_t ExpireLeases(UnixTime now) { return db_.ExpireDue(now); }
 
   const LeaseDb& leases() const { return db_; }
   const DhcpdConf& conf() const { return conf_; }

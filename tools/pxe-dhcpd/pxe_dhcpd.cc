@@ -365,6 +365,7 @@ class Daemon {
   }
 
   void Maintain() {
+    server_.ExpireLeases(static_cast<UnixTime>(std::time(nullptr)));
     if (journal_.appended_bytes() < kCompactAfterBytes) return;
     Commit();
     auto compacted = journal_.Compact(server_.leases().All());
