@@ -49,8 +49,7 @@ BootChoice ChooseBootFile(const BootFiles& files, const ClientBootInfo& client,
     return {files.ipxe_script, "iPXE user class: --ipxe-script"};
   if (client.http && !files.http_url.empty())
     return {files.http_url, "HTTPClient vendor class: --http-url"};
-  if (config.file && config.from_host)
-    return {*config.file, config.origin};
+  if (config.file && config.from_host) return {*config.file, config.origin};
   BootFamily family = client.Family();
   const std::string* by_arch = nullptr;
   std::string_view flag;

@@ -31,8 +31,8 @@ struct ClientBootInfo {
   std::vector<std::uint16_t> archs;  // option 93, in order
   std::string vendor_class;          // option 60
   std::string user_class;            // option 77, printable form
-  bool pxe = false;   // vendor class starts with PXEClient
-  bool http = false;  // vendor class starts with HTTPClient
+  bool pxe = false;                  // vendor class starts with PXEClient
+  bool http = false;                 // vendor class starts with HTTPClient
   bool ipxe = false;  // user class iPXE (bare or RFC 3004), or option 175
 
   BootFamily Family() const;

@@ -60,12 +60,18 @@ const ArchInfo* FindArch(std::uint16_t code) {
 
 std::string_view BootFamilyName(BootFamily family) {
   switch (family) {
-    case F::kBios: return "BIOS";
-    case F::kX64Uefi: return "x64 UEFI";
-    case F::kIa32Uefi: return "x86 UEFI";
-    case F::kArm64Uefi: return "ARM64 UEFI";
-    case F::kArm32Uefi: return "ARM32 UEFI";
-    case F::kOther: return "other";
+    case F::kBios:
+      return "BIOS";
+    case F::kX64Uefi:
+      return "x64 UEFI";
+    case F::kIa32Uefi:
+      return "x86 UEFI";
+    case F::kArm64Uefi:
+      return "ARM64 UEFI";
+    case F::kArm32Uefi:
+      return "ARM32 UEFI";
+    case F::kOther:
+      return "other";
   }
   return "other";
 }

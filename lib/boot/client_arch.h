@@ -9,7 +9,7 @@
 namespace pxekit {
 
 enum class BootFamily {
-  kBios,       // x86 BIOS (also arch absent)
+  kBios,  // x86 BIOS (also arch absent)
   kX64Uefi,
   kIa32Uefi,
   kArm64Uefi,

@@ -42,15 +42,24 @@ std::string FieldString(std::span<const std::uint8_t> field) {
 
 std::string_view DhcpMessageTypeName(DhcpMessageType type) {
   switch (type) {
-    case DhcpMessageType::kBootp: return "BOOTREQUEST";
-    case DhcpMessageType::kDiscover: return "DHCPDISCOVER";
-    case DhcpMessageType::kOffer: return "DHCPOFFER";
-    case DhcpMessageType::kRequest: return "DHCPREQUEST";
-    case DhcpMessageType::kDecline: return "DHCPDECLINE";
-    case DhcpMessageType::kAck: return "DHCPACK";
-    case DhcpMessageType::kNak: return "DHCPNAK";
-    case DhcpMessageType::kRelease: return "DHCPRELEASE";
-    case DhcpMessageType::kInform: return "DHCPINFORM";
+    case DhcpMessageType::kBootp:
+      return "BOOTREQUEST";
+    case DhcpMessageType::kDiscover:
+      return "DHCPDISCOVER";
+    case DhcpMessageType::kOffer:
+      return "DHCPOFFER";
+    case DhcpMessageType::kRequest:
+      return "DHCPREQUEST";
+    case DhcpMessageType::kDecline:
+      return "DHCPDECLINE";
+    case DhcpMessageType::kAck:
+      return "DHCPACK";
+    case DhcpMessageType::kNak:
+      return "DHCPNAK";
+    case DhcpMessageType::kRelease:
+      return "DHCPRELEASE";
+    case DhcpMessageType::kInform:
+      return "DHCPINFORM";
   }
   return "DHCP?";
 }
@@ -100,8 +109,8 @@ void DhcpOptions::SetIp(std::uint8_t code, Ipv4Addr address) {
 }
 
 void DhcpOptions::Remove(std::uint8_t code) {
-  std::erase_if(list_,
-                [code](const DhcpOption& option) { return option.code == code; });
+  std::erase_if(
+      list_, [code](const DhcpOption& option) { return option.code == code; });
 }
 
 void DhcpOptions::Append(std::uint8_t code,
@@ -160,7 +169,8 @@ std::vector<std::uint16_t> DhcpMessage::ClientArchs() const {
   const auto* data = options.Find(dhcp_option::kClientArch);
   if (data == nullptr) return archs;
   for (std::size_t i = 0; i + 1 < data->size(); i += 2)
-    archs.push_back(static_cast<std::uint16_t>((*data)[i] << 8 | (*data)[i + 1]));
+    archs.push_back(
+        static_cast<std::uint16_t>((*data)[i] << 8 | (*data)[i + 1]));
   return archs;
 }
 

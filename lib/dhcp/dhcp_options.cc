@@ -76,8 +76,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            auto lower = [](char c) {
-             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a')
-                                         : c;
+             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
            };
            return lower(x) == lower(y);
          });
@@ -121,18 +120,30 @@ const OptionDef* FindOptionByName(std::string_view name) {
 
 std::string_view OptionTypeName(OptionType type) {
   switch (type) {
-    case T::kBytes: return "string";
-    case T::kText: return "text";
-    case T::kIp: return "ip-address";
-    case T::kIpList: return "array of ip-address";
-    case T::kU8: return "unsigned integer 8";
-    case T::kU16: return "unsigned integer 16";
-    case T::kU32: return "unsigned integer 32";
-    case T::kI32: return "signed integer 32";
-    case T::kU16List: return "array of unsigned integer 16";
-    case T::kU8List: return "array of unsigned integer 8";
-    case T::kBool: return "boolean";
-    case T::kDomainList: return "domain-list";
+    case T::kBytes:
+      return "string";
+    case T::kText:
+      return "text";
+    case T::kIp:
+      return "ip-address";
+    case T::kIpList:
+      return "array of ip-address";
+    case T::kU8:
+      return "unsigned integer 8";
+    case T::kU16:
+      return "unsigned integer 16";
+    case T::kU32:
+      return "unsigned integer 32";
+    case T::kI32:
+      return "signed integer 32";
+    case T::kU16List:
+      return "array of unsigned integer 16";
+    case T::kU8List:
+      return "array of unsigned integer 8";
+    case T::kBool:
+      return "boolean";
+    case T::kDomainList:
+      return "domain-list";
   }
   return "string";
 }
@@ -183,10 +194,10 @@ std::string FormatOptionValue(OptionType type,
     case T::kBytes:
     case T::kDomainList:
       if (!data.empty() && Printable(data))
-        return fmt::format("\"{}\"",
-                           std::string_view(
-                               reinterpret_cast<const char*>(data.data()),
-                               data.size()));
+        return fmt::format(
+            "\"{}\"",
+            std::string_view(reinterpret_cast<const char*>(data.data()),
+                             data.size()));
       break;
   }
   return ColonHex(data);

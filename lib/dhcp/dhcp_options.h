@@ -14,16 +14,16 @@
 namespace pxekit {
 
 enum class OptionType {
-  kBytes,     // opaque data (ISC "string"): colon-hex or quoted text
-  kText,      // NVT ASCII (ISC "text")
-  kIp,        // one IPv4 address
-  kIpList,    // one or more addresses
+  kBytes,   // opaque data (ISC "string"): colon-hex or quoted text
+  kText,    // NVT ASCII (ISC "text")
+  kIp,      // one IPv4 address
+  kIpList,  // one or more addresses
   kU8,
   kU16,
   kU32,
   kI32,
-  kU16List,   // e.g. option 93, a list of client architectures
-  kU8List,    // e.g. option 55, the parameter request list
+  kU16List,  // e.g. option 93, a list of client architectures
+  kU8List,   // e.g. option 55, the parameter request list
   kBool,
   kDomainList,  // RFC 1035 names (option 119)
 };

@@ -9,9 +9,22 @@ namespace {
 
 bool IsWordChar(char c) {
   switch (c) {
-    case ' ': case '\t': case '\r': case '\n': case '\f': case '\v':
-    case '"': case ';': case '{': case '}': case '(': case ')': case ',':
-    case '=': case '!': case '#':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '\f':
+    case '\v':
+    case '"':
+    case ';':
+    case '{':
+    case '}':
+    case '(':
+    case ')':
+    case ',':
+    case '=':
+    case '!':
+    case '#':
       return false;
     default:
       return c != '\0';
@@ -64,13 +77,27 @@ Token ConfLexer::Next() {
   if (pos_ >= text_.size()) return token;
   char c = Get();
   switch (c) {
-    case ';': token.kind = TokenKind::kSemicolon; return token;
-    case '{': token.kind = TokenKind::kLBrace; return token;
-    case '}': token.kind = TokenKind::kRBrace; return token;
-    case '(': token.kind = TokenKind::kLParen; return token;
-    case ')': token.kind = TokenKind::kRParen; return token;
-    case ',': token.kind = TokenKind::kComma; return token;
-    case '=': token.kind = TokenKind::kEqual; return token;
+    case ';':
+      token.kind = TokenKind::kSemicolon;
+      return token;
+    case '{':
+      token.kind = TokenKind::kLBrace;
+      return token;
+    case '}':
+      token.kind = TokenKind::kRBrace;
+      return token;
+    case '(':
+      token.kind = TokenKind::kLParen;
+      return token;
+    case ')':
+      token.kind = TokenKind::kRParen;
+      return token;
+    case ',':
+      token.kind = TokenKind::kComma;
+      return token;
+    case '=':
+      token.kind = TokenKind::kEqual;
+      return token;
     case '!':
       if (pos_ < text_.size() && text_[pos_] == '=') {
         Get();
@@ -98,8 +125,8 @@ Token ConfLexer::Next() {
         char e = Get();
         if (e >= '0' && e <= '7') {  // up to three octal digits
           int value = e - '0';
-          for (int i = 0; i < 2 && pos_ < text_.size() &&
-                          text_[pos_] >= '0' && text_[pos_] <= '7';
+          for (int i = 0; i < 2 && pos_ < text_.size() && text_[pos_] >= '0' &&
+                          text_[pos_] <= '7';
                ++i)
             value = value * 8 + (Get() - '0');
           if (value > 255) {

@@ -116,7 +116,7 @@ struct PoolDecl {
 };
 
 struct SubnetDecl {
-  Ipv4Prefix prefix;  // network address and mask
+  Ipv4Prefix prefix;          // network address and mask
   std::vector<Scope*> chain;  // enclosing groups/shared-networks, then own
   std::vector<RangeDecl> ranges;
   std::vector<PoolDecl> pools;

@@ -36,9 +36,9 @@ std::optional<std::vector<std::uint8_t>> ParseColonHex(std::string_view text) {
   std::size_t start = 0;
   for (;;) {
     std::size_t end = text.find(':', start);
-    std::string_view group = text.substr(
-        start, end == std::string_view::npos ? std::string_view::npos
-                                             : end - start);
+    std::string_view group = text.substr(start, end == std::string_view::npos
+                                                    ? std::string_view::npos
+                                                    : end - start);
     if (group.empty() || group.size() > 2) return std::nullopt;
     int value = 0;
     for (char c : group) {
@@ -66,14 +66,22 @@ enum class ScopeKind {
 
 std::string_view KindName(ScopeKind kind) {
   switch (kind) {
-    case ScopeKind::kGlobal: return "the global scope";
-    case ScopeKind::kGroup: return "a group";
-    case ScopeKind::kSharedNetwork: return "a shared-network";
-    case ScopeKind::kSubnet: return "a subnet";
-    case ScopeKind::kPool: return "a pool";
-    case ScopeKind::kHost: return "a host";
-    case ScopeKind::kClass: return "a class";
-    case ScopeKind::kIfBody: return "an if block";
+    case ScopeKind::kGlobal:
+      return "the global scope";
+    case ScopeKind::kGroup:
+      return "a group";
+    case ScopeKind::kSharedNetwork:
+      return "a shared-network";
+    case ScopeKind::kSubnet:
+      return "a subnet";
+    case ScopeKind::kPool:
+      return "a pool";
+    case ScopeKind::kHost:
+      return "a host";
+    case ScopeKind::kClass:
+      return "a class";
+    case ScopeKind::kIfBody:
+      return "an if block";
   }
   return "";
 }
@@ -137,18 +145,30 @@ class Parser {
 
   std::string Describe(const Token& token) const {
     switch (token.kind) {
-      case TokenKind::kEnd: return "end of file";
-      case TokenKind::kWord: return QuoteForMessage(token.text);
-      case TokenKind::kString: return "a quoted string";
-      case TokenKind::kSemicolon: return "';'";
-      case TokenKind::kLBrace: return "'{'";
-      case TokenKind::kRBrace: return "'}'";
-      case TokenKind::kLParen: return "'('";
-      case TokenKind::kRParen: return "')'";
-      case TokenKind::kComma: return "','";
-      case TokenKind::kEqual: return "'='";
-      case TokenKind::kNotEqual: return "'!='";
-      case TokenKind::kError: return token.text;
+      case TokenKind::kEnd:
+        return "end of file";
+      case TokenKind::kWord:
+        return QuoteForMessage(token.text);
+      case TokenKind::kString:
+        return "a quoted string";
+      case TokenKind::kSemicolon:
+        return "';'";
+      case TokenKind::kLBrace:
+        return "'{'";
+      case TokenKind::kRBrace:
+        return "'}'";
+      case TokenKind::kLParen:
+        return "'('";
+      case TokenKind::kRParen:
+        return "')'";
+      case TokenKind::kComma:
+        return "','";
+      case TokenKind::kEqual:
+        return "'='";
+      case TokenKind::kNotEqual:
+        return "'!='";
+      case TokenKind::kError:
+        return token.text;
     }
     return "?";
   }
@@ -162,7 +182,8 @@ class Parser {
   Token Expect(TokenKind kind, std::string_view what) {
     Token token = Next();
     if (token.kind != kind)
-      ErrorAt(token, fmt::format("expected {}, found {}", what, Describe(token)));
+      ErrorAt(token,
+              fmt::format("expected {}, found {}", what, Describe(token)));
     return token;
   }
 
@@ -180,20 +201,20 @@ class Parser {
   void ExpectKeyword(std::string_view keyword) {
     Token token = Next();
     if (token.kind != TokenKind::kWord || Lower(token.text) != keyword)
-      ErrorAt(token, fmt::format("expected '{}', found {}", keyword,
-                                 Describe(token)));
+      ErrorAt(token,
+              fmt::format("expected '{}', found {}", keyword, Describe(token)));
   }
 
   Ipv4Addr ParseIp() {
     Token token = Next();
     if (token.kind != TokenKind::kWord)
-      ErrorAt(token,
-              fmt::format("expected an IPv4 address, found {}", Describe(token)));
+      ErrorAt(token, fmt::format("expected an IPv4 address, found {}",
+                                 Describe(token)));
     auto address = Ipv4Addr::Parse(token.text);
     if (!address) {
-      bool looks_like_name =
-          std::any_of(token.text.begin(), token.text.end(),
-                      [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      bool looks_like_name = std::any_of(
+          token.text.begin(), token.text.end(),
+          [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
       ErrorAt(token,
               looks_like_name
                   ? fmt::format("{}: host names are not resolved here; write "
@@ -219,8 +240,8 @@ class Parser {
   std::string ParseString(std::string_view what) {
     Token token = Next();
     if (token.kind != TokenKind::kString)
-      ErrorAt(token, fmt::format("expected {} in double quotes, found {}",
-                                 what, Describe(token)));
+      ErrorAt(token, fmt::format("expected {} in double quotes, found {}", what,
+                                 Describe(token)));
     return token.text;
   }
 
@@ -302,8 +323,8 @@ class Parser {
     std::int64_t value = std::stoll(std::string(text));
     if (negative) value = -value;
     if (value < min || value > max)
-      ErrorAt(token, fmt::format("{} {} is outside {}..{}", what, value, min,
-                                 max));
+      ErrorAt(token,
+              fmt::format("{} {} is outside {}..{}", what, value, min, max));
     return value;
   }
 
@@ -430,7 +451,8 @@ class Parser {
       } else if (width == 16) {
         type = array ? OptionType::kU16List : OptionType::kU16;
       } else if (width == 32) {
-        if (array) ErrorAt(token, "arrays of 32-bit integers are not supported");
+        if (array)
+          ErrorAt(token, "arrays of 32-bit integers are not supported");
         type = is_signed ? OptionType::kI32 : OptionType::kU32;
       } else {
         ErrorAt(width_token, "integer width must be 8, 16 or 32");
@@ -488,7 +510,8 @@ class Parser {
       return expr;
     }
     if (token.kind != TokenKind::kWord)
-      ErrorAt(token, fmt::format("expected a value, found {}", Describe(token)));
+      ErrorAt(token,
+              fmt::format("expected a value, found {}", Describe(token)));
     std::string word = Lower(token.text);
     if (word == "option") {
       Token name = Next();
@@ -545,16 +568,27 @@ class Parser {
     int width = 0;
     if (other.kind == Expr::Kind::kOption) {
       switch (other.option_type) {
-        case OptionType::kU8: case OptionType::kU8List:
-        case OptionType::kBool: width = 1; break;
-        case OptionType::kU16: case OptionType::kU16List: width = 2; break;
-        case OptionType::kU32: case OptionType::kI32: width = 4; break;
-        default: break;
+        case OptionType::kU8:
+        case OptionType::kU8List:
+        case OptionType::kBool:
+          width = 1;
+          break;
+        case OptionType::kU16:
+        case OptionType::kU16List:
+          width = 2;
+          break;
+        case OptionType::kU32:
+        case OptionType::kI32:
+          width = 4;
+          break;
+        default:
+          break;
       }
     }
     if (width == 0)
-      ErrorAt(at, "a bare number compares only with an integer option; write "
-                  "bytes as colon-hex (00:07) or text in quotes");
+      ErrorAt(at,
+              "a bare number compares only with an integer option; write "
+              "bytes as colon-hex (00:07) or text in quotes");
     if (number.number >= (std::int64_t{1} << (8 * width)))
       ErrorAt(at, fmt::format("{} does not fit the option's {} bytes",
                               number.number, width));
@@ -563,7 +597,8 @@ class Parser {
   }
 
   Expr ParseComparison(int depth) {
-    if (depth > kMaxNesting) ErrorAt(lexer_->Peek(), "expression nested too deeply");
+    if (depth > kMaxNesting)
+      ErrorAt(lexer_->Peek(), "expression nested too deeply");
     Token token = lexer_->Peek();
     if (token.kind == TokenKind::kLParen) {
       Next();
@@ -611,7 +646,8 @@ class Parser {
       Next();
       Expr expr;
       expr.kind = Expr::Kind::kNot;
-      if (depth > kMaxNesting) ErrorAt(lexer_->Peek(), "expression nested too deeply");
+      if (depth > kMaxNesting)
+        ErrorAt(lexer_->Peek(), "expression nested too deeply");
       expr.args.push_back(ParseNot(depth + 1));
       return expr;
     }
@@ -681,9 +717,9 @@ class Parser {
       branch.pos = Pos(branch_token);
       if (has_condition) branch.condition = ParseOr(0);
       branch.body = conf_->NewScope(
-          fmt::format("{} at {}:{}", has_condition ? Lower(branch_token.text)
-                                                   : "else",
-                      file_, branch_token.line),
+          fmt::format("{} at {}:{}",
+                      has_condition ? Lower(branch_token.text) : "else", file_,
+                      branch_token.line),
           branch.pos);
       Context inner = Child(context, ScopeKind::kIfBody, branch.body);
       ParseBlock(inner, branch_token);
@@ -722,15 +758,16 @@ class Parser {
     ExpectSemicolon();
     auto made = Ipv4Range::Make(first, last);
     if (!made)
-      ErrorAt(first_token, fmt::format("range {} {}: {}", first, last,
-                                       made.error()));
+      ErrorAt(first_token,
+              fmt::format("range {} {}: {}", first, last, made.error()));
     range.range = *made;
     const SubnetDecl& subnet = conf_->subnets[context.subnet];
     if (!subnet.prefix.Contains(first) || !subnet.prefix.Contains(last))
       ErrorAt(first_token, fmt::format("range {}-{} is outside subnet {}",
                                        first, last, subnet.prefix));
     if (context.kind == ScopeKind::kPool)
-      conf_->subnets[context.subnet].pools[context.pool].ranges.push_back(range);
+      conf_->subnets[context.subnet].pools[context.pool].ranges.push_back(
+          range);
     else
       conf_->subnets[context.subnet].ranges.push_back(range);
   }
@@ -751,17 +788,18 @@ class Parser {
                           "network is {})",
                           address, mask, prefix.Network()));
     for (const SubnetDecl& other : conf_->subnets)
-      if (other.prefix.Contains(address) || prefix.Contains(other.prefix.address()))
-        ErrorAt(address_token, fmt::format("subnet {} overlaps subnet {} declared at {}:{}",
-                                           prefix, other.prefix, other.pos.file,
-                                           other.pos.line));
+      if (other.prefix.Contains(address) ||
+          prefix.Contains(other.prefix.address()))
+        ErrorAt(
+            address_token,
+            fmt::format("subnet {} overlaps subnet {} declared at {}:{}",
+                        prefix, other.prefix, other.pos.file, other.pos.line));
     SubnetDecl subnet;
     subnet.prefix = Ipv4Prefix(prefix.Network(), *length);
     subnet.pos = Pos(keyword);
-    Scope* scope = conf_->NewScope(fmt::format("subnet {} at {}:{}",
-                                               subnet.prefix, file_,
-                                               keyword.line),
-                                   subnet.pos);
+    Scope* scope = conf_->NewScope(
+        fmt::format("subnet {} at {}:{}", subnet.prefix, file_, keyword.line),
+        subnet.pos);
     Context inner = Child(context, ScopeKind::kSubnet, scope);
     subnet.chain = inner.chain;
     conf_->subnets.push_back(std::move(subnet));
@@ -784,7 +822,8 @@ class Parser {
     if (name.kind == TokenKind::kString)
       ErrorAt(name, "host names are bare words, not quoted (as in ISC dhcpd)");
     if (name.kind != TokenKind::kWord)
-      ErrorAt(name, fmt::format("expected a host name, found {}", Describe(name)));
+      ErrorAt(name,
+              fmt::format("expected a host name, found {}", Describe(name)));
     for (const HostDecl& other : conf_->hosts)
       if (Lower(other.name) == Lower(name.text))
         ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
@@ -810,7 +849,8 @@ class Parser {
   void ParseClass(Context& context, const Token& keyword) {
     Token name = Next();
     if (name.kind != TokenKind::kString && name.kind != TokenKind::kWord)
-      ErrorAt(name, fmt::format("expected a class name, found {}", Describe(name)));
+      ErrorAt(name,
+              fmt::format("expected a class name, found {}", Describe(name)));
     ClassDecl klass;
     klass.name = name.text;
     klass.pos = Pos(keyword);
@@ -876,7 +916,9 @@ class Parser {
     ExpectSemicolon();
     if (include_depth_ >= kMaxIncludeDepth)
       ErrorAt(keyword, "includes nested too deeply");
-    auto text = loader_ ? loader_(path) : Result<std::string>(Fail("includes are not available"));
+    auto text = loader_
+                    ? loader_(path)
+                    : Result<std::string>(Fail("includes are not available"));
     if (!text)
       ErrorAt(keyword, fmt::format("include {}: {}", QuoteForMessage(path),
                                    text.error()));
@@ -886,15 +928,16 @@ class Parser {
   }
 
   [[noreturn]] void Reject(const Token& token, std::string_view why) {
-    ErrorAt(token, fmt::format("'{}' is not supported: {}", Lower(token.text), why));
+    ErrorAt(token,
+            fmt::format("'{}' is not supported: {}", Lower(token.text), why));
   }
 
   void ParseStatement(Context& context) {
     Token token = Next();
     if (token.kind == TokenKind::kSemicolon) return;  // ISC allows empty
     if (token.kind != TokenKind::kWord)
-      ErrorAt(token, fmt::format("expected a statement, found {}",
-                                 Describe(token)));
+      ErrorAt(token,
+              fmt::format("expected a statement, found {}", Describe(token)));
     std::string word = Lower(token.text);
     using K = ScopeKind;
     const bool in_if = context.kind == K::kIfBody;
@@ -909,8 +952,8 @@ class Parser {
       return ParseSubnet(context, token);
     }
     if (word == "shared-network" || word == "group") {
-      RequireKind(token, context, {K::kGlobal, K::kGroup, K::kSharedNetwork,
-                                   K::kSubnet});
+      RequireKind(token, context,
+                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
       if (word == "shared-network" && context.kind == K::kSubnet)
         ErrorAt(token, "'shared-network' is not allowed in a subnet");
       std::string label;
@@ -924,12 +967,12 @@ class Parser {
         label = fmt::format("group at {}:{}", file_, token.line);
       }
       Scope* scope = conf_->NewScope(label, Pos(token));
-      Context inner = Child(context,
-                            word == "group" && context.kind == K::kSubnet
-                                ? K::kSubnet
-                                : (word == "group" ? K::kGroup
-                                                   : K::kSharedNetwork),
-                            scope);
+      Context inner =
+          Child(context,
+                word == "group" && context.kind == K::kSubnet
+                    ? K::kSubnet
+                    : (word == "group" ? K::kGroup : K::kSharedNetwork),
+                scope);
       return ParseBlock(inner, token);
     }
     if (word == "pool") {
@@ -959,8 +1002,9 @@ class Parser {
       Token mac_token = ExpectWord("a MAC address");
       auto mac = MacAddr::Parse(mac_token.text);
       if (!mac)
-        ErrorAt(mac_token, fmt::format("{}: {}", QuoteForMessage(mac_token.text),
-                                       mac.error()));
+        ErrorAt(mac_token,
+                fmt::format("{}: {}", QuoteForMessage(mac_token.text),
+                            mac.error()));
       ExpectSemicolon();
       conf_->hosts[context.host].mac = *mac;
       return;
@@ -982,16 +1026,16 @@ class Parser {
       RequireKind(token, context, {K::kClass});
       Token what = ExpectWord("'if'");
       if (Lower(what.text) != "if")
-        ErrorAt(what, "only 'match if EXPRESSION;' is supported (no 'match "
-                      "hardware' / subclass)");
+        ErrorAt(what,
+                "only 'match if EXPRESSION;' is supported (no 'match "
+                "hardware' / subclass)");
       conf_->classes[context.klass].match = ParseOr(0);
       ExpectSemicolon();
       return;
     }
     if (word == "default-lease-time" || word == "max-lease-time" ||
         word == "min-lease-time") {
-      auto value = static_cast<std::uint32_t>(
-          ParseNumber(0xffffffffu, word));
+      auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
       ExpectSemicolon();
       Params& params = NewParams(context);
       (word == "default-lease-time" ? params.default_lease_time
@@ -1003,8 +1047,8 @@ class Parser {
       Ipv4Addr address = ParseIp();
       ExpectSemicolon();
       Params& params = NewParams(context);
-      (word == "next-server" ? params.next_server
-                             : params.server_identifier) = address;
+      (word == "next-server" ? params.next_server : params.server_identifier) =
+          address;
       return;
     }
     if (word == "filename" || word == "server-name") {
@@ -1013,9 +1057,8 @@ class Parser {
       Params& params = NewParams(context);
       if (word == "filename") {
         params.filename = value;
-        params.filename_origin = context.scope->label.empty()
-                                     ? "global"
-                                     : context.scope->label;
+        params.filename_origin =
+            context.scope->label.empty() ? "global" : context.scope->label;
       } else {
         params.server_name = value;
       }
@@ -1055,15 +1098,17 @@ class Parser {
         ErrorAt(style, fmt::format("unknown ddns-update-style {}",
                                    QuoteForMessage(style.text)));
       ExpectSemicolon();
-      Note(token, fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
-                              value));
+      Note(token,
+           fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
+                       value));
       return;
     }
     if (word == "ddns-updates") {
       Token value_token = lexer_->Peek();
       if (ParseFlagValue())
-        ErrorAt(value_token, "'ddns-updates on' is not supported: pxe-dhcpd "
-                             "does no DNS updates");
+        ErrorAt(value_token,
+                "'ddns-updates on' is not supported: pxe-dhcpd "
+                "does no DNS updates");
       ExpectSemicolon();
       Note(token, "'ddns-updates off' accepted");
       return;
@@ -1090,8 +1135,9 @@ class Parser {
     if (word == "dont-use-fsync") {
       if (lexer_->Peek().kind == TokenKind::kWord) Next();
       ExpectSemicolon();
-      Warn(token, "'dont-use-fsync' ignored: every lease is still fsync'd "
-                  "before its ACK");
+      Warn(token,
+           "'dont-use-fsync' ignored: every lease is still fsync'd "
+           "before its ACK");
       return;
     }
     if (word == "lease-file-name" || word == "pid-file-name") {
@@ -1107,10 +1153,10 @@ class Parser {
       return;
     }
     if (word == "switch" || word == "case")
-      Reject(token, "use if/elsif/else (for option arch, 'if option arch = "
-                    "00:07 { ... }')");
-    if (word == "failover")
-      Reject(token, "pxe-dhcpd has no failover protocol");
+      Reject(token,
+             "use if/elsif/else (for option arch, 'if option arch = "
+             "00:07 { ... }')");
+    if (word == "failover") Reject(token, "pxe-dhcpd has no failover protocol");
     if (word == "omapi-port" || word == "omapi-key")
       Reject(token, "pxe-dhcpd has no OMAPI");
     if (word == "key" || word == "zone")
@@ -1120,13 +1166,14 @@ class Parser {
     if (word == "subnet6" || word == "range6" || word == "prefix6" ||
         word == "fixed-address6" || word.rfind("dhcp6.", 0) == 0)
       Reject(token, "pxe-dhcpd serves DHCPv4 only");
-    if (word == "subclass")
-      Reject(token, "use 'class' with 'match if'");
+    if (word == "subclass") Reject(token, "use 'class' with 'match if'");
     if (word == "vendor-option-space")
-      Reject(token, "option spaces are not supported; pxe-dhcpd builds "
-                    "option 43 itself");
+      Reject(token,
+             "option spaces are not supported; pxe-dhcpd builds "
+             "option 43 itself");
     (void)in_if;
-    ErrorAt(token, fmt::format("unknown statement {}", QuoteForMessage(token.text)));
+    ErrorAt(token,
+            fmt::format("unknown statement {}", QuoteForMessage(token.text)));
   }
 
   const IncludeLoader& loader_;
@@ -1147,7 +1194,8 @@ std::string ConfError::Format() const {
     std::string caret;
     for (std::size_t i = 0; i < source_line.size(); ++i) {
       char c = source_line[i];
-      shown.push_back(c == '\t' ? ' ' : (static_cast<unsigned char>(c) < 0x20 ? '?' : c));
+      shown.push_back(
+          c == '\t' ? ' ' : (static_cast<unsigned char>(c) < 0x20 ? '?' : c));
       if (static_cast<int>(i) + 1 < column) caret.push_back(' ');
     }
     out += fmt::format("\n  {}\n  {}^", shown, caret);
@@ -1174,16 +1222,17 @@ bool ParseDhcpdConf(std::string_view text, const std::string& filename,
     for (const PoolDecl& pool : subnet.pools) {
       for (const auto* names : {&pool.allow_members, &pool.deny_members}) {
         for (const std::string& name : *names) {
-          bool found = std::any_of(
-              conf.classes.begin(), conf.classes.end(),
-              [&](const ClassDecl& c) { return c.name == name; });
+          bool found =
+              std::any_of(conf.classes.begin(), conf.classes.end(),
+                          [&](const ClassDecl& c) { return c.name == name; });
           if (!found) {
             error->file = pool.scope->pos.file;
             error->line = pool.scope->pos.line;
             error->column = pool.scope->pos.column;
-            error->message = fmt::format("pool names class \"{}\", which is "
-                                         "not declared",
-                                         name);
+            error->message = fmt::format(
+                "pool names class \"{}\", which is "
+                "not declared",
+                name);
             error->source_line.clear();
             return false;
           }

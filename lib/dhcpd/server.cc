@@ -99,9 +99,10 @@ Exchange Server::Handle(const Inbound& in, UnixTime now) {
   if (const auto* uid = ctx.request.options.Find(opt::kClientIdentifier))
     ctx.client.uid = *uid;
   if (ctx.client.mac.IsZero() && ctx.client.uid.empty()) {
-    out.log = fmt::format("{} from {} via {} ignored: no client hardware "
-                          "address or identifier",
-                          ctx.request.Type(), in.source, in.interface);
+    out.log = fmt::format(
+        "{} from {} via {} ignored: no client hardware "
+        "address or identifier",
+        ctx.request.Type(), in.source, in.interface);
     return out;
   }
   return settings_.proxy ? HandleProxy(ctx) : HandleDhcp(ctx);
@@ -123,7 +124,8 @@ bool Server::Evaluate(Context& ctx, Ipv4Addr address) {
     ctx.client.uid.clear();
     ctx.host = conf_.FindHost(ctx.client.mac, {});
   }
-  ctx.server_id = ctx.params.server_identifier.value_or(ctx.in->local.address());
+  ctx.server_id =
+      ctx.params.server_identifier.value_or(ctx.in->local.address());
   return ctx.subnet != nullptr;
 }
 
@@ -153,7 +155,8 @@ std::vector<Ipv4Range> Server::Ranges(const Context& ctx, bool bootp) const {
 }
 
 std::uint32_t Server::LeaseTime(const Context& ctx) const {
-  std::uint32_t max = ctx.params.max_lease_time.value_or(settings_.max_lease_time);
+  std::uint32_t max =
+      ctx.params.max_lease_time.value_or(settings_.max_lease_time);
   std::uint32_t min = ctx.params.min_lease_time.value_or(0);
   std::uint32_t time =
       ctx.params.default_lease_time.value_or(settings_.default_lease_time);
@@ -182,10 +185,9 @@ void Server::AddConfiguredOptions(const Context& ctx,
   // Always sent when configured: what every client needs to use the
   // address. Everything else only when asked for in option 55 (or when the
   // client sent no list).
-  static constexpr std::uint8_t kAlways[] = {opt::kSubnetMask, opt::kRouters,
-                                             opt::kDomainNameServers,
-                                             opt::kHostName, opt::kDomainName,
-                                             opt::kBroadcastAddress};
+  static constexpr std::uint8_t kAlways[] = {
+      opt::kSubnetMask, opt::kRouters,    opt::kDomainNameServers,
+      opt::kHostName,   opt::kDomainName, opt::kBroadcastAddress};
   auto always = [](std::uint8_t code) {
     return std::find(std::begin(kAlways), std::end(kAlways), code) !=
            std::end(kAlways);
@@ -213,15 +215,17 @@ void Server::AddBootFields(Context& ctx, DhcpMessage* reply) const {
                      config.origin.rfind("host ", 0) == 0;
   ctx.boot_choice = ChooseBootFile(settings_.boot, ctx.boot, config);
   if (ctx.params.allow_booting == false) ctx.boot_choice = {"", "deny booting"};
-  Ipv4Addr next_server = ctx.params.next_server.value_or(ctx.in->local.address());
+  Ipv4Addr next_server =
+      ctx.params.next_server.value_or(ctx.in->local.address());
   reply->siaddr = next_server;
   if (ctx.params.server_name) reply->sname = *ctx.params.server_name;
   const std::string& file = ctx.boot_choice.file;
   if (!file.empty()) {
     // `file` for BIOS ROMs (cut at 127 bytes), 66/67 for everyone else.
     reply->file = file.size() < 128 ? file : "";
-    reply->options.SetText(opt::kTftpServerName,
-                           ctx.params.server_name.value_or(next_server.ToString()));
+    reply->options.SetText(
+        opt::kTftpServerName,
+        ctx.params.server_name.value_or(next_server.ToString()));
     reply->options.SetText(opt::kBootfileName, file);
   }
   // A PXE ROM that sees option 60 "PXEClient" treats the reply as coming
@@ -256,8 +260,9 @@ void Server::Finish(Context& ctx, DhcpMessage reply, Exchange& out,
     reply.options.Set(opt::kClientIdentifier, *uid);
   if (const auto* relay = ctx.request.options.Find(opt::kRelayAgentInfo))
     reply.options.Set(opt::kRelayAgentInfo, *relay);
-  std::uint16_t client_port =
-      ctx.in->local_port == kPxeBinlPort ? ctx.in->source_port : kDhcpClientPort;
+  std::uint16_t client_port = ctx.in->local_port == kPxeBinlPort
+                                  ? ctx.in->source_port
+                                  : kDhcpClientPort;
   ReplyDestination dest = ChooseDestination(
       ctx.request, &reply, ctx.params.always_broadcast.value_or(false),
       client_port);
@@ -289,7 +294,8 @@ Lease Server::Bind(const Context& ctx, Ipv4Addr address,
   lease.address = address;
   lease.state = LeaseState::kActive;
   lease.starts = ctx.now;
-  lease.ends = bootp || lease_time == 0xffffffffu ? kNever : ctx.now + lease_time;
+  lease.ends =
+      bootp || lease_time == 0xffffffffu ? kNever : ctx.now + lease_time;
   lease.cltt = ctx.now;
   lease.mac = ctx.client.mac;
   lease.uid = ctx.client.uid;
@@ -304,8 +310,8 @@ Exchange Server::HandleDhcp(Context& ctx) {
   if (settings_.keep_messages) out.request = ctx.request;
   const DhcpMessage& m = ctx.request;
   // Which link the client is on: the relay's, or ours.
-  Ipv4Addr link = m.giaddr != Ipv4Addr::Any() ? m.giaddr
-                                               : ctx.in->local.address();
+  Ipv4Addr link =
+      m.giaddr != Ipv4Addr::Any() ? m.giaddr : ctx.in->local.address();
   if (m.Type() == DhcpMessageType::kInform && m.giaddr == Ipv4Addr::Any() &&
       m.ciaddr != Ipv4Addr::Any())
     link = m.ciaddr;
@@ -314,17 +320,32 @@ Exchange Server::HandleDhcp(Context& ctx) {
     ctx.outcome = fmt::format("ignored: no subnet declared for {}", link);
   } else {
     switch (m.Type()) {
-      case DhcpMessageType::kDiscover: Discover(ctx, out); break;
-      case DhcpMessageType::kRequest: Request(ctx, out); break;
-      case DhcpMessageType::kDecline: Decline(ctx, out); break;
-      case DhcpMessageType::kRelease: Release(ctx, out); break;
-      case DhcpMessageType::kInform: Inform(ctx, out); break;
-      case DhcpMessageType::kBootp: Bootp(ctx, out); break;
-      default: ctx.outcome = "ignored: not a client message"; break;
+      case DhcpMessageType::kDiscover:
+        Discover(ctx, out);
+        break;
+      case DhcpMessageType::kRequest:
+        Request(ctx, out);
+        break;
+      case DhcpMessageType::kDecline:
+        Decline(ctx, out);
+        break;
+      case DhcpMessageType::kRelease:
+        Release(ctx, out);
+        break;
+      case DhcpMessageType::kInform:
+        Inform(ctx, out);
+        break;
+      case DhcpMessageType::kBootp:
+        Bootp(ctx, out);
+        break;
+      default:
+        ctx.outcome = "ignored: not a client message";
+        break;
     }
   }
   std::string detail;
-  if (!ctx.boot.archs.empty()) detail += fmt::format(" arch {}", ctx.boot.ArchText());
+  if (!ctx.boot.archs.empty())
+    detail += fmt::format(" arch {}", ctx.boot.ArchText());
   if (!ctx.boot.vendor_class.empty())
     detail += fmt::format(" vendor \"{}\"", Printable(ctx.boot.vendor_class));
   if (!ctx.boot.user_class.empty())
@@ -337,8 +358,8 @@ Exchange Server::HandleDhcp(Context& ctx) {
   else if (out.reply && ctx.boot_choice.file.empty() &&
            !ctx.boot_choice.reason.empty())
     boot = fmt::format(" ({})", ctx.boot_choice.reason);
-  out.log = fmt::format("{} from {} via {}{}{}: {}{}", m.Type(),
-                        ctx.client.mac, ctx.in->interface,
+  out.log = fmt::format("{} from {} via {}{}{}: {}{}", m.Type(), ctx.client.mac,
+                        ctx.in->interface,
                         m.giaddr != Ipv4Addr::Any()
                             ? fmt::format(" relay {}", m.giaddr)
                             : std::string(),
@@ -351,9 +372,10 @@ void Server::Discover(Context& ctx, Exchange& out) {
   if (ctx.host != nullptr && ctx.host->fixed_address) {
     address = *ctx.host->fixed_address;
     if (!ctx.subnet->prefix.Contains(address)) {
-      ctx.outcome = fmt::format("ignored: fixed-address {} of host {} is not "
-                                "on subnet {}",
-                                address, ctx.host->name, ctx.subnet->prefix);
+      ctx.outcome = fmt::format(
+          "ignored: fixed-address {} of host {} is not "
+          "on subnet {}",
+          address, ctx.host->name, ctx.subnet->prefix);
       return;
     }
   } else {
@@ -366,9 +388,8 @@ void Server::Discover(Context& ctx, Exchange& out) {
     request.now = ctx.now;
     auto picked = allocator_.Pick(db_, request);
     if (!picked) {
-      ctx.outcome = ranges.empty()
-                        ? "no reply: no range for this client"
-                        : "no reply: no free leases";
+      ctx.outcome = ranges.empty() ? "no reply: no range for this client"
+                                   : "no reply: no free leases";
       return;
     }
     address = *picked;
@@ -439,7 +460,8 @@ void Server::Request(Context& ctx, Exchange& out) {
   }
   auto nak = [&](std::string why) {
     if (!authoritative && state != "SELECTING") {
-      ctx.outcome = fmt::format("ignored ({}): {} (not authoritative)", state, why);
+      ctx.outcome =
+          fmt::format("ignored ({}): {} (not authoritative)", state, why);
       return;
     }
     DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kNak);
@@ -448,7 +470,8 @@ void Server::Request(Context& ctx, Exchange& out) {
            fmt::format("DHCPNAK {} ({}: {})", address, state, why));
   };
   if (!ctx.subnet->prefix.Contains(address))
-    return nak(fmt::format("{} is not on subnet {}", address, ctx.subnet->prefix));
+    return nak(
+        fmt::format("{} is not on subnet {}", address, ctx.subnet->prefix));
 
   bool fixed = ctx.host != nullptr && ctx.host->fixed_address.has_value();
   if (fixed) {
@@ -462,9 +485,10 @@ void Server::Request(Context& ctx, Exchange& out) {
     if (state == "INIT-REBOOT" && db_.FindByClient(ctx.client) == nullptr &&
         lease == nullptr) {
       // RFC 2131 4.3.2: no record of this client -> stay silent.
-      ctx.outcome = fmt::format("ignored (INIT-REBOOT): no record of this "
-                                "client for {}",
-                                address);
+      ctx.outcome = fmt::format(
+          "ignored (INIT-REBOOT): no record of this "
+          "client for {}",
+          address);
       return;
     }
     if (state != "SELECTING" && !mine)
@@ -513,7 +537,8 @@ void Server::Decline(Context& ctx, Exchange& out) {
   }
   const Lease* lease = db_.Find(*address);
   if (lease == nullptr || !SameClient(*lease, ctx.client)) {
-    ctx.outcome = fmt::format("ignored: {} is not leased to this client", *address);
+    ctx.outcome =
+        fmt::format("ignored: {} is not leased to this client", *address);
     return;
   }
   Lease abandoned = *lease;
@@ -523,8 +548,9 @@ void Server::Decline(Context& ctx, Exchange& out) {
   abandoned.cltt = ctx.now;
   db_.Put(abandoned);
   out.commits.push_back(abandoned);
-  ctx.outcome = fmt::format("{} abandoned for {} s (the client found it in use)",
-                            *address, settings_.decline_quarantine);
+  ctx.outcome =
+      fmt::format("{} abandoned for {} s (the client found it in use)",
+                  *address, settings_.decline_quarantine);
 }
 
 void Server::Release(Context& ctx, Exchange& out) {
@@ -532,7 +558,8 @@ void Server::Release(Context& ctx, Exchange& out) {
   const Lease* lease = db_.Find(address);
   if (lease == nullptr || !SameClient(*lease, ctx.client) ||
       lease->state != LeaseState::kActive) {
-    ctx.outcome = fmt::format("ignored: {} is not leased to this client", address);
+    ctx.outcome =
+        fmt::format("ignored: {} is not leased to this client", address);
     return;
   }
   Lease released = *lease;
@@ -597,21 +624,21 @@ Exchange Server::HandleProxy(Context& ctx) {
   if (settings_.keep_messages) out.request = ctx.request;
   const DhcpMessage& m = ctx.request;
   DhcpMessageType type = m.Type();
-  Evaluate(ctx, m.giaddr != Ipv4Addr::Any() ? m.giaddr : ctx.in->local.address());
+  Evaluate(ctx,
+           m.giaddr != Ipv4Addr::Any() ? m.giaddr : ctx.in->local.address());
   auto finish_log = [&] {
     std::string boot;
     if (out.reply && !ctx.boot_choice.file.empty())
       boot = fmt::format(" file \"{}\" ({})", Printable(ctx.boot_choice.file),
                          ctx.boot_choice.reason);
-    out.log = fmt::format("{} from {} via {} port {} arch {} vendor \"{}\"{}: {}{}",
-                          type, ctx.client.mac, ctx.in->interface,
-                          ctx.in->local_port, ctx.boot.ArchText(),
-                          Printable(ctx.boot.vendor_class),
-                          ctx.boot.user_class.empty()
-                              ? std::string()
-                              : fmt::format(" user \"{}\"",
-                                            Printable(ctx.boot.user_class)),
-                          ctx.outcome, boot);
+    out.log = fmt::format(
+        "{} from {} via {} port {} arch {} vendor \"{}\"{}: {}{}", type,
+        ctx.client.mac, ctx.in->interface, ctx.in->local_port,
+        ctx.boot.ArchText(), Printable(ctx.boot.vendor_class),
+        ctx.boot.user_class.empty()
+            ? std::string()
+            : fmt::format(" user \"{}\"", Printable(ctx.boot.user_class)),
+        ctx.outcome, boot);
   };
   if (!ctx.boot.pxe && !ctx.boot.http) {
     // proxyDHCP answers PXE clients only; the real server does the rest.
@@ -628,13 +655,14 @@ Exchange Server::HandleProxy(Context& ctx) {
     finish_log();
     return out;
   }
-  DhcpMessage reply = BaseReply(
-      ctx, binl || type == DhcpMessageType::kRequest ? DhcpMessageType::kAck
-                                                     : DhcpMessageType::kOffer);
+  DhcpMessage reply = BaseReply(ctx, binl || type == DhcpMessageType::kRequest
+                                         ? DhcpMessageType::kAck
+                                         : DhcpMessageType::kOffer);
   reply.ciaddr = m.ciaddr;
   // No address, no lease time: only boot information.
   AddBootFields(ctx, &reply);
-  reply.options.SetText(opt::kVendorClass, ctx.boot.http ? "HTTPClient" : "PXEClient");
+  reply.options.SetText(opt::kVendorClass,
+                        ctx.boot.http ? "HTTPClient" : "PXEClient");
   bool bios = ctx.boot.Family() == BootFamily::kBios;
   if (!binl && !bios && ctx.boot.pxe) {
     // UEFI: no option 43, no file: EDK2 then asks port 4011 (dnsmasq and
@@ -656,7 +684,8 @@ Exchange Server::HandleProxy(Context& ctx) {
       if (parsed && parsed->boot_item) {
         PxeVendorOptions pxe;
         pxe.boot_item = parsed->boot_item;
-        reply.options.Set(opt::kVendorEncapsulated, EncodePxeVendorOptions(pxe));
+        reply.options.Set(opt::kVendorEncapsulated,
+                          EncodePxeVendorOptions(pxe));
       }
     }
     if (reply.sname.empty()) reply.sname = reply.siaddr.ToString();

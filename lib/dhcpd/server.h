@@ -20,11 +20,11 @@ namespace pxekit {
 
 struct ServerSettings {
   BootFiles boot;
-  bool proxy = false;                     // --proxy: proxyDHCP only
+  bool proxy = false;                        // --proxy: proxyDHCP only
   std::uint32_t default_lease_time = 43200;  // ISC's defaults
   std::uint32_t max_lease_time = 86400;
-  std::uint32_t offer_hold = 60;             // seconds an OFFER holds an address
-  std::uint32_t decline_quarantine = 3600;   // seconds a declined address rests
+  std::uint32_t offer_hold = 60;            // seconds an OFFER holds an address
+  std::uint32_t decline_quarantine = 3600;  // seconds a declined address rests
   bool keep_messages = false;  // fill Exchange::request (for -v dumps)
 };
 

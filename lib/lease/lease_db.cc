@@ -61,8 +61,9 @@ std::vector<Lease> LeaseDb::All() const {
   std::vector<Lease> leases;
   leases.reserve(by_address_.size());
   for (const auto& [address, lease] : by_address_) leases.push_back(lease);
-  std::sort(leases.begin(), leases.end(),
-            [](const Lease& a, const Lease& b) { return a.address < b.address; });
+  std::sort(leases.begin(), leases.end(), [](const Lease& a, const Lease& b) {
+    return a.address < b.address;
+  });
   return leases;
 }
 
@@ -87,8 +88,7 @@ bool AddressAllocator::Available(const LeaseDb& db, const Request& request,
     return false;
   const Lease* lease = db.Find(address);
   if (lease == nullptr) return true;
-  if (lease->state == LeaseState::kAbandoned)
-    return lease->ends <= request.now;
+  if (lease->state == LeaseState::kAbandoned) return lease->ends <= request.now;
   return !lease->Holds(request.now) || SameClient(*lease, request.client);
 }
 

@@ -12,12 +12,18 @@ namespace pxekit {
 
 std::string_view LeaseStateName(LeaseState state) {
   switch (state) {
-    case LeaseState::kFree: return "free";
-    case LeaseState::kActive: return "active";
-    case LeaseState::kExpired: return "expired";
-    case LeaseState::kReleased: return "released";
-    case LeaseState::kAbandoned: return "abandoned";
-    case LeaseState::kOffered: return "offered";
+    case LeaseState::kFree:
+      return "free";
+    case LeaseState::kActive:
+      return "active";
+    case LeaseState::kExpired:
+      return "expired";
+    case LeaseState::kReleased:
+      return "released";
+    case LeaseState::kAbandoned:
+      return "abandoned";
+    case LeaseState::kOffered:
+      return "offered";
   }
   return "free";
 }
@@ -118,7 +124,8 @@ class LeaseReader {
         continue;
       }
       if (token.kind == TokenKind::kWord &&
-          (token.text == "authoring-byte-order" || token.text == "server-duid")) {
+          (token.text == "authoring-byte-order" ||
+           token.text == "server-duid")) {
         SkipStatement();
         continue;
       }
@@ -129,8 +136,9 @@ class LeaseReader {
         SkipStatement();
         continue;
       }
-      Warn(token, "corrupt lease file - possible data loss; skipping to the "
-                  "next lease");
+      Warn(token,
+           "corrupt lease file - possible data loss; skipping to the "
+           "next lease");
       SkipToNextLease();
     }
     for (auto& [address, lease] : by_address) out_.leases.push_back(lease);
@@ -221,8 +229,8 @@ class LeaseReader {
       }
       if (token.kind == TokenKind::kEnd) {
         // A torn final block: keep what was written of it, as ISC does.
-        Warn(token, fmt::format("unexpected end of file in lease {}",
-                                lease->address));
+        Warn(token,
+             fmt::format("unexpected end of file in lease {}", lease->address));
         break;
       }
       if (token.kind == TokenKind::kWord &&
@@ -296,8 +304,9 @@ class LeaseReader {
         ok = false;
       }
       if (!ok)
-        Warn(words[0], fmt::format("lease {}: unreadable '{}' statement ignored",
-                                   lease->address, field));
+        Warn(words[0],
+             fmt::format("lease {}: unreadable '{}' statement ignored",
+                         lease->address, field));
     }
     if (!has_state) {
       // ISC's default for a block without a state.
@@ -346,7 +355,8 @@ std::string FormatLease(const Lease& lease) {
                      state == LeaseState::kActive ? LeaseState::kFree : state);
   if (!lease.mac.IsZero())
     out += fmt::format("  hardware ethernet {};\n", lease.mac);
-  if (!lease.uid.empty()) out += fmt::format("  uid {};\n", QuoteUid(lease.uid));
+  if (!lease.uid.empty())
+    out += fmt::format("  uid {};\n", QuoteUid(lease.uid));
   if (!lease.hostname.empty())
     out += fmt::format("  client-hostname {};\n", QuoteText(lease.hostname));
   if (lease.bootp) out += "  bootp;\n";

@@ -24,7 +24,7 @@ std::string FormatLease(const Lease& lease);
 std::string FormatLeaseTime(UnixTime time);
 
 struct LeaseFileContents {
-  std::vector<Lease> leases;  // final state per address, by address
+  std::vector<Lease> leases;          // final state per address, by address
   std::vector<std::string> warnings;  // "line N: ..."
   std::size_t blocks = 0;             // lease blocks read, superseded included
 };

@@ -80,8 +80,8 @@ Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases) {
     ::unlink(temp.c_str());
     return SysFail(path_, err);
   }
-  UniqueFd dir(::open(DirectoryOf(path_).c_str(),
-                      O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(
+      ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir) ::fsync(dir.get());
   UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
   if (!fd) return SysFail(path_, errno);

@@ -22,8 +22,9 @@ NeighbourTable::NeighbourTable() : sock_(nl_socket_alloc()) {
   if (!sock_)
     throw std::system_error(ENOMEM, std::system_category(), "nl_socket_alloc");
   if (int err = nl_connect(sock_.get(), NETLINK_ROUTE); err < 0)
-    throw std::system_error(EIO, std::system_category(),
-                            fmt::format("netlink connect: {}", nl_geterror(err)));
+    throw std::system_error(
+        EIO, std::system_category(),
+        fmt::format("netlink connect: {}", nl_geterror(err)));
 }
 
 int NeighbourTable::Add(int ifindex, Ipv4Addr address, const MacAddr& mac) {
@@ -31,7 +32,8 @@ int NeighbourTable::Add(int ifindex, Ipv4Addr address, const MacAddr& mac) {
   if (!neigh) return -NLE_NOMEM;
   std::uint32_t net_order = address.NetworkOrder();
   NlAddrPtr dst(nl_addr_build(AF_INET, &net_order, sizeof net_order));
-  NlAddrPtr lladdr(nl_addr_build(AF_LLC, mac.bytes().data(), mac.bytes().size()));
+  NlAddrPtr lladdr(
+      nl_addr_build(AF_LLC, mac.bytes().data(), mac.bytes().size()));
   if (!dst || !lladdr) return -NLE_NOMEM;
   rtnl_neigh_set_ifindex(neigh.get(), ifindex);
   rtnl_neigh_set_family(neigh.get(), AF_INET);
@@ -41,8 +43,6 @@ int NeighbourTable::Add(int ifindex, Ipv4Addr address, const MacAddr& mac) {
   return rtnl_neigh_add(sock_.get(), neigh.get(), NLM_F_CREATE | NLM_F_REPLACE);
 }
 
-std::string NeighbourTable::Describe(int error) {
-  return nl_geterror(error);
-}
+std::string NeighbourTable::Describe(int error) { return nl_geterror(error); }
 
 }  // namespace pxekit

@@ -27,16 +27,17 @@ Result<UserIds> LookUpUser(const std::string& name) {
   std::vector<char> buffer(16384);
   passwd entry{};
   passwd* found = nullptr;
-  int err = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(),
-                         &found);
+  int err =
+      ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
   if (found == nullptr) {
     if (!name.empty() &&
         name.find_first_not_of("0123456789") == std::string::npos &&
         name.size() < 10)
       return UserIds{static_cast<unsigned>(std::stoul(name)),
                      static_cast<unsigned>(std::stoul(name)), name};
-    return Fail(err != 0 ? fmt::format("user '{}': {}", name, std::strerror(err))
-                         : fmt::format("no such user '{}'", name));
+    return Fail(err != 0
+                    ? fmt::format("user '{}': {}", name, std::strerror(err))
+                    : fmt::format("no such user '{}'", name));
   }
   return UserIds{entry.pw_uid, entry.pw_gid, entry.pw_name};
 }

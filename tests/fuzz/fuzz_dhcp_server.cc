@@ -28,7 +28,8 @@ host fixed { hardware ethernet 02:00:00:00:00:99; fixed-address 198.18.0.50; }
 
 pxekit::Lease Seed(int last, pxekit::LeaseState state, int mac) {
   pxekit::Lease lease;
-  lease.address = pxekit::Ipv4Addr::FromOctets(198, 18, 0, static_cast<std::uint8_t>(last));
+  lease.address =
+      pxekit::Ipv4Addr::FromOctets(198, 18, 0, static_cast<std::uint8_t>(last));
   lease.state = state;
   lease.starts = 1'800'000'000 - 100;
   lease.ends = 1'800'000'000 + 500;

@@ -12,8 +12,8 @@
 // It only talks on IF, inside the test's namespace.
 
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include <unistd.h>
@@ -31,7 +31,9 @@ using namespace pxekit;
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: dhcp_probe IF discover ARCH VENDOR WAIT_MS | IF binl SERVER ARCH VENDOR WAIT_MS\n");
+    std::fprintf(stderr,
+                 "usage: dhcp_probe IF discover ARCH VENDOR WAIT_MS | IF binl "
+                 "SERVER ARCH VENDOR WAIT_MS\n");
     return 64;
   }
   std::string ifname = argv[1];
@@ -96,21 +98,23 @@ int main(int argc, char** argv) {
     if (!reply || reply->op != 2 || reply->xid != m.xid) continue;
     ++replies;
     const auto* o43 = reply->options.Find(dhcp_option::kVendorEncapsulated);
-    std::printf("%s\n",
-                fmt::format("from {}:{} {} yiaddr={} siaddr={} file={} "
-                            "opt60={} opt43={} opt67={} opt97={}",
-                            datagram->source, datagram->source_port,
-                            reply->Type(), reply->yiaddr, reply->siaddr,
-                            reply->file.empty() ? "-" : reply->file,
-                            reply->GetText(dhcp_option::kVendorClass).empty()
-                                ? "-"
-                                : std::string(reply->GetText(dhcp_option::kVendorClass)),
-                            o43 ? ToHex(*o43) : "-",
-                            reply->GetText(dhcp_option::kBootfileName).empty()
-                                ? "-"
-                                : std::string(reply->GetText(dhcp_option::kBootfileName)),
-                            reply->options.Has(dhcp_option::kClientUuid) ? "echoed" : "-")
-                    .c_str());
+    std::printf(
+        "%s\n",
+        fmt::format(
+            "from {}:{} {} yiaddr={} siaddr={} file={} "
+            "opt60={} opt43={} opt67={} opt97={}",
+            datagram->source, datagram->source_port, reply->Type(),
+            reply->yiaddr, reply->siaddr,
+            reply->file.empty() ? "-" : reply->file,
+            reply->GetText(dhcp_option::kVendorClass).empty()
+                ? "-"
+                : std::string(reply->GetText(dhcp_option::kVendorClass)),
+            o43 ? ToHex(*o43) : "-",
+            reply->GetText(dhcp_option::kBootfileName).empty()
+                ? "-"
+                : std::string(reply->GetText(dhcp_option::kBootfileName)),
+            reply->options.Has(dhcp_option::kClientUuid) ? "echoed" : "-")
+            .c_str());
   }
   return replies > 0 ? 0 : 1;
 }

@@ -13,8 +13,9 @@ namespace {
 
 std::vector<std::uint8_t> IpBytes(Ipv4Addr address) {
   std::uint32_t v = address.value();
-  return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
-          static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+  return {static_cast<std::uint8_t>(v >> 24),
+          static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8),
+          static_cast<std::uint8_t>(v)};
 }
 
 bool UsageError(ConfigurationError* error, std::string message) {
@@ -27,8 +28,9 @@ bool ParseIpFlag(const std::string& flag, const std::string& text,
                  Ipv4Addr* out, ConfigurationError* error) {
   auto address = Ipv4Addr::Parse(text);
   if (!address)
-    return UsageError(error, fmt::format("{} {}: {}", flag,
-                                         QuoteForMessage(text), address.error()));
+    return UsageError(
+        error,
+        fmt::format("{} {}: {}", flag, QuoteForMessage(text), address.error()));
   *out = *address;
   return true;
 }
@@ -103,23 +105,23 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
     for (const SubnetDecl& other : conf.subnets)
       if (other.prefix.Contains(network.address()) ||
           network.Contains(other.prefix.address()))
-        return UsageError(error, fmt::format("--subnet {} overlaps subnet {} "
-                                             "of {}",
-                                             network, other.prefix,
-                                             options.config));
+        return UsageError(error,
+                          fmt::format("--subnet {} overlaps subnet {} "
+                                      "of {}",
+                                      network, other.prefix, options.config));
     SubnetDecl subnet;
     subnet.prefix = network;
     subnet.pos = SourcePos{"--subnet", 0, 0};
-    subnet.chain = {conf.NewScope(fmt::format("--subnet {}", network),
-                                  subnet.pos)};
+    subnet.chain = {
+        conf.NewScope(fmt::format("--subnet {}", network), subnet.pos)};
     conf.subnets.push_back(std::move(subnet));
   }
   if (!options.range.empty()) {
     auto range = Ipv4Range::Parse(options.range);
     if (!range)
-      return UsageError(error, fmt::format("--range {}: {}",
-                                           QuoteForMessage(options.range),
-                                           range.error()));
+      return UsageError(
+          error, fmt::format("--range {}: {}", QuoteForMessage(options.range),
+                             range.error()));
     SubnetDecl* target = nullptr;
     for (SubnetDecl& subnet : conf.subnets)
       if (subnet.prefix.Contains(range->first())) target = &subnet;
@@ -150,15 +152,17 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
     if (!named) name = "host-" + mac->ToString();
     for (const HostDecl& other : conf.hosts)
       if ((other.mac && *other.mac == *mac) || other.name == name)
-        return UsageError(error, fmt::format("--host {}: host {} is already "
-                                             "declared",
-                                             QuoteForMessage(spec), other.name));
+        return UsageError(error,
+                          fmt::format("--host {}: host {} is already "
+                                      "declared",
+                                      QuoteForMessage(spec), other.name));
     HostDecl host;
     host.name = name;
     host.mac = *mac;
     host.fixed_address = address;
     host.pos = SourcePos{"--host", 0, 0};
-    Scope* scope = conf.NewScope(fmt::format("host {} (--host)", name), host.pos);
+    Scope* scope =
+        conf.NewScope(fmt::format("host {} (--host)", name), host.pos);
     if (named) {
       Params params;
       params.SetOption(dhcp_option::kHostName, {name.begin(), name.end()});
@@ -168,8 +172,9 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
     conf.hosts.push_back(std::move(host));
   }
   if (!from_file && !options.proxy && conf.subnets.empty())
-    return UsageError(error, "nothing to serve: give -c FILE, --subnet (with "
-                             "--range or --host), or --proxy");
+    return UsageError(error,
+                      "nothing to serve: give -c FILE, --subnet (with "
+                      "--range or --host), or --proxy");
 
   ServerSettings& settings = config.settings;
   settings.proxy = options.proxy;

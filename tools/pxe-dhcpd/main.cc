@@ -73,8 +73,9 @@ int main(int argc, char** argv) {
   app.add_option("--ipxe-script", options.ipxe_script,
                  "Boot script URL for clients whose user class is iPXE")
       ->type_name("URL");
-  app.add_option("--http-url", options.http_url,
-                 "Boot URL for UEFI HTTP boot clients (vendor class HTTPClient)")
+  app.add_option(
+         "--http-url", options.http_url,
+         "Boot URL for UEFI HTTP boot clients (vendor class HTTPClient)")
       ->type_name("URL");
   app.add_option("--host", options.hosts,
                  "Reserve IP for MAC, optionally naming it (repeatable)")

@@ -60,15 +60,16 @@ std::string DumpOptions(const DhcpMessage& message) {
       "chaddr {}",
       message.op, message.xid, message.flags, message.ciaddr, message.yiaddr,
       message.siaddr, message.giaddr, message.Mac());
-  if (!message.sname.empty()) out += fmt::format(" sname \"{}\"", message.sname);
+  if (!message.sname.empty())
+    out += fmt::format(" sname \"{}\"", message.sname);
   if (!message.file.empty()) out += fmt::format(" file \"{}\"", message.file);
   for (const DhcpOption& option : message.options.list()) {
     const OptionDef* def = FindOptionByCode(option.code);
-    out += fmt::format("\n    option {} {} = {}", option.code,
-                       def != nullptr ? def->name : "unknown",
-                       FormatOptionValue(def != nullptr ? def->type
-                                                        : OptionType::kBytes,
-                                         option.data));
+    out += fmt::format(
+        "\n    option {} {} = {}", option.code,
+        def != nullptr ? def->name : "unknown",
+        FormatOptionValue(def != nullptr ? def->type : OptionType::kBytes,
+                          option.data));
   }
   return out;
 }
@@ -121,9 +122,9 @@ std::vector<Listener> OpenListeners(const DhcpdOptions& options,
       for (const Ipv4Prefix& prefix : interface.ipv4)
         if (prefix.address() == *listen) chosen.push_back(&interface);
     if (chosen.empty())
-      throw ToolError(kExitUnavailable,
-                      fmt::format("--listen {}: no interface has this address",
-                                  *listen));
+      throw ToolError(
+          kExitUnavailable,
+          fmt::format("--listen {}: no interface has this address", *listen));
   }
   if (chosen.empty()) {
     // ISC's rule: serve the interfaces that have an address in a declared
@@ -152,9 +153,10 @@ std::vector<Listener> OpenListeners(const DhcpdOptions& options,
       for (const Ipv4Prefix& prefix : interface->ipv4)
         if (prefix.address() == *listen) local = prefix;
     if (!local)
-      diag.Warn("interface '{}' has no IPv4 address: replies carry server "
-                "identifier 0.0.0.0",
-                interface->name);
+      diag.Warn(
+          "interface '{}' has no IPv4 address: replies carry server "
+          "identifier 0.0.0.0",
+          interface->name);
     for (std::uint16_t port : ports) {
       Listener listener;
       listener.interface = interface->name;
@@ -278,7 +280,8 @@ class Daemon {
   }
 
   void Commit() {
-    if (commit_timer_ != 0 && loop_ != nullptr) loop_->CancelTimer(commit_timer_);
+    if (commit_timer_ != 0 && loop_ != nullptr)
+      loop_->CancelTimer(commit_timer_);
     commit_timer_ = 0;
     if (!has_unsynced_ && awaiting_commit_.empty()) return;
     std::string error;
@@ -340,9 +343,9 @@ class Daemon {
       // Without the entry the kernel would ARP for an address nobody has
       // yet; broadcast reaches the client instead.
       if (!neighbour_warned_)
-        diag_.Warn("cannot add neighbour entries ({}); broadcasting replies",
-                   neighbours_ ? NeighbourTable::Describe(err)
-                               : "no netlink socket");
+        diag_.Warn(
+            "cannot add neighbour entries ({}); broadcasting replies",
+            neighbours_ ? NeighbourTable::Describe(err) : "no netlink socket");
       neighbour_warned_ = true;
       dest.address = Ipv4Addr::LimitedBroadcast();
     }
@@ -369,8 +372,7 @@ class Daemon {
     if (journal_.appended_bytes() < kCompactAfterBytes) return;
     Commit();
     auto compacted = journal_.Compact(server_.leases().All());
-    if (!compacted)
-      diag_.Warn("lease file compaction: {}", compacted.error());
+    if (!compacted) diag_.Warn("lease file compaction: {}", compacted.error());
   }
 
   const DhcpdOptions& options_;
@@ -389,7 +391,8 @@ class Daemon {
 
 void Daemonize() {
   pid_t pid = ::fork();
-  if (pid < 0) throw ToolError(kExitOsErr, fmt::format("fork: {}", std::strerror(errno)));
+  if (pid < 0)
+    throw ToolError(kExitOsErr, fmt::format("fork: {}", std::strerror(errno)));
   if (pid > 0) ::_exit(0);
   ::setsid();
   pid = ::fork();
@@ -446,7 +449,8 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
       !compacted)
     throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
                     fmt::format("lease file: {}", compacted.error()));
-  diag.Info("{} leases read from {}", loaded->leases.size(), options.lease_file);
+  diag.Info("{} leases read from {}", loaded->leases.size(),
+            options.lease_file);
   try {
     daemon.SetNeighbours(std::make_unique<NeighbourTable>());
   } catch (const std::system_error& e) {
@@ -455,7 +459,8 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
 
   if (!options.user.empty()) {
     auto user = LookUpUser(options.user);
-    if (!user) throw ToolError(kExitUsage, fmt::format("--user: {}", user.error()));
+    if (!user)
+      throw ToolError(kExitUsage, fmt::format("--user: {}", user.error()));
     // The journal must stay writable after the switch.
     if (::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
       diag.Warn("chown {}: {}", options.lease_file, std::strerror(errno));

@@ -70,7 +70,8 @@ TEST_CASE("iPXE gets the script (both user class forms), HTTPClient the URL",
         "http://198.18.0.1/boot.ipxe");
   auto http = Info({16}, "HTTPClient:Arch:00016:UNDI:003001");
   CHECK(http.http);
-  CHECK(ChooseBootFile(Files(), http, none).file == "http://198.18.0.1/ipxe.efi");
+  CHECK(ChooseBootFile(Files(), http, none).file ==
+        "http://198.18.0.1/ipxe.efi");
 }
 
 TEST_CASE("A host's filename beats arch; a config filename beats --filename",

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "dhcp/dhcp_options.h"
-#include "unit/dhcp/packet_captures.h"
 #include "dhcp/pxe_options.h"
+#include "unit/dhcp/packet_captures.h"
 #include "util/hex.h"
 
 namespace pxekit {
@@ -78,7 +78,8 @@ TEST_CASE("Encoding round-trips and pads to 300 bytes", "[dhcp]") {
 TEST_CASE("Option 82 goes last; END always fits; large options are cut off",
           "[dhcp]") {
   DhcpMessage m = Discover();
-  m.options.Set(dhcp_option::kRelayAgentInfo, std::vector<std::uint8_t>{1, 2, 9, 9});
+  m.options.Set(dhcp_option::kRelayAgentInfo,
+                std::vector<std::uint8_t>{1, 2, 9, 9});
   m.options.SetText(dhcp_option::kHostName, "pc1");
   auto encoded = EncodeDhcpMessage(m, kDhcpDefaultMaxSize);
   REQUIRE(encoded.ok());
@@ -90,10 +91,12 @@ TEST_CASE("Option 82 goes last; END always fits; large options are cut off",
   CHECK(b[254] == 255);
 
   DhcpMessage big = Discover();
-  big.options.Set(dhcp_option::kBootfileName, std::vector<std::uint8_t>(400, 'a'));
+  big.options.Set(dhcp_option::kBootfileName,
+                  std::vector<std::uint8_t>(400, 'a'));
   auto small = EncodeDhcpMessage(big, kDhcpDefaultMaxSize);
   REQUIRE(small.ok());
-  CHECK(small->dropped == std::vector<std::uint8_t>{dhcp_option::kBootfileName});
+  CHECK(small->dropped ==
+        std::vector<std::uint8_t>{dhcp_option::kBootfileName});
   CHECK(small->bytes.size() <= kDhcpDefaultMaxSize);
   auto large = EncodeDhcpMessage(big, kDhcpEthernetMaxSize);
   REQUIRE(large.ok());
@@ -111,10 +114,20 @@ TEST_CASE("Overloaded file and sname fields carry options", "[dhcp]") {
   auto b = encoded->bytes;
   // Option 52 = 3 (both), then END; file holds option 67, sname option 66.
   std::size_t at = 243;
-  b[at++] = 52; b[at++] = 1; b[at++] = 3; b[at++] = 255;
+  b[at++] = 52;
+  b[at++] = 1;
+  b[at++] = 3;
+  b[at++] = 255;
   std::size_t file = 108, sname = 44;
-  b[file] = 67; b[file + 1] = 2; b[file + 2] = 'a'; b[file + 3] = 'b'; b[file + 4] = 255;
-  b[sname] = 66; b[sname + 1] = 1; b[sname + 2] = 's'; b[sname + 3] = 255;
+  b[file] = 67;
+  b[file + 1] = 2;
+  b[file + 2] = 'a';
+  b[file + 3] = 'b';
+  b[file + 4] = 255;
+  b[sname] = 66;
+  b[sname + 1] = 1;
+  b[sname + 2] = 's';
+  b[sname + 3] = 255;
   auto back = ParseDhcpMessage(b);
   REQUIRE(back.ok());
   CHECK(back->GetText(dhcp_option::kBootfileName) == "ab");
@@ -156,8 +169,8 @@ TEST_CASE("Option table names and PXE option 43", "[dhcp]") {
   CHECK(FindOptionByName("PXE-System-Type")->code == 93);
   CHECK(FindOptionByName("no-such-option") == nullptr);
   CHECK(FormatOptionValue(OptionType::kIpList, std::vector<std::uint8_t>{
-                                                   10, 0, 0, 1, 10, 0, 0, 2}) ==
-        "10.0.0.1, 10.0.0.2");
+                                                   10, 0, 0, 1, 10, 0, 0,
+                                                   2}) == "10.0.0.1, 10.0.0.2");
   PxeVendorOptions pxe;
   pxe.discovery_control = kPxeBootFileDirectly;
   auto bytes = EncodePxeVendorOptions(pxe);

@@ -100,7 +100,8 @@ TEST_CASE("The seed's subnet snippet loads unchanged", "[dhcpconf]") {
   CHECK(subnet.ranges[0].range.Size() == 6);
   CHECK(conf.notes.size() == 2);  // ddns-update-style, ignore client-updates
   DhcpMessage m = Client(0);
-  Params params = EvaluateParams(conf, EvalInput{&m, &subnet, nullptr, nullptr}, {});
+  Params params =
+      EvaluateParams(conf, EvalInput{&m, &subnet, nullptr, nullptr}, {});
   CHECK(params.default_lease_time == 21600u);
   CHECK(params.max_lease_time == 43200u);
   CHECK(params.allow_bootp == true);
@@ -152,18 +153,19 @@ group {
 )");
   DhcpMessage pxe = Client(0, "PXEClient:Arch:00000:UNDI:002001");
   DhcpMessage plain = Client(0);
-  CHECK(MatchingClasses(conf, pxe, false) == std::vector<std::string>{"pxeclients"});
+  CHECK(MatchingClasses(conf, pxe, false) ==
+        std::vector<std::string>{"pxeclients"});
   CHECK(MatchingClasses(conf, plain, false).empty());
   auto params = EvaluateParams(conf, EvalInput{&pxe, nullptr, nullptr, nullptr},
                                {"pxeclients"});
   CHECK(params.filename == "pxelinux.0");
   CHECK(params.next_server == Ipv4Addr::FromOctets(198, 18, 0, 2));
   // Host beats class; the host's group beats the class too.
-  params = EvaluateParams(conf, EvalInput{&pxe, nullptr, nullptr, &conf.hosts[0]},
-                          {"pxeclients"});
+  params = EvaluateParams(
+      conf, EvalInput{&pxe, nullptr, nullptr, &conf.hosts[0]}, {"pxeclients"});
   CHECK(params.filename == "pc1.0");
-  params = EvaluateParams(conf, EvalInput{&pxe, nullptr, nullptr, &conf.hosts[1]},
-                          {"pxeclients"});
+  params = EvaluateParams(
+      conf, EvalInput{&pxe, nullptr, nullptr, &conf.hosts[1]}, {"pxeclients"});
   CHECK(params.filename == "group.0");
 }
 
@@ -175,7 +177,8 @@ TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
     const char* message_part;
   };
   const Case cases[] = {
-      {"subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.5 10.0.1.9;\n}\n",
+      {"subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.5 "
+       "10.0.1.9;\n}\n",
        2, 9, "outside subnet"},
       {"filenme \"x\";\n", 1, 1, "unknown statement"},
       {"subnet 10.0.0.1 netmask 255.255.255.0 { }\n", 1, 8, "host bits"},
@@ -204,7 +207,8 @@ TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
     CHECK(error.line == c.line);
     CHECK(error.column == c.column);
     CHECK(error.message.find(c.message_part) != std::string::npos);
-    CHECK(error.Format().rfind(fmt::format("bad.conf:{}:{}: ", c.line, c.column), 0) == 0);
+    CHECK(error.Format().rfind(
+              fmt::format("bad.conf:{}:{}: ", c.line, c.column), 0) == 0);
   }
 }
 

@@ -13,8 +13,9 @@ namespace {
 namespace opt = dhcp_option;
 
 Ipv4Addr Ip(int a, int b, int c, int d) {
-  return Ipv4Addr::FromOctets(static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b),
-                              static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(d));
+  return Ipv4Addr::FromOctets(
+      static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b),
+      static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(d));
 }
 Ipv4Addr Ip(int last) { return Ip(198, 18, 0, last); }
 
@@ -89,7 +90,8 @@ struct Harness {
     in.bytes = bytes;
     in.source = source;
     in.local_port = port;
-    in.source_port = port == 4011 ? 68 : (m.giaddr != Ipv4Addr::Any() ? 67 : 68);
+    in.source_port =
+        port == 4011 ? 68 : (m.giaddr != Ipv4Addr::Any() ? 67 : 68);
     in.local = local;
     in.interface = "test0";
     return server.Handle(in, now);
@@ -146,7 +148,8 @@ TEST_CASE("DISCOVER/OFFER/REQUEST/ACK with RFC 2131 fields", "[dhcpd]") {
   // Unicast to yiaddr at chaddr, after a neighbour entry.
   CHECK(offer.reply->destination.address == Ip(100));
   CHECK(offer.reply->destination.port == 68);
-  CHECK(offer.reply->destination.neighbour == c.Make(DhcpMessageType::kDiscover).Mac());
+  CHECK(offer.reply->destination.neighbour ==
+        c.Make(DhcpMessageType::kDiscover).Mac());
   CHECK(offer.log.find("DHCPOFFER 198.18.0.100") != std::string::npos);
   CHECK(offer.log.find("arch 7 (x64 UEFI)") != std::string::npos);
   CHECK(offer.log.find("efi64/ipxe.efi") != std::string::npos);
@@ -171,13 +174,14 @@ TEST_CASE("Option 55 limits extras; 61, 82 and 97 are echoed, 82 last",
   DhcpMessage d = c.Make(DhcpMessageType::kDiscover);
   d.options.Set(opt::kParameterRequestList, std::vector<std::uint8_t>{1, 3});
   d.options.Set(opt::kClientUuid, std::vector<std::uint8_t>(17, 7));
-  d.options.Set(opt::kRelayAgentInfo, std::vector<std::uint8_t>{1, 2, 'a', 'b'});
+  d.options.Set(opt::kRelayAgentInfo,
+                std::vector<std::uint8_t>{1, 2, 'a', 'b'});
   d.giaddr = Ip(254);
   Exchange offer = h.Send(d);
   REQUIRE(offer.reply);
   DhcpMessage o = Reparse(*offer.reply);
-  CHECK(o.options.Has(opt::kDomainName));   // always sent
-  CHECK_FALSE(o.options.Has(42));           // ntp: not requested
+  CHECK(o.options.Has(opt::kDomainName));  // always sent
+  CHECK_FALSE(o.options.Has(42));          // ntp: not requested
   CHECK(*o.options.Find(opt::kClientIdentifier) == c.uid);
   CHECK(o.options.Find(opt::kClientUuid)->size() == 17);
   // On the wire, the relay information is the last option (RFC 3046).

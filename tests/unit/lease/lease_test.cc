@@ -11,7 +11,8 @@ Ipv4Addr Ip(int last) { return Ipv4Addr::FromOctets(198, 18, 0, last); }
 
 ClientKey Client(int n) {
   ClientKey key;
-  key.mac = MacAddr(MacAddr::Bytes{0x02, 0, 0, 0, 0, static_cast<std::uint8_t>(n)});
+  key.mac =
+      MacAddr(MacAddr::Bytes{0x02, 0, 0, 0, 0, static_cast<std::uint8_t>(n)});
   return key;
 }
 
@@ -54,7 +55,8 @@ TEST_CASE("Lease blocks round-trip through the ISC format", "[lease]") {
 TEST_CASE("The last block for an address wins; ISC's own file reads",
           "[lease]") {
   // As ISC dhcpd 4.4 writes it (dhcpd.leases(5)), plus a later release.
-  const char* text = R"(# The format of this file is documented in the dhcpd.leases(5) manual page.
+  const char* text =
+      R"(# The format of this file is documented in the dhcpd.leases(5) manual page.
 # This lease file was written by isc-dhcp-4.4.3-P1
 
 # authoring-byte-order entry is generated, DO NOT DELETE
@@ -129,14 +131,14 @@ TEST_CASE("Allocation: returning clients, requested address, pool exhaustion",
   };
   CHECK(pick(1) == Ip(10));
   db.Put(Active(Ip(10), Client(1), now, 600));
-  CHECK(pick(1) == Ip(10));               // its own again
-  CHECK(pick(2) == Ip(12));               // 11 is a fixed address
-  CHECK(pick(2, Ip(10)) == Ip(12));       // 10 is taken
+  CHECK(pick(1) == Ip(10));          // its own again
+  CHECK(pick(2) == Ip(12));          // 11 is a fixed address
+  CHECK(pick(2, Ip(10)) == Ip(12));  // 10 is taken
   db.Put(Active(Ip(12), Client(2), now, 600));
-  CHECK_FALSE(pick(3).has_value());       // pool exhausted
-  now += 601;                             // both leases expire
-  CHECK(pick(3, Ip(12)) == Ip(12));       // requested and free
-  CHECK(pick(1) == Ip(10));               // previous binding comes back
+  CHECK_FALSE(pick(3).has_value());  // pool exhausted
+  now += 601;                        // both leases expire
+  CHECK(pick(3, Ip(12)) == Ip(12));  // requested and free
+  CHECK(pick(1) == Ip(10));          // previous binding comes back
   CHECK(db.ExpireDue(now) == 2);
   CHECK(db.Find(Ip(10))->state == LeaseState::kExpired);
 }

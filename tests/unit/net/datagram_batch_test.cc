@@ -25,7 +25,8 @@ TEST_CASE("Datagrams go and come in batches over loopback", "[net]") {
       {1}, {2, 2}, {3, 3, 3}, std::vector<std::uint8_t>(40, 4), {5}};
   std::vector<OutgoingDatagram> out;
   for (const auto& p : payloads) out.push_back({p, loopback, port});
-  out.push_back({payloads[0], Ipv4Addr::FromOctets(127, 0, 0, 1), 0});  // port 0
+  out.push_back(
+      {payloads[0], Ipv4Addr::FromOctets(127, 0, 0, 1), 0});  // port 0
   auto errors = SendDatagrams(sender, out);
   REQUIRE(errors.size() == 6);
   for (int i = 0; i < 5; ++i) CHECK(errors[i] == 0);

@@ -31,7 +31,8 @@ TEST_CASE("TryReceiveDatagram drains without blocking and cuts long datagrams",
   auto first = TryReceiveDatagram(receiver, buffer, &info);
   REQUIRE(first.has_value());
   CHECK(*first == 3);
-  CHECK(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + 3) == short_one);
+  CHECK(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + 3) ==
+        short_one);
   CHECK(info.source == loopback);
   CHECK(info.destination == loopback);
   auto second = TryReceiveDatagram(receiver, buffer, &info);
