@@ -1,5 +1,6 @@
 #include "net/udp_socket.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -36,6 +37,10 @@ UniqueFd OpenUdp4Socket() {
 
 void EnableBroadcast(const UniqueFd& fd) {
   SetIntOption(fd, SOL_SOCKET, SO_BROADCAST, "setsockopt(SO_BROADCAST)");
+}
+
+void EnableReuseAddress(const UniqueFd& fd) {
+  SetIntOption(fd, SOL_SOCKET, SO_REUSEADDR, "setsockopt(SO_REUSEADDR)");
 }
 
 void EnablePacketInfo(const UniqueFd& fd) {
@@ -99,6 +104,41 @@ std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd,
     }
   }
   return datagram;
+}
+
+std::optional<std::size_t> TryReceiveDatagram(const UniqueFd& fd,
+                                              std::span<std::uint8_t> buffer,
+                                              ReceivedDatagram* info) {
+  sockaddr_in from{};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+  iovec iov{buffer.data(), buffer.size()};
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = ::recvmsg(fd.get(), &msg, MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+    ThrowErrno("recvmsg");
+  }
+  info->source = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
+  info->source_port = ntohs(from.sin_port);
+  info->destination = Ipv4Addr();
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
+       c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo pktinfo;
+      std::memcpy(&pktinfo, CMSG_DATA(c), sizeof pktinfo);
+      info->destination = Ipv4Addr::FromNetworkOrder(pktinfo.ipi_addr.s_addr);
+    }
+  }
+  return std::min(static_cast<std::size_t>(n), buffer.size());
 }
 
 }  // namespace pxekit

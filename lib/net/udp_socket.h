@@ -22,6 +22,8 @@ void EnableBroadcast(const UniqueFd& fd);
 // SO_BINDTODEVICE: send and receive only through `ifname`.
 void BindToDevice(const UniqueFd& fd, const std::string& ifname);
 void BindAddress(const UniqueFd& fd, Ipv4Addr address, std::uint16_t port);
+// SO_REUSEADDR: several sockets on *:67, each bound to its own device.
+void EnableReuseAddress(const UniqueFd& fd);
 // IP_PKTINFO, so ReceiveDatagram can report the destination address.
 void EnablePacketInfo(const UniqueFd& fd);
 std::uint16_t LocalPort(const UniqueFd& fd);
@@ -40,5 +42,14 @@ struct ReceivedDatagram {
 // Waits up to `timeout_ms` for one datagram; nullopt on timeout.
 std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd,
                                                 int timeout_ms);
+
+// Non-blocking receive into a caller's buffer, for daemons that drain a
+// socket per wake-up without allocating. Returns the datagram's size, or
+// nullopt when nothing is queued (EAGAIN). Fills `info` (payload left
+// empty). A datagram longer than `buffer` is cut (MSG_TRUNC). Throws
+// std::system_error for other errors.
+std::optional<std::size_t> TryReceiveDatagram(const UniqueFd& fd,
+                                              std::span<std::uint8_t> buffer,
+                                              ReceivedDatagram* info);
 
 }  // namespace pxekit

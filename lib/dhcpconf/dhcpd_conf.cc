@@ -1,0 +1,76 @@
+#include "dhcpconf/dhcpd_conf.h"
+
+#include <fmt/format.h>
+
+namespace pxekit {
+
+void Params::SetOption(std::uint8_t code, std::vector<std::uint8_t> data) {
+  for (DhcpOption& option : options) {
+    if (option.code == code) {
+      option.data = std::move(data);
+      return;
+    }
+  }
+  options.push_back(DhcpOption{code, std::move(data)});
+}
+
+const std::vector<std::uint8_t>* Params::FindOption(std::uint8_t code) const {
+  for (const DhcpOption& option : options)
+    if (option.code == code) return &option.data;
+  return nullptr;
+}
+
+void Params::MergeFrom(const Params& inner) {
+  auto take = [](auto& mine, const auto& theirs) {
+    if (theirs) mine = theirs;
+  };
+  take(default_lease_time, inner.default_lease_time);
+  take(max_lease_time, inner.max_lease_time);
+  take(min_lease_time, inner.min_lease_time);
+  take(next_server, inner.next_server);
+  take(server_identifier, inner.server_identifier);
+  if (inner.filename) {
+    filename = inner.filename;
+    filename_origin = inner.filename_origin;
+  }
+  take(server_name, inner.server_name);
+  take(authoritative, inner.authoritative);
+  take(allow_bootp, inner.allow_bootp);
+  take(allow_booting, inner.allow_booting);
+  take(allow_unknown_clients, inner.allow_unknown_clients);
+  take(allow_declines, inner.allow_declines);
+  take(always_broadcast, inner.always_broadcast);
+  take(ignore_client_uids, inner.ignore_client_uids);
+  take(use_host_decl_names, inner.use_host_decl_names);
+  for (const DhcpOption& option : inner.options)
+    SetOption(option.code, option.data);
+}
+
+DhcpdConf::DhcpdConf() { global = NewScope("global", SourcePos{}); }
+
+Scope* DhcpdConf::NewScope(std::string label, SourcePos pos) {
+  auto scope = std::make_unique<Scope>();
+  scope->label = std::move(label);
+  scope->pos = std::move(pos);
+  scopes.push_back(std::move(scope));
+  return scopes.back().get();
+}
+
+const SubnetDecl* DhcpdConf::FindSubnet(Ipv4Addr address) const {
+  for (const SubnetDecl& subnet : subnets)
+    if (subnet.prefix.Contains(address)) return &subnet;
+  return nullptr;
+}
+
+const HostDecl* DhcpdConf::FindHost(
+    const MacAddr& mac, const std::vector<std::uint8_t>& client_id) const {
+  // A client-identifier match is more specific than the hardware address.
+  if (!client_id.empty())
+    for (const HostDecl& host : hosts)
+      if (!host.client_id.empty() && host.client_id == client_id) return &host;
+  for (const HostDecl& host : hosts)
+    if (host.mac && *host.mac == mac) return &host;
+  return nullptr;
+}
+
+}  // namespace pxekit

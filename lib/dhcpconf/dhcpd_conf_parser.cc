@@ -1,0 +1,1247 @@
+#include "dhcpconf/dhcpd_conf_parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "dhcpconf/conf_lexer.h"
+#include "util/hex.h"
+#include "util/text.h"
+
+namespace pxekit {
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+constexpr int kMaxNesting = 64;
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool IsDecimal(std::string_view text) {
+  return !text.empty() && text.size() <= 10 &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// 1-2 hex digits per byte, ':' between bytes: "00:07", "1:2:aa".
+std::optional<std::vector<std::uint8_t>> ParseColonHex(std::string_view text) {
+  std::vector<std::uint8_t> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = text.find(':', start);
+    std::string_view group = text.substr(start, end == std::string_view::npos
+                                                    ? std::string_view::npos
+                                                    : end - start);
+    if (group.empty() || group.size() > 2) return std::nullopt;
+    int value = 0;
+    for (char c : group) {
+      int digit = HexDigitValue(c);
+      if (digit < 0) return std::nullopt;
+      value = value * 16 + digit;
+    }
+    out.push_back(static_cast<std::uint8_t>(value));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+enum class ScopeKind {
+  kGlobal,
+  kGroup,
+  kSharedNetwork,
+  kSubnet,
+  kPool,
+  kHost,
+  kClass,
+  kIfBody
+};
+
+std::string_view KindName(ScopeKind kind) {
+  switch (kind) {
+    case ScopeKind::kGlobal:
+      return "the global scope";
+    case ScopeKind::kGroup:
+      return "a group";
+    case ScopeKind::kSharedNetwork:
+      return "a shared-network";
+    case ScopeKind::kSubnet:
+      return "a subnet";
+    case ScopeKind::kPool:
+      return "a pool";
+    case ScopeKind::kHost:
+      return "a host";
+    case ScopeKind::kClass:
+      return "a class";
+    case ScopeKind::kIfBody:
+      return "an if block";
+  }
+  return "";
+}
+
+struct Context {
+  ScopeKind kind = ScopeKind::kGlobal;
+  Scope* scope = nullptr;
+  std::vector<Scope*> chain;  // enclosing declaration scopes, then own
+  std::size_t subnet = SIZE_MAX;
+  std::size_t pool = SIZE_MAX;
+  std::size_t host = SIZE_MAX;
+  std::size_t klass = SIZE_MAX;
+  int depth = 0;
+};
+
+struct OptionName {
+  std::uint8_t code;
+  OptionType type;
+};
+
+// Thrown only inside this file, to unwind to ParseDhcpdConf; never escapes.
+struct ParseAbort {};
+
+class Parser {
+ public:
+  Parser(const IncludeLoader& loader, DhcpdConf* conf, ConfError* error)
+      : loader_(loader), conf_(conf), error_(error) {}
+
+  void ParseFile(std::string_view text, const std::string& file,
+                 Context& context, int include_depth) {
+    ConfLexer lexer(text);
+    ConfLexer* saved_lexer = lexer_;
+    std::string saved_file = file_;
+    lexer_ = &lexer;
+    file_ = file;
+    include_depth_ = include_depth;
+    for (;;) {
+      Token token = lexer_->Peek();
+      if (token.kind == TokenKind::kEnd) break;
+      if (token.kind == TokenKind::kRBrace)
+        ErrorAt(token, "unexpected '}' with no open block");
+      ParseStatement(context);
+    }
+    lexer_ = saved_lexer;
+    file_ = saved_file;
+  }
+
+ private:
+  [[noreturn]] void ErrorAt(const Token& token, std::string message) {
+    error_->file = file_;
+    error_->line = token.line;
+    error_->column = token.column;
+    error_->message = std::move(message);
+    error_->source_line = std::string(lexer_->Line(token.line));
+    throw ParseAbort{};
+  }
+
+  SourcePos Pos(const Token& token) const {
+    return SourcePos{file_, token.line, token.column};
+  }
+
+  std::string Describe(const Token& token) const {
+    switch (token.kind) {
+      case TokenKind::kEnd:
+        return "end of file";
+      case TokenKind::kWord:
+        return QuoteForMessage(token.text);
+      case TokenKind::kString:
+        return "a quoted string";
+      case TokenKind::kSemicolon:
+        return "';'";
+      case TokenKind::kLBrace:
+        return "'{'";
+      case TokenKind::kRBrace:
+        return "'}'";
+      case TokenKind::kLParen:
+        return "'('";
+      case TokenKind::kRParen:
+        return "')'";
+      case TokenKind::kComma:
+        return "','";
+      case TokenKind::kEqual:
+        return "'='";
+      case TokenKind::kNotEqual:
+        return "'!='";
+      case TokenKind::kError:
+        return token.text;
+    }
+    return "?";
+  }
+
+  Token Next() {
+    Token token = lexer_->Next();
+    if (token.kind == TokenKind::kError) ErrorAt(token, token.text);
+    return token;
+  }
+
+  Token Expect(TokenKind kind, std::string_view what) {
+    Token token = Next();
+    if (token.kind != kind)
+      ErrorAt(token,
+              fmt::format("expected {}, found {}", what, Describe(token)));
+    return token;
+  }
+
+  void ExpectSemicolon() { Expect(TokenKind::kSemicolon, "';'"); }
+
+  Token ExpectWord(std::string_view what) {
+    return Expect(TokenKind::kWord, what);
+  }
+
+  bool PeekWord(std::string_view keyword) {
+    Token token = lexer_->Peek();
+    return token.kind == TokenKind::kWord && Lower(token.text) == keyword;
+  }
+
+  void ExpectKeyword(std::string_view keyword) {
+    Token token = Next();
+    if (token.kind != TokenKind::kWord || Lower(token.text) != keyword)
+      ErrorAt(token,
+              fmt::format("expected '{}', found {}", keyword, Describe(token)));
+  }
+
+  Ipv4Addr ParseIp() {
+    Token token = Next();
+    if (token.kind != TokenKind::kWord)
+      ErrorAt(token, fmt::format("expected an IPv4 address, found {}",
+                                 Describe(token)));
+    auto address = Ipv4Addr::Parse(token.text);
+    if (!address) {
+      bool looks_like_name = std::any_of(
+          token.text.begin(), token.text.end(),
+          [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      ErrorAt(token,
+              looks_like_name
+                  ? fmt::format("{}: host names are not resolved here; write "
+                                "the IPv4 address",
+                                QuoteForMessage(token.text))
+                  : fmt::format("{} is not an IPv4 address: {}",
+                                QuoteForMessage(token.text), address.error()));
+    }
+    return *address;
+  }
+
+  std::uint64_t ParseNumber(std::uint64_t max, std::string_view what) {
+    Token token = Next();
+    if (token.kind != TokenKind::kWord || !IsDecimal(token.text))
+      ErrorAt(token, fmt::format("expected {} (a number), found {}", what,
+                                 Describe(token)));
+    std::uint64_t value = std::stoull(token.text);
+    if (value > max)
+      ErrorAt(token, fmt::format("{} {} is over {}", what, value, max));
+    return value;
+  }
+
+  std::string ParseString(std::string_view what) {
+    Token token = Next();
+    if (token.kind != TokenKind::kString)
+      ErrorAt(token, fmt::format("expected {} in double quotes, found {}", what,
+                                 Describe(token)));
+    return token.text;
+  }
+
+  bool ParseFlagValue() {
+    Token token = Next();
+    std::string word = Lower(token.text);
+    if (token.kind == TokenKind::kWord) {
+      if (word == "on" || word == "true") return true;
+      if (word == "off" || word == "false") return false;
+    }
+    ErrorAt(token, fmt::format("expected on, off, true or false, found {}",
+                               Describe(token)));
+  }
+
+  Params& NewParams(Context& context) {
+    context.scope->items.emplace_back();
+    return context.scope->items.back().params;
+  }
+
+  void Note(const Token& token, std::string text) {
+    conf_->notes.push_back(
+        fmt::format("{}:{}: {}", file_, token.line, std::move(text)));
+  }
+  void Warn(const Token& token, std::string text) {
+    conf_->warnings.push_back(
+        fmt::format("{}:{}: {}", file_, token.line, std::move(text)));
+  }
+
+  void RequireKind(const Token& token, const Context& context,
+                   std::initializer_list<ScopeKind> allowed) {
+    if (std::find(allowed.begin(), allowed.end(), context.kind) !=
+        allowed.end())
+      return;
+    ErrorAt(token, fmt::format("'{}' is not allowed in {}", Lower(token.text),
+                               KindName(context.kind)));
+  }
+
+  // --- option names and values ---
+
+  std::optional<OptionName> LookupOption(std::string_view name) {
+    std::string key = Lower(name);
+    if (auto it = defined_.find(key); it != defined_.end()) return it->second;
+    if (const OptionDef* def = FindOptionByName(key))
+      return OptionName{def->code, def->type};
+    return std::nullopt;
+  }
+
+  OptionName ExpectOptionName(const Token& token) {
+    if (token.kind != TokenKind::kWord)
+      ErrorAt(token, fmt::format("expected an option name, found {}",
+                                 Describe(token)));
+    if (token.text.find('.') != std::string::npos)
+      ErrorAt(token, fmt::format("option {}: option spaces are not supported",
+                                 QuoteForMessage(token.text)));
+    auto option = LookupOption(token.text);
+    if (!option)
+      ErrorAt(token,
+              fmt::format("unknown option {} (define it with 'option NAME "
+                          "code N = TYPE;')",
+                          QuoteForMessage(token.text)));
+    return *option;
+  }
+
+  void AppendNumber(std::vector<std::uint8_t>& out, std::uint64_t value,
+                    int width) {
+    for (int i = width - 1; i >= 0; --i)
+      out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+  }
+
+  std::int64_t ParseSignedNumber(std::int64_t min, std::int64_t max,
+                                 std::string_view what) {
+    Token token = Next();
+    std::string_view text = token.text;
+    bool negative = !text.empty() && text[0] == '-';
+    if (negative) text.remove_prefix(1);
+    if (token.kind != TokenKind::kWord || !IsDecimal(text))
+      ErrorAt(token, fmt::format("expected {} (a number), found {}", what,
+                                 Describe(token)));
+    std::int64_t value = std::stoll(std::string(text));
+    if (negative) value = -value;
+    if (value < min || value > max)
+      ErrorAt(token,
+              fmt::format("{} {} is outside {}..{}", what, value, min, max));
+    return value;
+  }
+
+  std::vector<std::uint8_t> ParseOptionValue(OptionType type) {
+    std::vector<std::uint8_t> out;
+    auto list = [&](auto&& one) {
+      for (;;) {
+        one();
+        if (lexer_->Peek().kind != TokenKind::kComma) break;
+        Next();
+      }
+    };
+    switch (type) {
+      case OptionType::kIp:
+        AppendNumber(out, ParseIp().value(), 4);
+        break;
+      case OptionType::kIpList:
+        list([&] { AppendNumber(out, ParseIp().value(), 4); });
+        break;
+      case OptionType::kU8:
+        AppendNumber(out, ParseNumber(0xff, "value"), 1);
+        break;
+      case OptionType::kU16:
+        AppendNumber(out, ParseNumber(0xffff, "value"), 2);
+        break;
+      case OptionType::kU32:
+        AppendNumber(out, ParseNumber(0xffffffffu, "value"), 4);
+        break;
+      case OptionType::kI32:
+        AppendNumber(out,
+                     static_cast<std::uint32_t>(static_cast<std::int32_t>(
+                         ParseSignedNumber(INT32_MIN, INT32_MAX, "value"))),
+                     4);
+        break;
+      case OptionType::kU16List:
+        list([&] { AppendNumber(out, ParseNumber(0xffff, "value"), 2); });
+        break;
+      case OptionType::kU8List:
+        list([&] { AppendNumber(out, ParseNumber(0xff, "value"), 1); });
+        break;
+      case OptionType::kBool:
+        out.push_back(ParseFlagValue() ? 1 : 0);
+        break;
+      case OptionType::kText: {
+        std::string text = ParseString("text");
+        out.assign(text.begin(), text.end());
+        break;
+      }
+      case OptionType::kBytes: {
+        Token token = Next();
+        if (token.kind == TokenKind::kString) {
+          out.assign(token.text.begin(), token.text.end());
+        } else if (auto hex = token.kind == TokenKind::kWord
+                                  ? ParseColonHex(token.text)
+                                  : std::nullopt) {
+          out = *hex;
+        } else {
+          ErrorAt(token, fmt::format("expected a quoted string or colon-hex "
+                                     "bytes (01:02:ff), found {}",
+                                     Describe(token)));
+        }
+        break;
+      }
+      case OptionType::kDomainList:
+        list([&] {
+          Token token = Next();
+          if (token.kind != TokenKind::kString)
+            ErrorAt(token, "expected a domain name in double quotes");
+          std::size_t start = 0;
+          std::string_view name = token.text;
+          while (start < name.size()) {
+            std::size_t dot = name.find('.', start);
+            if (dot == std::string_view::npos) dot = name.size();
+            std::size_t length = dot - start;
+            if (length == 0 || length > 63)
+              ErrorAt(token, "domain name label must be 1 to 63 characters");
+            out.push_back(static_cast<std::uint8_t>(length));
+            out.insert(out.end(), name.begin() + start, name.begin() + dot);
+            start = dot + 1;
+          }
+          out.push_back(0);
+        });
+        break;
+    }
+    if (out.size() > 1024)
+      ErrorAt(lexer_->Peek(), "option value is longer than 1024 bytes");
+    return out;
+  }
+
+  OptionType ParseOptionType() {
+    Token token = ExpectWord("an option type");
+    std::string word = Lower(token.text);
+    bool array = false;
+    if (word == "array") {
+      ExpectKeyword("of");
+      array = true;
+      token = ExpectWord("an option type");
+      word = Lower(token.text);
+    }
+    OptionType type;
+    if (word == "boolean") {
+      type = OptionType::kBool;
+    } else if (word == "ip-address") {
+      type = array ? OptionType::kIpList : OptionType::kIp;
+      array = false;
+    } else if (word == "text") {
+      type = OptionType::kText;
+    } else if (word == "string") {
+      type = OptionType::kBytes;
+    } else if (word == "domain-list") {
+      if (PeekWord("compressed")) Next();
+      type = OptionType::kDomainList;
+    } else if (word == "unsigned" || word == "signed" || word == "integer") {
+      bool is_signed = word != "unsigned";
+      if (word != "integer") ExpectKeyword("integer");
+      Token width_token = Next();
+      int width = width_token.kind == TokenKind::kWord &&
+                          IsDecimal(width_token.text) &&
+                          width_token.text.size() <= 2
+                      ? std::stoi(width_token.text)
+                      : 0;
+      if (width == 8) {
+        type = array ? OptionType::kU8List : OptionType::kU8;
+      } else if (width == 16) {
+        type = array ? OptionType::kU16List : OptionType::kU16;
+      } else if (width == 32) {
+        if (array)
+          ErrorAt(token, "arrays of 32-bit integers are not supported");
+        type = is_signed ? OptionType::kI32 : OptionType::kU32;
+      } else {
+        ErrorAt(width_token, "integer width must be 8, 16 or 32");
+      }
+      array = false;
+    } else if (word == "encapsulate") {
+      ErrorAt(token, "'encapsulate' option spaces are not supported");
+    } else {
+      ErrorAt(token, fmt::format("unknown option type {}",
+                                 QuoteForMessage(token.text)));
+    }
+    if (array && type != OptionType::kU8List && type != OptionType::kU16List)
+      ErrorAt(token, fmt::format("arrays of {} are not supported", word));
+    return type;
+  }
+
+  void ParseOptionStatement(Context& context) {
+    Token name = Next();
+    if (name.kind == TokenKind::kWord && Lower(name.text) == "space")
+      ErrorAt(name, "option spaces are not supported");
+    if (name.kind == TokenKind::kWord && PeekWord("code")) {
+      Next();
+      if (name.text.find('.') != std::string::npos)
+        ErrorAt(name, "option spaces are not supported");
+      std::uint8_t code = static_cast<std::uint8_t>(ParseNumber(254, "code"));
+      if (code == 0) ErrorAt(name, "option code 0 is PAD");
+      Expect(TokenKind::kEqual, "'='");
+      OptionType type = ParseOptionType();
+      ExpectSemicolon();
+      defined_[Lower(name.text)] = OptionName{code, type};
+      return;
+    }
+    OptionName option = ExpectOptionName(name);
+    if (option.code == dhcp_option::kMessageType ||
+        option.code == dhcp_option::kOverload ||
+        option.code == dhcp_option::kRequestedAddress)
+      ErrorAt(name, fmt::format("option {} is set by the server itself",
+                                QuoteForMessage(name.text)));
+    auto value = ParseOptionValue(option.type);
+    ExpectSemicolon();
+    if (context.kind == ScopeKind::kHost &&
+        option.code == dhcp_option::kClientIdentifier)
+      conf_->hosts[context.host].client_id = value;
+    NewParams(context).SetOption(option.code, std::move(value));
+  }
+
+  // --- expressions ---
+
+  Expr ParseData() {
+    Token token = Next();
+    Expr expr;
+    if (token.kind == TokenKind::kString) {
+      expr.kind = Expr::Kind::kData;
+      expr.data.assign(token.text.begin(), token.text.end());
+      return expr;
+    }
+    if (token.kind != TokenKind::kWord)
+      ErrorAt(token,
+              fmt::format("expected a value, found {}", Describe(token)));
+    std::string word = Lower(token.text);
+    if (word == "option") {
+      Token name = Next();
+      OptionName option = ExpectOptionName(name);
+      expr.kind = Expr::Kind::kOption;
+      expr.option_code = option.code;
+      expr.option_type = option.type;
+      return expr;
+    }
+    if (word == "substring" || word == "suffix") {
+      Expect(TokenKind::kLParen, "'('");
+      expr.args.push_back(ParseData());
+      Expect(TokenKind::kComma, "','");
+      if (word == "substring") {
+        expr.kind = Expr::Kind::kSubstring;
+        expr.offset = static_cast<std::uint32_t>(ParseNumber(65535, "offset"));
+        Expect(TokenKind::kComma, "','");
+      } else {
+        expr.kind = Expr::Kind::kSuffix;
+      }
+      expr.length = static_cast<std::uint32_t>(ParseNumber(65535, "length"));
+      Expect(TokenKind::kRParen, "')'");
+      return expr;
+    }
+    if (word == "lcase") {
+      Expect(TokenKind::kLParen, "'('");
+      expr.kind = Expr::Kind::kLcase;
+      expr.args.push_back(ParseData());
+      Expect(TokenKind::kRParen, "')'");
+      return expr;
+    }
+    if (word == "hardware") {
+      expr.kind = Expr::Kind::kHardware;
+      return expr;
+    }
+    if (IsDecimal(token.text)) {
+      expr.kind = Expr::Kind::kData;
+      expr.number = std::stoll(token.text);
+      return expr;
+    }
+    if (auto hex = ParseColonHex(token.text)) {
+      expr.kind = Expr::Kind::kData;
+      expr.data = *hex;
+      return expr;
+    }
+    ErrorAt(token, fmt::format("expected a value (option NAME, \"text\", "
+                               "00:07, substring(...)), found {}",
+                               Describe(token)));
+  }
+
+  // A bare number compared with an integer option takes that option's width.
+  void EncodeNumber(Expr& number, const Expr& other, const Token& at) {
+    if (number.kind != Expr::Kind::kData || number.number < 0) return;
+    int width = 0;
+    if (other.kind == Expr::Kind::kOption) {
+      switch (other.option_type) {
+        case OptionType::kU8:
+        case OptionType::kU8List:
+        case OptionType::kBool:
+          width = 1;
+          break;
+        case OptionType::kU16:
+        case OptionType::kU16List:
+          width = 2;
+          break;
+        case OptionType::kU32:
+        case OptionType::kI32:
+          width = 4;
+          break;
+        default:
+          break;
+      }
+    }
+    if (width == 0)
+      ErrorAt(at,
+              "a bare number compares only with an integer option; write "
+              "bytes as colon-hex (00:07) or text in quotes");
+    if (number.number >= (std::int64_t{1} << (8 * width)))
+      ErrorAt(at, fmt::format("{} does not fit the option's {} bytes",
+                              number.number, width));
+    AppendNumber(number.data, static_cast<std::uint64_t>(number.number), width);
+    number.number = -1;
+  }
+
+  Expr ParseComparison(int depth) {
+    if (depth > kMaxNesting)
+      ErrorAt(lexer_->Peek(), "expression nested too deeply");
+    Token token = lexer_->Peek();
+    if (token.kind == TokenKind::kLParen) {
+      Next();
+      Expr inner = ParseOr(depth + 1);
+      Expect(TokenKind::kRParen, "')'");
+      return inner;
+    }
+    if (token.kind == TokenKind::kWord) {
+      std::string word = Lower(token.text);
+      if (word == "exists") {
+        Next();
+        Token name = Next();
+        OptionName option = ExpectOptionName(name);
+        Expr expr;
+        expr.kind = Expr::Kind::kExists;
+        expr.option_code = option.code;
+        return expr;
+      }
+      if (word == "known") {
+        Next();
+        Expr expr;
+        expr.kind = Expr::Kind::kKnown;
+        return expr;
+      }
+    }
+    Token start = lexer_->Peek();
+    Expr lhs = ParseData();
+    Token op = Next();
+    if (op.kind != TokenKind::kEqual && op.kind != TokenKind::kNotEqual)
+      ErrorAt(op, fmt::format("expected '=' or '!=', found {}", Describe(op)));
+    Token rhs_token = lexer_->Peek();
+    Expr rhs = ParseData();
+    EncodeNumber(rhs, lhs, rhs_token);
+    EncodeNumber(lhs, rhs, start);
+    Expr expr;
+    expr.kind = op.kind == TokenKind::kEqual ? Expr::Kind::kEqual
+                                             : Expr::Kind::kNotEqual;
+    expr.args.push_back(std::move(lhs));
+    expr.args.push_back(std::move(rhs));
+    return expr;
+  }
+
+  Expr ParseNot(int depth) {
+    if (PeekWord("not")) {
+      Next();
+      Expr expr;
+      expr.kind = Expr::Kind::kNot;
+      if (depth > kMaxNesting)
+        ErrorAt(lexer_->Peek(), "expression nested too deeply");
+      expr.args.push_back(ParseNot(depth + 1));
+      return expr;
+    }
+    return ParseComparison(depth);
+  }
+
+  Expr ParseAnd(int depth) {
+    Expr lhs = ParseNot(depth);
+    while (PeekWord("and")) {
+      Next();
+      Expr expr;
+      expr.kind = Expr::Kind::kAnd;
+      expr.args.push_back(std::move(lhs));
+      expr.args.push_back(ParseNot(depth));
+      lhs = std::move(expr);
+    }
+    return lhs;
+  }
+
+  Expr ParseOr(int depth) {
+    Expr lhs = ParseAnd(depth);
+    while (PeekWord("or")) {
+      Next();
+      Expr expr;
+      expr.kind = Expr::Kind::kOr;
+      expr.args.push_back(std::move(lhs));
+      expr.args.push_back(ParseAnd(depth));
+      lhs = std::move(expr);
+    }
+    return lhs;
+  }
+
+  // --- blocks ---
+
+  // Parses "{ statements }" into `inner`.
+  void ParseBlock(Context& inner, const Token& opener) {
+    if (inner.depth > kMaxNesting) ErrorAt(opener, "blocks nested too deeply");
+    Expect(TokenKind::kLBrace, "'{'");
+    for (;;) {
+      Token token = lexer_->Peek();
+      if (token.kind == TokenKind::kRBrace) {
+        Next();
+        return;
+      }
+      if (token.kind == TokenKind::kEnd)
+        ErrorAt(token, fmt::format("missing '}}' for the '{}' at line {}",
+                                   Lower(opener.text), opener.line));
+      ParseStatement(inner);
+    }
+  }
+
+  Context Child(const Context& outer, ScopeKind kind, Scope* scope) {
+    Context inner = outer;
+    inner.kind = kind;
+    inner.scope = scope;
+    inner.depth = outer.depth + 1;
+    if (kind != ScopeKind::kIfBody) inner.chain.push_back(scope);
+    return inner;
+  }
+
+  void ParseIf(Context& context, const Token& keyword) {
+    Conditional conditional;
+    Token branch_token = keyword;
+    bool has_condition = true;
+    for (;;) {
+      Conditional::Branch branch;
+      branch.pos = Pos(branch_token);
+      if (has_condition) branch.condition = ParseOr(0);
+      branch.body = conf_->NewScope(
+          fmt::format("{} at {}:{}",
+                      has_condition ? Lower(branch_token.text) : "else", file_,
+                      branch_token.line),
+          branch.pos);
+      Context inner = Child(context, ScopeKind::kIfBody, branch.body);
+      ParseBlock(inner, branch_token);
+      conditional.branches.push_back(std::move(branch));
+      if (!has_condition) break;
+      if (PeekWord("elsif")) {
+        branch_token = Next();
+        continue;
+      }
+      if (PeekWord("else")) {
+        branch_token = Next();
+        if (PeekWord("if")) {
+          branch_token = Next();
+          continue;
+        }
+        has_condition = false;
+        continue;
+      }
+      break;
+    }
+    context.scope->items.emplace_back();
+    context.scope->items.back().conditional = std::move(conditional);
+  }
+
+  void ParseRange(Context& context, const Token& keyword) {
+    RangeDecl range;
+    range.pos = Pos(keyword);
+    if (PeekWord("dynamic-bootp")) {
+      Next();
+      range.dynamic_bootp = true;
+    }
+    Token first_token = lexer_->Peek();
+    Ipv4Addr first = ParseIp();
+    Ipv4Addr last = first;
+    if (lexer_->Peek().kind != TokenKind::kSemicolon) last = ParseIp();
+    ExpectSemicolon();
+    auto made = Ipv4Range::Make(first, last);
+    if (!made)
+      ErrorAt(first_token,
+              fmt::format("range {} {}: {}", first, last, made.error()));
+    range.range = *made;
+    const SubnetDecl& subnet = conf_->subnets[context.subnet];
+    if (!subnet.prefix.Contains(first) || !subnet.prefix.Contains(last))
+      ErrorAt(first_token, fmt::format("range {}-{} is outside subnet {}",
+                                       first, last, subnet.prefix));
+    if (context.kind == ScopeKind::kPool)
+      conf_->subnets[context.subnet].pools[context.pool].ranges.push_back(
+          range);
+    else
+      conf_->subnets[context.subnet].ranges.push_back(range);
+  }
+
+  void ParseSubnet(Context& context, const Token& keyword) {
+    Token address_token = lexer_->Peek();
+    Ipv4Addr address = ParseIp();
+    ExpectKeyword("netmask");
+    Token mask_token = lexer_->Peek();
+    Ipv4Addr mask = ParseIp();
+    auto length = Ipv4Prefix::NetmaskToLength(mask.ToString());
+    if (!length)
+      ErrorAt(mask_token, fmt::format("netmask {}: {}", mask, length.error()));
+    Ipv4Prefix prefix(address, *length);
+    if (prefix.Network() != address)
+      ErrorAt(address_token,
+              fmt::format("subnet {} has host bits set for netmask {} (the "
+                          "network is {})",
+                          address, mask, prefix.Network()));
+    for (const SubnetDecl& other : conf_->subnets)
+      if (other.prefix.Contains(address) ||
+          prefix.Contains(other.prefix.address()))
+        ErrorAt(
+            address_token,
+            fmt::format("subnet {} overlaps subnet {} declared at {}:{}",
+                        prefix, other.prefix, other.pos.file, other.pos.line));
+    SubnetDecl subnet;
+    subnet.prefix = Ipv4Prefix(prefix.Network(), *length);
+    subnet.pos = Pos(keyword);
+    Scope* scope = conf_->NewScope(
+        fmt::format("subnet {} at {}:{}", subnet.prefix, file_, keyword.line),
+        subnet.pos);
+    Context inner = Child(context, ScopeKind::kSubnet, scope);
+    subnet.chain = inner.chain;
+    conf_->subnets.push_back(std::move(subnet));
+    inner.subnet = conf_->subnets.size() - 1;
+    ParseBlock(inner, keyword);
+  }
+
+  void ParsePool(Context& context, const Token& keyword) {
+    PoolDecl pool;
+    pool.scope = conf_->NewScope(
+        fmt::format("pool at {}:{}", file_, keyword.line), Pos(keyword));
+    Context inner = Child(context, ScopeKind::kPool, pool.scope);
+    conf_->subnets[context.subnet].pools.push_back(std::move(pool));
+    inner.pool = conf_->subnets[context.subnet].pools.size() - 1;
+    ParseBlock(inner, keyword);
+  }
+
+  void ParseHost(Context& context, const Token& keyword) {
+    Token name = Next();
+    if (name.kind == TokenKind::kString)
+      ErrorAt(name, "host names are bare words, not quoted (as in ISC dhcpd)");
+    if (name.kind != TokenKind::kWord)
+      ErrorAt(name,
+              fmt::format("expected a host name, found {}", Describe(name)));
+    for (const HostDecl& other : conf_->hosts)
+      if (Lower(other.name) == Lower(name.text))
+        ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
+                                  name.text, other.pos.file, other.pos.line));
+    HostDecl host;
+    host.name = name.text;
+    host.pos = Pos(keyword);
+    Scope* scope = conf_->NewScope(
+        fmt::format("host {} at {}:{}", name.text, file_, keyword.line),
+        host.pos);
+    Context inner = Child(context, ScopeKind::kHost, scope);
+    host.chain = inner.chain;
+    conf_->hosts.push_back(std::move(host));
+    inner.host = conf_->hosts.size() - 1;
+    ParseBlock(inner, keyword);
+    const HostDecl& done = conf_->hosts[inner.host];
+    if (!done.mac && done.client_id.empty())
+      ErrorAt(keyword, fmt::format("host {} has neither 'hardware ethernet' "
+                                   "nor a dhcp-client-identifier",
+                                   done.name));
+  }
+
+  void ParseClass(Context& context, const Token& keyword) {
+    Token name = Next();
+    if (name.kind != TokenKind::kString && name.kind != TokenKind::kWord)
+      ErrorAt(name,
+              fmt::format("expected a class name, found {}", Describe(name)));
+    ClassDecl klass;
+    klass.name = name.text;
+    klass.pos = Pos(keyword);
+    klass.scope = conf_->NewScope(
+        fmt::format("class \"{}\" at {}:{}", name.text, file_, keyword.line),
+        klass.pos);
+    Context inner = Child(context, ScopeKind::kClass, klass.scope);
+    conf_->classes.push_back(std::move(klass));
+    inner.klass = conf_->classes.size() - 1;
+    ParseBlock(inner, keyword);
+  }
+
+  void ParseAllow(Context& context, const Token& keyword) {
+    std::string verb = Lower(keyword.text);
+    bool allow = verb == "allow";
+    Token what = ExpectWord("what to allow or deny");
+    std::string word = Lower(what.text);
+    if (context.kind == ScopeKind::kPool) {
+      PoolDecl& pool = conf_->subnets[context.subnet].pools[context.pool];
+      if (word == "members") {
+        ExpectKeyword("of");
+        std::string name = ParseString("a class name");
+        ExpectSemicolon();
+        (allow ? pool.allow_members : pool.deny_members).push_back(name);
+        return;
+      }
+      if (word == "known-clients" || word == "unknown-clients") {
+        ExpectSemicolon();
+        (word == "known-clients" ? pool.known_clients : pool.unknown_clients) =
+            allow;
+        return;
+      }
+      if (word == "all") {
+        ExpectKeyword("clients");
+        ExpectSemicolon();
+        if (!allow) ErrorAt(what, "'deny all clients' makes the pool useless");
+        return;
+      }
+    }
+    Params& params = NewParams(context);
+    if (word == "bootp") {
+      params.allow_bootp = allow;
+    } else if (word == "booting") {
+      params.allow_booting = allow;
+    } else if (word == "unknown-clients") {
+      params.allow_unknown_clients = allow;
+    } else if (word == "declines") {
+      params.allow_declines = allow;
+    } else if (word == "client-updates" || word == "duplicates" ||
+               word == "leasequery") {
+      Note(keyword, fmt::format("'{} {}' has no effect here", verb, word));
+    } else {
+      ErrorAt(what, fmt::format("'{} {}' is not supported{}", verb, what.text,
+                                word == "members" || word == "known-clients"
+                                    ? " outside a pool"
+                                    : ""));
+    }
+    ExpectSemicolon();
+  }
+
+  void ParseInclude(Context& context, const Token& keyword) {
+    std::string path = ParseString("a file name");
+    ExpectSemicolon();
+    if (include_depth_ >= kMaxIncludeDepth)
+      ErrorAt(keyword, "includes nested too deeply");
+    auto text = loader_
+                    ? loader_(path)
+                    : Result<std::string>(Fail("includes are not available"));
+    if (!text)
+      ErrorAt(keyword, fmt::format("include {}: {}", QuoteForMessage(path),
+                                   text.error()));
+    int depth = include_depth_;
+    ParseFile(*text, path, context, depth + 1);
+    include_depth_ = depth;
+  }
+
+  [[noreturn]] void Reject(const Token& token, std::string_view why) {
+    ErrorAt(token,
+            fmt::format("'{}' is not supported: {}", Lower(token.text), why));
+  }
+
+  void ParseStatement(Context& context) {
+    Token token = Next();
+    if (token.kind == TokenKind::kSemicolon) return;  // ISC allows empty
+    if (token.kind != TokenKind::kWord)
+      ErrorAt(token,
+              fmt::format("expected a statement, found {}", Describe(token)));
+    std::string word = Lower(token.text);
+    using K = ScopeKind;
+    const bool in_if = context.kind == K::kIfBody;
+
+    if (word == "option") return ParseOptionStatement(context);
+    if (word == "if") return ParseIf(context, token);
+    if (word == "elsif" || word == "else")
+      ErrorAt(token, fmt::format("'{}' without 'if'", word));
+    if (word == "include") return ParseInclude(context, token);
+    if (word == "subnet") {
+      RequireKind(token, context, {K::kGlobal, K::kGroup, K::kSharedNetwork});
+      return ParseSubnet(context, token);
+    }
+    if (word == "shared-network" || word == "group") {
+      RequireKind(token, context,
+                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
+      if (word == "shared-network" && context.kind == K::kSubnet)
+        ErrorAt(token, "'shared-network' is not allowed in a subnet");
+      std::string label;
+      if (word == "shared-network") {
+        Token name = Next();
+        if (name.kind != TokenKind::kWord && name.kind != TokenKind::kString)
+          ErrorAt(name, "expected a shared-network name");
+        label = fmt::format("shared-network {} at {}:{}", name.text, file_,
+                            token.line);
+      } else {
+        label = fmt::format("group at {}:{}", file_, token.line);
+      }
+      Scope* scope = conf_->NewScope(label, Pos(token));
+      Context inner =
+          Child(context,
+                word == "group" && context.kind == K::kSubnet
+                    ? K::kSubnet
+                    : (word == "group" ? K::kGroup : K::kSharedNetwork),
+                scope);
+      return ParseBlock(inner, token);
+    }
+    if (word == "pool") {
+      RequireKind(token, context, {K::kSubnet});
+      return ParsePool(context, token);
+    }
+    if (word == "range") {
+      RequireKind(token, context, {K::kSubnet, K::kPool});
+      return ParseRange(context, token);
+    }
+    if (word == "host") {
+      RequireKind(token, context,
+                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
+      return ParseHost(context, token);
+    }
+    if (word == "class") {
+      RequireKind(token, context, {K::kGlobal, K::kGroup});
+      return ParseClass(context, token);
+    }
+    if (word == "hardware") {
+      RequireKind(token, context, {K::kHost});
+      Token type = ExpectWord("'ethernet'");
+      if (Lower(type.text) != "ethernet")
+        ErrorAt(type, fmt::format("hardware type {} is not supported (only "
+                                  "ethernet)",
+                                  QuoteForMessage(type.text)));
+      Token mac_token = ExpectWord("a MAC address");
+      auto mac = MacAddr::Parse(mac_token.text);
+      if (!mac)
+        ErrorAt(mac_token,
+                fmt::format("{}: {}", QuoteForMessage(mac_token.text),
+                            mac.error()));
+      ExpectSemicolon();
+      conf_->hosts[context.host].mac = *mac;
+      return;
+    }
+    if (word == "fixed-address") {
+      RequireKind(token, context, {K::kHost});
+      Ipv4Addr address = ParseIp();
+      while (lexer_->Peek().kind == TokenKind::kComma) {
+        Next();
+        Token extra = lexer_->Peek();
+        ParseIp();
+        Warn(extra, "only the first fixed-address is used");
+      }
+      ExpectSemicolon();
+      conf_->hosts[context.host].fixed_address = address;
+      return;
+    }
+    if (word == "match") {
+      RequireKind(token, context, {K::kClass});
+      Token what = ExpectWord("'if'");
+      if (Lower(what.text) != "if")
+        ErrorAt(what,
+                "only 'match if EXPRESSION;' is supported (no 'match "
+                "hardware' / subclass)");
+      conf_->classes[context.klass].match = ParseOr(0);
+      ExpectSemicolon();
+      return;
+    }
+    if (word == "default-lease-time" || word == "max-lease-time" ||
+        word == "min-lease-time") {
+      auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
+      ExpectSemicolon();
+      Params& params = NewParams(context);
+      (word == "default-lease-time" ? params.default_lease_time
+       : word == "max-lease-time"   ? params.max_lease_time
+                                    : params.min_lease_time) = value;
+      return;
+    }
+    if (word == "next-server" || word == "server-identifier") {
+      Ipv4Addr address = ParseIp();
+      ExpectSemicolon();
+      Params& params = NewParams(context);
+      (word == "next-server" ? params.next_server : params.server_identifier) =
+          address;
+      return;
+    }
+    if (word == "filename" || word == "server-name") {
+      std::string value = ParseString(word);
+      ExpectSemicolon();
+      Params& params = NewParams(context);
+      if (word == "filename") {
+        params.filename = value;
+        params.filename_origin =
+            context.scope->label.empty() ? "global" : context.scope->label;
+      } else {
+        params.server_name = value;
+      }
+      return;
+    }
+    if (word == "authoritative") {
+      ExpectSemicolon();
+      NewParams(context).authoritative = true;
+      return;
+    }
+    if (word == "not") {
+      ExpectKeyword("authoritative");
+      ExpectSemicolon();
+      NewParams(context).authoritative = false;
+      return;
+    }
+    if (word == "allow" || word == "deny" || word == "ignore")
+      return ParseAllow(context, token);
+    if (word == "use-host-decl-names" || word == "always-broadcast" ||
+        word == "ignore-client-uids") {
+      bool value = ParseFlagValue();
+      ExpectSemicolon();
+      Params& params = NewParams(context);
+      (word == "use-host-decl-names" ? params.use_host_decl_names
+       : word == "always-broadcast"  ? params.always_broadcast
+                                     : params.ignore_client_uids) = value;
+      return;
+    }
+    if (word == "ddns-update-style") {
+      Token style = ExpectWord("none, ad-hoc, interim or standard");
+      std::string value = Lower(style.text);
+      if (value == "interim" || value == "standard")
+        ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
+                                   "pxe-dhcpd does no DNS updates; use none",
+                                   value));
+      if (value != "none" && value != "ad-hoc")
+        ErrorAt(style, fmt::format("unknown ddns-update-style {}",
+                                   QuoteForMessage(style.text)));
+      ExpectSemicolon();
+      Note(token,
+           fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
+                       value));
+      return;
+    }
+    if (word == "ddns-updates") {
+      Token value_token = lexer_->Peek();
+      if (ParseFlagValue())
+        ErrorAt(value_token,
+                "'ddns-updates on' is not supported: pxe-dhcpd "
+                "does no DNS updates");
+      ExpectSemicolon();
+      Note(token, "'ddns-updates off' accepted");
+      return;
+    }
+    if (word == "log-facility" || word == "get-lease-hostnames" ||
+        word == "update-static-leases" || word == "one-lease-per-client" ||
+        word == "update-optimization" || word == "update-conflict-detection" ||
+        word == "stash-agent-options" || word == "boot-unknown-clients") {
+      Token value = Next();
+      if (value.kind != TokenKind::kWord)
+        ErrorAt(value, fmt::format("expected a value for '{}'", word));
+      ExpectSemicolon();
+      Note(token, fmt::format("'{} {}' accepted as a no-op", word, value.text));
+      return;
+    }
+    if (word == "ping-check" || word == "ping-timeout") {
+      Next();
+      ExpectSemicolon();
+      Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
+                              "addresses with ICMP before offering them",
+                              word));
+      return;
+    }
+    if (word == "dont-use-fsync") {
+      if (lexer_->Peek().kind == TokenKind::kWord) Next();
+      ExpectSemicolon();
+      Warn(token,
+           "'dont-use-fsync' ignored: every lease is still fsync'd "
+           "before its ACK");
+      return;
+    }
+    if (word == "lease-file-name" || word == "pid-file-name") {
+      ParseString("a file name");
+      ExpectSemicolon();
+      Note(token, fmt::format("'{}' ignored: use --lease-file", word));
+      return;
+    }
+    if (word == "local-port") {
+      ParseNumber(65535, "port");
+      ExpectSemicolon();
+      Note(token, "'local-port' ignored: use --port");
+      return;
+    }
+    if (word == "switch" || word == "case")
+      Reject(token,
+             "use if/elsif/else (for option arch, 'if option arch = "
+             "00:07 { ... }')");
+    if (word == "failover") Reject(token, "pxe-dhcpd has no failover protocol");
+    if (word == "omapi-port" || word == "omapi-key")
+      Reject(token, "pxe-dhcpd has no OMAPI");
+    if (word == "key" || word == "zone")
+      Reject(token, "pxe-dhcpd does no DNS updates");
+    if (word == "on" || word == "execute" || word == "spawn" || word == "log")
+      Reject(token, "pxe-dhcpd runs no event hooks or commands");
+    if (word == "subnet6" || word == "range6" || word == "prefix6" ||
+        word == "fixed-address6" || word.rfind("dhcp6.", 0) == 0)
+      Reject(token, "pxe-dhcpd serves DHCPv4 only");
+    if (word == "subclass") Reject(token, "use 'class' with 'match if'");
+    if (word == "vendor-option-space")
+      Reject(token,
+             "option spaces are not supported; pxe-dhcpd builds "
+             "option 43 itself");
+    (void)in_if;
+    ErrorAt(token,
+            fmt::format("unknown statement {}", QuoteForMessage(token.text)));
+  }
+
+  const IncludeLoader& loader_;
+  DhcpdConf* conf_;
+  ConfError* error_;
+  ConfLexer* lexer_ = nullptr;
+  std::string file_;
+  int include_depth_ = 0;
+  std::map<std::string, OptionName> defined_;
+};
+
+}  // namespace
+
+std::string ConfError::Format() const {
+  std::string out = fmt::format("{}:{}:{}: {}", file, line, column, message);
+  if (!source_line.empty()) {
+    std::string shown;
+    std::string caret;
+    for (std::size_t i = 0; i < source_line.size(); ++i) {
+      char c = source_line[i];
+      shown.push_back(
+          c == '\t' ? ' ' : (static_cast<unsigned char>(c) < 0x20 ? '?' : c));
+      if (static_cast<int>(i) + 1 < column) caret.push_back(' ');
+    }
+    out += fmt::format("\n  {}\n  {}^", shown, caret);
+  }
+  return out;
+}
+
+bool ParseDhcpdConf(std::string_view text, const std::string& filename,
+                    const IncludeLoader& loader, DhcpdConf* out,
+                    ConfError* error) {
+  DhcpdConf conf;
+  Parser parser(loader, &conf, error);
+  Context context;
+  context.kind = ScopeKind::kGlobal;
+  context.scope = conf.global;
+  context.chain = {};
+  try {
+    parser.ParseFile(text, filename, context, 0);
+  } catch (const ParseAbort&) {
+    return false;
+  }
+  // `allow members of` must name a declared class.
+  for (const SubnetDecl& subnet : conf.subnets) {
+    for (const PoolDecl& pool : subnet.pools) {
+      for (const auto* names : {&pool.allow_members, &pool.deny_members}) {
+        for (const std::string& name : *names) {
+          bool found =
+              std::any_of(conf.classes.begin(), conf.classes.end(),
+                          [&](const ClassDecl& c) { return c.name == name; });
+          if (!found) {
+            error->file = pool.scope->pos.file;
+            error->line = pool.scope->pos.line;
+            error->column = pool.scope->pos.column;
+            error->message = fmt::format(
+                "pool names class \"{}\", which is "
+                "not declared",
+                name);
+            error->source_line.clear();
+            return false;
+          }
+        }
+      }
+    }
+  }
+  *out = std::move(conf);
+  return true;
+}
+
+}  // namespace pxekit

@@ -1,0 +1,34 @@
+#pragma once
+// Parses the ISC dhcpd.conf subset of `man pxe-dhcpd.conf` into DhcpdConf.
+// Anything outside the subset is an error naming file:line:column, never a
+// silent skip: a lab admin must not believe a statement took effect.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "dhcpconf/dhcpd_conf.h"
+#include "util/result.h"
+
+namespace pxekit {
+
+struct ConfError {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+  std::string source_line;
+
+  // "file:line:col: message", then the line and a caret under the column.
+  std::string Format() const;
+};
+
+// Reads `include "path";` files. The tool passes a file reader; tests and
+// fuzzers pass a map or a function that always fails.
+using IncludeLoader = std::function<Result<std::string>(const std::string&)>;
+
+bool ParseDhcpdConf(std::string_view text, const std::string& filename,
+                    const IncludeLoader& loader, DhcpdConf* out,
+                    ConfError* error);
+
+}  // namespace pxekit

@@ -1,0 +1,104 @@
+#pragma once
+// pxe-dhcpd's policy: Handle(request, now) -> reply. No sockets, no clock,
+// no files: the loop in tools/pxe-dhcpd hands in a datagram with where it
+// arrived, makes the returned leases durable, then sends the reply.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "boot/boot_policy.h"
+#include "dhcp/dhcp_message.h"
+#include "dhcpconf/dhcpd_conf.h"
+#include "dhcpd/reply_destination.h"
+#include "lease/lease_db.h"
+
+namespace pxekit {
+
+struct ServerSettings {
+  BootFiles boot;
+  bool proxy = false;                        // --proxy: proxyDHCP only
+  std::uint32_t default_lease_time = 43200;  // ISC's defaults
+  std::uint32_t max_lease_time = 86400;
+  std::uint32_t offer_hold = 60;            // seconds an OFFER holds an address
+  std::uint32_t decline_quarantine = 3600;  // seconds a declined address rests
+  bool keep_messages = false;  // fill Exchange::request (for -v dumps)
+};
+
+struct Inbound {
+  std::span<const std::uint8_t> bytes;
+  Ipv4Addr source;
+  std::uint16_t source_port = kDhcpClientPort;
+  std::uint16_t local_port = kDhcpServerPort;  // 67, or 4011 for proxyDHCP
+  // The server's address on the arrival link (server identifier, default
+  // next-server) and the link's prefix (which subnet a local client is on).
+  Ipv4Prefix local;
+  std::string interface;  // for logs
+};
+
+struct Outbound {
+  std::vector<std::uint8_t> bytes;
+  ReplyDestination destination;
+  DhcpMessage message;  // for -v dumps
+};
+
+struct Exchange {
+  std::optional<Outbound> reply;
+  // Leases that must be durable before `reply` is sent.
+  std::vector<Lease> commits;
+  std::string log;  // one line for the exchange; empty for ignored noise
+  std::optional<DhcpMessage> request;  // decoded, for -v dumps
+};
+
+class Server {
+ public:
+  Server(DhcpdConf conf, ServerSettings settings);
+
+  // Replaces the configuration; leases stay.
+  void Reconfigure(DhcpdConf conf, ServerSettings settings);
+  // Installs leases read from the lease file (at start).
+  void LoadLeases(const std::vector<Lease>& leases);
+
+  Exchange Handle(const Inbound& in, UnixTime now);
+  // Marks active leases past their end as expired (in memory, as ISC).
+  std::size_t ExpireLeases(UnixTime now) { return db_.ExpireDue(now); }
+
+  const LeaseDb& leases() const { return db_; }
+  const DhcpdConf& conf() const { return conf_; }
+  const ServerSettings& settings() const { return settings_; }
+
+ private:
+  struct Context;
+
+  void Rebuild();
+  Exchange HandleDhcp(Context& ctx);
+  Exchange HandleProxy(Context& ctx);
+  void Discover(Context& ctx, Exchange& out);
+  void Request(Context& ctx, Exchange& out);
+  void Decline(Context& ctx, Exchange& out);
+  void Release(Context& ctx, Exchange& out);
+  void Inform(Context& ctx, Exchange& out);
+  void Bootp(Context& ctx, Exchange& out);
+
+  bool Evaluate(Context& ctx, Ipv4Addr address);
+  std::vector<Ipv4Range> Ranges(const Context& ctx, bool bootp) const;
+  DhcpMessage BaseReply(const Context& ctx, DhcpMessageType type) const;
+  void AddConfiguredOptions(const Context& ctx, DhcpMessage* reply) const;
+  void AddBootFields(Context& ctx, DhcpMessage* reply) const;
+  void Finish(Context& ctx, DhcpMessage reply, Exchange& out,
+              std::string_view what);
+  Lease Bind(const Context& ctx, Ipv4Addr address, std::uint32_t lease_time,
+             bool bootp) const;
+  std::uint32_t LeaseTime(const Context& ctx) const;
+
+  DhcpdConf conf_;
+  ServerSettings settings_;
+  LeaseDb db_;
+  AddressAllocator allocator_;
+  std::unordered_set<std::uint32_t> reserved_;  // fixed addresses
+};
+
+}  // namespace pxekit

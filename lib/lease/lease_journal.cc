@@ -1,0 +1,115 @@
+#include "lease/lease_journal.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "os/file.h"
+#include "pxekit/version.h"
+
+namespace pxekit {
+namespace {
+
+Failure SysFail(std::string what, int err) {
+  Failure failure = Fail(fmt::format("{}: {}", what, std::strerror(err)));
+  failure.sys_errno = err;
+  return failure;
+}
+
+bool WriteAll(int fd, std::string_view data, int* err) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *err = errno;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+std::string DirectoryOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+Result<LeaseFileContents> LeaseJournal::Load() const {
+  // Lease files grow between compactions; allow far more than a config.
+  auto text = ReadFileContents(path_, std::size_t{1} << 30);
+  if (!text) {
+    if (text.failure().sys_errno == ENOENT) return LeaseFileContents{};
+    return SysFail(path_, text.failure().sys_errno);
+  }
+  return ParseLeaseFile(*text);
+}
+
+Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases) {
+  std::string temp = fmt::format("{}.{}.tmp", path_, ::getpid());
+  std::string content =
+      FormatLeaseFileHeader(fmt::format("pxe-dhcpd {}", kVersion));
+  for (const Lease& lease : leases)
+    if (lease.state != LeaseState::kOffered) content += FormatLease(lease);
+  {
+    UniqueFd out(::open(temp.c_str(),
+                        O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                        0644));
+    if (!out) return SysFail(temp, errno);
+    int err = 0;
+    if (!WriteAll(out.get(), content, &err) || ::fsync(out.get()) != 0) {
+      if (err == 0) err = errno;
+      ::unlink(temp.c_str());
+      return SysFail(temp, err);
+    }
+    // Keep the owner of the file being replaced (after a privilege drop the
+    // daemon may be the owner anyway).
+    struct stat old_stat;
+    if (::stat(path_.c_str(), &old_stat) == 0)
+      (void)::fchown(out.get(), old_stat.st_uid, old_stat.st_gid);
+  }
+  if (::rename(temp.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(temp.c_str());
+    return SysFail(path_, err);
+  }
+  UniqueFd dir(
+      ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir) ::fsync(dir.get());
+  UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  if (!fd) return SysFail(path_, errno);
+  fd_ = std::move(fd);
+  appended_ = 0;
+  return true;
+}
+
+void LeaseJournal::Record(const Lease& lease) {
+  pending_ += FormatLease(lease);
+}
+
+bool LeaseJournal::Sync(std::string* error) {
+  if (pending_.empty()) return true;
+  if (!fd_) {
+    *error = fmt::format("{}: not open for writing", path_);
+    return false;
+  }
+  int err = 0;
+  bool ok = WriteAll(fd_.get(), pending_, &err);
+  if (ok && ::fdatasync(fd_.get()) != 0) {
+    ok = false;
+    err = errno;
+  }
+  appended_ += pending_.size();
+  pending_.clear();
+  if (!ok) *error = fmt::format("{}: {}", path_, std::strerror(err));
+  return ok;
+}
+
+}  // namespace pxekit

@@ -1,0 +1,93 @@
+#include "net/datagram_batch.h"
+
+#include <algorithm>
+#include <cerrno>
+
+#include "net/socket_io.h"
+
+namespace pxekit {
+
+DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
+    : size_(size),
+      buffers_(count * size),
+      iovecs_(count),
+      sources_(count),
+      headers_(count) {}
+
+std::size_t DatagramBatch::Receive(const UniqueFd& fd) {
+  for (std::size_t i = 0; i < headers_.size(); ++i) {
+    iovecs_[i] = iovec{buffers_.data() + i * size_, size_};
+    headers_[i] = mmsghdr{};
+    headers_[i].msg_hdr.msg_iov = &iovecs_[i];
+    headers_[i].msg_hdr.msg_iovlen = 1;
+    headers_[i].msg_hdr.msg_name = &sources_[i];
+    headers_[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+  }
+  int n;
+  do {
+    n = ::recvmmsg(fd.get(), headers_.data(),
+                   static_cast<unsigned>(headers_.size()), MSG_DONTWAIT,
+                   nullptr);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    ThrowErrno("recvmmsg");
+  }
+  return static_cast<std::size_t>(n);
+}
+
+std::span<const std::uint8_t> DatagramBatch::payload(std::size_t i) const {
+  return {buffers_.data() + i * size_,
+          std::min<std::size_t>(headers_[i].msg_len, size_)};
+}
+
+Ipv4Addr DatagramBatch::source(std::size_t i) const {
+  return Ipv4Addr::FromNetworkOrder(sources_[i].sin_addr.s_addr);
+}
+
+std::uint16_t DatagramBatch::source_port(std::size_t i) const {
+  return ntohs(sources_[i].sin_port);
+}
+
+std::vector<int> SendDatagrams(const UniqueFd& fd,
+                               std::span<const OutgoingDatagram> datagrams) {
+  std::vector<int> errors(datagrams.size(), 0);
+  std::vector<sockaddr_in> addresses(datagrams.size());
+  std::vector<iovec> iovecs(datagrams.size());
+  std::vector<mmsghdr> headers(datagrams.size());
+  for (std::size_t i = 0; i < datagrams.size(); ++i) {
+    addresses[i] = sockaddr_in{};
+    addresses[i].sin_family = AF_INET;
+    addresses[i].sin_port = htons(datagrams[i].port);
+    addresses[i].sin_addr.s_addr = datagrams[i].address.NetworkOrder();
+    iovecs[i] = iovec{const_cast<std::uint8_t*>(datagrams[i].payload.data()),
+                      datagrams[i].payload.size()};
+    headers[i].msg_hdr.msg_name = &addresses[i];
+    headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+    headers[i].msg_hdr.msg_iov = &iovecs[i];
+    headers[i].msg_hdr.msg_iovlen = 1;
+  }
+  std::size_t next = 0;
+  while (next < datagrams.size()) {
+    int n = ::sendmmsg(fd.get(), headers.data() + next,
+                       static_cast<unsigned>(datagrams.size() - next), 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      errors[next++] = errno;  // this one failed; go on with the rest
+      continue;
+    }
+    next += static_cast<std::size_t>(n);
+  }
+  return errors;
+}
+
+int SetReceiveBuffer(const UniqueFd& fd, int bytes) {
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes,
+                   sizeof bytes) == 0)
+    return 0;
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) == 0)
+    return 0;
+  return errno;
+}
+
+}  // namespace pxekit

@@ -1,0 +1,56 @@
+#pragma once
+// Many datagrams per system call (recvmmsg/sendmmsg), for daemons under
+// load: on a virtual machine every system call is expensive, and a DHCP
+// server sees bursts of small packets.
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <netinet/in.h>
+
+#include "os/unique_fd.h"
+#include "util/ipv4.h"
+
+namespace pxekit {
+
+// Receive buffers for up to `count` datagrams of up to `size` bytes each.
+class DatagramBatch {
+ public:
+  DatagramBatch(std::size_t count, std::size_t size);
+
+  // recvmmsg without blocking: the number of datagrams now held (0 when
+  // none is queued). Longer datagrams are cut to `size`. Throws
+  // std::system_error on errors other than EAGAIN/EINTR.
+  std::size_t Receive(const UniqueFd& fd);
+
+  std::span<const std::uint8_t> payload(std::size_t i) const;
+  Ipv4Addr source(std::size_t i) const;
+  std::uint16_t source_port(std::size_t i) const;
+
+ private:
+  std::size_t size_;
+  std::vector<std::uint8_t> buffers_;
+  std::vector<iovec> iovecs_;
+  std::vector<sockaddr_in> sources_;
+  std::vector<mmsghdr> headers_;
+};
+
+struct OutgoingDatagram {
+  std::span<const std::uint8_t> payload;
+  Ipv4Addr address;
+  std::uint16_t port = 0;
+};
+
+// sendmmsg, retried until every datagram went or failed. Returns one errno
+// value per datagram (0 = sent).
+std::vector<int> SendDatagrams(const UniqueFd& fd,
+                               std::span<const OutgoingDatagram> datagrams);
+
+// SO_RCVBUFFORCE (root may exceed rmem_max), else SO_RCVBUF: room for a
+// burst while the daemon waits for an fsync. Best effort; returns errno.
+int SetReceiveBuffer(const UniqueFd& fd, int bytes);
+
+}  // namespace pxekit

@@ -1,0 +1,49 @@
+// dhcpd.conf: any text parses or fails with a position inside the text and
+// a message; a parsed config evaluates for a PXE client without crashing.
+#include <cstdint>
+#include <string_view>
+
+#include "dhcpconf/conf_eval.h"
+#include "dhcpconf/dhcpd_conf_parser.h"
+#include "fuzz_check.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
+  using namespace pxekit;
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  int lines = 1;
+  for (char c : text) lines += c == '\n';
+  // include "x" resolves to the input itself, up to the depth limit.
+  IncludeLoader loader = [text](const std::string&) -> Result<std::string> {
+    return std::string(text);
+  };
+  DhcpdConf conf;
+  ConfError error;
+  if (!ParseDhcpdConf(text, "fuzz.conf", loader, &conf, &error)) {
+    FUZZ_CHECK(!error.message.empty());
+    FUZZ_CHECK(error.line >= 1);
+    if (error.file == "fuzz.conf") FUZZ_CHECK(error.line <= lines);
+    FUZZ_CHECK(error.column >= 1 || error.source_line.empty());
+    (void)error.Format();
+    return 0;
+  }
+  DhcpMessage m;
+  m.chaddr = {0x02, 0, 0, 0, 0, 0x22};
+  m.options.SetU8(53, 1);
+  m.options.SetU16(93, 7);
+  m.options.SetText(60, "PXEClient:Arch:00007:UNDI:003016");
+  m.options.SetText(77, "iPXE");
+  auto classes = MatchingClasses(conf, m, false);
+  EvaluateParams(conf, EvalInput{&m, nullptr, nullptr, nullptr}, classes);
+  for (const SubnetDecl& subnet : conf.subnets) {
+    for (const RangeDecl& range : subnet.ranges)
+      FUZZ_CHECK(subnet.prefix.Contains(range.range.first()) &&
+                 subnet.prefix.Contains(range.range.last()));
+    EvaluateParams(conf, EvalInput{&m, &subnet, nullptr, nullptr}, classes);
+  }
+  for (const HostDecl& host : conf.hosts) {
+    FUZZ_CHECK(host.mac.has_value() || !host.client_id.empty());
+    EvaluateParams(conf, EvalInput{&m, nullptr, nullptr, &host}, classes);
+  }
+  return 0;
+}

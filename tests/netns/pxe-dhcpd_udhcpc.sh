@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# pxe-dhcpd with busybox udhcpc on a veth between two namespaces, flag mode:
+# pool and reserved addresses, boot file by arch (0 BIOS, 7 UEFI) and for
+# iPXE, renew, release, decline, a lease surviving kill -9 and a restart,
+# and the privilege drop. The server runs only inside $S.
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
+need_netns
+need_cmd busybox ss
+
+dhcp_wire_setup "pxk-dh-s-$$" "pxk-dh-c-$$" 02:00:00:00:00:22
+LOG=$SCRATCH/dhcpd.log
+LEASES=$SCRATCH/dhcpd.leases
+FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
+  --range 198.18.0.100-198.18.0.103 --router 198.18.0.1 --dns 198.18.0.1
+  --filename undionly.kpxe --efi-filename efi64/ipxe.efi
+  --ipxe-script http://198.18.0.1/boot.ipxe
+  --host 02:00:00:00:00:33=198.18.0.50,reserved1)
+start_dhcpd "$LOG" "${FLAGS[@]}" || { finish; exit 1; }
+OUT=$SCRATCH/udhcpc.out
+
+# --- BIOS PXE client (arch 0): pool address, siaddr, file, 43 with 60 ---
+udhcpc_once "$OUT" -V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000 -O 43 -O 60 -O 66 -O 67; rc=$?
+check "BIOS: udhcpc bound" '[ $rc = 0 ] && grep -q "^event=bound" "$OUT"'
+check "BIOS: first pool address" '[ "$(field "$OUT" ip)" = 198.18.0.100 ]'
+check "BIOS: server identifier" '[ "$(field "$OUT" serverid)" = 198.18.0.1 ]'
+check "BIOS: siaddr is the server" '[ "$(field "$OUT" siaddr)" = 198.18.0.1 ]'
+check "BIOS: file field" '[ "$(field "$OUT" boot_file)" = undionly.kpxe ]'
+check "BIOS: router" '[ "$(field "$OUT" router)" = 198.18.0.1 ]'
+check "BIOS: option 60 PXEClient comes with option 43" \
+  '[ "$(field "$OUT" vendor)" = PXEClient ] && [ "$(field "$OUT" opt43)" = 060108ff ]'
+check "BIOS: log line names arch, class, address, file and why" \
+  'grep -q "DHCPREQUEST from 02:00:00:00:00:22 via dhs0 arch 0 (x86 BIOS) vendor \"PXEClient:Arch:00000:UNDI:002001\": DHCPACK 198.18.0.100 (SELECTING) file \"undionly.kpxe\" (arch 0 (x86 BIOS): --filename)" "$LOG"'
+check "BIOS: OFFER/ACK unicast to yiaddr through an injected neighbour entry" \
+  'ip -n "$S" neigh show 198.18.0.100 dev dhs0 | grep -q "lladdr 02:00:00:00:00:22" && ! grep -q "cannot add neighbour" "$LOG"'
+check "BIOS: the lease is in the file" \
+  'grep -q "^lease 198.18.0.100 {" "$LEASES" && grep -q "hardware ethernet 02:00:00:00:00:22;" "$LEASES"'
+
+# --- UEFI (arch 7): same client, same address, the EFI file ---
+udhcpc_once "$OUT" -V PXEClient:Arch:00007:UNDI:003016 -x 0x5d:0007 -O 43 -O 66 -O 67; rc=$?
+check "UEFI: returning client gets its address back" '[ $rc = 0 ] && [ "$(field "$OUT" ip)" = 198.18.0.100 ]'
+check "UEFI: file is the EFI loader" '[ "$(field "$OUT" boot_file)" = efi64/ipxe.efi ]'
+check "UEFI: option 43 present" '[ "$(field "$OUT" opt43)" = 060108ff ]'
+
+# --- iPXE (user class "iPXE") gets the script, breaking the loop ---
+udhcpc_once "$OUT" -V PXEClient:Arch:00007:UNDI:003016 -x 0x5d:0007 -x 77:69505845; rc=$?
+check "iPXE: script URL" '[ $rc = 0 ] && [ "$(field "$OUT" boot_file)" = http://198.18.0.1/boot.ipxe ]'
+
+# --- a reserved host (--host MAC=IP,NAME) ---
+ip -n "$C" link set dhc0 address 02:00:00:00:00:33
+udhcpc_once "$OUT"; rc=$?
+check "host: reserved address" '[ $rc = 0 ] && [ "$(field "$OUT" ip)" = 198.18.0.50 ]'
+check "host: its name as option 12" '[ "$(field "$OUT" hostname)" = reserved1 ]'
+check "host: not written to the lease file (as ISC)" '! grep -q "^lease 198.18.0.50 " "$LEASES"'
+
+# --- renew (SIGUSR1) and release (SIGUSR2) of a running udhcpc ---
+ip -n "$C" link set dhc0 address 02:00:00:00:00:44
+: >"$OUT"
+DUMP_OUT=$OUT ip netns exec "$C" busybox udhcpc -i dhc0 -f -t 3 -T 2 -s "$SCRATCH/dump.sh" >/dev/null 2>&1 &
+UPID=$!
+BACKGROUND+=("$UPID")
+for i in $(seq 100); do grep -q '^event=bound' "$OUT" && break; sleep 0.1; done
+check "renew: bound first" 'grep -q "^event=bound" "$OUT"'
+BOUND_IP=$(field "$OUT" ip)
+kill -USR1 "$UPID"
+for i in $(seq 100); do grep -q '^event=renew' "$OUT" && break; sleep 0.1; done
+check "renew: udhcpc renewed" 'grep -q "^event=renew" "$OUT" && [ "$(field "$OUT" ip)" = "$BOUND_IP" ]'
+check "renew: server saw RENEWING (unicast from ciaddr)" 'grep -q "DHCPACK $BOUND_IP (RENEWING)" "$LOG"'
+kill -USR2 "$UPID"
+for i in $(seq 50); do grep -q "$BOUND_IP released" "$LOG" && break; sleep 0.1; done
+check "release: the server freed it" 'grep -q "DHCPRELEASE from 02:00:00:00:00:44 via dhs0: $BOUND_IP released" "$LOG"'
+check "release: recorded as released" \
+  'awk "/^lease $BOUND_IP /{b=1} b&&/^  binding state/{s=\$3} /^}/{b=0} END{print s}" "$LEASES" | grep -qx "released;"'
+kill "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
+
+# --- decline: the pool's next new address (.102) answers ARP, so udhcpc -a
+#     declines it and asks again ---
+ip -n "$C" link set dhc0 address 02:00:00:00:00:55
+# The conflicting host sits in a third namespace, on a macvlan of dhs0.
+X="pxk-dh-x-$$"
+netns_add "$X"
+ip -n "$S" link add link dhs0 name dhx0 type macvlan mode bridge
+ip -n "$S" link set dhx0 netns "$X"
+ip -n "$X" addr add 198.18.0.102/24 dev dhx0
+ip -n "$X" link set dhx0 up
+udhcpc_once "$OUT" -a500; rc=$?
+check "decline: logged and quarantined" \
+  'grep -q "DHCPDECLINE from 02:00:00:00:00:55 via dhs0: 198.18.0.102 abandoned" "$LOG"'
+check "decline: recorded as abandoned" \
+  'awk "/^lease 198.18.0.102 /{b=1} b&&/^  binding state/{s=\$3} /^}/{b=0} END{print s}" "$LEASES" | grep -qx "abandoned;"'
+# udhcpc waits 10 s after a DECLINE; its next run stands for the retry.
+udhcpc_once "$OUT"; rc=$?
+check "decline: the client then gets another address" \
+  '[ $rc = 0 ] && [ -n "$(field "$OUT" ip)" ] && [ "$(field "$OUT" ip)" != 198.18.0.102 ]'
+ip netns del "$X"
+
+# --- kill -9 and restart: the lease survives, the client gets it back ---
+ip -n "$C" link set dhc0 address 02:00:00:00:00:22
+kill -KILL "$DHCPD_PID"; wait "$DHCPD_PID" 2>/dev/null
+start_dhcpd "$LOG" "${FLAGS[@]}"
+udhcpc_once "$OUT"; rc=$?
+check "restart: leases read back" 'grep -q "^lease 198.18.0.100 {" "$LEASES"'
+check "restart: 02:..:22 has 198.18.0.100 again after kill -9" \
+  '[ $rc = 0 ] && [ "$(field "$OUT" ip)" = 198.18.0.100 ]'
+stop_dhcpd
+check "SIGTERM: clean exit 0" '[ "$DHCPD_STATUS" = 0 ]'
+
+# --- --user: drops root, keeps only the network capabilities ---
+chmod 755 "$SCRATCH"
+start_dhcpd "$LOG" "${FLAGS[@]}" --user nobody
+sleep 0.2
+STATUS=$(cat /proc/"$DHCPD_PID"/status)
+check "--user: runs as nobody" 'echo "$STATUS" | grep -qE "^Uid:\s+65534\s+65534\s+65534"'
+check "--user: CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW only" \
+  'echo "$STATUS" | grep -qE "^CapEff:\s+0000000000003400$"'
+ip -n "$C" link set dhc0 address 02:00:00:00:00:66
+udhcpc_once "$OUT"; rc=$?
+check "--user: still serves (and writes leases) unprivileged" '[ $rc = 0 ] && [ -n "$(field "$OUT" ip)" ] && grep -q "hardware ethernet 02:00:00:00:00:66;" "$LEASES"'
+stop_dhcpd
+
+# --- --daemon: the parent exits once the sockets are bound ---
+ip netns exec "$S" "$DHCPD" "${FLAGS[@]}" --daemon >>"$LOG" 2>&1; rc=$?
+DPID=$(ip netns exec "$S" ss -H -ulnp 'sport = :67' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+[ -n "$DPID" ] && BACKGROUND+=("$DPID")
+check "--daemon: the parent exits 0" '[ $rc = 0 ] && [ -n "$DPID" ]'
+ip -n "$C" link set dhc0 address 02:00:00:00:00:22
+udhcpc_once "$OUT"; rc=$?
+check "--daemon: the background server answers" '[ $rc = 0 ] && [ "$(field "$OUT" ip)" = 198.18.0.100 ]'
+[ -n "$DPID" ] && kill "$DPID"
+
+finish

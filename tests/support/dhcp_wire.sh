@@ -1,0 +1,83 @@
+# The wire that pxe-dhcpd's namespace tests share. Source after testlib.sh.
+#
+#   server ns $S  dhs0 198.18.0.1/24  <--- veth --->  dhc0 (no address)  client ns $C
+#
+# pxe-dhcpd runs only in $S, bound to dhs0 (or to loopback inside $S);
+# nothing leaves these namespaces, which are removed on exit.
+
+DHCPD=$PXEKIT_BIN/pxe-dhcpd
+
+# dhcp_wire_setup S C [CLIENT_MAC]
+dhcp_wire_setup() {
+  S=$1
+  C=$2
+  netns_add "$S"
+  netns_add "$C"
+  ip -n "$S" link add name dhs0 type veth peer name dhc0 netns "$C"
+  ip -n "$C" link set dhc0 address "${3:-02:00:00:00:00:22}"
+  ip -n "$S" addr add 198.18.0.1/24 dev dhs0
+  ip -n "$S" link set dhs0 up
+  ip -n "$C" link set dhc0 up
+  # A client's first DISCOVER must not go out before the carrier is up.
+  local i
+  for i in $(seq 50); do
+    [ "$(ip netns exec "$C" cat /sys/class/net/dhc0/operstate)" = up ] && break
+    sleep 0.1
+  done
+  # The script every client calls: one "KEY=VALUE" line per variable. For
+  # udhcpc it also configures the address, as its default script does, so
+  # that unicast renew and release can leave from it.
+  # dhclient runs scripts with a clean environment: DUMP_OUT falls back to
+  # $SCRATCH/client.out.
+  { echo '#!/bin/sh'; echo "DUMP_OUT=\${DUMP_OUT:-$SCRATCH/client.out}"; } >"$SCRATCH/dump.sh"
+  cat >>"$SCRATCH/dump.sh" <<'DUMP'
+case "$1" in
+  deconfig) ip -4 addr flush dev "$interface" 2>/dev/null ;;
+  bound|renew) ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface" ;;
+esac
+# One write per record, so that a reader that sees "event=" sees it all.
+record=$(echo "event=${1:-$reason}"; env | sort | grep -E '^(ip|mask|router|serverid|lease|siaddr|boot_file|sname|vendor|opt43|opt60|opt66|opt67|hostname|new_[a-z_]+)=')
+printf '%s\n\n' "$record" >>"$DUMP_OUT"
+exit 0
+DUMP
+  chmod +x "$SCRATCH/dump.sh"
+}
+
+# start_dhcpd LOG ARGS...: pxe-dhcpd in $S; returns once port 67 is bound
+# (or fails the test). Its pid is in $DHCPD_PID.
+start_dhcpd() {
+  local log=$1
+  shift
+  ip netns exec "$S" "$DHCPD" "$@" >>"$log" 2>&1 &
+  DHCPD_PID=$!
+  BACKGROUND+=("$DHCPD_PID")
+  local i
+  for i in $(seq 100); do
+    if ip netns exec "$S" ss -H -uln 'sport = :67' | grep -q .; then return 0; fi
+    kill -0 "$DHCPD_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  fail "pxe-dhcpd did not start" "$(cat "$log")"
+  return 1
+}
+
+stop_dhcpd() {
+  kill -TERM "$DHCPD_PID" 2>/dev/null
+  wait "$DHCPD_PID" 2>/dev/null
+  DHCPD_STATUS=$?
+}
+
+# udhcpc_once OUT ARGS...: one busybox udhcpc run in $C (bounded: 3 tries,
+# 2 s apart); its script's output goes to OUT.
+udhcpc_once() {
+  local out=$1
+  shift
+  : >"$out"
+  DUMP_OUT=$out timeout 20 ip netns exec "$C" busybox udhcpc -i dhc0 -f -q -n \
+    -t 3 -T 2 -s "$SCRATCH/dump.sh" "$@" >/dev/null 2>&1
+}
+
+# field FILE KEY: the last value of KEY in a dump.
+field() {
+  grep "^$2=" "$1" | tail -1 | cut -d= -f2-
+}

@@ -1,0 +1,246 @@
+#include "dhcpconf/dhcpd_conf_parser.h"
+
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "dhcpconf/conf_eval.h"
+
+namespace pxekit {
+namespace {
+
+// The two snippets of the seed article (shared/seed/000_339f6c5ee4d463cd),
+// verbatim, comments in Chinese included.
+constexpr const char* kSeedHost = R"(## 目标机器的DHCP配置项
+host target {
+## 目标机器所匹配的MAC地址
+hardware ethernet 00:13:21:1F:F1:82;
+## 目标机器分配到的IP地址
+fixed-address 192.168.0.10;
+## 目标机器所使用的网关地址
+option routers 192.168.0.254;
+## 目标机器所用的DNS
+option domain-name-servers 208.67.222.222,208.67.220.220;
+## 指定TFTP服务器的地址。如果TFTP与DHCP服务器是一个IP，则可以忽略
+next-server 192.168.0.2;
+## 指定开机文档在TFTP服务器上的路径
+filename "/ubuntu-installer/i386/pxelinux.0";
+}
+)";
+
+constexpr const char* kSeedSubnet = R"(ddns-update-style none;
+ignore client-updates;
+allow booting;
+allow bootp;
+
+subnet 192.168.5.0 netmask 255.255.255.0 {
+option routers 192.168.5.1;
+option subnet-mask 255.255.255.0;
+option domain-name-servers 202.112.128.50;
+range dynamic-bootp 192.168.5.33 192.168.5.38;
+default-lease-time 21600;
+max-lease-time 43200;
+}
+)";
+
+DhcpdConf MustParse(std::string_view text) {
+  DhcpdConf conf;
+  ConfError error;
+  bool ok = ParseDhcpdConf(text, "test.conf", nullptr, &conf, &error);
+  INFO(error.Format());
+  REQUIRE(ok);
+  return conf;
+}
+
+ConfError MustFail(std::string_view text) {
+  DhcpdConf conf;
+  ConfError error;
+  REQUIRE_FALSE(ParseDhcpdConf(text, "bad.conf", nullptr, &conf, &error));
+  return error;
+}
+
+DhcpMessage Client(std::uint16_t arch, std::string vendor = "",
+                   std::string user = "") {
+  DhcpMessage m;
+  m.chaddr = {0x02, 0, 0, 0, 0, 0x22};
+  m.options.SetU8(53, 1);
+  m.options.SetU16(93, arch);
+  if (!vendor.empty()) m.options.SetText(60, vendor);
+  if (!user.empty()) m.options.SetText(77, user);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("The seed's host snippet loads unchanged", "[dhcpconf]") {
+  DhcpdConf conf = MustParse(kSeedHost);
+  REQUIRE(conf.hosts.size() == 1);
+  const HostDecl& host = conf.hosts[0];
+  CHECK(host.name == "target");
+  CHECK(host.mac == MacAddr::Parse("00:13:21:1f:f1:82").value());
+  CHECK(host.fixed_address == Ipv4Addr::FromOctets(192, 168, 0, 10));
+  DhcpMessage m = Client(0);
+  m.chaddr = {0x00, 0x13, 0x21, 0x1f, 0xf1, 0x82};
+  EvalInput input{&m, nullptr, nullptr, &host};
+  Params params = EvaluateParams(conf, input, {});
+  CHECK(params.filename == "/ubuntu-installer/i386/pxelinux.0");
+  CHECK(params.next_server == Ipv4Addr::FromOctets(192, 168, 0, 2));
+  CHECK(*params.FindOption(6) ==
+        std::vector<std::uint8_t>{208, 67, 222, 222, 208, 67, 220, 220});
+  CHECK(params.filename_origin.rfind("host target", 0) == 0);
+}
+
+TEST_CASE("The seed's subnet snippet loads unchanged", "[dhcpconf]") {
+  DhcpdConf conf = MustParse(kSeedSubnet);
+  REQUIRE(conf.subnets.size() == 1);
+  const SubnetDecl& subnet = conf.subnets[0];
+  CHECK(subnet.prefix.ToString() == "192.168.5.0/24");
+  REQUIRE(subnet.ranges.size() == 1);
+  CHECK(subnet.ranges[0].dynamic_bootp);
+  CHECK(subnet.ranges[0].range.Size() == 6);
+  CHECK(conf.notes.size() == 2);  // ddns-update-style, ignore client-updates
+  DhcpMessage m = Client(0);
+  Params params =
+      EvaluateParams(conf, EvalInput{&m, &subnet, nullptr, nullptr}, {});
+  CHECK(params.default_lease_time == 21600u);
+  CHECK(params.max_lease_time == 43200u);
+  CHECK(params.allow_bootp == true);
+  CHECK(params.allow_booting == true);
+  CHECK(*params.FindOption(3) == std::vector<std::uint8_t>{192, 168, 5, 1});
+}
+
+TEST_CASE("if/elsif/else on option arch picks the ISC way", "[dhcpconf]") {
+  DhcpdConf conf = MustParse(R"(
+option arch code 93 = unsigned integer 16;
+subnet 198.18.0.0 netmask 255.255.255.0 {
+  range 198.18.0.100 198.18.0.200;
+  if exists user-class and option user-class = "iPXE" {
+    filename "http://198.18.0.1/boot.ipxe";
+  } elsif option arch = 00:07 or option arch = 00:09 {
+    filename "efi64/ipxe.efi";
+  } else if option arch = 11 {
+    filename "arm64.efi";
+  } else {
+    filename "undionly.kpxe";
+  }
+}
+)");
+  const SubnetDecl* subnet = &conf.subnets[0];
+  auto file = [&](const DhcpMessage& m) {
+    return EvaluateParams(conf, EvalInput{&m, subnet, nullptr, nullptr}, {})
+        .filename.value_or("");
+  };
+  CHECK(file(Client(0)) == "undionly.kpxe");
+  CHECK(file(Client(7)) == "efi64/ipxe.efi");
+  CHECK(file(Client(9)) == "efi64/ipxe.efi");
+  CHECK(file(Client(11)) == "arm64.efi");
+  CHECK(file(Client(7, "", "iPXE")) == "http://198.18.0.1/boot.ipxe");
+}
+
+TEST_CASE("class with match if substring(vendor-class) and host precedence",
+          "[dhcpconf]") {
+  DhcpdConf conf = MustParse(R"(
+class "pxeclients" {
+  match if substring(option vendor-class-identifier, 0, 9) = "PXEClient";
+  next-server 198.18.0.2;
+  filename "pxelinux.0";
+}
+group {
+  filename "group.0";
+  host pc1 { hardware ethernet 02:00:00:00:00:22; filename "pc1.0"; }
+  host pc2 { hardware ethernet 02:00:00:00:00:23; }
+}
+)");
+  DhcpMessage pxe = Client(0, "PXEClient:Arch:00000:UNDI:002001");
+  DhcpMessage plain = Client(0);
+  CHECK(MatchingClasses(conf, pxe, false) ==
+        std::vector<std::string>{"pxeclients"});
+  CHECK(MatchingClasses(conf, plain, false).empty());
+  auto params = EvaluateParams(conf, EvalInput{&pxe, nullptr, nullptr, nullptr},
+                               {"pxeclients"});
+  CHECK(params.filename == "pxelinux.0");
+  CHECK(params.next_server == Ipv4Addr::FromOctets(198, 18, 0, 2));
+  // Host beats class; the host's group beats the class too.
+  params = EvaluateParams(
+      conf, EvalInput{&pxe, nullptr, nullptr, &conf.hosts[0]}, {"pxeclients"});
+  CHECK(params.filename == "pc1.0");
+  params = EvaluateParams(
+      conf, EvalInput{&pxe, nullptr, nullptr, &conf.hosts[1]}, {"pxeclients"});
+  CHECK(params.filename == "group.0");
+}
+
+TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
+  struct Case {
+    const char* text;
+    int line;
+    int column;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {"subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.5 "
+       "10.0.1.9;\n}\n",
+       2, 9, "outside subnet"},
+      {"filenme \"x\";\n", 1, 1, "unknown statement"},
+      {"subnet 10.0.0.1 netmask 255.255.255.0 { }\n", 1, 8, "host bits"},
+      {"subnet 10.0.0.0 netmask 255.0.255.0 { }\n", 1, 25, "netmask"},
+      {"host \"quoted\" { }\n", 1, 6, "bare words"},
+      {"host h { hardware ethernet 02:00:00:00:00:zz; }\n", 1, 28, "02:00"},
+      {"option routers 10.0.0.1\nsubnet", 2, 1, "expected ';'"},
+      {"group {\n  filename \"x\";\n", 3, 1, "missing '}'"},
+      {"option arch = 1;\n", 1, 8, "unknown option"},
+      {"switch (option arch) { case 00:07: filename \"x\"; }\n", 1, 1,
+       "if/elsif"},
+      {"failover peer \"x\" { }\n", 1, 1, "failover"},
+      {"ddns-update-style interim;\n", 1, 19, "DNS"},
+      {"on commit { }\n", 1, 1, "hooks"},
+      {"subnet6 ::/64 { }\n", 1, 1, "DHCPv4"},
+      {"filename \"unterminated;\n", 1, 10, "unterminated"},
+      {"if option dhcp-client-identifier = 7 { }\n", 1, 36, "bare number"},
+      {"option domain-name-servers ns1.example.com;\n", 1, 28, "not resolved"},
+      {"}\n", 1, 1, "unexpected '}'"},
+      {"host h { fixed-address 10.0.0.1; }\n", 1, 1, "neither"},
+      {"pool { }\n", 1, 1, "not allowed in the global scope"},
+  };
+  for (const Case& c : cases) {
+    ConfError error = MustFail(c.text);
+    INFO(c.text << "\n" << error.Format());
+    CHECK(error.line == c.line);
+    CHECK(error.column == c.column);
+    CHECK(error.message.find(c.message_part) != std::string::npos);
+    CHECK(error.Format().rfind(
+              fmt::format("bad.conf:{}:{}: ", c.line, c.column), 0) == 0);
+  }
+}
+
+TEST_CASE("The error shows the line with a caret under the column",
+          "[dhcpconf]") {
+  ConfError error = MustFail("allow booting;\n\tfilenme \"x\";\n");
+  CHECK(error.Format() ==
+        "bad.conf:2:2: unknown statement 'filenme'\n   filenme \"x\";\n   ^");
+}
+
+TEST_CASE("include reads through the loader", "[dhcpconf]") {
+  std::map<std::string, std::string> files{
+      {"hosts.conf", "host a { hardware ethernet 02:00:00:00:00:01; }\n"},
+      {"broken.conf", "\n  bogus;\n"}};
+  IncludeLoader loader = [&](const std::string& path) -> Result<std::string> {
+    auto it = files.find(path);
+    if (it == files.end()) return Fail("No such file or directory");
+    return it->second;
+  };
+  DhcpdConf conf;
+  ConfError error;
+  REQUIRE(ParseDhcpdConf("include \"hosts.conf\";\n", "main.conf", loader,
+                         &conf, &error));
+  CHECK(conf.hosts.size() == 1);
+  REQUIRE_FALSE(ParseDhcpdConf("include \"broken.conf\";\n", "main.conf",
+                               loader, &conf, &error));
+  CHECK(error.file == "broken.conf");
+  CHECK(error.line == 2);
+  CHECK(error.column == 3);
+  REQUIRE_FALSE(ParseDhcpdConf("include \"none.conf\";\n", "main.conf", loader,
+                               &conf, &error));
+  CHECK(error.message.find("No such file") != std::string::npos);
+}
+
+}  // namespace pxekit

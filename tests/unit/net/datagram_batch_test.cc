@@ -1,0 +1,49 @@
+// Loopback only: these datagrams never leave the machine.
+#include "net/datagram_batch.h"
+
+#include <catch2/catch.hpp>
+
+#include "net/socket_io.h"
+#include "net/udp_socket.h"
+
+namespace pxekit {
+
+TEST_CASE("Datagrams go and come in batches over loopback", "[net]") {
+  const Ipv4Addr loopback = Ipv4Addr::FromOctets(127, 0, 0, 1);
+  UniqueFd receiver = OpenUdp4Socket();
+  CHECK(SetReceiveBuffer(receiver, 1 << 20) == 0);
+  BindAddress(receiver, loopback, 0);
+  std::uint16_t port = LocalPort(receiver);
+  UniqueFd sender = OpenUdp4Socket();
+  BindAddress(sender, loopback, 0);
+  std::uint16_t sender_port = LocalPort(sender);
+
+  DatagramBatch batch(4, 16);
+  CHECK(batch.Receive(receiver) == 0);
+
+  std::vector<std::vector<std::uint8_t>> payloads{
+      {1}, {2, 2}, {3, 3, 3}, std::vector<std::uint8_t>(40, 4), {5}};
+  std::vector<OutgoingDatagram> out;
+  for (const auto& p : payloads) out.push_back({p, loopback, port});
+  out.push_back(
+      {payloads[0], Ipv4Addr::FromOctets(127, 0, 0, 1), 0});  // port 0
+  auto errors = SendDatagrams(sender, out);
+  REQUIRE(errors.size() == 6);
+  for (int i = 0; i < 5; ++i) CHECK(errors[i] == 0);
+  CHECK(errors[5] != 0);  // one failure does not stop the others
+
+  REQUIRE(WaitReadable(receiver, 2000));
+  std::size_t got = batch.Receive(receiver);
+  REQUIRE(got == 4);  // the batch holds four
+  CHECK(batch.payload(0).size() == 1);
+  CHECK(batch.payload(2).size() == 3);
+  CHECK(batch.payload(3).size() == 16);  // cut to the buffer size
+  CHECK(batch.payload(3)[15] == 4);
+  CHECK(batch.source(1) == loopback);
+  CHECK(batch.source_port(1) == sender_port);
+  REQUIRE(batch.Receive(receiver) == 1);
+  CHECK(batch.payload(0)[0] == 5);
+  CHECK(batch.Receive(receiver) == 0);
+}
+
+}  // namespace pxekit

@@ -1,0 +1,26 @@
+#pragma once
+// Turns -c FILE and the flags into one DhcpdConf + ServerSettings. Used at
+// start, by -t, and on every SIGHUP.
+
+#include <string>
+
+#include "dhcpconf/dhcpd_conf.h"
+#include "dhcpd/server.h"
+#include "pxe_dhcpd.h"
+
+namespace pxekit {
+
+struct Configuration {
+  DhcpdConf conf;
+  ServerSettings settings;
+};
+
+struct ConfigurationError {
+  int exit_code = 0;  // 64 bad flag, 66 missing file, 78 bad file
+  std::string message;
+};
+
+bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
+                       ConfigurationError* error);
+
+}  // namespace pxekit
