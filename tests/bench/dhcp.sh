@@ -16,6 +16,9 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${PXEKIT_BIN:-$SRC/build/bin}
 STEP_SECONDS=${1:-5}
 RATES=(1000 2000 3000 4000 5000 6000 8000 10000 12000 14000 16000 20000)
+# The peer is not a test package: installing kea-dhcp4-server is the
+# benchmark's own business (its service listens on no interface by default).
+"$SRC/tests/support/packages.sh" install kea-admin kea-dhcp4-server iproute2 || exit 77
 for cmd in perfdhcp kea-dhcp4 ip; do
   command -v "$cmd" >/dev/null || { echo "dhcp.sh: $cmd is not installed" >&2; exit 77; }
 done
