@@ -55,5 +55,37 @@ boot_test() {
   for file in "${files[@]}"; do
     check "pxe-tftpd logged serving $file" 'grep -qF "$file" "$PXEBOOT_WORK/pxe-tftpd.log"'
   done
+  boot_test_lookup_order "$firmware"
   finish
+}
+
+# The config files the boot loader really asked pxe-tftpd for, in order,
+# must be exactly what `pxe-mkcfg lookup` predicts for this client.
+boot_test_lookup_order() {
+  local firmware=$1 log=$PXEBOOT_WORK/pxe-tftpd.log client_ip uuid wire_uuid
+  local requested predicted pattern
+  client_ip=$(sed -nE "s/^pxe-tftpd: ([0-9.]+):[0-9]+ RRQ .*/\1/p" "$log" | head -n1)
+  case $firmware in
+    bios)
+      # pxelinux names the UUID file after DHCP option 97 as sent on the
+      # wire. SMBIOS 2.6+ (QEMU's -uuid, dmidecode) stores the first three
+      # fields little-endian, so on the wire they appear byte-swapped.
+      uuid=${PXEBOOT_VM_UUID//-/}
+      wire_uuid=$(printf '%s' "${uuid:6:2}${uuid:4:2}${uuid:2:2}${uuid:0:2}-${uuid:10:2}${uuid:8:2}-${uuid:14:2}${uuid:12:2}-${uuid:16:4}-${uuid:20:12}")
+      predicted=$("$PXEKIT_BIN/pxe-mkcfg" lookup "$PXEBOOT_VM_MAC" "$client_ip" --uuid "$wire_uuid")
+      pattern="pxelinux\.cfg/[^']*"
+      ;;
+    uefi)
+      predicted=$("$PXEKIT_BIN/pxe-mkcfg" lookup "$PXEBOOT_VM_MAC" "$client_ip" --flavor grub \
+        --grub-prefix "$PXEBOOT_GRUB_PREFIX")
+      pattern="$PXEBOOT_GRUB_PREFIX/grub\.cfg[^']*"
+      ;;
+  esac
+  requested=$(grep -oE "RRQ '$pattern'" "$log" | sed -E "s/^RRQ '(.*)'$/\1/")
+  local name="the boot loader asked for its config files in the order pxe-mkcfg lookup predicts"
+  if [ -n "$requested" ] && [ "$requested" = "$predicted" ]; then
+    pass "$name"
+  else
+    fail "$name" "--- requested (pxe-tftpd log)" "$requested" "--- predicted (pxe-mkcfg lookup)" "$predicted"
+  fi
 }
