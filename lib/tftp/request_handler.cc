@@ -93,7 +93,7 @@ RequestOutcome HandleRequest(const Request& request, Ipv4Addr client,
     ErrorCode code = ErrorForErrno(failure.sys_errno);
     if (path.absolute && code == ErrorCode::kFileNotFound)
       return Refuse(std::move(outcome), ErrorCode::kAccessViolation,
-                    "absolute path outside ROOT");
+                    "absolute path outside ROOT (and no such file under ROOT)");
     return Refuse(std::move(outcome), code, ErrnoReason(failure));
   };
 

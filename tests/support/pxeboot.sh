@@ -392,13 +392,13 @@ pxeboot_cfg_append() {
   esac
 }
 
-# pxeboot_cmdline_args CMDLINE: the command line less what the boot loader
-# adds by itself (BOOT_IMAGE=, and pxelinux's initrd= from INITRD).
+# pxeboot_cmdline_args CMDLINE: the command line less the BOOT_IMAGE= word
+# that pxelinux and GRUB put in front of what the config says.
 pxeboot_cmdline_args() {
   local word out=()
   for word in $1; do
     case $word in
-      BOOT_IMAGE=* | initrd=*) ;;
+      BOOT_IMAGE=*) ;;
       *) out+=("$word") ;;
     esac
   done
