@@ -48,11 +48,6 @@ boot_test() {
   # What the servers say they did: the lease, and each file the boot needs.
   check "pxe-dhcpd wrote the VM's lease" \
     'grep -qi "hardware ethernet $PXEBOOT_VM_MAC" "$PXEBOOT_WORK/dhcpd.leases"'
-  # Boot loaders name the UUID file after DHCP option 97 as sent on the
-  # wire. SMBIOS 2.6+ (QEMU's -uuid, dmidecode) stores the first three fields
-  # little-endian, so on the wire they appear byte-swapped.
-  uuid=${PXEBOOT_VM_UUID//-/}
-  wire_uuid="${uuid:6:2}${uuid:4:2}${uuid:2:2}${uuid:0:2}-${uuid:10:2}${uuid:8:2}-${uuid:14:2}${uuid:12:2}-${uuid:16:4}-${uuid:20:12}"
   case $firmware in
     bios) files=("$PXEBOOT_BIOS_FILE" ldlinux.c32 pxelinux.cfg/default) ;;
     uefi) files=("$PXEBOOT_EFI_FILE" "$PXEBOOT_GRUB_PREFIX/grub.cfg") ;;
@@ -71,6 +66,11 @@ boot_test_lookup_order() {
   local firmware=$1 log=$PXEBOOT_WORK/pxe-tftpd.log client_ip uuid wire_uuid
   local requested predicted pattern
   client_ip=$(sed -nE "s/^pxe-tftpd: ([0-9.]+):[0-9]+ RRQ .*/\1/p" "$log" | head -n1)
+  # Boot loaders name the UUID file after DHCP option 97 as sent on the
+  # wire. SMBIOS 2.6+ (QEMU's -uuid, dmidecode) stores the first three fields
+  # little-endian, so on the wire they appear byte-swapped.
+  uuid=${PXEBOOT_VM_UUID//-/}
+  wire_uuid="${uuid:6:2}${uuid:4:2}${uuid:2:2}${uuid:0:2}-${uuid:10:2}${uuid:8:2}-${uuid:14:2}${uuid:12:2}-${uuid:16:4}-${uuid:20:12}"
   case $firmware in
     bios)
       predicted=$("$PXEKIT_BIN/pxe-mkcfg" lookup "$PXEBOOT_VM_MAC" "$client_ip" --uuid "$wire_uuid")
