@@ -77,32 +77,12 @@ int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload,
 std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd,
                                                 int timeout_ms) {
   if (!WaitReadable(fd, timeout_ms)) return std::nullopt;
-
   ReceivedDatagram datagram;
   datagram.payload.resize(65536);
-  sockaddr_in from{};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
-  iovec iov{datagram.payload.data(), datagram.payload.size()};
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = ::recvmsg(fd.get(), &msg, MSG_DONTWAIT);
-  if (n < 0) ThrowErrno("recvmsg");
-  datagram.payload.resize(static_cast<std::size_t>(n));
-  datagram.source = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
-  datagram.source_port = ntohs(from.sin_port);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-       c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      in_pktinfo info;
-      std::memcpy(&info, CMSG_DATA(c), sizeof info);
-      datagram.destination = Ipv4Addr::FromNetworkOrder(info.ipi_addr.s_addr);
-    }
-  }
+  auto size = TryReceiveDatagram(fd, datagram.payload, &datagram);
+  // Readable but gone (another reader took it): the same as a timeout.
+  if (!size) return std::nullopt;
+  datagram.payload.resize(*size);
   return datagram;
 }
 
@@ -130,12 +110,14 @@ std::optional<std::size_t> TryReceiveDatagram(const UniqueFd& fd,
   info->source = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
   info->source_port = ntohs(from.sin_port);
   info->destination = Ipv4Addr();
+  info->local = Ipv4Addr();
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
        c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       in_pktinfo pktinfo;
       std::memcpy(&pktinfo, CMSG_DATA(c), sizeof pktinfo);
       info->destination = Ipv4Addr::FromNetworkOrder(pktinfo.ipi_addr.s_addr);
+      info->local = Ipv4Addr::FromNetworkOrder(pktinfo.ipi_spec_dst.s_addr);
     }
   }
   return std::min(static_cast<std::size_t>(n), buffer.size());

@@ -35,7 +35,10 @@ int SendDatagram(const UniqueFd& fd, std::span<const std::uint8_t> payload,
 struct ReceivedDatagram {
   Ipv4Addr source;
   std::uint16_t source_port = 0;
-  Ipv4Addr destination;  // from IP_PKTINFO when enabled
+  Ipv4Addr destination;  // from IP_PKTINFO when enabled (ipi_addr)
+  // The local address a reply should come from (ipi_spec_dst), also from
+  // IP_PKTINFO: for a broadcast request, the receiving interface's address.
+  Ipv4Addr local;
   std::vector<std::uint8_t> payload;
 };
 

@@ -6,11 +6,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "cli/diag.h"
 #include "net/socket_io.h"
+#include "net/udp_socket.h"
 #include "tftp/packet.h"
 #include "util/text.h"
 
@@ -92,43 +94,25 @@ TftpServer::~TftpServer() {
 void TftpServer::OnListenReadable() {
   // A bounded batch; level-triggered epoll calls again for the rest.
   for (int i = 0; i < 64; ++i) {
-    sockaddr_in from{};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
-    iovec iov{buffer_.data(), buffer_.size()};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(listen_.get(), &msg, MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
-        diag_.Warn("receiving a request: {}", std::strerror(errno));
+    ReceivedDatagram info;
+    std::optional<std::size_t> n;
+    try {
+      n = TryReceiveDatagram(listen_, buffer_, &info);
+    } catch (const std::system_error& e) {
+      diag_.Warn("receiving a request: {}", e.code().message());
       return;
     }
-    Ipv4Addr local = listen_address_;
-    bool broadcast = false;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-        in_pktinfo info;
-        std::memcpy(&info, CMSG_DATA(c), sizeof info);
-        local = Ipv4Addr::FromNetworkOrder(info.ipi_spec_dst.s_addr);
-        broadcast = Ipv4Addr::FromNetworkOrder(info.ipi_addr.s_addr) ==
-                    Ipv4Addr::LimitedBroadcast();
-      }
-    }
-    Ipv4Addr client = Ipv4Addr::FromNetworkOrder(from.sin_addr.s_addr);
-    std::uint16_t port = ntohs(from.sin_port);
-    if (broadcast) {
+    if (!n) return;  // drained
+    Ipv4Addr local = info.local.value() == 0 ? listen_address_ : info.local;
+    Ipv4Addr client = info.source;
+    std::uint16_t port = info.source_port;
+    if (info.destination == Ipv4Addr::LimitedBroadcast()) {
       diag_.Info("{}: ignoring a request sent to the broadcast address (RFC 1123)",
                  Peer(client, port));
       continue;
     }
     if (port == 0) continue;
-    OnRequest(std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n)),
+    OnRequest(std::span<const std::uint8_t>(buffer_.data(), *n),
               client, port, local);
   }
 }
