@@ -7,8 +7,8 @@
 #
 #   tests/bench/boot.sh [--runs N] [--bios | --uefi] [--only pxekit|dnsmasq]
 #
-# The pxekit side needs build/bin/pxe-dhcpd, pxe-tftpd and pxe-mkcfg (issues
-# 3, 4, 5); until they exist, only `--only dnsmasq` runs. The time is from
+# The pxekit side needs build/bin/pxe-dhcpd, pxe-tftpd and pxe-mkcfg (make);
+# `--only dnsmasq` runs without them. The time is from
 # QEMU's start to the initrd's banner: firmware, DHCP, TFTP, kernel start.
 # Under TCG (no /dev/kvm) firmware and the kernel's start dominate; the TFTP
 # of the kernel and initrd is where the servers differ. build/tests/bin/
@@ -48,7 +48,7 @@ if [[ " ${kinds[*]} " == *" pxekit "* ]]; then
     [ -x "$PXEBOOT_BIN/$tool" ] || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "boot.sh: the pxekit side is not built in $PXEBOOT_BIN: ${missing[*]} (issues 3, 4, 5)." >&2
+    echo "boot.sh: the pxekit side is not built in $PXEBOOT_BIN: ${missing[*]} (run make first)." >&2
     echo "boot.sh: run 'tests/bench/boot.sh --only dnsmasq' for the peer alone." >&2
     exit 69
   fi

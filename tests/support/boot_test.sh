@@ -14,7 +14,7 @@ boot_test() {
     [ -x "$PXEKIT_BIN/$tool" ] || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] ||
-    skip "not built in $PXEKIT_BIN: ${missing[*]} (issues 3, 4, 5); this boot is served by them alone"
+    skip "not built in $PXEKIT_BIN: ${missing[*]} (run make); this boot is served by them alone"
   pxeboot_check_packages check >/dev/null 2>&1 ||
     skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
   [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"

@@ -45,7 +45,7 @@ if [ "$servers" = pxekit ]; then
     [ -x "$PXEBOOT_BIN/$tool" ] || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "demo: not built in $PXEBOOT_BIN: ${missing[*]} (issues 3, 4 and 5)." >&2
+    echo "demo: not built in $PXEBOOT_BIN: ${missing[*]}; run make first." >&2
     echo "demo: 'demo.sh --servers dnsmasq' runs the same boot against dnsmasq." >&2
     exit 69
   fi
