@@ -15,6 +15,8 @@ namespace {
 using std::chrono::microseconds;
 
 constexpr std::uint64_t kWireMask = 0xffff;
+constexpr std::size_t kMaxBatchPackets = 64;
+constexpr std::size_t kMaxBatchBytes = 1 << 20;
 
 std::uint16_t Wire(std::uint64_t block) {
   return static_cast<std::uint16_t>(block & kWireMask);
@@ -60,34 +62,50 @@ void Transfer::Start(Time now, PacketSink& sink) {
     return;
   }
   total_blocks_ = source_->size() / setup_.blksize + 1;
-  buffer_.resize(kDataHeaderSize + setup_.blksize);
+  // A batch holds a window, within bounds: windowsize is capped by bytes
+  // at negotiation, and sendmmsg takes at most 1024 messages anyway.
+  batch_capacity_ = std::clamp<std::size_t>(
+      std::min(setup_.windowsize, kMaxBatchBytes / setup_.blksize), 1, kMaxBatchPackets);
+  packets_.resize(batch_capacity_ * (kDataHeaderSize + setup_.blksize));
+  file_bytes_.resize(batch_capacity_ * setup_.blksize);
+  batch_.reserve(batch_capacity_);
+  if (!setup_.oack.empty()) oack_packet_ = EncodeOack(setup_.oack);
   next_unacked_ = next_to_send_ = setup_.oack.empty() ? 1 : 0;
   SendWindow(now, sink);
 }
 
-bool Transfer::SendBlock(std::uint64_t block, PacketSink& sink) {
-  if (block == 0) return sink.Send(EncodeOack(setup_.oack));
+bool Transfer::FrameBlocks(std::uint64_t first, std::size_t count) {
+  const std::size_t blksize = setup_.blksize;
   std::uint64_t size = source_->size();
-  std::uint64_t offset = (block - 1) * setup_.blksize;
-  std::size_t length = offset >= size ? 0
-                                      : static_cast<std::size_t>(std::min<std::uint64_t>(
-                                            setup_.blksize, size - offset));
-  auto payload = std::span<std::uint8_t>(buffer_).subspan(kDataHeaderSize, length);
-  if (length > 0) {
-    auto read = source_->ReadAt(offset, payload);
+  std::uint64_t offset = (first - 1) * blksize;
+  std::size_t total = offset >= size ? 0
+                                     : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                           count * blksize, size - offset));
+  if (total > 0) {
+    auto read = source_->ReadAt(offset, std::span<std::uint8_t>(file_bytes_).first(total));
     if (!read) {
       outcome_ = fmt::format("read error: {}", read.error());
       return false;
     }
-    if (*read != length) {
+    if (*read != total) {
       outcome_ = "the file shrank while it was being sent";
       return false;
     }
   }
-  ByteWriter header(std::span<std::uint8_t>(buffer_).first(kDataHeaderSize));
-  WriteDataHeader(header, Wire(block));
-  return sink.Send(std::span<const std::uint8_t>(buffer_).first(
-      kDataHeaderSize + length));
+  batch_.clear();
+  const std::size_t stride = kDataHeaderSize + blksize;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t start = std::min(i * blksize, total);
+    std::size_t length = std::min(blksize, total - start);
+    auto packet = std::span<std::uint8_t>(packets_).subspan(i * stride,
+                                                           kDataHeaderSize + length);
+    ByteWriter header(packet.first(kDataHeaderSize));
+    WriteDataHeader(header, Wire(first + i));
+    if (length > 0)
+      std::memcpy(packet.data() + kDataHeaderSize, file_bytes_.data() + start, length);
+    batch_.push_back(packet);
+  }
+  return true;
 }
 
 void Transfer::SendWindow(Time now, PacketSink& sink) {
@@ -99,23 +117,31 @@ void Transfer::SendWindow(Time now, PacketSink& sink) {
   bool sent_any = false;
   std::optional<std::uint64_t> first_time_block;
   while (next_to_send_ < limit) {
-    std::uint64_t block = next_to_send_;
-    if (!SendBlock(block, sink)) {
-      if (!outcome_.empty()) {  // a file error, not a full socket buffer
+    if (next_to_send_ == 0) {
+      batch_.assign(1, oack_packet_);
+    } else {
+      std::size_t count = static_cast<std::size_t>(
+          std::min<std::uint64_t>(limit - next_to_send_, batch_capacity_));
+      if (!FrameBlocks(next_to_send_, count)) {
         Fail(ErrorCode::kNotDefined, outcome_, now, sink);
         return;
       }
-      break;  // the retransmit timer recovers
     }
-    sent_any = true;
-    ++stats_.blocks_sent;
-    if (block > highest_sent_ || (block == 0 && stats_.blocks_sent == 1)) {
-      highest_sent_ = std::max(highest_sent_, block);
-      first_time_block = block;
-    } else {
-      ++stats_.retransmits;
+    std::size_t wanted = batch_.size();
+    std::size_t queued = sink.SendBatch(batch_);
+    for (std::size_t i = 0; i < queued; ++i) {
+      std::uint64_t block = next_to_send_;
+      sent_any = true;
+      ++stats_.blocks_sent;
+      if (block > highest_sent_ || (block == 0 && stats_.blocks_sent == 1)) {
+        highest_sent_ = std::max(highest_sent_, block);
+        first_time_block = block;
+      } else {
+        ++stats_.retransmits;
+      }
+      ++next_to_send_;
     }
-    ++next_to_send_;
+    if (queued < wanted) break;  // socket buffer full: the retransmit timer recovers
   }
   if (first_time_block && !rtt_block_ && retries_ == 0) {
     rtt_block_ = *first_time_block;

@@ -47,6 +47,15 @@ class PacketSink {
   // false when the packet could not be queued (socket buffer full): the
   // transfer treats it as lost.
   virtual bool Send(std::span<const std::uint8_t> packet) = 0;
+  // Sends `packets` in order; returns how many were queued before the first
+  // that could not be (that one and the rest count as lost). A window goes
+  // out as one batch, so a socket sink can send it with one system call.
+  virtual std::size_t SendBatch(
+      std::span<const std::span<const std::uint8_t>> packets) {
+    std::size_t queued = 0;
+    while (queued < packets.size() && Send(packets[queued])) ++queued;
+    return queued;
+  }
 };
 
 struct RetransmitPolicy {
@@ -101,7 +110,9 @@ class Transfer {
  private:
   // Sending side.
   std::uint64_t total_blocks() const { return total_blocks_; }
-  bool SendBlock(std::uint64_t block, PacketSink& sink);
+  // Reads blocks [first, first + count) with one ReadAt and frames them as
+  // DATA packets in batch_; false (outcome_ set) on a file error.
+  bool FrameBlocks(std::uint64_t first, std::size_t count);
   void SendWindow(Time now, PacketSink& sink);
   void HandleAck(std::uint16_t wire_block, Time now, PacketSink& sink);
   // Receiving side.
@@ -118,7 +129,14 @@ class Transfer {
   std::unique_ptr<FileSink> file_sink_;
   NetasciiDecoder decoder_;
   std::string decoded_;
-  std::vector<std::uint8_t> buffer_;  // one DATA packet: header + block
+  // Sender: up to batch_capacity_ framed DATA packets (header + block
+  // each), the file bytes they were read from, and the spans handed to
+  // the sink.
+  std::size_t batch_capacity_ = 1;
+  std::vector<std::uint8_t> packets_;
+  std::vector<std::uint8_t> file_bytes_;
+  std::vector<std::span<const std::uint8_t>> batch_;
+  std::vector<std::uint8_t> oack_packet_;
 
   TransferState state_ = TransferState::kRunning;
   std::string outcome_;

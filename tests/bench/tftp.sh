@@ -4,10 +4,20 @@
 #
 #   sudo PXEKIT_BIN=build/bin bash tests/bench/tftp.sh [RUNS]
 #
+# To iterate on one thing, run a subset (space-separated lists; the
+# defaults run everything):
+#   BENCH_TOPOS="lo veth loss"  BENCH_CASES="lockstep w16 w64 w16x8192"
+#   BENCH_SERVERS="pxe-tftpd tftpd-hpa atftpd"  BENCH_MB=64 (the big file)
+# e.g. BENCH_TOPOS=veth BENCH_CASES="w16 w64" BENCH_SERVERS=pxe-tftpd BENCH_MB=16
+#
 # The same 64 MiB file and the same clients for every server; servers pinned
 # to CPU 0 and clients to CPU 1 (taskset), runs alternating between servers,
 # and the median of RUNS (default 5) per server and case, with the ratio to
-# the best peer. Topologies:
+# the best peer, and the median CPU time the server used per transfer (a
+# figure that other load on the machine disturbs much less than MB/s: the
+# two CPUs are shared, and anything else running on CPU 0 slows the server
+# it is pinned to; the script measures how busy CPUs 0 and 1 are before
+# each topology, reports it and warns above 20 %). Topologies:
 #   lo    one namespace, everything on its loopback
 #   veth  server and client namespaces joined by a veth pair shaped to
 #         1 Gbit/s with tc tbf (line rate 125 MB/s)
@@ -28,6 +38,10 @@ PXEKIT_BIN=${PXEKIT_BIN:-$(dirname "$0")/../../build/bin}
 PXEKIT_BIN=$(cd "$PXEKIT_BIN" && pwd)
 BENCH_CACHE=${BENCH_CACHE:-/var/tmp/pxekit-bench}
 TIMEOUT=${TIMEOUT:-120}
+BENCH_TOPOS=" ${BENCH_TOPOS:-lo veth loss} "
+BENCH_CASES=" ${BENCH_CASES:-lockstep w16 w64 w16x8192} "
+BENCH_SERVERS=" ${BENCH_SERVERS:-pxe-tftpd tftpd-hpa atftpd} "
+BENCH_MB=${BENCH_MB:-64}
 
 die() { echo "tftp.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, tc, nft, port 69-style servers)"
@@ -64,23 +78,54 @@ OUT=$WORK/out
 mkdir -p "$ROOT" "$OUT"
 chmod 755 "$ROOT"
 chmod 777 "$OUT"
-head -c $((64 << 20)) /dev/urandom >"$ROOT/big"
+head -c $((BENCH_MB << 20)) /dev/urandom >"$ROOT/big"
 head -c $((8 << 20)) /dev/urandom >"$ROOT/loss"
 chmod 644 "$ROOT"/*
 declare -A SUM=([big]=$(sha256sum <"$ROOT/big") [loss]=$(sha256sum <"$ROOT/loss"))
 
 SERVERS=(pxe-tftpd tftpd-hpa atftpd)
 declare -A PORT=([pxe-tftpd]=6901 [tftpd-hpa]=6902 [atftpd]=6903)
+declare -A SPID=()
+CLK_TCK=$(getconf CLK_TCK)
+
+# CPU ticks a server used so far, its reaped children included.
+cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# How busy CPUs 0 and 1 are (percent, over one second) with the servers idle:
+# anything else running there slows the pinned servers and clients.
+cpu_busy() {
+  local before after
+  before=$(grep -E '^cpu[01] ' /proc/stat)
+  sleep 1
+  after=$(grep -E '^cpu[01] ' /proc/stat)
+  printf '%s\n%s\n' "$before" "$after" | awk '
+    { idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i }
+    NR <= 2 { i0[$1] = idle; t0[$1] = total; next }
+    { printf "%s %.0f%% ", $1, 100 * (1 - (idle - i0[$1]) / (total - t0[$1])) }'
+}
+
+warn_if_busy() {
+  local busy
+  busy=$(cpu_busy)
+  if echo "$busy" | grep -qE '([2-9][0-9]|100)%'; then
+    echo "tftp.sh: warning: before '$1', other work keeps the CPUs busy ($busy): MB/s will be low" >&2
+  fi
+  LOADS+="$1: $busy; "
+}
+LOADS=""
 
 start_servers() {  # start_servers NS ADDR
   local ns=$1 addr=$2
   taskset -c 0 ip netns exec "$ns" "$PXEKIT_BIN/pxe-tftpd" -q -B 8192 -a "$addr:6901" "$ROOT" &
   PIDS+=("$!")
+  SPID[pxe-tftpd]=$!
   taskset -c 0 ip netns exec "$ns" in.tftpd -l -L -a "$addr:6902" -u nobody -B 8192 -s "$ROOT" &
   PIDS+=("$!")
+  SPID[tftpd-hpa]=$!
   taskset -c 0 ip netns exec "$ns" "$ATFTPD" --daemon --no-fork --port 6903 --bind-address "$addr" \
     --user nobody.nogroup --logfile /dev/null "$ROOT" &
   PIDS+=("$!")
+  SPID[atftpd]=$!
   sleep 1
   local port
   for port in 6901 6902 6903; do
@@ -95,11 +140,13 @@ stop_servers() {
   PIDS=()
 }
 
-# fetch NS ADDR SERVER CASE FILE: one transfer; prints seconds, or "fail".
+# fetch NS ADDR SERVER CASE FILE: one transfer; prints seconds, or "fail",
+# and the server's CPU seconds for it into $OUT/cpu.
 fetch() {
   local ns=$1 addr=$2 server=$3 case=$4 file=$5 port=${PORT[$3]} out=$OUT/got
   rm -f "$out"
-  local start end ok=1
+  local start end ok=1 cpu0 cpu1
+  cpu0=$(cpu_ticks "${SPID[$server]}")
   start=$(date +%s.%N)
   case $case in
     lockstep)
@@ -113,6 +160,15 @@ fetch() {
         >/dev/null 2>&1 || ok=0 ;;
   esac
   end=$(date +%s.%N)
+  sleep 0.05  # let tftpd-hpa's child exit and be reaped
+  cpu1=$(cpu_ticks "${SPID[$server]}")
+  # tftpd-hpa serves each transfer in a forked child whose CPU time never
+  # shows in the parent's (0 every run): left out rather than shown as 0.
+  if [ "$server" = tftpd-hpa ]; then
+    echo - >"$OUT/cpu"
+  else
+    echo "$cpu0 $cpu1" | awk -v hz="$CLK_TCK" '{printf "%.2f\n", ($2 - $1) / hz}' >"$OUT/cpu"
+  fi
   if [ $ok = 1 ] && [ "$(sha256sum <"$out")" = "${SUM[$file]}" ]; then
     python3 -c "print(f'{$end - $start:.3f}')"
   else
@@ -130,28 +186,36 @@ RESULTS=$WORK/results
 bench() {
   local topo=$1 ns=$2 addr=$3 case=$4 file=$5 runs=$6
   shift 6
-  local servers=("$@") server i
-  declare -A times=()
+  [[ $BENCH_CASES == *" $case "* ]] || return 0
+  local servers=() server i
+  for server in "$@"; do
+    [[ $BENCH_SERVERS == *" $server "* ]] && servers+=("$server")
+  done
+  [ ${#servers[@]} -gt 0 ] || return 0
+  declare -A times=() cpus=()
   for ((i = 0; i < runs; i++)); do
     # Alternate: rotate the order every run.
     local k n=${#servers[@]}
     for ((k = 0; k < n; k++)); do
       server=${servers[$(((i + k) % n))]}
       times[$server]+="$(fetch "$ns" "$addr" "$server" "$case" "$file") "
+      cpus[$server]+="$(cat "$OUT/cpu") "
     done
   done
   local size
   size=$(stat -c %s "$ROOT/$file")
   for server in "${servers[@]}"; do
     # shellcheck disable=SC2086
-    local med fails
+    local med fails cpu
     med=$(median ${times[$server]})
     fails=$(failures ${times[$server]})
-    echo "$topo $case $server $med $fails $size ${times[$server]}" >>"$RESULTS"
+    cpu=$(median ${cpus[$server]})
+    echo "$topo $case $server $med $fails $size $cpu ${times[$server]}" >>"$RESULTS"
   done
 }
 
 # --- loopback ---
+if [[ $BENCH_TOPOS == *" lo "* ]]; then
 NS_LO=pxk-bench-lo-$$
 ip netns add "$NS_LO" && NSS+=("$NS_LO")
 ip -n "$NS_LO" link set lo up
@@ -162,14 +226,17 @@ ip -n "$NS_LO" addr add 10.98.0.1/24 dev bench-v0
 ip -n "$NS_LO" link set bench-v0 up
 ip -n "$NS_LO" link set bench-v1 up
 start_servers "$NS_LO" 127.0.0.1
+warn_if_busy loopback
 echo "== loopback" >&2
 bench lo "$NS_LO" 127.0.0.1 lockstep big "$RUNS" "${SERVERS[@]}"
 bench lo "$NS_LO" 127.0.0.1 w16 big "$RUNS" pxe-tftpd atftpd
 bench lo "$NS_LO" 127.0.0.1 w64 big "$RUNS" pxe-tftpd atftpd
 bench lo "$NS_LO" 127.0.0.1 w16x8192 big 1 pxe-tftpd atftpd
 stop_servers
+fi
 
 # --- two namespaces, veth shaped to 1 Gbit/s ---
+if [[ $BENCH_TOPOS == *" veth "* || $BENCH_TOPOS == *" loss "* ]]; then
 NS_S=pxk-bench-s-$$
 NS_C=pxk-bench-c-$$
 ip netns add "$NS_S" && NSS+=("$NS_S")
@@ -184,36 +251,44 @@ ip -n "$NS_C" link set lo up
 tc -n "$NS_S" qdisc add dev bench-s root tbf rate 1gbit burst 256kb latency 50ms
 tc -n "$NS_C" qdisc add dev bench-c root tbf rate 1gbit burst 256kb latency 50ms
 start_servers "$NS_S" 10.99.0.1
+if [[ $BENCH_TOPOS == *" veth "* ]]; then
+warn_if_busy veth
 echo "== veth 1 Gbit/s" >&2
 bench veth "$NS_C" 10.99.0.1 lockstep big "$RUNS" "${SERVERS[@]}"
 bench veth "$NS_C" 10.99.0.1 w16 big "$RUNS" pxe-tftpd atftpd
 bench veth "$NS_C" 10.99.0.1 w64 big "$RUNS" pxe-tftpd atftpd
+fi
 
 # --- 0.2 % of the server's packets lost ---
+if [[ $BENCH_TOPOS == *" loss "* ]]; then
 ip netns exec "$NS_C" nft add table inet pxkbench
 ip netns exec "$NS_C" nft add chain inet pxkbench c '{ type filter hook input priority 0; }'
 ip netns exec "$NS_C" nft add rule inet pxkbench c meta l4proto udp numgen random mod 1000 '<' 2 drop
+warn_if_busy loss
 echo "== veth with 0.2 % loss" >&2
 bench loss "$NS_C" 10.99.0.1 lockstep loss "$LOSS_RUNS" "${SERVERS[@]}"
 bench loss "$NS_C" 10.99.0.1 w16 loss "$LOSS_RUNS" pxe-tftpd atftpd
+fi
 stop_servers
+fi
 
 # --- report: median seconds, MB/s, ratio of pxe-tftpd to the best peer ---
+echo "CPU use by other work before each topology: $LOADS"
 python3 - "$RESULTS" <<'PY'
 import sys
 rows = [line.split() for line in open(sys.argv[1])]
-print(f"{'topology':8} {'case':9} {'server':10} {'median s':>9} {'MB/s':>8} {'fails':>5}  {'pxe/best peer':>13}  runs (s)")
+print(f"{'topology':8} {'case':9} {'server':10} {'median s':>9} {'MB/s':>8} {'cpu s':>6} {'fails':>5}  {'pxe/best peer':>13}  runs (s)")
 groups = {}
-for topo, case, server, med, fails, size, *runs in rows:
-    groups.setdefault((topo, case), []).append((server, med, int(fails), int(size), runs))
+for topo, case, server, med, fails, size, cpu, *runs in rows:
+    groups.setdefault((topo, case), []).append((server, med, int(fails), int(size), cpu, runs))
 for (topo, case), entries in groups.items():
-    rates = {s: (size / float(m) / 1e6 if m != "fail" else 0.0) for s, m, f, size, r in entries}
+    rates = {s: (size / float(m) / 1e6 if m != "fail" else 0.0) for s, m, f, size, c, r in entries}
     peers = [r for s, r in rates.items() if s != "pxe-tftpd"]
     best = max(peers) if peers else 0.0
-    for server, med, fails, size, runs in entries:
+    for server, med, fails, size, cpu, runs in entries:
         rate = rates[server]
         ratio = f"{rates['pxe-tftpd'] / best:.2f}x" if server == "pxe-tftpd" and best > 0 else ""
         if topo == "veth" and server == "pxe-tftpd":
             ratio += f" ({rate / 125 * 100:.0f}% line)"
-        print(f"{topo:8} {case:9} {server:10} {med:>9} {rate:8.1f} {fails:5d}  {ratio:>13}  {' '.join(runs)}")
+        print(f"{topo:8} {case:9} {server:10} {med:>9} {rate:8.1f} {cpu:>6} {fails:5d}  {ratio:>13}  {' '.join(runs)}")
 PY

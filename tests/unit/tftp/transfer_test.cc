@@ -1,7 +1,9 @@
 #include "tftp/transfer.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -276,6 +278,55 @@ TEST_CASE("Windowed RRQ sends a window per ACK and fills a gap from the ACKed bl
     transfer.OnPacket(EncodeAck(last), T0(), sink);
   }
   CHECK(got == file);
+  CHECK(transfer.state() == TransferState::kDone);
+}
+
+// Counts SendBatch calls and can refuse all but the first `room` packets,
+// as a full socket buffer would.
+struct BatchingSink : RecordingSink {
+  std::vector<std::size_t> batches;
+  std::size_t room = SIZE_MAX;
+  std::size_t SendBatch(std::span<const std::span<const std::uint8_t>> packets) override {
+    batches.push_back(packets.size());
+    std::size_t queued = std::min(room, packets.size());
+    for (std::size_t i = 0; i < queued; ++i) Send(packets[i]);
+    return queued;
+  }
+};
+
+TEST_CASE("A window goes to the sink as one batch; what the sink refuses goes out again") {
+  std::string file = Pattern(10 * 20 + 5);  // 21 blocks of 10
+  Transfer transfer(Setup(10, 8), std::make_unique<MemorySource>(file));
+  BatchingSink sink;
+  sink.room = 5;  // the socket takes 5 of the first window's 8
+  transfer.Start(T0(), sink);
+  CHECK(sink.batches == std::vector<std::size_t>{8});
+  auto first = sink.Take();
+  REQUIRE(first.size() == 5);
+  for (std::size_t i = 0; i < first.size(); ++i) CHECK(DataBlock(first[i]) == i + 1);
+  sink.room = SIZE_MAX;
+  // The client got 1-5 and timed out waiting for the rest: it ACKs 5.
+  transfer.OnPacket(EncodeAck(5), T0() + 1ms, sink);
+  CHECK(sink.batches == std::vector<std::size_t>{8, 8});
+  auto second = sink.Take();
+  REQUIRE(second.size() == 8);
+  CHECK(DataBlock(second.front()) == 6);
+  CHECK(DataBlock(second.back()) == 13);
+  CHECK(transfer.stats().retransmits == 0);  // 6-8 never left before
+  // The rest, and the file arrives whole, the last DATA short.
+  transfer.OnPacket(EncodeAck(13), T0() + 2ms, sink);
+  auto last = sink.Take();
+  REQUIRE(last.size() == 8);
+  CHECK(DataBlock(last.back()) == 21);
+  CHECK(DataSize(last.back()) == 5);
+  std::string got;
+  for (const auto& packets : {first, second, last})
+    for (const auto& packet : packets) {
+      const Data data = std::get<Data>(Parse(packet));
+      got.append(data.payload.begin(), data.payload.end());
+    }
+  CHECK(got == file);
+  transfer.OnPacket(EncodeAck(21), T0() + 3ms, sink);
   CHECK(transfer.state() == TransferState::kDone);
 }
 
