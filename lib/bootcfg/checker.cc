@@ -350,18 +350,7 @@ class PxelinuxEntryChecker {
               fmt::format("PROMPT {}: expected 0 or 1", QuoteForMessage(arg)));
         break;
       case PxeDirective::kKernel:
-      case PxeDirective::kCom32: {
-        std::string name = FirstWord(arg);
-        std::string_view what = PxeDirectiveName(line.directive);
-        if (name.empty())
-          Add(at.file, line.number, fmt::format("{} needs a file", what));
-        else if (line.directive == PxeDirective::kCom32 ||
-                 EndsWithIgnoreCase(name, ".c32"))
-          CheckModule(at, what, name);
-        else
-          CheckFile(at, what, name);
-        break;
-      }
+      case PxeDirective::kCom32:
       case PxeDirective::kLinux:
       case PxeDirective::kBoot:
       case PxeDirective::kBss:
@@ -371,8 +360,15 @@ class PxelinuxEntryChecker {
       case PxeDirective::kConfig: {
         std::string name = FirstWord(arg);
         std::string_view what = PxeDirectiveName(line.directive);
+        // COM32 always loads a module; KERNEL does when the name says so
+        // (pxelinux types KERNEL by extension).
+        bool module = line.directive == PxeDirective::kCom32 ||
+                      (line.directive == PxeDirective::kKernel &&
+                       EndsWithIgnoreCase(name, ".c32"));
         if (name.empty())
           Add(at.file, line.number, fmt::format("{} needs a file", what));
+        else if (module)
+          CheckModule(at, what, name);
         else
           CheckFile(at, what, name);
         break;
