@@ -43,12 +43,9 @@ done
 
 [ "$(id -u)" = 0 ] || { echo "boot.sh: needs root (network namespace, tap device)" >&2; exit 77; }
 if [[ " ${kinds[*]} " == *" pxekit "* ]]; then
-  missing=()
-  for tool in pxe-dhcpd pxe-tftpd pxe-mkcfg; do
-    [ -x "$PXEBOOT_BIN/$tool" ] || missing+=("$tool")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "boot.sh: the pxekit side is not built in $PXEBOOT_BIN: ${missing[*]} (run make first)." >&2
+  missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
+  if [ -n "$missing" ]; then
+    echo "boot.sh: the pxekit side is not built in $PXEBOOT_BIN: $missing (run make first)." >&2
     echo "boot.sh: run 'tests/bench/boot.sh --only dnsmasq' for the peer alone." >&2
     exit 69
   fi

@@ -7,14 +7,12 @@
 source "$PXEKIT_SRC/tests/support/pxeboot.sh"
 
 boot_test() {
-  local firmware=$1 tool missing=() root append written cfg file files
+  local firmware=$1 missing root append written cfg file files
 
   need_netns
-  for tool in pxe-dhcpd pxe-tftpd pxe-mkcfg; do
-    [ -x "$PXEKIT_BIN/$tool" ] || missing+=("$tool")
-  done
-  [ ${#missing[@]} -eq 0 ] ||
-    skip "not built in $PXEKIT_BIN: ${missing[*]} (run make); this boot is served by them alone"
+  missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
+  [ -z "$missing" ] ||
+    skip "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
   pxeboot_check_packages check >/dev/null 2>&1 ||
     skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
   [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"

@@ -40,12 +40,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 if [ "$servers" = pxekit ]; then
-  missing=()
-  for tool in pxe-dhcpd pxe-tftpd pxe-mkcfg; do
-    [ -x "$PXEBOOT_BIN/$tool" ] || missing+=("$tool")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "demo: not built in $PXEBOOT_BIN: ${missing[*]}; run make first." >&2
+  missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
+  if [ -n "$missing" ]; then
+    echo "demo: not built in $PXEBOOT_BIN: $missing; run make first." >&2
     echo "demo: 'demo.sh --servers dnsmasq' runs the same boot against dnsmasq." >&2
     exit 69
   fi

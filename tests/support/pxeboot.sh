@@ -100,6 +100,16 @@ pxeboot_packages() {  # the Debian packages the boot needs, one a line
   sed -e 's/#.*//' "$PXEBOOT_PACKAGES_FILE" | tr -s ' \t' '\n\n' | sed '/^$/d'
 }
 
+# pxeboot_missing_tools BINDIR: the pxekit servers and config writer the boot
+# needs that are not built in BINDIR, space-separated (empty when all are).
+pxeboot_missing_tools() {
+  local tool missing=()
+  for tool in pxe-dhcpd pxe-tftpd pxe-mkcfg; do
+    [ -x "$1/$tool" ] || missing+=("$tool")
+  done
+  echo "${missing[*]}"
+}
+
 # pxeboot_check_packages install|check: install what is missing (as root), or
 # only report it. Returns non-zero when something is still missing.
 pxeboot_check_packages() {
