@@ -14,6 +14,11 @@ std::string DescribeChar(char c);
 std::string QuoteForMessage(std::string_view text);
 
 bool IsAsciiSpace(char c);
+
+// `text` without a leading UTF-8 byte-order mark (EF BB BF), which editors on
+// Windows put at the start of files. Every list and config reader calls this
+// first, so a BOM is never an error on line 1. Columns are counted after it.
+std::string_view SkipUtf8Bom(std::string_view text);
 std::string_view TrimAsciiSpace(std::string_view text);
 
 }  // namespace pxekit

@@ -25,3 +25,14 @@ TEST_CASE("Messages quote user text safely", "[text]") {
 }
 
 }  // namespace pxekit
+
+TEST_CASE("A leading UTF-8 byte-order mark is skipped, nothing else", "[text]") {
+  using pxekit::SkipUtf8Bom;
+  CHECK(SkipUtf8Bom("\xEF\xBB\xBF" "aa:bb") == "aa:bb");
+  CHECK(SkipUtf8Bom("\xEF\xBB\xBF") == "");
+  CHECK(SkipUtf8Bom("aa:bb") == "aa:bb");
+  CHECK(SkipUtf8Bom("") == "");
+  CHECK(SkipUtf8Bom("\xEF\xBB") == "\xEF\xBB");
+  CHECK(SkipUtf8Bom("x\xEF\xBB\xBF") == "x\xEF\xBB\xBF");
+  CHECK(SkipUtf8Bom("\xEF\xBB\xBF\xEF\xBB\xBF" "a") == "\xEF\xBB\xBF" "a");
+}
