@@ -5,7 +5,8 @@
 #     directory where ./input holds INPUT_FILE_CONTENT, with STDIN on standard
 #     input, and compares its stdout with EXPECTED_STDOUT (toybox's testcmd).
 #   skip REASON      exit 77, which CTest reports as skipped, saying why
-#   check NAME COND  a shell condition that must hold
+#   check NAME COND  a shell condition that must hold; returns its status, so
+#                    `check NAME COND || diagnostics` prints more on failure
 #   netns_add NAME   create a namespace that is deleted when the script exits
 
 set -u
@@ -35,12 +36,15 @@ pass() {
   return 0
 }
 
+# fail NAME [DETAIL...] counts a failure, prints it and returns 1, so that
+# `check NAME COND || print-more-diagnostics` prints them exactly when the
+# check fails. (Scripts do not use set -e, so the 1 stops nothing.)
 fail() {
   FAILED=$((FAILED + 1))
   echo "FAIL: $1" >&2
   shift
-  [ $# -gt 0 ] && printf '%s\n' "$@" >&2
-  return 0
+  if [ $# -gt 0 ]; then printf '%s\n' "$@" >&2; fi
+  return 1
 }
 
 # Locals are prefixed with _t_ so that they cannot shadow the caller's
