@@ -43,7 +43,7 @@ TEST_CASE("The IANA arch table: 7 and 9 are both x64 UEFI", "[boot]") {
   CHECK(FindArch(42) == nullptr);
 }
 
-TEST_CASE("Boot file by arch, then default", "[boot]") {
+TEST_CASE("Boot file by arch then default", "[boot]") {
   ConfigBootFile none;
   CHECK(ChooseBootFile(Files(), Info({0}), none).file == "undionly.kpxe");
   CHECK(ChooseBootFile(Files(), Info({}), none).file == "undionly.kpxe");
@@ -60,7 +60,7 @@ TEST_CASE("Boot file by arch, then default", "[boot]") {
   CHECK(ChooseBootFile(BootFiles{}, Info({7}), none).file.empty());
 }
 
-TEST_CASE("iPXE gets the script (both user class forms), HTTPClient the URL",
+TEST_CASE("iPXE gets the script (both user class forms) and HTTPClient the URL",
           "[boot]") {
   ConfigBootFile none;
   CHECK(Info({7}, "PXEClient", "iPXE").ipxe);
@@ -74,7 +74,7 @@ TEST_CASE("iPXE gets the script (both user class forms), HTTPClient the URL",
         "http://198.18.0.1/ipxe.efi");
 }
 
-TEST_CASE("A host's filename beats arch; a config filename beats --filename",
+TEST_CASE("A host's filename beats arch and a config filename beats --filename",
           "[boot]") {
   ConfigBootFile host{"host.0", "host pc1 at x:1", true};
   CHECK(ChooseBootFile(Files(), Info({7}), host).file == "host.0");

@@ -39,7 +39,7 @@ TEST_CASE("A complete tree is clean", "[bootcfg][check]") {
   CHECK(CheckBootTree(SeedTree()).empty());
 }
 
-TEST_CASE("Debian's netboot shape: PATH, a .c32 DEFAULT, INCLUDE chains",
+TEST_CASE("Debian's netboot shape: PATH and a .c32 DEFAULT and INCLUDE chains",
           "[bootcfg][check]") {
   MemoryTree tree({
       {"pxelinux.0", "nbp"},
@@ -65,7 +65,7 @@ TEST_CASE("Debian's netboot shape: PATH, a .c32 DEFAULT, INCLUDE chains",
   CHECK(Render(CheckBootTree(tree)) == std::vector<std::string>{});
 }
 
-TEST_CASE("Every finding the issue lists, with file and line",
+TEST_CASE("Every finding the issue lists with file and line",
           "[bootcfg][check]") {
   MemoryTree tree = SeedTree();
   tree.Add("boot/pxelinux.0", "nbp");  // no ldlinux.c32 beside it
@@ -170,7 +170,7 @@ TEST_CASE("INCLUDE loops and missing includes", "[bootcfg][check]") {
                   "'nosuch.cfg' under the TFTP root") != findings.end());
 }
 
-TEST_CASE("GRUB configs: files, units, names, syntax", "[bootcfg][check]") {
+TEST_CASE("GRUB configs: files units names and syntax", "[bootcfg][check]") {
   MemoryTree tree({
       {"vmlinuz", "k"},
       {"boot/grub/grub.cfg",

@@ -66,7 +66,7 @@ TEST_CASE("pxelinux casper adds the seed's live-boot arguments",
         "root=/dev/nfs nfsroot=10.10.10.1:/srv/tftpboot/ubuntu ip=dhcp\n");
 }
 
-TEST_CASE("pxelinux per host: lowercase dashed 01- names, own labels",
+TEST_CASE("pxelinux per host: lowercase dashed 01- names and own labels",
           "[bootcfg][gen]") {
   HostEntry named = Host("00:13:21:1F:F1:82");
   named.name = "target";
@@ -81,7 +81,7 @@ TEST_CASE("pxelinux per host: lowercase dashed 01- names, own labels",
   CHECK(StripMarker(files[1].content).starts_with("DEFAULT x\nLABEL x\n"));
 }
 
-TEST_CASE("pxelinux menu, prompt and several initrds", "[bootcfg][gen]") {
+TEST_CASE("pxelinux menu and prompt and several initrds", "[bootcfg][gen]") {
   BootSpec spec;
   spec.kernel = "vmlinuz";
   spec.initrds = {"a.img", "b.img"};
@@ -93,7 +93,7 @@ TEST_CASE("pxelinux menu, prompt and several initrds", "[bootcfg][gen]") {
         "MENU LABEL linux\nKERNEL vmlinuz\nAPPEND initrd=a.img,b.img\n");
 }
 
-TEST_CASE("GRUB: seconds, (tftp) paths, per-MAC and hex-IP files",
+TEST_CASE("GRUB: seconds and (tftp) paths and per-MAC and hex-IP files",
           "[bootcfg][gen]") {
   BootSpec spec = SeedNfsSpec();
   spec.timeout_ds = 55;
@@ -121,7 +121,7 @@ TEST_CASE("GRUB: seconds, (tftp) paths, per-MAC and hex-IP files",
   CHECK(files[2].path == "x/grub.cfg-01-52-54-00-12-34-57");
 }
 
-TEST_CASE("GRUB boots at once without --timeout, as pxelinux does",
+TEST_CASE("GRUB boots at once without --timeout as pxelinux does",
           "[bootcfg][gen]") {
   BootSpec spec;
   spec.kernel = "/vmlinuz";

@@ -4,7 +4,7 @@
 
 namespace pxekit {
 
-TEST_CASE("Host lists: MAC, IP, name and label; a dash skips a field",
+TEST_CASE("Host lists: MAC IP name and label - a dash skips a field",
           "[bootcfg][hosts]") {
   HostList list = ParseHostList(
       "# lab 3\n"
@@ -25,7 +25,7 @@ TEST_CASE("Host lists: MAC, IP, name and label; a dash skips a field",
   CHECK(list.hosts[2].label == "rescue");
 }
 
-TEST_CASE("Bad host lines are reported by line and column; the rest kept",
+TEST_CASE("Bad host lines are reported by line and column and the rest kept",
           "[bootcfg][hosts]") {
   HostList list = ParseHostList(
       "00:13:21:1f:f1:82\n"
@@ -62,7 +62,7 @@ TEST_CASE("The host option takes a MAC and an optional label",
   CHECK_FALSE(ParseHostOption("nonsense,x"));
 }
 
-TEST_CASE("Duplicate MACs, IPs and names keep the first host",
+TEST_CASE("Duplicate MACs and IPs and names keep the first host",
           "[bootcfg][hosts]") {
   HostList list = ParseHostList(
       "02:00:00:00:00:01 10.0.0.1 a\n"

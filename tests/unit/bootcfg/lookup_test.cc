@@ -6,7 +6,7 @@
 
 namespace pxekit {
 
-TEST_CASE("Hex IP names are 8 uppercase digits, zero-padded", "[bootcfg]") {
+TEST_CASE("Hex IP names are 8 uppercase digits zero-padded", "[bootcfg]") {
   // bootcfg.md 1.3: 192.168.2.91 -> C0A8025B; unpadded hex broke real labs.
   CHECK(HexIp(Ipv4Addr::FromOctets(192, 168, 2, 91)) == "C0A8025B");
   CHECK(HexIp(Ipv4Addr::FromOctets(10, 0, 0, 130)) == "0A000082");
@@ -27,7 +27,7 @@ TEST_CASE("UUIDs are lowercased and dashed 8-4-4-4-12", "[bootcfg]") {
   CHECK(bad.failure().column == 1);
 }
 
-TEST_CASE("pxelinux asks for UUID, 01-MAC, hex IP shortened, default",
+TEST_CASE("pxelinux asks for UUID then 01-MAC then hex IP shortened then default",
           "[bootcfg][lookup]") {
   // The example of pxelinux.txt: MAC 88:99:AA:BB:CC:DD, IP 192.168.2.91.
   LookupQuery query;
@@ -59,7 +59,7 @@ TEST_CASE("Without UUID and IP only the MAC and default are tried",
                                  "pxelinux.cfg/default"});
 }
 
-TEST_CASE("GRUB asks under its prefix, with grub.cfg- names",
+TEST_CASE("GRUB asks under its prefix with grub.cfg- names",
           "[bootcfg][lookup]") {
   LookupQuery query;
   query.flavor = LoaderFlavor::kGrub;

@@ -6,7 +6,7 @@
 
 namespace pxekit {
 
-TEST_CASE("pxelinux: keywords in any case, arguments verbatim",
+TEST_CASE("pxelinux: keywords in any case and arguments verbatim",
           "[bootcfg][parser]") {
   // The seed's second config, as written there.
   PxelinuxConfig config = ParsePxelinuxConfig(
@@ -34,7 +34,7 @@ TEST_CASE("pxelinux: keywords in any case, arguments verbatim",
   CHECK(config.lines[5].argument.ends_with("ip=dhcp"));
 }
 
-TEST_CASE("pxelinux: unknown keywords, TEXT blocks, indentation, CRLF",
+TEST_CASE("pxelinux: unknown keywords and TEXT blocks and indentation and CRLF",
           "[bootcfg][parser]") {
   PxelinuxConfig config = ParsePxelinuxConfig(
       "label install\r\n"
@@ -56,7 +56,7 @@ TEST_CASE("pxelinux: unknown keywords, TEXT blocks, indentation, CRLF",
   CHECK(config.lines[4].directive == PxeDirective::kMenu);
 }
 
-TEST_CASE("pxelinux: structural errors are reported, never thrown",
+TEST_CASE("pxelinux: structural errors are reported and never thrown",
           "[bootcfg][parser]") {
   PxelinuxConfig config = ParsePxelinuxConfig(
       std::string("LABEL\nTEXT HELP\nnever closed\n") + std::string(1, '\0'));
@@ -71,7 +71,7 @@ TEST_CASE("pxelinux: structural errors are reported, never thrown",
   CHECK(nul.errors[0].column == 10);
 }
 
-TEST_CASE("GRUB: words, quotes, braces and comments", "[bootcfg][parser]") {
+TEST_CASE("GRUB: words and quotes and braces and comments", "[bootcfg][parser]") {
   GrubConfig config = ParseGrubConfig(
       "set timeout=5 # seconds\n"
       "menuentry 'Ubuntu live' --id ubuntu {\n"
@@ -104,7 +104,7 @@ TEST_CASE("GRUB: unbalanced braces and quotes", "[bootcfg][parser]") {
   CHECK(config.errors[2].message == "'{' is never closed");
 }
 
-TEST_CASE("TFTP paths: working directory, ::, absolute, .., remote",
+TEST_CASE("TFTP paths: working directory and :: and absolute and .. and remote",
           "[bootcfg][parser]") {
   CHECK(ResolveTftpPath("boot", "linux").path == "boot/linux");
   CHECK(ResolveTftpPath("boot", "::linux").path == "linux");

@@ -91,7 +91,7 @@ TEST_CASE("Errno values map to the documented exit codes", "[cli]") {
   CHECK(ExitCodeForSocketErrno(EMFILE) == kExitOsErr);
 }
 
-TEST_CASE("Common options: usage errors exit 64, help and version exit 0",
+TEST_CASE("Common options: usage errors exit 64 - help and version exit 0",
           "[cli]") {
   CapturedStream stream;
   Diag diag("tool", stream.get());

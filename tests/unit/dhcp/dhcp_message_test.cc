@@ -39,7 +39,7 @@ TEST_CASE("udhcpc's UEFI PXE DISCOVER decodes", "[dhcp]") {
   CHECK(m->file.empty());
 }
 
-TEST_CASE("dhclient's DISCOVER decodes, padding after END ignored", "[dhcp]") {
+TEST_CASE("dhclient's DISCOVER decodes with the padding after END ignored", "[dhcp]") {
   auto m = ParseDhcpMessage(Bytes(captures::kDhclientDiscover));
   REQUIRE(m.ok());
   CHECK(m->Type() == DhcpMessageType::kDiscover);
@@ -75,7 +75,7 @@ TEST_CASE("Encoding round-trips and pads to 300 bytes", "[dhcp]") {
   CHECK(reparsed->options.list().size() == real->options.list().size());
 }
 
-TEST_CASE("Option 82 goes last; END always fits; large options are cut off",
+TEST_CASE("Option 82 goes last - END always fits - large options are cut off",
           "[dhcp]") {
   DhcpMessage m = Discover();
   m.options.Set(dhcp_option::kRelayAgentInfo,
@@ -137,7 +137,7 @@ TEST_CASE("Overloaded file and sname fields carry options", "[dhcp]") {
   CHECK_FALSE(back->options.Has(dhcp_option::kOverload));
 }
 
-TEST_CASE("Bad packets give errors, truncation keeps earlier options",
+TEST_CASE("Bad packets give errors - truncation keeps earlier options",
           "[dhcp]") {
   std::vector<std::uint8_t> tiny(100, 0);
   CHECK_FALSE(ParseDhcpMessage(tiny).ok());

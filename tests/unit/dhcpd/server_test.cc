@@ -166,7 +166,7 @@ TEST_CASE("DISCOVER/OFFER/REQUEST/ACK with RFC 2131 fields", "[dhcpd]") {
   CHECK(ack.commits[0].ends == h.now + 600);
 }
 
-TEST_CASE("Option 55 limits extras; 61, 82 and 97 are echoed, 82 last",
+TEST_CASE("Option 55 limits extras - 61 82 and 97 are echoed with 82 last",
           "[dhcpd]") {
   Harness h(Conf());
   Client c{0x23};
@@ -194,7 +194,7 @@ TEST_CASE("Option 55 limits extras; 61, 82 and 97 are echoed, 82 last",
   CHECK_FALSE(offer.reply->destination.neighbour);
 }
 
-TEST_CASE("Reply destinations: broadcast flag, relay, NAK", "[dhcpd]") {
+TEST_CASE("Reply destinations: broadcast flag and relay and NAK", "[dhcpd]") {
   Harness h(Conf());
   Client c{0x24};
   c.broadcast = true;
@@ -221,7 +221,7 @@ TEST_CASE("Reply destinations: broadcast flag, relay, NAK", "[dhcpd]") {
   CHECK(relayed.reply->destination.address == Ip(254));
 }
 
-TEST_CASE("REQUEST in INIT-REBOOT, RENEWING and REBINDING", "[dhcpd]") {
+TEST_CASE("REQUEST in INIT-REBOOT and RENEWING and REBINDING", "[dhcpd]") {
   Harness h(Conf());
   Client c{0x25};
   REQUIRE(h.Bind(c).reply);
@@ -270,7 +270,7 @@ TEST_CASE("SELECTING another server drops our offer silently", "[dhcpd]") {
   CHECK(h.server.leases().Find(Ip(100))->state == LeaseState::kFree);
 }
 
-TEST_CASE("Pool exhaustion, expiry, DECLINE quarantine, RELEASE", "[dhcpd]") {
+TEST_CASE("Pool exhaustion and expiry and DECLINE quarantine and RELEASE", "[dhcpd]") {
   ServerSettings settings;
   settings.decline_quarantine = 500;  // shorter than the 600 s leases
   Harness h(Conf(), settings);
@@ -333,7 +333,7 @@ TEST_CASE("A restart restores leases: the client gets its address back",
   CHECK_FALSE(h.Send(c.Make(DhcpMessageType::kDiscover)).reply);
 }
 
-TEST_CASE("Fixed-address hosts, INFORM and BOOTP", "[dhcpd]") {
+TEST_CASE("Fixed-address hosts and INFORM and BOOTP", "[dhcpd]") {
   Harness h(Conf());
   Client fixed{0x99};
   Exchange ack = h.Bind(fixed);
@@ -386,7 +386,7 @@ TEST_CASE("Relayed requests pick the subnet by giaddr", "[dhcpd]") {
   CHECK(nowhere.log.find("no subnet") != std::string::npos);
 }
 
-TEST_CASE("proxyDHCP: BIOS boots from the offer, UEFI from port 4011",
+TEST_CASE("proxyDHCP: BIOS boots from the offer and UEFI from port 4011",
           "[dhcpd]") {
   ServerSettings settings;
   settings.proxy = true;
@@ -433,7 +433,7 @@ TEST_CASE("proxyDHCP: BIOS boots from the offer, UEFI from port 4011",
   CHECK(h.server.leases().size() == 0);
 }
 
-TEST_CASE("Malformed packets are logged, never answered", "[dhcpd]") {
+TEST_CASE("Malformed packets are logged and never answered", "[dhcpd]") {
   Harness h(Conf());
   std::vector<std::uint8_t> junk(50, 0xff);
   Inbound in;

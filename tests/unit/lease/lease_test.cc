@@ -52,7 +52,7 @@ TEST_CASE("Lease blocks round-trip through the ISC format", "[lease]") {
   CHECK(again.leases[0] == bootp);
 }
 
-TEST_CASE("The last block for an address wins; ISC's own file reads",
+TEST_CASE("The last block for an address wins - ISC's own file reads",
           "[lease]") {
   // As ISC dhcpd 4.4 writes it (dhcpd.leases(5)), plus a later release.
   const char* text =
@@ -97,7 +97,7 @@ lease 198.18.0.100 {
         std::vector<std::uint8_t>{1, 2, 0, 0, 0, 0, '"'});
 }
 
-TEST_CASE("A torn last block is kept; junk is skipped with a warning",
+TEST_CASE("A torn last block is kept - junk is skipped with a warning",
           "[lease]") {
   std::string whole = FormatLease(Active(Ip(100), Client(1), 1000, 600)) +
                       FormatLease(Active(Ip(101), Client(2), 1000, 600));
@@ -113,7 +113,7 @@ TEST_CASE("A torn last block is kept; junk is skipped with a warning",
   CHECK(junk.warnings.size() >= 2);
 }
 
-TEST_CASE("Allocation: returning clients, requested address, pool exhaustion",
+TEST_CASE("Allocation: returning clients and requested address and pool exhaustion",
           "[lease]") {
   LeaseDb db;
   AddressAllocator allocator;

@@ -49,7 +49,7 @@ TEST_CASE("EventLoop dispatches a readable descriptor") {
   CHECK(got == "ping");
 }
 
-TEST_CASE("EventLoop timers fire in deadline order, and cancel works") {
+TEST_CASE("EventLoop timers fire in deadline order and cancel works") {
   EventLoop loop;
   std::vector<int> order;
   auto now = EventLoop::Clock::now();

@@ -12,7 +12,7 @@ namespace pxekit {
 // Without CAP_NET_RAW the socket cannot be had; with it, it must be
 // close-on-exec and bindable. Either way the outcome is checked; the frames
 // themselves are tested on a veth pair in tests/netns/wakeonlan.sh.
-TEST_CASE("AF_PACKET sockets are close-on-exec, or refused with EPERM",
+TEST_CASE("AF_PACKET sockets are close-on-exec or refused with EPERM",
           "[net]") {
   UniqueFd fd;
   try {

@@ -36,7 +36,7 @@ TEST_CASE("A magic packet crosses loopback intact", "[net]") {
   CHECK_FALSE(ReceiveDatagram(receiver, 0).has_value());
 }
 
-TEST_CASE("Send errors come back as errno, not exceptions", "[net]") {
+TEST_CASE("Send errors come back as errno - not exceptions", "[net]") {
   UniqueFd sender = OpenUdp4Socket();  // no SO_BROADCAST
   auto packet = BuildMagicPacket(*MacAddr::Parse("02:00:00:00:00:01"));
   CHECK(SendDatagram(sender, packet, Ipv4Addr::FromOctets(127, 255, 255, 255),

@@ -30,7 +30,7 @@ struct ScratchDir {
 
 }  // namespace
 
-TEST_CASE("AtomicWriteFile creates and replaces, leaving no temp files",
+TEST_CASE("AtomicWriteFile creates and replaces and leaves no temp files",
           "[os][atomic]") {
   ScratchDir dir;
   REQUIRE_FALSE(dir.path.empty());

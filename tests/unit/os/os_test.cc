@@ -12,7 +12,7 @@
 
 namespace pxekit {
 
-TEST_CASE("UniqueFd closes, releases and keeps errno", "[os]") {
+TEST_CASE("UniqueFd closes and releases and keeps errno", "[os]") {
   int raw = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   REQUIRE(raw >= 0);
   {

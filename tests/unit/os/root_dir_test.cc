@@ -71,7 +71,7 @@ TEST_CASE("RootDir refuses symlinks and .. that lead out of ROOT") {
   }
 }
 
-TEST_CASE("RootDir: world-readable required unless permissive; regular files only") {
+TEST_CASE("RootDir: world-readable required unless permissive - regular files only") {
   TempRoot tmp;
   RootDir strict(tmp.root(), {});
   auto priv = strict.OpenRead("private");
@@ -88,7 +88,7 @@ TEST_CASE("RootDir: world-readable required unless permissive; regular files onl
   CHECK(strict.OpenRead("missing").failure().sys_errno == ENOENT);
 }
 
-TEST_CASE("RootDir writes: create new files with -c, abandon removes them") {
+TEST_CASE("RootDir writes: create new files with -c and abandon removes them") {
   TempRoot tmp;
   RootDirOptions options;
   options.allow_create = true;

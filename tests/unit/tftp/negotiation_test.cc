@@ -30,20 +30,20 @@ std::string Refusal(const std::vector<Option>& options) {
 
 }  // namespace
 
-TEST_CASE("No options: lockstep at 512, and no OACK") {
+TEST_CASE("No options: lockstep at 512 and no OACK") {
   auto n = Must({});
   CHECK(n.blksize == 512);
   CHECK(n.windowsize == 1);
   CHECK(n.oack.empty());
 }
 
-TEST_CASE("pxelinux's request: OACK holds exactly what it asked, in its order") {
+TEST_CASE("pxelinux's request: OACK holds exactly what it asked in its order") {
   auto n = Must({{"tsize", "0"}, {"blksize", "1408"}}, {}, 51200);
   CHECK(n.blksize == 1408);
   CHECK(n.oack == std::vector<Option>{{"tsize", "51200"}, {"blksize", "1408"}});
 }
 
-TEST_CASE("blksize is clamped to -B and to 65464, never raised") {
+TEST_CASE("blksize is clamped to -B and to 65464 and never raised") {
   CHECK(Must({{"blksize", "9000"}}).blksize == 1468);
   ServerLimits big;
   big.max_blksize = 65464;
@@ -51,13 +51,13 @@ TEST_CASE("blksize is clamped to -B and to 65464, never raised") {
   CHECK(Must({{"blksize", "8"}}).blksize == 8);
 }
 
-TEST_CASE("blksize below 8 or not a number is refused (error 8), never granted") {
+TEST_CASE("blksize below 8 or not a number is refused (error 8) and never granted") {
   CHECK(Refusal({{"blksize", "7"}}) == "blksize '7' is not in 8-65464");
   CHECK(Refusal({{"blksize", "abc"}}) == "blksize 'abc' is not in 8-65464");
   CHECK(Refusal({{"blksize", ""}}) == "blksize '' is not in 8-65464");
 }
 
-TEST_CASE("tsize: the real 64-bit size on RRQ, whatever the client sent") {
+TEST_CASE("tsize: the real 64-bit size on RRQ whatever the client sent") {
   auto n = Must({{"tsize", "enable"}}, {}, 5000000000ull);  // atftp sends "enable"
   CHECK(n.oack == std::vector<Option>{{"tsize", "5000000000"}});
   auto echoed = Must({{"tsize", "77"}}, {}, 5);  // hpa would echo 77
@@ -69,13 +69,13 @@ TEST_CASE("tsize is left out for an empty file (curl rejects tsize 0)") {
   CHECK(n.oack == std::vector<Option>{{"blksize", "1468"}});
 }
 
-TEST_CASE("tsize is left out in netascii, and echoed on WRQ") {
+TEST_CASE("tsize is left out in netascii and echoed on WRQ") {
   CHECK(Must({{"tsize", "0"}}, {}, 10, false, true).oack.empty());
   auto w = Must({{"tsize", "1234"}}, {}, std::nullopt, true);
   CHECK(w.oack == std::vector<Option>{{"tsize", "1234"}});
 }
 
-TEST_CASE("timeout: echoed when within the server's ceiling, else left out") {
+TEST_CASE("timeout: echoed when within the server's ceiling or else left out") {
   auto one = Must({{"timeout", "1"}});
   CHECK(one.timeout_s == 1);
   CHECK(one.oack == std::vector<Option>{{"timeout", "1"}});
@@ -86,7 +86,7 @@ TEST_CASE("timeout: echoed when within the server's ceiling, else left out") {
   CHECK(Refusal({{"timeout", "256"}}) == "timeout '256' is not in 1-255");
 }
 
-TEST_CASE("windowsize: <= request, <= -W, and within the window byte budget") {
+TEST_CASE("windowsize: <= request and <= -W and within the window byte budget") {
   CHECK(Must({{"windowsize", "4"}}).windowsize == 4);
   CHECK(Must({{"windowsize", "500"}}).windowsize == 64);
   ServerLimits limits;
@@ -121,7 +121,7 @@ TEST_CASE("Unknown and -r refused options are ignored silently") {
   CHECK(n.oack == std::vector<Option>{{"tsize", "3"}});
 }
 
-TEST_CASE("A repeated option counts once, the first value") {
+TEST_CASE("A repeated option counts once with the first value") {
   auto n = Must({{"blksize", "1024"}, {"blksize", "600"}});
   CHECK(n.blksize == 1024);
   CHECK(n.oack.size() == 1);

@@ -16,7 +16,7 @@ std::vector<std::uint8_t> Bytes(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("RRQ with options parses; mode and option names fold to lower case") {
+TEST_CASE("RRQ with options parses - mode and option names fold to lower case") {
   // EDK2's second request after the tsize probe.
   auto bytes = Bytes(std::string("\0\x01pxelinux.0\0OCTET\0blksize\0" "1468\0WindowSize\0" "4\0", 45));
   auto packet = ParsePacket(bytes);
@@ -45,7 +45,7 @@ TEST_CASE("A trailing option name without a value is dropped") {
   CHECK(request.options[0].name == "tsize");
 }
 
-TEST_CASE("DATA, ACK, ERROR and OACK parse") {
+TEST_CASE("DATA and ACK and ERROR and OACK parse") {
   auto data = ParsePacket(Bytes(std::string("\0\x03\xff\xfe" "abc", 7)));
   REQUIRE(data.ok());
   CHECK(std::get<Data>(*data).block == 0xfffe);
@@ -70,7 +70,7 @@ TEST_CASE("DATA, ACK, ERROR and OACK parse") {
   CHECK(std::get<Oack>(*oack).options == std::vector<Option>{{"tsize", "42"}});
 }
 
-TEST_CASE("Short and unknown packets are errors, never crashes") {
+TEST_CASE("Short and unknown packets are errors - never crashes") {
   CHECK_FALSE(ParsePacket({}).ok());
   CHECK_FALSE(ParsePacket(Bytes(std::string("\0", 1))).ok());
   CHECK_FALSE(ParsePacket(Bytes(std::string("\0\x04\0", 3))).ok());

@@ -11,7 +11,7 @@ TEST_CASE("Plain names are served relative to ROOT") {
   CHECK_FALSE(d.absolute);
 }
 
-TEST_CASE("Leading, repeated slashes and . components are dropped") {
+TEST_CASE("Leading and repeated slashes and . components are dropped") {
   auto d = ConfinePath("//sub/./f", "/srv/tftp");
   REQUIRE(d.ok);
   CHECK(d.relative == "sub/f");

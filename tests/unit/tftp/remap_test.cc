@@ -33,7 +33,7 @@ std::string Map(const RemapRules& rules, std::string_view name,
 
 }  // namespace
 
-TEST_CASE("Debian's sample map file: drive letters, backslashes, .., .pvt") {
+TEST_CASE("Debian's sample map file: drive letters and backslashes and .. and .pvt") {
   auto rules = Rules(
       "# sample\n"
       "ri ^[a-z]:            # strip drive letter\n"
@@ -46,19 +46,19 @@ TEST_CASE("Debian's sample map file: drive letters, backslashes, .., .pvt") {
   CHECK(rules.Apply("secret.pvt", kRead).kind == RemapOutcome::Kind::kRefused);
 }
 
-TEST_CASE("r replaces the first match; g repeats until none is left") {
+TEST_CASE("r replaces the first match - g repeats until none is left") {
   CHECK(Map(Rules("r a b"), "aaa") == "baa");
   CHECK(Map(Rules("rg a b"), "aaa") == "bbb");
 }
 
-TEST_CASE("Groups \\0-\\9 and case changes \\U \\L \\E") {
+TEST_CASE("Groups backslash-0 to 9 and case changes backslash-U L E") {
   CHECK(Map(Rules("r ^(.*)\\.(.*)$ \\2.\\1"), "kernel.img") == "img.kernel");
   CHECK(Map(Rules("r ^.*$ [\\0]"), "x") == "[x]");
   CHECK(Map(Rules("r ^(.*)$ \\U\\1\\E!"), "abc") == "ABC!");
   CHECK(Map(Rules("r ^(.*)$ \\L\\1"), "PXELINUX.0") == "pxelinux.0");
 }
 
-TEST_CASE("\\i and \\x give the client address, dotted and in hex") {
+TEST_CASE("Backslash-i and backslash-x give the client address dotted and in hex") {
   CHECK(Map(Rules("r ^ \\i/"), "boot") == "192.0.2.169/boot");
   CHECK(Map(Rules("r ^pxelinux.cfg/default$ pxelinux.cfg/\\x"), "pxelinux.cfg/default") ==
         "pxelinux.cfg/C00002A9");
@@ -73,7 +73,7 @@ TEST_CASE("i makes the match case-insensitive") {
   CHECK(Map(Rules("r ^BOOT/ boot/"), "Boot/x") == "Boot/x");
 }
 
-TEST_CASE("e stops after a matching rule; rules run top-down otherwise") {
+TEST_CASE("e stops after a matching rule - rules run top-down otherwise") {
   auto rules = Rules("re ^a b\nr b c\n");
   CHECK(Map(rules, "a") == "b");
   CHECK(Map(rules, "b") == "c");
@@ -84,13 +84,13 @@ TEST_CASE("s restarts from the first rule") {
   CHECK(Map(rules, "z") == "y");
 }
 
-TEST_CASE("G applies to reads only, P to writes only") {
+TEST_CASE("G applies to reads only and P to writes only") {
   auto rules = Rules("rG ^ get/\nrP ^ put/\n");
   CHECK(Map(rules, "f", kRead) == "get/f");
   CHECK(Map(rules, "f", kWrite) == "put/f");
 }
 
-TEST_CASE("~ inverts the match; with a it refuses everything else") {
+TEST_CASE("Tilde inverts the match - with a it refuses everything else") {
   auto rules = Rules("a~ ^boot/ only\\ boot/\\ is\\ served");
   CHECK(Map(rules, "boot/x") == "boot/x");
   RemapOutcome outcome = rules.Apply("etc/x", kRead);
@@ -98,7 +98,7 @@ TEST_CASE("~ inverts the match; with a it refuses everything else") {
   CHECK(outcome.message == "only boot/ is served");
 }
 
-TEST_CASE("6 rules never apply to IPv4 clients; 4 rules do") {
+TEST_CASE("6 rules never apply to IPv4 clients - 4 rules do") {
   CHECK(Map(Rules("r6 ^ v6/\nr4 ^ v4/"), "f") == "v4/f");
 }
 
@@ -135,11 +135,11 @@ TEST_CASE("Parse errors name line and column") {
   CHECK(extra[0].column == 7);
 }
 
-TEST_CASE("Every bad line is reported, not only the first") {
+TEST_CASE("Every bad line is reported - not only the first") {
   CHECK(Errors("x a\nr (\nq b\n").size() == 3);
 }
 
-TEST_CASE("Comments, blank lines and CRLF are fine") {
+TEST_CASE("Comments and blank lines and CRLF are fine") {
   auto rules = Rules("# c\r\n\r\n   \t\nr a b # c\r\n");
   CHECK(rules.size() == 1);
   CHECK(Map(rules, "a") == "b");

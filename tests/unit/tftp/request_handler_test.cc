@@ -46,7 +46,7 @@ TEST_CASE("A plain RRQ becomes a transfer of the right file") {
   CHECK(outcome.transfer->setup().oack == std::vector<Option>{{"tsize", "4"}});
 }
 
-TEST_CASE("A missing file is ERROR 1; an absolute one outside ROOT is ERROR 2") {
+TEST_CASE("A missing file is ERROR 1 - an absolute one outside ROOT is ERROR 2") {
   FakeStore store;
   ServerPolicy policy;
   policy.root = "/srv/tftp";
@@ -59,7 +59,7 @@ TEST_CASE("A missing file is ERROR 1; an absolute one outside ROOT is ERROR 2") 
   CHECK(store.last_opened == "etc/passwd");  // looked up inside ROOT only
 }
 
-TEST_CASE("Remapping runs before confinement, and a remap refusal is ERROR 2") {
+TEST_CASE("Remapping runs before confinement and a remap refusal is ERROR 2") {
   FakeStore store;
   store.files["Boot/BCD"] = "bcd";
   std::vector<RemapParseError> errors;
@@ -76,7 +76,7 @@ TEST_CASE("Remapping runs before confinement, and a remap refusal is ERROR 2") {
   CHECK(raw.error == ErrorCode::kAccessViolation);
 }
 
-TEST_CASE("Bad modes are ERROR 4; WRQ without -c is ERROR 2") {
+TEST_CASE("Bad modes are ERROR 4 - WRQ without -c is ERROR 2") {
   FakeStore store;
   store.files["f"] = "x";
   ServerPolicy policy;

@@ -131,7 +131,7 @@ TEST_CASE("An empty file is one empty DATA 1") {
   CHECK(transfer.state() == TransferState::kDone);
 }
 
-TEST_CASE("OACK first; ACK 0 starts the data") {
+TEST_CASE("OACK first - ACK 0 starts the data") {
   TransferSetup setup = Setup(1468);
   setup.oack = {{"tsize", "2000"}, {"blksize", "1468"}};
   Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(2000)));
@@ -147,7 +147,7 @@ TEST_CASE("OACK first; ACK 0 starts the data") {
   CHECK(DataSize(packets[0]) == 1468);
 }
 
-TEST_CASE("A tsize probe aborted with ERROR 8 ends at once, without a reply") {
+TEST_CASE("A tsize probe aborted with ERROR 8 ends at once without a reply") {
   TransferSetup setup = Setup();
   setup.oack = {{"tsize", "10"}};
   Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(10)));
@@ -175,7 +175,7 @@ TEST_CASE("The OACK is resent on timeout") {
   CHECK(packets[0] == EncodeOack(setup.oack));
 }
 
-TEST_CASE("Lost ACK: the block is resent after the timeout, with backoff") {
+TEST_CASE("Lost ACK: the block is resent after the timeout with backoff") {
   Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(2000)));
   RecordingSink sink;
   transfer.Start(T0(), sink);
@@ -192,7 +192,7 @@ TEST_CASE("Lost ACK: the block is resent after the timeout, with backoff") {
   CHECK(transfer.deadline() == deadline + 2s);  // doubled
 }
 
-TEST_CASE("Duplicate ACK: ignored, nothing resent (Sorcerer's Apprentice)") {
+TEST_CASE("Duplicate ACK: ignored and nothing resent (Sorcerer's Apprentice)") {
   Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(2000)));
   RecordingSink sink;
   transfer.Start(T0(), sink);
@@ -294,7 +294,7 @@ struct BatchingSink : RecordingSink {
   }
 };
 
-TEST_CASE("A window goes to the sink as one batch; what the sink refuses goes out again") {
+TEST_CASE("A window goes to the sink as one batch - what the sink refuses goes out again") {
   std::string file = Pattern(10 * 20 + 5);  // 21 blocks of 10
   Transfer transfer(Setup(10, 8), std::make_unique<MemorySource>(file));
   BatchingSink sink;
@@ -358,7 +358,7 @@ TEST_CASE("The retransmit timeout adapts to the measured round trip") {
   CHECK(transfer.deadline() == now + transfer.rto());
 }
 
-TEST_CASE("A vanished client: bounded retries, then failure") {
+TEST_CASE("A vanished client: bounded retries then failure") {
   Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(5000)));
   RecordingSink sink;
   transfer.Start(T0(), sink);
@@ -394,7 +394,7 @@ TEST_CASE("A read error sends ERROR 0 and fails") {
   CHECK(transfer.state() == TransferState::kFailed);
 }
 
-TEST_CASE("WRQ: ACK 0, each DATA written and ACKed, a repeat re-ACKed, dally, done") {
+TEST_CASE("WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally - done") {
   std::string content;
   bool committed = false, abandoned = false;
   auto file = std::make_unique<MemorySink>();
@@ -445,7 +445,7 @@ TEST_CASE("WRQ in netascii: CR LF across blocks becomes LF") {
   CHECK(content == "line one\nx\ry");
 }
 
-TEST_CASE("WRQ write error: ERROR 3 for a full disk, and the file is abandoned") {
+TEST_CASE("WRQ write error: ERROR 3 for a full disk and the file is abandoned") {
   std::string content;
   bool committed = false, abandoned = false;
   auto file = std::make_unique<MemorySink>();

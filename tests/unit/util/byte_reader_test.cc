@@ -22,7 +22,7 @@ TEST_CASE("ByteReader reads big-endian values in order") {
   CHECK(reader.empty());
 }
 
-TEST_CASE("ByteReader fails, and stays failed, when it runs out") {
+TEST_CASE("ByteReader fails and stays failed when it runs out") {
   const std::vector<std::uint8_t> data = {0x01, 0x02, 0x03};
   ByteReader reader(data);
   CHECK(reader.U16() == 0x0102);
@@ -59,7 +59,7 @@ TEST_CASE("ByteWriter writes big-endian and refuses what does not fit") {
                                   writer.written().end()) == expected);
 }
 
-TEST_CASE("ByteWriter text, fill and patch") {
+TEST_CASE("ByteWriter text and fill and patch") {
   std::array<std::uint8_t, 10> buffer{};
   ByteWriter writer(buffer);
   writer.U16(0);  // a length to fill in later

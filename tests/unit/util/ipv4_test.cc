@@ -50,7 +50,7 @@ TEST_CASE("Ipv4Addr converts to and from network order", "[ipv4]") {
   CHECK(Ipv4Addr::FromNetworkOrder(net) == addr);
 }
 
-TEST_CASE("Ipv4Prefix computes netmask, network and directed broadcast",
+TEST_CASE("Ipv4Prefix computes netmask and network and directed broadcast",
           "[ipv4]") {
   auto prefix = Ipv4Prefix::Parse("10.77.3.9/22");
   REQUIRE(prefix.ok());

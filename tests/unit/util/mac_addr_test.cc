@@ -75,7 +75,7 @@ TEST_CASE("MacAddr formats canonically and as a PXELINUX file name", "[mac]") {
   CHECK(fmt::format("[{:>19}]", kSample) == "[  00:13:21:1f:f1:82]");
 }
 
-TEST_CASE("MacAddr classifies broadcast, multicast and zero", "[mac]") {
+TEST_CASE("MacAddr classifies broadcast and multicast and zero", "[mac]") {
   CHECK(MacAddr::Broadcast().IsBroadcast());
   CHECK(MacAddr::Broadcast().IsMulticast());
   CHECK(MacAddr::Parse("01:00:5e:00:00:01")->IsMulticast());

@@ -26,7 +26,7 @@ TEST_CASE("Messages quote user text safely", "[text]") {
 
 }  // namespace pxekit
 
-TEST_CASE("A leading UTF-8 byte-order mark is skipped, nothing else", "[text]") {
+TEST_CASE("A leading UTF-8 byte-order mark is skipped and nothing else", "[text]") {
   using pxekit::SkipUtf8Bom;
   CHECK(SkipUtf8Bom("\xEF\xBB\xBF" "aa:bb") == "aa:bb");
   CHECK(SkipUtf8Bom("\xEF\xBB\xBF") == "");

@@ -63,7 +63,7 @@ PlanFailure PlanFails(const WakeOptions& options) {
 
 }  // namespace
 
-TEST_CASE("Without interfaces, packets go to -i or 255.255.255.255 on port 9",
+TEST_CASE("Without interfaces packets go to -i or 255.255.255.255 on port 9",
           "[wol][plan]") {
   WakeOptions options;
   SendPlan plan = Plan(
@@ -112,7 +112,7 @@ TEST_CASE(
   CHECK(plan.sends[1].address == Ipv4Addr::FromOctets(192, 168, 6, 9));
 }
 
-TEST_CASE("No IPv4, /31 and /32 interfaces use the limited broadcast",
+TEST_CASE("No-IPv4 and /31 and /32 interfaces use the limited broadcast",
           "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eno4", "p2p0"};
@@ -138,7 +138,7 @@ TEST_CASE(
                                  "eno2 192.168.7.255", "p2p0 255.255.255.255"});
 }
 
-TEST_CASE("Option -e sends frames to the target MAC, or broadcast with -b",
+TEST_CASE("Option -e sends frames to the target MAC or broadcast with -b",
           "[wol][plan]") {
   WakeOptions options;
   options.ethernet = true;
@@ -167,7 +167,7 @@ TEST_CASE("Passwords go into every payload", "[wol][plan]") {
   REQUIRE(plan.sends[0].payload.size() == 106);
 }
 
-TEST_CASE("Unknown, down and unusable interfaces fail the whole plan",
+TEST_CASE("Unknown and down and unusable interfaces fail the whole plan",
           "[wol][plan]") {
   WakeOptions options;
   options.interfaces = {"eth9"};

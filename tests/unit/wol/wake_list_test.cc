@@ -12,7 +12,7 @@ const MacNameLookup kNoNames = [](std::string_view) {
 
 }  // namespace
 
-TEST_CASE("Wake lists read Debian's MAC [IP [PORT]] lines", "[wol][list]") {
+TEST_CASE("Wake lists read Debian's MAC IP PORT lines (IP and PORT optional)", "[wol][list]") {
   const char* content =
       "# Debian wakeonlan -f format\n"
       "00:13:21:1F:F1:82\n"
@@ -31,7 +31,7 @@ TEST_CASE("Wake lists read Debian's MAC [IP [PORT]] lines", "[wol][list]") {
   CHECK(list.targets[2].origin == "macs.txt:4");
 }
 
-TEST_CASE("A bad line is reported with line and column; the others are kept",
+TEST_CASE("A bad line is reported with line and column - the others are kept",
           "[wol][list]") {
   const char* content =
       "aa:bb:cc:dd:ee:01\n"
