@@ -2,12 +2,23 @@
 # `make install DESTDIR=... PREFIX=...` puts every program, man page, shell
 # completion and systemd unit where a Debian admin expects them, and nothing
 # anywhere else: for the default prefix /usr/local and for /usr.
+#
+# Other tests run from the same build directory at the same time, so this one
+# installs what is already built (cmake --install, the command `make install`
+# runs) and never reconfigures or rebuilds it: `make install` itself would
+# re-run cmake and the build first.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 need_cmd make cmake
 BUILD=$(dirname "$PXEKIT_BIN")
 [ -f "$BUILD/CMakeCache.txt" ] || skip "no configured build in $BUILD"
-# Reuse the build's own type, so that make's configure step changes nothing.
-BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+
+# What the build directory holds, with modification times, except what an
+# install or CTest itself writes there.
+build_state() {
+  find "$BUILD" \( -path "$BUILD/Testing" -o -name 'install_manifest*.txt' \) -prune -o \
+    -type f -printf '%p %T@\n' | LC_ALL=C sort
+}
+build_before=$(build_state)
 
 cd "$PXEKIT_SRC" || exit 1
 tools=()
@@ -52,11 +63,15 @@ expected=$(expected_files | LC_ALL=C sort)
 
 for prefix in /usr/local /usr; do
   dest=$SCRATCH/dest${prefix//\//-}
-  make --no-print-directory install BUILD_DIR="$BUILD" BUILD_TYPE="$BUILD_TYPE" \
-    DESTDIR="$dest" PREFIX="$prefix" >"$SCRATCH/install.log" 2>&1
+  # The install step of `make install`, as make would run it (-n: print only).
+  step=$(make --no-print-directory -n install BUILD_DIR="$BUILD" DESTDIR="$dest" PREFIX="$prefix" |
+    tail -n1)
+  check "$prefix: make install ends in cmake --install with DESTDIR and PREFIX" \
+    '[ "$step" = "DESTDIR=$dest cmake --install $BUILD --prefix $prefix" ]' ||
+    echo "  make -n install ran: $step" >&2
+  DESTDIR=$dest cmake --install "$BUILD" --prefix "$prefix" >"$SCRATCH/install.log" 2>&1
   rc=$?
-  check "$prefix: make install exits 0" '[ $rc = 0 ]' || true
-  [ $rc = 0 ] || { cat "$SCRATCH/install.log" >&2; continue; }
+  check "$prefix: cmake --install exits 0" '[ $rc = 0 ]' || { cat "$SCRATCH/install.log" >&2; continue; }
 
   check "$prefix: everything lands under DESTDIR$prefix" \
     '[ -z "$(cd "$dest" && find . ! -type d | grep -v "^\.$prefix/")" ]'
@@ -84,4 +99,8 @@ for prefix in /usr/local /usr; do
       '[ -n "$program" ] && [ -x "$dest$prefix/bin/$(basename "$program")" ]'
   done
 done
+
+check "the build directory is left as it was (not reconfigured, not rebuilt)" \
+  '[ "$(build_state)" = "$build_before" ]' ||
+  diff <(echo "$build_before") <(build_state) | sed 's/^/  /' >&2
 finish
