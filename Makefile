@@ -1,6 +1,7 @@
 # pxekit's front door: a thin wrapper over CMake and CTest.
 #   make            build every program into build/bin/
-#   make check      install missing packages (as root), build, run every test
+#   make check      install missing packages (as root), build, run every test,
+#                   list the skipped ones and why
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make fuzz       libFuzzer runs (clang), FUZZ_SECONDS each
 #   make demo       PXE-boot a VM in a private namespace (as root)
@@ -39,12 +40,15 @@ build: configure
 deps:
 	@$(PACKAGES) install $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
+# The suite, then every skipped test with its reason (tests/support/run_tests.sh).
+RUN_TESTS = tests/support/run_tests.sh $(BUILD_DIR) -j$(JOBS)
+
 check: deps
 	@$(MAKE) --no-print-directory build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+	@$(RUN_TESTS)
 
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+	@$(RUN_TESTS)
 
 install: build
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
