@@ -557,11 +557,15 @@ _pxeboot_probe() {
   _pxeboot_probe_image "$dir/probe.img"
   args=(-accel "$accel")
   [ -n "$cpu" ] && args+=(-cpu "$cpu")
-  timeout -k 2 "$PXEBOOT_PROBE_TIMEOUT" "$PXEBOOT_QEMU" -machine pc "${args[@]}" -m 32 \
-    -nodefaults -no-user-config -display none -vga none -monitor none -serial none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -drive "file=$dir/probe.img,format=raw,if=ide" </dev/null >"$dir/out" 2>&1
-  rc=$?
+  # The braces' 2>/dev/null keeps bash's own "Aborted" notice (QEMU's
+  # assertion) out of the harness's output: QEMU's last line says it better.
+  {
+    timeout -k 2 "$PXEBOOT_PROBE_TIMEOUT" "$PXEBOOT_QEMU" -machine pc "${args[@]}" -m 32 \
+      -nodefaults -no-user-config -display none -vga none -monitor none -serial none -no-reboot \
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+      -drive "file=$dir/probe.img,format=raw,if=ide" </dev/null >"$dir/out" 2>&1
+    rc=$?
+  } 2>/dev/null
   out=$(sed '/^[[:space:]]*$/d' "$dir/out" | tail -n1)
   rm -rf "$dir"
   [ "$rc" = "$PXEBOOT_PROBE_OK" ] && return 0
