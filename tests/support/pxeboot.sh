@@ -369,8 +369,10 @@ pxeboot_cfg_builtin() {
   case $firmware in
     bios)
       mkdir -p "$root/pxelinux.cfg"
+      # initrd= in APPEND, as pxe-mkcfg writes it: with an INITRD line
+      # pxelinux would append initrd= to the command line the kernel gets.
       printf '%s\n' "DEFAULT pxekit" "LABEL pxekit" "  KERNEL $PXEBOOT_KERNEL_NAME" \
-        "  INITRD $PXEBOOT_INITRD_NAME" "  APPEND $append" >"$root/pxelinux.cfg/default"
+        "  APPEND initrd=$PXEBOOT_INITRD_NAME $append" >"$root/pxelinux.cfg/default"
       chmod -R a+rX "$root/pxelinux.cfg"
       ;;
     uefi)
