@@ -60,7 +60,7 @@ pxeboot_netns_up "pxk-bench-$$" >/dev/null || exit 71
 
 root=$PXEBOOT_WORK/tftp
 pxeboot_tftproot "$firmware" "$root" || exit 71
-append="console=ttyS0 quiet panic=-1"
+append=$PXEBOOT_KERNEL_ARGS
 # One config for every server: pxe-mkcfg's when pxekit is measured.
 if [[ " ${kinds[*]} " == *" pxekit "* ]]; then
   pxeboot_cfg_pxekit "$firmware" "$root" "$append" >/dev/null || exit 1

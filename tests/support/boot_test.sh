@@ -31,8 +31,7 @@ boot_test() {
 
   root=$PXEBOOT_WORK/tftp
   pxeboot_tftproot "$firmware" "$root" || boot_test_fail "building the TFTP root (see above)"
-  # panic=-1 with QEMU's -no-reboot: a kernel that fails ends the VM at once.
-  append="console=ttyS0 quiet panic=-1 pxekit.test=$firmware-$$"
+  append="$PXEBOOT_KERNEL_ARGS pxekit.test=$firmware-$$"
   pxeboot_cfg_pxekit "$firmware" "$root" "$append"
   cfg=$(pxeboot_cfg_file "$firmware" "$root")
   check "pxe-mkcfg wrote ${cfg#"$root"/}" '[ -s "$cfg" ]'

@@ -66,7 +66,7 @@ for firmware in "${firmwares[@]}"; do
   echo "== $firmware"
   root=$PXEBOOT_WORK/tftp-$firmware
   pxeboot_tftproot "$firmware" "$root" || exit 71
-  append="console=ttyS0 quiet panic=-1 pxekit.demo=$firmware"
+  append="$PXEBOOT_KERNEL_ARGS pxekit.demo=$firmware"
   if [ "$servers" = pxekit ]; then
     pxeboot_cfg_pxekit "$firmware" "$root" "$append" || exit 1
   else

@@ -70,6 +70,13 @@ PXEBOOT_EFI_FILE=$PXEBOOT_GRUB_PREFIX/x86_64-efi/core.efi
 PXEBOOT_KERNEL_NAME=vmlinuz
 PXEBOOT_INITRD_NAME=initrd.gz
 
+# Kernel arguments every boot of the harness starts with. panic=-1 with
+# QEMU's -no-reboot: a kernel that fails ends the VM at once. no_timer_check:
+# under TCG on a busy host the kernel's IO-APIC timer check can miss its
+# window and panic ("IO-APIC + timer doesn't work!"); the check proves
+# nothing about PXE.
+PXEBOOT_KERNEL_ARGS="console=ttyS0 quiet panic=-1 no_timer_check"
+
 # What the initrd's /init prints; the harness waits for these lines.
 PXEBOOT_BANNER="pxekit-banner:"
 PXEBOOT_CMDLINE_TAG="pxekit-cmdline:"
@@ -752,7 +759,7 @@ pxeboot_run() {
 
 _pxeboot_run_once() {
   local firmware=$1 serial=$PXEBOOT_WORK/serial.log qlog=$PXEBOOT_WORK/qemu.log
-  local qemu_args=() accel=() start now end="" final="" status="" kvm_error last
+  local qemu_args=() accel=() start now end="" final="" status="" kvm_error last panic=""
   local -A seen=()
   local source file stage text line n i deadline
   case $firmware in
@@ -799,7 +806,9 @@ _pxeboot_run_once() {
               PXEBOOT_CMDLINE=${line#*"$PXEBOOT_CMDLINE_TAG" }
               [ -z "$PXEBOOT_SECONDS" ] && PXEBOOT_SECONDS=$(_pxeboot_elapsed "$start")
               pxeboot_say kernel "/proc/cmdline: $PXEBOOT_CMDLINE" ;;
-            *"Kernel panic"* | *"not syncing"*) pxeboot_say kernel "$line" ;;
+            *"Kernel panic"* | *"not syncing"*)
+              [ -n "$panic" ] || panic=${line#*\] }
+              pxeboot_say kernel "$line" ;;
           esac
         else
           text=$(_pxeboot_classify "$stage" "$line")
@@ -868,6 +877,8 @@ _pxeboot_run_once() {
     PXEBOOT_FAILURE="no banner after ${PXEBOOT_TIMEOUT}s"
   elif [ "$status" != 0 ]; then
     PXEBOOT_FAILURE="QEMU failed: $(_pxeboot_last_line "$qlog" "exit status $status, no output")"
+  elif [ -n "$panic" ]; then
+    PXEBOOT_FAILURE="the kernel panicked before the banner: $panic"
   else
     last=$(_pxeboot_last_line "$serial" "nothing")
     PXEBOOT_FAILURE="the VM stopped before the banner (QEMU exited 0; last console line: $last)"
