@@ -59,6 +59,8 @@ boot_test() {
     check "pxe-tftpd logged serving $file" 'grep -qF "$file" "$PXEBOOT_WORK/pxe-tftpd.log"'
   done
   boot_test_lookup_order "$firmware"
+  # A test built on this one adds its own checks here.
+  if declare -F boot_test_more >/dev/null; then boot_test_more; fi
   finish
 }
 
