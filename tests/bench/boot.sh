@@ -10,7 +10,8 @@
 # The pxekit side needs build/bin/pxe-dhcpd, pxe-tftpd and pxe-mkcfg (make);
 # `--only dnsmasq` runs without them. The time is from
 # QEMU's start to the initrd's banner: firmware, DHCP, TFTP, kernel start.
-# Under TCG (no /dev/kvm) firmware and the kernel's start dominate; the TFTP
+# QEMU's accelerator is the harness's probe (printed first; PXEKIT_ACCEL=kvm
+# or tcg overrides it). Under TCG firmware and the kernel's start dominate; the TFTP
 # of the kernel and initrd is where the servers differ. build/tests/bin/
 # ra_beacon (built by make) spares both sides iPXE's ~13 s IPv6 wait; set
 # PXEKIT_BOOT_RA=0 to measure without it.
@@ -59,7 +60,7 @@ pxeboot_netns_up "pxk-bench-$$" >/dev/null || exit 71
 
 root=$PXEBOOT_WORK/tftp
 pxeboot_tftproot "$firmware" "$root" || exit 71
-append="console=ttyS0 quiet panic=-1"
+append=$PXEBOOT_KERNEL_ARGS
 # One config for every server: pxe-mkcfg's when pxekit is measured.
 if [[ " ${kinds[*]} " == *" pxekit "* ]]; then
   pxeboot_cfg_pxekit "$firmware" "$root" "$append" >/dev/null || exit 1
@@ -67,9 +68,8 @@ else
   pxeboot_cfg_builtin "$firmware" "$root" "$append"
 fi
 
-accel=tcg
-[ -w /dev/kvm ] && accel=kvm
-echo "boot to banner, $firmware, $accel, $PXEBOOT_NIC, kernel $PXEBOOT_KERNEL_PKG, $runs runs"
+pxeboot_accel || exit 78
+echo "boot to banner, $firmware, $(pxeboot_accel_name), $PXEBOOT_NIC, kernel $PXEBOOT_KERNEL_PKG, $runs runs"
 printf '%-4s %-8s %s\n' run server seconds
 
 declare -A times=()
@@ -81,9 +81,9 @@ for run in $(seq "$runs"); do
     pxeboot_servers_start "$kind" "$root" || exit 1
     if pxeboot_run "$firmware"; then
       times[$kind]+="$PXEBOOT_SECONDS "
-      printf '%-4s %-8s %s\n' "$run" "$kind" "$PXEBOOT_SECONDS"
+      printf '%-4s %-8s %s\n' "$run" "$kind" "$PXEBOOT_SECONDS${PXEBOOT_NOTE:+ ($PXEBOOT_NOTE)}"
     else
-      printf '%-4s %-8s %s\n' "$run" "$kind" "FAILED"
+      printf '%-4s %-8s %s\n' "$run" "$kind" "FAILED: $PXEBOOT_FAILURE"
     fi
     pxeboot_servers_stop
     # Fresh leases for every run: each server sees a new client.

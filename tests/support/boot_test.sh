@@ -9,25 +9,29 @@ source "$PXEKIT_SRC/tests/support/pxeboot.sh"
 boot_test() {
   local firmware=$1 missing root append written cfg file files
 
+  # Only "cannot run here" is a skip (not root, no namespaces, no tap
+  # device, packages that cannot be installed), always with its reason.
+  # Everything else, fetching or unpacking the kernel included, is a failure.
   need_netns
+  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+  pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
+    skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+  cat "$SCRATCH/packages.log" >&2
   missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
   [ -z "$missing" ] ||
-    skip "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
-  pxeboot_check_packages check >/dev/null 2>&1 ||
-    skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
-  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+    boot_test_fail "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
 
   # Under ctest's own 300 s limit, so that a hung boot still cleans up.
   PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-200}
-  pxeboot_init || exit 1
-  pxeboot_kernel || skip "cannot get the Debian kernel package ($PXEBOOT_KERNEL_META): see above"
-  pxeboot_initrd || exit 1
-  pxeboot_netns_up "pxk-boot-$firmware-$$" || exit 1
+  pxeboot_init || boot_test_fail "setting up the boot harness (see above)"
+  pxeboot_accel || boot_test_fail "choosing QEMU's accelerator (see above)"
+  pxeboot_kernel || boot_test_fail "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
+  pxeboot_initrd || boot_test_fail "building the initrd (see above)"
+  pxeboot_netns_up "pxk-boot-$firmware-$$" || boot_test_fail "setting up the namespace (see above)"
 
   root=$PXEBOOT_WORK/tftp
-  pxeboot_tftproot "$firmware" "$root" || exit 1
-  # panic=-1 with QEMU's -no-reboot: a kernel that fails ends the VM at once.
-  append="console=ttyS0 quiet panic=-1 pxekit.test=$firmware-$$"
+  pxeboot_tftproot "$firmware" "$root" || boot_test_fail "building the TFTP root (see above)"
+  append="$PXEBOOT_KERNEL_ARGS pxekit.test=$firmware-$$"
   pxeboot_cfg_pxekit "$firmware" "$root" "$append"
   cfg=$(pxeboot_cfg_file "$firmware" "$root")
   check "pxe-mkcfg wrote ${cfg#"$root"/}" '[ -s "$cfg" ]'
@@ -38,7 +42,7 @@ boot_test() {
 
   pxeboot_servers_start pxekit "$root" || { fail "pxe-dhcpd and pxe-tftpd start"; finish; exit 1; }
   pxeboot_run "$firmware"
-  check "the VM printed the banner" '[ -n "$PXEBOOT_BANNER_LINE" ]'
+  check "the VM printed the banner${PXEBOOT_FAILURE:+ ($PXEBOOT_FAILURE)}" '[ -n "$PXEBOOT_BANNER_LINE" ]'
   check "the kernel's command line is the one pxe-mkcfg wrote" \
     '[ "$(pxeboot_cmdline_args "$PXEBOOT_CMDLINE")" = "$written" ]'
   check "the VM powered itself off" '[ -n "$PXEBOOT_POWERED_OFF" ]'
@@ -55,7 +59,17 @@ boot_test() {
     check "pxe-tftpd logged serving $file" 'grep -qF "$file" "$PXEBOOT_WORK/pxe-tftpd.log"'
   done
   boot_test_lookup_order "$firmware"
+  # A test built on this one adds its own checks here.
+  if declare -F boot_test_more >/dev/null; then boot_test_more; fi
   finish
+}
+
+# boot_test_fail WHAT: a step before the boot failed; that is a test failure
+# (exit 1), never a skip.
+boot_test_fail() {
+  fail "$1"
+  finish
+  exit 1
 }
 
 # The config files the boot loader really asked pxe-tftpd for, in order,

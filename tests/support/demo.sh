@@ -7,6 +7,10 @@
 #
 #   demo.sh [--bios | --uefi | --both] [--servers pxekit|dnsmasq]
 #
+# QEMU's accelerator is probed once (KVM only with hardware virtualization and
+# a QEMU run that works; TCG otherwise) and the choice is printed with its
+# reason; PXEKIT_ACCEL=kvm or tcg overrides the probe.
+#
 # --servers dnsmasq runs the same boot against dnsmasq (DHCP+TFTP, the
 # benchmark's peer) with the harness's own configs: it checks the harness
 # itself, without pxekit.
@@ -51,6 +55,7 @@ fi
 echo "== pxekit demo: ${firmwares[*]} PXE boot served by $servers"
 pxeboot_check_packages install || exit 69
 pxeboot_init || exit 71
+pxeboot_accel || exit 78
 pxeboot_kernel || exit 69
 pxeboot_initrd || exit 71
 pxeboot_netns_up || exit 71
@@ -61,7 +66,7 @@ for firmware in "${firmwares[@]}"; do
   echo "== $firmware"
   root=$PXEBOOT_WORK/tftp-$firmware
   pxeboot_tftproot "$firmware" "$root" || exit 71
-  append="console=ttyS0 quiet panic=-1 pxekit.demo=$firmware"
+  append="$PXEBOOT_KERNEL_ARGS pxekit.demo=$firmware"
   if [ "$servers" = pxekit ]; then
     pxeboot_cfg_pxekit "$firmware" "$root" "$append" || exit 1
   else
@@ -72,18 +77,18 @@ for firmware in "${firmwares[@]}"; do
   if pxeboot_run "$firmware"; then
     got=$(pxeboot_cmdline_args "$PXEBOOT_CMDLINE")
     if [ "$got" = "$written" ]; then
-      summary+=("$firmware: banner after ${PXEBOOT_SECONDS}s; the kernel got the command line the config gave")
+      summary+=("$firmware: banner after ${PXEBOOT_SECONDS}s; the kernel got the command line the config gave${PXEBOOT_NOTE:+ ($PXEBOOT_NOTE)}")
     else
       summary+=("$firmware: banner after ${PXEBOOT_SECONDS}s, but the command line differs: '$got' != '$written'")
       status=1
     fi
   else
-    summary+=("$firmware: FAILED (no banner)")
+    summary+=("$firmware: FAILED ($PXEBOOT_FAILURE)")
     status=1
   fi
   pxeboot_servers_stop
 done
 
-echo "== summary (kernel: $PXEBOOT_KERNEL_PKG)"
+echo "== summary (kernel: $PXEBOOT_KERNEL_PKG; QEMU accelerator: $(pxeboot_accel_name))"
 printf '  %s\n' "${summary[@]}"
 exit $status

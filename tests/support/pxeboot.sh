@@ -25,6 +25,8 @@
 #   PXEKIT_TEST_BIN       where the ra_beacon helper is (build/tests/bin)
 #   PXEKIT_BOOT_RA        1: advertise "no IPv6 router" on the link (ra_beacon),
 #                         which spares each boot iPXE's ~13 s wait for one; 0: don't
+#   PXEKIT_ACCEL          kvm or tcg: QEMU's accelerator, instead of probing
+#                         (pxeboot_accel); unset or empty: probe
 
 PXEBOOT_SRC=${PXEKIT_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 PXEBOOT_BIN=${PXEKIT_BIN:-$PXEBOOT_SRC/build/bin}
@@ -34,6 +36,18 @@ PXEBOOT_CACHE=${PXEKIT_CACHE:-/var/cache/pxekit-demo}
 PXEBOOT_KERNEL_META=${PXEKIT_KERNEL_META:-linux-image-cloud-amd64}
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-300}
 PXEBOOT_NIC=${PXEKIT_BOOT_NIC:-e1000}
+
+# What the accelerator probe reads and runs (tests/cli/boot_accel.test points
+# them at fakes).
+PXEBOOT_QEMU=qemu-system-x86_64
+PXEBOOT_CPUINFO=/proc/cpuinfo
+PXEBOOT_KVM_DEV=/dev/kvm
+PXEBOOT_PROBE_TIMEOUT=10
+# The probe's decision, made once per run and exported so that a harness
+# started from this one (and each later boot) reuses it: kvm or tcg; host or
+# empty (QEMU's default CPU model); and why, in words.
+export PXEBOOT_ACCEL=${PXEBOOT_ACCEL:-} PXEBOOT_ACCEL_CPU=${PXEBOOT_ACCEL_CPU:-}
+export PXEBOOT_ACCEL_WHY=${PXEBOOT_ACCEL_WHY:-}
 
 # The private network. Interface names only exist inside the namespace.
 PXEBOOT_NETNS=""
@@ -56,6 +70,13 @@ PXEBOOT_EFI_FILE=$PXEBOOT_GRUB_PREFIX/x86_64-efi/core.efi
 PXEBOOT_KERNEL_NAME=vmlinuz
 PXEBOOT_INITRD_NAME=initrd.gz
 
+# Kernel arguments every boot of the harness starts with. panic=-1 with
+# QEMU's -no-reboot: a kernel that fails ends the VM at once. no_timer_check:
+# under TCG on a busy host the kernel's IO-APIC timer check can miss its
+# window and panic ("IO-APIC + timer doesn't work!"); the check proves
+# nothing about PXE.
+PXEBOOT_KERNEL_ARGS="console=ttyS0 quiet panic=-1 no_timer_check"
+
 # What the initrd's /init prints; the harness waits for these lines.
 PXEBOOT_BANNER="pxekit-banner:"
 PXEBOOT_CMDLINE_TAG="pxekit-cmdline:"
@@ -74,6 +95,9 @@ PXEBOOT_BANNER_LINE=""  # after pxeboot_run: the banner, the kernel's
 PXEBOOT_CMDLINE=""      # /proc/cmdline, the seconds from QEMU's start to
 PXEBOOT_SECONDS=""      # the banner, and whether QEMU powered off
 PXEBOOT_POWERED_OFF=""
+PXEBOOT_FAILURE=""      # after a failed pxeboot_run: why, in one line
+PXEBOOT_NOTE=""         # after pxeboot_run: e.g. "retried under TCG after ..."
+PXEBOOT_SERVERS_KIND="" # dnsmasq or pxekit while servers run
 PXEBOOT_QUIET=""        # set to suppress the stage stream (benchmark)
 PXEBOOT_DNSMASQ_ARGS=() # extra dnsmasq options, for experiments
 
@@ -352,8 +376,10 @@ pxeboot_cfg_builtin() {
   case $firmware in
     bios)
       mkdir -p "$root/pxelinux.cfg"
+      # initrd= in APPEND, as pxe-mkcfg writes it: with an INITRD line
+      # pxelinux would append initrd= to the command line the kernel gets.
       printf '%s\n' "DEFAULT pxekit" "LABEL pxekit" "  KERNEL $PXEBOOT_KERNEL_NAME" \
-        "  INITRD $PXEBOOT_INITRD_NAME" "  APPEND $append" >"$root/pxelinux.cfg/default"
+        "  APPEND initrd=$PXEBOOT_INITRD_NAME $append" >"$root/pxelinux.cfg/default"
       chmod -R a+rX "$root/pxelinux.cfg"
       ;;
     uefi)
@@ -425,10 +451,11 @@ pxeboot_servers_start() {
   local kind=$1 root=$2
   [ -n "$PXEBOOT_NETNS" ] || { pxeboot_die "pxeboot_netns_up first"; return 1; }
   PXEBOOT_TFTP_ROOT=$root
+  PXEBOOT_SERVERS_KIND=$kind
   case $kind in
     dnsmasq) _pxeboot_start_dnsmasq "$root" ;;
     pxekit) _pxeboot_start_pxekit "$root" ;;
-    *) pxeboot_die "unknown servers '$kind' (dnsmasq or pxekit)"; return 1 ;;
+    *) PXEBOOT_SERVERS_KIND=""; pxeboot_die "unknown servers '$kind' (dnsmasq or pxekit)"; return 1 ;;
   esac || return 1
   _pxeboot_wait_ports "$kind"
 }
@@ -507,6 +534,148 @@ pxeboot_servers_stop() {
   done
   PXEBOOT_SERVER_PIDS=()
   PXEBOOT_SOURCES=()
+  PXEBOOT_SERVERS_KIND=""
+}
+
+# --- accelerator -------------------------------------------------------------
+#
+# A writable /dev/kvm is not proof that a guest boots: inside a nested VM,
+# `-accel kvm -cpu host` aborts at once ("kvm_buf_set_msrs: Assertion"), and a
+# software hypervisor module (kvm_pvm: no vmx/svm in /proc/cpuinfo) runs
+# firmware but stalls or dies ("KVM internal error ... emulation failure") in
+# a stock kernel. So KVM is used only when the CPU offers hardware
+# virtualization AND a short QEMU run under KVM executes guest code; TCG
+# otherwise.
+
+# _pxeboot_probe_image FILE: a boot sector that writes 0x2a to QEMU's
+# isa-debug-exit port 0xf4, which makes QEMU exit with (0x2a << 1) | 1 = 85:
+# that status proves the guest ran (firmware included) under the accelerator.
+_pxeboot_probe_image() {
+  # mov al,0x2a; out 0xf4,al; cli; hlt; jmp $-1; zeros; 0x55 0xaa
+  { printf '\260\052\346\364\372\364\353\375'; head -c 502 /dev/zero; printf '\125\252'; } >"$1"
+}
+PXEBOOT_PROBE_OK=85
+
+# _pxeboot_probe ACCEL [CPU]: one short QEMU run (bounded by
+# PXEBOOT_PROBE_TIMEOUT). Returns 0 when the guest ran; otherwise sets
+# PXEBOOT_PROBE_ERROR to QEMU's last line of output (or what happened).
+_pxeboot_probe() {
+  local accel=$1 cpu=${2-} dir out rc args=()
+  PXEBOOT_PROBE_ERROR=""
+  dir=$(mktemp -d /tmp/pxekit-probe.XXXXXX) || { PXEBOOT_PROBE_ERROR="mktemp failed"; return 1; }
+  _pxeboot_probe_image "$dir/probe.img"
+  args=(-accel "$accel")
+  [ -n "$cpu" ] && args+=(-cpu "$cpu")
+  # The braces' 2>/dev/null keeps bash's own "Aborted" notice (QEMU's
+  # assertion) out of the harness's output: QEMU's last line says it better.
+  {
+    timeout -k 2 "$PXEBOOT_PROBE_TIMEOUT" "$PXEBOOT_QEMU" -machine pc "${args[@]}" -m 32 \
+      -nodefaults -no-user-config -display none -vga none -monitor none -serial none -no-reboot \
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+      -drive "file=$dir/probe.img,format=raw,if=ide" </dev/null >"$dir/out" 2>&1
+    rc=$?
+  } 2>/dev/null
+  out=$(sed '/^[[:space:]]*$/d' "$dir/out" | tail -n1)
+  rm -rf "$dir"
+  [ "$rc" = "$PXEBOOT_PROBE_OK" ] && return 0
+  case $rc in
+    124 | 137) PXEBOOT_PROBE_ERROR="the guest did not finish in ${PXEBOOT_PROBE_TIMEOUT}s" ;;
+    *) PXEBOOT_PROBE_ERROR=${out:-"exit status $rc, no output"} ;;
+  esac
+  return 1
+}
+
+# _pxeboot_kvm_usable: /dev/kvm (PXEBOOT_KVM_DEV) exists and this user may
+# open it; else prints why not.
+_pxeboot_kvm_usable() {
+  if [ ! -e "$PXEBOOT_KVM_DEV" ]; then
+    echo "no $PXEBOOT_KVM_DEV"
+    return 1
+  fi
+  if [ ! -r "$PXEBOOT_KVM_DEV" ] || [ ! -w "$PXEBOOT_KVM_DEV" ]; then
+    echo "$PXEBOOT_KVM_DEV is not readable and writable by $(id -un)"
+    return 1
+  fi
+}
+
+# pxeboot_accel_decide: the decision, made afresh from PXEKIT_ACCEL,
+# PXEBOOT_CPUINFO, PXEBOOT_KVM_DEV and PXEBOOT_QEMU. Sets PXEBOOT_ACCEL,
+# PXEBOOT_ACCEL_CPU and PXEBOOT_ACCEL_WHY; returns non-zero (with a message)
+# only for a PXEKIT_ACCEL that cannot be honoured.
+pxeboot_accel_decide() {
+  local why flags
+  PXEBOOT_ACCEL="" PXEBOOT_ACCEL_CPU="" PXEBOOT_ACCEL_WHY=""
+  case ${PXEKIT_ACCEL:-} in
+    tcg)
+      PXEBOOT_ACCEL=tcg PXEBOOT_ACCEL_WHY="PXEKIT_ACCEL=tcg"
+      return 0
+      ;;
+    kvm)
+      why=$(_pxeboot_kvm_usable) || { pxeboot_die "PXEKIT_ACCEL=kvm, but $why"; return 1; }
+      PXEBOOT_ACCEL=kvm
+      if _pxeboot_probe kvm host; then
+        PXEBOOT_ACCEL_CPU=host PXEBOOT_ACCEL_WHY="PXEKIT_ACCEL=kvm; -cpu host passed the probe"
+      else
+        PXEBOOT_ACCEL_WHY="PXEKIT_ACCEL=kvm; QEMU's default CPU model, as -cpu host failed the probe: $PXEBOOT_PROBE_ERROR"
+      fi
+      return 0
+      ;;
+    "") ;;
+    *)
+      pxeboot_die "PXEKIT_ACCEL='$PXEKIT_ACCEL': must be kvm or tcg (unset: probe for the one that works)"
+      return 1
+      ;;
+  esac
+  PXEBOOT_ACCEL=tcg
+  if [ ! -r "$PXEBOOT_CPUINFO" ]; then
+    PXEBOOT_ACCEL_WHY="cannot read $PXEBOOT_CPUINFO"
+    return 0
+  fi
+  flags=$(grep -m1 -E '^flags[[:space:]]*:' "$PXEBOOT_CPUINFO" | grep -owE 'vmx|svm' | head -n1)
+  if [ -z "$flags" ]; then
+    PXEBOOT_ACCEL_WHY="no hardware virtualization (no vmx or svm in $PXEBOOT_CPUINFO)"
+    [ -e "$PXEBOOT_KVM_DEV" ] &&
+      PXEBOOT_ACCEL_WHY+="; $PXEBOOT_KVM_DEV without them is a software hypervisor (such as kvm_pvm), on which stock kernels stall or die"
+    return 0
+  fi
+  if ! why=$(_pxeboot_kvm_usable); then
+    PXEBOOT_ACCEL_WHY="the CPU has $flags, but $why"
+    return 0
+  fi
+  if _pxeboot_probe kvm host; then
+    PXEBOOT_ACCEL=kvm PXEBOOT_ACCEL_CPU=host
+    PXEBOOT_ACCEL_WHY="the CPU has $flags and a QEMU probe with -accel kvm -cpu host ran"
+    return 0
+  fi
+  why=$PXEBOOT_PROBE_ERROR
+  if _pxeboot_probe kvm; then
+    PXEBOOT_ACCEL=kvm
+    PXEBOOT_ACCEL_WHY="the CPU has $flags; -cpu host failed the probe ($why), QEMU's default CPU model ran"
+    return 0
+  fi
+  PXEBOOT_ACCEL_WHY="the CPU has $flags, but the QEMU probe under KVM failed: with -cpu host: $why; with the default CPU model: $PXEBOOT_PROBE_ERROR"
+}
+
+# pxeboot_accel: decides once per run (the decision is exported, so a second
+# call, or a harness started from this one, reuses it) and says which and why.
+pxeboot_accel() {
+  if [ -n "$PXEBOOT_ACCEL" ]; then
+    pxeboot_say accel "$(pxeboot_accel_name): $PXEBOOT_ACCEL_WHY (decided earlier in this run)"
+    return 0
+  fi
+  pxeboot_accel_decide || return 1
+  pxeboot_say accel "$(pxeboot_accel_name): $PXEBOOT_ACCEL_WHY"
+}
+
+pxeboot_accel_name() {  # e.g. "kvm -cpu host", "kvm", "tcg"
+  echo "$PXEBOOT_ACCEL${PXEBOOT_ACCEL_CPU:+ -cpu $PXEBOOT_ACCEL_CPU}"
+}
+
+pxeboot_accel_args() {  # QEMU's arguments for the decision, one a line
+  echo -accel
+  echo "$PXEBOOT_ACCEL"
+  [ -n "$PXEBOOT_ACCEL_CPU" ] && printf '%s\n' -cpu "$PXEBOOT_ACCEL_CPU"
+  return 0
 }
 
 # --- the VM -----------------------------------------------------------------
@@ -540,11 +709,57 @@ _pxeboot_dump_logs() {
   done
 }
 
+# QEMU's own words for a guest that KVM could not run (QEMU then pauses the
+# VM and keeps running, so the harness must notice and stop it).
+PXEBOOT_KVM_ERROR_RE='KVM internal error|emulation failure'
+
 # pxeboot_run bios|uefi: boots QEMU from the network, streams the stages, and
 # returns 0 once the banner and the command line were printed and the VM
-# powered itself off. Bounded by PXEKIT_BOOT_TIMEOUT.
+# powered itself off. Bounded by PXEKIT_BOOT_TIMEOUT. The accelerator is
+# pxeboot_accel's; a guest that dies with a KVM internal error is reported
+# as such and booted once more under TCG (which the rest of the run keeps).
+# On failure PXEBOOT_FAILURE says why in one line: "QEMU failed: <its last
+# line>", "KVM internal error: ...", "no banner after Ns", ...
 pxeboot_run() {
-  local firmware=$1 serial=$PXEBOOT_WORK/serial.log accel qemu_args=() start now
+  local firmware=$1
+  PXEBOOT_FAILURE="" PXEBOOT_NOTE=""
+  case $firmware in
+    bios | uefi) ;;
+    *) pxeboot_die "unknown firmware '$firmware' (bios or uefi)"; return 1 ;;
+  esac
+  if [ -z "$PXEBOOT_ACCEL" ]; then
+    pxeboot_accel || { PXEBOOT_FAILURE="no accelerator: see above"; return 1; }
+  fi
+  local t0=$SECONDS
+  _pxeboot_run_once "$firmware" && return 0
+  case $PXEBOOT_FAILURE in
+    "KVM internal error"*) [ "$PXEBOOT_ACCEL" = kvm ] || return 1 ;;
+    *) return 1 ;;
+  esac
+  PXEBOOT_ACCEL=tcg PXEBOOT_ACCEL_CPU=""
+  PXEBOOT_ACCEL_WHY="a boot under KVM died with a KVM internal error"
+  # Both attempts together stay within PXEKIT_BOOT_TIMEOUT.
+  local PXEBOOT_TIMEOUT=$((PXEBOOT_TIMEOUT - (SECONDS - t0)))
+  [ "$PXEBOOT_TIMEOUT" -ge 1 ] || PXEBOOT_TIMEOUT=1
+  pxeboot_say accel "tcg from now on in this run: $PXEBOOT_ACCEL_WHY; retrying the boot once"
+  # Fresh server logs, so that what the servers logged is one boot's
+  # (the KVM attempt's logs are kept beside them as *.kvm).
+  if [ -n "$PXEBOOT_SERVERS_KIND" ]; then
+    local kind=$PXEBOOT_SERVERS_KIND source
+    local -a logs=()
+    for source in "${PXEBOOT_SOURCES[@]}"; do logs+=("${source#*:}"); done
+    pxeboot_servers_stop
+    for source in "${logs[@]}"; do mv -f "$source" "$source.kvm"; done
+    pxeboot_servers_start "$kind" "$PXEBOOT_TFTP_ROOT" ||
+      { PXEBOOT_FAILURE="restarting the servers for the TCG retry failed"; return 1; }
+  fi
+  _pxeboot_run_once "$firmware" || return 1
+  PXEBOOT_NOTE="retried under TCG after a KVM internal error"
+}
+
+_pxeboot_run_once() {
+  local firmware=$1 serial=$PXEBOOT_WORK/serial.log qlog=$PXEBOOT_WORK/qemu.log
+  local qemu_args=() accel=() start now end="" final="" status="" kvm_error last panic=""
   local -A seen=()
   local source file stage text line n i deadline
   case $firmware in
@@ -555,24 +770,23 @@ pxeboot_run() {
         -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
         -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/OVMF_VARS.fd")
       ;;
-    *) pxeboot_die "unknown firmware '$firmware' (bios or uefi)"; return 1 ;;
   esac
-  if [ -w /dev/kvm ]; then accel=(-accel kvm -cpu host); else accel=(-accel tcg); fi
+  mapfile -t accel < <(pxeboot_accel_args)
   : >"$serial"
-  PXEBOOT_BANNER_LINE="" PXEBOOT_CMDLINE="" PXEBOOT_SECONDS="" PXEBOOT_POWERED_OFF=""
-  pxeboot_say qemu "$firmware boot, ${accel[1]}, $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, timeout ${PXEBOOT_TIMEOUT}s"
+  PXEBOOT_BANNER_LINE="" PXEBOOT_CMDLINE="" PXEBOOT_SECONDS="" PXEBOOT_POWERED_OFF="" PXEBOOT_FAILURE=""
+  pxeboot_say qemu "$firmware boot, $(pxeboot_accel_name), $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, timeout ${PXEBOOT_TIMEOUT}s"
   start=$EPOCHREALTIME
   PXEBOOT_T0=${start/./}
-  ip netns exec "$PXEBOOT_NETNS" qemu-system-x86_64 "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_QEMU" "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
     -nodefaults -no-user-config -display none -vga none -monitor none \
     -serial "file:$serial" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
     -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \
     -device "$PXEBOOT_NIC,netdev=net0,mac=$PXEBOOT_VM_MAC,bootindex=0" \
-    </dev/null >"$PXEBOOT_WORK/qemu.log" 2>&1 &
+    </dev/null >"$qlog" 2>&1 &
   PXEBOOT_QEMU_PID=$!
 
   # One pass every 0.1 s over every log, printing new lines as stages.
-  # Bounded by the deadline; ends when QEMU exits.
+  # Bounded by the deadline; ends when QEMU exits or KVM gave up.
   deadline=$(( ${start%.*} + PXEBOOT_TIMEOUT ))
   while :; do
     for source in "${PXEBOOT_SOURCES[@]}" "serial:$serial"; do
@@ -592,7 +806,9 @@ pxeboot_run() {
               PXEBOOT_CMDLINE=${line#*"$PXEBOOT_CMDLINE_TAG" }
               [ -z "$PXEBOOT_SECONDS" ] && PXEBOOT_SECONDS=$(_pxeboot_elapsed "$start")
               pxeboot_say kernel "/proc/cmdline: $PXEBOOT_CMDLINE" ;;
-            *"Kernel panic"* | *"not syncing"*) pxeboot_say kernel "$line" ;;
+            *"Kernel panic"* | *"not syncing"*)
+              [ -n "$panic" ] || panic=${line#*\] }
+              pxeboot_say kernel "$line" ;;
           esac
         else
           text=$(_pxeboot_classify "$stage" "$line")
@@ -603,38 +819,79 @@ pxeboot_run() {
       # counted, so the next pass reads it again, whole.
       seen[$file]=$((n + i))
     done
-    kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null || break
+    # The banner is all the boot needs; the power-off is awaited below.
+    [ -n "$PXEBOOT_CMDLINE" ] && break
+    if grep -qE "$PXEBOOT_KVM_ERROR_RE" "$qlog" 2>/dev/null; then
+      end=kvm-error
+      break
+    fi
+    if ! kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
+      # One more pass for what QEMU wrote just before it ended.
+      [ -n "$final" ] && break
+      final=yes
+      continue
+    fi
     now=$EPOCHREALTIME
     if [ "${now%.*}" -ge "$deadline" ]; then
-      pxeboot_say qemu "no banner after ${PXEBOOT_TIMEOUT}s: stopping the VM"
+      end=timeout
       break
     fi
     sleep 0.1
   done
-  if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
-    # Reached only on timeout, or when the banner came but no power-off:
-    # allow the power-off a few seconds, then stop the VM.
+  if [ -z "$end" ]; then
+    # The banner came, or QEMU ended: allow the power-off a few seconds,
+    # then stop the VM.
     for i in $(seq 50); do
       kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null || break
-      [ -n "$PXEBOOT_CMDLINE" ] || break
       sleep 0.1
     done
   fi
   if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
+    [ -n "$end" ] || end=no-power-off
+    status=killed
     kill "$PXEBOOT_QEMU_PID" 2>/dev/null
     wait "$PXEBOOT_QEMU_PID" 2>/dev/null
   else
-    wait "$PXEBOOT_QEMU_PID" 2>/dev/null && [ -n "$PXEBOOT_CMDLINE" ] && PXEBOOT_POWERED_OFF=yes
+    wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+    status=$?
+    [ "$status" = 0 ] && [ -n "$PXEBOOT_CMDLINE" ] && PXEBOOT_POWERED_OFF=yes
   fi
   PXEBOOT_QEMU_PID=""
   PXEBOOT_T0=""
-  if [ -z "$PXEBOOT_CMDLINE" ]; then
-    _pxeboot_dump_logs
-    pxeboot_die "$firmware boot: no banner"
+  if [ -n "$PXEBOOT_CMDLINE" ]; then
+    pxeboot_say result "banner after ${PXEBOOT_SECONDS}s$([ -n "$PXEBOOT_POWERED_OFF" ] && echo ", VM powered off by itself")"
+    [ -n "$PXEBOOT_POWERED_OFF" ] && return 0
+    if [ "$end" = no-power-off ]; then
+      PXEBOOT_FAILURE="the VM did not power off by itself"
+    else
+      PXEBOOT_FAILURE="QEMU failed after the banner: $(_pxeboot_last_line "$qlog" "exit status $status")"
+    fi
+    pxeboot_die "$firmware boot: $PXEBOOT_FAILURE"
     return 1
   fi
-  pxeboot_say result "banner after ${PXEBOOT_SECONDS}s$([ -n "$PXEBOOT_POWERED_OFF" ] && echo ", VM powered off by itself")"
-  [ -n "$PXEBOOT_POWERED_OFF" ] || { pxeboot_die "the VM did not power off by itself"; return 1; }
+  # No banner: say why, in QEMU's words when QEMU said something.
+  kvm_error=$(grep -m1 -E "$PXEBOOT_KVM_ERROR_RE" "$qlog" 2>/dev/null)
+  if [ -n "$kvm_error" ]; then
+    PXEBOOT_FAILURE="KVM internal error: QEMU says '$kvm_error'"
+  elif [ "$end" = timeout ]; then
+    PXEBOOT_FAILURE="no banner after ${PXEBOOT_TIMEOUT}s"
+  elif [ "$status" != 0 ]; then
+    PXEBOOT_FAILURE="QEMU failed: $(_pxeboot_last_line "$qlog" "exit status $status, no output")"
+  elif [ -n "$panic" ]; then
+    PXEBOOT_FAILURE="the kernel panicked before the banner: $panic"
+  else
+    last=$(_pxeboot_last_line "$serial" "nothing")
+    PXEBOOT_FAILURE="the VM stopped before the banner (QEMU exited 0; last console line: $last)"
+  fi
+  _pxeboot_dump_logs
+  pxeboot_die "$firmware boot: $PXEBOOT_FAILURE"
+  return 1
+}
+
+_pxeboot_last_line() {  # _pxeboot_last_line FILE DEFAULT: last non-blank line
+  local line
+  line=$(tr -d '\r' <"$1" 2>/dev/null | sed '/^[[:space:]]*$/d' | tail -n1)
+  echo "${line:-$2}"
 }
 
 _pxeboot_elapsed() {  # seconds since EPOCHREALTIME value $1, 0.1 s precision
