@@ -58,10 +58,12 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_flag("--casper", options.spec.casper,
                "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
                "(needs --nfsroot)");
-  sub.add_option("--timeout", options.timeout_ds,
-                 "Boot the entry after this many tenths of a second")
-      ->type_name("DECISECONDS")
-      ->check(CLI::Range(0, pxekit::kMaxPxelinuxTimeout).description(""));
+  sub.add_option("--timeout", options.timeout_s,
+                 "Seconds the prompt or menu waits before it boots the entry, "
+                 "in every loader; 0 boots at once (default: at once, or for "
+                 "ever with --prompt or --menu)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0, pxekit::kMaxTimeoutSeconds).description(""));
   sub.add_flag("--prompt", options.spec.prompt,
                "Always show the boot prompt (PROMPT 1)");
   sub.add_flag("--menu", options.spec.menu,
