@@ -63,6 +63,15 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
                  "in every loader; 0 boots at once (default: at once, or for "
                  "ever with --prompt or --menu)")
       ->type_name("SECONDS")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // CLI11 would take 0x10 as 16 and 1e1 as 10: only digits.
+            if (text.empty() ||
+                text.find_first_not_of("0123456789") != std::string::npos)
+              return "'" + text + "' is not a whole number of seconds";
+            return {};
+          },
+          ""))
       ->check(CLI::Range(0, pxekit::kMaxTimeoutSeconds).description(""));
   sub.add_flag("--prompt", options.spec.prompt,
                "Always show the boot prompt (PROMPT 1)");
