@@ -106,6 +106,7 @@ cmdline=$(sed -nE "s/.*$PXEBOOT_CMDLINE_TAG (.*)/\1/p" <<<"$serial" | head -n1)
 line_of() { grep -n -- "$1" <<<"$serial" | head -n1 | cut -d: -f1; }
 check "the serial console shows the menu's title" 'grep -q "Boot menu" <<<"$serial"'
 check "the serial console shows the menu's entry" 'grep -q -- "$LABEL" <<<"$serial"'
+check "the menu counted down to its default (no key was pressed)" 'grep -qE -- "$LABEL +\(1\)" <<<"$serial"'
 check "iPXE fetched default.ipxe and tried the per-host script first" \
   'grep -qF "RRQ '"'"'default.ipxe'"'"'" "$log_tftp" && grep -qF "mac-${PXEBOOT_VM_MAC//:/}.ipxe" "$log_tftp"'
 check "the default entry booted the kernel to the banner" 'grep -q "$PXEBOOT_BANNER" <<<"$serial"'
