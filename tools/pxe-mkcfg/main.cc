@@ -19,11 +19,21 @@ namespace {
 
 using pxekit::MkcfgOptions;
 
+// An empty value is a usage error, never "not given": with an unset shell
+// variable, --root "$TFTP" would print instead of writing, and --nfsroot ""
+// would drop the NFS root.
+const CLI::Validator kNonEmpty(
+    [](std::string& text) -> std::string {
+      return text.empty() ? "must not be empty" : std::string();
+    },
+    "");
+
 void AddOutputOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("--root", options.root,
                  "Write the files under DIR (the TFTP root); without it, "
                  "print them")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(kNonEmpty);
   sub.add_flag("--force", options.force,
                "Replace files that pxe-mkcfg did not write or that were "
                "edited by hand");
@@ -54,7 +64,8 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("--nfsroot", options.spec.nfsroot,
                  "Root file system over NFS: adds root=/dev/nfs "
                  "nfsroot=SERVER:/PATH ip=dhcp")
-      ->type_name("SERVER:/PATH");
+      ->type_name("SERVER:/PATH")
+      ->check(kNonEmpty);
   sub.add_flag("--casper", options.spec.casper,
                "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
                "(needs --nfsroot)");

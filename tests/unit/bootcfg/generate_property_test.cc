@@ -236,7 +236,7 @@ TEST_CASE("Every config an accepted command writes passes check",
   CHECK(per_loader[2] > 100);
 }
 
-TEST_CASE("--grub-prefix stays under the root", "[bootcfg][gen]") {
+TEST_CASE("The GRUB prefix stays under the root", "[bootcfg][gen]") {
   CHECK(*DirectoryUnderRoot("--grub-prefix", "/boot//grub/") == "boot/grub");
   CHECK(*DirectoryUnderRoot("--grub-prefix", "/") == "");
   CHECK(DirectoryUnderRoot("--grub-prefix", "../../x").error() ==
