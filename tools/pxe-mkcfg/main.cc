@@ -43,24 +43,28 @@ void AddHostOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("-f,--file", options.hosts_file,
                  "Read 'MAC [IP [NAME [LABEL]]]' host lines from FILE ('-' "
                  "for standard input)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kNonEmpty);
 }
 
 void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   AddOutputOptions(sub, options);
   sub.add_option("--label", options.spec.label,
                  "Name of the boot entry (default linux)")
-      ->type_name("L");
+      ->type_name("L")
+      ->check(kNonEmpty);
   sub.add_option("--kernel", options.spec.kernel, "Kernel to boot")
       ->type_name("K")
       ->required();
   sub.add_option("--initrd", options.spec.initrds,
                  "Initial ramdisk (repeatable, loaded in order)")
       ->type_name("I")
+      ->check(kNonEmpty)
       ->allow_extra_args(false);
   sub.add_option("--append", options.spec.append,
                  "Extra kernel arguments, added last")
-      ->type_name("ARGS");
+      ->type_name("ARGS")
+      ->check(kNonEmpty);
   sub.add_option("--nfsroot", options.spec.nfsroot,
                  "Root file system over NFS: adds root=/dev/nfs "
                  "nfsroot=SERVER:/PATH ip=dhcp")
@@ -92,6 +96,7 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
                  "Write a per-host file for this MAC, optionally with its own "
                  "label (repeatable)")
       ->type_name("MAC[,LABEL]")
+      ->check(kNonEmpty)
       ->allow_extra_args(false);
   AddHostOptions(sub, options);
 }
@@ -124,7 +129,8 @@ int main(int argc, char** argv) {
   AddBootOptions(*grub, options);
   grub->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(kNonEmpty);
   grub->callback([&] { options.command = MkcfgCommand::kGrub; });
 
   auto* ipxe = app.add_subcommand(
@@ -138,15 +144,18 @@ int main(int argc, char** argv) {
   dhcpd
       ->add_option("--next-server", options.next_server,
                    "TFTP server address for these hosts")
-      ->type_name("IP");
+      ->type_name("IP")
+      ->check(kNonEmpty);
   dhcpd
       ->add_option("--filename", options.filename,
                    "Boot file for these hosts (e.g. pxelinux.0)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kNonEmpty);
   dhcpd
       ->add_option("-o,--output", options.output,
                    "Write to FILE atomically instead of standard output")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(kNonEmpty);
   dhcpd->add_flag("--force", options.force,
                   "Replace an output file that pxe-mkcfg did not write or "
                   "that was edited by hand");
@@ -156,14 +165,17 @@ int main(int argc, char** argv) {
       "lookup", "Print the config files a client asks for, in order");
   lookup->add_option("MAC", options.mac, "The client's MAC address")
       ->required();
-  lookup->add_option("IP", options.ip, "The client's IPv4 address");
+  lookup->add_option("IP", options.ip, "The client's IPv4 address")
+      ->check(kNonEmpty);
   lookup
       ->add_option("--uuid", options.uuid, "The client's UUID (DHCP option 97)")
-      ->type_name("UUID");
+      ->type_name("UUID")
+      ->check(kNonEmpty);
   lookup
       ->add_option("--root", options.root,
                    "Mark which files exist under DIR and which one wins")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(kNonEmpty);
   lookup
       ->add_option("--flavor", options.flavor,
                    "Boot loader: pxelinux (default) or grub")
@@ -172,12 +184,15 @@ int main(int argc, char** argv) {
   lookup
       ->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(kNonEmpty);
   lookup->callback([&] { options.command = MkcfgCommand::kLookup; });
 
   auto* check =
       app.add_subcommand("check", "Check the boot configs under a TFTP root");
-  check->add_option("DIR", options.check_dir, "The TFTP root")->required();
+  check->add_option("DIR", options.check_dir, "The TFTP root")
+      ->required()
+      ->check(kNonEmpty);
   check->callback([&] { options.command = MkcfgCommand::kCheck; });
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
