@@ -149,9 +149,13 @@ void WriteProtected(const std::string& path, const std::string& content,
       diag.Warn("{}: {}; replacing it (--force)", path, why);
     }
   } else if (existing.failure().sys_errno != ENOENT) {
+    // An output path, not an input: a directory in the way is no "missing
+    // input" (66) but a file that cannot be written.
+    int error = existing.failure().sys_errno;
     diag.Error("{}: {}", path, existing.error());
     if (outcome.io_status == 0)
-      outcome.io_status = ExitCodeForFileErrno(existing.failure().sys_errno);
+      outcome.io_status =
+          error == EACCES || error == EPERM ? kExitNoPerm : kExitIoErr;
     return;
   }
   Failure failure;
