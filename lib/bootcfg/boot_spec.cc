@@ -118,6 +118,32 @@ Result<BootSpec> ValidateBootSpec(BootSpec spec) {
   return spec;
 }
 
+Result<BootSpec> ValidateBootSpecFor(BootSpec spec, BootLoader loader) {
+  if (loader == BootLoader::kPxelinux) return spec;
+  auto check = [loader](std::string_view option,
+                        const std::string& path) -> Result<std::string> {
+    bool url = path.find("://") != std::string::npos;
+    if (!url && path.find("::") != std::string::npos)
+      return Fail(fmt::format(
+          "{} {}: '::' is pxelinux's way to name a file from the TFTP root "
+          "or on another server; {} takes a leading '/'",
+          option, QuoteForMessage(path),
+          loader == BootLoader::kGrub ? "GRUB" : "iPXE"));
+    if (url && loader == BootLoader::kGrub)
+      return Fail(
+          fmt::format("{} {}: GRUB takes no URL; name a file over HTTP as "
+                      "(http,SERVER)/PATH",
+                      option, QuoteForMessage(path)));
+    return path;
+  };
+  if (auto kernel = check("--kernel", spec.kernel); !kernel)
+    return kernel.failure();
+  for (const std::string& initrd : spec.initrds)
+    if (auto checked = check("--initrd", initrd); !checked)
+      return checked.failure();
+  return spec;
+}
+
 std::string KernelArguments(const BootSpec& spec) {
   std::string args;
   auto add = [&args](std::string_view word) {

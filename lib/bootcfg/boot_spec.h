@@ -48,6 +48,13 @@ inline constexpr int kMaxTimeoutSeconds = kMaxPxelinuxTimeout / 10;
 // The message names the option ("--kernel: ...").
 Result<BootSpec> ValidateBootSpec(BootSpec spec);
 
+enum class BootLoader { kPxelinux, kGrub, kIpxe };
+
+// What only one loader can read: pxelinux's "::name" and "host::name" mean
+// nothing to GRUB or iPXE, and GRUB takes no URL (it writes (tftp)/path and
+// reads (http,SERVER)/path). Call after ValidateBootSpec.
+Result<BootSpec> ValidateBootSpecFor(BootSpec spec, BootLoader loader);
+
 // Checks a label (a single word of printable characters).
 Result<std::string> ValidateLabel(std::string_view label);
 

@@ -211,6 +211,12 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
   if (options.timeout_s >= 0) options.spec.timeout_s = options.timeout_s;
   auto spec = ValidateBootSpec(options.spec);
   if (!spec) throw ToolError(kExitUsage, spec.error());
+  BootLoader loader = options.command == MkcfgCommand::kGrub ? BootLoader::kGrub
+                      : options.command == MkcfgCommand::kIpxe
+                          ? BootLoader::kIpxe
+                          : BootLoader::kPxelinux;
+  spec = ValidateBootSpecFor(std::move(spec).value(), loader);
+  if (!spec) throw ToolError(kExitUsage, spec.error());
   std::string grub_prefix = options.command == MkcfgCommand::kGrub
                                 ? CheckGrubPrefix(options.grub_prefix)
                                 : std::string();

@@ -64,6 +64,11 @@ class Gen {
                                                   "linux.c32",
                                                   "dir.x/k-1.img",
                                                   "ubuntu/casper/vmlinuz.efi",
+                                                  "::k",
+                                                  "srv::k",
+                                                  "http://srv/k",
+                                                  "(http,srv)/k",
+                                                  "::/boot/k",
                                                   "initrd.gz",
                                                   "/boot/initrd",
                                                   "k",
@@ -159,7 +164,11 @@ TEST_CASE("Every config an accepted command writes passes check",
     spec.prompt = gen.Chance(30);
     spec.menu = gen.Chance(30);
 
+    int loader = gen.Int(0, 2);
     auto valid = ValidateBootSpec(spec);
+    if (!valid) continue;
+    valid = ValidateBootSpecFor(std::move(valid).value(),
+                                static_cast<BootLoader>(loader));
     if (!valid) continue;
     const BootSpec& checked = *valid;
 
@@ -184,7 +193,6 @@ TEST_CASE("Every config an accepted command writes passes check",
     auto prefix = DirectoryUnderRoot("--grub-prefix", gen.Pick(prefixes));
     REQUIRE(prefix);
 
-    int loader = gen.Int(0, 2);
     std::vector<GeneratedFile> files;
     switch (loader) {
       case 0:
