@@ -20,7 +20,11 @@ struct BootSpec {
   std::string append;                // extra kernel arguments, verbatim
   std::string nfsroot;               // SERVER:/PATH, empty for none
   bool casper = false;               // Ubuntu live over NFS (needs nfsroot)
-  std::optional<int> timeout_ds;     // tenths of a second
+  // Seconds the prompt or menu waits before it boots the default entry, the
+  // same in every loader (each generator converts to its loader's unit).
+  // 0: boot the default at once, no prompt or menu. Not set: boot at once,
+  // or wait for ever when a prompt or menu is asked for.
+  std::optional<int> timeout_s;
   bool prompt = false;
   bool menu = false;
 };
@@ -28,17 +32,28 @@ struct BootSpec {
 struct HostEntry {
   MacAddr mac;
   std::optional<Ipv4Addr> ip;
-  std::string name;    // empty when not given
-  std::string label;   // empty: use BootSpec::label
-  std::string origin;  // "hosts.txt:3" or "--host 2", for messages
+  std::string name;      // empty when not given
+  std::string label;     // empty: use BootSpec::label
+  std::string origin;    // "hosts.txt:3" or "--host 2", for messages
+  std::size_t line = 0;  // line in the host list; 0 for --host
 };
 
-inline constexpr int kMaxPxelinuxTimeout = 35996;  // syslinux.cfg.txt
+inline constexpr int kMaxPxelinuxTimeout = 35996;  // tenths; syslinux.cfg.txt
+// --timeout's largest value: the largest pxelinux can hold, in whole seconds.
+inline constexpr int kMaxTimeoutSeconds = kMaxPxelinuxTimeout / 10;
 
 // Checks what a config line cannot hold: blanks in a path or label, control
-// characters anywhere, casper without nfsroot, a malformed nfsroot.
+// characters anywhere, casper without nfsroot, a malformed nfsroot, a
+// timeout out of range or 0 with a prompt or menu (which could not be shown).
 // The message names the option ("--kernel: ...").
 Result<BootSpec> ValidateBootSpec(BootSpec spec);
+
+enum class BootLoader { kPxelinux, kGrub, kIpxe };
+
+// What only one loader can read: pxelinux's "::name" and "host::name" mean
+// nothing to GRUB or iPXE, and GRUB takes no URL (it writes (tftp)/path and
+// reads (http,SERVER)/path). Call after ValidateBootSpec.
+Result<BootSpec> ValidateBootSpecFor(BootSpec spec, BootLoader loader);
 
 // Checks a label (a single word of printable characters).
 Result<std::string> ValidateLabel(std::string_view label);

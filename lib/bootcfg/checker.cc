@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -466,13 +467,15 @@ void CheckGrubFile(const BootTree& tree, const std::string& file,
         long seconds = 0;
         auto [end, error] =
             std::from_chars(value.data(), value.data() + value.size(), seconds);
+        // pxe-mkcfg writes up to an hour (what pxelinux can hold); more
+        // is most likely tenths or milliseconds.
         if (error == std::errc() && end == value.data() + value.size() &&
-            seconds >= 100)
+            seconds > kMaxTimeoutSeconds)
           findings.insert(Finding{
               file, command.line,
-              fmt::format("timeout={} is {} seconds: GRUB counts seconds, "
+              fmt::format("timeout={} is over an hour: GRUB counts seconds, "
                           "not tenths",
-                          seconds, seconds)});
+                          seconds)});
       }
       continue;
     }
@@ -487,6 +490,112 @@ void CheckGrubFile(const BootTree& tree, const std::string& file,
   }
 }
 
+std::vector<std::string_view> IpxeWords(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t start = text.find_first_not_of(" \t", pos);
+    if (start == std::string_view::npos) break;
+    std::size_t end = text.find_first_of(" \t", start);
+    if (end == std::string_view::npos) end = text.size();
+    words.push_back(text.substr(start, end - start));
+    pos = end;
+  }
+  return words;
+}
+
+// An iPXE script (bootcfg.md 4): the #!ipxe line, goto targets, files it
+// loads by a relative or absolute TFTP path (relative to the script's own
+// directory), and choose's milliseconds. Names with a ${setting} or a URI
+// scheme cannot be checked here.
+void CheckIpxeFile(const BootTree& tree, const std::string& file,
+                   std::set<Finding>& findings) {
+  auto content = tree.ReadFile(file);
+  if (!content) return;
+  std::string_view text = SkipUtf8Bom(*content);
+  auto add = [&](std::size_t line, std::string message) {
+    findings.insert(Finding{file, line, std::move(message)});
+  };
+  if (!text.starts_with("#!ipxe") && !text.starts_with("#!gpxe"))
+    add(1, "the first line must be #!ipxe: iPXE runs nothing else as a script");
+  std::string dir = ParentPath(file);
+  std::set<std::string, std::less<>> labels;
+  std::vector<std::pair<std::size_t, std::string>> gotos;
+  std::size_t number = 0;
+  while (!text.empty()) {
+    ++number;
+    std::size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size()
+                                                         : newline + 1);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    std::vector<std::string_view> words = IpxeWords(line);
+    if (words.empty() || words[0].starts_with("#")) continue;
+    if (words[0].starts_with(":")) {
+      labels.emplace(words[0].substr(1));
+      continue;
+    }
+    // "a || b && c": each part is a command of its own.
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i <= words.size(); ++i) {
+      if (i < words.size() && words[i] != "||" && words[i] != "&&") continue;
+      std::span<const std::string_view> command(words.data() + begin,
+                                                i - begin);
+      begin = i + 1;
+      if (command.empty()) continue;
+      std::string_view name = command[0];
+      // The first argument that is not an --option (or its value).
+      std::size_t arg = 1;
+      while (arg < command.size() && command[arg].starts_with("--")) {
+        bool takes_value = command[arg] == "--name" ||
+                           command[arg] == "--timeout" ||
+                           command[arg] == "--default" ||
+                           command[arg] == "--menu" || command[arg] == "-n";
+        arg += takes_value && command[arg].find('=') == std::string_view::npos
+                   ? 2
+                   : 1;
+      }
+      if (name == "goto" && command.size() >= 2) {
+        if (command[1].find('$') == std::string_view::npos)
+          gotos.emplace_back(number, std::string(command[1]));
+      } else if (name == "kernel" || name == "imgselect" || name == "initrd" ||
+                 name == "imgfetch" || name == "module" || name == "chain" ||
+                 name == "chainload") {
+        if (arg >= command.size()) {
+          add(number, fmt::format("{} needs a file", name));
+          continue;
+        }
+        std::string_view uri = command[arg];
+        if (uri.find('$') != std::string_view::npos ||
+            uri.find("://") != std::string_view::npos)
+          continue;
+        TftpPath path = ResolveTftpPath(dir, uri);
+        if (path.kind == TftpPath::Kind::kLocal && !tree.IsFile(path.path))
+          add(number,
+              fmt::format("{} {} is missing: no file '{}' under the TFTP root",
+                          name, QuoteForMessage(uri), path.path));
+      } else if (name == "choose") {
+        for (std::size_t k = 1; k + 1 < command.size(); ++k) {
+          if (command[k] != "--timeout") continue;
+          long ms = 0;
+          std::string_view value = command[k + 1];
+          auto [end, error] =
+              std::from_chars(value.data(), value.data() + value.size(), ms);
+          if (error == std::errc() && end == value.data() + value.size() &&
+              ms > 0 && ms < 1000)
+            add(number, fmt::format("choose --timeout {} is {} ms: iPXE "
+                                    "counts milliseconds",
+                                    ms, ms));
+        }
+      }
+    }
+  }
+  for (const auto& [line, target] : gotos)
+    if (!labels.count(target))
+      add(line, fmt::format("goto {}: no ':{}' label in this script",
+                            QuoteForMessage(target), target));
+}
+
 }  // namespace
 
 std::vector<Finding> CheckBootTree(const BootTree& tree,
@@ -497,8 +606,9 @@ std::vector<Finding> CheckBootTree(const BootTree& tree,
   for (const std::string& file : tree.ListFiles()) {
     std::string dir = ParentPath(file);
     std::string name = BaseName(file);
+    bool is_ipxe = name.ends_with(".ipxe");
     bool is_config = BaseName(dir) == "pxelinux.cfg" || name == "grub.cfg" ||
-                     name.starts_with("grub.cfg-");
+                     name.starts_with("grub.cfg-") || is_ipxe;
     if (is_config && !tree.IsWorldReadable(file))
       findings.insert(Finding{
           file, 0, "not world-readable, so tftpd-hpa refuses to serve it"});
@@ -515,6 +625,10 @@ std::vector<Finding> CheckBootTree(const BootTree& tree,
             !why.empty())
           findings.insert(Finding{file, 0, why});
       CheckGrubFile(tree, file, findings);
+    }
+    if (is_ipxe && BaseName(dir) != "pxelinux.cfg") {
+      ++configs;
+      CheckIpxeFile(tree, file, findings);
     }
     if (name == "pxelinux.0" || name == "lpxelinux.0") {
       std::string ldlinux = dir.empty() ? "ldlinux.c32" : dir + "/ldlinux.c32";

@@ -6,7 +6,8 @@
 // pxelinux: every file in each pxelinux.cfg/ directory is an entry config,
 // with the directory above as the loader's working directory; INCLUDE and
 // MENU INCLUDE are followed (16 deep at most). GRUB: every grub.cfg* file,
-// with paths from the TFTP root.
+// with paths from the TFTP root. iPXE: every *.ipxe file, with relative
+// paths from its own directory.
 
 #include <cstddef>
 #include <string>

@@ -29,9 +29,12 @@ std::string PxelinuxBody(const BootSpec& spec, const HostEntry* host) {
   std::string out = HostComment(host);
   std::string globals;
   if (spec.menu) globals += "UI menu.c32\n";
-  if (spec.prompt || spec.timeout_ds)
+  if (spec.prompt || spec.timeout_s)
     globals += fmt::format("PROMPT {}\n", spec.prompt ? 1 : 0);
-  if (spec.timeout_ds) globals += fmt::format("TIMEOUT {}\n", *spec.timeout_ds);
+  // TIMEOUT counts tenths, and TIMEOUT 0 waits for ever: --timeout 0 (boot
+  // at once) is PROMPT 0 without a TIMEOUT line.
+  if (spec.timeout_s && *spec.timeout_s > 0)
+    globals += fmt::format("TIMEOUT {}\n", *spec.timeout_s * 10);
   if (!globals.empty()) out += globals + "\n";
   out += fmt::format("DEFAULT {}\nLABEL {}\n", label, label);
   if (spec.menu) out += fmt::format("MENU LABEL {}\n", label);
@@ -55,14 +58,16 @@ std::string GrubPath(const std::string& path) {
 std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
   const std::string& label = LabelFor(spec, host);
   std::string out = HostComment(host);
-  // GRUB without a timeout waits at its menu for ever; pxelinux without
-  // PROMPT or TIMEOUT boots the default at once. Keep pxelinux's meaning, so
-  // an unattended lab boot never stops at a menu nobody sees.
-  if (spec.timeout_ds)
-    out += fmt::format("set timeout={}\n", (*spec.timeout_ds + 9) / 10);
-  else if (!spec.prompt)
+  // GRUB counts seconds, as --timeout does, and timeout=0 boots at once, as
+  // --timeout 0 does. GRUB without a timeout waits at its menu for ever:
+  // only right when a prompt or menu was asked for, so that an unattended
+  // lab boot never stops at a menu nobody sees (pxelinux's meaning).
+  bool wait = spec.prompt || spec.menu;
+  if (spec.timeout_s)
+    out += fmt::format("set timeout={}\n", *spec.timeout_s);
+  else if (!wait)
     out += "set timeout=0\n";
-  if (spec.prompt) out += "set timeout_style=menu\n";
+  if (wait) out += "set timeout_style=menu\n";
   out += fmt::format("set default={}\n\n", GrubQuote(label));
   out += fmt::format("menuentry {} --id {} {{\n", GrubQuote(label),
                      GrubQuote(label));
@@ -89,30 +94,42 @@ std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
   return out;
 }
 
+// A script label of our own that differs from the boot entry's label.
+std::string OwnLabel(std::string base, const std::string& entry) {
+  while (base == entry) base += "_";
+  return base;
+}
+
 std::string IpxeBody(const BootSpec& spec, const HostEntry* host) {
   const std::string& label = LabelFor(spec, host);
+  const std::string menu = OwnLabel("menu", label);
+  const std::string failed = OwnLabel("failed", label);
   std::string out = "#!ipxe\n" + HostComment(host);
+  // Without a per-host script, default.ipxe goes on to its own menu (or
+  // entry); the menu comes first, so that a failed chain reaches it.
   if (!host)
     out += fmt::format(
         "chain --replace --autofree mac-${{net0/mac:hexraw}}.ipxe || goto "
         "{}\n",
-        label);
+        spec.menu ? menu : label);
   if (spec.menu) {
-    out += fmt::format("menu Boot menu\nitem {} {}\n", label, label);
+    out +=
+        fmt::format("\n:{}\nmenu Boot menu\nitem {} {}\n", menu, label, label);
     out += fmt::format("choose --default {}", label);
-    if (spec.timeout_ds)
-      out += fmt::format(" --timeout {}", *spec.timeout_ds * 100);
+    // Milliseconds; without --timeout the menu waits for ever.
+    if (spec.timeout_s)
+      out += fmt::format(" --timeout {}", *spec.timeout_s * 1000);
     out += fmt::format(" target || goto {}\ngoto ${{target}}\n", label);
   }
   out += fmt::format("\n:{}\n", label);
   std::string args = KernelArguments(spec);
-  out += fmt::format("kernel {}{}{} || goto failed\n", spec.kernel,
-                     args.empty() ? "" : " ", args);
+  out += fmt::format("kernel {}{}{} || goto {}\n", spec.kernel,
+                     args.empty() ? "" : " ", args, failed);
   for (const std::string& initrd : spec.initrds)
-    out += fmt::format("initrd {} || goto failed\n", initrd);
-  out += "boot || goto failed\n\n";
+    out += fmt::format("initrd {} || goto {}\n", initrd, failed);
+  out += fmt::format("boot || goto {}\n\n", failed);
   out += fmt::format(
-      ":failed\necho Booting {} failed, starting the iPXE shell\nshell\n",
+      ":{}\necho Booting {} failed, starting the iPXE shell\nshell\n", failed,
       label);
   return out;
 }

@@ -22,8 +22,8 @@ std::vector<GeneratedFile> GeneratePxelinux(
     const BootSpec& spec, const std::vector<HostEntry>& hosts);
 
 // <prefix>/grub.cfg, or <prefix>/grub.cfg-01-<mac> for each host plus
-// <prefix>/grub.cfg-<HEXIP> for each host with an IP. GRUB's timeout is in
-// seconds: tenths are rounded up.
+// <prefix>/grub.cfg-<HEXIP> for each host with an IP. The prefix must stay
+// under the root (CheckRelativePath).
 std::vector<GeneratedFile> GenerateGrub(const BootSpec& spec,
                                         const std::vector<HostEntry>& hosts,
                                         const std::string& grub_prefix);

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "util/text.h"
+
 namespace pxekit {
 
 GrubConfig ParseGrubConfig(std::string_view text) {
+  text = SkipUtf8Bom(text);
   GrubConfig config;
   GrubCommand command;
   GrubWord word;

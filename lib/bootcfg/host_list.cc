@@ -73,7 +73,7 @@ Result<HostEntry> ParseHostLine(const ListLine& line) {
 
 HostList ParseHostList(std::string_view content, std::string_view source_name) {
   HostList result;
-  LineList list = SplitLineList(content);
+  LineList list = SplitLineList(SkipUtf8Bom(content));
   result.errors = std::move(list.errors);
   for (const ListLine& line : list.lines) {
     auto host = ParseHostLine(line);
@@ -84,6 +84,7 @@ HostList ParseHostList(std::string_view content, std::string_view source_name) {
     }
     HostEntry value = std::move(host).value();
     value.origin = fmt::format("{}:{}", source_name, line.number);
+    value.line = line.number;
     result.hosts.push_back(std::move(value));
   }
   std::stable_sort(
@@ -135,7 +136,7 @@ std::vector<HostProblem> RemoveDuplicateHosts(std::vector<HostEntry>& hosts) {
                         QuoteForMessage(host.name), name->second);
     }
     if (!why.empty()) {
-      problems.push_back({host.origin, why});
+      problems.push_back({host.origin, why, host.line});
       continue;
     }
     macs.emplace(host.mac, host.origin);

@@ -35,6 +35,7 @@ Result<std::string> ValidateHostName(std::string_view name);
 struct HostProblem {
   std::string origin;
   std::string message;
+  std::size_t line = 0;  // the host's HostEntry::line
 };
 
 // Drops every host whose MAC, IP or name an earlier host already has (two

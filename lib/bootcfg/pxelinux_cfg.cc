@@ -116,6 +116,7 @@ std::string_view PxeDirectiveName(PxeDirective directive) {
 }
 
 PxelinuxConfig ParsePxelinuxConfig(std::string_view text) {
+  text = SkipUtf8Bom(text);
   PxelinuxConfig config;
   std::size_t number = 0;
   std::size_t text_start = 0;  // line of an open TEXT block, 0 when none

@@ -2,6 +2,10 @@
 
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "util/text.h"
+
 namespace pxekit {
 
 TftpPath ResolveTftpPath(std::string_view cwd, std::string_view name) {
@@ -49,6 +53,22 @@ TftpPath ResolveTftpPath(std::string_view cwd, std::string_view name) {
     result.path.append(part);
   }
   return result;
+}
+
+Result<std::string> DirectoryUnderRoot(std::string_view option,
+                                       std::string_view dir) {
+  TftpPath path = ResolveTftpPath("", dir);
+  if (path.kind != TftpPath::Kind::kLocal)
+    return Fail(fmt::format(
+        "{} {}: expected a directory under the TFTP root, not a URL or "
+        "HOST::PATH",
+        option, QuoteForMessage(dir)));
+  if (path.has_dot_dot)
+    return Fail(fmt::format(
+        "{} {}: '..' is not allowed: the directory must stay under the TFTP "
+        "root (--root)",
+        option, QuoteForMessage(dir)));
+  return path.path;
 }
 
 }  // namespace pxekit

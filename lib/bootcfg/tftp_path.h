@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/result.h"
+
 namespace pxekit {
 
 struct TftpPath {
@@ -21,5 +23,11 @@ struct TftpPath {
 };
 
 TftpPath ResolveTftpPath(std::string_view cwd, std::string_view name);
+
+// A directory option naming a place under the TFTP root (--grub-prefix),
+// normalised ("/boot//grub/" -> "boot/grub"; a leading '/' is the root).
+// Fails when it has a ".." component, which could lead out of the root.
+Result<std::string> DirectoryUnderRoot(std::string_view option,
+                                       std::string_view dir);
 
 }  // namespace pxekit

@@ -1,5 +1,6 @@
 // GRUB config lexer and checker: any bytes give commands and errors, never
-// a crash; every command has a word and a line within the input.
+// a crash; every command has a word and a line within the input; a UTF-8
+// BOM in front changes nothing.
 #include <cstdint>
 #include <string>
 
@@ -21,7 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   for (const auto& error : config.errors)
     FUZZ_CHECK(error.line >= 1 && error.line <= lines);
   pxekit::MemoryTree tree({{"boot/grub/grub.cfg", text}});
-  for (const auto& finding : pxekit::CheckBootTree(tree))
-    FUZZ_CHECK(finding.line <= lines);
+  auto findings = pxekit::CheckBootTree(tree);
+  for (const auto& finding : findings) FUZZ_CHECK(finding.line <= lines);
+  if (!text.starts_with("\xEF\xBB\xBF")) {
+    pxekit::GrubConfig with_bom =
+        pxekit::ParseGrubConfig("\xEF\xBB\xBF" + text);
+    FUZZ_CHECK(with_bom.commands.size() == config.commands.size());
+    FUZZ_CHECK(with_bom.errors.size() == config.errors.size());
+    pxekit::MemoryTree bom_tree(
+        {{"boot/grub/grub.cfg", "\xEF\xBB\xBF" + text}});
+    FUZZ_CHECK(pxekit::CheckBootTree(bom_tree) == findings);
+  }
   return 0;
 }

@@ -2,7 +2,8 @@
 // findings, never a crash. Line numbers stay within the input; every LABEL
 // block indexes real lines; the checker, given the input as
 // pxelinux.cfg/default (and as an INCLUDE target, so loops are exercised),
-// reports only real lines.
+// reports only real lines. The same bytes as an iPXE script (default.ipxe)
+// exercise the iPXE checks. A UTF-8 BOM in front changes nothing.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,11 +35,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     for (std::size_t index : label.directives)
       FUZZ_CHECK(index < config.lines.size());
 
-  pxekit::MemoryTree tree(
-      {{"pxelinux.cfg/default", text}, {"menu.cfg", text}, {"pxelinux.0", ""}});
-  for (const auto& finding : pxekit::CheckBootTree(tree)) {
+  pxekit::MemoryTree tree({{"pxelinux.cfg/default", text},
+                           {"menu.cfg", text},
+                           {"pxelinux.0", ""},
+                           {"default.ipxe", text}});
+  auto findings = pxekit::CheckBootTree(tree);
+  for (const auto& finding : findings) {
     FUZZ_CHECK(!finding.message.empty());
     FUZZ_CHECK(finding.line <= lines);
+  }
+  if (!text.starts_with("\xEF\xBB\xBF")) {
+    std::string bom = "\xEF\xBB\xBF" + text;
+    pxekit::PxelinuxConfig with_bom = pxekit::ParsePxelinuxConfig(bom);
+    FUZZ_CHECK(with_bom.lines.size() == config.lines.size());
+    FUZZ_CHECK(with_bom.errors.size() == config.errors.size());
   }
   return 0;
 }

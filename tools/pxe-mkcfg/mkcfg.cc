@@ -1,5 +1,6 @@
 #include "mkcfg.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "bootcfg/lookup.h"
 #include "bootcfg/marker.h"
 #include "bootcfg/names.h"
+#include "bootcfg/tftp_path.h"
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
@@ -56,6 +58,15 @@ std::string ReadInputOrThrow(const std::string& path) {
   return std::move(content).value();
 }
 
+// --grub-prefix names a directory under --root: one that climbs out of it
+// ("../x", "a/../../x") would write, or look, outside the TFTP root. A
+// leading '/' means the root, as it does to GRUB. Returns it normalised.
+std::string CheckGrubPrefix(const std::string& prefix) {
+  auto dir = DirectoryUnderRoot("--grub-prefix", prefix);
+  if (!dir) throw ToolError(kExitUsage, dir.error());
+  return std::move(dir).value();
+}
+
 void RequireDirectory(const std::string& dir) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return;
@@ -65,30 +76,52 @@ void RequireDirectory(const std::string& dir) {
                   fmt::format("{}: No such file or directory", dir));
 }
 
+// Every problem with the hosts, held back until all are known and then
+// reported in line order: a bad line, a duplicate and a line without an IP
+// are found in separate passes, but a reader fixes the list top to bottom.
+// --host problems (line 0) come first.
+class HostErrors {
+ public:
+  void Add(std::size_t line, std::string message) {
+    errors_.push_back({line, std::move(message)});
+  }
+  // Prints them and counts them as data errors.
+  void Report(Outcome& outcome, Diag& diag) {
+    std::stable_sort(
+        errors_.begin(), errors_.end(),
+        [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [line, message] : errors_) diag.Error("{}", message);
+    outcome.data_errors += static_cast<int>(errors_.size());
+    errors_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::size_t, std::string>> errors_;
+};
+
 void ReadHostFile(const std::string& path, std::vector<HostEntry>& hosts,
-                  Outcome& outcome, Diag& diag) {
+                  HostErrors& errors) {
   std::string source = path == "-" ? "<stdin>" : path;
   std::string content = ReadInputOrThrow(path);
   HostList list = ParseHostList(content, source);
-  for (const ListError& error : list.errors) {
-    diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
-    ++outcome.data_errors;
-  }
+  for (const ListError& error : list.errors)
+    errors.Add(error.line, fmt::format("{}:{}:{}: {}", source, error.line,
+                                       error.column, error.message));
   for (HostEntry& host : list.hosts) hosts.push_back(std::move(host));
 }
 
-void DropDuplicates(std::vector<HostEntry>& hosts, Outcome& outcome,
-                    Diag& diag) {
-  for (const HostProblem& problem : RemoveDuplicateHosts(hosts)) {
-    diag.Error("{}: {}", problem.origin, problem.message);
-    ++outcome.data_errors;
-  }
+void DropDuplicates(std::vector<HostEntry>& hosts, HostErrors& errors) {
+  for (const HostProblem& problem : RemoveDuplicateHosts(hosts))
+    errors.Add(problem.line,
+               fmt::format("{}: {}", problem.origin, problem.message));
 }
 
-// Like head(1) with several files: a "==> path <==" line before each.
-void PrintFiles(const std::vector<GeneratedFile>& files) {
+// Like head(1) with several files: a "==> path <==" line before each, and
+// before a single per-host file too, since its name (the MAC) is the part
+// that matters. Only the one default file is printed bare.
+void PrintFiles(const std::vector<GeneratedFile>& files, bool per_host) {
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (files.size() > 1)
+    if (files.size() > 1 || per_host)
       Print("{}==> {} <==\n", i == 0 ? "" : "\n", files[i].path);
     WriteText(stdout, files[i].content);
   }
@@ -116,9 +149,13 @@ void WriteProtected(const std::string& path, const std::string& content,
       diag.Warn("{}: {}; replacing it (--force)", path, why);
     }
   } else if (existing.failure().sys_errno != ENOENT) {
+    // An output path, not an input: a directory in the way is no "missing
+    // input" (66) but a file that cannot be written.
+    int error = existing.failure().sys_errno;
     diag.Error("{}: {}", path, existing.error());
     if (outcome.io_status == 0)
-      outcome.io_status = ExitCodeForFileErrno(existing.failure().sys_errno);
+      outcome.io_status =
+          error == EACCES || error == EPERM ? kExitNoPerm : kExitIoErr;
     return;
   }
   Failure failure;
@@ -138,9 +175,27 @@ void WriteFiles(const std::string& root,
                 const std::vector<GeneratedFile>& files, bool force,
                 Outcome& outcome, Diag& diag) {
   RequireDirectory(root);
+  std::error_code root_ec;
+  fs::path real_root = fs::canonical(root, root_ec);
   for (const GeneratedFile& file : files) {
     fs::path target = fs::path(root) / file.path;
     std::error_code ec;
+    // The generated paths never climb out of the root, but a symbolic link
+    // under it can lead elsewhere: never write (or create directories)
+    // through one that does.
+    fs::path real_dir = fs::weakly_canonical(target.parent_path(), ec);
+    if (!root_ec && !ec) {
+      auto [root_end, dir_it] = std::mismatch(
+          real_root.begin(), real_root.end(), real_dir.begin(), real_dir.end());
+      if (root_end != real_root.end()) {
+        diag.Error(
+            "{}: leads outside {} (to {}) through a symbolic link; not "
+            "written",
+            target.string(), root, real_dir.string());
+        ++outcome.refused;
+        continue;
+      }
+    }
     fs::create_directories(target.parent_path(), ec);
     if (ec) {
       diag.Error("{}: {}", target.parent_path().string(), ec.message());
@@ -153,9 +208,18 @@ void WriteFiles(const std::string& root,
 }
 
 int RunGenerator(MkcfgOptions& options, Diag& diag) {
-  if (options.timeout_ds >= 0) options.spec.timeout_ds = options.timeout_ds;
+  if (options.timeout_s >= 0) options.spec.timeout_s = options.timeout_s;
   auto spec = ValidateBootSpec(options.spec);
   if (!spec) throw ToolError(kExitUsage, spec.error());
+  BootLoader loader = options.command == MkcfgCommand::kGrub ? BootLoader::kGrub
+                      : options.command == MkcfgCommand::kIpxe
+                          ? BootLoader::kIpxe
+                          : BootLoader::kPxelinux;
+  spec = ValidateBootSpecFor(std::move(spec).value(), loader);
+  if (!spec) throw ToolError(kExitUsage, spec.error());
+  std::string grub_prefix = options.command == MkcfgCommand::kGrub
+                                ? CheckGrubPrefix(options.grub_prefix)
+                                : std::string();
 
   Outcome outcome;
   std::vector<HostEntry> hosts;
@@ -168,9 +232,11 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
     host.value().origin = fmt::format("--host {}", options.hosts[i]);
     hosts.push_back(std::move(host).value());
   }
+  HostErrors errors;
   if (!options.hosts_file.empty())
-    ReadHostFile(options.hosts_file, hosts, outcome, diag);
-  DropDuplicates(hosts, outcome, diag);
+    ReadHostFile(options.hosts_file, hosts, errors);
+  DropDuplicates(hosts, errors);
+  errors.Report(outcome, diag);
 
   // Per-host output was asked for: never fall back to the default file just
   // because every host line was bad.
@@ -189,14 +255,14 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
       files = GeneratePxelinux(*spec, hosts);
       break;
     case MkcfgCommand::kGrub:
-      files = GenerateGrub(*spec, hosts, options.grub_prefix);
+      files = GenerateGrub(*spec, hosts, grub_prefix);
       break;
     default:
       files = GenerateIpxe(*spec, hosts);
       break;
   }
   if (options.root.empty())
-    PrintFiles(files);
+    PrintFiles(files, per_host);
   else
     WriteFiles(options.root, files, options.force, outcome, diag);
   return outcome.Status();
@@ -229,18 +295,21 @@ int RunDhcpdHosts(MkcfgOptions& options, Diag& diag) {
                     "no hosts: give -f FILE or pipe 'MAC IP [NAME]' lines to "
                     "standard input");
   std::vector<HostEntry> hosts;
-  ReadHostFile(source, hosts, outcome, diag);
+  HostErrors errors;
+  ReadHostFile(source, hosts, errors);
   std::vector<HostEntry> with_ip;
   for (HostEntry& host : hosts) {
     if (!host.ip) {
-      diag.Error("{}: no IP address (dhcpd-hosts reads 'MAC IP [NAME]')",
-                 host.origin);
-      ++outcome.data_errors;
+      errors.Add(host.line,
+                 fmt::format("{}: no IP address (dhcpd-hosts reads 'MAC IP "
+                             "[NAME]')",
+                             host.origin));
       continue;
     }
     with_ip.push_back(std::move(host));
   }
-  DropDuplicates(with_ip, outcome, diag);
+  DropDuplicates(with_ip, errors);
+  errors.Report(outcome, diag);
   std::string text = GenerateDhcpdHosts(with_ip, dhcpd);
   if (options.output.empty() || options.output == "-") {
     WriteText(stdout, text);
@@ -278,7 +347,7 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
   }
   query.flavor =
       options.flavor == "grub" ? LoaderFlavor::kGrub : LoaderFlavor::kPxelinux;
-  query.grub_prefix = options.grub_prefix;
+  query.grub_prefix = CheckGrubPrefix(options.grub_prefix);
   std::vector<std::string> order = LookupOrder(query);
 
   if (options.root.empty()) {
@@ -331,8 +400,8 @@ int RunCheck(MkcfgOptions& options, Diag& diag) {
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     bool inside = fs::path(dir).filename() == "pxelinux.cfg";
     throw ToolError(kExitNoInput,
-                    fmt::format("{}: no pxelinux.cfg/ directory and no "
-                                "grub.cfg file to check{}",
+                    fmt::format("{}: no pxelinux.cfg/ directory, no "
+                                "grub.cfg file and no .ipxe script to check{}",
                                 options.check_dir,
                                 inside ? "; give the TFTP root, the directory "
                                          "above pxelinux.cfg"

@@ -25,7 +25,7 @@ struct MkcfgOptions {
 
   // pxelinux, grub, ipxe
   BootSpec spec;
-  int timeout_ds = -1;             // -1: not given
+  int timeout_s = -1;              // -1: not given
   std::vector<std::string> hosts;  // --host MAC[,LABEL]
   std::string grub_prefix = "boot/grub";
 

@@ -174,7 +174,7 @@ TEST_CASE("GRUB configs: files units names and syntax", "[bootcfg][check]") {
   MemoryTree tree({
       {"vmlinuz", "k"},
       {"boot/grub/grub.cfg",
-       "set timeout=100\n"
+       "set timeout=36000\n"
        "menuentry x {\n"
        "  linux (tftp)/vmlinuz root=/dev/nfs\n"
        "  initrd (tftp)/initrd.img $prefix/whatever\n"
@@ -184,7 +184,7 @@ TEST_CASE("GRUB configs: files units names and syntax", "[bootcfg][check]") {
   });
   CHECK(Render(CheckBootTree(tree)) ==
         std::vector<std::string>{
-            "boot/grub/grub.cfg:1: timeout=100 is 100 seconds: GRUB counts "
+            "boot/grub/grub.cfg:1: timeout=36000 is over an hour: GRUB counts "
             "seconds, not tenths",
             "boot/grub/grub.cfg:4: initrd '(tftp)/initrd.img' is missing: no "
             "file 'initrd.img' under the TFTP root",
@@ -198,7 +198,7 @@ TEST_CASE("What pxe-mkcfg generates passes its own check", "[bootcfg][check]") {
   BootSpec spec;
   spec.kernel = "vmlinuz";
   spec.initrds = {"initrd.img"};
-  spec.timeout_ds = 50;
+  spec.timeout_s = 5;
   spec.prompt = true;
   spec.menu = true;
   HostEntry host;

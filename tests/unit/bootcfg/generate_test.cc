@@ -49,7 +49,7 @@ TEST_CASE("pxelinux casper adds the seed's live-boot arguments",
   spec.initrds = {"../ubuntu/casper/initrd.lz"};
   spec.nfsroot = "10.10.10.1:/srv/tftpboot/ubuntu";
   spec.casper = true;
-  spec.timeout_ds = 100;
+  spec.timeout_s = 10;
   CHECK(KernelArguments(spec) ==
         "boot=casper netboot=nfs root=/dev/nfs "
         "nfsroot=10.10.10.1:/srv/tftpboot/ubuntu ip=dhcp");
@@ -96,7 +96,7 @@ TEST_CASE("pxelinux menu and prompt and several initrds", "[bootcfg][gen]") {
 TEST_CASE("GRUB: seconds and (tftp) paths and per-MAC and hex-IP files",
           "[bootcfg][gen]") {
   BootSpec spec = SeedNfsSpec();
-  spec.timeout_ds = 55;
+  spec.timeout_s = 6;
   spec.append = "rw console=ttyS0;x";
   auto defaults = GenerateGrub(spec, {}, "boot/grub");
   REQUIRE(defaults.size() == 1);
@@ -164,10 +164,71 @@ TEST_CASE("iPXE menu timeouts are milliseconds", "[bootcfg][gen]") {
   BootSpec spec;
   spec.kernel = "vmlinuz";
   spec.menu = true;
-  spec.timeout_ds = 50;
+  spec.timeout_s = 5;
   std::string body = StripMarker(GenerateIpxe(spec, {})[0].content);
   CHECK(body.find("choose --default linux --timeout 5000 target || goto "
                   "linux\n") != std::string::npos);
+}
+
+TEST_CASE("iPXE --menu: a default.ipxe without a per-host script shows it",
+          "[bootcfg][gen]") {
+  // The chain's fallback used to jump to the entry, past the menu.
+  BootSpec spec;
+  spec.kernel = "vmlinuz";
+  spec.menu = true;
+  std::string body = StripMarker(GenerateIpxe(spec, {})[0].content);
+  CHECK(body.find("chain --replace --autofree mac-${net0/mac:hexraw}.ipxe || "
+                  "goto menu\n\n:menu\nmenu Boot menu\nitem linux linux\n"
+                  "choose --default linux target || goto linux\n") !=
+        std::string::npos);
+  // Our own labels step aside for an entry of the same name.
+  spec.label = "menu";
+  body = StripMarker(GenerateIpxe(spec, {})[0].content);
+  CHECK(body.find("|| goto menu_\n\n:menu_\nmenu Boot menu\n") !=
+        std::string::npos);
+  spec.label = "failed";
+  body = StripMarker(GenerateIpxe(spec, {})[0].content);
+  CHECK(body.find("\n:failed\nkernel vmlinuz || goto failed_\n") !=
+        std::string::npos);
+  CHECK(body.find("\n:failed_\necho Booting failed failed") !=
+        std::string::npos);
+}
+
+TEST_CASE("Timeouts are seconds in every loader, 0 boots at once in each",
+          "[bootcfg][gen]") {
+  BootSpec spec;
+  spec.kernel = "vmlinuz";
+  spec.timeout_s = 5;
+  CHECK(StripMarker(GeneratePxelinux(spec, {})[0].content)
+            .starts_with("PROMPT 0\nTIMEOUT 50\n\n"));
+  CHECK(StripMarker(GenerateGrub(spec, {}, "g")[0].content)
+            .starts_with("set timeout=5\nset default=linux\n"));
+  spec.timeout_s = 0;  // pxelinux's TIMEOUT 0 would wait for ever
+  std::string pxelinux = StripMarker(GeneratePxelinux(spec, {})[0].content);
+  CHECK(pxelinux.starts_with("PROMPT 0\n\nDEFAULT linux\n"));
+  CHECK(pxelinux.find("TIMEOUT") == std::string::npos);
+  CHECK(StripMarker(GenerateGrub(spec, {}, "g")[0].content)
+            .starts_with("set timeout=0\nset default=linux\n"));
+  // ... and so cannot go with a prompt or a menu.
+  spec.menu = true;
+  CHECK(ValidateBootSpec(spec).error().starts_with(
+      "--timeout 0 boots the default at once, so no menu could be shown"));
+  spec.menu = false;
+  spec.prompt = true;
+  CHECK_FALSE(ValidateBootSpec(spec));
+  // Without --timeout, a menu waits for ever in GRUB as in the others.
+  spec = BootSpec{};
+  spec.kernel = "vmlinuz";
+  spec.menu = true;
+  CHECK(StripMarker(GenerateGrub(spec, {}, "g")[0].content)
+            .starts_with("set timeout_style=menu\nset default=linux\n"));
+  spec.timeout_s = kMaxTimeoutSeconds;
+  CHECK(ValidateBootSpec(spec));
+  CHECK(StripMarker(GeneratePxelinux(spec, {})[0].content)
+            .find("TIMEOUT 35990\n") != std::string::npos);
+  spec.timeout_s = kMaxTimeoutSeconds + 1;
+  CHECK(ValidateBootSpec(spec).error() ==
+        "--timeout 3600: must be 0-3599 seconds");
 }
 
 TEST_CASE("dhcpd host blocks as the seed writes them", "[bootcfg][gen]") {
@@ -225,7 +286,7 @@ TEST_CASE("Boot specs are validated before anything is written",
   auto trimmed = ValidateBootSpec(spec);
   REQUIRE(trimmed);
   CHECK(trimmed->append == "quiet");
-  spec.timeout_ds = kMaxPxelinuxTimeout + 1;
+  spec.timeout_s = kMaxTimeoutSeconds + 1;
   CHECK_FALSE(ValidateBootSpec(spec));
 }
 
