@@ -194,7 +194,7 @@ TEST_CASE("iPXE --menu: a default.ipxe without a per-host script shows it",
         std::string::npos);
 }
 
-TEST_CASE("Timeouts are seconds in every loader, 0 boots at once in each",
+TEST_CASE("Timeouts are seconds in every loader and 0 boots at once in each",
           "[bootcfg][gen]") {
   BootSpec spec;
   spec.kernel = "vmlinuz";
