@@ -130,5 +130,29 @@ check "RRQ netascii: LF sent as CR LF, read back the same" 'cmp -s "$UP/back.txt
 tftp_stop
 check "SIGTERM: exit 0" '[ "$SERVER_STATUS" = 0 ]'
 
+# --- a finished upload is logged when it finishes, and is complete ---
+# -T 10 s makes the dally after the last block (twice -T) 20 s long, so a
+# line written only after the dally cannot pass for a prompt one; the 3 s
+# poll bounds the wait, it measures nothing.
+rm -f "$ROOT/upload.bin" "$ROOT/curl-up.bin"
+tftp_start -c -v -T 10000000 || { finish; exit 1; }
+(cd "$UP" && in_ns tftp -m binary 127.0.0.1 69 -c put upload.bin upload.bin >"$SCRATCH/put.out" 2>&1)
+rc=$?
+check "WRQ tftp-hpa: the client succeeded" '[ $rc = 0 ] && ! grep -q "Error code" "$SCRATCH/put.out"'
+check "WRQ tftp-hpa: logged at once, complete, with its size" \
+  'wait_log "WRQ .upload.bin. 5000 bytes .*: ok$" 3'
+in_ns curl -s -T "$UP/upload.bin" tftp://127.0.0.1/curl-up.bin
+rc=$?
+check "WRQ curl (with options): the client succeeded" '[ $rc = 0 ]'
+check "WRQ curl: logged at once, complete, with its size" \
+  'wait_log "WRQ .curl-up.bin. 5000 bytes .*: ok$" 3'
+check "WRQ: the uploads arrived intact" \
+  '[ "$(sha "$ROOT/upload.bin")" = "$(sha "$UP/upload.bin")" ] && [ "$(sha "$ROOT/curl-up.bin")" = "$(sha "$UP/upload.bin")" ]'
+check "WRQ: each upload logged once" '[ "$(grep -c "WRQ .*5000 bytes" "$SERVER_LOG")" = 2 ]'
+# Stopped while both still dally: complete files are not cut short.
+tftp_stop
+check "stop during the dally: no transfer cut short" 'grep -q "stopping; 0 transfers cut short" "$SERVER_LOG"'
+check "stop during the dally: exit 0" '[ "$SERVER_STATUS" = 0 ]'
+
 [ "$FAILED" = 0 ] || tail -30 "$SERVER_LOG" >&2
 finish
