@@ -149,7 +149,21 @@ check "WRQ curl: logged at once, complete, with its size" \
 check "WRQ: the uploads arrived intact" \
   '[ "$(sha "$ROOT/upload.bin")" = "$(sha "$UP/upload.bin")" ] && [ "$(sha "$ROOT/curl-up.bin")" = "$(sha "$UP/upload.bin")" ]'
 check "WRQ: each upload logged once" '[ "$(grep -c "WRQ .*5000 bytes" "$SERVER_LOG")" = 2 ]'
-# Stopped while both still dally: complete files are not cut short.
+# An interactive tftp-hpa session reuses its port for every command: the
+# next request must not wait for the previous upload's dally (20 s here;
+# the session gets 10 s for two uploads and a download).
+head -c 3000 /dev/urandom >"$UP/one.bin"
+head -c 2000 /dev/urandom >"$UP/two.bin"
+(cd "$UP" && printf 'binary\nput one.bin\nput two.bin\nget one.bin one.back\nquit\n' |
+  timeout 10 ip netns exec "$NS" tftp 127.0.0.1 69 >"$SCRATCH/session.out" 2>&1)
+rc=$?
+check "one session, put put get: done in time, no errors (rc $rc)" \
+  '[ $rc = 0 ] && ! grep -q "Error code\|timed out" "$SCRATCH/session.out"'
+check "one session: both uploads and the download intact" \
+  '[ "$(sha "$ROOT/one.bin")" = "$(sha "$UP/one.bin")" ] && [ "$(sha "$ROOT/two.bin")" = "$(sha "$UP/two.bin")" ] && [ "$(sha "$UP/one.back")" = "$(sha "$UP/one.bin")" ]'
+check "one session: the uploads are logged complete" \
+  'grep -q "WRQ .one.bin. 3000 bytes .*: ok$" "$SERVER_LOG" && grep -q "WRQ .two.bin. 2000 bytes .*: ok$" "$SERVER_LOG"'
+# Stopped while the uploads still dally: complete files are not cut short.
 tftp_stop
 check "stop during the dally: no transfer cut short" 'grep -q "stopping; 0 transfers cut short" "$SERVER_LOG"'
 check "stop during the dally: exit 0" '[ "$SERVER_STATUS" = 0 ]'

@@ -190,9 +190,17 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   if (diag_.verbosity() >= 1) diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
   auto parsed = tftp::ParsePacket(bytes);
   const tftp::Request* request = parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
-  if (by_client_.count({client.value(), client_port}) != 0) {
-    diag_.Info("{}: repeated request ignored (its transfer is running)", peer);
-    return;
+  if (auto it = by_client_.find({client.value(), client_port});
+      it != by_client_.end()) {
+    Session& running = *sessions_.at(it->second);
+    if (!running.transfer->complete()) {
+      diag_.Info("{}: repeated request ignored (its transfer is running)",
+                 peer);
+      return;
+    }
+    // An upload that only dallies after its last block: the client has
+    // moved on to its next request (an interactive tftp reuses its port).
+    Finish(running);
   }
   if (sessions_.size() >= config_.max_clients) {
     diag_.Info("{}: request dropped: {} transfers running (--max-clients)", peer,
