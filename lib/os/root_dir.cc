@@ -121,6 +121,10 @@ int RootDir::CheckLookup() const {
   return probe ? 0 : errno;
 }
 
+int RootDir::CheckCreate() const {
+  return ::faccessat(root_.get(), ".", W_OK | X_OK, 0) == 0 ? 0 : errno;
+}
+
 Result<std::unique_ptr<tftp::FileSource>> RootDir::OpenRead(
     const std::string& relative) {
   UniqueFd fd = OpenBeneath(root_.get(), relative,

@@ -38,6 +38,9 @@ class RootDir : public tftp::FileStore {
   // permission), else the errno every request would meet (EACCES). Call it
   // after dropping privileges: ROOT is opened before.
   int CheckLookup() const;
+  // 0 when the calling process may create files in ROOT itself (write and
+  // search permission), else the errno.
+  int CheckCreate() const;
 
  private:
   UniqueFd root_;

@@ -304,6 +304,16 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
                     account ? fmt::format(" for user {}",
                                           QuoteForMessage(account->name))
                             : ""));
+  // -c with a ROOT the user cannot write: every new upload would be refused.
+  if (options.create) {
+    if (int err = store.CheckCreate())
+      diag.Warn(
+          "--create: ROOT {}: {}{}; uploads can only overwrite "
+          "world-writable files (make ROOT writable for new ones)",
+          QuoteForMessage(options.root), std::strerror(err),
+          account ? fmt::format(" for user {}", QuoteForMessage(account->name))
+                  : "");
+  }
   if (map) {
     UniqueFd probe(::openat(map->dir.get(), map->base.c_str(),
                             O_RDONLY | O_CLOEXEC | O_NOCTTY));

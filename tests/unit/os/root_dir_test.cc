@@ -116,4 +116,5 @@ TEST_CASE("RootDir::CheckLookup: a ROOT the process can search is fine") {
   TempRoot tmp;
   RootDir dir(tmp.root(), {});
   CHECK(dir.CheckLookup() == 0);
+  CHECK(dir.CheckCreate() == 0);
 }
