@@ -115,6 +115,16 @@ RootDir::RootDir(const std::string& path, RootDirOptions options)
     throw std::system_error(errno, std::system_category(), path);
 }
 
+int RootDir::CheckLookup() const {
+  // The same lookup as a request makes, for the name ".".
+  UniqueFd probe = OpenBeneath(root_.get(), ".", O_PATH | O_DIRECTORY);
+  return probe ? 0 : errno;
+}
+
+int RootDir::CheckCreate() const {
+  return ::faccessat(root_.get(), ".", W_OK | X_OK, 0) == 0 ? 0 : errno;
+}
+
 Result<std::unique_ptr<tftp::FileSource>> RootDir::OpenRead(
     const std::string& relative) {
   UniqueFd fd = OpenBeneath(root_.get(), relative,

@@ -34,6 +34,14 @@ class RootDir : public tftp::FileStore {
 
   int fd() const { return root_.get(); }
 
+  // 0 when the calling process may look names up in ROOT (search
+  // permission), else the errno every request would meet (EACCES). Call it
+  // after dropping privileges: ROOT is opened before.
+  int CheckLookup() const;
+  // 0 when the calling process may create files in ROOT itself (write and
+  // search permission), else the errno.
+  int CheckCreate() const;
+
  private:
   UniqueFd root_;
   RootDirOptions options_;

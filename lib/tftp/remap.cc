@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/text.h"
+
 namespace pxekit::tftp {
 namespace {
 
@@ -90,6 +92,7 @@ void RemapRules::RegexFree::operator()(regex_t* regex) const {
 RemapRules RemapRules::Parse(std::string_view text,
                              std::vector<RemapParseError>* errors) {
   RemapRules rules;
+  text = SkipUtf8Bom(text);  // an editor's BOM is not an operation on line 1
   std::size_t line_number = 0;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -97,6 +100,9 @@ RemapRules RemapRules::Parse(std::string_view text,
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
+    // CR LF line ends (a map file from Windows): the CR is no part of the
+    // line, nor of the line shown under an error.
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     ++line_number;
     auto error = [&](std::size_t column, std::string message) {
       errors->push_back(RemapParseError{line_number, column, std::move(message),

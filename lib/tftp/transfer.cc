@@ -250,6 +250,7 @@ void Transfer::HandleData(const Data& data, Time now, PacketSink& sink) {
   if (last) {
     // Dally: stay to re-acknowledge a repeated final DATA.
     dallying_ = true;
+    outcome_ = "ok";
     stats_.finished = now;
     deadline_ = now + setup_.retransmit.initial * 2;
     return;

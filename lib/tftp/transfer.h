@@ -96,6 +96,14 @@ class Transfer {
 
   TransferState state() const { return state_; }
   bool finished() const { return state_ != TransferState::kRunning; }
+  // The whole file went across: an RRQ's last block was acknowledged, or a
+  // WRQ's last block was written and committed. A WRQ is complete while it
+  // still dallies to re-ACK a repeated final DATA, so the server can log it
+  // at once and never count it as cut short.
+  bool complete() const {
+    return state_ == TransferState::kDone ||
+           (dallying_ && state_ == TransferState::kRunning);
+  }
   Time deadline() const { return deadline_; }
   const TransferStats& stats() const { return stats_; }
   const TransferSetup& setup() const { return setup_; }

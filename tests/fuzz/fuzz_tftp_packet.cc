@@ -45,10 +45,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     } else if (const auto* a = std::get_if<Ack>(&*parsed)) {
       auto reparsed = ParsePacket(EncodeAck(a->block));
       FUZZ_CHECK(std::get<Ack>(*reparsed).block == a->block);
+    } else if (const auto* e = std::get_if<Error>(&*parsed)) {
+      // The message is the text before the first NUL, so it never holds one.
+      FUZZ_CHECK(e->message.find('\0') == std::string::npos);
+      auto reparsed =
+          ParsePacket(EncodeError(static_cast<ErrorCode>(e->code), e->message));
+      FUZZ_CHECK(reparsed.ok());
+      const auto* e2 = std::get_if<Error>(&*reparsed);
+      FUZZ_CHECK(e2 != nullptr && e2->code == e->code &&
+                 e2->message == e->message);
     } else if (const auto* o = std::get_if<Oack>(&*parsed)) {
       auto reparsed = ParsePacket(EncodeOack(o->options));
       FUZZ_CHECK(reparsed.ok());
       FUZZ_CHECK(std::get<Oack>(*reparsed).options == o->options);
+    } else {
+      FUZZ_CHECK(false && "a packet type without a round-trip check");
     }
   } else {
     FUZZ_CHECK(!parsed.error().empty());

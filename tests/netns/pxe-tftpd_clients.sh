@@ -3,8 +3,11 @@
 # its own: curl (blksize 512 and 1468), tftp-hpa (no options), atftp
 # (blksize, windowsize) and busybox tftp. Each fetches a file that is an
 # exact multiple of the block size, one that is not, an empty one, and a
-# 40 MiB file at blksize 512 (block numbers roll over to 0); the checksums
-# must match. Then 50 transfers at once, all of which must complete.
+# 40 MiB file at blksize 512 (block numbers roll over to 0); each client
+# must succeed and the checksums must match. A refused request (a missing
+# file) must make every client fail: a client that leaves an empty file
+# behind must not count as having fetched the empty file. Then 50 transfers
+# at once, all of which must complete.
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/tftp_netns.sh"
@@ -24,13 +27,22 @@ OUT=$SCRATCH/out
 mkdir -p "$OUT"
 chmod 777 "$OUT"
 
-# get CLIENT NAME FILE BLKSIZE: fetch FILE into $OUT/NAME with CLIENT.
+# get CLIENT NAME FILE BLKSIZE: fetch FILE into $OUT/NAME with CLIENT; the
+# status is the client's.
 get() {
-  local client=$1 name=$2 file=$3 blksize=$4 out=$OUT/$2
+  local client=$1 name=$2 file=$3 blksize=$4 out=$OUT/$2 rc
   rm -f "$out"
   case $client in
     curl) in_ns curl -s --tftp-blksize "$blksize" -o "$out" "tftp://127.0.0.1/$file" ;;
-    tftp-hpa) (cd "$OUT" && in_ns tftp -m binary 127.0.0.1 69 -c get "$file" "$name") ;;
+    # tftp-hpa 5.2 exits 0 even after an ERROR from the server (it prints
+    # "Error code N: ..." on stdout and leaves an empty file), so its
+    # message is its status.
+    tftp-hpa)
+      (cd "$OUT" && in_ns tftp -m binary 127.0.0.1 69 -c get "$file" "$name") >"$OUT/tftp.out" 2>&1
+      rc=$?
+      if grep -q "Error code" "$OUT/tftp.out"; then rc=1; fi
+      return $rc
+      ;;
     atftp) in_ns atftp -g -r "$file" -l "$out" --option "blksize $blksize" 127.0.0.1 69 >/dev/null 2>&1 ;;
     atftp-w16) in_ns atftp -g -r "$file" -l "$out" --option "blksize $blksize" \
       --option "windowsize 16" 127.0.0.1 69 >/dev/null 2>&1 ;;
@@ -45,7 +57,15 @@ same() {  # same CLIENT FILE BLKSIZE
   get "$client" "$name" "$file" "$blksize"
   rc=$?
   check "$client blksize $blksize: $file arrives intact (rc $rc)" \
-    '[ -f "$OUT/$name" ] && [ "$(sha "$OUT/$name")" = "$(sha "$ROOT/$file")" ]'
+    '[ "$rc" = 0 ] && [ -f "$OUT/$name" ] && [ "$(sha "$OUT/$name")" = "$(sha "$ROOT/$file")" ]'
+  rm -f "$OUT/$name"
+}
+
+refused() {  # refused CLIENT FILE: the client must report the server's ERROR
+  local client=$1 file=$2 name="$1-refused" rc
+  get "$client" "$name" "$file" 512
+  rc=$?
+  check "$client: a refused request ('$file') fails (rc $rc)" '[ "$rc" != 0 ]'
   rm -f "$OUT/$name"
 }
 
@@ -59,6 +79,12 @@ done
 for file in exact512 odd empty; do
   same tftp-hpa "$file" 512
 done
+# The server refuses (ERROR 1): every client must say so in its status.
+for client in curl tftp-hpa atftp atftp-w16 busybox; do
+  refused "$client" no-such-file
+done
+check "the refusals were logged" \
+  '[ "$(grep -c "RRQ .no-such-file.: refused: ERROR 1" "$SERVER_LOG")" -ge 5 ]'
 
 # 40 MiB at blksize 512: 81920 blocks, so block numbers wrap past 65535.
 for client in curl tftp-hpa atftp atftp-w16 busybox; do
@@ -79,7 +105,9 @@ for i in $(seq 50); do
   in_ns curl -s --tftp-blksize 1468 -o "$OUT/many.$i" tftp://127.0.0.1/many &
   pids+=("$!")
 done
-for pid in "${pids[@]}"; do wait "$pid"; done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+check "50 concurrent transfers: every curl exits 0 ($failed failed)" '[ $failed = 0 ]'
 intact=0
 for i in $(seq 50); do
   [ -f "$OUT/many.$i" ] && [ "$(sha "$OUT/many.$i")" = "$(sha "$ROOT/many")" ] && intact=$((intact + 1))

@@ -130,5 +130,43 @@ check "RRQ netascii: LF sent as CR LF, read back the same" 'cmp -s "$UP/back.txt
 tftp_stop
 check "SIGTERM: exit 0" '[ "$SERVER_STATUS" = 0 ]'
 
+# --- a finished upload is logged when it finishes, and is complete ---
+# -T 10 s makes the dally after the last block (twice -T) 20 s long, so a
+# line written only after the dally cannot pass for a prompt one; the 3 s
+# poll bounds the wait, it measures nothing.
+rm -f "$ROOT/upload.bin" "$ROOT/curl-up.bin"
+tftp_start -c -v -T 10000000 || { finish; exit 1; }
+(cd "$UP" && in_ns tftp -m binary 127.0.0.1 69 -c put upload.bin upload.bin >"$SCRATCH/put.out" 2>&1)
+rc=$?
+check "WRQ tftp-hpa: the client succeeded" '[ $rc = 0 ] && ! grep -q "Error code" "$SCRATCH/put.out"'
+check "WRQ tftp-hpa: logged at once, complete, with its size" \
+  'wait_log "WRQ .upload.bin. 5000 bytes .*: ok$" 3'
+in_ns curl -s -T "$UP/upload.bin" tftp://127.0.0.1/curl-up.bin
+rc=$?
+check "WRQ curl (with options): the client succeeded" '[ $rc = 0 ]'
+check "WRQ curl: logged at once, complete, with its size" \
+  'wait_log "WRQ .curl-up.bin. 5000 bytes .*: ok$" 3'
+check "WRQ: the uploads arrived intact" \
+  '[ "$(sha "$ROOT/upload.bin")" = "$(sha "$UP/upload.bin")" ] && [ "$(sha "$ROOT/curl-up.bin")" = "$(sha "$UP/upload.bin")" ]'
+check "WRQ: each upload logged once" '[ "$(grep -c "WRQ .*5000 bytes" "$SERVER_LOG")" = 2 ]'
+# An interactive tftp-hpa session reuses its port for every command: the
+# next request must not wait for the previous upload's dally (20 s here;
+# the session gets 10 s for two uploads and a download).
+head -c 3000 /dev/urandom >"$UP/one.bin"
+head -c 2000 /dev/urandom >"$UP/two.bin"
+(cd "$UP" && printf 'binary\nput one.bin\nput two.bin\nget one.bin one.back\nquit\n' |
+  timeout 10 ip netns exec "$NS" tftp 127.0.0.1 69 >"$SCRATCH/session.out" 2>&1)
+rc=$?
+check "one session, put put get: done in time, no errors (rc $rc)" \
+  '[ $rc = 0 ] && ! grep -q "Error code\|timed out" "$SCRATCH/session.out"'
+check "one session: both uploads and the download intact" \
+  '[ "$(sha "$ROOT/one.bin")" = "$(sha "$UP/one.bin")" ] && [ "$(sha "$ROOT/two.bin")" = "$(sha "$UP/two.bin")" ] && [ "$(sha "$UP/one.back")" = "$(sha "$UP/one.bin")" ]'
+check "one session: the uploads are logged complete" \
+  'grep -q "WRQ .one.bin. 3000 bytes .*: ok$" "$SERVER_LOG" && grep -q "WRQ .two.bin. 2000 bytes .*: ok$" "$SERVER_LOG"'
+# Stopped while the uploads still dally: complete files are not cut short.
+tftp_stop
+check "stop during the dally: no transfer cut short" 'grep -q "stopping; 0 transfers cut short" "$SERVER_LOG"'
+check "stop during the dally: exit 0" '[ "$SERVER_STATUS" = 0 ]'
+
 [ "$FAILED" = 0 ] || tail -30 "$SERVER_LOG" >&2
 finish

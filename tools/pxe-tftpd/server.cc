@@ -97,6 +97,7 @@ struct TftpServer::Session {
   std::unique_ptr<tftp::Transfer> transfer;
   EventLoop::TimerId timer = 0;
   tftp::Time timer_at{};
+  bool logged = false;
 };
 
 TftpServer::TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
@@ -189,9 +190,17 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   if (diag_.verbosity() >= 1) diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
   auto parsed = tftp::ParsePacket(bytes);
   const tftp::Request* request = parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
-  if (by_client_.count({client.value(), client_port}) != 0) {
-    diag_.Info("{}: repeated request ignored (its transfer is running)", peer);
-    return;
+  if (auto it = by_client_.find({client.value(), client_port});
+      it != by_client_.end()) {
+    Session& running = *sessions_.at(it->second);
+    if (!running.transfer->complete()) {
+      diag_.Info("{}: repeated request ignored (its transfer is running)",
+                 peer);
+      return;
+    }
+    // An upload that only dallies after its last block: the client has
+    // moved on to its next request (an interactive tftp reuses its port).
+    Finish(running);
   }
   if (sessions_.size() >= config_.max_clients) {
     diag_.Info("{}: request dropped: {} transfers running (--max-clients)", peer,
@@ -218,7 +227,8 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
                                                bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
                              : parsed.error();
     sink.Send(tftp::EncodeError(tftp::ErrorCode::kIllegalOperation, why));
-    if (diag_.verbosity() >= 0) diag_.Emit(fmt::format("{}: refused: ERROR 4 {}", peer, why));
+    // Refusals are what an admin must see: logged even with -q.
+    diag_.Emit(fmt::format("{}: refused: ERROR 4 {}", peer, why));
     return;
   }
   session->write = request->opcode == tftp::Opcode::kWrq;
@@ -228,11 +238,10 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   session->size = outcome.size;
   if (!outcome.transfer) {
     sink.Send(tftp::EncodeError(outcome.error, outcome.reason));
-    if (diag_.verbosity() >= 0)
-      diag_.Emit(fmt::format("{} {} {}: refused: ERROR {} {}", peer,
-                             session->write ? "WRQ" : "RRQ",
-                             QuoteForMessage(request->filename),
-                             static_cast<int>(outcome.error), outcome.reason));
+    diag_.Emit(fmt::format("{} {} {}: refused: ERROR {} {}", peer,
+                           session->write ? "WRQ" : "RRQ",
+                           QuoteForMessage(request->filename),
+                           static_cast<int>(outcome.error), outcome.reason));
     return;
   }
   if (!outcome.note.empty() && diag_.verbosity() >= 0)
@@ -288,6 +297,9 @@ void TftpServer::Settle(Session& session) {
     Finish(session);
     return;
   }
+  // A WRQ is complete when its last block is written; it stays a while
+  // only to re-ACK a repeated final DATA. Log it now, not after the dally.
+  if (session.transfer->complete() && !session.logged) LogTransfer(session);
   // Progress only ever moves the deadline later, so a timer that is due
   // earlier stays: when it fires the transfer checks its real deadline.
   // This keeps timer churn off the per-packet path.
@@ -299,17 +311,28 @@ void TftpServer::Settle(Session& session) {
   session.timer = loop_.AddTimer(deadline, [this, id] { OnSessionTimer(id); });
 }
 
+std::size_t TftpServer::incomplete() const {
+  std::size_t count = 0;
+  for (const auto& [id, session] : sessions_)
+    if (!session->transfer->complete()) ++count;
+  return count;
+}
+
 void TftpServer::Finish(Session& session) {
-  LogTransfer(session);
+  if (!session.logged) LogTransfer(session);
   loop_.Unwatch(session.fd.get());
   loop_.CancelTimer(session.timer);
   by_client_.erase({session.client.value(), session.client_port});
   sessions_.erase(session.id);  // destroys `session`
 }
 
-void TftpServer::LogTransfer(const Session& session) {
-  if (diag_.verbosity() < 0) return;
+void TftpServer::LogTransfer(Session& session) {
+  session.logged = true;
   const tftp::Transfer& transfer = *session.transfer;
+  // -q keeps failures (not a client's tsize probe, which is normal).
+  bool failed = transfer.state() == tftp::TransferState::kFailed &&
+                !transfer.client_refused_oack();
+  if (diag_.verbosity() < 0 && !failed) return;
   const tftp::TransferStats& stats = transfer.stats();
   double seconds = std::chrono::duration<double>(stats.finished - stats.started).count();
   std::string result = transfer.outcome();

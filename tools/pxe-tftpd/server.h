@@ -38,6 +38,9 @@ class TftpServer {
 
   void SetRules(tftp::RemapRules rules) { rules_ = std::move(rules); }
   std::size_t active() const { return sessions_.size(); }
+  // Transfers whose file has not gone across in full (a WRQ that only
+  // dallies after its last block is complete).
+  std::size_t incomplete() const;
 
  private:
   struct Session;
@@ -51,7 +54,7 @@ class TftpServer {
   void OnSessionTimer(std::uint64_t id);
   void Settle(Session& session);  // finish or re-arm after an event
   void Finish(Session& session);
-  void LogTransfer(const Session& session);
+  void LogTransfer(Session& session);
 
   EventLoop& loop_;
   UniqueFd listen_;

@@ -12,7 +12,9 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -49,6 +51,9 @@ std::optional<std::uint16_t> ParsePort(std::string_view text) {
 // tftpd-hpa's -a: [ADDR][:PORT]; IPv6 ("[::1]:69") is not served yet.
 ListenAddress ParseListenAddress(const std::string& text) {
   ListenAddress out;
+  // An unset variable in "-a $ADDR" must not mean every address.
+  if (text.empty())
+    throw ToolError(kExitUsage, "--address: empty value (give ADDR[:PORT])");
   if (!text.empty() && text.front() == '[')
     throw ToolError(kExitUsage, fmt::format("--address {}: IPv6 is not supported; "
                                             "give an IPv4 address",
@@ -98,6 +103,13 @@ mode_t ParseUmask(const std::string& text) {
   return static_cast<mode_t>(value);
 }
 
+// ROOT and the map file are inputs: missing or unreadable, for whatever
+// reason (permission, a name too long, an I/O error), is 66 as the man
+// page's EXIT STATUS says; a map file too large to be one is 78.
+int InputErrnoExit(int err) {
+  return err == EFBIG ? kExitConfig : kExitNoInput;
+}
+
 // The map file stays reachable after chroot and privilege drop through a
 // descriptor of its directory, so SIGHUP can re-read it.
 struct MapFile {
@@ -114,7 +126,7 @@ MapFile OpenMapDir(const std::string& path) {
   map.base = slash == std::string::npos ? path : path.substr(slash + 1);
   map.dir = UniqueFd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!map.dir)
-    throw ToolError(ExitCodeForFileErrno(errno),
+    throw ToolError(InputErrnoExit(errno),
                     fmt::format("{}: {}", path, std::strerror(errno)));
   return map;
 }
@@ -124,11 +136,11 @@ MapFile OpenMapDir(const std::string& path) {
 tftp::RemapRules LoadRules(const MapFile& map, Diag& diag) {
   UniqueFd fd(::openat(map.dir.get(), map.base.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (!fd)
-    throw ToolError(ExitCodeForFileErrno(errno),
+    throw ToolError(InputErrnoExit(errno),
                     fmt::format("{}: {}", map.display, std::strerror(errno)));
   auto text = ReadAllFromFd(fd.get());
   if (!text)
-    throw ToolError(ExitCodeForFileErrno(text.failure().sys_errno),
+    throw ToolError(InputErrnoExit(text.failure().sys_errno),
                     fmt::format("{}: {}", map.display, text.error()));
   std::vector<tftp::RemapParseError> errors;
   tftp::RemapRules rules = tftp::RemapRules::Parse(*text, &errors);
@@ -186,12 +198,14 @@ void RaiseFileLimit(std::size_t clients, Diag& diag) {
 
 int RunTftpd(TftpdOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
+  if (options.root.empty())
+    throw ToolError(kExitUsage,
+                    "ROOT: empty value (give the directory to serve)");
   ListenAddress listen = ParseListenAddress(options.address);
   ServerConfig config;
   if (!options.port_range.empty()) config.port_range = ParsePortRange(options.port_range);
   config.max_clients = static_cast<std::size_t>(options.max_clients);
   tftp::ServerPolicy& policy = config.policy;
-  policy.root = options.root;
   policy.allow_write = options.create;
   policy.limits.max_blksize = static_cast<std::size_t>(options.blocksize);
   policy.limits.max_window = static_cast<std::size_t>(options.max_window);
@@ -223,12 +237,25 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
 
   struct stat st;
   if (::stat(options.root.c_str(), &st) != 0)
-    throw ToolError(ExitCodeForFileErrno(errno),
+    throw ToolError(InputErrnoExit(errno),
                     fmt::format("ROOT {}: {}", QuoteForMessage(options.root),
                                 std::strerror(errno)));
   if (!S_ISDIR(st.st_mode))
     throw ToolError(kExitNoInput, fmt::format("ROOT {}: not a directory",
                                               QuoteForMessage(options.root)));
+  // Request names are matched against ROOT's absolute path ("/srv/tftp/f"
+  // is taken relative to ROOT), so a relative ROOT must act as its
+  // absolute path does.
+  policy.root = options.root;
+  if (options.root.front() != '/') {
+    std::unique_ptr<char, decltype(&std::free)> absolute(
+        ::realpath(options.root.c_str(), nullptr), &std::free);
+    if (!absolute)
+      throw ToolError(InputErrnoExit(errno),
+                      fmt::format("ROOT {}: {}", QuoteForMessage(options.root),
+                                  std::strerror(errno)));
+    policy.root = absolute.get();
+  }
 
   std::optional<MapFile> map;
   tftp::RemapRules rules;
@@ -267,6 +294,36 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   store_options.allow_create = options.create;
   RootDir store(serve_root, store_options);
   if (account) DropPrivileges(*account);
+  // ROOT was opened with the privileges of the start; the requests come
+  // with the user's. Refuse to start rather than refuse every request.
+  if (int err = store.CheckLookup())
+    throw ToolError(
+        kExitNoInput,
+        fmt::format("ROOT {}: {}{} (it needs search permission, x)",
+                    QuoteForMessage(options.root), std::strerror(err),
+                    account ? fmt::format(" for user {}",
+                                          QuoteForMessage(account->name))
+                            : ""));
+  // -c with a ROOT the user cannot write: every new upload would be refused.
+  if (options.create) {
+    if (int err = store.CheckCreate())
+      diag.Warn(
+          "--create: ROOT {}: {}{}; uploads can only overwrite "
+          "world-writable files (make ROOT writable for new ones)",
+          QuoteForMessage(options.root), std::strerror(err),
+          account ? fmt::format(" for user {}", QuoteForMessage(account->name))
+                  : "");
+  }
+  if (map) {
+    UniqueFd probe(::openat(map->dir.get(), map->base.c_str(),
+                            O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!probe)
+      diag.Warn(
+          "{}: {}{}; SIGHUP cannot re-read it", map->display,
+          std::strerror(errno),
+          account ? fmt::format(" for user {}", QuoteForMessage(account->name))
+                  : "");
+  }
   // tftpd-hpa: new files are world-readable/writable unless -p or -U.
   if (umask_value)
     ::umask(*umask_value);
@@ -292,7 +349,7 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   diag.Info("serving {} on {}:{}{}", QuoteForMessage(options.root), listen.address,
             listen.port, account ? fmt::format(" as {}", account->name) : "");
   loop.Run();
-  diag.Info("stopping; {} transfers cut short", server.active());
+  diag.Info("stopping; {} transfers cut short", server.incomplete());
   return kExitOk;
 }
 

@@ -109,3 +109,12 @@ TEST_CASE("RootDir writes: create new files with -c and abandon removes them") {
   CHECK(existing.error() == "not world-writable (see -p)");
   CHECK_FALSE(dir.OpenWrite("link-out").ok());
 }
+
+TEST_CASE("RootDir::CheckLookup: a ROOT the process can search is fine") {
+  // A ROOT it cannot search (EACCES) needs another user; the CLI test runs
+  // pxe-tftpd with --user nobody against a 0700 ROOT for that.
+  TempRoot tmp;
+  RootDir dir(tmp.root(), {});
+  CHECK(dir.CheckLookup() == 0);
+  CHECK(dir.CheckCreate() == 0);
+}

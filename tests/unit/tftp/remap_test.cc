@@ -144,3 +144,24 @@ TEST_CASE("Comments and blank lines and CRLF are fine") {
   CHECK(rules.size() == 1);
   CHECK(Map(rules, "a") == "b");
 }
+
+TEST_CASE("A UTF-8 BOM at the start of the map file is skipped") {
+  auto rules = Rules("\xEF\xBB\xBFr a b\n");
+  CHECK(rules.size() == 1);
+  CHECK(Map(rules, "a") == "b");
+  // Columns count from after the BOM, as an editor shows them.
+  auto errors = Errors("\xEF\xBB\xBFrx a b\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 1);
+  CHECK(errors[0].column == 2);
+  CHECK(errors[0].line_text == "rx a b");
+  // Only at the very start: a BOM later on is an unknown operation.
+  CHECK(Errors("r a b\n\xEF\xBB\xBFr c d\n").size() == 1);
+}
+
+TEST_CASE("A CRLF line in error is shown without its CR") {
+  auto errors = Errors("r a b\r\nrx c d\r\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].line_text == "rx c d");
+}

@@ -419,12 +419,43 @@ TEST_CASE("WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally 
   CHECK(content == a + b);
   CHECK(committed);
   CHECK_FALSE(transfer.finished());  // dallying
+  // ... but the file is complete: the server logs it now, not after the
+  // dally, and a stop during the dally does not cut it short.
+  CHECK(transfer.complete());
+  CHECK(transfer.outcome() == "ok");
+  CHECK(transfer.stats().bytes == a.size() + b.size());
+  CHECK(transfer.stats().finished == T0());
   transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())),
                     T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
   transfer.OnTimer(transfer.deadline(), sink);
   CHECK(transfer.state() == TransferState::kDone);
+  CHECK(transfer.complete());
+  CHECK(transfer.outcome() == "ok");
   CHECK_FALSE(abandoned);
+}
+
+TEST_CASE("WRQ: not complete before the last block, nor after a failure") {
+  std::string content;
+  bool committed = false, abandoned = false;
+  auto file = std::make_unique<MemorySink>();
+  file->content = &content;
+  file->committed = &committed;
+  file->abandoned = &abandoned;
+  Transfer transfer(Setup(), std::move(file));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  CHECK_FALSE(transfer.complete());
+  std::string a = Pattern(512);
+  transfer.OnPacket(
+      EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()),
+                              a.size())),
+      T0(), sink);
+  CHECK_FALSE(transfer.complete());
+  transfer.OnPacket(EncodeError(ErrorCode::kNotDefined, "stop"), T0(), sink);
+  CHECK(transfer.finished());
+  CHECK_FALSE(transfer.complete());
+  CHECK(abandoned);
 }
 
 TEST_CASE("WRQ in netascii: CR LF across blocks becomes LF") {
