@@ -214,9 +214,7 @@ TEST_CASE("An empty value is a usage error for every option", "[cli]") {
   CHECK(after.macs == std::vector<std::string>{"--ip="});
   // Non-empty values go through.
   Sample fine;
-  CHECK(
-      RunSample({"-n", "-i", "10.0.0.1", "--ip=10.0.0.2", "aa"}, fine).status ==
-      -1);
+  CHECK(RunSample({"-n", "--ip=10.0.0.2", "aa"}, fine).status == -1);
   CHECK(fine.ip == "10.0.0.2");
 }
 
