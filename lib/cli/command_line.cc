@@ -177,13 +177,21 @@ std::optional<std::string> CheckParsedValues(
         if (value.empty()) return OptionName(option) + ": " + kEmptyValue;
       std::vector<std::string> held;
       for (const std::string& value : option->results()) {
-        if (IsDecimal(value)) continue;
-        auto as_integer = AsCli11Integer(value);
-        if (!as_integer) continue;
+        // CLI11 reads "-5" into an unsigned option as 2^64 - 5.
+        std::optional<std::string> wrapped;
+        if (IsDecimal(value) && value.front() == '-')
+          wrapped = std::to_string(std::strtoull(value.c_str(), nullptr, 10));
+        auto as_integer =
+            IsDecimal(value) ? std::nullopt : AsCli11Integer(value);
+        if (!as_integer && !wrapped) continue;
         if (held.empty()) held = HeldValues(option);
-        for (const std::string& h : held)
-          if (h == *as_integer)
+        for (const std::string& h : held) {
+          if (as_integer && h == *as_integer)
             return OptionName(option) + ": " + NotANumber(value);
+          if (wrapped && h == *wrapped)
+            return fmt::format("{}: {} is negative", OptionName(option),
+                               QuoteForMessage(value));
+        }
       }
     }
   return std::nullopt;
@@ -222,7 +230,9 @@ std::string DescribeConversion(const std::string& message) {
     if (!IsDecimal(value)) return name + ": " + NotANumber(value);
     start = comma + 1;
   }
-  return name + ": " + NotANumber(values);
+  // Decimal, and still refused: too large for the option, or negative for
+  // an unsigned one.
+  return fmt::format("{}: {} is out of range", name, QuoteForMessage(values));
 }
 
 // CLI::Range says "--port: Value 9x not in range 1 to 65535" for a word, a

@@ -240,6 +240,14 @@ TEST_CASE("Integer options take decimal numbers only", "[cli]") {
   CHECK(RunSample({"--id", "1", "--id", "0x2"}).message ==
         "tool: --id: '0x2' is not a decimal number");
   CHECK(RunSample({"-p", "0x10"}).status == kExitUsage);
+  // An unsigned option without a range check: CLI11 alone makes -5 2^64-5.
+  CHECK(RunSample({"--lease", "-5"}).message ==
+        "tool: --lease: '-5' is negative");
+  // uint16_t without a range check: CLI11 refuses what does not fit.
+  CHECK(RunSample({"-p", "70000"}).message ==
+        "tool: --port: '70000' is out of range");
+  CHECK(RunSample({"-p", "-1"}).message ==
+        "tool: --port: '-1' is out of range");
 
   Sample sample;
   CHECK(RunSample({"-p", "16", "-c", "0", "--lease", "0"}, sample).status ==
