@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "cli/diag.h"
-#include "cli/exit_codes.h"
-#include "cli/output.h"
 #include "pxekit/version.h"
 
 namespace pxekit {
@@ -32,27 +29,6 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v) {
         ->group(group);
   }
   app.add_flag("-q,--quiet", options.quiet, "Print only errors")->group(group);
-}
-
-std::optional<int> ParseCommandLine(CLI::App& app, int argc,
-                                    const char* const* argv, Diag& diag) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    WriteText(stdout, app.help());
-    return kExitOk;
-  } catch (const CLI::CallForAllHelp&) {
-    WriteText(stdout, app.help("", CLI::AppFormatMode::All));
-    return kExitOk;
-  } catch (const CLI::CallForVersion& e) {
-    Print("{}\n", e.what());
-    return kExitOk;
-  } catch (const CLI::ParseError& e) {
-    diag.Error("{}", e.what());
-    diag.Error("try '{} --help' for more information", app.get_name());
-    return kExitUsage;
-  }
-  return std::nullopt;
 }
 
 }  // namespace pxekit

@@ -31,7 +31,17 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v);
 
 // Parses argv with pxekit's exit codes instead of CLI11's 100-114.
 // Returns nullopt to go on, or the status to exit with: 0 after --help or
-// --version, 64 after a usage error (reported through `diag`).
+// --version, 64 after a usage error (reported through `diag` as
+// "what: why"). Rules for every program and subcommand, checked here before
+// the program acts (command_line.cc):
+//   - an empty value ("-i ''", "--ip=", an empty positional) is a usage
+//     error: "--ip: empty value";
+//   - integer options take decimal numbers only: "--port: '0x10' is not a
+//     decimal number", "--port: '9x' is not a number";
+//   - "unknown option --bogus", "unknown subcommand 'frob'", "unexpected
+//     argument 'x'", "--ip: no value given", "--port: '70000' is not in
+//     1-65535" instead of CLI11's sentences.
+// Call it once per app: it adds a validator to every option.
 std::optional<int> ParseCommandLine(CLI::App& app, int argc,
                                     const char* const* argv, Diag& diag);
 

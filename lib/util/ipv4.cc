@@ -47,6 +47,13 @@ Result<Ipv4Addr> Ipv4Addr::Parse(std::string_view text) {
   return Ipv4Addr(value);
 }
 
+bool IsIpv4Shaped(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text)
+    if (c != '.' && (c < '0' || c > '9')) return false;
+  return true;
+}
+
 std::uint32_t Ipv4Addr::NetworkOrder() const { return htonl(value_); }
 
 Ipv4Addr Ipv4Addr::FromNetworkOrder(std::uint32_t net_order) {

@@ -40,6 +40,12 @@ class Ipv4Addr {
   std::uint32_t value_ = 0;
 };
 
+// Only digits and dots ("10.0.0.1", "300.0.0.1", "10.1", "300"): text a
+// person meant as an IPv4 address, never a host name. Such text must pass
+// Ipv4Addr::Parse and is never handed to the resolver, which would read
+// "10.1" as 10.0.0.1 (inet_aton) or send "300.0.0.1" to DNS.
+bool IsIpv4Shaped(std::string_view text);
+
 // An address with a prefix length: "10.0.0.5/24". The host bits are kept, so
 // this also describes an interface address; Network() drops them.
 class Ipv4Prefix {

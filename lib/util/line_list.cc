@@ -21,6 +21,8 @@ std::vector<ListField> SplitListFields(std::string_view line) {
 
 LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
   LineList list;
+  // A BOM is not part of line 1; columns count from after it.
+  content = SkipUtf8Bom(content);
   std::size_t number = 0;
   while (!content.empty()) {
     ++number;

@@ -8,8 +8,9 @@
 //
 // '#' starts a comment at the start of a line or after white space, so a '#'
 // inside a token stays part of it. CR before LF is dropped (lists edited on
-// Windows). Errors never stop the split: each bad line is reported with its
-// number and the other lines are still returned.
+// Windows), and so is a UTF-8 byte-order mark at the start (columns on
+// line 1 count from after it). Errors never stop the split: each bad line is
+// reported with its number and the other lines are still returned.
 
 #include <cstddef>
 #include <string>

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/text.h"
+
 namespace pxekit {
 namespace {
 
@@ -89,25 +91,41 @@ std::variant<SendPlan, PlanFailure> PlanSends(
     const std::optional<std::string>& host =
         target.host ? target.host : options.host;
     std::optional<Ipv4Addr> address;
-    if (host) {
+    if (host && IsIpv4Shaped(*host)) {
+      auto parsed = Ipv4Addr::Parse(*host);
+      if (!parsed) {
+        plan.failures.push_back(
+            {target.origin, target.mac,
+             fmt::format("invalid IPv4 address {}: {}", QuoteForMessage(*host),
+                         parsed.error())});
+        continue;
+      }
+      address = *parsed;
+    } else if (host && resolve) {
       auto resolved = resolve(*host);
       if (!resolved) {
         plan.failures.push_back(
             {target.origin, target.mac,
-             fmt::format("cannot resolve '{}': {}", *host, resolved.error())});
+             fmt::format("cannot resolve {}: {}", QuoteForMessage(*host),
+                         resolved.error())});
         continue;
       }
       address = *resolved;
+    } else if (host) {
+      base.host_name = *host;  // a dry run: not looked up
     }
+    bool has_destination = address || !base.host_name.empty();
     if (chosen.empty()) {
       PlannedSend send = base;
-      send.address = address.value_or(Ipv4Addr::LimitedBroadcast());
+      if (send.host_name.empty())
+        send.address = address.value_or(Ipv4Addr::LimitedBroadcast());
       plan.sends.push_back(std::move(send));
       continue;
     }
     for (const Interface* interface : chosen) {
       std::vector<Ipv4Addr> destinations =
-          address ? std::vector<Ipv4Addr>{*address} : BroadcastsOf(*interface);
+          has_destination ? std::vector<Ipv4Addr>{address.value_or(Ipv4Addr())}
+                          : BroadcastsOf(*interface);
       for (Ipv4Addr destination : destinations) {
         PlannedSend send = base;
         send.interface_name = interface->name;

@@ -41,8 +41,10 @@ struct PlannedSend {
   // Empty for UDP that follows the routing table.
   std::string interface_name;
   int interface_index = 0;
-  // UDP
+  // UDP. `host_name` is set instead of `address` when the plan was made
+  // without a resolver (a dry run) and the destination is a host name.
   Ipv4Addr address;
+  std::string host_name;
   std::uint16_t port = 0;
   // Ethernet
   MacAddr frame_destination;
@@ -83,6 +85,9 @@ struct PlanFailure {
 //   -e without -I  as --all-interfaces.
 // A /31 or /32 address, or an interface without IPv4, gets the limited
 // broadcast 255.255.255.255 through that interface.
+// A destination that IsIpv4Shaped() is parsed, never resolved. Without a
+// `resolve` function (a dry run) nothing is looked up: a host name is kept
+// in PlannedSend::host_name.
 std::variant<SendPlan, PlanFailure> PlanSends(
     const std::vector<WakeTarget>& targets, const WakeOptions& options,
     const std::vector<Interface>& interfaces, const HostResolver& resolve);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "util/ipv4.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -54,7 +55,19 @@ Result<WakeTarget> ParseWakeLine(const ListLine& line,
     return Fail(mac.error(), fields[0].column + offset);
   }
   target.mac = *mac;
-  if (fields.size() >= 2) target.host = std::string(fields[1].text);
+  if (fields.size() >= 2) {
+    // Digits and dots are an address, checked here so that a typo is a bad
+    // line (with its column), not a host name for the resolver.
+    std::string_view host = fields[1].text;
+    if (IsIpv4Shaped(host)) {
+      auto address = Ipv4Addr::Parse(host);
+      if (!address)
+        return Fail(fmt::format("invalid IPv4 address {}: {}",
+                                QuoteForMessage(host), address.error()),
+                    fields[1].column + address.failure().column - 1);
+    }
+    target.host = std::string(host);
+  }
   if (fields.size() >= 3) {
     auto port = ParsePort(fields[2].text);
     if (!port) return Fail(port.error(), fields[2].column);

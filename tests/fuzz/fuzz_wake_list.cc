@@ -1,11 +1,13 @@
 // Wake lists and /etc/ethers: any bytes give targets and errors, never a
 // crash; every line is either a target or an error, never both; errors carry
-// real line numbers. The input doubles as the ethers file.
+// real line numbers; an IP field of digits and dots is a valid address. The
+// input doubles as the ethers file.
 #include <cstdint>
 #include <set>
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "util/ipv4.h"
 #include "wol/ethers.h"
 #include "wol/wake_list.h"
 
@@ -29,6 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     std::size_t line = std::stoul(target.origin.substr(5));
     FUZZ_CHECK(error_lines.count(line) == 0);
     if (target.port) FUZZ_CHECK(*target.port >= 1);
+    // A host of digits and dots was checked: it is a valid address.
+    if (target.host && pxekit::IsIpv4Shaped(*target.host))
+      FUZZ_CHECK(pxekit::Ipv4Addr::Parse(*target.host).ok());
   }
   return 0;
 }

@@ -21,6 +21,7 @@
 #include "nl/interface_list.h"
 #include "os/file.h"
 #include "util/hex.h"
+#include "util/ipv4.h"
 #include "util/text.h"
 #include "wol/ethers.h"
 
@@ -44,9 +45,9 @@ class EthersLookup {
   std::optional<std::string> content_;
 };
 
+// A host name to an address (PlanSends parses digits-and-dots itself and
+// never calls this for them, so "300.0.0.1" never reaches DNS).
 Result<Ipv4Addr> ResolveHost(std::string_view host) {
-  auto literal = Ipv4Addr::Parse(host);
-  if (literal) return literal;
   addrinfo hints{};
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_DGRAM;
@@ -63,10 +64,18 @@ Result<Ipv4Addr> ResolveHost(std::string_view host) {
 struct Inputs {
   std::vector<WakeTarget> targets;
   int list_errors = 0;
+  // Lists read that held nothing at all (no bytes, or only blanks), by the
+  // name used in messages.
+  std::vector<std::string> empty_lists;
+  int lists_read = 0;
 };
 
 void AddList(std::string_view content, const std::string& source,
              const MacNameLookup& lookup, Inputs& inputs, Diag& diag) {
+  ++inputs.lists_read;
+  if (TrimAsciiSpace(SkipUtf8Bom(content)).empty())
+    inputs.empty_lists.push_back(source == "<stdin>" ? "standard input"
+                                                     : QuoteForMessage(source));
   WakeList list = ParseWakeList(content, source, lookup);
   for (const ListError& error : list.errors) {
     diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
@@ -116,12 +125,16 @@ Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
                       "no MAC address given (as arguments, with -f FILE, or on "
                       "standard input); "
                       "try 'wakeonlan --help'");
-    std::string content = ReadListOrThrow("-");
-    if (content.empty())
-      throw ToolError(kExitUsage,
-                      "no MAC address given: standard input is empty");
-    AddList(content, "<stdin>", lookup, inputs, diag);
+    AddList(ReadListOrThrow("-"), "<stdin>", lookup, inputs, diag);
   }
+  // An empty list is one way an unset variable or a failed command shows
+  // up in a cron line (wakeonlan -f "$LIST", generate | wakeonlan): the same
+  // usage error whether it came through -f FILE, -f - or standard input. A
+  // list of only comments is different: it says "nobody", and is obeyed.
+  if (options.macs.empty() && inputs.lists_read > 0 &&
+      inputs.empty_lists.size() == static_cast<std::size_t>(inputs.lists_read))
+    throw ToolError(kExitUsage, fmt::format("no MAC address given: {} is empty",
+                                            inputs.empty_lists.front()));
   return inputs;
 }
 
@@ -134,18 +147,24 @@ std::string DescribeDestination(const PlannedSend& send) {
   return where;
 }
 
-void PrintDryRun(const SendPlan& plan) {
-  // One line a packet, fields for awk: kind destination interface target
-  // payload.
-  for (const PlannedSend& send : plan.sends) {
-    std::string destination =
-        send.kind == PlannedSend::Kind::kUdp
-            ? fmt::format("{}:{}", send.address, send.port)
-            : send.frame_destination.ToString();
-    Print("{} {} {} {} {}\n",
-          send.kind == PlannedSend::Kind::kUdp ? "udp" : "eth", destination,
-          send.interface_name.empty() ? "-" : send.interface_name, send.target,
-          ToHex(send.payload));
+void PrintDryRun(const SendPlan& plan, int count) {
+  // One line a packet, -c N times over as the packets would go, fields for
+  // awk: kind destination interface target payload. A host name is printed
+  // as given: a dry run looks nothing up.
+  for (int round = 0; round < count; ++round) {
+    for (const PlannedSend& send : plan.sends) {
+      std::string destination;
+      if (send.kind == PlannedSend::Kind::kEthernet)
+        destination = send.frame_destination.ToString();
+      else if (!send.host_name.empty())
+        destination = fmt::format("{}:{}", send.host_name, send.port);
+      else
+        destination = fmt::format("{}:{}", send.address, send.port);
+      Print("{} {} {} {} {}\n",
+            send.kind == PlannedSend::Kind::kUdp ? "udp" : "eth", destination,
+            send.interface_name.empty() ? "-" : send.interface_name,
+            send.target, ToHex(send.payload));
+    }
   }
 }
 
@@ -196,7 +215,17 @@ class Senders {
 
 int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
-  if (!options.ip.empty()) options.wake.host = options.ip;
+  if (!options.ip.empty()) {
+    if (IsIpv4Shaped(options.ip)) {
+      auto address = Ipv4Addr::Parse(options.ip);
+      if (!address)
+        throw ToolError(
+            kExitUsage,
+            fmt::format("--ip {}: invalid IPv4 address: {}",
+                        QuoteForMessage(options.ip), address.error()));
+    }
+    options.wake.host = options.ip;
+  }
   if (!options.password.empty()) {
     auto password = ParseSecureOnPassword(options.password);
     if (!password)
@@ -219,8 +248,10 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
   if (!options.wake.interfaces.empty() || options.wake.all_interfaces ||
       options.wake.ethernet)
     interfaces = ListInterfaces();
-  auto planned =
-      PlanSends(inputs.targets, options.wake, interfaces, ResolveHost);
+  // A dry run resolves nothing: no DNS query leaves the machine.
+  HostResolver resolve;
+  if (!options.dry_run) resolve = ResolveHost;
+  auto planned = PlanSends(inputs.targets, options.wake, interfaces, resolve);
   if (auto* failure = std::get_if<PlanFailure>(&planned))
     throw ToolError(kExitUnavailable, failure->message);
   const SendPlan& plan = std::get<SendPlan>(planned);
@@ -232,7 +263,7 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
   }
 
   if (options.dry_run) {
-    PrintDryRun(plan);
+    PrintDryRun(plan, options.count);
   } else if (!plan.sends.empty()) {
     for (const PlannedSend& send : plan.sends)
       if (!send.interface_name.empty())

@@ -1,7 +1,9 @@
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -119,10 +121,179 @@ TEST_CASE("Common options: usage errors exit 64 - help and version exit 0",
   }
   CHECK(VersionString("wakeonlan").rfind("wakeonlan (pxekit) ", 0) == 0);
   std::string text = stream.Text();
-  CHECK(text.find("tool: The following argument was not expected: "
-                  "--no-such-option\n") != std::string::npos);
+  CHECK(text.find("tool: unknown option --no-such-option\n") !=
+        std::string::npos);
   CHECK(text.find("tool: try 'tool --help' for more information\n") !=
         std::string::npos);
+}
+
+namespace {
+
+// A program with the kinds of options pxekit's programs have, parsed the way
+// they parse: the first stderr line and the status.
+struct Outcome {
+  int status;
+  std::string message;  // first line on stderr, "" if none
+};
+
+struct Sample {
+  std::string ip;
+  std::vector<std::string> interfaces;
+  std::uint16_t port = 9;
+  int count = 1;
+  unsigned long lease = 0;
+  std::vector<int> ids;
+  std::string label;
+  std::vector<std::string> macs;
+  std::string root;
+  bool dry_run = false;
+  bool sub_ran = false;
+};
+
+Outcome RunSample(std::vector<const char*> argv, Sample& sample) {
+  CapturedStream stream;
+  Diag diag("tool", stream.get());
+  CLI::App app("test", "tool");
+  CommonOptions common;
+  AddCommonOptions(app, common, ShortV::kVerbose);
+  app.add_option("-i,--ip", sample.ip, "")->type_name("IP");
+  app.add_option("-I,--interface", sample.interfaces, "")
+      ->type_name("IF")
+      ->allow_extra_args(false);
+  app.add_option("-p,--port", sample.port, "")->type_name("PORT");
+  app.add_option("-c,--count", sample.count, "")
+      ->type_name("N")
+      ->check(CLI::Range(1, 100).description(""));
+  app.add_option("--lease", sample.lease, "")->type_name("S");
+  app.add_option("--id", sample.ids, "")->allow_extra_args(false);
+  app.add_flag("-n,--dry-run", sample.dry_run, "");
+  app.add_option("MAC", sample.macs, "");
+  auto* sub = app.add_subcommand("write", "");
+  sub->add_option("--root", sample.root, "")->type_name("DIR");
+  sub->add_option("--label", sample.label, "")->required();
+  sub->callback([&sample] { sample.sub_ran = true; });
+  int status = Parse(app, std::move(argv), diag);
+  std::string text = stream.Text();
+  return {status, text.substr(0, text.find('\n'))};
+}
+
+Outcome RunSample(std::vector<const char*> argv) {
+  Sample sample;
+  return RunSample(std::move(argv), sample);
+}
+
+}  // namespace
+
+TEST_CASE("An empty value is a usage error for every option", "[cli]") {
+  Sample sample;
+  CHECK(RunSample({"-i", "", "aa"}, sample).message ==
+        "tool: --ip: empty value");
+  CHECK(RunSample({"--ip", ""}).message == "tool: --ip: empty value");
+  CHECK(RunSample({"--ip=", "aa"}).message == "tool: --ip: empty value");
+  CHECK(RunSample({"-I", "lo", "-I", ""}).message ==
+        "tool: --interface: empty value");
+  CHECK(RunSample({"--interface="}).message ==
+        "tool: --interface: empty value");
+  // Before CLI::Range could call it out of range.
+  CHECK(RunSample({"-c", ""}).message == "tool: --count: empty value");
+  CHECK(RunSample({"-p", ""}).message == "tool: --port: empty value");
+  CHECK(RunSample({"aa", ""}).message == "tool: MAC: empty value");
+  CHECK(RunSample({"write", "--label", "x", "--root", ""}).message ==
+        "tool: --root: empty value");
+  CHECK(RunSample({"write", "--label=", "--root", "x"}).message ==
+        "tool: --label: empty value");
+  Outcome outcome = RunSample({"write", "--label", ""});
+  CHECK(outcome.status == kExitUsage);
+  CHECK(outcome.message == "tool: --label: empty value");
+
+  // "--x=" for something that is no option is left to the unknown-option
+  // message; after "--" it is a positional.
+  CHECK(RunSample({"--bogus="}).message == "tool: unknown option --bogus");
+  Sample after;
+  CHECK(RunSample({"--", "--ip="}, after).status == -1);
+  CHECK(after.macs == std::vector<std::string>{"--ip="});
+  // Non-empty values go through.
+  Sample fine;
+  CHECK(RunSample({"-n", "--ip=10.0.0.2", "aa"}, fine).status == -1);
+  CHECK(fine.ip == "10.0.0.2");
+}
+
+TEST_CASE("Integer options take decimal numbers only", "[cli]") {
+  CHECK(RunSample({"-p", "0x10"}).message ==
+        "tool: --port: '0x10' is not a decimal number");
+  CHECK(RunSample({"-p", "010"}).message ==
+        "tool: --port: '010' is not a decimal number (no leading zeros)");
+  CHECK(RunSample({"-p", "+9"}).message ==
+        "tool: --port: '+9' is not a decimal number");
+  CHECK(RunSample({"-p", "9x"}).message ==
+        "tool: --port: '9x' is not a number");
+  CHECK(RunSample({"-p", "08"}).message ==
+        "tool: --port: '08' is not a decimal number (no leading zeros)");
+  CHECK(RunSample({"-c", "0x2"}).message ==
+        "tool: --count: '0x2' is not a decimal number");
+  CHECK(RunSample({"-c", "two"}).message ==
+        "tool: --count: 'two' is not a number");
+  CHECK(RunSample({"-c", "101"}).message ==
+        "tool: --count: '101' is not in 1-100");
+  CHECK(RunSample({"--lease", "0X1f"}).message ==
+        "tool: --lease: '0X1f' is not a decimal number");
+  CHECK(RunSample({"--id", "1", "--id", "0x2"}).message ==
+        "tool: --id: '0x2' is not a decimal number");
+  CHECK(RunSample({"-p", "0x10"}).status == kExitUsage);
+  // An unsigned option without a range check: CLI11 alone makes -5 2^64-5.
+  CHECK(RunSample({"--lease", "-5"}).message ==
+        "tool: --lease: '-5' is negative");
+  // uint16_t without a range check: CLI11 refuses what does not fit.
+  CHECK(RunSample({"-p", "70000"}).message ==
+        "tool: --port: '70000' is out of range");
+  CHECK(RunSample({"-p", "-1"}).message ==
+        "tool: --port: '-1' is out of range");
+
+  Sample sample;
+  CHECK(RunSample({"-p", "16", "-c", "0", "--lease", "0"}, sample).status ==
+        kExitUsage);
+  Sample fine;
+  CHECK(RunSample({"-p", "16", "-c", "10", "--lease", "86400", "--id", "0",
+                   "--id", "-3"},
+                  fine)
+            .status == -1);
+  CHECK(fine.port == 16);
+  CHECK(fine.lease == 86400);
+  CHECK(fine.ids == std::vector<int>{0, -3});
+  // A string option keeps what looks like a number as it is.
+  Sample text;
+  CHECK(RunSample({"-i", "0x10", "0x10", "write", "--label", "010"}, text)
+            .status == -1);
+  CHECK(text.ip == "0x10");
+  CHECK(text.label == "010");
+  CHECK(text.macs == std::vector<std::string>{"0x10"});
+}
+
+TEST_CASE("Option parser errors read 'what: why'", "[cli]") {
+  CHECK(RunSample({"--bogus"}).message == "tool: unknown option --bogus");
+  CHECK(RunSample({"--bogus=3"}).message == "tool: unknown option --bogus");
+  CHECK(RunSample({"-Z"}).message == "tool: unknown option -Z");
+  CHECK(RunSample({"-i"}).message == "tool: --ip: no value given");
+  CHECK(RunSample({"write", "--label", "x", "extra"}).message ==
+        "tool: unexpected argument 'extra'");
+  // The unknown option, not what follows from it (--label missing).
+  CHECK(RunSample({"write", "--frob"}).message ==
+        "tool: unknown option --frob");
+  CHECK(RunSample({"write"}).message == "tool: --label is required");
+  CHECK(RunSample({"--bogus\x1b[2J"}).message ==
+        "tool: unknown option '--bogus\\x1b[2J'");
+
+  CapturedStream stream;
+  Diag diag("tool", stream.get());
+  CLI::App app("test", "tool");
+  CommonOptions common;
+  AddCommonOptions(app, common, ShortV::kVerbose);
+  app.add_subcommand("pxelinux", "");
+  app.add_subcommand("grub", "");
+  CHECK(Parse(app, {"pxelinx"}, diag) == kExitUsage);
+  CHECK(stream.Text() ==
+        "tool: unknown subcommand 'pxelinx'\n"
+        "tool: try 'tool --help' for more information\n");
 }
 
 }  // namespace pxekit

@@ -71,3 +71,32 @@ TEST_CASE("An empty list has no lines and no errors", "[list]") {
 }
 
 }  // namespace pxekit
+
+namespace pxekit {
+
+TEST_CASE("A UTF-8 BOM at the start is skipped and columns count after it",
+          "[list]") {
+  LineList list = SplitLineList(
+      "\xEF\xBB\xBF"
+      "aa:bb:cc:dd:ee:01  10.0.0.255\n"
+      "\xEF\xBB\xBF"
+      "x\n");
+  CHECK(list.errors.empty());
+  REQUIRE(list.lines.size() == 2);
+  CHECK(list.lines[0].number == 1);
+  REQUIRE(list.lines[0].fields.size() == 2);
+  CHECK(list.lines[0].fields[0].text == "aa:bb:cc:dd:ee:01");
+  CHECK(list.lines[0].fields[0].column == 1);
+  CHECK(list.lines[0].fields[1].column == 20);
+  // Only at the start of the content: elsewhere it is data.
+  CHECK(list.lines[1].fields[0].text ==
+        "\xEF\xBB\xBF"
+        "x");
+
+  // A BOM before a comment line, and a list that is only a BOM.
+  CHECK(SplitLineList("\xEF\xBB\xBF# lab\n").lines.empty());
+  CHECK(SplitLineList("\xEF\xBB\xBF").lines.empty());
+  CHECK(SplitLineList("\xEF\xBB\xBF").errors.empty());
+}
+
+}  // namespace pxekit

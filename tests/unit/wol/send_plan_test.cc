@@ -202,3 +202,55 @@ TEST_CASE("A host that does not resolve fails only its own target",
 }
 
 }  // namespace pxekit
+
+namespace pxekit {
+
+TEST_CASE("Digits and dots are an IPv4 address, never a name to resolve",
+          "[wol][plan]") {
+  WakeOptions options;
+  int lookups = 0;
+  HostResolver counting = [&lookups](std::string_view) -> Result<Ipv4Addr> {
+    ++lookups;
+    return Ipv4Addr::FromOctets(192, 0, 2, 9);
+  };
+  auto result = PlanSends({Target("02:00:00:00:00:01", "300.0.0.1"),
+                           Target("02:00:00:00:00:02", "10.1"),
+                           Target("02:00:00:00:00:03", "10.0.0.7")},
+                          options, Lab(), counting);
+  REQUIRE(std::holds_alternative<SendPlan>(result));
+  const SendPlan& plan = std::get<SendPlan>(result);
+  CHECK(lookups == 0);
+  REQUIRE(plan.failures.size() == 2);
+  CHECK(plan.failures[0].message ==
+        "invalid IPv4 address '300.0.0.1': octet 1 is greater than 255");
+  CHECK(plan.failures[1].message ==
+        "invalid IPv4 address '10.1': has 2 octets, expected 4");
+  REQUIRE(plan.sends.size() == 1);
+  CHECK(plan.sends[0].address.ToString() == "10.0.0.7");
+}
+
+TEST_CASE("Without a resolver (a dry run) host names are kept, not looked up",
+          "[wol][plan]") {
+  WakeOptions options;
+  options.host = "pc12.lab.example";
+  auto result = PlanSends({Target("02:00:00:00:00:01"),
+                           Target("02:00:00:00:00:02", "10.0.0.255", 7)},
+                          options, Lab(), nullptr);
+  REQUIRE(std::holds_alternative<SendPlan>(result));
+  const SendPlan& plan = std::get<SendPlan>(result);
+  CHECK(plan.failures.empty());
+  REQUIRE(plan.sends.size() == 2);
+  CHECK(plan.sends[0].host_name == "pc12.lab.example");
+  CHECK(plan.sends[0].port == 9);
+  CHECK(plan.sends[1].host_name.empty());
+  CHECK(plan.sends[1].address.ToString() == "10.0.0.255");
+
+  options.interfaces = {"eno1"};
+  auto via = PlanSends({Target("02:00:00:00:00:01")}, options, Lab(), nullptr);
+  REQUIRE(std::holds_alternative<SendPlan>(via));
+  REQUIRE(std::get<SendPlan>(via).sends.size() == 1);
+  CHECK(std::get<SendPlan>(via).sends[0].host_name == "pc12.lab.example");
+  CHECK(std::get<SendPlan>(via).sends[0].interface_name == "eno1");
+}
+
+}  // namespace pxekit

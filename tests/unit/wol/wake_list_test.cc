@@ -97,3 +97,57 @@ TEST_CASE("Names resolve through /etc/ethers", "[wol][ethers]") {
 }
 
 }  // namespace pxekit
+
+namespace pxekit {
+
+TEST_CASE("Wake lists and /etc/ethers start with a BOM at times",
+          "[wol][list]") {
+  WakeList list = ParseWakeList(
+      "\xEF\xBB\xBF"
+      "00:13:21:1f:f1:82\n"
+      "02:00:00:00:00:02 10.0.0.255 7\n",
+      "macs.txt", nullptr);
+  CHECK(list.errors.empty());
+  REQUIRE(list.targets.size() == 2);
+  CHECK(list.targets[0].mac.ToString() == "00:13:21:1f:f1:82");
+  CHECK(list.targets[0].origin == "macs.txt:1");
+
+  // Columns on line 1 still point at the right byte.
+  WakeList bad = ParseWakeList(
+      "\xEF\xBB\xBF"
+      "00:13:zz:1f:f1:82\n",
+      "m", nullptr);
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].line == 1);
+  CHECK(bad.errors[0].column == 7);
+
+  CHECK(LookupEthers("\xEF\xBB\xBF"
+                     "00:13:21:1f:f1:82 pc12\n",
+                     "pc12")
+            ->ToString() == "00:13:21:1f:f1:82");
+}
+
+TEST_CASE("A list's IP field of digits and dots must be an IPv4 address",
+          "[wol][list]") {
+  WakeList list = ParseWakeList(
+      "02:00:00:00:00:01 300.0.0.1\n"
+      "02:00:00:00:00:02 10.0.0.256 9\n"
+      "02:00:00:00:00:03 10.1\n"
+      "02:00:00:00:00:04 pc4.lab.example\n"
+      "02:00:00:00:00:05 10.0.0.5\n",
+      "m", nullptr);
+  REQUIRE(list.errors.size() == 3);
+  CHECK(list.errors[0].line == 1);
+  CHECK(list.errors[0].column == 19);
+  CHECK(list.errors[0].message ==
+        "invalid IPv4 address '300.0.0.1': octet 1 is greater than 255");
+  CHECK(list.errors[1].line == 2);
+  CHECK(list.errors[1].column == 26);
+  CHECK(list.errors[2].message ==
+        "invalid IPv4 address '10.1': has 2 octets, expected 4");
+  REQUIRE(list.targets.size() == 2);
+  CHECK(*list.targets[0].host == "pc4.lab.example");
+  CHECK(*list.targets[1].host == "10.0.0.5");
+}
+
+}  // namespace pxekit
