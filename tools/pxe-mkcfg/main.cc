@@ -19,21 +19,11 @@ namespace {
 
 using pxekit::MkcfgOptions;
 
-// An empty value is a usage error, never "not given": with an unset shell
-// variable, --root "$TFTP" would print instead of writing, and --nfsroot ""
-// would drop the NFS root.
-const CLI::Validator kNonEmpty(
-    [](std::string& text) -> std::string {
-      return text.empty() ? "must not be empty" : std::string();
-    },
-    "");
-
 void AddOutputOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("--root", options.root,
                  "Write the files under DIR (the TFTP root); without it, "
                  "print them")
-      ->type_name("DIR")
-      ->check(kNonEmpty);
+      ->type_name("DIR");
   sub.add_flag("--force", options.force,
                "Replace files that pxe-mkcfg did not write or that were "
                "edited by hand");
@@ -43,33 +33,28 @@ void AddHostOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("-f,--file", options.hosts_file,
                  "Read 'MAC [IP [NAME [LABEL]]]' host lines from FILE ('-' "
                  "for standard input)")
-      ->type_name("FILE")
-      ->check(kNonEmpty);
+      ->type_name("FILE");
 }
 
 void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   AddOutputOptions(sub, options);
   sub.add_option("--label", options.spec.label,
                  "Name of the boot entry (default linux)")
-      ->type_name("L")
-      ->check(kNonEmpty);
+      ->type_name("L");
   sub.add_option("--kernel", options.spec.kernel, "Kernel to boot")
       ->type_name("K")
       ->required();
   sub.add_option("--initrd", options.spec.initrds,
                  "Initial ramdisk (repeatable, loaded in order)")
       ->type_name("I")
-      ->check(kNonEmpty)
       ->allow_extra_args(false);
   sub.add_option("--append", options.spec.append,
                  "Extra kernel arguments, added last")
-      ->type_name("ARGS")
-      ->check(kNonEmpty);
+      ->type_name("ARGS");
   sub.add_option("--nfsroot", options.spec.nfsroot,
                  "Root file system over NFS: adds root=/dev/nfs "
                  "nfsroot=SERVER:/PATH ip=dhcp")
-      ->type_name("SERVER:/PATH")
-      ->check(kNonEmpty);
+      ->type_name("SERVER:/PATH");
   sub.add_flag("--casper", options.spec.casper,
                "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
                "(needs --nfsroot)");
@@ -78,15 +63,6 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
                  "in every loader; 0 boots at once (default: at once, or for "
                  "ever with --prompt or --menu)")
       ->type_name("SECONDS")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            // CLI11 would take 0x10 as 16 and 1e1 as 10: only digits.
-            if (text.empty() ||
-                text.find_first_not_of("0123456789") != std::string::npos)
-              return "'" + text + "' is not a whole number of seconds";
-            return {};
-          },
-          ""))
       ->check(CLI::Range(0, pxekit::kMaxTimeoutSeconds).description(""));
   sub.add_flag("--prompt", options.spec.prompt,
                "Always show the boot prompt (PROMPT 1)");
@@ -96,7 +72,6 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
                  "Write a per-host file for this MAC, optionally with its own "
                  "label (repeatable)")
       ->type_name("MAC[,LABEL]")
-      ->check(kNonEmpty)
       ->allow_extra_args(false);
   AddHostOptions(sub, options);
 }
@@ -129,8 +104,7 @@ int main(int argc, char** argv) {
   AddBootOptions(*grub, options);
   grub->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
-      ->type_name("DIR")
-      ->check(kNonEmpty);
+      ->type_name("DIR");
   grub->callback([&] { options.command = MkcfgCommand::kGrub; });
 
   auto* ipxe = app.add_subcommand(
@@ -144,18 +118,15 @@ int main(int argc, char** argv) {
   dhcpd
       ->add_option("--next-server", options.next_server,
                    "TFTP server address for these hosts")
-      ->type_name("IP")
-      ->check(kNonEmpty);
+      ->type_name("IP");
   dhcpd
       ->add_option("--filename", options.filename,
                    "Boot file for these hosts (e.g. pxelinux.0)")
-      ->type_name("FILE")
-      ->check(kNonEmpty);
+      ->type_name("FILE");
   dhcpd
       ->add_option("-o,--output", options.output,
                    "Write to FILE atomically instead of standard output")
-      ->type_name("FILE")
-      ->check(kNonEmpty);
+      ->type_name("FILE");
   dhcpd->add_flag("--force", options.force,
                   "Replace an output file that pxe-mkcfg did not write or "
                   "that was edited by hand");
@@ -165,17 +136,14 @@ int main(int argc, char** argv) {
       "lookup", "Print the config files a client asks for, in order");
   lookup->add_option("MAC", options.mac, "The client's MAC address")
       ->required();
-  lookup->add_option("IP", options.ip, "The client's IPv4 address")
-      ->check(kNonEmpty);
+  lookup->add_option("IP", options.ip, "The client's IPv4 address");
   lookup
       ->add_option("--uuid", options.uuid, "The client's UUID (DHCP option 97)")
-      ->type_name("UUID")
-      ->check(kNonEmpty);
+      ->type_name("UUID");
   lookup
       ->add_option("--root", options.root,
                    "Mark which files exist under DIR and which one wins")
-      ->type_name("DIR")
-      ->check(kNonEmpty);
+      ->type_name("DIR");
   lookup
       ->add_option("--flavor", options.flavor,
                    "Boot loader: pxelinux (default) or grub")
@@ -184,15 +152,12 @@ int main(int argc, char** argv) {
   lookup
       ->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
-      ->type_name("DIR")
-      ->check(kNonEmpty);
+      ->type_name("DIR");
   lookup->callback([&] { options.command = MkcfgCommand::kLookup; });
 
   auto* check =
       app.add_subcommand("check", "Check the boot configs under a TFTP root");
-  check->add_option("DIR", options.check_dir, "The TFTP root")
-      ->required()
-      ->check(kNonEmpty);
+  check->add_option("DIR", options.check_dir, "The TFTP root")->required();
   check->callback([&] { options.command = MkcfgCommand::kCheck; });
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;

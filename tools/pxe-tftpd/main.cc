@@ -10,24 +10,6 @@
 #include "cli/run_main.h"
 #include "tftpd.h"
 
-namespace {
-
-// CLI11 reads "0x200" as hex and "010" as octal; tftpd-hpa and every
-// admin mean decimal. Digits only, and leading zeros go before CLI11 sees
-// them.
-const CLI::Validator kDecimal(
-    [](std::string& text) -> std::string {
-      if (text.empty() ||
-          text.find_first_not_of("0123456789") != std::string::npos)
-        return "'" + text + "' is not a decimal number";
-      std::size_t zeros = text.find_first_not_of('0');
-      text.erase(0, zeros == std::string::npos ? text.size() - 1 : zeros);
-      return {};
-    },
-    "");
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace pxekit;
   Diag diag("pxe-tftpd");
@@ -61,14 +43,14 @@ int main(int argc, char** argv) {
   app.add_option("-B,--blocksize", options.blocksize,
                  "Largest blksize granted (default 1468)")
       ->type_name("MAX")
-      ->transform(kDecimal)
       ->check(CLI::Range(512, 65464).description(""));
   app.add_option("-R,--port-range", options.port_range,
                  "Take transfer ports (server TIDs) from LO:HI")
       ->type_name("LO:HI");
-  app.add_option("-m,--map-file", options.map_file,
-                 "Remap file names with the tftpd-hpa rules in FILE (re-read on "
-                 "SIGHUP)")
+  app.add_option(
+         "-m,--map-file", options.map_file,
+         "Remap file names with the tftpd-hpa rules in FILE (re-read on "
+         "SIGHUP)")
       ->type_name("FILE");
   app.add_option("-r,--refuse", options.refuse,
                  "Ignore the option OPTION in requests (repeatable)")
@@ -78,22 +60,20 @@ int main(int argc, char** argv) {
                  "Initial and longest base retransmit timeout in microseconds "
                  "(default 1000000; adapts down to the measured round trip)")
       ->type_name("USEC")
-      ->transform(kDecimal)
       ->check(CLI::Range(10000L, 255000000L).description(""));
   app.add_flag("-l,--listen", options.listen,
                "Accepted for tftpd-hpa compatibility (always standalone)");
-  app.add_flag("-L,--foreground", options.foreground,
-               "Accepted for tftpd-hpa compatibility (always in the foreground)");
+  app.add_flag(
+      "-L,--foreground", options.foreground,
+      "Accepted for tftpd-hpa compatibility (always in the foreground)");
   app.add_option("-W,--max-window", options.max_window,
                  "Largest windowsize granted, RFC 7440 (default 64)")
       ->type_name("N")
-      ->transform(kDecimal)
       ->check(CLI::Range(1, 65535).description(""));
   app.add_option("--max-clients", options.max_clients,
                  "Transfers served at once; more requests are dropped (default "
                  "500)")
       ->type_name("N")
-      ->transform(kDecimal)
       ->check(CLI::Range(1, 100000).description(""));
   app.add_option("ROOT", options.root, "Directory to serve")->required();
 

@@ -435,7 +435,7 @@ TEST_CASE("WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally 
   CHECK_FALSE(abandoned);
 }
 
-TEST_CASE("WRQ: not complete before the last block, nor after a failure") {
+TEST_CASE("WRQ: not complete before the last block nor after a failure") {
   std::string content;
   bool committed = false, abandoned = false;
   auto file = std::make_unique<MemorySink>();

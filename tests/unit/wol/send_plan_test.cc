@@ -205,7 +205,7 @@ TEST_CASE("A host that does not resolve fails only its own target",
 
 namespace pxekit {
 
-TEST_CASE("Digits and dots are an IPv4 address, never a name to resolve",
+TEST_CASE("Digits and dots are an IPv4 address and never a name to resolve",
           "[wol][plan]") {
   WakeOptions options;
   int lookups = 0;
@@ -229,7 +229,7 @@ TEST_CASE("Digits and dots are an IPv4 address, never a name to resolve",
   CHECK(plan.sends[0].address.ToString() == "10.0.0.7");
 }
 
-TEST_CASE("Without a resolver (a dry run) host names are kept, not looked up",
+TEST_CASE("Without a resolver (a dry run) host names are kept and not looked up",
           "[wol][plan]") {
   WakeOptions options;
   options.host = "pc12.lab.example";
