@@ -125,11 +125,12 @@ class Parser {
     for (;;) {
       Token token = lexer_->Peek();
       if (token.kind == TokenKind::kEnd) break;
+      if (token.kind == TokenKind::kRBrace) {
+        Next();
+        Report(token, "unexpected '}' with no open block");
+        continue;
+      }
       try {
-        if (token.kind == TokenKind::kRBrace) {
-          Next();
-          ErrorAt(token, "unexpected '}' with no open block");
-        }
         ParseStatement(context);
       } catch (const ParseAbort&) {
         Recover();
@@ -168,6 +169,9 @@ class Parser {
   // After an error: skip the rest of the statement - up to its ';' or
   // through its block - leaving a '}' that closes an enclosing block.
   void Recover() {
+    // An error found after the statement's ';' (a range outside its
+    // subnet): nothing is left to skip.
+    if (last_kind_ == TokenKind::kSemicolon) return;
     int depth = 0;
     for (;;) {
       Token token = lexer_->Peek();
@@ -233,6 +237,7 @@ class Parser {
 
   Token Next() {
     Token token = lexer_->Next();
+    last_kind_ = token.kind;
     if (token.kind == TokenKind::kError) ErrorAt(token, token.text);
     return token;
   }
@@ -1269,6 +1274,7 @@ class Parser {
   std::unordered_map<std::string, std::size_t> host_names_;  // lower-case
   std::vector<ConfError> errors_;
   std::size_t suppressed_ = 0;
+  TokenKind last_kind_ = TokenKind::kEnd;  // of the last token Next() took
 };
 
 }  // namespace

@@ -41,10 +41,9 @@ std::string Describe(const DhcpMessage& m) {
   out += " sname=[" + m.sname + "] file=[" + m.file + "]";
   add(" cookie", m.has_cookie);
   std::vector<DhcpOption> options = m.options.list();
-  std::stable_sort(options.begin(), options.end(),
-                   [](const DhcpOption& a, const DhcpOption& b) {
-                     return a.code < b.code;
-                   });
+  std::stable_sort(
+      options.begin(), options.end(),
+      [](const DhcpOption& a, const DhcpOption& b) { return a.code < b.code; });
   for (const DhcpOption& option : options) {
     out += "\noption " + std::to_string(option.code) + " =";
     for (std::uint8_t b : option.data) out += " " + std::to_string(b);
