@@ -63,12 +63,13 @@ for n in "${SIZES[@]}"; do
 
   log=$WORK/server-$n.log
   : >"$log"
-  ip netns exec "$NS" "$BIN/pxe-dhcpd" -c "$conf" --listen 127.0.0.1 --port 1067 \
+  # -v for its "ready" line (no request arrives, so nothing else is logged).
+  ip netns exec "$NS" "$BIN/pxe-dhcpd" -v -c "$conf" --listen 127.0.0.1 --port 1067 \
     --lease-file "$WORK/leases-$n" >"$log" 2>&1 &
   SERVER_PID=$!
   # Up to 120 s for the first load (the old parser was quadratic).
   for _ in $(seq 1200); do
-    ip netns exec "$NS" ss -H -uln 'sport = :1067' | grep -q . && break
+    grep -q 'ready: ' "$log" && break
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died:"; cat "$log"; exit 1; }
     sleep 0.1
   done

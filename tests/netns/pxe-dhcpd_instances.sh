@@ -110,11 +110,33 @@ printf '%s\n' 'lease 198.18.0.161 {' '  starts 0 2026/11/29 00:00:00;' \
 cp "$LEASES" "$SCRATCH/k.orig"
 start_dhcpd "$SCRATCH/k.log" -i dhs0 --lease-file "$LEASES" \
   --subnet 198.18.0.0/24 --range 198.18.0.160-198.18.0.169 || { finish; exit 1; }
+# The sockets are bound before the file is rewritten: wait for the word.
+for i in $(seq 100); do grep -q "kept as" "$SCRATCH/k.log" && break; sleep 0.05; done
 check "corrupt lease file: kept as PATH~, byte for byte" 'cmp -s "$LEASES~" "$SCRATCH/k.orig"'
 check "corrupt lease file: the log says where the old file is" \
   'grep -q "the file as read is kept as $LEASES~" "$SCRATCH/k.log"'
 check "corrupt lease file: the good lease survives the rewrite" \
   'grep -q "^lease 198.18.0.161 {" "$LEASES" && ! grep -q garbage "$LEASES"'
+stop_dhcpd
+
+# --- a SIGHUP while the server starts is a reload, not its end: sent as
+# soon as the lease lock exists (taken once SIGHUP is blocked) ---
+LEASES=$SCRATCH/h.leases
+CONF=$SCRATCH/h.conf
+printf 'subnet 198.18.0.0 netmask 255.255.255.0 { range 198.18.0.170 198.18.0.179; }\n' >"$CONF"
+# 40,000 leases to read keep the start busy long enough for the signal to
+# land in it.
+awk 'BEGIN { for (i = 0; i < 40000; i++)
+  printf "lease 10.%d.%d.%d {\n  starts 0 2026/11/29 00:00:00;\n  ends 0 2036/11/29 00:00:00;\n  binding state active;\n  hardware ethernet 02:01:00:%02x:%02x:%02x;\n}\n",
+    int(i / 65536), int(i / 256) % 256, i % 256, int(i / 65536), int(i / 256) % 256, i % 256 }' >"$LEASES"
+ip netns exec "$S" "$DHCPD" -c "$CONF" -i dhs0 --lease-file "$LEASES" >"$SCRATCH/h.log" 2>&1 &
+DHCPD_PID=$!
+BACKGROUND+=("$DHCPD_PID")
+for i in $(seq 200); do [ -s "$LEASES.lock" ] && break; sleep 0.01; done
+kill -HUP "$DHCPD_PID"
+for i in $(seq 100); do grep -q "configuration reloaded" "$SCRATCH/h.log" && break; sleep 0.05; done
+check "SIGHUP during start: the server lives and reloads" \
+  'kill -0 "$DHCPD_PID" 2>/dev/null && grep -q "configuration reloaded" "$SCRATCH/h.log"'
 stop_dhcpd
 
 finish

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -530,6 +531,13 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
               config.conf.classes.size());
     return kExitOk;
   }
+
+  // A SIGHUP while starting (a reload right after a start) must neither kill
+  // the server nor be lost: blocked, it waits for the loop's signalfd.
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  ::pthread_sigmask(SIG_BLOCK, &hup, nullptr);
 
   LeaseJournal journal(options.lease_file);
   // Before reading: a second server on the same file stops here, at once.
