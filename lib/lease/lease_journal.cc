@@ -44,6 +44,10 @@ std::string DirectoryOf(const std::string& path) {
 }  // namespace
 
 Result<bool> LeaseJournal::Lock() {
+  // Not "DIR.lock" beside a directory given by mistake.
+  struct stat st;
+  if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return SysFail(path_, EISDIR);
   std::string lock_path = path_ + ".lock";
   UniqueFd fd(::open(lock_path.c_str(),
                      O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));

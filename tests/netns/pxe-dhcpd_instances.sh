@@ -80,11 +80,12 @@ check "dhs1: --range alone takes the interface's /25" \
   '[ $rc = 0 ] && [ "$(field "$OUT" ip)" = 198.18.1.20 ] && [ "$(field "$OUT" mask)" = 25 ]'
 stop_dhcpd
 
-# --- --daemon and its pid file ---
+# --- --daemon and its pid file; relative paths still work once the daemon
+# has changed to / (reload, pid file removal) ---
 PIDF=$SCRATCH/dhcpd.pid
-ip netns exec "$S" "$DHCPD" --daemon --pid-file "$PIDF" -i dhs0 \
-  --lease-file "$SCRATCH/d.leases" --subnet 198.18.0.0/24 \
-  --range 198.18.0.150-198.18.0.159 >"$SCRATCH/d.log" 2>&1; rc=$?
+printf 'subnet 198.18.0.0 netmask 255.255.255.0 { range 198.18.0.150 198.18.0.159; }\n' >"$SCRATCH/d.conf"
+(cd "$SCRATCH" && ip netns exec "$S" "$DHCPD" --daemon --pid-file dhcpd.pid -i dhs0 \
+  -c d.conf --lease-file d.leases >"$SCRATCH/d.log" 2>&1); rc=$?
 check "--daemon: the parent exits 0" '[ $rc = 0 ]'
 for i in $(seq 100); do [ -s "$PIDF" ] && break; sleep 0.05; done
 DAEMON=$(cat "$PIDF" 2>/dev/null)
@@ -97,6 +98,9 @@ run_second "$SCRATCH/e.log" -i dhs0 --port 1067 --lease-file "$SCRATCH/d.leases"
   --subnet 198.18.0.0/24; rc=$?
 check "--daemon: a second server names the daemon's PID" \
   '[ $rc = 69 ] && grep -q "in use by PID $DAEMON\$" "$SCRATCH/e.log"'
+[ -n "$DAEMON" ] && kill -HUP "$DAEMON"
+for i in $(seq 100); do grep -q "configuration reloaded" "$SCRATCH/d.log" && break; sleep 0.05; done
+check "--daemon: SIGHUP rereads the relative -c path" 'grep -q "configuration reloaded" "$SCRATCH/d.log"'
 [ -n "$DAEMON" ] && kill -TERM "$DAEMON"
 for i in $(seq 100); do [ -e "$PIDF" ] || break; sleep 0.05; done
 check "--daemon: the pid file is removed on SIGTERM" '[ ! -e "$PIDF" ]'

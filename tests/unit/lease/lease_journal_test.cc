@@ -77,6 +77,16 @@ TEST_CASE("A missing lease file directory is an error, not created",
   CHECK_FALSE(std::filesystem::exists(dir.path + "/nodir"));
 }
 
+TEST_CASE("A directory given as the lease file gets no lock file beside it",
+          "[lease][journal]") {
+  ScratchDir dir;
+  LeaseJournal journal(dir.path);
+  auto locked = journal.Lock();
+  REQUIRE_FALSE(locked.ok());
+  CHECK(locked.failure().sys_errno == EISDIR);
+  CHECK_FALSE(std::filesystem::exists(dir.path + ".lock"));
+}
+
 TEST_CASE("Compact keeps the replaced file as PATH~ when asked",
           "[lease][journal]") {
   ScratchDir dir;
