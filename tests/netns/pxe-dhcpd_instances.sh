@@ -22,8 +22,9 @@ run_second() {
   timeout -k 1 10 ip netns exec "$S" "$DHCPD" "$@" >"$log" 2>&1
 }
 
-# --- a second server on the same interface and port ---
-start_dhcpd "$SCRATCH/a.log" -i dhs0 --lease-file "$SCRATCH/a.leases" \
+# --- a second server on the same interface and port (the first names its
+# interface twice: that is one interface, not a port in use) ---
+start_dhcpd "$SCRATCH/a.log" -i dhs0 -i dhs0 --lease-file "$SCRATCH/a.leases" \
   --subnet 198.18.0.0/24 --range 198.18.0.100-198.18.0.110 || { finish; exit 1; }
 FIRST=$DHCPD_PID
 run_second "$SCRATCH/b.log" -i dhs0 --lease-file "$SCRATCH/b.leases" \

@@ -3,6 +3,7 @@
 
 #include "pxe_dhcpd.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -134,6 +135,10 @@ std::vector<Listener> OpenListeners(const DhcpdOptions& options,
   }
   for (const std::string& name : options.interfaces) {
     const Interface* interface = FindInterface(interfaces, name);
+    // "-i eth0 -i eth0" is one interface, not a port in use by itself.
+    if (interface != nullptr &&
+        std::find(chosen.begin(), chosen.end(), interface) != chosen.end())
+      continue;
     if (interface == nullptr)
       throw ToolError(kExitUnavailable,
                       fmt::format("interface '{}': no such interface", name));
