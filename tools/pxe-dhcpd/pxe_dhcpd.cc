@@ -13,8 +13,8 @@
 #include <optional>
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -537,6 +537,15 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
     return kExitOk;
   }
 
+  // An unknown --user stops the start before any file or socket is touched.
+  std::optional<UserIds> user;
+  if (!options.user.empty()) {
+    auto found = LookUpUser(options.user);
+    if (!found)
+      throw ToolError(kExitUsage, fmt::format("--user: {}", found.error()));
+    user = *found;
+  }
+
   // A SIGHUP while starting (a reload right after a start) must neither kill
   // the server nor be lost: blocked, it waits for the loop's signalfd.
   sigset_t hup;
@@ -560,12 +569,12 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
     diag.Warn("{}: {}", options.lease_file, warning);
   bool corrupt = !loaded->warnings.empty();
 
-  std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
-
   std::optional<PidFile> pid_file;
   if (options.daemon || !options.pid_file.empty())
     pid_file.emplace(options.pid_file.empty() ? kDefaultPidFile
                                               : options.pid_file);
+
+  std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
 
   Daemon daemon(options, diag, std::move(config), std::move(listeners),
                 std::move(journal));
@@ -588,10 +597,7 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
     diag.Warn("neighbour table: {}", e.what());
   }
 
-  if (!options.user.empty()) {
-    auto user = LookUpUser(options.user);
-    if (!user)
-      throw ToolError(kExitUsage, fmt::format("--user: {}", user.error()));
+  if (user) {
     // The journal must stay writable after the switch.
     if (::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
       diag.Warn("chown {}: {}", options.lease_file, std::strerror(errno));
