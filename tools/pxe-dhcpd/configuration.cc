@@ -81,8 +81,13 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
       // Every error, then a count as the final word.
       for (const ConfError& e : conf_errors)
         error->earlier.push_back(e.Format());
+      // The last entry may be "N more errors not shown".
+      bool capped = conf_errors.back().line == 0;
       error->message =
-          fmt::format("{}: {} errors", options.config, conf_errors.size());
+          capped ? fmt::format("{}: more than {} errors", options.config,
+                               conf_errors.size() - 1)
+                 : fmt::format("{}: {} errors", options.config,
+                               conf_errors.size());
       return false;
     }
   }
