@@ -44,6 +44,12 @@ std::string DirectoryOf(const std::string& path) {
 }  // namespace
 
 Result<bool> LeaseJournal::Lock() {
+  // Not ".lock" in the working directory for an empty path.
+  if (path_.empty()) {
+    Failure failure = Fail("the lease file name is empty");
+    failure.sys_errno = EINVAL;
+    return failure;
+  }
   // Not "DIR.lock" beside a directory given by mistake.
   struct stat st;
   if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))

@@ -38,7 +38,21 @@ std::string Describe(const DhcpMessage& m) {
   add("giaddr", m.giaddr.value());
   out += "chaddr=";
   for (std::uint8_t b : m.chaddr) out += std::to_string(b) + ":";
-  out += " sname=[" + m.sname + "] file=[" + m.file + "]";
+  auto text = [](const std::string& field) {
+    std::string shown;
+    for (char c : field) {
+      auto b = static_cast<unsigned char>(c);
+      if (b >= 0x20 && b < 0x7f) {
+        shown.push_back(c);
+      } else {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\x%02x", b);
+        shown += escaped;
+      }
+    }
+    return shown;
+  };
+  out += " sname=[" + text(m.sname) + "] file=[" + text(m.file) + "]";
   add(" cookie", m.has_cookie);
   std::vector<DhcpOption> options = m.options.list();
   std::stable_sort(

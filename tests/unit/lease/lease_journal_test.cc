@@ -87,6 +87,14 @@ TEST_CASE("A directory given as the lease file gets no lock file beside it",
   CHECK_FALSE(std::filesystem::exists(dir.path + ".lock"));
 }
 
+TEST_CASE("An empty lease file name is refused, not locked as .lock",
+          "[lease][journal]") {
+  LeaseJournal journal("");
+  auto locked = journal.Lock();
+  REQUIRE_FALSE(locked.ok());
+  CHECK(locked.error() == "the lease file name is empty");
+}
+
 TEST_CASE("Compact keeps the replaced file as PATH~ when asked",
           "[lease][journal]") {
   ScratchDir dir;
