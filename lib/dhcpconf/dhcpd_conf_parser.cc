@@ -1307,6 +1307,7 @@ bool ParseDhcpdConf(std::string_view text, const std::string& filename,
   context.chain = {};
   parser.ParseFile(text, filename, context, 0);
   *errors = parser.errors();
+  std::size_t suppressed = parser.suppressed();
   // `allow members of` must name a declared class.
   std::unordered_map<std::string, bool> class_names;
   for (const ClassDecl& klass : conf.classes) class_names[klass.name] = true;
@@ -1315,6 +1316,10 @@ bool ParseDhcpdConf(std::string_view text, const std::string& filename,
       for (const auto* names : {&pool.allow_members, &pool.deny_members}) {
         for (const std::string& name : *names) {
           if (class_names.count(name) != 0) continue;
+          if (errors->size() >= kMaxErrors) {
+            ++suppressed;
+            continue;
+          }
           ConfError error;
           error.file = pool.scope->pos.file;
           error.line = pool.scope->pos.line;
@@ -1328,10 +1333,10 @@ bool ParseDhcpdConf(std::string_view text, const std::string& filename,
       }
     }
   }
-  if (parser.suppressed() != 0) {
+  if (suppressed != 0) {
     ConfError more;
     more.file = filename;
-    more.message = fmt::format("{} more errors not shown", parser.suppressed());
+    more.message = fmt::format("{} more errors not shown", suppressed);
     errors->push_back(std::move(more));
   }
   if (!errors->empty()) return false;
