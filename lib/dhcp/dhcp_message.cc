@@ -33,7 +33,11 @@ bool ParseOptionArea(std::span<const std::uint8_t> area, DhcpOptions* out,
   return true;
 }
 
+// sname and file are NUL-terminated strings (RFC 2131 §2): the last byte
+// is the terminator, so a field without a NUL is cut before it, exactly as
+// EncodeDhcpMessage writes the field back (63 and 127 characters).
 std::string FieldString(std::span<const std::uint8_t> field) {
+  field = field.first(field.size() - 1);
   auto end = std::find(field.begin(), field.end(), 0);
   return std::string(field.begin(), end);
 }

@@ -87,8 +87,10 @@ struct DhcpMessage {
   std::uint16_t flags = 0;
   Ipv4Addr ciaddr, yiaddr, siaddr, giaddr;
   std::array<std::uint8_t, 16> chaddr{};
-  std::string sname;  // up to 63 characters on the wire
-  std::string file;   // up to 127 characters on the wire
+  // Up to 63 and 127 characters, read and written: the field's last byte
+  // is its NUL (a field sent without one is cut there).
+  std::string sname;
+  std::string file;
   DhcpOptions options;
   bool has_cookie = true;
   bool truncated = false;  // parsing stopped at a truncated option

@@ -62,8 +62,39 @@ const SubnetDecl* DhcpdConf::FindSubnet(Ipv4Addr address) const {
   return nullptr;
 }
 
+namespace {
+
+std::string MacKey(const MacAddr& mac) {
+  return std::string(mac.bytes().begin(), mac.bytes().end());
+}
+
+}  // namespace
+
+void DhcpdConf::IndexHosts() {
+  host_by_mac_.clear();
+  host_by_client_id_.clear();
+  host_by_mac_.reserve(hosts.size());
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    const HostDecl& host = hosts[i];
+    if (host.mac) host_by_mac_.emplace(MacKey(*host.mac), i);
+    if (!host.client_id.empty())
+      host_by_client_id_.emplace(
+          std::string(host.client_id.begin(), host.client_id.end()), i);
+  }
+  indexed_hosts_ = hosts.size();
+}
+
 const HostDecl* DhcpdConf::FindHost(
     const MacAddr& mac, const std::vector<std::uint8_t>& client_id) const {
+  if (indexed_hosts_ == hosts.size()) {
+    if (!client_id.empty()) {
+      auto it = host_by_client_id_.find(
+          std::string(client_id.begin(), client_id.end()));
+      if (it != host_by_client_id_.end()) return &hosts[it->second];
+    }
+    auto it = host_by_mac_.find(MacKey(mac));
+    return it == host_by_mac_.end() ? nullptr : &hosts[it->second];
+  }
   // A client-identifier match is more specific than the hardware address.
   if (!client_id.empty())
     for (const HostDecl& host : hosts)

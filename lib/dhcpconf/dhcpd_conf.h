@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "dhcp/dhcp_message.h"
@@ -155,8 +156,16 @@ struct DhcpdConf {
   Scope* NewScope(std::string label, SourcePos pos);
 
   const SubnetDecl* FindSubnet(Ipv4Addr address) const;
+  // With IndexHosts() after the last host is added, a hash look-up; else a
+  // scan. The first host declared for a MAC or client-id wins either way.
   const HostDecl* FindHost(const MacAddr& mac,
                            const std::vector<std::uint8_t>& client_id) const;
+  void IndexHosts();
+
+ private:
+  std::unordered_map<std::string, std::size_t> host_by_mac_;
+  std::unordered_map<std::string, std::size_t> host_by_client_id_;
+  std::size_t indexed_hosts_ = SIZE_MAX;  // hosts.size() when indexed
 };
 
 }  // namespace pxekit

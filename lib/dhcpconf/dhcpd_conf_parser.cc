@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,9 @@ namespace {
 
 constexpr int kMaxIncludeDepth = 8;
 constexpr int kMaxNesting = 64;
+// -t reports every error; past this many the rest are likely one mistake's
+// echoes (a binary file, a lost quote), and the count is enough.
+constexpr std::size_t kMaxErrors = 50;
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -107,12 +111,12 @@ struct ParseAbort {};
 
 class Parser {
  public:
-  Parser(const IncludeLoader& loader, DhcpdConf* conf, ConfError* error)
-      : loader_(loader), conf_(conf), error_(error) {}
+  Parser(const IncludeLoader& loader, DhcpdConf* conf)
+      : loader_(loader), conf_(conf) {}
 
   void ParseFile(std::string_view text, const std::string& file,
                  Context& context, int include_depth) {
-    ConfLexer lexer(text);
+    ConfLexer lexer(SkipUtf8Bom(text));
     ConfLexer* saved_lexer = lexer_;
     std::string saved_file = file_;
     lexer_ = &lexer;
@@ -121,22 +125,80 @@ class Parser {
     for (;;) {
       Token token = lexer_->Peek();
       if (token.kind == TokenKind::kEnd) break;
-      if (token.kind == TokenKind::kRBrace)
-        ErrorAt(token, "unexpected '}' with no open block");
-      ParseStatement(context);
+      if (token.kind == TokenKind::kRBrace) {
+        Next();
+        Report(token, "unexpected '}' with no open block");
+        continue;
+      }
+      try {
+        ParseStatement(context);
+      } catch (const ParseAbort&) {
+        Recover();
+      }
     }
     lexer_ = saved_lexer;
     file_ = saved_file;
   }
 
+  const std::vector<ConfError>& errors() const { return errors_; }
+  std::size_t suppressed() const { return suppressed_; }
+
  private:
+  // Records an error and goes on: the statement it is in is complete.
+  void Report(const Token& token, std::string message) {
+    if (errors_.size() >= kMaxErrors) {
+      ++suppressed_;
+      return;
+    }
+    ConfError error;
+    error.file = file_;
+    error.line = token.line;
+    error.column = token.column;
+    error.message = std::move(message);
+    error.source_line = std::string(lexer_->Line(token.line));
+    errors_.push_back(std::move(error));
+  }
+
+  // Records an error and abandons the statement; Recover() then skips to
+  // its end.
   [[noreturn]] void ErrorAt(const Token& token, std::string message) {
-    error_->file = file_;
-    error_->line = token.line;
-    error_->column = token.column;
-    error_->message = std::move(message);
-    error_->source_line = std::string(lexer_->Line(token.line));
+    Report(token, std::move(message));
     throw ParseAbort{};
+  }
+
+  // After an error: skip the rest of the statement - up to its ';' or
+  // through its block - leaving a '}' that closes an enclosing block.
+  void Recover() {
+    // An error found after the statement's ';' (a range outside its
+    // subnet): nothing is left to skip.
+    if (last_kind_ == TokenKind::kSemicolon) return;
+    int depth = 0;
+    for (;;) {
+      Token token = lexer_->Peek();
+      switch (token.kind) {
+        case TokenKind::kEnd:
+          return;
+        case TokenKind::kLBrace:
+          ++depth;
+          break;
+        case TokenKind::kRBrace:
+          if (depth == 0) return;
+          if (--depth == 0) {
+            lexer_->Next();
+            return;
+          }
+          break;
+        case TokenKind::kSemicolon:
+          if (depth == 0) {
+            lexer_->Next();
+            return;
+          }
+          break;
+        default:
+          break;
+      }
+      lexer_->Next();
+    }
   }
 
   SourcePos Pos(const Token& token) const {
@@ -175,6 +237,7 @@ class Parser {
 
   Token Next() {
     Token token = lexer_->Next();
+    last_kind_ = token.kind;
     if (token.kind == TokenKind::kError) ErrorAt(token, token.text);
     return token;
   }
@@ -692,10 +755,21 @@ class Parser {
         Next();
         return;
       }
-      if (token.kind == TokenKind::kEnd)
-        ErrorAt(token, fmt::format("missing '}}' for the '{}' at line {}",
-                                   Lower(opener.text), opener.line));
-      ParseStatement(inner);
+      if (token.kind == TokenKind::kEnd) {
+        // The caret goes under the block that is never closed: the end of
+        // the file says nothing about where the '}' went missing.
+        int last_line =
+            token.column == 1 && token.line > 1 ? token.line - 1 : token.line;
+        Report(opener, fmt::format("missing '}}' for this '{}' (the file "
+                                   "ends at line {})",
+                                   Lower(opener.text), last_line));
+        return;
+      }
+      try {
+        ParseStatement(inner);
+      } catch (const ParseAbort&) {
+        Recover();
+      }
     }
   }
 
@@ -824,10 +898,14 @@ class Parser {
     if (name.kind != TokenKind::kWord)
       ErrorAt(name,
               fmt::format("expected a host name, found {}", Describe(name)));
-    for (const HostDecl& other : conf_->hosts)
-      if (Lower(other.name) == Lower(name.text))
-        ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
-                                  name.text, other.pos.file, other.pos.line));
+    // A map, not a scan: a lab registry has 100,000 hosts.
+    auto [known, added] =
+        host_names_.emplace(Lower(name.text), conf_->hosts.size());
+    if (!added) {
+      const HostDecl& other = conf_->hosts[known->second];
+      ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
+                                name.text, other.pos.file, other.pos.line));
+    }
     HostDecl host;
     host.name = name.text;
     host.pos = Pos(keyword);
@@ -841,9 +919,9 @@ class Parser {
     ParseBlock(inner, keyword);
     const HostDecl& done = conf_->hosts[inner.host];
     if (!done.mac && done.client_id.empty())
-      ErrorAt(keyword, fmt::format("host {} has neither 'hardware ethernet' "
-                                   "nor a dhcp-client-identifier",
-                                   done.name));
+      Report(keyword, fmt::format("host {} has neither 'hardware ethernet' "
+                                  "nor a dhcp-client-identifier",
+                                  done.name));
   }
 
   void ParseClass(Context& context, const Token& keyword) {
@@ -914,6 +992,14 @@ class Parser {
   void ParseInclude(Context& context, const Token& keyword) {
     std::string path = ParseString("a file name");
     ExpectSemicolon();
+    if (std::find(include_stack_.begin(), include_stack_.end(), path) !=
+            include_stack_.end() ||
+        path == file_) {
+      std::string chain;
+      for (const std::string& f : include_stack_) chain += f + " -> ";
+      ErrorAt(keyword,
+              fmt::format("include loop: {}{} -> {}", chain, file_, path));
+    }
     if (include_depth_ >= kMaxIncludeDepth)
       ErrorAt(keyword, "includes nested too deeply");
     auto text = loader_
@@ -923,7 +1009,9 @@ class Parser {
       ErrorAt(keyword, fmt::format("include {}: {}", QuoteForMessage(path),
                                    text.error()));
     int depth = include_depth_;
+    include_stack_.push_back(file_);
     ParseFile(*text, path, context, depth + 1);
+    include_stack_.pop_back();
     include_depth_ = depth;
   }
 
@@ -1178,16 +1266,21 @@ class Parser {
 
   const IncludeLoader& loader_;
   DhcpdConf* conf_;
-  ConfError* error_;
   ConfLexer* lexer_ = nullptr;
   std::string file_;
   int include_depth_ = 0;
+  std::vector<std::string> include_stack_;  // the files that include file_
   std::map<std::string, OptionName> defined_;
+  std::unordered_map<std::string, std::size_t> host_names_;  // lower-case
+  std::vector<ConfError> errors_;
+  std::size_t suppressed_ = 0;
+  TokenKind last_kind_ = TokenKind::kEnd;  // of the last token Next() took
 };
 
 }  // namespace
 
 std::string ConfError::Format() const {
+  if (line == 0) return fmt::format("{}: {}", file, message);
   std::string out = fmt::format("{}:{}:{}: {}", file, line, column, message);
   if (!source_line.empty()) {
     std::string shown;
@@ -1205,43 +1298,59 @@ std::string ConfError::Format() const {
 
 bool ParseDhcpdConf(std::string_view text, const std::string& filename,
                     const IncludeLoader& loader, DhcpdConf* out,
-                    ConfError* error) {
+                    std::vector<ConfError>* errors) {
   DhcpdConf conf;
-  Parser parser(loader, &conf, error);
+  Parser parser(loader, &conf);
   Context context;
   context.kind = ScopeKind::kGlobal;
   context.scope = conf.global;
   context.chain = {};
-  try {
-    parser.ParseFile(text, filename, context, 0);
-  } catch (const ParseAbort&) {
-    return false;
-  }
+  parser.ParseFile(text, filename, context, 0);
+  *errors = parser.errors();
+  std::size_t suppressed = parser.suppressed();
   // `allow members of` must name a declared class.
+  std::unordered_map<std::string, bool> class_names;
+  for (const ClassDecl& klass : conf.classes) class_names[klass.name] = true;
   for (const SubnetDecl& subnet : conf.subnets) {
     for (const PoolDecl& pool : subnet.pools) {
       for (const auto* names : {&pool.allow_members, &pool.deny_members}) {
         for (const std::string& name : *names) {
-          bool found =
-              std::any_of(conf.classes.begin(), conf.classes.end(),
-                          [&](const ClassDecl& c) { return c.name == name; });
-          if (!found) {
-            error->file = pool.scope->pos.file;
-            error->line = pool.scope->pos.line;
-            error->column = pool.scope->pos.column;
-            error->message = fmt::format(
-                "pool names class \"{}\", which is "
-                "not declared",
-                name);
-            error->source_line.clear();
-            return false;
+          if (class_names.count(name) != 0) continue;
+          if (errors->size() >= kMaxErrors) {
+            ++suppressed;
+            continue;
           }
+          ConfError error;
+          error.file = pool.scope->pos.file;
+          error.line = pool.scope->pos.line;
+          error.column = pool.scope->pos.column;
+          error.message = fmt::format(
+              "pool names class \"{}\", which is "
+              "not declared",
+              name);
+          errors->push_back(std::move(error));
         }
       }
     }
   }
+  if (suppressed != 0) {
+    ConfError more;
+    more.file = filename;
+    more.message = fmt::format("{} more errors not shown", suppressed);
+    errors->push_back(std::move(more));
+  }
+  if (!errors->empty()) return false;
   *out = std::move(conf);
   return true;
+}
+
+bool ParseDhcpdConf(std::string_view text, const std::string& filename,
+                    const IncludeLoader& loader, DhcpdConf* out,
+                    ConfError* error) {
+  std::vector<ConfError> errors;
+  if (ParseDhcpdConf(text, filename, loader, out, &errors)) return true;
+  *error = errors.front();
+  return false;
 }
 
 }  // namespace pxekit

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dhcpconf/dhcpd_conf.h"
 #include "util/result.h"
@@ -19,7 +20,8 @@ struct ConfError {
   std::string message;
   std::string source_line;
 
-  // "file:line:col: message", then the line and a caret under the column.
+  // "file:line:col: message", then the line and a caret under the column
+  // ("file: message" when line is 0).
   std::string Format() const;
 };
 
@@ -27,6 +29,14 @@ struct ConfError {
 // fuzzers pass a map or a function that always fails.
 using IncludeLoader = std::function<Result<std::string>(const std::string&)>;
 
+// Parses all of `text`: after an error the parser skips to the end of the
+// statement and goes on, so `errors` holds every error in file order (at
+// most 50, then a count). `out` is filled only when there is none.
+bool ParseDhcpdConf(std::string_view text, const std::string& filename,
+                    const IncludeLoader& loader, DhcpdConf* out,
+                    std::vector<ConfError>* errors);
+
+// The same, keeping only the first error.
 bool ParseDhcpdConf(std::string_view text, const std::string& filename,
                     const IncludeLoader& loader, DhcpdConf* out,
                     ConfError* error);

@@ -70,6 +70,7 @@ void Server::Reconfigure(DhcpdConf conf, ServerSettings settings) {
 }
 
 void Server::Rebuild() {
+  conf_.IndexHosts();
   allocator_.Reset();
   reserved_.clear();
   for (const HostDecl& host : conf_.hosts)

@@ -7,6 +7,7 @@
 
 #include "dhcpconf/conf_lexer.h"
 #include "util/hex.h"
+#include "util/text.h"
 
 namespace pxekit {
 
@@ -365,7 +366,8 @@ std::string FormatLease(const Lease& lease) {
 }
 
 LeaseFileContents ParseLeaseFile(std::string_view text) {
-  return LeaseReader(text).Read();
+  // A file edited by hand on Windows may start with a BOM.
+  return LeaseReader(SkipUtf8Bom(text)).Read();
 }
 
 }  // namespace pxekit

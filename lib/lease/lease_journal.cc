@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,59 @@ std::string DirectoryOf(const std::string& path) {
 
 }  // namespace
 
+Result<bool> LeaseJournal::Lock() {
+  // Not ".lock" in the working directory for an empty path.
+  if (path_.empty()) {
+    Failure failure = Fail("the lease file name is empty");
+    failure.sys_errno = EINVAL;
+    return failure;
+  }
+  // Not "DIR.lock" beside a directory given by mistake.
+  struct stat st;
+  if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return SysFail(path_, EISDIR);
+  std::string lock_path = path_ + ".lock";
+  UniqueFd fd(::open(lock_path.c_str(),
+                     O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd) {
+    int err = errno;
+    if (err == ENOENT) {
+      Failure failure = Fail(fmt::format("{}: directory {} does not exist",
+                                         path_, DirectoryOf(path_)));
+      failure.sys_errno = err;
+      return failure;
+    }
+    return SysFail(lock_path, err);
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    if (err != EWOULDBLOCK) return SysFail(lock_path, err);
+    char buffer[32] = {};
+    ssize_t n = ::pread(fd.get(), buffer, sizeof buffer - 1, 0);
+    std::string pid = n > 0 ? std::string(buffer, static_cast<std::size_t>(n))
+                            : std::string();
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
+      pid.pop_back();
+    Failure failure =
+        Fail(fmt::format("{}: lease file is in use by {}", path_,
+                         pid.empty() ? std::string("another process")
+                                     : fmt::format("PID {}", pid)));
+    failure.sys_errno = err;
+    return failure;
+  }
+  lock_ = std::move(fd);
+  WriteLockPid();
+  return true;
+}
+
+void LeaseJournal::WriteLockPid() {
+  if (!lock_) return;
+  std::string pid = fmt::format("{}\n", ::getpid());
+  // Only a message depends on it: a failure here is not worth stopping.
+  if (::ftruncate(lock_.get(), 0) == 0)
+    (void)!::pwrite(lock_.get(), pid.data(), pid.size(), 0);
+}
+
 Result<LeaseFileContents> LeaseJournal::Load() const {
   // Lease files grow between compactions; allow far more than a config.
   auto text = ReadFileContents(path_, std::size_t{1} << 30);
@@ -52,7 +106,8 @@ Result<LeaseFileContents> LeaseJournal::Load() const {
   return ParseLeaseFile(*text);
 }
 
-Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases) {
+Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases,
+                                   bool backup) {
   std::string temp = fmt::format("{}.{}.tmp", path_, ::getpid());
   std::string content =
       FormatLeaseFileHeader(fmt::format("pxe-dhcpd {}", kVersion));
@@ -74,6 +129,19 @@ Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases) {
     struct stat old_stat;
     if (::stat(path_.c_str(), &old_stat) == 0)
       (void)::fchown(out.get(), old_stat.st_uid, old_stat.st_gid);
+  }
+  if (backup) {
+    std::string kept = path_ + "~";
+    if (::unlink(kept.c_str()) != 0 && errno != ENOENT) {
+      int err = errno;
+      ::unlink(temp.c_str());
+      return SysFail(kept, err);
+    }
+    if (::link(path_.c_str(), kept.c_str()) != 0 && errno != ENOENT) {
+      int err = errno;
+      ::unlink(temp.c_str());
+      return SysFail(kept, err);
+    }
   }
   if (::rename(temp.c_str(), path_.c_str()) != 0) {
     int err = errno;

@@ -22,13 +22,23 @@ class LeaseJournal : public LeaseStore {
  public:
   explicit LeaseJournal(std::string path) : path_(std::move(path)) {}
 
+  // Takes the lock that makes this server the file's only writer: an
+  // flock on "PATH.lock" beside the file (the file itself is replaced on
+  // every compaction), holding the owner's PID. Never waits. Failure
+  // carries errno: ENOENT when the directory is missing (it is not
+  // created), EWOULDBLOCK with "lease file is in use by PID N".
+  // The lock survives fork(); call WriteLockPid() in the child.
+  Result<bool> Lock();
+  void WriteLockPid();
+
   // Reads the file (a missing file is an empty one). Does not open it for
   // writing.
   Result<LeaseFileContents> Load() const;
 
-  // Rewrites the file with `leases` and opens it for appending.
-  // Failure carries errno.
-  Result<bool> Compact(const std::vector<Lease>& leases);
+  // Rewrites the file with `leases` and opens it for appending. With
+  // `backup`, the file being replaced is kept as "PATH~" (a hard link, as
+  // ISC dhcpd keeps dhcpd.leases~). Failure carries errno.
+  Result<bool> Compact(const std::vector<Lease>& leases, bool backup = false);
 
   void Record(const Lease& lease) override;
   bool Sync(std::string* error) override;
@@ -40,6 +50,7 @@ class LeaseJournal : public LeaseStore {
 
  private:
   std::string path_;
+  UniqueFd lock_;
   UniqueFd fd_;
   std::string pending_;
   std::size_t appended_ = 0;

@@ -1,8 +1,11 @@
-// dhcpd.conf: any text parses or fails with a position inside the text and
-// a message; a parsed config evaluates for a PXE client without crashing.
+// dhcpd.conf: any text parses or fails with every error, each with a
+// position inside the text and a message; the checks run on what parses; a
+// parsed config evaluates for a PXE client without crashing.
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
+#include "dhcpconf/conf_check.h"
 #include "dhcpconf/conf_eval.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
 #include "fuzz_check.h"
@@ -18,15 +21,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     return std::string(text);
   };
   DhcpdConf conf;
-  ConfError error;
-  if (!ParseDhcpdConf(text, "fuzz.conf", loader, &conf, &error)) {
-    FUZZ_CHECK(!error.message.empty());
-    FUZZ_CHECK(error.line >= 1);
-    if (error.file == "fuzz.conf") FUZZ_CHECK(error.line <= lines);
-    FUZZ_CHECK(error.column >= 1 || error.source_line.empty());
-    (void)error.Format();
+  std::vector<ConfError> errors;
+  if (!ParseDhcpdConf(text, "fuzz.conf", loader, &conf, &errors)) {
+    // Every error is reported, each with a place; at most 50 and a count.
+    FUZZ_CHECK(!errors.empty() && errors.size() <= 51);
+    for (const ConfError& error : errors) {
+      FUZZ_CHECK(!error.message.empty());
+      if (error.line == 0) {  // "N more errors not shown"
+        FUZZ_CHECK(&error == &errors.back() && errors.size() == 51);
+        continue;
+      }
+      if (error.file == "fuzz.conf") FUZZ_CHECK(error.line <= lines);
+      FUZZ_CHECK(error.column >= 1 || error.source_line.empty());
+      (void)error.Format();
+    }
     return 0;
   }
+  (void)CheckDhcpdConf(conf);
+  conf.IndexHosts();
   DhcpMessage m;
   m.chaddr = {0x02, 0, 0, 0, 0, 0x22};
   m.options.SetU8(53, 1);

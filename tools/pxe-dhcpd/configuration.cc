@@ -1,10 +1,16 @@
 #include "configuration.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "cli/exit_codes.h"
 #include "dhcp/dhcp_options.h"
+#include "dhcpconf/conf_check.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
+#include "nl/interface_list.h"
 #include "os/file.h"
 #include "util/text.h"
 
@@ -35,6 +41,16 @@ bool ParseIpFlag(const std::string& flag, const std::string& text,
   return true;
 }
 
+SubnetDecl* AddFlagSubnet(DhcpdConf& conf, Ipv4Prefix network) {
+  SubnetDecl subnet;
+  subnet.prefix = network;
+  subnet.pos = SourcePos{"--subnet", 0, 0};
+  subnet.chain = {
+      conf.NewScope(fmt::format("--subnet {}", network), subnet.pos)};
+  conf.subnets.push_back(std::move(subnet));
+  return &conf.subnets.back();
+}
+
 }  // namespace
 
 bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
@@ -44,18 +60,34 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
   if (from_file) {
     auto text = ReadFileContents(options.config);
     if (!text) {
-      error->exit_code = ExitCodeForFileErrno(text.failure().sys_errno);
+      int err = text.failure().sys_errno;
+      // A file too big to be a configuration (-c /dev/zero) is a bad
+      // configuration, not bad data.
+      error->exit_code = err == EFBIG ? kExitConfig : ExitCodeForFileErrno(err);
       error->message = fmt::format("{}: {}", options.config, text.error());
       return false;
     }
     IncludeLoader loader = [](const std::string& path) -> Result<std::string> {
       return ReadFileContents(path);
     };
-    ConfError conf_error;
+    std::vector<ConfError> conf_errors;
     if (!ParseDhcpdConf(*text, options.config, loader, &config.conf,
-                        &conf_error)) {
+                        &conf_errors)) {
       error->exit_code = kExitConfig;
-      error->message = conf_error.Format();
+      if (conf_errors.size() == 1) {
+        error->message = conf_errors.front().Format();
+        return false;
+      }
+      // Every error, then a count as the final word.
+      for (const ConfError& e : conf_errors)
+        error->earlier.push_back(e.Format());
+      // The last entry may be "N more errors not shown".
+      bool capped = conf_errors.back().line == 0;
+      error->message =
+          capped ? fmt::format("{}: more than {} errors", options.config,
+                               conf_errors.size() - 1)
+                 : fmt::format("{}: {} errors", options.config,
+                               conf_errors.size());
       return false;
     }
   }
@@ -96,39 +128,60 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
   if (!from_file && !options.proxy) flags.authoritative = true;
   conf.global->items.push_back(Scope::Item{std::move(flags), std::nullopt});
 
-  if (!options.subnet.empty()) {
-    auto prefix = Ipv4Prefix::Parse(options.subnet);
-    if (!prefix || options.subnet.find('/') == std::string::npos)
+  // --subnet and --range pair by address, not by order: a --range goes
+  // into the subnet that holds it; with none, into the subnet of the
+  // interface (among -i, else any) that has an address in the range.
+  for (const std::string& text : options.subnets) {
+    auto prefix = Ipv4Prefix::Parse(text);
+    if (!prefix || text.find('/') == std::string::npos)
       return UsageError(error, fmt::format("--subnet {}: expected A.B.C.D/N",
-                                           QuoteForMessage(options.subnet)));
+                                           QuoteForMessage(text)));
     Ipv4Prefix network(prefix->Network(), prefix->length());
     for (const SubnetDecl& other : conf.subnets)
       if (other.prefix.Contains(network.address()) ||
           network.Contains(other.prefix.address()))
-        return UsageError(error,
-                          fmt::format("--subnet {} overlaps subnet {} "
-                                      "of {}",
-                                      network, other.prefix, options.config));
-    SubnetDecl subnet;
-    subnet.prefix = network;
-    subnet.pos = SourcePos{"--subnet", 0, 0};
-    subnet.chain = {
-        conf.NewScope(fmt::format("--subnet {}", network), subnet.pos)};
-    conf.subnets.push_back(std::move(subnet));
+        return UsageError(
+            error,
+            fmt::format("--subnet {} overlaps subnet {} of {}", network,
+                        other.prefix,
+                        other.pos.line == 0 ? "--subnet" : options.config));
+    AddFlagSubnet(conf, network);
   }
-  if (!options.range.empty()) {
-    auto range = Ipv4Range::Parse(options.range);
+  std::optional<std::vector<Interface>> interfaces;
+  for (const std::string& text : options.ranges) {
+    auto range = Ipv4Range::Parse(text);
     if (!range)
       return UsageError(
-          error, fmt::format("--range {}: {}", QuoteForMessage(options.range),
-                             range.error()));
+          error,
+          fmt::format("--range {}: {}", QuoteForMessage(text), range.error()));
     SubnetDecl* target = nullptr;
     for (SubnetDecl& subnet : conf.subnets)
       if (subnet.prefix.Contains(range->first())) target = &subnet;
-    if (target == nullptr || !target->prefix.Contains(range->last()))
-      return UsageError(error, fmt::format("--range {} is not inside a "
-                                           "declared subnet (give --subnet)",
-                                           options.range));
+    if (target == nullptr) {
+      if (!interfaces) interfaces = ListInterfaces();
+      std::optional<Ipv4Prefix> found;
+      for (const Interface& interface : *interfaces) {
+        if (!options.interfaces.empty() &&
+            std::find(options.interfaces.begin(), options.interfaces.end(),
+                      interface.name) == options.interfaces.end())
+          continue;
+        for (const Ipv4Prefix& prefix : interface.ipv4)
+          if (prefix.Contains(range->first())) found = prefix;
+        if (found) break;
+      }
+      if (!found)
+        return UsageError(
+            error,
+            fmt::format("--range {}: no declared subnet holds it, and no "
+                        "{}interface has an address in its network; give "
+                        "--subnet",
+                        text, options.interfaces.empty() ? "" : "named "));
+      target =
+          AddFlagSubnet(conf, Ipv4Prefix(found->Network(), found->length()));
+    }
+    if (!target->prefix.Contains(range->last()))
+      return UsageError(error, fmt::format("--range {} is not inside subnet {}",
+                                           text, target->prefix));
     target->ranges.push_back(
         RangeDecl{*range, false, SourcePos{"--range", 0, 0}});
   }
@@ -175,6 +228,9 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
     return UsageError(error,
                       "nothing to serve: give -c FILE, --subnet (with "
                       "--range or --host), or --proxy");
+
+  for (std::string& warning : CheckDhcpdConf(conf))
+    conf.warnings.push_back(std::move(warning));
 
   ServerSettings& settings = config.settings;
   settings.proxy = options.proxy;

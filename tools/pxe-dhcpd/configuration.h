@@ -3,6 +3,7 @@
 // start, by -t, and on every SIGHUP.
 
 #include <string>
+#include <vector>
 
 #include "dhcpconf/dhcpd_conf.h"
 #include "dhcpd/server.h"
@@ -17,6 +18,7 @@ struct Configuration {
 
 struct ConfigurationError {
   int exit_code = 0;  // 64 bad flag, 66 missing file, 78 bad file
+  std::vector<std::string> earlier;  // every error of a bad file but the last
   std::string message;
 };
 

@@ -30,7 +30,12 @@ int main(int argc, char** argv) {
   app.add_flag("-f,--foreground", options.foreground,
                "Stay in the foreground (the default; for ISC compatibility)");
   app.add_flag("--daemon", options.daemon,
-               "Fork into the background once the sockets are bound");
+               "Fork into the background once the sockets are bound, and "
+               "write a pid file");
+  app.add_option("--pid-file", options.pid_file,
+                 "Write the server's PID to PATH (default with --daemon: "
+                 "/run/pxe-dhcpd.pid)")
+      ->type_name("PATH");
   app.add_option("-i,--interface", options.interfaces,
                  "Serve on interface IF (repeatable)")
       ->type_name("IF")
@@ -41,12 +46,17 @@ int main(int argc, char** argv) {
   app.add_option("--port", options.port, "UDP port to serve (default 67)")
       ->type_name("PORT")
       ->check(CLI::Range(1, 65535).description(""));
-  app.add_option("--subnet", options.subnet,
-                 "Serve subnet CIDR (e.g. 198.18.0.0/24)")
-      ->type_name("CIDR");
-  app.add_option("--range", options.range,
-                 "Hand out addresses A to B of --subnet")
-      ->type_name("A-B");
+  app.add_option("--subnet", options.subnets,
+                 "Serve subnet CIDR (e.g. 198.18.0.0/24; repeatable, one "
+                 "per interface)")
+      ->type_name("CIDR")
+      ->allow_extra_args(false);
+  app.add_option("--range", options.ranges,
+                 "Hand out addresses A to B of the subnet that holds them "
+                 "(without --subnet: the subnet of the interface that has an "
+                 "address in it; repeatable)")
+      ->type_name("A-B")
+      ->allow_extra_args(false);
   app.add_option("--router", options.router, "Default gateway (option 3)")
       ->type_name("IP");
   app.add_option("--dns", options.dns, "DNS server (option 6, repeatable)")

@@ -3,6 +3,7 @@
 
 #include "pxe_dhcpd.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -13,6 +14,7 @@
 
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,15 +85,39 @@ std::optional<Ipv4Prefix> LocalAddress(const Interface& interface,
   return std::nullopt;
 }
 
+// Without SO_REUSEADDR a second server on the same device and port fails
+// to bind (EADDRINUSE) instead of sharing the port and NAKing the first
+// one's clients. Sockets on different devices never conflict. A proxy
+// shares port 67 with the link's real DHCP server (which sets SO_REUSEADDR,
+// as dnsmasq does), but port 4011 is its own.
 UniqueFd OpenListenSocket(Ipv4Addr address, std::uint16_t port,
-                          const std::string& device) {
+                          const std::string& device, bool share) {
   UniqueFd fd = OpenUdp4Socket();
-  EnableReuseAddress(fd);
+  if (share) EnableReuseAddress(fd);
   EnableBroadcast(fd);
   EnablePacketInfo(fd);
   (void)SetReceiveBuffer(fd, kReceiveBuffer);
   if (!device.empty()) BindToDevice(fd, device);
-  BindAddress(fd, address, port);
+  try {
+    BindAddress(fd, address, port);
+  } catch (const std::system_error& e) {
+    int err = e.code().value();
+    std::string where =
+        fmt::format("port {} on {}{}", port, address,
+                    device.empty() ? "" : fmt::format(" via {}", device));
+    if (err == EADDRINUSE)
+      throw ToolError(kExitUnavailable,
+                      fmt::format("{}: address in use (is another DHCP "
+                                  "server running on this interface?)",
+                                  where));
+    if (err == EADDRNOTAVAIL)
+      throw ToolError(kExitUnavailable,
+                      fmt::format("{}: {}", where, std::strerror(err)));
+    if (err == EACCES || err == EPERM)
+      throw ToolError(kExitNoPerm,
+                      fmt::format("{}: {}", where, std::strerror(err)));
+    throw;
+  }
   return fd;
 }
 
@@ -109,12 +135,32 @@ std::vector<Listener> OpenListeners(const DhcpdOptions& options,
   }
   for (const std::string& name : options.interfaces) {
     const Interface* interface = FindInterface(interfaces, name);
+    // "-i eth0 -i eth0" is one interface, not a port in use by itself.
+    if (interface != nullptr &&
+        std::find(chosen.begin(), chosen.end(), interface) != chosen.end())
+      continue;
     if (interface == nullptr)
       throw ToolError(kExitUnavailable,
                       fmt::format("interface '{}': no such interface", name));
     if (!interface->IsUp())
       throw ToolError(kExitUnavailable,
                       fmt::format("interface '{}': interface is down", name));
+    // As ISC dhcpd: an interface named to serve addresses needs a declared
+    // subnet for its network, or it would answer nobody. A relay-only
+    // server (--listen) and a proxy serve no network of their own.
+    bool in_subnet = false;
+    for (const Ipv4Prefix& prefix : interface->ipv4)
+      if (conf.FindSubnet(prefix.address()) != nullptr) in_subnet = true;
+    if (!in_subnet && !options.proxy && options.listen.empty()) {
+      std::string addresses;
+      for (const Ipv4Prefix& prefix : interface->ipv4)
+        addresses += fmt::format("{}{}", addresses.empty() ? "" : ", ", prefix);
+      throw ToolError(
+          kExitUnavailable,
+          fmt::format("interface '{}' ({}): no declared subnet holds its "
+                      "address; declare one (--subnet or a subnet block)",
+                      name, addresses.empty() ? "no IPv4 address" : addresses));
+    }
     chosen.push_back(interface);
   }
   if (chosen.empty() && listen) {
@@ -168,7 +214,8 @@ std::vector<Listener> OpenListeners(const DhcpdOptions& options,
       listener.fd = OpenListenSocket(listen.value_or(Ipv4Addr::Any()), port,
                                      listen && options.interfaces.empty()
                                          ? std::string()
-                                         : interface->name);
+                                         : interface->name,
+                                     options.proxy && port != 4011);
       diag.Info("listening on {}:{} via {} (server address {})",
                 listen.value_or(Ipv4Addr::Any()), port, interface->name,
                 listener.local.address());
@@ -356,6 +403,8 @@ class Daemon {
     Configuration config;
     ConfigurationError error;
     if (!LoadConfiguration(options_, &config, &error)) {
+      for (const std::string& earlier : error.earlier)
+        diag_.Error("{}", earlier);
       diag_.Error("reload failed, keeping the old configuration: {}",
                   error.message);
       return;
@@ -389,6 +438,61 @@ class Daemon {
   EventLoop::TimerId commit_timer_ = 0;
 };
 
+constexpr const char* kDefaultPidFile = "/run/pxe-dhcpd.pid";
+
+// The pid file of --daemon (or --pid-file): opened before the fork, so that
+// a bad path stops the start where the admin sees it; written by the
+// process that serves; removed on a clean exit.
+class PidFile {
+ public:
+  explicit PidFile(std::string path) : path_(std::move(path)) {
+    constexpr int kFlags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
+    fd_.reset(::open(path_.c_str(), kFlags | O_CREAT | O_EXCL, 0644));
+    created_ = static_cast<bool>(fd_);
+    if (!fd_ && errno == EEXIST) fd_.reset(::open(path_.c_str(), kFlags));
+    if (!fd_) {
+      int err = errno;
+      throw ToolError(
+          ExitCodeForFileErrno(err),
+          fmt::format("--pid-file {}: {}", path_, std::strerror(err)));
+    }
+  }
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+  // Also when the start failed after creating it (a fork that failed).
+  ~PidFile() {
+    if (written_ || created_) ::unlink(path_.c_str());
+  }
+
+  void Write() {
+    std::string pid = fmt::format("{}\n", ::getpid());
+    if (::ftruncate(fd_.get(), 0) != 0 ||
+        ::pwrite(fd_.get(), pid.data(), pid.size(), 0) !=
+            static_cast<ssize_t>(pid.size()))
+      throw ToolError(kExitIoErr, fmt::format("--pid-file {}: {}", path_,
+                                              std::strerror(errno)));
+    fd_.reset();
+    written_ = true;
+  }
+
+ private:
+  std::string path_;
+  UniqueFd fd_;
+  bool created_ = false;
+  bool written_ = false;
+};
+
+// --daemon changes to "/": paths the daemon uses later (compaction, SIGHUP,
+// the pid file at exit) must not depend on the directory it started in.
+void MakeAbsolute(std::string* path) {
+  if (path->empty() || path->front() == '/') return;
+  char cwd[4096];
+  if (::getcwd(cwd, sizeof cwd) == nullptr)
+    throw ToolError(kExitOsErr,
+                    fmt::format("getcwd: {}", std::strerror(errno)));
+  *path = fmt::format("{}/{}", cwd, *path);
+}
+
 void Daemonize() {
   pid_t pid = ::fork();
   if (pid < 0)
@@ -412,10 +516,17 @@ void Daemonize() {
 
 int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
+  if (options.daemon) {
+    MakeAbsolute(&options.config);
+    MakeAbsolute(&options.lease_file);
+    MakeAbsolute(&options.pid_file);
+  }
   Configuration config;
   ConfigurationError error;
-  if (!LoadConfiguration(options, &config, &error))
+  if (!LoadConfiguration(options, &config, &error)) {
+    for (const std::string& earlier : error.earlier) diag.Error("{}", earlier);
     throw ToolError(error.exit_code, error.message);
+  }
   for (const std::string& warning : config.conf.warnings)
     diag.Warn("{}", warning);
   for (const std::string& note : config.conf.notes) diag.Info("{}", note);
@@ -426,29 +537,58 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
     return kExitOk;
   }
 
-  std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
+  // An unknown --user stops the start before any file or socket is touched.
+  std::optional<UserIds> user;
+  if (!options.user.empty()) {
+    auto found = LookUpUser(options.user);
+    if (!found)
+      throw ToolError(kExitUsage, fmt::format("--user: {}", found.error()));
+    user = *found;
+  }
+
+  // A SIGHUP while starting (a reload right after a start) must neither kill
+  // the server nor be lost: blocked, it waits for the loop's signalfd.
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  ::pthread_sigmask(SIG_BLOCK, &hup, nullptr);
 
   LeaseJournal journal(options.lease_file);
+  // Before reading: a second server on the same file stops here, at once.
+  if (auto locked = journal.Lock(); !locked) {
+    int err = locked.failure().sys_errno;
+    throw ToolError(
+        err == EWOULDBLOCK ? kExitUnavailable : ExitCodeForFileErrno(err),
+        locked.error());
+  }
   auto loaded = journal.Load();
   if (!loaded)
     throw ToolError(ExitCodeForFileErrno(loaded.failure().sys_errno),
                     fmt::format("lease file {}", loaded.error()));
   for (const std::string& warning : loaded->warnings)
     diag.Warn("{}: {}", options.lease_file, warning);
-  std::string directory = options.lease_file.substr(
-      0, options.lease_file.rfind('/') == std::string::npos
-             ? 0
-             : options.lease_file.rfind('/'));
-  if (!directory.empty()) ::mkdir(directory.c_str(), 0755);
+  bool corrupt = !loaded->warnings.empty();
+
+  std::optional<PidFile> pid_file;
+  if (options.daemon || !options.pid_file.empty())
+    pid_file.emplace(options.pid_file.empty() ? kDefaultPidFile
+                                              : options.pid_file);
+
+  std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
 
   Daemon daemon(options, diag, std::move(config), std::move(listeners),
                 std::move(journal));
   daemon.server().LoadLeases(loaded->leases);
-  // Start from a compact file: one block per address.
-  if (auto compacted = daemon.journal().Compact(daemon.server().leases().All());
+  // Start from a compact file: one block per address. A file that did not
+  // read cleanly is kept as PATH~ first, as ISC keeps dhcpd.leases~.
+  if (auto compacted =
+          daemon.journal().Compact(daemon.server().leases().All(), corrupt);
       !compacted)
     throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
                     fmt::format("lease file: {}", compacted.error()));
+  if (corrupt)
+    diag.Warn("{}: the file as read is kept as {}~", options.lease_file,
+              options.lease_file);
   diag.Info("{} leases read from {}", loaded->leases.size(),
             options.lease_file);
   try {
@@ -457,10 +597,7 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
     diag.Warn("neighbour table: {}", e.what());
   }
 
-  if (!options.user.empty()) {
-    auto user = LookUpUser(options.user);
-    if (!user)
-      throw ToolError(kExitUsage, fmt::format("--user: {}", user.error()));
+  if (user) {
     // The journal must stay writable after the switch.
     if (::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
       diag.Warn("chown {}: {}", options.lease_file, std::strerror(errno));
@@ -471,7 +608,11 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
                       fmt::format("dropping privileges: {}", dropped.error()));
     diag.Info("running as {} ({}:{})", user->name, user->uid, user->gid);
   }
-  if (options.daemon) Daemonize();
+  if (options.daemon) {
+    Daemonize();
+    daemon.journal().WriteLockPid();
+  }
+  if (pid_file) pid_file->Write();
   return daemon.Run();
 }
 

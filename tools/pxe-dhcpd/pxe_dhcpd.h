@@ -17,11 +17,12 @@ struct DhcpdOptions {
   std::string lease_file = "/var/lib/pxekit/dhcpd.leases";
   bool foreground = false;  // accepted for ISC compatibility
   bool daemon = false;
+  std::string pid_file;  // empty: /run/pxe-dhcpd.pid with --daemon, else none
   std::vector<std::string> interfaces;
   std::string listen;
   int port = 67;
-  std::string subnet;
-  std::string range;
+  std::vector<std::string> subnets;  // --subnet, repeatable
+  std::vector<std::string> ranges;   // --range, repeatable
   std::string router;
   std::vector<std::string> dns;
   std::string domain;

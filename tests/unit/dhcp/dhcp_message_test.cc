@@ -75,6 +75,27 @@ TEST_CASE("Encoding round-trips and pads to 300 bytes", "[dhcp]") {
   CHECK(reparsed->options.list().size() == real->options.list().size());
 }
 
+TEST_CASE("sname and file without a NUL are cut as they are written back",
+          "[dhcp]") {
+  DhcpMessage m = Discover();
+  auto encoded = EncodeDhcpMessage(m, kDhcpDefaultMaxSize);
+  REQUIRE(encoded.ok());
+  std::vector<std::uint8_t> bytes = encoded->bytes;
+  // sname is bytes 44..107, file 108..235: fill both to the last byte.
+  std::fill(bytes.begin() + 44, bytes.begin() + 108, 's');
+  std::fill(bytes.begin() + 108, bytes.begin() + 236, 'f');
+  auto parsed = ParseDhcpMessage(bytes);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->sname == std::string(63, 's'));
+  CHECK(parsed->file == std::string(127, 'f'));
+  auto again = EncodeDhcpMessage(*parsed, kDhcpDefaultMaxSize);
+  REQUIRE(again.ok());
+  auto back = ParseDhcpMessage(again->bytes);
+  REQUIRE(back.ok());
+  CHECK(back->sname == parsed->sname);
+  CHECK(back->file == parsed->file);
+}
+
 TEST_CASE("Option 82 goes last - END always fits - large options are cut off",
           "[dhcp]") {
   DhcpMessage m = Discover();

@@ -186,7 +186,7 @@ TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
       {"host \"quoted\" { }\n", 1, 6, "bare words"},
       {"host h { hardware ethernet 02:00:00:00:00:zz; }\n", 1, 28, "02:00"},
       {"option routers 10.0.0.1\nsubnet", 2, 1, "expected ';'"},
-      {"group {\n  filename \"x\";\n", 3, 1, "missing '}'"},
+      {"group {\n  filename \"x\";\n", 1, 1, "missing '}' for this 'group'"},
       {"option arch = 1;\n", 1, 8, "unknown option"},
       {"switch (option arch) { case 00:07: filename \"x\"; }\n", 1, 1,
        "if/elsif"},
@@ -241,6 +241,126 @@ TEST_CASE("include reads through the loader", "[dhcpconf]") {
   REQUIRE_FALSE(ParseDhcpdConf("include \"none.conf\";\n", "main.conf", loader,
                                &conf, &error));
   CHECK(error.message.find("No such file") != std::string::npos);
+}
+
+static std::vector<ConfError> AllErrors(std::string_view text,
+                                        const IncludeLoader& loader = nullptr) {
+  DhcpdConf conf;
+  std::vector<ConfError> errors;
+  REQUIRE_FALSE(ParseDhcpdConf(text, "bad.conf", loader, &conf, &errors));
+  return errors;
+}
+
+TEST_CASE("Every error is reported each at its statement", "[dhcpconf]") {
+  auto errors = AllErrors(
+      "bogus1;\n"
+      "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+      "  range 10.0.0.5 10.0.1.9;\n"
+      "  bogus2 { a; b; }\n"
+      "  range 10.0.0.5 10.0.0.9;\n"
+      "}\n"
+      "host h { fixed-address 10.0.0.3; }\n"
+      "host h { hardware ethernet 02:00:00:00:00:01; }\n"
+      "allow booting\n");
+  REQUIRE(errors.size() == 6);
+  CHECK(errors[0].line == 1);
+  CHECK(errors[0].message == "unknown statement 'bogus1'");
+  CHECK(errors[1].line == 3);
+  CHECK(errors[1].message ==
+        "range 10.0.0.5-10.0.1.9 is outside subnet 10.0.0.0/24");
+  CHECK(errors[2].line == 4);
+  CHECK(errors[3].line == 7);
+  CHECK(errors[3].message ==
+        "host h has neither 'hardware ethernet' nor a "
+        "dhcp-client-identifier");
+  CHECK(errors[4].line == 8);
+  CHECK(errors[4].message == "host h is already declared at bad.conf:7");
+  CHECK(errors[5].message == "expected ';', found end of file");
+}
+
+TEST_CASE("A stray closing brace does not stop the parse", "[dhcpconf]") {
+  auto errors = AllErrors("}\nbogus;\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].message == "unexpected '}' with no open block");
+  CHECK(errors[1].line == 2);
+}
+
+TEST_CASE("Binary junk gives at most 50 errors and a count", "[dhcpconf]") {
+  std::string junk;
+  for (int i = 0; i < 200; ++i) junk += "x;";
+  auto errors = AllErrors(junk);
+  REQUIRE(errors.size() == 51);
+  CHECK(errors.back().line == 0);
+  CHECK(errors.back().Format() == "bad.conf: 150 more errors not shown");
+}
+
+TEST_CASE("A missing closing brace points at the block it should close",
+          "[dhcpconf]") {
+  ConfError error = MustFail(
+      "allow booting;\n"
+      "  subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+      "  range 10.0.0.5 10.0.0.9;\n");
+  CHECK(error.line == 2);
+  CHECK(error.column == 3);
+  CHECK(error.Format() ==
+        "bad.conf:2:3: missing '}' for this 'subnet' (the file ends at "
+        "line 3)\n"
+        "    subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+        "    ^");
+}
+
+TEST_CASE("An include loop is named as a loop", "[dhcpconf]") {
+  std::map<std::string, std::string> files{
+      {"a.conf", "allow booting;\ninclude \"b.conf\";\n"},
+      {"b.conf", "include \"a.conf\";\n"}};
+  IncludeLoader loader = [&](const std::string& path) -> Result<std::string> {
+    auto it = files.find(path);
+    if (it == files.end()) return Fail("No such file or directory");
+    return it->second;
+  };
+  DhcpdConf conf;
+  std::vector<ConfError> errors;
+  REQUIRE_FALSE(
+      ParseDhcpdConf(files["a.conf"], "a.conf", loader, &conf, &errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].file == "b.conf");
+  CHECK(errors[0].message == "include loop: a.conf -> b.conf -> a.conf");
+  // The same file twice, not nested, is no loop.
+  files["c.conf"] = "include \"d.conf\";\ninclude \"d.conf\";\n";
+  files["d.conf"] = "allow booting;\n";
+  CHECK(ParseDhcpdConf(files["c.conf"], "c.conf", loader, &conf, &errors));
+}
+
+TEST_CASE("A UTF-8 BOM is skipped and does not shift columns", "[dhcpconf]") {
+  MustParse(
+      "\xEF\xBB\xBF"
+      "allow booting;\r\n");
+  ConfError error = MustFail(
+      "\xEF\xBB\xBF"
+      "bogus;\n");
+  CHECK(error.line == 1);
+  CHECK(error.column == 1);
+  CHECK(error.source_line == "bogus;");
+}
+
+TEST_CASE("Hosts are found by MAC and client-id and the first declared wins",
+          "[dhcpconf]") {
+  DhcpdConf conf = MustParse(
+      "host a { hardware ethernet 02:00:00:00:00:01; }\n"
+      "host b { hardware ethernet 02:00:00:00:00:01; }\n"
+      "host c { option dhcp-client-identifier 01:02:00:00:00:00:09; }\n");
+  MacAddr mac(MacAddr::Bytes{2, 0, 0, 0, 0, 1});
+  std::vector<std::uint8_t> uid{1, 2, 0, 0, 0, 0, 9};
+  for (bool indexed : {false, true}) {
+    if (indexed) conf.IndexHosts();
+    INFO("indexed " << indexed);
+    REQUIRE(conf.FindHost(mac, {}) != nullptr);
+    CHECK(conf.FindHost(mac, {})->name == "a");
+    REQUIRE(conf.FindHost(mac, uid) != nullptr);
+    CHECK(conf.FindHost(mac, uid)->name == "c");
+    CHECK(conf.FindHost(MacAddr(MacAddr::Bytes{2, 0, 0, 0, 0, 2}), {}) ==
+          nullptr);
+  }
 }
 
 }  // namespace pxekit
