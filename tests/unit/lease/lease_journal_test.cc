@@ -95,7 +95,7 @@ TEST_CASE("An empty lease file name is refused and not locked as .lock",
   CHECK(locked.error() == "the lease file name is empty");
 }
 
-TEST_CASE("Compact keeps the replaced file as PATH~ when asked",
+TEST_CASE("Compact keeps the replaced file as a backup when asked",
           "[lease][journal]") {
   ScratchDir dir;
   std::string path = dir.path + "/dhcpd.leases";
