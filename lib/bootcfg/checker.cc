@@ -524,11 +524,7 @@ void CheckIpxeFile(const BootTree& tree, const std::string& file,
   std::size_t number = 0;
   while (!text.empty()) {
     ++number;
-    std::size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size()
-                                                         : newline + 1);
-    if (line.ends_with('\r')) line.remove_suffix(1);
+    std::string_view line = TakeLine(text);
     std::vector<std::string_view> words = IpxeWords(line);
     if (words.empty() || words[0].starts_with("#")) continue;
     if (words[0].starts_with(":")) {

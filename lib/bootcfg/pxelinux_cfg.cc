@@ -122,10 +122,7 @@ PxelinuxConfig ParsePxelinuxConfig(std::string_view text) {
   std::size_t text_start = 0;  // line of an open TEXT block, 0 when none
   while (!text.empty()) {
     ++number;
-    std::size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string_view line = TakeLine(text);
     if (line.size() > kMaxPxelinuxLine) {
       config.errors.push_back(
           {number, kMaxPxelinuxLine + 1,

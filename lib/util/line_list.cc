@@ -26,11 +26,7 @@ LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
   std::size_t number = 0;
   while (!content.empty()) {
     ++number;
-    std::size_t end = content.find('\n');
-    std::string_view line = content.substr(0, end);
-    content.remove_prefix(end == std::string_view::npos ? content.size()
-                                                        : end + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string_view line = TakeLine(content);
 
     if (line.size() > max_line_length) {
       list.errors.push_back(

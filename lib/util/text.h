@@ -19,6 +19,10 @@ bool IsAsciiSpace(char c);
 // Windows put at the start of files. Every list and config reader calls this
 // first, so a BOM is never an error on line 1. Columns are counted after it.
 std::string_view SkipUtf8Bom(std::string_view text);
+
+// The first line of `text` without its LF and a CR before it (files edited on
+// Windows), and removes it and its LF from `text`. The last line needs no LF.
+std::string_view TakeLine(std::string_view& text);
 std::string_view TrimAsciiSpace(std::string_view text);
 
 }  // namespace pxekit

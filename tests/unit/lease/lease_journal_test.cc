@@ -9,25 +9,12 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include "unit/scratch_dir.h"
+
 #include "os/file.h"
 
 namespace pxekit {
 namespace {
-
-// A scratch directory removed at the end of the test.
-struct ScratchDir {
-  ScratchDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "pxekit-lease.XXXXXX")
-            .string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string path;
-};
 
 bool WriteText(const std::string& path, const std::string& text) {
   FILE* f = std::fopen(path.c_str(), "w");

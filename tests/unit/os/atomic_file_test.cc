@@ -8,28 +8,11 @@
 #include <sys/stat.h>
 #include <catch2/catch.hpp>
 
+#include "unit/scratch_dir.h"
+
 #include "os/file.h"
 
 namespace pxekit {
-namespace {
-
-// A scratch directory removed at the end of the test.
-struct ScratchDir {
-  ScratchDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "pxekit-atomic.XXXXXX")
-            .string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string path;
-};
-
-}  // namespace
-
 TEST_CASE("AtomicWriteFile creates and replaces and leaves no temp files",
           "[os][atomic]") {
   ScratchDir dir;

@@ -36,3 +36,14 @@ TEST_CASE("A leading UTF-8 byte-order mark is skipped and nothing else", "[text]
   CHECK(SkipUtf8Bom("x\xEF\xBB\xBF") == "x\xEF\xBB\xBF");
   CHECK(SkipUtf8Bom("\xEF\xBB\xBF\xEF\xBB\xBF" "a") == "\xEF\xBB\xBF" "a");
 }
+
+TEST_CASE("TakeLine splits at LF and drops the CR before it", "[text]") {
+  std::string_view text = "a\r\nb\n\nc\r";
+  CHECK(pxekit::TakeLine(text) == "a");
+  CHECK(pxekit::TakeLine(text) == "b");
+  CHECK(pxekit::TakeLine(text) == "");
+  CHECK(pxekit::TakeLine(text) == "c");
+  CHECK(text.empty());
+  std::string_view lone_cr = "x\ry\n";
+  CHECK(pxekit::TakeLine(lone_cr) == "x\ry");
+}

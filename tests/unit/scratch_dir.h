@@ -1,0 +1,31 @@
+#pragma once
+// A scratch directory for a unit test, removed with everything in it when the
+// test ends. `path` is empty when mkdtemp failed (REQUIRE it is not).
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+namespace pxekit {
+
+struct ScratchDir {
+  explicit ScratchDir(const std::string& prefix = "pxekit-unit") {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / (prefix + ".XXXXXX"))
+            .string();
+    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
+  }
+  ~ScratchDir() {
+    if (path.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  std::string path;
+};
+
+}  // namespace pxekit
