@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -390,8 +391,23 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
   return kExitOk;
 }
 
+// A directory check must read: one the user cannot list is "Permission
+// denied" (77), never "nothing to check here".
+void RequireReadableDirectory(const std::string& dir) {
+  if (::access(dir.c_str(), R_OK | X_OK) != 0) {
+    int err = errno;
+    throw ToolError(ExitCodeForFileErrno(err),
+                    fmt::format("{}: {}", dir, std::strerror(err)));
+  }
+}
+
 int RunCheck(MkcfgOptions& options, Diag& diag) {
   RequireDirectory(options.check_dir);
+  RequireReadableDirectory(options.check_dir);
+  std::error_code ec;
+  if (fs::path cfg_dir = fs::path(options.check_dir) / "pxelinux.cfg";
+      fs::is_directory(cfg_dir, ec))
+    RequireReadableDirectory(cfg_dir.string());
   DiskTree tree(options.check_dir);
   std::size_t configs = 0;
   std::vector<Finding> findings = CheckBootTree(tree, &configs);
