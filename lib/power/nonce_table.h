@@ -19,7 +19,13 @@ using MonoTime = std::chrono::steady_clock::time_point;
 
 class NonceTable {
  public:
-  enum class Use { kFresh, kUnknown, kReused, kExpired };
+  enum class Use {
+    kFresh,      // spent now, by the request with this digest
+    kDuplicate,  // already spent by the very same request (a retransmission)
+    kUnknown,
+    kReused,  // already spent by a different request
+    kExpired,
+  };
 
   NonceTable(std::size_t capacity, std::chrono::milliseconds ttl)
       : capacity_(capacity == 0 ? 1 : capacity), ttl_(ttl) {}
@@ -27,10 +33,12 @@ class NonceTable {
   // Records a challenge handed out at `now`, evicting the oldest when full.
   void Issue(const PowerNonce& agent_nonce, const PowerNonce& sender_nonce,
              MonoTime now);
-  // kFresh (and the challenge is spent) only for a challenge issued with
-  // this pair of nonces, not yet used, and younger than ttl at `now`.
+  // kFresh (and the challenge is spent by `request_digest`) only for a
+  // challenge issued with this pair of nonces, not yet used, and younger
+  // than ttl at `now`. kDuplicate when the same request spent it before, so
+  // the agent can acknowledge a retransmission again without acting again.
   Use Consume(const PowerNonce& agent_nonce, const PowerNonce& sender_nonce,
-              MonoTime now);
+              const Sha256Digest& request_digest, MonoTime now);
 
   std::size_t size() const { return entries_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -41,6 +49,7 @@ class NonceTable {
     PowerNonce sender_nonce;
     MonoTime issued;
     bool used = false;
+    Sha256Digest spent_by{};
   };
 
   std::size_t capacity_;

@@ -50,9 +50,14 @@ AgentDecision PowerAgent::Handle(std::span<const std::uint8_t> datagram,
     return Refuse(RefusalReason::kBadSignature, *request);
   if (request->target != config_.id)
     return Refuse(RefusalReason::kWrongTarget, *request);
-  switch (
-      challenges_.Consume(request->agent_nonce, request->sender_nonce, now)) {
+  Sha256Digest digest = RequestDigest(*request);
+  switch (challenges_.Consume(request->agent_nonce, request->sender_nonce,
+                              digest, now)) {
     case NonceTable::Use::kFresh:
+      decision.kind = AgentDecision::Kind::kAccepted;
+      break;
+    case NonceTable::Use::kDuplicate:
+      decision.kind = AgentDecision::Kind::kDuplicate;
       break;
     case NonceTable::Use::kUnknown:
       return Refuse(RefusalReason::kUnknownNonce, *request);
@@ -62,10 +67,9 @@ AgentDecision PowerAgent::Handle(std::span<const std::uint8_t> datagram,
       return Refuse(RefusalReason::kExpiredNonce, *request);
   }
 
-  decision.kind = AgentDecision::Kind::kAccepted;
   decision.action = request->action;
-  decision.reply = EncodePowerMessage(
-      PowerAck{request->action, request->target, RequestDigest(*request)});
+  decision.reply =
+      EncodePowerMessage(PowerAck{request->action, request->target, digest});
   return decision;
 }
 

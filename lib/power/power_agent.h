@@ -10,7 +10,9 @@
 // issued and that was not used (else kUnknownNonce, kReusedNonce or
 // kExpiredNonce). A captured REQUEST is thus useless on replay, on this host
 // (the challenge is spent) and on any other (the challenge is unknown there
-// and the target differs).
+// and the target differs). The exact accepted request sent again is
+// kDuplicate: acknowledged again, so a sender whose ACK was lost can stop
+// retrying, but never acted on twice.
 //
 // Replies are never larger than what provoked them, and packets meant for a
 // sender (CHALLENGE, ACK, REFUSED) get no answer, so agents cannot be made to
@@ -46,6 +48,8 @@ struct AgentDecision {
     kIgnored,     // not for an agent (a sender's message); no reply
     kChallenged,  // HELLO answered with a CHALLENGE
     kAccepted,    // act on `action`; `reply` is the ACK
+    kDuplicate,   // the accepted request again (its ACK was lost): `reply`
+                  // is the same ACK; do NOT act again
     kRefused,     // `reason`; `reply` is REFUSED, empty when malformed
     kNoRandom,    // the random source failed; no reply
   };
