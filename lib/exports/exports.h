@@ -101,6 +101,15 @@ std::string ParseOptionList(std::string_view text, std::vector<Option>* out);
 // The form of a client name; empty when valid, else the reason.
 std::string ClassifyClient(std::string_view host, ClientForm* out);
 
+// Keywords that contradict each other inside one option list (ro with rw,
+// sync with async, two different fsids, ...). ro/rw and the squash options
+// may differ between sec= sections. `index` is the later option.
+struct Contradiction {
+  std::size_t index = 0;
+  std::string message;
+};
+std::vector<Contradiction> FindContradictions(const std::vector<Option>& list);
+
 // The options exportfs applies to `client`, in order: the line's defaults,
 // then its own (a later keyword overrides an earlier one).
 std::vector<Option> EffectiveOptions(const Entry& entry, const Client& client);

@@ -14,29 +14,6 @@
 namespace pxekit::exports {
 namespace {
 
-// Keyword pairs that contradict each other inside one option list.
-struct Pair {
-  std::string_view a, b;
-  bool per_flavor;  // may differ between sec= sections
-};
-constexpr Pair kPairs[] = {
-    {"ro", "rw", true},
-    {"root_squash", "no_root_squash", true},
-    {"all_squash", "no_all_squash", true},
-    {"sync", "async", false},
-    {"hide", "nohide", false},
-    {"crossmnt", "nocrossmnt", false},
-    {"secure", "insecure", false},
-    {"wdelay", "no_wdelay", false},
-    {"subtree_check", "no_subtree_check", false},
-    {"secure_locks", "insecure_locks", false},
-    {"auth_nlm", "no_auth_nlm", false},
-    {"secure_locks", "no_auth_nlm", false},
-    {"auth_nlm", "insecure_locks", false},
-    {"acl", "no_acl", false},
-    {"pnfs", "no_pnfs", false},
-};
-
 // The flags that matter to the checker, after defaults and own options.
 struct Effect {
   bool rw = false;
@@ -127,39 +104,9 @@ class Checker {
 
   void CheckContradictions(const ExportsFile& file, const Entry& entry,
                            const std::vector<Option>& list) {
-    // name -> the option that set it, reset for per-flavor keywords at sec=.
-    std::map<std::string, const Option*> seen;
-    const Option* fsid = nullptr;
-    for (const auto& o : list) {
-      if (o.name == "sec") {
-        for (const auto& p : kPairs)
-          if (p.per_flavor) {
-            seen.erase(std::string(p.a));
-            seen.erase(std::string(p.b));
-          }
-        continue;
-      }
-      if (o.name == "fsid") {
-        if (fsid != nullptr && !(*fsid == o))
-          Add(Severity::kError, file, entry, o.line, o.column,
-              fmt::format("two fsids in one option list: {} and {}",
-                          fsid->Text(), o.Text()));
-        fsid = &o;
-        continue;
-      }
-      for (const auto& p : kPairs) {
-        std::string_view other;
-        if (o.name == p.a) other = p.b;
-        if (o.name == p.b) other = p.a;
-        if (other.empty()) continue;
-        auto it = seen.find(std::string(other));
-        if (it != seen.end())
-          Add(Severity::kError, file, entry, o.line, o.column,
-              fmt::format("{} contradicts {} in the same option list", o.name,
-                          other));
-      }
-      seen[o.name] = &o;
-    }
+    for (const auto& c : FindContradictions(list))
+      Add(Severity::kError, file, entry, list[c.index].line,
+          list[c.index].column, c.message);
   }
 
   bool IsWide(const ClientForm& form) const {

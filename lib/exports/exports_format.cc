@@ -55,6 +55,8 @@ Result<std::string> FormatExportLine(const ExportSpec& spec) {
       if (std::string why = ParseOptionList(text, &options); !why.empty())
         return Fail(why);
     }
+    if (auto bad = FindContradictions(options); !bad.empty())
+      return Fail(fmt::format("client {}: {}", client.host, bad[0].message));
     if (!Has(options, "sync") && !Has(options, "async"))
       options.push_back(Option{"sync", std::nullopt});
     if (!Has(options, "subtree_check") && !Has(options, "no_subtree_check"))

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -183,6 +185,29 @@ bool IsHostChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
          c == '_';
 }
+
+// Keyword pairs that contradict each other inside one option list.
+struct Pair {
+  std::string_view a, b;
+  bool per_flavor;  // may differ between sec= sections
+};
+constexpr Pair kPairs[] = {
+    {"ro", "rw", true},
+    {"root_squash", "no_root_squash", true},
+    {"all_squash", "no_all_squash", true},
+    {"sync", "async", false},
+    {"hide", "nohide", false},
+    {"crossmnt", "nocrossmnt", false},
+    {"secure", "insecure", false},
+    {"wdelay", "no_wdelay", false},
+    {"subtree_check", "no_subtree_check", false},
+    {"secure_locks", "insecure_locks", false},
+    {"auth_nlm", "no_auth_nlm", false},
+    {"secure_locks", "no_auth_nlm", false},
+    {"auth_nlm", "insecure_locks", false},
+    {"acl", "no_acl", false},
+    {"pnfs", "no_pnfs", false},
+};
 
 // One character of a logical line and where it came from.
 struct Pos {
@@ -549,6 +574,43 @@ std::string ClassifyClient(std::string_view host, ClientForm* out) {
       host[0] == '.')
     return fmt::format("client {}: not a host name", quoted);
   return "";
+}
+
+std::vector<Contradiction> FindContradictions(const std::vector<Option>& list) {
+  std::vector<Contradiction> out;
+  // name -> where it was set; per-flavor keywords reset at each sec=.
+  std::map<std::string, std::size_t> seen;
+  std::optional<std::size_t> fsid;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Option& o = list[i];
+    if (o.name == "sec") {
+      for (const auto& p : kPairs)
+        if (p.per_flavor) {
+          seen.erase(std::string(p.a));
+          seen.erase(std::string(p.b));
+        }
+      continue;
+    }
+    if (o.name == "fsid") {
+      if (fsid && !(list[*fsid] == o))
+        out.push_back({i, fmt::format("two fsids in one option list: {} and {}",
+                                      list[*fsid].Text(), o.Text())});
+      fsid = i;
+      continue;
+    }
+    for (const auto& p : kPairs) {
+      std::string_view other;
+      if (o.name == p.a) other = p.b;
+      if (o.name == p.b) other = p.a;
+      if (other.empty()) continue;
+      if (seen.count(std::string(other)))
+        out.push_back({i, fmt::format("{} contradicts {} in the same option "
+                                      "list",
+                                      o.name, other)});
+    }
+    seen[o.name] = i;
+  }
+  return out;
 }
 
 std::vector<Option> EffectiveOptions(const Entry& entry, const Client& client) {
