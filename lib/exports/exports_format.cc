@@ -49,7 +49,7 @@ Result<std::string> FormatExportLine(const ExportSpec& spec) {
                               QuoteForMessage(client.host)));
     std::vector<Option> options;
     for (const auto& text : client.options) {
-      if (text.find_first_of(",()\"\\# \t\n") != std::string::npos)
+      if (text.find_first_of(std::string_view(",)\0", 3)) != std::string::npos)
         return Fail(
             fmt::format("option {}: not one option", QuoteForMessage(text)));
       if (std::string why = ParseOptionList(text, &options); !why.empty())
@@ -66,7 +66,7 @@ Result<std::string> FormatExportLine(const ExportSpec& spec) {
     line += '(';
     for (std::size_t i = 0; i < options.size(); ++i) {
       if (i) line += ',';
-      line += options[i].Text();
+      line += EscapePath(options[i].Text());
     }
     line += ')';
   }
@@ -79,8 +79,16 @@ ExportSpec SpecOf(const Entry& entry) {
   for (const auto& client : entry.clients) {
     ClientSpec c;
     c.host = client.host;
-    for (const auto& o : EffectiveOptions(entry, client))
-      c.options.push_back(o.Text());
+    // A line default that the client's own options override is dropped, so
+    // that the spec holds no contradiction the formatter would refuse.
+    for (const auto& d : entry.defaults) {
+      bool overridden = std::any_of(
+          client.options.begin(), client.options.end(), [&d](const Option& o) {
+            return o.name == d.name || !FindContradictions({d, o}).empty();
+          });
+      if (!overridden) c.options.push_back(d.Text());
+    }
+    for (const auto& o : client.options) c.options.push_back(o.Text());
     spec.clients.push_back(std::move(c));
   }
   return spec;

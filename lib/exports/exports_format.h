@@ -24,6 +24,7 @@ struct ExportSpec {
 };
 
 // The path with blanks, '\\', '"', '#', control bytes and DEL as \ooo.
+// Option values (mp=, refer=) are escaped the same way.
 std::string EscapePath(std::string_view path);
 
 // "PATH CLIENT(opts) CLIENT(opts)" without a newline. Fails, naming the
@@ -33,8 +34,9 @@ std::string EscapePath(std::string_view path);
 // when neither subtree_check nor no_subtree_check is.
 Result<std::string> FormatExportLine(const ExportSpec& spec);
 
-// The spec of a parsed entry (effective options of each client), so that
-// FormatExportLine(SpecOf(e)) parses back to the same path and options.
+// The spec of a parsed entry: for each client the line defaults it does not
+// override, then its own options. FormatExportLine(SpecOf(e)) parses back to
+// an entry with the same SpecOf.
 ExportSpec SpecOf(const Entry& entry);
 
 }  // namespace pxekit::exports

@@ -491,6 +491,8 @@ std::string ClassifyClient(std::string_view host, ClientForm* out) {
   if (host[0] == '@') {
     out->kind = ClientKind::kNetgroup;
     if (host.size() == 1) return "empty netgroup name after '@'";
+    if (!std::all_of(host.begin() + 1, host.end(), IsHostChar))
+      return fmt::format("client {}: not a netgroup name", quoted);
     return "";
   }
   if (host.substr(0, 4) == "gss/") {

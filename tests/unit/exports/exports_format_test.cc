@@ -71,4 +71,19 @@ TEST_CASE("Format then parse gives the same entry", "[exports]") {
   }
 }
 
+TEST_CASE("Line defaults a client overrides are dropped from its spec",
+          "[exports]") {
+  ExportsFile f = ParseExports("/g -ro,sync,fsid=3 a b(rw,fsid=4)\n", "x");
+  REQUIRE(f.entries.size() == 1);
+  ExportSpec spec = SpecOf(f.entries[0]);
+  REQUIRE(spec.clients.size() == 2);
+  CHECK(spec.clients[0].options ==
+        std::vector<std::string>{"ro", "sync", "fsid=3"});
+  CHECK(spec.clients[1].options ==
+        std::vector<std::string>{"sync", "rw", "fsid=4"});
+  CHECK(FormatExportLine(spec).value() ==
+        "/g a(ro,sync,fsid=3,no_subtree_check) "
+        "b(sync,rw,fsid=4,no_subtree_check)");
+}
+
 }  // namespace pxekit::exports
