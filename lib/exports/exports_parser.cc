@@ -296,6 +296,9 @@ bool LineParser::NextToken(Token* token) {
   }
   token->pos.push_back(PosAt(i_));
   if (quoted) Error(quote_pos, "unbalanced '\"': the quote is never closed");
+  // exportfs reads C strings: a NUL (raw or \000) would cut the word short.
+  if (std::size_t nul = token->text.find('\0'); nul != std::string::npos)
+    Error(token->pos[nul], "NUL byte (\\000) in a word");
   return true;
 }
 
@@ -332,7 +335,7 @@ bool LineParser::ParseOptions(const Token& token, std::size_t begin,
 
 void LineParser::Run() {
   Token path;
-  if (!NextToken(&path)) return;
+  if (!NextToken(&path) || failed_) return;
   Entry entry;
   entry.path = path.text;
   entry.line = path.pos[0].line;
@@ -345,8 +348,6 @@ void LineParser::Run() {
           fmt::format("path {} is not absolute", QuoteForMessage(path.text)));
   } else if (path.text.size() > kMaxPathBytes) {
     Error(path.pos[0], fmt::format("path longer than {} bytes", kMaxPathBytes));
-  } else if (path.text.find('\0') != std::string::npos) {
-    Error(path.pos[0], "path contains a NUL byte (\\000)");
   }
   Token token;
   bool first = true;

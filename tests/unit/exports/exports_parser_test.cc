@@ -229,6 +229,8 @@ TEST_CASE("Syntax errors name the line and column", "[exports]") {
       {"/srv/a host(rw) -ro\n", 1, 17, "right after the path"},
       {"/srv/a host(rw,,sync)\n", 1, 16, "empty option"},
       {"/srv/a host(rw)x\n", 1, 16, "text after"},
+      {"/srv/a\\000 h(ro)\n", 1, 7, "NUL byte"},
+      {"/srv/a h(mp=/q\\000)\n", 1, 15, "NUL byte"},
   };
   for (const auto& c : cases) {
     ExportsFile f = ParseExports(c.text, "e");
