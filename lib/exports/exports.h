@@ -63,6 +63,7 @@ struct Client {
   std::vector<Option> options;  // its own options, in order
   int line = 0;
   int column = 0;
+  std::string source_line;  // its physical line (continuations differ)
 };
 
 struct Entry {
@@ -92,6 +93,11 @@ inline constexpr std::size_t kMaxDiagnostics = 200;
 // error and skipped; after kMaxEntries entries the rest is an error; at most
 // kMaxDiagnostics diagnostics, then one that counts the rest.
 ExportsFile ParseExports(std::string_view text, std::string file);
+
+// Whether exportfs reads `name` inside /etc/exports.d: it must end in
+// ".exports" and not start with '.'; any other file there is silently
+// ignored, which the tool should report.
+bool IsExportsDirName(std::string_view name);
 
 // One "name[=value]" option: empty when valid, else the reason (keywords are
 // case-sensitive; values checked as nfs-utils does).

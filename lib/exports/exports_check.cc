@@ -99,6 +99,9 @@ class Checker {
     d.severity = severity;
     d.message = std::move(message);
     d.source_line = line == entry.line ? entry.source_line : "";
+    for (const auto& c : entry.clients)
+      if (d.source_line.empty() && c.line == line)
+        d.source_line = c.source_line;
     out_.push_back(std::move(d));
   }
 

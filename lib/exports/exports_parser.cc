@@ -372,6 +372,8 @@ void LineParser::Run() {
     Client client;
     client.line = at.line;
     client.column = at.column;
+    if (at.line >= 1 && static_cast<std::size_t>(at.line) <= physical_.size())
+      client.source_line = std::string(physical_[at.line - 1]);
     std::size_t open = token.text.find('(');
     client.host = token.text.substr(0, open);
     if (open != std::string::npos) {
@@ -424,6 +426,12 @@ void LineParser::Run() {
 }
 
 }  // namespace
+
+bool IsExportsDirName(std::string_view name) {
+  constexpr std::string_view kSuffix = ".exports";
+  return name.size() > kSuffix.size() && name[0] != '.' &&
+         name.ends_with(kSuffix);
+}
 
 std::string Option::Text() const { return value ? name + "=" + *value : name; }
 

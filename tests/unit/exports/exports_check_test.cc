@@ -186,6 +186,20 @@ TEST_CASE("Paths are checked through the injected probe", "[exports]") {
   CHECK(asked.empty());
 }
 
+TEST_CASE("A warning on a continuation line shows that line", "[exports]") {
+  auto ds = Check(
+      "/a h(ro,sync,no_subtree_check) \\\n  *(rw,sync,no_subtree_check)\n");
+  INFO(Dump(ds));
+  REQUIRE(ds.size() == 1);
+  CHECK(ds[0].line == 2);
+  CHECK(ds[0].column == 3);
+  CHECK(ds[0].Format() ==
+        "exports:2:3: warning: rw for *: every host that can reach this "
+        "server can write to /a\n"
+        "    *(rw,sync,no_subtree_check)\n"
+        "    ^");
+}
+
 TEST_CASE("Parse errors come first in line order with the checks",
           "[exports]") {
   auto ds = Check("/a *(rw,sync,no_subtree_check)\n/b h(XX)\n");

@@ -81,6 +81,7 @@ TEST_CASE(
   CHECK(f.entries[0].clients[1].host == "10.0.0.0/24");
   CHECK(f.entries[0].clients[1].line == 2);
   CHECK(f.entries[0].clients[1].column == 6);
+  CHECK(f.entries[0].clients[1].source_line == "     10.0.0.0/24(ro)");
   CHECK(f.entries[0].clients[1].form.kind == ClientKind::kNetwork4);
   CHECK(f.entries[0].clients[1].form.prefix_len == 24);
   CHECK(f.entries[1].path == "/srv/with space");
@@ -290,6 +291,14 @@ TEST_CASE("Input bounds hold on long lines and many entries", "[exports]") {
   ExportsFile h = ParseExports(bad, "e");
   CHECK(h.diagnostics.size() == kMaxDiagnostics + 1);
   CHECK(h.diagnostics.back().message == "5 more errors not shown");
+}
+
+TEST_CASE("Only dot-exports files in exports.d are read", "[exports]") {
+  CHECK(IsExportsDirName("pxekit.exports"));
+  CHECK_FALSE(IsExportsDirName(".hidden.exports"));
+  CHECK_FALSE(IsExportsDirName("foo.conf"));
+  CHECK_FALSE(IsExportsDirName(".exports"));
+  CHECK_FALSE(IsExportsDirName("pxekit.exports.bak"));
 }
 
 }  // namespace pxekit::exports
