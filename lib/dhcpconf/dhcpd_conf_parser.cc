@@ -1280,20 +1280,8 @@ class Parser {
 }  // namespace
 
 std::string ConfError::Format() const {
-  if (line == 0) return fmt::format("{}: {}", file, message);
-  std::string out = fmt::format("{}:{}:{}: {}", file, line, column, message);
-  if (!source_line.empty()) {
-    std::string shown;
-    std::string caret;
-    for (std::size_t i = 0; i < source_line.size(); ++i) {
-      char c = source_line[i];
-      shown.push_back(
-          c == '\t' ? ' ' : (static_cast<unsigned char>(c) < 0x20 ? '?' : c));
-      if (static_cast<int>(i) + 1 < column) caret.push_back(' ');
-    }
-    out += fmt::format("\n  {}\n  {}^", shown, caret);
-  }
-  return out;
+  return FormatSourceMessage(file, line > 0 ? line : 0, column > 0 ? column : 0,
+                             message, source_line);
 }
 
 bool ParseDhcpdConf(std::string_view text, const std::string& filename,

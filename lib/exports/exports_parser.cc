@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include "dhcpconf/dhcpd_conf_parser.h"
 #include "exports/exports.h"
 #include "util/ipv4.h"
 #include "util/text.h"
@@ -442,13 +441,10 @@ bool ExportsFile::HasErrors() const {
 }
 
 std::string Diagnostic::Format() const {
-  ConfError e;
-  e.file = file;
-  e.line = line;
-  e.column = column;
-  e.message = severity == Severity::kWarning ? "warning: " + message : message;
-  e.source_line = source_line;
-  return e.Format();
+  return FormatSourceMessage(
+      file, line, column,
+      severity == Severity::kWarning ? "warning: " + message : message,
+      source_line);
 }
 
 std::string CheckOption(const Option& option) {

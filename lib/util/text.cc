@@ -43,6 +43,27 @@ std::string_view TakeLine(std::string_view& text) {
   return line;
 }
 
+std::string SourceCaret(std::string_view source_line, std::size_t column) {
+  std::string shown;
+  std::string caret;
+  for (std::size_t i = 0; i < source_line.size(); ++i) {
+    char c = source_line[i];
+    shown.push_back(
+        c == '\t' ? ' ' : (static_cast<unsigned char>(c) < 0x20 ? '?' : c));
+    if (i + 1 < column) caret.push_back(' ');
+  }
+  return fmt::format("  {}\n  {}^", shown, caret);
+}
+
+std::string FormatSourceMessage(std::string_view file, std::size_t line,
+                                std::size_t column, std::string_view message,
+                                std::string_view source_line) {
+  if (line == 0) return fmt::format("{}: {}", file, message);
+  std::string out = fmt::format("{}:{}:{}: {}", file, line, column, message);
+  if (!source_line.empty()) out += "\n" + SourceCaret(source_line, column);
+  return out;
+}
+
 std::string_view TrimAsciiSpace(std::string_view text) {
   while (!text.empty() && IsAsciiSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsAsciiSpace(text.back())) text.remove_suffix(1);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,17 @@ std::string_view SkipUtf8Bom(std::string_view text);
 // The first line of `text` without its LF and a CR before it (files edited on
 // Windows), and removes it and its LF from `text`. The last line needs no LF.
 std::string_view TakeLine(std::string_view& text);
+
+// Two lines that point at a column of a source line, each indented two
+// spaces, without a final newline: the line (tabs as spaces, other control
+// bytes as '?') and a caret under `column` (1-based).
+std::string SourceCaret(std::string_view source_line, std::size_t column);
+
+// Every config reader's error: "file:line:col: message", then SourceCaret
+// when the source line is known; "file: message" when line is 0.
+std::string FormatSourceMessage(std::string_view file, std::size_t line,
+                                std::size_t column, std::string_view message,
+                                std::string_view source_line);
 std::string_view TrimAsciiSpace(std::string_view text);
 
 }  // namespace pxekit

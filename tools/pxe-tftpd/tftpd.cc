@@ -146,11 +146,8 @@ tftp::RemapRules LoadRules(const MapFile& map, Diag& diag) {
   tftp::RemapRules rules = tftp::RemapRules::Parse(*text, &errors);
   for (const auto& error : errors) {
     diag.Error("{}:{}:{}: {}", map.display, error.line, error.column, error.message);
-    std::string shown;
-    for (char c : error.line_text) shown.push_back(c == '\t' ? ' ' : c);
-    if (shown.size() <= 200 && error.column >= 1)
-      WriteText(stderr, fmt::format("  {}\n  {}^\n", shown,
-                                    std::string(error.column - 1, ' ')));
+    if (error.line_text.size() <= 200 && error.column >= 1)
+      WriteText(stderr, SourceCaret(error.line_text, error.column) + "\n");
   }
   if (!errors.empty())
     throw ToolError(kExitConfig, fmt::format("{}: {} error{} in the map file",

@@ -47,3 +47,13 @@ TEST_CASE("TakeLine splits at LF and drops the CR before it", "[text]") {
   std::string_view lone_cr = "x\ry\n";
   CHECK(pxekit::TakeLine(lone_cr) == "x\ry");
 }
+
+TEST_CASE("Source messages point a caret at the column", "[text]") {
+  CHECK(pxekit::FormatSourceMessage("f.conf", 3, 5, "bad", "ab\tcd\x01") ==
+        "f.conf:3:5: bad\n  ab cd?\n      ^");
+  CHECK(pxekit::FormatSourceMessage("f.conf", 0, 0, "empty", "") ==
+        "f.conf: empty");
+  CHECK(pxekit::FormatSourceMessage("f.conf", 2, 1, "x", "") == "f.conf:2:1: x");
+  CHECK(pxekit::SourceCaret("abc", 1) == "  abc\n  ^");
+  CHECK(pxekit::SourceCaret("abc", 9) == "  abc\n     ^");
+}
