@@ -145,6 +145,19 @@ void RefuseEmptyValues(const std::vector<CLI::App*>& apps) {
     }
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"}: how CLI11 joins several values.
+std::vector<std::string> SplitOnComma(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    parts.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
+}
+
 // The values an integer option holds after parsing, as decimal strings;
 // empty when the option holds no integer. CLI11 keeps, for an option bound to
 // a variable, a function that prints the variable: an int prints as "16",
@@ -154,15 +167,7 @@ std::vector<std::string> HeldValues(CLI::Option* option) {
   std::string held = option->get_default_str();
   if (held.size() >= 2 && held.front() == '[' && held.back() == ']')
     held = held.substr(1, held.size() - 2);
-  std::vector<std::string> values;
-  std::size_t start = 0;
-  while (start <= held.size()) {
-    std::size_t comma = held.find(',', start);
-    if (comma == std::string::npos) comma = held.size();
-    values.push_back(held.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return values;
+  return SplitOnComma(held);
 }
 
 // After parsing, before the program acts: empty values (the validator above
@@ -222,14 +227,8 @@ std::string DescribeConversion(const std::string& message) {
   std::string name = rest.substr(0, equals);
   std::string values = rest.substr(equals + 3);
   // Several values are joined with ','; name the first that is no number.
-  std::size_t start = 0;
-  while (start <= values.size()) {
-    std::size_t comma = values.find(',', start);
-    if (comma == std::string::npos) comma = values.size();
-    std::string value = values.substr(start, comma - start);
+  for (const std::string& value : SplitOnComma(values))
     if (!IsDecimal(value)) return name + ": " + NotANumber(value);
-    start = comma + 1;
-  }
   // Decimal, and still refused: too large for the option, or negative for
   // an unsigned one.
   return fmt::format("{}: {} is out of range", name, QuoteForMessage(values));

@@ -29,6 +29,7 @@ int ExitCodeForSocketErrno(int err) {
     case ENXIO:
     case ENETDOWN:
     case ENETUNREACH:
+    case EADDRINUSE:  // a port another server holds
     case EADDRNOTAVAIL:
     case EAFNOSUPPORT:
       return kExitUnavailable;

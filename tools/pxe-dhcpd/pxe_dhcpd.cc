@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -105,18 +106,13 @@ UniqueFd OpenListenSocket(Ipv4Addr address, std::uint16_t port,
     std::string where =
         fmt::format("port {} on {}{}", port, address,
                     device.empty() ? "" : fmt::format(" via {}", device));
-    if (err == EADDRINUSE)
-      throw ToolError(kExitUnavailable,
-                      fmt::format("{}: address in use (is another DHCP "
-                                  "server running on this interface?)",
-                                  where));
-    if (err == EADDRNOTAVAIL)
-      throw ToolError(kExitUnavailable,
-                      fmt::format("{}: {}", where, std::strerror(err)));
-    if (err == EACCES || err == EPERM)
-      throw ToolError(kExitNoPerm,
-                      fmt::format("{}: {}", where, std::strerror(err)));
-    throw;
+    throw ToolError(
+        ExitCodeForSocketErrno(err),
+        err == EADDRINUSE
+            ? fmt::format("{}: address in use (is another DHCP server "
+                          "running on this interface?)",
+                          where)
+            : fmt::format("{}: {}", where, std::strerror(err)));
   }
   return fd;
 }
@@ -486,11 +482,10 @@ class PidFile {
 // the pid file at exit) must not depend on the directory it started in.
 void MakeAbsolute(std::string* path) {
   if (path->empty() || path->front() == '/') return;
-  char cwd[4096];
-  if (::getcwd(cwd, sizeof cwd) == nullptr)
-    throw ToolError(kExitOsErr,
-                    fmt::format("getcwd: {}", std::strerror(errno)));
-  *path = fmt::format("{}/{}", cwd, *path);
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(*path, ec).string();
+  if (ec) throw ToolError(kExitOsErr, fmt::format("getcwd: {}", ec.message()));
+  *path = std::move(absolute);
 }
 
 void Daemonize() {

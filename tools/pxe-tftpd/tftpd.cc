@@ -51,9 +51,6 @@ std::optional<std::uint16_t> ParsePort(std::string_view text) {
 // tftpd-hpa's -a: [ADDR][:PORT]; IPv6 ("[::1]:69") is not served yet.
 ListenAddress ParseListenAddress(const std::string& text) {
   ListenAddress out;
-  // An unset variable in "-a $ADDR" must not mean every address.
-  if (text.empty())
-    throw ToolError(kExitUsage, "--address: empty value (give ADDR[:PORT])");
   if (!text.empty() && text.front() == '[')
     throw ToolError(kExitUsage, fmt::format("--address {}: IPv6 is not supported; "
                                             "give an IPv4 address",
@@ -195,9 +192,6 @@ void RaiseFileLimit(std::size_t clients, Diag& diag) {
 
 int RunTftpd(TftpdOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
-  if (options.root.empty())
-    throw ToolError(kExitUsage,
-                    "ROOT: empty value (give the directory to serve)");
   ListenAddress listen = ParseListenAddress(options.address);
   ServerConfig config;
   if (!options.port_range.empty()) config.port_range = ParsePortRange(options.port_range);
@@ -266,11 +260,7 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   try {
     BindAddress(socket, listen.address, listen.port);
   } catch (const std::system_error& e) {
-    int err = e.code().value();
-    throw ToolError(err == EACCES || err == EPERM ? kExitNoPerm
-                    : err == EADDRINUSE || err == EADDRNOTAVAIL ? kExitUnavailable
-                                                                : kExitOsErr,
-                    e.what());
+    throw ToolError(ExitCodeForSocketErrno(e.code().value()), e.what());
   }
 
   std::string serve_root = options.root;
@@ -291,6 +281,10 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   store_options.allow_create = options.create;
   RootDir store(serve_root, store_options);
   if (account) DropPrivileges(*account);
+  // What the checks below are about: the user the requests will come as.
+  const std::string as_user =
+      account ? fmt::format(" for user {}", QuoteForMessage(account->name))
+              : std::string();
   // ROOT was opened with the privileges of the start; the requests come
   // with the user's. Refuse to start rather than refuse every request.
   if (int err = store.CheckLookup())
@@ -298,18 +292,14 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
         kExitNoInput,
         fmt::format("ROOT {}: {}{} (it needs search permission, x)",
                     QuoteForMessage(options.root), std::strerror(err),
-                    account ? fmt::format(" for user {}",
-                                          QuoteForMessage(account->name))
-                            : ""));
+                    as_user));
   // -c with a ROOT the user cannot write: every new upload would be refused.
   if (options.create) {
     if (int err = store.CheckCreate())
       diag.Warn(
           "--create: ROOT {}: {}{}; uploads can only overwrite "
           "world-writable files (make ROOT writable for new ones)",
-          QuoteForMessage(options.root), std::strerror(err),
-          account ? fmt::format(" for user {}", QuoteForMessage(account->name))
-                  : "");
+          QuoteForMessage(options.root), std::strerror(err), as_user);
   }
   if (map) {
     UniqueFd probe(::openat(map->dir.get(), map->base.c_str(),
@@ -317,9 +307,7 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
     if (!probe)
       diag.Warn(
           "{}: {}{}; SIGHUP cannot re-read it", map->display,
-          std::strerror(errno),
-          account ? fmt::format(" for user {}", QuoteForMessage(account->name))
-                  : "");
+          std::strerror(errno), as_user);
   }
   // tftpd-hpa: new files are world-readable/writable unless -p or -U.
   if (umask_value)

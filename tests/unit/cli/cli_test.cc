@@ -89,6 +89,7 @@ TEST_CASE("Errno values map to the documented exit codes", "[cli]") {
   CHECK(ExitCodeForFileErrno(EIO) == kExitIoErr);
   CHECK(ExitCodeForFileErrno(EFBIG) == kExitDataErr);
   CHECK(ExitCodeForSocketErrno(ENODEV) == kExitUnavailable);
+  CHECK(ExitCodeForSocketErrno(EADDRINUSE) == kExitUnavailable);
   CHECK(ExitCodeForSocketErrno(EPERM) == kExitNoPerm);
   CHECK(ExitCodeForSocketErrno(EMFILE) == kExitOsErr);
 }
