@@ -17,6 +17,16 @@ line="apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$mode" = install ] && [ "$(id -u)" = 0 ]; then
   echo "pxekit: installing missing Debian packages: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # Some test peers (rpcbind, nfs-kernel-server, nfs-ganesha) start a service
+  # from their maintainer scripts. The tests run them privately, in their own
+  # namespaces; a host-wide daemon must never start, so deny every service
+  # start for the length of the install (invoke-rc.d honours policy-rc.d).
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# pxekit: no service starts during package installs\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   # A fresh machine has no package lists yet; refresh them once, then install.
   apt-get update -qq
   $line
