@@ -1,0 +1,37 @@
+#pragma once
+// Arming magic-packet Wake-on-LAN on a NIC before the power goes off
+// (wol-power.md §5): ethtool netlink (ETHTOOL_MSG_WOL_GET/SET over the
+// "ethtool" generic netlink family, libnl-genl), falling back to the
+// SIOCETHTOOL ioctl (ETHTOOL_GWOL/SWOL) when the family is missing. Other
+// modes already enabled on the NIC are kept; only "magic" is added.
+
+#include <cstdint>
+#include <string>
+
+namespace pxekit {
+
+struct WolArmOutcome {
+  enum class Status {
+    kArmed,         // magic was off and is now on
+    kAlreadyArmed,  // magic was on already; nothing was changed
+    kNotSupported,  // the NIC cannot wake on a magic packet (EOPNOTSUPP,
+                    // or magic missing from its supported modes)
+    kNoDevice,      // no such interface (ENODEV)
+    kPermission,    // EPERM/EACCES: needs CAP_NET_ADMIN
+    kFailed,        // any other error; `sys_errno` and `message` say which
+  };
+  Status status = Status::kFailed;
+  int sys_errno = 0;          // errno of the failing call, 0 on success
+  bool used_ioctl = false;    // the SIOCETHTOOL fallback did the work
+  std::uint32_t modes_before = 0;  // WAKE_* bits (linux/ethtool.h) before
+  std::string message;        // for the log: what happened, in words
+
+  bool ok() const {
+    return status == Status::kArmed || status == Status::kAlreadyArmed;
+  }
+};
+
+// Arms magic-packet WoL on `ifname`. Never throws.
+WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname);
+
+}  // namespace pxekit
