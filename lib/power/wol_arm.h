@@ -21,17 +21,28 @@ struct WolArmOutcome {
     kFailed,        // any other error; `sys_errno` and `message` say which
   };
   Status status = Status::kFailed;
-  int sys_errno = 0;          // errno of the failing call, 0 on success
-  bool used_ioctl = false;    // the SIOCETHTOOL fallback did the work
+  int sys_errno = 0;               // errno of the failing call, 0 on success
+  bool used_ioctl = false;         // the SIOCETHTOOL fallback did the work
   std::uint32_t modes_before = 0;  // WAKE_* bits (linux/ethtool.h) before
-  std::string message;        // for the log: what happened, in words
+  std::string message;             // for the log: what happened, in words
 
   bool ok() const {
     return status == Status::kArmed || status == Status::kAlreadyArmed;
   }
 };
 
+// How to talk to the kernel. kAuto: ethtool netlink, and the SIOCETHTOOL
+// ioctl only when the "ethtool" genetlink family cannot be resolved (kernel
+// before 5.6 or without CONFIG_ETHTOOL_NETLINK). The others force one path,
+// so that tests can run the fallback on a new kernel.
+enum class WolArmMethod { kAuto, kNetlink, kIoctl };
+
 // Arms magic-packet WoL on `ifname`. Never throws.
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname);
+WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method);
+
+// "armed", "already-armed", "not-supported", "no-device", "permission",
+// "failed".
+const char* WolArmStatusName(WolArmOutcome::Status status);
 
 }  // namespace pxekit
