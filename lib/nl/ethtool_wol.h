@@ -77,7 +77,9 @@ NlMsgPtr BuildWolGetRequest(int family_id, const EthtoolDevice& device);
 
 // ETHTOOL_MSG_WOL_SET for `device` that sets the modes in `change` to their
 // bits in `value` and leaves every other mode as it is (a compact bitset
-// with VALUE and MASK, no NOMASK). To add magic and keep the rest:
+// with VALUE and MASK, no NOMASK: the kernel's ethnl_update_bitset32 in
+// net/ethtool/bitset.c sets "bits in mask ... to values from value" and
+// touches no other bit). To add magic and keep the rest:
 // value = change = kWolMagic.
 NlMsgPtr BuildWolSetRequest(int family_id, const EthtoolDevice& device,
                             std::uint32_t value, std::uint32_t change);

@@ -191,7 +191,8 @@ Exchange Transact(nl_sock* sock, nl_msg* msg) {
 
 // Returns false when the netlink family is missing (the caller may fall
 // back to the ioctl); true when `outcome` is final.
-bool ArmWithNetlink(const std::string& ifname, WolArmOutcome* outcome) {
+bool ArmWithNetlink(const std::string& ifname, const std::string& family_name,
+                    WolArmOutcome* outcome) {
   NlSockPtr sock(nl_socket_alloc());
   if (!sock) {
     FailWith(outcome, ifname, "netlink socket", ENOMEM, "");
@@ -209,11 +210,11 @@ bool ArmWithNetlink(const std::string& ifname, WolArmOutcome* outcome) {
   const timeval timeout{kReceiveTimeoutSeconds, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 
-  const int family = genl_ctrl_resolve(sock.get(), ETHTOOL_GENL_NAME);
+  const int family = genl_ctrl_resolve(sock.get(), family_name.c_str());
   if (family < 0) {
     FailWith(outcome, ifname, "ethtool netlink", ENOENT,
-             fmt::format("no \"{}\" generic netlink family: {}",
-                         ETHTOOL_GENL_NAME, nl_geterror(family)));
+             fmt::format("no \"{}\" generic netlink family: {}", family_name,
+                         nl_geterror(family)));
     outcome->status = Status::kFailed;
     return false;
   }
@@ -302,6 +303,11 @@ WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname) {
 
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname,
                                 WolArmMethod method) {
+  return ArmMagicWakeOnLan(ifname, method, ETHTOOL_GENL_NAME);
+}
+
+WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method,
+                                const std::string& genl_family) {
   WolArmOutcome outcome;
   // A name the kernel cannot hold cannot name an interface.
   if (ifname.empty() || ifname.size() >= IFNAMSIZ ||
@@ -313,7 +319,7 @@ WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname,
   }
   try {
     if (method != WolArmMethod::kIoctl) {
-      const bool final = ArmWithNetlink(ifname, &outcome);
+      const bool final = ArmWithNetlink(ifname, genl_family, &outcome);
       if (final || method == WolArmMethod::kNetlink) return outcome;
     }
     ArmWithIoctl(ifname, &outcome);

@@ -40,6 +40,10 @@ enum class WolArmMethod { kAuto, kNetlink, kIoctl };
 // Arms magic-packet WoL on `ifname`. Never throws.
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname);
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method);
+// The same, resolving `genl_family` instead of "ethtool": tests name a
+// family that does not exist to run kAuto's fallback on a new kernel.
+WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method,
+                                const std::string& genl_family);
 
 // "armed", "already-armed", "not-supported", "no-device", "permission",
 // "failed".

@@ -53,6 +53,19 @@ for method in netlink ioctl auto; do
     '[ "$(sed -n 2p <<<"$out")" = "pxk-nosuch0: no such interface" ]' || echo "$out" >&2
 done
 
+# An old kernel, without the "ethtool" family: auto falls back to the ioctl
+# (and gets the same answers from it); netlink alone has nothing to use.
+out=$(probe --family pxk-no-such-family wa0)
+check "no family: auto falls back to the ioctl" \
+  '[ "$(sed -n 1p <<<"$out")" = "not-supported errno=95 ioctl=1 before=d" ]' || echo "$out" >&2
+out=$(probe --family pxk-no-such-family pxk-nosuch0)
+check "no family: the ioctl says ENODEV" \
+  '[ "$(sed -n 1p <<<"$out")" = "no-device errno=19 ioctl=1 before=d" ]' || echo "$out" >&2
+out=$(probe --method netlink --family pxk-no-such-family wa0)
+check "no family: netlink alone fails and says why" \
+  '[ "$(sed -n 1p <<<"$out")" = "failed errno=2 ioctl=0 before=d" ] &&
+   sed -n 2p <<<"$out" | grep -q "no .pxk-no-such-family. generic netlink family"' || echo "$out" >&2
+
 # Names the kernel cannot hold never reach it.
 out=$(probe pxk-0123456789abcdef)
 check "too long a name: no-device" \

@@ -17,11 +17,15 @@
 int main(int argc, char** argv) {
   std::string ifname;
   std::string method_name = "auto";
+  std::string family;
   CLI::App app("Arm magic-packet Wake-on-LAN on one interface, for tests",
                "wol_arm_probe");
   app.add_option("IFNAME", ifname, "the interface")->required();
   app.add_option("--method", method_name, "auto, netlink or ioctl")
       ->check(CLI::IsMember({"auto", "netlink", "ioctl"}));
+  app.add_option("--family", family,
+                 "resolve this generic netlink family instead of ethtool "
+                 "(a missing one runs the ioctl fallback)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -32,7 +36,8 @@ int main(int argc, char** argv) {
       : method_name == "ioctl" ? pxekit::WolArmMethod::kIoctl
                                : pxekit::WolArmMethod::kAuto;
   const pxekit::WolArmOutcome outcome =
-      method == pxekit::WolArmMethod::kAuto
+      !family.empty() ? pxekit::ArmMagicWakeOnLan(ifname, method, family)
+      : method == pxekit::WolArmMethod::kAuto
           ? pxekit::ArmMagicWakeOnLan(ifname)
           : pxekit::ArmMagicWakeOnLan(ifname, method);
   fmt::print("{} errno={} ioctl={} before={}\n{}\n",

@@ -35,8 +35,8 @@ const nlattr* RawAttr(const std::vector<std::uint8_t>& bytes, int type) {
 template <typename PutModes>
 std::vector<std::uint8_t> Reply(PutModes put_modes, int sopass_len = -1) {
   NlMsgPtr msg(nlmsg_alloc());
-  REQUIRE(genlmsg_put(msg.get(), 0, 9, kFamily, 0, 0,
-                      ETHTOOL_MSG_WOL_GET_REPLY, 1) != nullptr);
+  REQUIRE(genlmsg_put(msg.get(), 0, 9, kFamily, 0, 0, ETHTOOL_MSG_WOL_GET_REPLY,
+                      1) != nullptr);
   nlattr* header = nla_nest_start(msg.get(), ETHTOOL_A_WOL_HEADER);
   nla_put_u32(msg.get(), ETHTOOL_A_HEADER_DEV_INDEX, 3);
   nla_put_string(msg.get(), ETHTOOL_A_HEADER_DEV_NAME, "enp1s0");
@@ -117,8 +117,8 @@ std::vector<std::uint8_t> ErrorMessage(int error, const char* text,
 }  // namespace
 
 TEST_CASE("WOL_SET request adds magic and is parsed back", "[nl][wol]") {
-  NlMsgPtr msg = BuildWolSetRequest(kFamily, {"enp1s0", 0}, kWolMagic,
-                                    kWolMagic);
+  NlMsgPtr msg =
+      BuildWolSetRequest(kFamily, {"enp1s0", 0}, kWolMagic, kWolMagic);
   REQUIRE(msg);
   const std::vector<std::uint8_t> bytes = Bytes(msg.get());
 
@@ -153,9 +153,8 @@ TEST_CASE("WOL_SET request adds magic and is parsed back", "[nl][wol]") {
 }
 
 TEST_CASE("WOL_SET request names the device by index too", "[nl][wol]") {
-  NlMsgPtr msg = BuildWolSetRequest(kFamily, {"eth1", 7},
-                                    kWolMagic | kWolUnicast,
-                                    kWolMagic | kWolBroadcast);
+  NlMsgPtr msg = BuildWolSetRequest(
+      kFamily, {"eth1", 7}, kWolMagic | kWolUnicast, kWolMagic | kWolBroadcast);
   REQUIRE(msg);
   Result<EthtoolWolMessage> parsed = ParseEthtoolWolMessage(Bytes(msg.get()));
   REQUIRE(parsed.ok());
@@ -185,10 +184,7 @@ TEST_CASE("WOL_GET_REPLY in compact form gives supported and enabled modes",
           "[nl][wol]") {
   // Supports p u m b g (0x2f), armed for u and g.
   const auto bytes = Reply(
-      [](nl_msg* m) {
-        PutCompact(m, 8, kWolUnicast | kWolMagic, 0x2f);
-      },
-      6);
+      [](nl_msg* m) { PutCompact(m, 8, kWolUnicast | kWolMagic, 0x2f); }, 6);
   Result<EthtoolWolMessage> reply = ParseEthtoolWolMessage(bytes);
   REQUIRE(reply.ok());
   CHECK(reply->cmd == ETHTOOL_MSG_WOL_GET_REPLY);
@@ -205,8 +201,7 @@ TEST_CASE("WOL_GET_REPLY in compact form gives supported and enabled modes",
   CHECK(WolModeLetters(0) == "d");
 }
 
-TEST_CASE("WOL_GET_REPLY in verbose form by index and by name",
-          "[nl][wol]") {
+TEST_CASE("WOL_GET_REPLY in verbose form by index and by name", "[nl][wol]") {
   // Supported: phy, ucast, bcast, magic; enabled: bcast and magic (by name).
   const auto bytes = Reply([](nl_msg* m) {
     PutVerbose(m, 8,
@@ -232,8 +227,9 @@ TEST_CASE("WOL_GET_REPLY in verbose form by index and by name",
 
 TEST_CASE("WOL_GET_REPLY without a mask does not say what is supported",
           "[nl][wol]") {
-  const auto verbose = Reply(
-      [](nl_msg* m) { PutVerbose(m, 8, {{5, nullptr, false}}, true); });
+  const auto verbose = Reply([](nl_msg* m) {
+    PutVerbose(m, 8, {{5, nullptr, false}}, true);
+  });
   Result<EthtoolWolMessage> reply = ParseEthtoolWolMessage(verbose);
   REQUIRE(reply.ok());
   CHECK(reply->modes->nomask);
@@ -280,14 +276,16 @@ TEST_CASE("Malformed WOL replies are refused with a reason", "[nl][wol]") {
     nla_put(m, ETHTOOL_A_BITSET_MASK, 4, &mask);
   })));
   CHECK(refused(Reply([](nl_msg* m) { PutCompact(m, 4, kWolMagic, 0xff); })));
-  CHECK(refused(Reply(
-      [](nl_msg* m) { nla_put_u32(m, ETHTOOL_A_BITSET_SIZE, 8); })));
+  CHECK(refused(
+      Reply([](nl_msg* m) { nla_put_u32(m, ETHTOOL_A_BITSET_SIZE, 8); })));
   // A verbose bit past SIZE, a bit with neither index nor name, an index
   // that is not a u32.
-  CHECK(refused(Reply(
-      [](nl_msg* m) { PutVerbose(m, 8, {{9, nullptr, true}}, false); })));
-  CHECK(refused(Reply(
-      [](nl_msg* m) { PutVerbose(m, 8, {{-1, nullptr, true}}, false); })));
+  CHECK(refused(Reply([](nl_msg* m) {
+    PutVerbose(m, 8, {{9, nullptr, true}}, false);
+  })));
+  CHECK(refused(Reply([](nl_msg* m) {
+    PutVerbose(m, 8, {{-1, nullptr, true}}, false);
+  })));
   CHECK(refused(Reply([](nl_msg* m) {
     nla_put_u32(m, ETHTOOL_A_BITSET_SIZE, 8);
     nlattr* list = nla_nest_start(m, ETHTOOL_A_BITSET_BITS);
@@ -297,8 +295,8 @@ TEST_CASE("Malformed WOL replies are refused with a reason", "[nl][wol]") {
     nla_nest_end(m, list);
   })));
   // A 7-byte SecureOn password.
-  CHECK(refused(
-      Reply([](nl_msg* m) { PutCompact(m, 8, kWolMagic, 0xff); }, 7)));
+  CHECK(
+      refused(Reply([](nl_msg* m) { PutCompact(m, 8, kWolMagic, 0xff); }, 7)));
 
   // A device name without its NUL.
   NlMsgPtr msg(nlmsg_alloc());
@@ -309,8 +307,7 @@ TEST_CASE("Malformed WOL replies are refused with a reason", "[nl][wol]") {
   CHECK(refused(Bytes(msg.get())));
 
   // Shorter than the headers; nlmsg_len past the bytes; not genetlink.
-  const auto good =
-      Reply([](nl_msg* m) { PutCompact(m, 8, kWolMagic, 0xff); });
+  const auto good = Reply([](nl_msg* m) { PutCompact(m, 8, kWolMagic, 0xff); });
   CHECK(refused({good.begin(), good.begin() + 10}));
   auto longer = good;
   reinterpret_cast<nlmsghdr*>(longer.data())->nlmsg_len += 4;
@@ -368,7 +365,8 @@ TEST_CASE("Kernel error answers give the errno and the extack text",
     CHECK(ack->error == EOPNOTSUPP);
     CHECK(ack->text == "device does not support WoL");
   }
-  Result<NetlinkAck> plain = ParseNetlinkAck(ErrorMessage(ENODEV, nullptr, true));
+  Result<NetlinkAck> plain =
+      ParseNetlinkAck(ErrorMessage(ENODEV, nullptr, true));
   REQUIRE(plain.ok());
   CHECK(plain->error == ENODEV);
   CHECK(plain->text.empty());
