@@ -3,6 +3,7 @@
 // that cannot wake, or is armed already, is reported without a change.
 #include "power/wol_arm.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -88,38 +89,6 @@ void FailWith(WolArmOutcome* outcome, const std::string& ifname,
   }
 }
 
-// After the NIC's current settings are known: done, or what to set.
-bool DecideFromSettings(WolArmOutcome* outcome, const std::string& ifname,
-                        const WolSettings& settings) {
-  outcome->modes_before = settings.enabled;
-  if ((settings.supported & kWolMagic) == 0) {
-    outcome->status = Status::kNotSupported;
-    outcome->sys_errno = EOPNOTSUPP;
-    outcome->message =
-        fmt::format("{}: NIC cannot wake on a magic packet (it supports: {})",
-                    ifname, WolModeLetters(settings.supported));
-    return true;
-  }
-  if ((settings.enabled & kWolMagic) != 0) {
-    outcome->status = Status::kAlreadyArmed;
-    outcome->message =
-        fmt::format("{}: Wake-on-LAN was armed already (wake on: {})", ifname,
-                    WolModeLetters(settings.enabled));
-    return true;
-  }
-  return false;
-}
-
-void Armed(WolArmOutcome* outcome, const std::string& ifname, bool ioctl) {
-  outcome->status = Status::kArmed;
-  outcome->sys_errno = 0;
-  outcome->message = fmt::format(
-      "{}: armed Wake-on-LAN on a magic packet{} (wake on: {}, was: {})",
-      ifname, ioctl ? " with the SIOCETHTOOL ioctl" : "",
-      WolModeLetters(outcome->modes_before | kWolMagic),
-      WolModeLetters(outcome->modes_before));
-}
-
 // ---- ethtool netlink ----
 
 struct Exchange {
@@ -141,6 +110,10 @@ int LibnlErrno(int nl_error) {
   }
 }
 
+struct FreeBuffer {
+  void operator()(unsigned char* buffer) const { free(buffer); }
+};
+
 // Sends `msg` and collects the answers with its sequence number until the
 // kernel's NLMSG_ERROR (an ACK when error is 0).
 Exchange Transact(nl_sock* sock, nl_msg* msg) {
@@ -155,7 +128,7 @@ Exchange Transact(nl_sock* sock, nl_msg* msg) {
     sockaddr_nl peer{};
     unsigned char* raw = nullptr;
     const int n = nl_recv(sock, &peer, &raw, nullptr);
-    std::unique_ptr<unsigned char, CFree<std::free>> buffer(raw);
+    std::unique_ptr<unsigned char, FreeBuffer> buffer(raw);
     if (n <= 0) {
       exchange.error = n < 0 ? LibnlErrno(n) : EIO;
       exchange.text = fmt::format("receive: {}", nl_geterror(n));
@@ -189,111 +162,126 @@ Exchange Transact(nl_sock* sock, nl_msg* msg) {
   return exchange;
 }
 
-// Returns false when the netlink family is missing (the caller may fall
-// back to the ioctl); true when `outcome` is final.
-bool ArmWithNetlink(const std::string& ifname, const std::string& family_name,
-                    WolArmOutcome* outcome) {
-  NlSockPtr sock(nl_socket_alloc());
-  if (!sock) {
-    FailWith(outcome, ifname, "netlink socket", ENOMEM, "");
-    return true;
-  }
-  if (int err = genl_connect(sock.get()); err < 0) {
-    FailWith(outcome, ifname, "generic netlink", LibnlErrno(err),
-             nl_geterror(err));
-    return false;
-  }
-  const int fd = nl_socket_get_fd(sock.get());
-  fcntl(fd, F_SETFD, FD_CLOEXEC);  // libnl sets it too; never leak it
-  const int on = 1;
-  setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on));
-  const timeval timeout{kReceiveTimeoutSeconds, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+class NetlinkBackend final : public WolBackend {
+ public:
+  explicit NetlinkBackend(const std::string& ifname) : device_{ifname, 0} {}
 
-  const int family = genl_ctrl_resolve(sock.get(), family_name.c_str());
-  if (family < 0) {
-    FailWith(outcome, ifname, "ethtool netlink", ENOENT,
-             fmt::format("no \"{}\" generic netlink family: {}", family_name,
-                         nl_geterror(family)));
-    outcome->status = Status::kFailed;
-    return false;
-  }
-
-  const EthtoolDevice device{ifname, 0};
-  NlMsgPtr get = BuildWolGetRequest(family, device);
-  if (!get) {
-    FailWith(outcome, ifname, "ETHTOOL_MSG_WOL_GET", ENOMEM, "");
-    return true;
-  }
-  Exchange got = Transact(sock.get(), get.get());
-  if (got.error != 0) {
-    FailWith(outcome, ifname, "ETHTOOL_MSG_WOL_GET", got.error, got.text);
-    return true;
-  }
-  std::optional<WolSettings> settings;
-  std::string bad_reply = "no reply";
-  for (const auto& bytes : got.replies) {
-    Result<EthtoolWolMessage> reply = ParseEthtoolWolMessage(bytes);
-    if (!reply) {
-      bad_reply = reply.error();
-      continue;
+  // Connects and resolves the family: 0, or an errno (ENOENT: no such
+  // family, the kernel is too old or lacks CONFIG_ETHTOOL_NETLINK).
+  int Open(const std::string& family_name, std::string* detail) {
+    sock_.reset(nl_socket_alloc());
+    if (!sock_) return ENOMEM;
+    if (int err = genl_connect(sock_.get()); err < 0) {
+      *detail = fmt::format("generic netlink: {}", nl_geterror(err));
+      return LibnlErrno(err);
     }
-    Result<WolSettings> parsed = WolSettingsFromReply(*reply);
-    if (!parsed) {
-      bad_reply = parsed.error();
-      continue;
+    const int fd = nl_socket_get_fd(sock_.get());
+    fcntl(fd, F_SETFD, FD_CLOEXEC);  // libnl sets it too; never leak it
+    const int on = 1;
+    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on));
+    const timeval timeout{kReceiveTimeoutSeconds, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    family_ = genl_ctrl_resolve(sock_.get(), family_name.c_str());
+    if (family_ < 0) {
+      *detail = fmt::format("no \"{}\" generic netlink family: {}", family_name,
+                            nl_geterror(family_));
+      return ENOENT;
     }
-    settings = *parsed;
+    return 0;
   }
-  if (!settings) {
-    FailWith(outcome, ifname, "ETHTOOL_MSG_WOL_GET_REPLY", EPROTO, bad_reply);
-    return true;
-  }
-  if (DecideFromSettings(outcome, ifname, *settings)) return true;
 
-  NlMsgPtr set = BuildWolSetRequest(family, device, kWolMagic, kWolMagic);
-  if (!set) {
-    FailWith(outcome, ifname, "ETHTOOL_MSG_WOL_SET", ENOMEM, "");
-    return true;
+  int Read(std::uint32_t* supported, std::uint32_t* enabled,
+           std::string* detail) override {
+    NlMsgPtr get = BuildWolGetRequest(family_, device_);
+    if (!get) return ENOMEM;
+    Exchange got = Transact(sock_.get(), get.get());
+    if (got.error != 0) {
+      *detail = got.text;
+      return got.error;
+    }
+    *detail = "no WOL_GET_REPLY";
+    for (const auto& bytes : got.replies) {
+      Result<EthtoolWolMessage> reply = ParseEthtoolWolMessage(bytes);
+      Result<WolSettings> settings = reply
+                                         ? WolSettingsFromReply(*reply)
+                                         : Result<WolSettings>(reply.failure());
+      if (!settings) {
+        *detail = "WOL_GET_REPLY: " + settings.error();
+        continue;
+      }
+      *supported = settings->supported;
+      *enabled = settings->enabled;
+      detail->clear();
+      return 0;
+    }
+    return EPROTO;
   }
-  Exchange done = Transact(sock.get(), set.get());
-  if (done.error != 0) {
-    FailWith(outcome, ifname, "ETHTOOL_MSG_WOL_SET", done.error, done.text);
-    return true;
+
+  int AddMagic(std::uint32_t /*enabled*/, std::string* detail) override {
+    // Value/mask form: only magic changes, whatever else is on.
+    NlMsgPtr set = BuildWolSetRequest(family_, device_, kWolMagic, kWolMagic);
+    if (!set) return ENOMEM;
+    Exchange done = Transact(sock_.get(), set.get());
+    *detail = done.text;
+    return done.error;
   }
-  Armed(outcome, ifname, false);
-  return true;
-}
+
+  bool is_ioctl() const override { return false; }
+  const char* read_name() const override { return "ETHTOOL_MSG_WOL_GET"; }
+  const char* write_name() const override { return "ETHTOOL_MSG_WOL_SET"; }
+
+ private:
+  EthtoolDevice device_;
+  NlSockPtr sock_;
+  int family_ = -1;
+};
 
 // ---- SIOCETHTOOL ----
 
-void ArmWithIoctl(const std::string& ifname, WolArmOutcome* outcome) {
-  outcome->used_ioctl = true;
-  UniqueFd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!fd) {
-    FailWith(outcome, ifname, "socket", errno, "");
-    return;
+class IoctlBackend final : public WolBackend {
+ public:
+  explicit IoctlBackend(const std::string& ifname) : ifname_(ifname) {}
+
+  int Open() {
+    fd_ = UniqueFd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    return fd_ ? 0 : errno;
   }
-  ifreq ifr{};
-  std::memcpy(ifr.ifr_name, ifname.data(), ifname.size());
-  ethtool_wolinfo wol{};
-  wol.cmd = ETHTOOL_GWOL;
-  ifr.ifr_data = reinterpret_cast<char*>(&wol);
-  if (ioctl(fd.get(), SIOCETHTOOL, &ifr) < 0) {
-    FailWith(outcome, ifname, "SIOCETHTOOL ETHTOOL_GWOL", errno, "");
-    return;
+
+  int Read(std::uint32_t* supported, std::uint32_t* enabled,
+           std::string* /*detail*/) override {
+    wol_ = ethtool_wolinfo{};
+    wol_.cmd = ETHTOOL_GWOL;
+    if (!Call()) return errno;
+    *supported = wol_.supported;
+    *enabled = wol_.wolopts;
+    return 0;
   }
-  if (DecideFromSettings(outcome, ifname,
-                         WolSettings{wol.supported, wol.wolopts}))
-    return;
-  wol.cmd = ETHTOOL_SWOL;
-  wol.wolopts |= WAKE_MAGIC;  // sopass stays what GWOL returned
-  if (ioctl(fd.get(), SIOCETHTOOL, &ifr) < 0) {
-    FailWith(outcome, ifname, "SIOCETHTOOL ETHTOOL_SWOL", errno, "");
-    return;
+
+  int AddMagic(std::uint32_t enabled, std::string* /*detail*/) override {
+    // The whole set is written: the modes read, plus magic; the SecureOn
+    // password stays what GWOL returned.
+    wol_.cmd = ETHTOOL_SWOL;
+    wol_.wolopts = enabled | WAKE_MAGIC;
+    return Call() ? 0 : errno;
   }
-  Armed(outcome, ifname, true);
-}
+
+  bool is_ioctl() const override { return true; }
+  const char* read_name() const override { return "SIOCETHTOOL ETHTOOL_GWOL"; }
+  const char* write_name() const override { return "SIOCETHTOOL ETHTOOL_SWOL"; }
+
+ private:
+  bool Call() {
+    ifreq ifr{};
+    std::memcpy(ifr.ifr_name, ifname_.data(),
+                std::min(ifname_.size(), sizeof(ifr.ifr_name) - 1));
+    ifr.ifr_data = reinterpret_cast<char*>(&wol_);
+    return ioctl(fd_.get(), SIOCETHTOOL, &ifr) == 0;
+  }
+
+  std::string ifname_;
+  UniqueFd fd_;
+  ethtool_wolinfo wol_{};
+};
 
 }  // namespace
 
@@ -304,6 +292,45 @@ WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname) {
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname,
                                 WolArmMethod method) {
   return ArmMagicWakeOnLan(ifname, method, ETHTOOL_GENL_NAME);
+}
+
+WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname,
+                                WolBackend& backend) {
+  WolArmOutcome outcome;
+  outcome.used_ioctl = backend.is_ioctl();
+  std::uint32_t supported = 0;
+  std::uint32_t enabled = 0;
+  std::string detail;
+  if (int err = backend.Read(&supported, &enabled, &detail); err != 0) {
+    FailWith(&outcome, ifname, backend.read_name(), err, detail);
+    return outcome;
+  }
+  outcome.modes_before = enabled;
+  if ((supported & kWolMagic) == 0) {
+    outcome.status = Status::kNotSupported;
+    outcome.sys_errno = EOPNOTSUPP;
+    outcome.message =
+        fmt::format("{}: NIC cannot wake on a magic packet (it supports: {})",
+                    ifname, WolModeLetters(supported));
+    return outcome;
+  }
+  if ((enabled & kWolMagic) != 0) {
+    outcome.status = Status::kAlreadyArmed;
+    outcome.message =
+        fmt::format("{}: Wake-on-LAN was armed already (wake on: {})", ifname,
+                    WolModeLetters(enabled));
+    return outcome;
+  }
+  if (int err = backend.AddMagic(enabled, &detail); err != 0) {
+    FailWith(&outcome, ifname, backend.write_name(), err, detail);
+    return outcome;
+  }
+  outcome.status = Status::kArmed;
+  outcome.message = fmt::format(
+      "{}: armed Wake-on-LAN on a magic packet{} (wake on: {}, was: {})",
+      ifname, backend.is_ioctl() ? " with the SIOCETHTOOL ioctl" : "",
+      WolModeLetters(enabled | kWolMagic), WolModeLetters(enabled));
+  return outcome;
 }
 
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method,
@@ -319,10 +346,24 @@ WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method,
   }
   try {
     if (method != WolArmMethod::kIoctl) {
-      const bool final = ArmWithNetlink(ifname, genl_family, &outcome);
-      if (final || method == WolArmMethod::kNetlink) return outcome;
+      NetlinkBackend netlink(ifname);
+      std::string detail;
+      const int err = netlink.Open(genl_family, &detail);
+      if (err == 0) return ArmMagicWakeOnLan(ifname, netlink);
+      if (method == WolArmMethod::kNetlink) {
+        FailWith(&outcome, ifname, "ethtool netlink", err, detail);
+        outcome.status = Status::kFailed;  // no family is not "no device"
+        return outcome;
+      }
+      // kAuto: an old kernel; the ioctl does the same job.
     }
-    ArmWithIoctl(ifname, &outcome);
+    IoctlBackend ioctl_backend(ifname);
+    if (int err = ioctl_backend.Open(); err != 0) {
+      FailWith(&outcome, ifname, "socket", err, "");
+      outcome.used_ioctl = true;
+      return outcome;
+    }
+    return ArmMagicWakeOnLan(ifname, ioctl_backend);
   } catch (const std::exception& e) {  // bad_alloc from a string or vector
     outcome = WolArmOutcome{};
     outcome.status = Status::kFailed;

@@ -45,6 +45,29 @@ WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method);
 WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method,
                                 const std::string& genl_family);
 
+// What arming needs from the kernel, behind an interface so that the
+// decisions (armed already, cannot wake, what each errno means) are tested
+// with a fake. The production backends (ethtool netlink, SIOCETHTOOL) live
+// in wol_arm.cc.
+class WolBackend {
+ public:
+  virtual ~WolBackend() = default;
+  // The NIC's WAKE_* modes: 0, or an errno with the kernel's own words (its
+  // extended ack), if any, in `detail`.
+  virtual int Read(std::uint32_t* supported, std::uint32_t* enabled,
+                   std::string* detail) = 0;
+  // Enables magic, keeping every other mode (`enabled` is what Read saw).
+  virtual int AddMagic(std::uint32_t enabled, std::string* detail) = 0;
+  virtual bool is_ioctl() const = 0;
+  // The calls, for messages: "ETHTOOL_MSG_WOL_GET", "SIOCETHTOOL ...".
+  virtual const char* read_name() const = 0;
+  virtual const char* write_name() const = 0;
+};
+
+// Reads the modes, and adds magic unless the NIC cannot wake on it or has
+// it on already.
+WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolBackend& backend);
+
 // "armed", "already-armed", "not-supported", "no-device", "permission",
 // "failed".
 const char* WolArmStatusName(WolArmOutcome::Status status);
