@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# pxe-poweroff's bash completion completes for real: subcommands and hosts
+# for the sender, each subcommand's own options, interfaces and actions.
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+[ -f "$BASH_COMPLETION" ] || skip "bash-completion is not installed (make check installs it)"
+
+complete_words() {  # complete_words WORD...: what TAB offers after WORD...
+  (cd "$SCRATCH" && HOSTFILE=/dev/null bash -c '
+    source "$1"; source "$2"; shift 2
+    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+    _pxe_poweroff "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BASH_COMPLETION" \
+    "$PXEKIT_SRC/completions/bash/pxe-poweroff" pxe-poweroff "$@")
+}
+
+touch "$SCRATCH/lab.hosts"
+check "the subcommands are offered first" \
+  'complete_words "" | grep -qx keygen && complete_words "" | grep -qx listen && complete_words "" | grep -qx local'
+check "after -v, still the subcommands" '[ "$(complete_words -v li)" = "listen" ]'
+check "after a host, no subcommand" '! complete_words 10.0.0.1 "" | grep -qx listen'
+check "sender --w offers --wait only" '[ "$(complete_words --w)" = "--wait" ]'
+check "listen --w offers --wol-interface only" '[ "$(complete_words listen --w)" = "--wol-interface" ]'
+check "local --d offers --dry-run" '[ "$(complete_words local --d)" = "--dry-run" ]'
+check "local offers no --exec" '[ -z "$(complete_words local --ex)" ]'
+check "keygen offers --out and --force" \
+  '[ "$(complete_words keygen --o)" = "--out" ] && [ "$(complete_words keygen --f)" = "--force" ]'
+check "--action offers poweroff and reboot" \
+  '[ "$(complete_words --action "")" = "$(printf "poweroff\nreboot")" ]'
+check "-I offers lo" 'complete_words -I "" | grep -qx lo'
+check "listen --wol-interface offers lo" 'complete_words listen --wol-interface "" | grep -qx lo'
+check "-f offers files" '[ "$(complete_words -f lab)" = "lab.hosts" ]'
+finish
