@@ -42,6 +42,7 @@ agent_ns() {
   ip -n "$ns" link set eth0 address "$mac"
   ip -n "$ns" addr add "$ip/16" dev eth0
   ip -n "$ns" link set eth0 up
+  ip -n "$ns" route add default via 10.79.0.1
 }
 
 "$PO" keygen --out "$SCRATCH/admin.key" || fail "keygen"
@@ -50,11 +51,12 @@ KEY=$SCRATCH/admin.key
 
 declare -A AGENT_PID
 # start_agent LABEL NS ARGS...: an agent in NS whose --exec appends the
-# action to $SCRATCH/LABEL.marker; its log is $SCRATCH/LABEL.log.
+# action to $SCRATCH/LABEL.marker; its log is $SCRATCH/LABEL.log. Its id
+# comes from ARGS (--wol-interface, --interface) or the default route.
 start_agent() {
   local label=$1 ns=$2
   shift 2
-  ip netns exec "$ns" "$PO" listen -k "$KEY.pub" --wol-interface eth0 \
+  ip netns exec "$ns" "$PO" listen -k "$KEY.pub" \
     --exec "echo \"\$PXEKIT_ACTION\" >> '$SCRATCH/$label.marker'" "$@" \
     2>>"$SCRATCH/$label.log" &
   AGENT_PID[$label]=$!
@@ -88,10 +90,15 @@ probe() { ip netns exec "$S" "$PROBE" "$@"; }
 agent_ns pxk-po-a-$$ 02:79:00:00:00:0a 10.79.0.10
 agent_ns pxk-po-b-$$ 02:79:00:00:00:0b 10.79.0.11
 agent_ns pxk-po-c-$$ 02:79:00:00:00:0c 10.79.0.12
-start_agent A pxk-po-a-$$
-start_agent B pxk-po-b-$$
-start_agent C pxk-po-c-$$ --dry-run
+start_agent A pxk-po-a-$$ --wol-interface eth0
+start_agent B pxk-po-b-$$ --wol-interface eth0
+# C listens on eth0 only (SO_BINDTODEVICE), which is also its WoL NIC.
+start_agent C pxk-po-c-$$ --interface eth0 --dry-run
 wait_ready A B C
+check "the id is the MAC of --wol-interface" \
+  'grep -q "^pxe-poweroff: listening on UDP port 7390 as 02:79:00:00:00:0a (Wake-on-LAN interface eth0)" "$SCRATCH/A.log"'
+check "the id is the MAC of --interface without --wol-interface" \
+  'grep -q "^pxe-poweroff: listening on UDP port 7390 on eth0 as 02:79:00:00:00:0c (Wake-on-LAN interface eth0)" "$SCRATCH/C.log"'
 
 # --- a valid request: acknowledged, the command runs once ---
 out=$(probe exchange --key "$KEY" --to 10.79.0.10 --save "$SCRATCH/captured.req"); rc=$?
@@ -125,7 +132,7 @@ check "replay to another agent: logged with its reason" \
 # --- replayed to the same agent after a restart (an hour later, say): the
 # challenge it answered is gone with the old process ---
 stop_agent A
-start_agent A pxk-po-a-$$
+start_agent A pxk-po-a-$$ --wol-interface eth0
 READY_COUNT=2 wait_ready A
 out=$(probe replay --to 10.79.0.10 --request "$SCRATCH/captured.req")
 sleep 0.3
@@ -171,6 +178,23 @@ check "dry run: --exec not run" '[ ! -e "$SCRATCH/C.marker" ]'
 check "dry run: says what it would have done" \
   'grep -q "^pxe-poweroff: dry run: would arm Wake-on-LAN on eth0, acknowledge, then run: /bin/sh -c" "$SCRATCH/C.log"'
 
+# --- retries: an agent that starts only after the first HELLOs ---
+stop_agent C
+send -k "$KEY" --wait 10 10.79.0.12 >"$SCRATCH/late.out" 2>&1 &
+late=$!
+BACKGROUND+=("$late")
+sleep 1.2
+start_agent C pxk-po-c-$$ --interface eth0 --dry-run
+wait "$late"; rc=$?
+check "a late agent: the sender's retries reach it, acked" \
+  '[ $rc = 0 ] && [ "$(cat "$SCRATCH/late.out")" = "10.79.0.12: acked" ]' || cat "$SCRATCH/late.out" >&2
+
+# --- -I: the sender's socket is bound to the interface ---
+out=$(send -k "$KEY" -I pob0 --wait 3 10.79.0.12); rc=$?
+check "-I pob0: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.12: acked" ]'
+out=$(send -k "$KEY" -I lo --wait 1 10.79.0.12 2>/dev/null); rc=$?
+check "-I lo: the agent is not reachable there" '[ $rc = 1 ] && [ "$out" = "10.79.0.12: no answer" ]'
+
 # --- a flood of bad packets: a bounded number of log lines, and a count ---
 before=$(wc -l <"$SCRATCH/B.log")
 probe flood --to 10.79.0.11 --count 1000 >/dev/null
@@ -191,11 +215,14 @@ labels=()
 for i in $(seq "$MANY"); do
   hex=$(printf '%02x' "$i")
   agent_ns "pxk-po-n$i-$$" "02:79:00:00:01:$hex" "10.79.1.$i"
+  # No interface flag: the id comes from the default route's interface.
   start_agent "N$i" "pxk-po-n$i-$$"
   labels+=("N$i")
   echo "10.79.1.$i 02:79:00:00:01:$hex" >>"$list"
 done
 wait_ready "${labels[@]}"
+check "the id is the MAC of the default route's interface" \
+  'grep -q "as 02:79:00:00:01:32 (Wake-on-LAN interface eth0)" "$SCRATCH/N50.log"'
 start=$(date +%s)
 out=$(send -k "$KEY" --wait 20 -f "$list"); rc=$?
 elapsed=$(( $(date +%s) - start ))

@@ -268,7 +268,7 @@ class Agent {
       if (done->success())
         diag_.Info("command (pid {}) finished", *it);
       else
-        diag_.Warn("command (pid {}) failed: {}", *it, done->Describe());
+        diag_.Error("command (pid {}) failed: {}", *it, done->Describe());
       it = children_.erase(it);
     }
   }

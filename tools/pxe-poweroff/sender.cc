@@ -259,6 +259,9 @@ class Sender {
     HostRun& host = hosts_[i];
     if (host.outcome != Outcome::kPending) return;
     if (std::holds_alternative<PowerChallenge>(message)) {
+      // One REQUEST per challenge round: a late or duplicated CHALLENGE
+      // must not make a second request the agent could accept as well.
+      if (host.requested) return;
       switch (host.exchange.OnChallenge(message, key_)) {
         case PowerExchange::Event::kRequestReady: {
           host.requested = true;
