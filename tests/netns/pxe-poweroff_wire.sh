@@ -56,7 +56,8 @@ declare -A AGENT_PID
 start_agent() {
   local label=$1 ns=$2
   shift 2
-  ip netns exec "$ns" "$PO" listen -k "$KEY.pub" \
+  # timeout: even a test killed by a signal leaves no agent behind long.
+  ip netns exec "$ns" timeout 250 "$PO" listen -k "$KEY.pub" \
     --exec "echo \"\$PXEKIT_ACTION\" >> '$SCRATCH/$label.marker'" "$@" \
     2>>"$SCRATCH/$label.log" &
   AGENT_PID[$label]=$!
