@@ -150,6 +150,34 @@ check "forged request: not acted on" '[ "$(marker_lines A)" = 1 ]'
 check "forged request: logged with its reason" \
   'grep -q "refused request from 10.79.0.1:[0-9]*: bad signature$" "$SCRATCH/A.log"'
 
+# --- a lost ACK: the sender resends its REQUEST, the agent acknowledges
+# the duplicate and does not act again. nft drops every ACK agent A sends
+# (UDP payload byte 5, the type, is 4) for the first 1.5 s. ---
+if command -v nft >/dev/null; then
+  A_NS=pxk-po-a-$$
+  ip netns exec "$A_NS" nft add table inet pxkpo &&
+    ip netns exec "$A_NS" nft add chain inet pxkpo out '{ type filter hook output priority 0; }' &&
+    ip netns exec "$A_NS" nft add rule inet pxkpo out udp sport 7390 @th,104,8 4 counter drop ||
+    fail "nft rule to drop ACKs"
+  dups_before=$(grep -c "acknowledged again, not acted on twice" "$SCRATCH/A.log")
+  send -k "$KEY" --wait 10 10.79.0.10 >"$SCRATCH/lost.out" 2>&1 &
+  lost=$!
+  BACKGROUND+=("$lost")
+  sleep 1.5
+  dropped=$(ip netns exec "$A_NS" nft list table inet pxkpo | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+  ip netns exec "$A_NS" nft delete table inet pxkpo
+  wait "$lost"; rc=$?
+  check "lost ACK: some ACKs were dropped ($dropped)" '[ "${dropped:-0}" -ge 1 ]'
+  check "lost ACK: the resent REQUEST is acked in the end" \
+    '[ $rc = 0 ] && [ "$(cat "$SCRATCH/lost.out")" = "10.79.0.10: acked" ]' || cat "$SCRATCH/lost.out" >&2
+  check "lost ACK: the agent acknowledged a duplicate" \
+    '[ "$(grep -c "acknowledged again, not acted on twice" "$SCRATCH/A.log")" -gt "$dups_before" ]'
+  sleep 0.3
+  check "lost ACK: the command ran once for that request" '[ "$(marker_lines A)" = 2 ]'
+else
+  echo "NOTE: lost-ACK test not run: nft (nftables) is not installed" >&2
+fi
+
 # --- the real sender with another key ---
 out=$(send -k "$SCRATCH/other.key" --wait 3 10.79.0.11 2>&1); rc=$?
 sleep 0.3
