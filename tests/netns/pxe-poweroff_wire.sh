@@ -237,6 +237,16 @@ check "flood: the agent still answers" \
   '[ "$(probe forge --to 10.79.0.11)" = "refused: bad signature" ]'
 check "flood: never acted on" '[ "$(marker_lines B)" = 1 ]'
 
+# --- an agent with two addresses answers from the one it was asked at
+# (IP_PKTINFO), or the sender, which matches answers by address, would
+# hear nothing ---
+ip -n pxk-po-b-$$ addr add 10.79.0.21/16 dev eth0
+out=$(send -k "$KEY" --wait 5 10.79.0.21); rc=$?
+wait_marker B
+sleep 0.3
+check "second address: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.21: acked" ]'
+check "second address: the command ran" '[ "$(marker_lines B)" = 2 ]'
+
 # --- 50 agents, one sender run ---
 list=$SCRATCH/many.txt
 : >"$list"
