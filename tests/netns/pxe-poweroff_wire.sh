@@ -224,6 +224,12 @@ check "-I pob0: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.12: acked" ]'
 out=$(send -k "$KEY" -I lo --wait 1 10.79.0.12 2>/dev/null); rc=$?
 check "-I lo: the agent is not reachable there" '[ $rc = 1 ] && [ "$out" = "10.79.0.12: no answer" ]'
 
+# --- one host answers, one does not: a line each, in input order, exit 1 ---
+out=$(send -k "$KEY" --wait 2 10.79.0.99 10.79.0.12); rc=$?
+check "mixed: exit 1" '[ $rc = 1 ]'
+check "mixed: one line per host, in input order" \
+  '[ "$out" = "$(printf "10.79.0.99: no answer\n10.79.0.12: acked")" ]'
+
 # --- a flood of bad packets: a bounded number of log lines, and a count ---
 before=$(wc -l <"$SCRATCH/B.log")
 probe flood --to 10.79.0.11 --count 1000 >/dev/null
