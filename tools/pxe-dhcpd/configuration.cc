@@ -83,11 +83,11 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
         error->earlier.push_back(e.Format());
       // The last entry may be "N more errors not shown".
       bool capped = conf_errors.back().line == 0;
-      error->message =
-          capped ? fmt::format("{}: more than {} errors", options.config,
-                               conf_errors.size() - 1)
-                 : fmt::format("{}: {} errors", options.config,
-                               conf_errors.size());
+      error->message = capped
+                           ? fmt::format("{}: more than {} errors",
+                                         options.config, conf_errors.size() - 1)
+                           : fmt::format("{}: {} errors", options.config,
+                                         conf_errors.size());
       return false;
     }
   }
@@ -232,7 +232,7 @@ bool LoadConfiguration(const DhcpdOptions& options, Configuration* out,
   for (std::string& warning : CheckDhcpdConf(conf))
     conf.warnings.push_back(std::move(warning));
 
-  ServerSettings& settings = config.settings;
+  DhcpPolicySettings& settings = config.settings;
   settings.proxy = options.proxy;
   settings.boot.bios = options.filename;
   settings.boot.x64_efi = options.efi_filename;

@@ -1,19 +1,19 @@
 #pragma once
-// Turns -c FILE and the flags into one DhcpdConf + ServerSettings. Used at
+// Turns -c FILE and the flags into one DhcpdConf + DhcpPolicySettings. Used at
 // start, by -t, and on every SIGHUP.
 
 #include <string>
 #include <vector>
 
 #include "dhcpconf/dhcpd_conf.h"
-#include "dhcpd/server.h"
-#include "pxe_dhcpd.h"
+#include "dhcpd/policy.h"
+#include "options.h"
 
 namespace pxekit {
 
 struct Configuration {
   DhcpdConf conf;
-  ServerSettings settings;
+  DhcpPolicySettings settings;
 };
 
 struct ConfigurationError {

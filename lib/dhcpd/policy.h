@@ -18,7 +18,7 @@
 
 namespace pxekit {
 
-struct ServerSettings {
+struct DhcpPolicySettings {
   BootFiles boot;
   bool proxy = false;                        // --proxy: proxyDHCP only
   std::uint32_t default_lease_time = 43200;  // ISC's defaults
@@ -53,12 +53,12 @@ struct Exchange {
   std::optional<DhcpMessage> request;  // decoded, for -v dumps
 };
 
-class Server {
+class DhcpPolicy {
  public:
-  Server(DhcpdConf conf, ServerSettings settings);
+  DhcpPolicy(DhcpdConf conf, DhcpPolicySettings settings);
 
   // Replaces the configuration; leases stay.
-  void Reconfigure(DhcpdConf conf, ServerSettings settings);
+  void Reconfigure(DhcpdConf conf, DhcpPolicySettings settings);
   // Installs leases read from the lease file (at start).
   void LoadLeases(const std::vector<Lease>& leases);
 
@@ -68,7 +68,7 @@ class Server {
 
   const LeaseDb& leases() const { return db_; }
   const DhcpdConf& conf() const { return conf_; }
-  const ServerSettings& settings() const { return settings_; }
+  const DhcpPolicySettings& settings() const { return settings_; }
 
  private:
   struct Context;
@@ -95,7 +95,7 @@ class Server {
   std::uint32_t LeaseTime(const Context& ctx) const;
 
   DhcpdConf conf_;
-  ServerSettings settings_;
+  DhcpPolicySettings settings_;
   LeaseDb db_;
   AddressAllocator allocator_;
   std::unordered_set<std::uint32_t> reserved_;  // fixed addresses

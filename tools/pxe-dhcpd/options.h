@@ -1,4 +1,5 @@
 #pragma once
+// pxe-dhcpd's command line, as main.cc fills it from CLI11.
 
 #include <cstdint>
 #include <string>
@@ -7,8 +8,6 @@
 #include "cli/common_options.h"
 
 namespace pxekit {
-
-class Diag;
 
 struct DhcpdOptions {
   CommonOptions common;
@@ -37,8 +36,5 @@ struct DhcpdOptions {
   bool proxy = false;
   std::string user;
 };
-
-// Everything after option parsing. Returns the exit status.
-int RunDhcpd(DhcpdOptions& options, Diag& diag);
 
 }  // namespace pxekit
