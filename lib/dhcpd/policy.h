@@ -1,7 +1,7 @@
 #pragma once
 // pxe-dhcpd's policy: Handle(request, now) -> reply. No sockets, no clock,
-// no files: the loop in tools/pxe-dhcpd hands in a datagram with where it
-// arrived, makes the returned leases durable, then sends the reply.
+// no files: the loop (tools/pxe-dhcpd/daemon.cc) hands in a datagram with where
+// it arrived, makes the returned leases durable, then sends the reply.
 
 #include <cstdint>
 #include <optional>

@@ -1,20 +1,15 @@
 #pragma once
-// Turns -c FILE and the flags into one DhcpdConf + DhcpPolicySettings. Used at
-// start, by -t, and on every SIGHUP.
+// Reads -c FILE (with its includes) and the interface list, and hands them
+// with the flags to ApplyFlags (lib/dhcpd/configuration.h). Used at start,
+// by -t, and on every SIGHUP.
 
 #include <string>
 #include <vector>
 
-#include "dhcpconf/dhcpd_conf.h"
-#include "dhcpd/policy.h"
+#include "dhcpd/configuration.h"
 #include "options.h"
 
 namespace pxekit {
-
-struct Configuration {
-  DhcpdConf conf;
-  DhcpPolicySettings settings;
-};
 
 struct ConfigurationError {
   int exit_code = 0;  // 64 bad flag, 66 missing file, 78 bad file

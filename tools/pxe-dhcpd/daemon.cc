@@ -25,10 +25,6 @@ constexpr std::size_t kCompactAfterBytes = 16u << 20;
 // Datagrams per recvmmsg, and recvmmsg calls per wake-up.
 constexpr std::size_t kBatch = 32;
 constexpr int kRounds = 2;
-// Group commit: an ACK waits at most this long for others to share its
-// fsync; this many waiting ACKs are committed at once.
-constexpr auto kGroupWindow = std::chrono::microseconds(1000);
-constexpr std::size_t kGroupLimit = 64;
 
 std::string DumpOptions(const DhcpMessage& message) {
   std::string out = fmt::format(
@@ -110,42 +106,44 @@ void Daemon::OnReadable(Listener& listener) {
       in.interface = listener.interface;
       Exchange exchange = policy_.Handle(in, now);
       Log(exchange);
-      if (!exchange.reply) {
-        for (const Lease& lease : exchange.commits) journal_.Record(lease);
-        has_unsynced_ = has_unsynced_ || !exchange.commits.empty();
-        continue;
-      }
-      if (exchange.commits.empty()) {
-        // OFFERs and NAKs depend on nothing on disk: out at once.
-        now_replies.push_back(Pending{&listener, std::move(*exchange.reply)});
-        continue;
-      }
       for (const Lease& lease : exchange.commits) journal_.Record(lease);
-      has_unsynced_ = true;
-      awaiting_commit_.push_back(
-          Pending{&listener, std::move(*exchange.reply)});
+      switch (commit_.Admit(exchange.reply.has_value(),
+                            !exchange.commits.empty())) {
+        case GroupCommit::Send::kNow:
+          now_replies.push_back(Pending{&listener, std::move(*exchange.reply)});
+          break;
+        case GroupCommit::Send::kAfterSync:
+          awaiting_commit_.push_back(
+              Pending{&listener, std::move(*exchange.reply)});
+          break;
+        case GroupCommit::Send::kNothing:
+          break;
+      }
     }
   }
   SendAll(now_replies);
-  // Group commit: ACKs wait up to kGroupWindow for company, then share one
-  // write and one fsync; a full group goes at once.
-  if (awaiting_commit_.size() >= kGroupLimit) {
-    Commit();
-  } else if (has_unsynced_ && commit_timer_ == 0 && loop_ != nullptr) {
-    commit_timer_ = loop_->AddTimerAfter(kGroupWindow, [this] {
-      commit_timer_ = 0;
+  switch (commit_.AfterBatch()) {
+    case GroupCommit::Step::kSyncNow:
       Commit();
-    });
+      break;
+    case GroupCommit::Step::kArmTimer:
+      if (loop_ != nullptr)
+        commit_timer_ = loop_->AddTimerAfter(GroupCommit::kWindow, [this] {
+          commit_timer_ = 0;
+          Commit();
+        });
+      break;
+    case GroupCommit::Step::kWait:
+      break;
   }
 }
 
 void Daemon::Commit() {
   if (commit_timer_ != 0 && loop_ != nullptr) loop_->CancelTimer(commit_timer_);
   commit_timer_ = 0;
-  if (!has_unsynced_ && awaiting_commit_.empty()) return;
+  if (!commit_.TakeCommit()) return;
   std::string error;
   bool durable = journal_.Sync(&error);
-  has_unsynced_ = false;
   if (!durable) {
     diag_.Error("lease file: {}: {} ACKs not sent", error,
                 awaiting_commit_.size());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "configuration.h"
+#include "dhcpd/group_commit.h"
 #include "dhcpd/policy.h"
 #include "lease/lease_journal.h"
 #include "net/datagram_batch.h"
@@ -70,7 +71,7 @@ class Daemon {
   EventLoop* loop_ = nullptr;
   DatagramBatch batch_;
   std::vector<Pending> awaiting_commit_;
-  bool has_unsynced_ = false;
+  GroupCommit commit_;  // when the journal is synced and ACKs go
   EventLoop::TimerId commit_timer_ = 0;
 };
 

@@ -29,6 +29,7 @@
 #include "cli/run_main.h"
 #include "configuration.h"
 #include "daemon.h"
+#include "dhcpd/listen_plan.h"
 #include "lease/lease_journal.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
@@ -41,15 +42,6 @@ namespace {
 
 // Room for a burst that arrives during an fsync.
 constexpr int kReceiveBuffer = 4 << 20;
-
-// The interface address that lies in a declared subnet, else the first.
-std::optional<Ipv4Prefix> LocalAddress(const Interface& interface,
-                                       const DhcpdConf& conf) {
-  for (const Ipv4Prefix& prefix : interface.ipv4)
-    if (conf.FindSubnet(prefix.address()) != nullptr) return prefix;
-  if (!interface.ipv4.empty()) return interface.ipv4.front();
-  return std::nullopt;
-}
 
 // Without SO_REUSEADDR a second server on the same device and port fails
 // to bind (EADDRINUSE) instead of sharing the port and NAKing the first
@@ -82,104 +74,40 @@ UniqueFd OpenListenSocket(Ipv4Addr address, std::uint16_t port,
   return fd;
 }
 
+// The sockets of PlanListeners' choice (lib/dhcpd/listen_plan.h).
 std::vector<Listener> OpenListeners(const DhcpdOptions& options,
                                     const DhcpdConf& conf, Diag& diag) {
   std::vector<Interface> interfaces = ListInterfaces();
-  std::vector<const Interface*> chosen;
-  std::optional<Ipv4Addr> listen;
+  ListenRequest request;
+  request.interfaces = options.interfaces;
+  request.proxy = options.proxy;
+  request.port = static_cast<std::uint16_t>(options.port);
   if (!options.listen.empty()) {
     auto address = Ipv4Addr::Parse(options.listen);
     if (!address)
       throw ToolError(kExitUsage, fmt::format("--listen '{}': {}",
                                               options.listen, address.error()));
-    listen = *address;
+    request.listen = *address;
   }
-  for (const std::string& name : options.interfaces) {
-    const Interface* interface = FindInterface(interfaces, name);
-    // "-i eth0 -i eth0" is one interface, not a port in use by itself.
-    if (interface != nullptr &&
-        std::find(chosen.begin(), chosen.end(), interface) != chosen.end())
-      continue;
-    if (interface == nullptr)
-      throw ToolError(kExitUnavailable,
-                      fmt::format("interface '{}': no such interface", name));
-    if (!interface->IsUp())
-      throw ToolError(kExitUnavailable,
-                      fmt::format("interface '{}': interface is down", name));
-    // As ISC dhcpd: an interface named to serve addresses needs a declared
-    // subnet for its network, or it would answer nobody. A relay-only
-    // server (--listen) and a proxy serve no network of their own.
-    bool in_subnet = false;
-    for (const Ipv4Prefix& prefix : interface->ipv4)
-      if (conf.FindSubnet(prefix.address()) != nullptr) in_subnet = true;
-    if (!in_subnet && !options.proxy && options.listen.empty()) {
-      std::string addresses;
-      for (const Ipv4Prefix& prefix : interface->ipv4)
-        addresses += fmt::format("{}{}", addresses.empty() ? "" : ", ", prefix);
-      throw ToolError(
-          kExitUnavailable,
-          fmt::format("interface '{}' ({}): no declared subnet holds its "
-                      "address; declare one (--subnet or a subnet block)",
-                      name, addresses.empty() ? "no IPv4 address" : addresses));
-    }
-    chosen.push_back(interface);
-  }
-  if (chosen.empty() && listen) {
-    for (const Interface& interface : interfaces)
-      for (const Ipv4Prefix& prefix : interface.ipv4)
-        if (prefix.address() == *listen) chosen.push_back(&interface);
-    if (chosen.empty())
-      throw ToolError(
-          kExitUnavailable,
-          fmt::format("--listen {}: no interface has this address", *listen));
-  }
-  if (chosen.empty()) {
-    // ISC's rule: serve the interfaces that have an address in a declared
-    // subnet (proxy mode: every up Ethernet interface with an address).
-    for (const Interface& interface : interfaces) {
-      if (!interface.IsUp() || interface.IsLoopback()) continue;
-      for (const Ipv4Prefix& prefix : interface.ipv4) {
-        if (options.proxy || conf.FindSubnet(prefix.address()) != nullptr) {
-          chosen.push_back(&interface);
-          break;
-        }
-      }
-    }
-    if (chosen.empty())
-      throw ToolError(kExitUnavailable,
-                      "no interface has an address in a declared subnet; "
-                      "name one with --interface");
-  }
+  auto plan = PlanListeners(request, conf, interfaces);
+  if (!plan) throw ToolError(kExitUnavailable, plan.error());
   std::vector<Listener> listeners;
-  std::vector<std::uint16_t> ports{static_cast<std::uint16_t>(options.port)};
-  if (options.proxy) ports.push_back(4011);
-  for (const Interface* interface : chosen) {
-    auto local = listen ? std::optional<Ipv4Prefix>(Ipv4Prefix(*listen, 32))
-                        : LocalAddress(*interface, conf);
-    if (listen)
-      for (const Ipv4Prefix& prefix : interface->ipv4)
-        if (prefix.address() == *listen) local = prefix;
-    if (!local)
+  for (const ListenLink& link : *plan) {
+    if (!link.local)
       diag.Warn(
           "interface '{}' has no IPv4 address: replies carry server "
           "identifier 0.0.0.0",
-          interface->name);
-    for (std::uint16_t port : ports) {
+          link.interface);
+    for (const ListenSocket& socket : link.sockets) {
       Listener listener;
-      listener.interface = interface->name;
-      listener.ifindex = interface->index;
-      listener.local = local.value_or(Ipv4Prefix());
-      listener.port = port;
-      // With --listen the socket has its address and no device: a relay
-      // (perfdhcp) must be able to own port 67 on another address.
-      listener.fd = OpenListenSocket(listen.value_or(Ipv4Addr::Any()), port,
-                                     listen && options.interfaces.empty()
-                                         ? std::string()
-                                         : interface->name,
-                                     options.proxy && port != 4011);
-      diag.Info("listening on {}:{} via {} (server address {})",
-                listen.value_or(Ipv4Addr::Any()), port, interface->name,
-                listener.local.address());
+      listener.interface = link.interface;
+      listener.ifindex = link.ifindex;
+      listener.local = link.local.value_or(Ipv4Prefix());
+      listener.port = socket.port;
+      listener.fd = OpenListenSocket(link.address, socket.port, link.device,
+                                     socket.share);
+      diag.Info("listening on {}:{} via {} (server address {})", link.address,
+                socket.port, link.interface, listener.local.address());
       listeners.push_back(std::move(listener));
     }
   }
