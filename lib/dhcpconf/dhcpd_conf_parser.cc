@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <span>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -89,6 +90,17 @@ std::string_view KindName(ScopeKind kind) {
   }
   return "";
 }
+
+// The scopes a statement may stand in, as a bit set of ScopeKind.
+constexpr unsigned In(std::initializer_list<ScopeKind> kinds) {
+  unsigned mask = 0;
+  for (ScopeKind kind : kinds) mask |= 1u << static_cast<unsigned>(kind);
+  return mask;
+}
+constexpr unsigned kAnywhere = ~0u;
+constexpr unsigned kDeclarations =
+    In({ScopeKind::kGlobal, ScopeKind::kGroup, ScopeKind::kSharedNetwork,
+        ScopeKind::kSubnet});
 
 struct Context {
   ScopeKind kind = ScopeKind::kGlobal;
@@ -334,10 +346,8 @@ class Parser {
   }
 
   void RequireKind(const Token& token, const Context& context,
-                   std::initializer_list<ScopeKind> allowed) {
-    if (std::find(allowed.begin(), allowed.end(), context.kind) !=
-        allowed.end())
-      return;
+                   unsigned allowed) {
+    if ((allowed & In({context.kind})) != 0) return;
     ErrorAt(token, fmt::format("'{}' is not allowed in {}", Lower(token.text),
                                KindName(context.kind)));
   }
@@ -1020,6 +1030,106 @@ class Parser {
             fmt::format("'{}' is not supported: {}", Lower(token.text), why));
   }
 
+  // --- statements: one table row per keyword, as the option codes ---
+
+  // Parses the rest of a statement; `keyword` is its first token, taken.
+  using StatementParser = void (Parser::*)(Context&, const Token& keyword);
+  struct Statement {
+    std::string_view keyword;  // lower case
+    unsigned allowed;          // scopes it may stand in
+    StatementParser parse;
+  };
+
+  static std::span<const Statement> Statements() {
+    using K = ScopeKind;
+    static const Statement kStatements[] = {
+        {"option", kAnywhere, &Parser::ParseOptionKeyword},
+        {"if", kAnywhere, &Parser::ParseIf},
+        {"elsif", kAnywhere, &Parser::ParseElseWithoutIf},
+        {"else", kAnywhere, &Parser::ParseElseWithoutIf},
+        {"include", kAnywhere, &Parser::ParseInclude},
+        {"subnet", In({K::kGlobal, K::kGroup, K::kSharedNetwork}),
+         &Parser::ParseSubnet},
+        {"shared-network", kDeclarations, &Parser::ParseGroup},
+        {"group", kDeclarations, &Parser::ParseGroup},
+        {"pool", In({K::kSubnet}), &Parser::ParsePool},
+        {"range", In({K::kSubnet, K::kPool}), &Parser::ParseRange},
+        {"host", kDeclarations, &Parser::ParseHost},
+        {"class", In({K::kGlobal, K::kGroup}), &Parser::ParseClass},
+        {"hardware", In({K::kHost}), &Parser::ParseHardware},
+        {"fixed-address", In({K::kHost}), &Parser::ParseFixedAddress},
+        {"match", In({K::kClass}), &Parser::ParseMatch},
+        {"default-lease-time", kAnywhere, &Parser::ParseLeaseTime},
+        {"max-lease-time", kAnywhere, &Parser::ParseLeaseTime},
+        {"min-lease-time", kAnywhere, &Parser::ParseLeaseTime},
+        {"next-server", kAnywhere, &Parser::ParseAddressParam},
+        {"server-identifier", kAnywhere, &Parser::ParseAddressParam},
+        {"filename", kAnywhere, &Parser::ParseStringParam},
+        {"server-name", kAnywhere, &Parser::ParseStringParam},
+        {"authoritative", kAnywhere, &Parser::ParseAuthoritative},
+        {"not", kAnywhere, &Parser::ParseNotAuthoritative},
+        {"allow", kAnywhere, &Parser::ParseAllow},
+        {"deny", kAnywhere, &Parser::ParseAllow},
+        {"ignore", kAnywhere, &Parser::ParseAllow},
+        {"use-host-decl-names", kAnywhere, &Parser::ParseFlagParam},
+        {"always-broadcast", kAnywhere, &Parser::ParseFlagParam},
+        {"ignore-client-uids", kAnywhere, &Parser::ParseFlagParam},
+        {"ddns-update-style", kAnywhere, &Parser::ParseDdnsUpdateStyle},
+        {"ddns-updates", kAnywhere, &Parser::ParseDdnsUpdates},
+        {"log-facility", kAnywhere, &Parser::ParseNoOp},
+        {"get-lease-hostnames", kAnywhere, &Parser::ParseNoOp},
+        {"update-static-leases", kAnywhere, &Parser::ParseNoOp},
+        {"one-lease-per-client", kAnywhere, &Parser::ParseNoOp},
+        {"update-optimization", kAnywhere, &Parser::ParseNoOp},
+        {"update-conflict-detection", kAnywhere, &Parser::ParseNoOp},
+        {"stash-agent-options", kAnywhere, &Parser::ParseNoOp},
+        {"boot-unknown-clients", kAnywhere, &Parser::ParseNoOp},
+        {"ping-check", kAnywhere, &Parser::ParsePing},
+        {"ping-timeout", kAnywhere, &Parser::ParsePing},
+        {"dont-use-fsync", kAnywhere, &Parser::ParseDontUseFsync},
+        {"lease-file-name", kAnywhere, &Parser::ParseFileNameFlag},
+        {"pid-file-name", kAnywhere, &Parser::ParseFileNameFlag},
+        {"local-port", kAnywhere, &Parser::ParseLocalPort},
+    };
+    return kStatements;
+  }
+
+  // ISC statements pxe-dhcpd refuses, with the reason.
+  struct Refusal {
+    std::string_view keyword;  // lower case
+    std::string_view why;
+  };
+  static constexpr std::string_view kNoDnsUpdates =
+      "pxe-dhcpd does no DNS updates";
+  static constexpr std::string_view kDhcpv4Only =
+      "pxe-dhcpd serves DHCPv4 only";
+  static constexpr std::string_view kNoHooks =
+      "pxe-dhcpd runs no event hooks or commands";
+  static constexpr Refusal kRefusals[] = {
+      {"switch",
+       "use if/elsif/else (for option arch, 'if option arch = 00:07 { ... "
+       "}')"},
+      {"case",
+       "use if/elsif/else (for option arch, 'if option arch = 00:07 { ... "
+       "}')"},
+      {"failover", "pxe-dhcpd has no failover protocol"},
+      {"omapi-port", "pxe-dhcpd has no OMAPI"},
+      {"omapi-key", "pxe-dhcpd has no OMAPI"},
+      {"key", kNoDnsUpdates},
+      {"zone", kNoDnsUpdates},
+      {"on", kNoHooks},
+      {"execute", kNoHooks},
+      {"spawn", kNoHooks},
+      {"log", kNoHooks},
+      {"subnet6", kDhcpv4Only},
+      {"range6", kDhcpv4Only},
+      {"prefix6", kDhcpv4Only},
+      {"fixed-address6", kDhcpv4Only},
+      {"subclass", "use 'class' with 'match if'"},
+      {"vendor-option-space",
+       "option spaces are not supported; pxe-dhcpd builds option 43 itself"},
+  };
+
   void ParseStatement(Context& context) {
     Token token = Next();
     if (token.kind == TokenKind::kSemicolon) return;  // ISC allows empty
@@ -1027,241 +1137,204 @@ class Parser {
       ErrorAt(token,
               fmt::format("expected a statement, found {}", Describe(token)));
     std::string word = Lower(token.text);
-    using K = ScopeKind;
-    const bool in_if = context.kind == K::kIfBody;
-
-    if (word == "option") return ParseOptionStatement(context);
-    if (word == "if") return ParseIf(context, token);
-    if (word == "elsif" || word == "else")
-      ErrorAt(token, fmt::format("'{}' without 'if'", word));
-    if (word == "include") return ParseInclude(context, token);
-    if (word == "subnet") {
-      RequireKind(token, context, {K::kGlobal, K::kGroup, K::kSharedNetwork});
-      return ParseSubnet(context, token);
+    for (const Statement& statement : Statements()) {
+      if (statement.keyword != word) continue;
+      RequireKind(token, context, statement.allowed);
+      return (this->*statement.parse)(context, token);
     }
-    if (word == "shared-network" || word == "group") {
-      RequireKind(token, context,
-                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
-      if (word == "shared-network" && context.kind == K::kSubnet)
-        ErrorAt(token, "'shared-network' is not allowed in a subnet");
-      std::string label;
-      if (word == "shared-network") {
-        Token name = Next();
-        if (name.kind != TokenKind::kWord && name.kind != TokenKind::kString)
-          ErrorAt(name, "expected a shared-network name");
-        label = fmt::format("shared-network {} at {}:{}", name.text, file_,
-                            token.line);
-      } else {
-        label = fmt::format("group at {}:{}", file_, token.line);
-      }
-      Scope* scope = conf_->NewScope(label, Pos(token));
-      Context inner =
-          Child(context,
-                word == "group" && context.kind == K::kSubnet
-                    ? K::kSubnet
-                    : (word == "group" ? K::kGroup : K::kSharedNetwork),
-                scope);
-      return ParseBlock(inner, token);
-    }
-    if (word == "pool") {
-      RequireKind(token, context, {K::kSubnet});
-      return ParsePool(context, token);
-    }
-    if (word == "range") {
-      RequireKind(token, context, {K::kSubnet, K::kPool});
-      return ParseRange(context, token);
-    }
-    if (word == "host") {
-      RequireKind(token, context,
-                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
-      return ParseHost(context, token);
-    }
-    if (word == "class") {
-      RequireKind(token, context, {K::kGlobal, K::kGroup});
-      return ParseClass(context, token);
-    }
-    if (word == "hardware") {
-      RequireKind(token, context, {K::kHost});
-      Token type = ExpectWord("'ethernet'");
-      if (Lower(type.text) != "ethernet")
-        ErrorAt(type, fmt::format("hardware type {} is not supported (only "
-                                  "ethernet)",
-                                  QuoteForMessage(type.text)));
-      Token mac_token = ExpectWord("a MAC address");
-      auto mac = MacAddr::Parse(mac_token.text);
-      if (!mac)
-        ErrorAt(mac_token,
-                fmt::format("{}: {}", QuoteForMessage(mac_token.text),
-                            mac.error()));
-      ExpectSemicolon();
-      conf_->hosts[context.host].mac = *mac;
-      return;
-    }
-    if (word == "fixed-address") {
-      RequireKind(token, context, {K::kHost});
-      Ipv4Addr address = ParseIp();
-      while (lexer_->Peek().kind == TokenKind::kComma) {
-        Next();
-        Token extra = lexer_->Peek();
-        ParseIp();
-        Warn(extra, "only the first fixed-address is used");
-      }
-      ExpectSemicolon();
-      conf_->hosts[context.host].fixed_address = address;
-      return;
-    }
-    if (word == "match") {
-      RequireKind(token, context, {K::kClass});
-      Token what = ExpectWord("'if'");
-      if (Lower(what.text) != "if")
-        ErrorAt(what,
-                "only 'match if EXPRESSION;' is supported (no 'match "
-                "hardware' / subclass)");
-      conf_->classes[context.klass].match = ParseOr(0);
-      ExpectSemicolon();
-      return;
-    }
-    if (word == "default-lease-time" || word == "max-lease-time" ||
-        word == "min-lease-time") {
-      auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      (word == "default-lease-time" ? params.default_lease_time
-       : word == "max-lease-time"   ? params.max_lease_time
-                                    : params.min_lease_time) = value;
-      return;
-    }
-    if (word == "next-server" || word == "server-identifier") {
-      Ipv4Addr address = ParseIp();
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      (word == "next-server" ? params.next_server : params.server_identifier) =
-          address;
-      return;
-    }
-    if (word == "filename" || word == "server-name") {
-      std::string value = ParseString(word);
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      if (word == "filename") {
-        params.filename = value;
-        params.filename_origin =
-            context.scope->label.empty() ? "global" : context.scope->label;
-      } else {
-        params.server_name = value;
-      }
-      return;
-    }
-    if (word == "authoritative") {
-      ExpectSemicolon();
-      NewParams(context).authoritative = true;
-      return;
-    }
-    if (word == "not") {
-      ExpectKeyword("authoritative");
-      ExpectSemicolon();
-      NewParams(context).authoritative = false;
-      return;
-    }
-    if (word == "allow" || word == "deny" || word == "ignore")
-      return ParseAllow(context, token);
-    if (word == "use-host-decl-names" || word == "always-broadcast" ||
-        word == "ignore-client-uids") {
-      bool value = ParseFlagValue();
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      (word == "use-host-decl-names" ? params.use_host_decl_names
-       : word == "always-broadcast"  ? params.always_broadcast
-                                     : params.ignore_client_uids) = value;
-      return;
-    }
-    if (word == "ddns-update-style") {
-      Token style = ExpectWord("none, ad-hoc, interim or standard");
-      std::string value = Lower(style.text);
-      if (value == "interim" || value == "standard")
-        ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
-                                   "pxe-dhcpd does no DNS updates; use none",
-                                   value));
-      if (value != "none" && value != "ad-hoc")
-        ErrorAt(style, fmt::format("unknown ddns-update-style {}",
-                                   QuoteForMessage(style.text)));
-      ExpectSemicolon();
-      Note(token,
-           fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
-                       value));
-      return;
-    }
-    if (word == "ddns-updates") {
-      Token value_token = lexer_->Peek();
-      if (ParseFlagValue())
-        ErrorAt(value_token,
-                "'ddns-updates on' is not supported: pxe-dhcpd "
-                "does no DNS updates");
-      ExpectSemicolon();
-      Note(token, "'ddns-updates off' accepted");
-      return;
-    }
-    if (word == "log-facility" || word == "get-lease-hostnames" ||
-        word == "update-static-leases" || word == "one-lease-per-client" ||
-        word == "update-optimization" || word == "update-conflict-detection" ||
-        word == "stash-agent-options" || word == "boot-unknown-clients") {
-      Token value = Next();
-      if (value.kind != TokenKind::kWord)
-        ErrorAt(value, fmt::format("expected a value for '{}'", word));
-      ExpectSemicolon();
-      Note(token, fmt::format("'{} {}' accepted as a no-op", word, value.text));
-      return;
-    }
-    if (word == "ping-check" || word == "ping-timeout") {
-      Next();
-      ExpectSemicolon();
-      Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
-                              "addresses with ICMP before offering them",
-                              word));
-      return;
-    }
-    if (word == "dont-use-fsync") {
-      if (lexer_->Peek().kind == TokenKind::kWord) Next();
-      ExpectSemicolon();
-      Warn(token,
-           "'dont-use-fsync' ignored: every lease is still fsync'd "
-           "before its ACK");
-      return;
-    }
-    if (word == "lease-file-name" || word == "pid-file-name") {
-      ParseString("a file name");
-      ExpectSemicolon();
-      Note(token, fmt::format("'{}' ignored: use --lease-file", word));
-      return;
-    }
-    if (word == "local-port") {
-      ParseNumber(65535, "port");
-      ExpectSemicolon();
-      Note(token, "'local-port' ignored: use --port");
-      return;
-    }
-    if (word == "switch" || word == "case")
-      Reject(token,
-             "use if/elsif/else (for option arch, 'if option arch = "
-             "00:07 { ... }')");
-    if (word == "failover") Reject(token, "pxe-dhcpd has no failover protocol");
-    if (word == "omapi-port" || word == "omapi-key")
-      Reject(token, "pxe-dhcpd has no OMAPI");
-    if (word == "key" || word == "zone")
-      Reject(token, "pxe-dhcpd does no DNS updates");
-    if (word == "on" || word == "execute" || word == "spawn" || word == "log")
-      Reject(token, "pxe-dhcpd runs no event hooks or commands");
-    if (word == "subnet6" || word == "range6" || word == "prefix6" ||
-        word == "fixed-address6" || word.rfind("dhcp6.", 0) == 0)
-      Reject(token, "pxe-dhcpd serves DHCPv4 only");
-    if (word == "subclass") Reject(token, "use 'class' with 'match if'");
-    if (word == "vendor-option-space")
-      Reject(token,
-             "option spaces are not supported; pxe-dhcpd builds "
-             "option 43 itself");
-    (void)in_if;
+    for (const Refusal& refusal : kRefusals)
+      if (refusal.keyword == word) Reject(token, refusal.why);
+    if (word.starts_with("dhcp6.")) Reject(token, kDhcpv4Only);
     ErrorAt(token,
             fmt::format("unknown statement {}", QuoteForMessage(token.text)));
+  }
+
+  void ParseOptionKeyword(Context& context, const Token&) {
+    ParseOptionStatement(context);
+  }
+
+  [[noreturn]] void ParseElseWithoutIf(Context&, const Token& token) {
+    ErrorAt(token, fmt::format("'{}' without 'if'", Lower(token.text)));
+  }
+
+  // shared-network NAME { ... } and group { ... }.
+  void ParseGroup(Context& context, const Token& token) {
+    using K = ScopeKind;
+    std::string word = Lower(token.text);
+    if (word == "shared-network" && context.kind == K::kSubnet)
+      ErrorAt(token, "'shared-network' is not allowed in a subnet");
+    std::string label;
+    if (word == "shared-network") {
+      Token name = Next();
+      if (name.kind != TokenKind::kWord && name.kind != TokenKind::kString)
+        ErrorAt(name, "expected a shared-network name");
+      label = fmt::format("shared-network {} at {}:{}", name.text, file_,
+                          token.line);
+    } else {
+      label = fmt::format("group at {}:{}", file_, token.line);
+    }
+    Scope* scope = conf_->NewScope(label, Pos(token));
+    Context inner =
+        Child(context,
+              word == "group" && context.kind == K::kSubnet
+                  ? K::kSubnet
+                  : (word == "group" ? K::kGroup : K::kSharedNetwork),
+              scope);
+    ParseBlock(inner, token);
+  }
+
+  void ParseHardware(Context& context, const Token&) {
+    Token type = ExpectWord("'ethernet'");
+    if (Lower(type.text) != "ethernet")
+      ErrorAt(type, fmt::format("hardware type {} is not supported (only "
+                                "ethernet)",
+                                QuoteForMessage(type.text)));
+    Token mac_token = ExpectWord("a MAC address");
+    auto mac = MacAddr::Parse(mac_token.text);
+    if (!mac)
+      ErrorAt(mac_token, fmt::format("{}: {}", QuoteForMessage(mac_token.text),
+                                     mac.error()));
+    ExpectSemicolon();
+    conf_->hosts[context.host].mac = *mac;
+  }
+
+  void ParseFixedAddress(Context& context, const Token&) {
+    Ipv4Addr address = ParseIp();
+    while (lexer_->Peek().kind == TokenKind::kComma) {
+      Next();
+      Token extra = lexer_->Peek();
+      ParseIp();
+      Warn(extra, "only the first fixed-address is used");
+    }
+    ExpectSemicolon();
+    conf_->hosts[context.host].fixed_address = address;
+  }
+
+  void ParseMatch(Context& context, const Token&) {
+    Token what = ExpectWord("'if'");
+    if (Lower(what.text) != "if")
+      ErrorAt(what,
+              "only 'match if EXPRESSION;' is supported (no 'match "
+              "hardware' / subclass)");
+    conf_->classes[context.klass].match = ParseOr(0);
+    ExpectSemicolon();
+  }
+
+  void ParseLeaseTime(Context& context, const Token& token) {
+    std::string word = Lower(token.text);
+    auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    (word == "default-lease-time" ? params.default_lease_time
+     : word == "max-lease-time"   ? params.max_lease_time
+                                  : params.min_lease_time) = value;
+  }
+
+  void ParseAddressParam(Context& context, const Token& token) {
+    Ipv4Addr address = ParseIp();
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    (Lower(token.text) == "next-server" ? params.next_server
+                                        : params.server_identifier) = address;
+  }
+
+  void ParseStringParam(Context& context, const Token& token) {
+    std::string word = Lower(token.text);
+    std::string value = ParseString(word);
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    if (word == "filename") {
+      params.filename = value;
+      params.filename_origin =
+          context.scope->label.empty() ? "global" : context.scope->label;
+    } else {
+      params.server_name = value;
+    }
+  }
+
+  void ParseAuthoritative(Context& context, const Token&) {
+    ExpectSemicolon();
+    NewParams(context).authoritative = true;
+  }
+
+  void ParseNotAuthoritative(Context& context, const Token&) {
+    ExpectKeyword("authoritative");
+    ExpectSemicolon();
+    NewParams(context).authoritative = false;
+  }
+
+  void ParseFlagParam(Context& context, const Token& token) {
+    std::string word = Lower(token.text);
+    bool value = ParseFlagValue();
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    (word == "use-host-decl-names" ? params.use_host_decl_names
+     : word == "always-broadcast"  ? params.always_broadcast
+                                   : params.ignore_client_uids) = value;
+  }
+
+  void ParseDdnsUpdateStyle(Context&, const Token& token) {
+    Token style = ExpectWord("none, ad-hoc, interim or standard");
+    std::string value = Lower(style.text);
+    if (value == "interim" || value == "standard")
+      ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
+                                 "pxe-dhcpd does no DNS updates; use none",
+                                 value));
+    if (value != "none" && value != "ad-hoc")
+      ErrorAt(style, fmt::format("unknown ddns-update-style {}",
+                                 QuoteForMessage(style.text)));
+    ExpectSemicolon();
+    Note(token, fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
+                            value));
+  }
+
+  void ParseDdnsUpdates(Context&, const Token& token) {
+    Token value_token = lexer_->Peek();
+    if (ParseFlagValue())
+      ErrorAt(value_token,
+              "'ddns-updates on' is not supported: pxe-dhcpd "
+              "does no DNS updates");
+    ExpectSemicolon();
+    Note(token, "'ddns-updates off' accepted");
+  }
+
+  // ISC statements that change nothing here: KEYWORD VALUE;
+  void ParseNoOp(Context&, const Token& token) {
+    std::string word = Lower(token.text);
+    Token value = Next();
+    if (value.kind != TokenKind::kWord)
+      ErrorAt(value, fmt::format("expected a value for '{}'", word));
+    ExpectSemicolon();
+    Note(token, fmt::format("'{} {}' accepted as a no-op", word, value.text));
+  }
+
+  void ParsePing(Context&, const Token& token) {
+    Next();
+    ExpectSemicolon();
+    Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
+                            "addresses with ICMP before offering them",
+                            Lower(token.text)));
+  }
+
+  void ParseDontUseFsync(Context&, const Token& token) {
+    if (lexer_->Peek().kind == TokenKind::kWord) Next();
+    ExpectSemicolon();
+    Warn(token,
+         "'dont-use-fsync' ignored: every lease is still fsync'd "
+         "before its ACK");
+  }
+
+  void ParseFileNameFlag(Context&, const Token& token) {
+    ParseString("a file name");
+    ExpectSemicolon();
+    Note(token,
+         fmt::format("'{}' ignored: use --lease-file", Lower(token.text)));
+  }
+
+  void ParseLocalPort(Context&, const Token& token) {
+    ParseNumber(65535, "port");
+    ExpectSemicolon();
+    Note(token, "'local-port' ignored: use --port");
   }
 
   const IncludeLoader& loader_;
