@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "dhcpconf/conf_lexer.h"
+#include "util/ascii.h"
+#include "util/enum_names.h"
 #include "util/hex.h"
 #include "util/text.h"
 
@@ -21,13 +23,6 @@ constexpr int kMaxNesting = 64;
 // -t reports every error; past this many the rest are likely one mistake's
 // echoes (a binary file, a lost quote), and the count is enough.
 constexpr std::size_t kMaxErrors = 50;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool IsDecimal(std::string_view text) {
   return !text.empty() && text.size() <= 10 &&
@@ -70,25 +65,12 @@ enum class ScopeKind {
 };
 
 std::string_view KindName(ScopeKind kind) {
-  switch (kind) {
-    case ScopeKind::kGlobal:
-      return "the global scope";
-    case ScopeKind::kGroup:
-      return "a group";
-    case ScopeKind::kSharedNetwork:
-      return "a shared-network";
-    case ScopeKind::kSubnet:
-      return "a subnet";
-    case ScopeKind::kPool:
-      return "a pool";
-    case ScopeKind::kHost:
-      return "a host";
-    case ScopeKind::kClass:
-      return "a class";
-    case ScopeKind::kIfBody:
-      return "an if block";
-  }
-  return "";
+  // In the order of ScopeKind.
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "the global scope", "a group", "a shared-network", "a subnet",
+      "a pool",           "a host",  "a class",          "an if block"};
+  static_assert(kNames.size() == EnumCount(ScopeKind::kIfBody));
+  return EnumName(kind, kNames, "");
 }
 
 // The scopes a statement may stand in, as a bit set of ScopeKind.
@@ -270,12 +252,12 @@ class Parser {
 
   bool PeekWord(std::string_view keyword) {
     Token token = lexer_->Peek();
-    return token.kind == TokenKind::kWord && Lower(token.text) == keyword;
+    return token.kind == TokenKind::kWord && AsciiLower(token.text) == keyword;
   }
 
   void ExpectKeyword(std::string_view keyword) {
     Token token = Next();
-    if (token.kind != TokenKind::kWord || Lower(token.text) != keyword)
+    if (token.kind != TokenKind::kWord || AsciiLower(token.text) != keyword)
       ErrorAt(token,
               fmt::format("expected '{}', found {}", keyword, Describe(token)));
   }
@@ -322,7 +304,7 @@ class Parser {
 
   bool ParseFlagValue() {
     Token token = Next();
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     if (token.kind == TokenKind::kWord) {
       if (word == "on" || word == "true") return true;
       if (word == "off" || word == "false") return false;
@@ -348,14 +330,14 @@ class Parser {
   void RequireKind(const Token& token, const Context& context,
                    unsigned allowed) {
     if ((allowed & In({context.kind})) != 0) return;
-    ErrorAt(token, fmt::format("'{}' is not allowed in {}", Lower(token.text),
-                               KindName(context.kind)));
+    ErrorAt(token, fmt::format("'{}' is not allowed in {}",
+                               AsciiLower(token.text), KindName(context.kind)));
   }
 
   // --- option names and values ---
 
   std::optional<OptionName> LookupOption(std::string_view name) {
-    std::string key = Lower(name);
+    std::string key = AsciiLower(name);
     if (auto it = defined_.find(key); it != defined_.end()) return it->second;
     if (const OptionDef* def = FindOptionByName(key))
       return OptionName{def->code, def->type};
@@ -489,13 +471,13 @@ class Parser {
 
   OptionType ParseOptionType() {
     Token token = ExpectWord("an option type");
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     bool array = false;
     if (word == "array") {
       ExpectKeyword("of");
       array = true;
       token = ExpectWord("an option type");
-      word = Lower(token.text);
+      word = AsciiLower(token.text);
     }
     OptionType type;
     if (word == "boolean") {
@@ -544,7 +526,7 @@ class Parser {
 
   void ParseOptionStatement(Context& context) {
     Token name = Next();
-    if (name.kind == TokenKind::kWord && Lower(name.text) == "space")
+    if (name.kind == TokenKind::kWord && AsciiLower(name.text) == "space")
       ErrorAt(name, "option spaces are not supported");
     if (name.kind == TokenKind::kWord && PeekWord("code")) {
       Next();
@@ -555,7 +537,7 @@ class Parser {
       Expect(TokenKind::kEqual, "'='");
       OptionType type = ParseOptionType();
       ExpectSemicolon();
-      defined_[Lower(name.text)] = OptionName{code, type};
+      defined_[AsciiLower(name.text)] = OptionName{code, type};
       return;
     }
     OptionName option = ExpectOptionName(name);
@@ -585,7 +567,7 @@ class Parser {
     if (token.kind != TokenKind::kWord)
       ErrorAt(token,
               fmt::format("expected a value, found {}", Describe(token)));
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     if (word == "option") {
       Token name = Next();
       OptionName option = ExpectOptionName(name);
@@ -680,7 +662,7 @@ class Parser {
       return inner;
     }
     if (token.kind == TokenKind::kWord) {
-      std::string word = Lower(token.text);
+      std::string word = AsciiLower(token.text);
       if (word == "exists") {
         Next();
         Token name = Next();
@@ -727,30 +709,28 @@ class Parser {
     return ParseComparison(depth);
   }
 
-  Expr ParseAnd(int depth) {
-    Expr lhs = ParseNot(depth);
-    while (PeekWord("and")) {
+  // OPERAND (WORD OPERAND)*, left-associative: "and" binds tighter than
+  // "or" because ParseOr's operand is ParseAnd.
+  Expr ParseChain(int depth, std::string_view word, Expr::Kind kind,
+                  Expr (Parser::*operand)(int)) {
+    Expr lhs = (this->*operand)(depth);
+    while (PeekWord(word)) {
       Next();
       Expr expr;
-      expr.kind = Expr::Kind::kAnd;
+      expr.kind = kind;
       expr.args.push_back(std::move(lhs));
-      expr.args.push_back(ParseNot(depth));
+      expr.args.push_back((this->*operand)(depth));
       lhs = std::move(expr);
     }
     return lhs;
   }
 
+  Expr ParseAnd(int depth) {
+    return ParseChain(depth, "and", Expr::Kind::kAnd, &Parser::ParseNot);
+  }
+
   Expr ParseOr(int depth) {
-    Expr lhs = ParseAnd(depth);
-    while (PeekWord("or")) {
-      Next();
-      Expr expr;
-      expr.kind = Expr::Kind::kOr;
-      expr.args.push_back(std::move(lhs));
-      expr.args.push_back(ParseAnd(depth));
-      lhs = std::move(expr);
-    }
-    return lhs;
+    return ParseChain(depth, "or", Expr::Kind::kOr, &Parser::ParseAnd);
   }
 
   // --- blocks ---
@@ -772,7 +752,7 @@ class Parser {
             token.column == 1 && token.line > 1 ? token.line - 1 : token.line;
         Report(opener, fmt::format("missing '}}' for this '{}' (the file "
                                    "ends at line {})",
-                                   Lower(opener.text), last_line));
+                                   AsciiLower(opener.text), last_line));
         return;
       }
       try {
@@ -802,8 +782,8 @@ class Parser {
       if (has_condition) branch.condition = ParseOr(0);
       branch.body = conf_->NewScope(
           fmt::format("{} at {}:{}",
-                      has_condition ? Lower(branch_token.text) : "else", file_,
-                      branch_token.line),
+                      has_condition ? AsciiLower(branch_token.text) : "else",
+                      file_, branch_token.line),
           branch.pos);
       Context inner = Child(context, ScopeKind::kIfBody, branch.body);
       ParseBlock(inner, branch_token);
@@ -910,7 +890,7 @@ class Parser {
               fmt::format("expected a host name, found {}", Describe(name)));
     // A map, not a scan: a lab registry has 100,000 hosts.
     auto [known, added] =
-        host_names_.emplace(Lower(name.text), conf_->hosts.size());
+        host_names_.emplace(AsciiLower(name.text), conf_->hosts.size());
     if (!added) {
       const HostDecl& other = conf_->hosts[known->second];
       ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
@@ -952,10 +932,10 @@ class Parser {
   }
 
   void ParseAllow(Context& context, const Token& keyword) {
-    std::string verb = Lower(keyword.text);
+    std::string verb = AsciiLower(keyword.text);
     bool allow = verb == "allow";
     Token what = ExpectWord("what to allow or deny");
-    std::string word = Lower(what.text);
+    std::string word = AsciiLower(what.text);
     if (context.kind == ScopeKind::kPool) {
       PoolDecl& pool = conf_->subnets[context.subnet].pools[context.pool];
       if (word == "members") {
@@ -1026,8 +1006,8 @@ class Parser {
   }
 
   [[noreturn]] void Reject(const Token& token, std::string_view why) {
-    ErrorAt(token,
-            fmt::format("'{}' is not supported: {}", Lower(token.text), why));
+    ErrorAt(token, fmt::format("'{}' is not supported: {}",
+                               AsciiLower(token.text), why));
   }
 
   // --- statements: one table row per keyword, as the option codes ---
@@ -1136,7 +1116,7 @@ class Parser {
     if (token.kind != TokenKind::kWord)
       ErrorAt(token,
               fmt::format("expected a statement, found {}", Describe(token)));
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     for (const Statement& statement : Statements()) {
       if (statement.keyword != word) continue;
       RequireKind(token, context, statement.allowed);
@@ -1154,13 +1134,13 @@ class Parser {
   }
 
   [[noreturn]] void ParseElseWithoutIf(Context&, const Token& token) {
-    ErrorAt(token, fmt::format("'{}' without 'if'", Lower(token.text)));
+    ErrorAt(token, fmt::format("'{}' without 'if'", AsciiLower(token.text)));
   }
 
   // shared-network NAME { ... } and group { ... }.
   void ParseGroup(Context& context, const Token& token) {
     using K = ScopeKind;
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     if (word == "shared-network" && context.kind == K::kSubnet)
       ErrorAt(token, "'shared-network' is not allowed in a subnet");
     std::string label;
@@ -1185,7 +1165,7 @@ class Parser {
 
   void ParseHardware(Context& context, const Token&) {
     Token type = ExpectWord("'ethernet'");
-    if (Lower(type.text) != "ethernet")
+    if (AsciiLower(type.text) != "ethernet")
       ErrorAt(type, fmt::format("hardware type {} is not supported (only "
                                 "ethernet)",
                                 QuoteForMessage(type.text)));
@@ -1212,7 +1192,7 @@ class Parser {
 
   void ParseMatch(Context& context, const Token&) {
     Token what = ExpectWord("'if'");
-    if (Lower(what.text) != "if")
+    if (AsciiLower(what.text) != "if")
       ErrorAt(what,
               "only 'match if EXPRESSION;' is supported (no 'match "
               "hardware' / subclass)");
@@ -1221,7 +1201,7 @@ class Parser {
   }
 
   void ParseLeaseTime(Context& context, const Token& token) {
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
     ExpectSemicolon();
     Params& params = NewParams(context);
@@ -1234,12 +1214,13 @@ class Parser {
     Ipv4Addr address = ParseIp();
     ExpectSemicolon();
     Params& params = NewParams(context);
-    (Lower(token.text) == "next-server" ? params.next_server
-                                        : params.server_identifier) = address;
+    (AsciiLower(token.text) == "next-server" ? params.next_server
+                                             : params.server_identifier) =
+        address;
   }
 
   void ParseStringParam(Context& context, const Token& token) {
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     std::string value = ParseString(word);
     ExpectSemicolon();
     Params& params = NewParams(context);
@@ -1264,7 +1245,7 @@ class Parser {
   }
 
   void ParseFlagParam(Context& context, const Token& token) {
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     bool value = ParseFlagValue();
     ExpectSemicolon();
     Params& params = NewParams(context);
@@ -1275,7 +1256,7 @@ class Parser {
 
   void ParseDdnsUpdateStyle(Context&, const Token& token) {
     Token style = ExpectWord("none, ad-hoc, interim or standard");
-    std::string value = Lower(style.text);
+    std::string value = AsciiLower(style.text);
     if (value == "interim" || value == "standard")
       ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
                                  "pxe-dhcpd does no DNS updates; use none",
@@ -1300,7 +1281,7 @@ class Parser {
 
   // ISC statements that change nothing here: KEYWORD VALUE;
   void ParseNoOp(Context&, const Token& token) {
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     Token value = Next();
     if (value.kind != TokenKind::kWord)
       ErrorAt(value, fmt::format("expected a value for '{}'", word));
@@ -1313,7 +1294,7 @@ class Parser {
     ExpectSemicolon();
     Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
                             "addresses with ICMP before offering them",
-                            Lower(token.text)));
+                            AsciiLower(token.text)));
   }
 
   void ParseDontUseFsync(Context&, const Token& token) {
@@ -1328,7 +1309,7 @@ class Parser {
     ParseString("a file name");
     ExpectSemicolon();
     Note(token,
-         fmt::format("'{}' ignored: use --lease-file", Lower(token.text)));
+         fmt::format("'{}' ignored: use --lease-file", AsciiLower(token.text)));
   }
 
   void ParseLocalPort(Context&, const Token& token) {

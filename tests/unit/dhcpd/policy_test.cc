@@ -6,6 +6,7 @@
 #include "dhcp/dhcp_options.h"
 #include "dhcp/pxe_options.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
+#include "unit/dhcpconf/must_parse.h"
 
 namespace pxekit {
 namespace {
@@ -43,14 +44,7 @@ host fixed { hardware ethernet 02:00:00:00:00:99; fixed-address 198.18.0.50;
   filename "fixed.0"; }
 )";
 
-DhcpdConf Conf(const char* text = kConf) {
-  DhcpdConf conf;
-  ConfError error;
-  bool ok = ParseDhcpdConf(text, "t.conf", nullptr, &conf, &error);
-  INFO(error.Format());
-  REQUIRE(ok);
-  return conf;
-}
+DhcpdConf Conf(const char* text = kConf) { return MustParseConf(text); }
 
 struct Client {
   explicit Client(std::uint8_t client_id) : id(client_id) {}
