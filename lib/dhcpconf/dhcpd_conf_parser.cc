@@ -772,6 +772,20 @@ class Parser {
     return inner;
   }
 
+  // A subnet or host: its own scope called `label`, added to `list`, and
+  // the Context of its block (which records the index in `index`).
+  template <typename Decl>
+  Context Declare(const Context& context, ScopeKind kind, std::string label,
+                  Decl decl, std::vector<Decl>& list,
+                  std::size_t Context::*index) {
+    Scope* scope = conf_->NewScope(std::move(label), decl.pos);
+    Context inner = Child(context, kind, scope);
+    decl.chain = inner.chain;
+    list.push_back(std::move(decl));
+    inner.*index = list.size() - 1;
+    return inner;
+  }
+
   void ParseIf(Context& context, const Token& keyword) {
     Conditional conditional;
     Token branch_token = keyword;
@@ -861,13 +875,11 @@ class Parser {
     SubnetDecl subnet;
     subnet.prefix = Ipv4Prefix(prefix.Network(), *length);
     subnet.pos = Pos(keyword);
-    Scope* scope = conf_->NewScope(
-        fmt::format("subnet {} at {}:{}", subnet.prefix, file_, keyword.line),
-        subnet.pos);
-    Context inner = Child(context, ScopeKind::kSubnet, scope);
-    subnet.chain = inner.chain;
-    conf_->subnets.push_back(std::move(subnet));
-    inner.subnet = conf_->subnets.size() - 1;
+    std::string label =
+        fmt::format("subnet {} at {}:{}", subnet.prefix, file_, keyword.line);
+    Context inner =
+        Declare(context, ScopeKind::kSubnet, std::move(label),
+                std::move(subnet), conf_->subnets, &Context::subnet);
     ParseBlock(inner, keyword);
   }
 
@@ -899,13 +911,10 @@ class Parser {
     HostDecl host;
     host.name = name.text;
     host.pos = Pos(keyword);
-    Scope* scope = conf_->NewScope(
-        fmt::format("host {} at {}:{}", name.text, file_, keyword.line),
-        host.pos);
-    Context inner = Child(context, ScopeKind::kHost, scope);
-    host.chain = inner.chain;
-    conf_->hosts.push_back(std::move(host));
-    inner.host = conf_->hosts.size() - 1;
+    std::string label =
+        fmt::format("host {} at {}:{}", name.text, file_, keyword.line);
+    Context inner = Declare(context, ScopeKind::kHost, std::move(label),
+                            std::move(host), conf_->hosts, &Context::host);
     ParseBlock(inner, keyword);
     const HostDecl& done = conf_->hosts[inner.host];
     if (!done.mac && done.client_id.empty())

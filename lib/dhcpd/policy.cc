@@ -1,6 +1,7 @@
 #include "dhcpd/policy.h"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -154,6 +155,23 @@ std::vector<Ipv4Range> DhcpPolicy::Ranges(const Context& ctx,
       if (!bootp || range.dynamic_bootp) ranges.push_back(range.range);
   }
   return ranges;
+}
+
+std::optional<Ipv4Addr> DhcpPolicy::PickAddress(
+    Context& ctx, bool bootp, std::optional<Ipv4Addr> requested) {
+  auto ranges = Ranges(ctx, bootp);
+  AddressAllocator::Request request;
+  request.client = ctx.client;
+  request.requested = requested;
+  request.ranges = &ranges;
+  request.reserved = &reserved_;
+  request.now = ctx.now;
+  auto picked = allocator_.Pick(db_, request);
+  if (!picked)
+    ctx.outcome = !ranges.empty() ? "no reply: no free leases"
+                  : bootp         ? "no reply: no dynamic-bootp range"
+                                  : "no reply: no range for this client";
+  return picked;
 }
 
 std::uint32_t DhcpPolicy::LeaseTime(const Context& ctx) const {
@@ -322,29 +340,19 @@ Exchange DhcpPolicy::HandleDhcp(Context& ctx) {
   if (!have_subnet) {
     ctx.outcome = fmt::format("ignored: no subnet declared for {}", link);
   } else {
-    switch (m.Type()) {
-      case DhcpMessageType::kDiscover:
-        Discover(ctx, out);
-        break;
-      case DhcpMessageType::kRequest:
-        Request(ctx, out);
-        break;
-      case DhcpMessageType::kDecline:
-        Decline(ctx, out);
-        break;
-      case DhcpMessageType::kRelease:
-        Release(ctx, out);
-        break;
-      case DhcpMessageType::kInform:
-        Inform(ctx, out);
-        break;
-      case DhcpMessageType::kBootp:
-        Bootp(ctx, out);
-        break;
-      default:
-        ctx.outcome = "ignored: not a client message";
-        break;
-    }
+    // The handler of each message type, by option 53's value; none for the
+    // server's own messages (OFFER, ACK, NAK) and unknown types.
+    using Handler = void (DhcpPolicy::*)(Context&, Exchange&);
+    using P = DhcpPolicy;
+    static constexpr std::array<Handler, 9> kHandlers = {
+        &P::Bootp, &P::Discover, nullptr,     &P::Request, &P::Decline,
+        nullptr,   nullptr,      &P::Release, &P::Inform};
+    auto type = static_cast<std::size_t>(m.Type());
+    Handler handler = type < kHandlers.size() ? kHandlers[type] : nullptr;
+    if (handler != nullptr)
+      (this->*handler)(ctx, out);
+    else
+      ctx.outcome = "ignored: not a client message";
   }
   std::string detail;
   if (!ctx.boot.archs.empty())
@@ -382,19 +390,9 @@ void DhcpPolicy::Discover(Context& ctx, Exchange& out) {
       return;
     }
   } else {
-    auto ranges = Ranges(ctx, false);
-    AddressAllocator::Request request;
-    request.client = ctx.client;
-    request.requested = ctx.request.GetIp(opt::kRequestedAddress);
-    request.ranges = &ranges;
-    request.reserved = &reserved_;
-    request.now = ctx.now;
-    auto picked = allocator_.Pick(db_, request);
-    if (!picked) {
-      ctx.outcome = ranges.empty() ? "no reply: no range for this client"
-                                   : "no reply: no free leases";
-      return;
-    }
+    auto picked =
+        PickAddress(ctx, false, ctx.request.GetIp(opt::kRequestedAddress));
+    if (!picked) return;
     address = *picked;
     const Lease* old = db_.Find(address);
     if (old == nullptr || !SameClient(*old, ctx.client) ||
@@ -594,18 +592,8 @@ void DhcpPolicy::Bootp(Context& ctx, Exchange& out) {
   if (fixed) {
     address = *ctx.host->fixed_address;
   } else {
-    auto ranges = Ranges(ctx, true);
-    AddressAllocator::Request request;
-    request.client = ctx.client;
-    request.ranges = &ranges;
-    request.reserved = &reserved_;
-    request.now = ctx.now;
-    auto picked = allocator_.Pick(db_, request);
-    if (!picked) {
-      ctx.outcome = ranges.empty() ? "no reply: no dynamic-bootp range"
-                                   : "no reply: no free leases";
-      return;
-    }
+    auto picked = PickAddress(ctx, true, std::nullopt);
+    if (!picked) return;
     address = *picked;
   }
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kBootp);

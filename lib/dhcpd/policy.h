@@ -85,6 +85,10 @@ class DhcpPolicy {
 
   bool Evaluate(Context& ctx, Ipv4Addr address);
   std::vector<Ipv4Range> Ranges(const Context& ctx, bool bootp) const;
+  // A free address from the client's ranges (BOOTP: its dynamic-bootp
+  // ones), `requested` if it may have it; nullopt with ctx.outcome set.
+  std::optional<Ipv4Addr> PickAddress(Context& ctx, bool bootp,
+                                      std::optional<Ipv4Addr> requested);
   DhcpMessage BaseReply(const Context& ctx, DhcpMessageType type) const;
   void AddConfiguredOptions(const Context& ctx, DhcpMessage* reply) const;
   void AddBootFields(Context& ctx, DhcpMessage* reply) const;
