@@ -57,6 +57,16 @@ std::size_t MaxReplySize(const DhcpMessage& request) {
   return max;
 }
 
+// Options 51, 58 and 59 (T1 = 0.5, T2 = 0.875 of the lease; none for an
+// infinite lease).
+void SetLeaseTimes(std::uint32_t lease_time, DhcpMessage* reply) {
+  reply->options.SetU32(opt::kLeaseTime, lease_time);
+  if (lease_time == 0xffffffffu) return;
+  reply->options.SetU32(opt::kRenewalTime, lease_time / 2);
+  reply->options.SetU32(opt::kRebindingTime,
+                        static_cast<std::uint32_t>(lease_time * 7ull / 8));
+}
+
 }  // namespace
 
 DhcpPolicy::DhcpPolicy(DhcpdConf conf, DhcpPolicySettings settings)
@@ -410,13 +420,7 @@ void DhcpPolicy::Discover(Context& ctx, Exchange& out) {
   }
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kOffer);
   reply.yiaddr = address;
-  std::uint32_t lease_time = LeaseTime(ctx);
-  reply.options.SetU32(opt::kLeaseTime, lease_time);
-  if (lease_time != 0xffffffffu) {
-    reply.options.SetU32(opt::kRenewalTime, lease_time / 2);
-    reply.options.SetU32(opt::kRebindingTime,
-                         static_cast<std::uint32_t>(lease_time * 7ull / 8));
-  }
+  SetLeaseTimes(LeaseTime(ctx), &reply);
   AddConfiguredOptions(ctx, &reply);
   AddBootFields(ctx, &reply);
   Finish(ctx, std::move(reply), out, fmt::format("DHCPOFFER {}", address));
@@ -507,12 +511,7 @@ void DhcpPolicy::Request(Context& ctx, Exchange& out) {
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kAck);
   reply.yiaddr = address;
   reply.ciaddr = m.ciaddr;
-  reply.options.SetU32(opt::kLeaseTime, lease_time);
-  if (lease_time != 0xffffffffu) {
-    reply.options.SetU32(opt::kRenewalTime, lease_time / 2);
-    reply.options.SetU32(opt::kRebindingTime,
-                         static_cast<std::uint32_t>(lease_time * 7ull / 8));
-  }
+  SetLeaseTimes(lease_time, &reply);
   AddConfiguredOptions(ctx, &reply);
   AddBootFields(ctx, &reply);
   if (!fixed) {
