@@ -13,7 +13,7 @@ namespace pxekit {
 
 struct ConfigurationError {
   int exit_code = 0;  // 64 bad flag, 66 missing file, 78 bad file
-  std::vector<std::string> earlier;  // every error of a bad file but the last
+  std::vector<std::string> earlier;  // a bad file's errors when it has several
   std::string message;
 };
 
