@@ -16,6 +16,7 @@
 #include "bootcfg/names.h"
 #include "bootcfg/pxelinux_cfg.h"
 #include "bootcfg/tftp_path.h"
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -121,7 +122,7 @@ class PxelinuxEntryChecker {
         include = FirstWord(line.argument);
       } else if (line.directive == PxeDirective::kMenu) {
         auto words = SplitOn(line.argument, " \t");
-        if (words.size() >= 2 && EqualsNoCase(words[0], "INCLUDE"))
+        if (words.size() >= 2 && EqualsIgnoreAsciiCase(words[0], "INCLUDE"))
           include = words[1];
       }
       if (!include) continue;
@@ -148,14 +149,6 @@ class PxelinuxEntryChecker {
       Walk(path.path, stack);
     }
     stack.pop_back();
-  }
-
-  static bool EqualsNoCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::toupper(static_cast<unsigned char>(x)) ==
-                    std::toupper(static_cast<unsigned char>(y));
-           });
   }
 
   void CollectPath() {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
 #include "util/hex.h"
 #include "util/text.h"
 
@@ -14,13 +15,6 @@ namespace {
 bool IsHex(char c) { return HexDigitValue(c) >= 0; }
 bool IsLowerHex(char c) { return IsHex(c) && !(c >= 'A' && c <= 'F'); }
 bool IsUpperHex(char c) { return IsHex(c) && !(c >= 'a' && c <= 'f'); }
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Six groups of two hex digits separated by `sep`.
 bool IsMacShape(std::string_view text, char sep) {
@@ -57,8 +51,7 @@ Result<std::string> NormalizeUuid(std::string_view text) {
     if (c == '-') continue;
     if (!IsHex(c))
       return Fail(fmt::format("{} is not a hex digit", DescribeChar(c)), i + 1);
-    digits.push_back(
-        static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    digits.push_back(AsciiToLower(c));
   }
   if (digits.size() != 32)
     return Fail(fmt::format("has {} hex digits, expected 32", digits.size()));
@@ -102,9 +95,9 @@ std::string DescribeMisnamedClient(std::string_view name) {
       return fmt::format(
           "per-MAC name with upper case is never requested; rename it to "
           "'{}'",
-          ToLower(name));
+          AsciiLower(name));
     case ClientNameKind::kMacColons: {
-      std::string fixed = ToLower(name);
+      std::string fixed = AsciiLower(name);
       std::replace(fixed.begin(), fixed.end(), ':', '-');
       if (fixed.size() == 17) fixed = "01-" + fixed;
       return fmt::format(
@@ -115,7 +108,7 @@ std::string DescribeMisnamedClient(std::string_view name) {
       return fmt::format(
           "per-MAC name without the ARP type is never requested; rename it "
           "to '01-{}'",
-          ToLower(name));
+          AsciiLower(name));
     case ClientNameKind::kHexIpLower: {
       std::string fixed(name);
       for (char& c : fixed)
@@ -127,7 +120,7 @@ std::string DescribeMisnamedClient(std::string_view name) {
     case ClientNameKind::kUuidMiscased:
       return fmt::format(
           "UUID name with upper case is never requested; rename it to '{}'",
-          ToLower(name));
+          AsciiLower(name));
     default:
       return {};
   }

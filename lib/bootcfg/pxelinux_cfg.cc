@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -71,18 +72,9 @@ constexpr std::array kKeywords = {
     KeywordEntry{"F12", PxeDirective::kMisc},
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(a[i])) !=
-        std::toupper(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 PxeDirective LookupKeyword(std::string_view word) {
   for (const KeywordEntry& entry : kKeywords)
-    if (EqualsIgnoreCase(word, entry.name)) return entry.directive;
+    if (EqualsIgnoreAsciiCase(word, entry.name)) return entry.directive;
   return PxeDirective::kUnknown;
 }
 
@@ -141,7 +133,7 @@ PxelinuxConfig ParsePxelinuxConfig(std::string_view text) {
     std::string_view keyword = line.substr(word_start, pos - word_start);
 
     if (text_start != 0) {
-      if (EqualsIgnoreCase(keyword, "ENDTEXT")) text_start = 0;
+      if (EqualsIgnoreAsciiCase(keyword, "ENDTEXT")) text_start = 0;
       continue;
     }
     if (keyword.empty() || keyword.front() == '#') continue;

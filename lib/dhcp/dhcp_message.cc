@@ -4,6 +4,7 @@
 
 #include "dhcp/dhcp_options.h"
 #include "util/byte_reader.h"
+#include "util/enum_names.h"
 
 namespace pxekit {
 namespace {
@@ -45,27 +46,13 @@ std::string FieldString(std::span<const std::uint8_t> field) {
 }  // namespace
 
 std::string_view DhcpMessageTypeName(DhcpMessageType type) {
-  switch (type) {
-    case DhcpMessageType::kBootp:
-      return "BOOTREQUEST";
-    case DhcpMessageType::kDiscover:
-      return "DHCPDISCOVER";
-    case DhcpMessageType::kOffer:
-      return "DHCPOFFER";
-    case DhcpMessageType::kRequest:
-      return "DHCPREQUEST";
-    case DhcpMessageType::kDecline:
-      return "DHCPDECLINE";
-    case DhcpMessageType::kAck:
-      return "DHCPACK";
-    case DhcpMessageType::kNak:
-      return "DHCPNAK";
-    case DhcpMessageType::kRelease:
-      return "DHCPRELEASE";
-    case DhcpMessageType::kInform:
-      return "DHCPINFORM";
-  }
-  return "DHCP?";
+  // In the order of DhcpMessageType (option 53's values).
+  static constexpr std::array<std::string_view, 9> kNames = {
+      "BOOTREQUEST", "DHCPDISCOVER", "DHCPOFFER",
+      "DHCPREQUEST", "DHCPDECLINE",  "DHCPACK",
+      "DHCPNAK",     "DHCPRELEASE",  "DHCPINFORM"};
+  static_assert(kNames.size() == EnumCount(DhcpMessageType::kInform));
+  return EnumName(type, kNames, "DHCP?");
 }
 
 const std::vector<std::uint8_t>* DhcpOptions::Find(std::uint8_t code) const {

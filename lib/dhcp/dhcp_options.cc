@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
+#include "util/enum_names.h"
 #include "util/ipv4.h"
 
 namespace pxekit {
@@ -72,16 +74,6 @@ constexpr std::array kOptions{
     OptionDef{211, "pxelinux-reboottime", T::kU32},
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) {
-             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-           };
-           return lower(x) == lower(y);
-         });
-}
-
 std::uint32_t Be(std::span<const std::uint8_t> d, std::size_t at,
                  std::size_t n) {
   std::uint32_t v = 0;
@@ -114,38 +106,27 @@ const OptionDef* FindOptionByCode(std::uint8_t code) {
 
 const OptionDef* FindOptionByName(std::string_view name) {
   for (const OptionDef& def : kOptions)
-    if (EqualsIgnoreCase(def.name, name)) return &def;
+    if (EqualsIgnoreAsciiCase(def.name, name)) return &def;
   return nullptr;
 }
 
 std::string_view OptionTypeName(OptionType type) {
-  switch (type) {
-    case T::kBytes:
-      return "string";
-    case T::kText:
-      return "text";
-    case T::kIp:
-      return "ip-address";
-    case T::kIpList:
-      return "array of ip-address";
-    case T::kU8:
-      return "unsigned integer 8";
-    case T::kU16:
-      return "unsigned integer 16";
-    case T::kU32:
-      return "unsigned integer 32";
-    case T::kI32:
-      return "signed integer 32";
-    case T::kU16List:
-      return "array of unsigned integer 16";
-    case T::kU8List:
-      return "array of unsigned integer 8";
-    case T::kBool:
-      return "boolean";
-    case T::kDomainList:
-      return "domain-list";
-  }
-  return "string";
+  // ISC's type names, in the order of OptionType.
+  static constexpr std::array<std::string_view, 12> kNames = {
+      "string",
+      "text",
+      "ip-address",
+      "array of ip-address",
+      "unsigned integer 8",
+      "unsigned integer 16",
+      "unsigned integer 32",
+      "signed integer 32",
+      "array of unsigned integer 16",
+      "array of unsigned integer 8",
+      "boolean",
+      "domain-list"};
+  static_assert(kNames.size() == EnumCount(T::kDomainList));
+  return EnumName(type, kNames, "string");
 }
 
 std::string FormatOptionValue(OptionType type,

@@ -4,6 +4,8 @@
 #include <optional>
 #include <set>
 
+#include "util/ascii.h"
+
 namespace pxekit {
 namespace {
 
@@ -37,7 +39,7 @@ Data EvaluateData(const Expr& expr, const DhcpMessage& message) {
       Data inner = EvaluateData(expr.args[0], message);
       if (!inner) return std::nullopt;
       for (auto& c : *inner)
-        if (c >= 'A' && c <= 'Z') c = static_cast<std::uint8_t>(c - 'A' + 'a');
+        c = static_cast<std::uint8_t>(AsciiToLower(static_cast<char>(c)));
       return inner;
     }
     case Expr::Kind::kHardware: {

@@ -1,5 +1,7 @@
 #include "dhcpconf/conf_lexer.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "util/text.h"
@@ -76,28 +78,19 @@ Token ConfLexer::Next() {
   token.column = column_;
   if (pos_ >= text_.size()) return token;
   char c = Get();
+  // The one-character tokens.
+  static constexpr std::pair<char, TokenKind> kPunctuation[] = {
+      {';', TokenKind::kSemicolon}, {'{', TokenKind::kLBrace},
+      {'}', TokenKind::kRBrace},    {'(', TokenKind::kLParen},
+      {')', TokenKind::kRParen},    {',', TokenKind::kComma},
+      {'=', TokenKind::kEqual},
+  };
+  for (const auto& [punctuation, kind] : kPunctuation) {
+    if (c != punctuation) continue;
+    token.kind = kind;
+    return token;
+  }
   switch (c) {
-    case ';':
-      token.kind = TokenKind::kSemicolon;
-      return token;
-    case '{':
-      token.kind = TokenKind::kLBrace;
-      return token;
-    case '}':
-      token.kind = TokenKind::kRBrace;
-      return token;
-    case '(':
-      token.kind = TokenKind::kLParen;
-      return token;
-    case ')':
-      token.kind = TokenKind::kRParen;
-      return token;
-    case ',':
-      token.kind = TokenKind::kComma;
-      return token;
-    case '=':
-      token.kind = TokenKind::kEqual;
-      return token;
     case '!':
       if (pos_ < text_.size() && text_[pos_] == '=') {
         Get();

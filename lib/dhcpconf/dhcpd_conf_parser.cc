@@ -4,11 +4,14 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <span>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "dhcpconf/conf_lexer.h"
+#include "util/ascii.h"
+#include "util/enum_names.h"
 #include "util/hex.h"
 #include "util/text.h"
 
@@ -20,13 +23,6 @@ constexpr int kMaxNesting = 64;
 // -t reports every error; past this many the rest are likely one mistake's
 // echoes (a binary file, a lost quote), and the count is enough.
 constexpr std::size_t kMaxErrors = 50;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool IsDecimal(std::string_view text) {
   return !text.empty() && text.size() <= 10 &&
@@ -69,26 +65,24 @@ enum class ScopeKind {
 };
 
 std::string_view KindName(ScopeKind kind) {
-  switch (kind) {
-    case ScopeKind::kGlobal:
-      return "the global scope";
-    case ScopeKind::kGroup:
-      return "a group";
-    case ScopeKind::kSharedNetwork:
-      return "a shared-network";
-    case ScopeKind::kSubnet:
-      return "a subnet";
-    case ScopeKind::kPool:
-      return "a pool";
-    case ScopeKind::kHost:
-      return "a host";
-    case ScopeKind::kClass:
-      return "a class";
-    case ScopeKind::kIfBody:
-      return "an if block";
-  }
-  return "";
+  // In the order of ScopeKind.
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "the global scope", "a group", "a shared-network", "a subnet",
+      "a pool",           "a host",  "a class",          "an if block"};
+  static_assert(kNames.size() == EnumCount(ScopeKind::kIfBody));
+  return EnumName(kind, kNames, "");
 }
+
+// The scopes a statement may stand in, as a bit set of ScopeKind.
+constexpr unsigned In(std::initializer_list<ScopeKind> kinds) {
+  unsigned mask = 0;
+  for (ScopeKind kind : kinds) mask |= 1u << static_cast<unsigned>(kind);
+  return mask;
+}
+constexpr unsigned kAnywhere = ~0u;
+constexpr unsigned kDeclarations =
+    In({ScopeKind::kGlobal, ScopeKind::kGroup, ScopeKind::kSharedNetwork,
+        ScopeKind::kSubnet});
 
 struct Context {
   ScopeKind kind = ScopeKind::kGlobal;
@@ -258,12 +252,12 @@ class Parser {
 
   bool PeekWord(std::string_view keyword) {
     Token token = lexer_->Peek();
-    return token.kind == TokenKind::kWord && Lower(token.text) == keyword;
+    return token.kind == TokenKind::kWord && AsciiLower(token.text) == keyword;
   }
 
   void ExpectKeyword(std::string_view keyword) {
     Token token = Next();
-    if (token.kind != TokenKind::kWord || Lower(token.text) != keyword)
+    if (token.kind != TokenKind::kWord || AsciiLower(token.text) != keyword)
       ErrorAt(token,
               fmt::format("expected '{}', found {}", keyword, Describe(token)));
   }
@@ -310,7 +304,7 @@ class Parser {
 
   bool ParseFlagValue() {
     Token token = Next();
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     if (token.kind == TokenKind::kWord) {
       if (word == "on" || word == "true") return true;
       if (word == "off" || word == "false") return false;
@@ -334,18 +328,16 @@ class Parser {
   }
 
   void RequireKind(const Token& token, const Context& context,
-                   std::initializer_list<ScopeKind> allowed) {
-    if (std::find(allowed.begin(), allowed.end(), context.kind) !=
-        allowed.end())
-      return;
-    ErrorAt(token, fmt::format("'{}' is not allowed in {}", Lower(token.text),
-                               KindName(context.kind)));
+                   unsigned allowed) {
+    if ((allowed & In({context.kind})) != 0) return;
+    ErrorAt(token, fmt::format("'{}' is not allowed in {}",
+                               AsciiLower(token.text), KindName(context.kind)));
   }
 
   // --- option names and values ---
 
   std::optional<OptionName> LookupOption(std::string_view name) {
-    std::string key = Lower(name);
+    std::string key = AsciiLower(name);
     if (auto it = defined_.find(key); it != defined_.end()) return it->second;
     if (const OptionDef* def = FindOptionByName(key))
       return OptionName{def->code, def->type};
@@ -479,13 +471,13 @@ class Parser {
 
   OptionType ParseOptionType() {
     Token token = ExpectWord("an option type");
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     bool array = false;
     if (word == "array") {
       ExpectKeyword("of");
       array = true;
       token = ExpectWord("an option type");
-      word = Lower(token.text);
+      word = AsciiLower(token.text);
     }
     OptionType type;
     if (word == "boolean") {
@@ -534,7 +526,7 @@ class Parser {
 
   void ParseOptionStatement(Context& context) {
     Token name = Next();
-    if (name.kind == TokenKind::kWord && Lower(name.text) == "space")
+    if (name.kind == TokenKind::kWord && AsciiLower(name.text) == "space")
       ErrorAt(name, "option spaces are not supported");
     if (name.kind == TokenKind::kWord && PeekWord("code")) {
       Next();
@@ -545,7 +537,7 @@ class Parser {
       Expect(TokenKind::kEqual, "'='");
       OptionType type = ParseOptionType();
       ExpectSemicolon();
-      defined_[Lower(name.text)] = OptionName{code, type};
+      defined_[AsciiLower(name.text)] = OptionName{code, type};
       return;
     }
     OptionName option = ExpectOptionName(name);
@@ -575,7 +567,7 @@ class Parser {
     if (token.kind != TokenKind::kWord)
       ErrorAt(token,
               fmt::format("expected a value, found {}", Describe(token)));
-    std::string word = Lower(token.text);
+    std::string word = AsciiLower(token.text);
     if (word == "option") {
       Token name = Next();
       OptionName option = ExpectOptionName(name);
@@ -670,7 +662,7 @@ class Parser {
       return inner;
     }
     if (token.kind == TokenKind::kWord) {
-      std::string word = Lower(token.text);
+      std::string word = AsciiLower(token.text);
       if (word == "exists") {
         Next();
         Token name = Next();
@@ -717,30 +709,28 @@ class Parser {
     return ParseComparison(depth);
   }
 
-  Expr ParseAnd(int depth) {
-    Expr lhs = ParseNot(depth);
-    while (PeekWord("and")) {
+  // OPERAND (WORD OPERAND)*, left-associative: "and" binds tighter than
+  // "or" because ParseOr's operand is ParseAnd.
+  Expr ParseChain(int depth, std::string_view word, Expr::Kind kind,
+                  Expr (Parser::*operand)(int)) {
+    Expr lhs = (this->*operand)(depth);
+    while (PeekWord(word)) {
       Next();
       Expr expr;
-      expr.kind = Expr::Kind::kAnd;
+      expr.kind = kind;
       expr.args.push_back(std::move(lhs));
-      expr.args.push_back(ParseNot(depth));
+      expr.args.push_back((this->*operand)(depth));
       lhs = std::move(expr);
     }
     return lhs;
   }
 
+  Expr ParseAnd(int depth) {
+    return ParseChain(depth, "and", Expr::Kind::kAnd, &Parser::ParseNot);
+  }
+
   Expr ParseOr(int depth) {
-    Expr lhs = ParseAnd(depth);
-    while (PeekWord("or")) {
-      Next();
-      Expr expr;
-      expr.kind = Expr::Kind::kOr;
-      expr.args.push_back(std::move(lhs));
-      expr.args.push_back(ParseAnd(depth));
-      lhs = std::move(expr);
-    }
-    return lhs;
+    return ParseChain(depth, "or", Expr::Kind::kOr, &Parser::ParseAnd);
   }
 
   // --- blocks ---
@@ -762,7 +752,7 @@ class Parser {
             token.column == 1 && token.line > 1 ? token.line - 1 : token.line;
         Report(opener, fmt::format("missing '}}' for this '{}' (the file "
                                    "ends at line {})",
-                                   Lower(opener.text), last_line));
+                                   AsciiLower(opener.text), last_line));
         return;
       }
       try {
@@ -782,6 +772,20 @@ class Parser {
     return inner;
   }
 
+  // A subnet or host: its own scope called `label`, added to `list`, and
+  // the Context of its block (which records the index in `index`).
+  template <typename Decl>
+  Context Declare(const Context& context, ScopeKind kind, std::string label,
+                  Decl decl, std::vector<Decl>& list,
+                  std::size_t Context::*index) {
+    Scope* scope = conf_->NewScope(std::move(label), decl.pos);
+    Context inner = Child(context, kind, scope);
+    decl.chain = inner.chain;
+    list.push_back(std::move(decl));
+    inner.*index = list.size() - 1;
+    return inner;
+  }
+
   void ParseIf(Context& context, const Token& keyword) {
     Conditional conditional;
     Token branch_token = keyword;
@@ -792,8 +796,8 @@ class Parser {
       if (has_condition) branch.condition = ParseOr(0);
       branch.body = conf_->NewScope(
           fmt::format("{} at {}:{}",
-                      has_condition ? Lower(branch_token.text) : "else", file_,
-                      branch_token.line),
+                      has_condition ? AsciiLower(branch_token.text) : "else",
+                      file_, branch_token.line),
           branch.pos);
       Context inner = Child(context, ScopeKind::kIfBody, branch.body);
       ParseBlock(inner, branch_token);
@@ -871,13 +875,11 @@ class Parser {
     SubnetDecl subnet;
     subnet.prefix = Ipv4Prefix(prefix.Network(), *length);
     subnet.pos = Pos(keyword);
-    Scope* scope = conf_->NewScope(
-        fmt::format("subnet {} at {}:{}", subnet.prefix, file_, keyword.line),
-        subnet.pos);
-    Context inner = Child(context, ScopeKind::kSubnet, scope);
-    subnet.chain = inner.chain;
-    conf_->subnets.push_back(std::move(subnet));
-    inner.subnet = conf_->subnets.size() - 1;
+    std::string label =
+        fmt::format("subnet {} at {}:{}", subnet.prefix, file_, keyword.line);
+    Context inner =
+        Declare(context, ScopeKind::kSubnet, std::move(label),
+                std::move(subnet), conf_->subnets, &Context::subnet);
     ParseBlock(inner, keyword);
   }
 
@@ -900,7 +902,7 @@ class Parser {
               fmt::format("expected a host name, found {}", Describe(name)));
     // A map, not a scan: a lab registry has 100,000 hosts.
     auto [known, added] =
-        host_names_.emplace(Lower(name.text), conf_->hosts.size());
+        host_names_.emplace(AsciiLower(name.text), conf_->hosts.size());
     if (!added) {
       const HostDecl& other = conf_->hosts[known->second];
       ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
@@ -909,13 +911,10 @@ class Parser {
     HostDecl host;
     host.name = name.text;
     host.pos = Pos(keyword);
-    Scope* scope = conf_->NewScope(
-        fmt::format("host {} at {}:{}", name.text, file_, keyword.line),
-        host.pos);
-    Context inner = Child(context, ScopeKind::kHost, scope);
-    host.chain = inner.chain;
-    conf_->hosts.push_back(std::move(host));
-    inner.host = conf_->hosts.size() - 1;
+    std::string label =
+        fmt::format("host {} at {}:{}", name.text, file_, keyword.line);
+    Context inner = Declare(context, ScopeKind::kHost, std::move(label),
+                            std::move(host), conf_->hosts, &Context::host);
     ParseBlock(inner, keyword);
     const HostDecl& done = conf_->hosts[inner.host];
     if (!done.mac && done.client_id.empty())
@@ -942,10 +941,10 @@ class Parser {
   }
 
   void ParseAllow(Context& context, const Token& keyword) {
-    std::string verb = Lower(keyword.text);
+    std::string verb = AsciiLower(keyword.text);
     bool allow = verb == "allow";
     Token what = ExpectWord("what to allow or deny");
-    std::string word = Lower(what.text);
+    std::string word = AsciiLower(what.text);
     if (context.kind == ScopeKind::kPool) {
       PoolDecl& pool = conf_->subnets[context.subnet].pools[context.pool];
       if (word == "members") {
@@ -1016,9 +1015,109 @@ class Parser {
   }
 
   [[noreturn]] void Reject(const Token& token, std::string_view why) {
-    ErrorAt(token,
-            fmt::format("'{}' is not supported: {}", Lower(token.text), why));
+    ErrorAt(token, fmt::format("'{}' is not supported: {}",
+                               AsciiLower(token.text), why));
   }
+
+  // --- statements: one table row per keyword, as the option codes ---
+
+  // Parses the rest of a statement; `keyword` is its first token, taken.
+  using StatementParser = void (Parser::*)(Context&, const Token& keyword);
+  struct Statement {
+    std::string_view keyword;  // lower case
+    unsigned allowed;          // scopes it may stand in
+    StatementParser parse;
+  };
+
+  static std::span<const Statement> Statements() {
+    using K = ScopeKind;
+    static const Statement kStatements[] = {
+        {"option", kAnywhere, &Parser::ParseOptionKeyword},
+        {"if", kAnywhere, &Parser::ParseIf},
+        {"elsif", kAnywhere, &Parser::ParseElseWithoutIf},
+        {"else", kAnywhere, &Parser::ParseElseWithoutIf},
+        {"include", kAnywhere, &Parser::ParseInclude},
+        {"subnet", In({K::kGlobal, K::kGroup, K::kSharedNetwork}),
+         &Parser::ParseSubnet},
+        {"shared-network", kDeclarations, &Parser::ParseGroup},
+        {"group", kDeclarations, &Parser::ParseGroup},
+        {"pool", In({K::kSubnet}), &Parser::ParsePool},
+        {"range", In({K::kSubnet, K::kPool}), &Parser::ParseRange},
+        {"host", kDeclarations, &Parser::ParseHost},
+        {"class", In({K::kGlobal, K::kGroup}), &Parser::ParseClass},
+        {"hardware", In({K::kHost}), &Parser::ParseHardware},
+        {"fixed-address", In({K::kHost}), &Parser::ParseFixedAddress},
+        {"match", In({K::kClass}), &Parser::ParseMatch},
+        {"default-lease-time", kAnywhere, &Parser::ParseLeaseTime},
+        {"max-lease-time", kAnywhere, &Parser::ParseLeaseTime},
+        {"min-lease-time", kAnywhere, &Parser::ParseLeaseTime},
+        {"next-server", kAnywhere, &Parser::ParseAddressParam},
+        {"server-identifier", kAnywhere, &Parser::ParseAddressParam},
+        {"filename", kAnywhere, &Parser::ParseStringParam},
+        {"server-name", kAnywhere, &Parser::ParseStringParam},
+        {"authoritative", kAnywhere, &Parser::ParseAuthoritative},
+        {"not", kAnywhere, &Parser::ParseNotAuthoritative},
+        {"allow", kAnywhere, &Parser::ParseAllow},
+        {"deny", kAnywhere, &Parser::ParseAllow},
+        {"ignore", kAnywhere, &Parser::ParseAllow},
+        {"use-host-decl-names", kAnywhere, &Parser::ParseFlagParam},
+        {"always-broadcast", kAnywhere, &Parser::ParseFlagParam},
+        {"ignore-client-uids", kAnywhere, &Parser::ParseFlagParam},
+        {"ddns-update-style", kAnywhere, &Parser::ParseDdnsUpdateStyle},
+        {"ddns-updates", kAnywhere, &Parser::ParseDdnsUpdates},
+        {"log-facility", kAnywhere, &Parser::ParseNoOp},
+        {"get-lease-hostnames", kAnywhere, &Parser::ParseNoOp},
+        {"update-static-leases", kAnywhere, &Parser::ParseNoOp},
+        {"one-lease-per-client", kAnywhere, &Parser::ParseNoOp},
+        {"update-optimization", kAnywhere, &Parser::ParseNoOp},
+        {"update-conflict-detection", kAnywhere, &Parser::ParseNoOp},
+        {"stash-agent-options", kAnywhere, &Parser::ParseNoOp},
+        {"boot-unknown-clients", kAnywhere, &Parser::ParseNoOp},
+        {"ping-check", kAnywhere, &Parser::ParsePing},
+        {"ping-timeout", kAnywhere, &Parser::ParsePing},
+        {"dont-use-fsync", kAnywhere, &Parser::ParseDontUseFsync},
+        {"lease-file-name", kAnywhere, &Parser::ParseFileNameFlag},
+        {"pid-file-name", kAnywhere, &Parser::ParseFileNameFlag},
+        {"local-port", kAnywhere, &Parser::ParseLocalPort},
+    };
+    return kStatements;
+  }
+
+  // ISC statements pxe-dhcpd refuses, with the reason.
+  struct Refusal {
+    std::string_view keyword;  // lower case
+    std::string_view why;
+  };
+  static constexpr std::string_view kNoDnsUpdates =
+      "pxe-dhcpd does no DNS updates";
+  static constexpr std::string_view kDhcpv4Only =
+      "pxe-dhcpd serves DHCPv4 only";
+  static constexpr std::string_view kNoHooks =
+      "pxe-dhcpd runs no event hooks or commands";
+  static constexpr Refusal kRefusals[] = {
+      {"switch",
+       "use if/elsif/else (for option arch, 'if option arch = 00:07 { ... "
+       "}')"},
+      {"case",
+       "use if/elsif/else (for option arch, 'if option arch = 00:07 { ... "
+       "}')"},
+      {"failover", "pxe-dhcpd has no failover protocol"},
+      {"omapi-port", "pxe-dhcpd has no OMAPI"},
+      {"omapi-key", "pxe-dhcpd has no OMAPI"},
+      {"key", kNoDnsUpdates},
+      {"zone", kNoDnsUpdates},
+      {"on", kNoHooks},
+      {"execute", kNoHooks},
+      {"spawn", kNoHooks},
+      {"log", kNoHooks},
+      {"subnet6", kDhcpv4Only},
+      {"range6", kDhcpv4Only},
+      {"prefix6", kDhcpv4Only},
+      {"fixed-address6", kDhcpv4Only},
+      {"subclass", "use 'class' with 'match if'"},
+      {"vendor-option-space",
+       "option spaces are not supported; pxe-dhcpd builds option 43 itself"},
+  };
 
   void ParseStatement(Context& context) {
     Token token = Next();
@@ -1026,242 +1125,206 @@ class Parser {
     if (token.kind != TokenKind::kWord)
       ErrorAt(token,
               fmt::format("expected a statement, found {}", Describe(token)));
-    std::string word = Lower(token.text);
-    using K = ScopeKind;
-    const bool in_if = context.kind == K::kIfBody;
-
-    if (word == "option") return ParseOptionStatement(context);
-    if (word == "if") return ParseIf(context, token);
-    if (word == "elsif" || word == "else")
-      ErrorAt(token, fmt::format("'{}' without 'if'", word));
-    if (word == "include") return ParseInclude(context, token);
-    if (word == "subnet") {
-      RequireKind(token, context, {K::kGlobal, K::kGroup, K::kSharedNetwork});
-      return ParseSubnet(context, token);
+    std::string word = AsciiLower(token.text);
+    for (const Statement& statement : Statements()) {
+      if (statement.keyword != word) continue;
+      RequireKind(token, context, statement.allowed);
+      return (this->*statement.parse)(context, token);
     }
-    if (word == "shared-network" || word == "group") {
-      RequireKind(token, context,
-                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
-      if (word == "shared-network" && context.kind == K::kSubnet)
-        ErrorAt(token, "'shared-network' is not allowed in a subnet");
-      std::string label;
-      if (word == "shared-network") {
-        Token name = Next();
-        if (name.kind != TokenKind::kWord && name.kind != TokenKind::kString)
-          ErrorAt(name, "expected a shared-network name");
-        label = fmt::format("shared-network {} at {}:{}", name.text, file_,
-                            token.line);
-      } else {
-        label = fmt::format("group at {}:{}", file_, token.line);
-      }
-      Scope* scope = conf_->NewScope(label, Pos(token));
-      Context inner =
-          Child(context,
-                word == "group" && context.kind == K::kSubnet
-                    ? K::kSubnet
-                    : (word == "group" ? K::kGroup : K::kSharedNetwork),
-                scope);
-      return ParseBlock(inner, token);
-    }
-    if (word == "pool") {
-      RequireKind(token, context, {K::kSubnet});
-      return ParsePool(context, token);
-    }
-    if (word == "range") {
-      RequireKind(token, context, {K::kSubnet, K::kPool});
-      return ParseRange(context, token);
-    }
-    if (word == "host") {
-      RequireKind(token, context,
-                  {K::kGlobal, K::kGroup, K::kSharedNetwork, K::kSubnet});
-      return ParseHost(context, token);
-    }
-    if (word == "class") {
-      RequireKind(token, context, {K::kGlobal, K::kGroup});
-      return ParseClass(context, token);
-    }
-    if (word == "hardware") {
-      RequireKind(token, context, {K::kHost});
-      Token type = ExpectWord("'ethernet'");
-      if (Lower(type.text) != "ethernet")
-        ErrorAt(type, fmt::format("hardware type {} is not supported (only "
-                                  "ethernet)",
-                                  QuoteForMessage(type.text)));
-      Token mac_token = ExpectWord("a MAC address");
-      auto mac = MacAddr::Parse(mac_token.text);
-      if (!mac)
-        ErrorAt(mac_token,
-                fmt::format("{}: {}", QuoteForMessage(mac_token.text),
-                            mac.error()));
-      ExpectSemicolon();
-      conf_->hosts[context.host].mac = *mac;
-      return;
-    }
-    if (word == "fixed-address") {
-      RequireKind(token, context, {K::kHost});
-      Ipv4Addr address = ParseIp();
-      while (lexer_->Peek().kind == TokenKind::kComma) {
-        Next();
-        Token extra = lexer_->Peek();
-        ParseIp();
-        Warn(extra, "only the first fixed-address is used");
-      }
-      ExpectSemicolon();
-      conf_->hosts[context.host].fixed_address = address;
-      return;
-    }
-    if (word == "match") {
-      RequireKind(token, context, {K::kClass});
-      Token what = ExpectWord("'if'");
-      if (Lower(what.text) != "if")
-        ErrorAt(what,
-                "only 'match if EXPRESSION;' is supported (no 'match "
-                "hardware' / subclass)");
-      conf_->classes[context.klass].match = ParseOr(0);
-      ExpectSemicolon();
-      return;
-    }
-    if (word == "default-lease-time" || word == "max-lease-time" ||
-        word == "min-lease-time") {
-      auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      (word == "default-lease-time" ? params.default_lease_time
-       : word == "max-lease-time"   ? params.max_lease_time
-                                    : params.min_lease_time) = value;
-      return;
-    }
-    if (word == "next-server" || word == "server-identifier") {
-      Ipv4Addr address = ParseIp();
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      (word == "next-server" ? params.next_server : params.server_identifier) =
-          address;
-      return;
-    }
-    if (word == "filename" || word == "server-name") {
-      std::string value = ParseString(word);
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      if (word == "filename") {
-        params.filename = value;
-        params.filename_origin =
-            context.scope->label.empty() ? "global" : context.scope->label;
-      } else {
-        params.server_name = value;
-      }
-      return;
-    }
-    if (word == "authoritative") {
-      ExpectSemicolon();
-      NewParams(context).authoritative = true;
-      return;
-    }
-    if (word == "not") {
-      ExpectKeyword("authoritative");
-      ExpectSemicolon();
-      NewParams(context).authoritative = false;
-      return;
-    }
-    if (word == "allow" || word == "deny" || word == "ignore")
-      return ParseAllow(context, token);
-    if (word == "use-host-decl-names" || word == "always-broadcast" ||
-        word == "ignore-client-uids") {
-      bool value = ParseFlagValue();
-      ExpectSemicolon();
-      Params& params = NewParams(context);
-      (word == "use-host-decl-names" ? params.use_host_decl_names
-       : word == "always-broadcast"  ? params.always_broadcast
-                                     : params.ignore_client_uids) = value;
-      return;
-    }
-    if (word == "ddns-update-style") {
-      Token style = ExpectWord("none, ad-hoc, interim or standard");
-      std::string value = Lower(style.text);
-      if (value == "interim" || value == "standard")
-        ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
-                                   "pxe-dhcpd does no DNS updates; use none",
-                                   value));
-      if (value != "none" && value != "ad-hoc")
-        ErrorAt(style, fmt::format("unknown ddns-update-style {}",
-                                   QuoteForMessage(style.text)));
-      ExpectSemicolon();
-      Note(token,
-           fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
-                       value));
-      return;
-    }
-    if (word == "ddns-updates") {
-      Token value_token = lexer_->Peek();
-      if (ParseFlagValue())
-        ErrorAt(value_token,
-                "'ddns-updates on' is not supported: pxe-dhcpd "
-                "does no DNS updates");
-      ExpectSemicolon();
-      Note(token, "'ddns-updates off' accepted");
-      return;
-    }
-    if (word == "log-facility" || word == "get-lease-hostnames" ||
-        word == "update-static-leases" || word == "one-lease-per-client" ||
-        word == "update-optimization" || word == "update-conflict-detection" ||
-        word == "stash-agent-options" || word == "boot-unknown-clients") {
-      Token value = Next();
-      if (value.kind != TokenKind::kWord)
-        ErrorAt(value, fmt::format("expected a value for '{}'", word));
-      ExpectSemicolon();
-      Note(token, fmt::format("'{} {}' accepted as a no-op", word, value.text));
-      return;
-    }
-    if (word == "ping-check" || word == "ping-timeout") {
-      Next();
-      ExpectSemicolon();
-      Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
-                              "addresses with ICMP before offering them",
-                              word));
-      return;
-    }
-    if (word == "dont-use-fsync") {
-      if (lexer_->Peek().kind == TokenKind::kWord) Next();
-      ExpectSemicolon();
-      Warn(token,
-           "'dont-use-fsync' ignored: every lease is still fsync'd "
-           "before its ACK");
-      return;
-    }
-    if (word == "lease-file-name" || word == "pid-file-name") {
-      ParseString("a file name");
-      ExpectSemicolon();
-      Note(token, fmt::format("'{}' ignored: use --lease-file", word));
-      return;
-    }
-    if (word == "local-port") {
-      ParseNumber(65535, "port");
-      ExpectSemicolon();
-      Note(token, "'local-port' ignored: use --port");
-      return;
-    }
-    if (word == "switch" || word == "case")
-      Reject(token,
-             "use if/elsif/else (for option arch, 'if option arch = "
-             "00:07 { ... }')");
-    if (word == "failover") Reject(token, "pxe-dhcpd has no failover protocol");
-    if (word == "omapi-port" || word == "omapi-key")
-      Reject(token, "pxe-dhcpd has no OMAPI");
-    if (word == "key" || word == "zone")
-      Reject(token, "pxe-dhcpd does no DNS updates");
-    if (word == "on" || word == "execute" || word == "spawn" || word == "log")
-      Reject(token, "pxe-dhcpd runs no event hooks or commands");
-    if (word == "subnet6" || word == "range6" || word == "prefix6" ||
-        word == "fixed-address6" || word.rfind("dhcp6.", 0) == 0)
-      Reject(token, "pxe-dhcpd serves DHCPv4 only");
-    if (word == "subclass") Reject(token, "use 'class' with 'match if'");
-    if (word == "vendor-option-space")
-      Reject(token,
-             "option spaces are not supported; pxe-dhcpd builds "
-             "option 43 itself");
-    (void)in_if;
+    for (const Refusal& refusal : kRefusals)
+      if (refusal.keyword == word) Reject(token, refusal.why);
+    if (word.starts_with("dhcp6.")) Reject(token, kDhcpv4Only);
     ErrorAt(token,
             fmt::format("unknown statement {}", QuoteForMessage(token.text)));
+  }
+
+  void ParseOptionKeyword(Context& context, const Token&) {
+    ParseOptionStatement(context);
+  }
+
+  [[noreturn]] void ParseElseWithoutIf(Context&, const Token& token) {
+    ErrorAt(token, fmt::format("'{}' without 'if'", AsciiLower(token.text)));
+  }
+
+  // shared-network NAME { ... } and group { ... }.
+  void ParseGroup(Context& context, const Token& token) {
+    using K = ScopeKind;
+    std::string word = AsciiLower(token.text);
+    if (word == "shared-network" && context.kind == K::kSubnet)
+      ErrorAt(token, "'shared-network' is not allowed in a subnet");
+    std::string label;
+    if (word == "shared-network") {
+      Token name = Next();
+      if (name.kind != TokenKind::kWord && name.kind != TokenKind::kString)
+        ErrorAt(name, "expected a shared-network name");
+      label = fmt::format("shared-network {} at {}:{}", name.text, file_,
+                          token.line);
+    } else {
+      label = fmt::format("group at {}:{}", file_, token.line);
+    }
+    Scope* scope = conf_->NewScope(label, Pos(token));
+    Context inner =
+        Child(context,
+              word == "group" && context.kind == K::kSubnet
+                  ? K::kSubnet
+                  : (word == "group" ? K::kGroup : K::kSharedNetwork),
+              scope);
+    ParseBlock(inner, token);
+  }
+
+  void ParseHardware(Context& context, const Token&) {
+    Token type = ExpectWord("'ethernet'");
+    if (AsciiLower(type.text) != "ethernet")
+      ErrorAt(type, fmt::format("hardware type {} is not supported (only "
+                                "ethernet)",
+                                QuoteForMessage(type.text)));
+    Token mac_token = ExpectWord("a MAC address");
+    auto mac = MacAddr::Parse(mac_token.text);
+    if (!mac)
+      ErrorAt(mac_token, fmt::format("{}: {}", QuoteForMessage(mac_token.text),
+                                     mac.error()));
+    ExpectSemicolon();
+    conf_->hosts[context.host].mac = *mac;
+  }
+
+  void ParseFixedAddress(Context& context, const Token&) {
+    Ipv4Addr address = ParseIp();
+    while (lexer_->Peek().kind == TokenKind::kComma) {
+      Next();
+      Token extra = lexer_->Peek();
+      ParseIp();
+      Warn(extra, "only the first fixed-address is used");
+    }
+    ExpectSemicolon();
+    conf_->hosts[context.host].fixed_address = address;
+  }
+
+  void ParseMatch(Context& context, const Token&) {
+    Token what = ExpectWord("'if'");
+    if (AsciiLower(what.text) != "if")
+      ErrorAt(what,
+              "only 'match if EXPRESSION;' is supported (no 'match "
+              "hardware' / subclass)");
+    conf_->classes[context.klass].match = ParseOr(0);
+    ExpectSemicolon();
+  }
+
+  void ParseLeaseTime(Context& context, const Token& token) {
+    std::string word = AsciiLower(token.text);
+    auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    (word == "default-lease-time" ? params.default_lease_time
+     : word == "max-lease-time"   ? params.max_lease_time
+                                  : params.min_lease_time) = value;
+  }
+
+  void ParseAddressParam(Context& context, const Token& token) {
+    Ipv4Addr address = ParseIp();
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    (AsciiLower(token.text) == "next-server" ? params.next_server
+                                             : params.server_identifier) =
+        address;
+  }
+
+  void ParseStringParam(Context& context, const Token& token) {
+    std::string word = AsciiLower(token.text);
+    std::string value = ParseString(word);
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    if (word == "filename") {
+      params.filename = value;
+      params.filename_origin =
+          context.scope->label.empty() ? "global" : context.scope->label;
+    } else {
+      params.server_name = value;
+    }
+  }
+
+  void ParseAuthoritative(Context& context, const Token&) {
+    ExpectSemicolon();
+    NewParams(context).authoritative = true;
+  }
+
+  void ParseNotAuthoritative(Context& context, const Token&) {
+    ExpectKeyword("authoritative");
+    ExpectSemicolon();
+    NewParams(context).authoritative = false;
+  }
+
+  void ParseFlagParam(Context& context, const Token& token) {
+    std::string word = AsciiLower(token.text);
+    bool value = ParseFlagValue();
+    ExpectSemicolon();
+    Params& params = NewParams(context);
+    (word == "use-host-decl-names" ? params.use_host_decl_names
+     : word == "always-broadcast"  ? params.always_broadcast
+                                   : params.ignore_client_uids) = value;
+  }
+
+  void ParseDdnsUpdateStyle(Context&, const Token& token) {
+    Token style = ExpectWord("none, ad-hoc, interim or standard");
+    std::string value = AsciiLower(style.text);
+    if (value == "interim" || value == "standard")
+      ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
+                                 "pxe-dhcpd does no DNS updates; use none",
+                                 value));
+    if (value != "none" && value != "ad-hoc")
+      ErrorAt(style, fmt::format("unknown ddns-update-style {}",
+                                 QuoteForMessage(style.text)));
+    ExpectSemicolon();
+    Note(token, fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
+                            value));
+  }
+
+  void ParseDdnsUpdates(Context&, const Token& token) {
+    Token value_token = lexer_->Peek();
+    if (ParseFlagValue())
+      ErrorAt(value_token,
+              "'ddns-updates on' is not supported: pxe-dhcpd "
+              "does no DNS updates");
+    ExpectSemicolon();
+    Note(token, "'ddns-updates off' accepted");
+  }
+
+  // ISC statements that change nothing here: KEYWORD VALUE;
+  void ParseNoOp(Context&, const Token& token) {
+    std::string word = AsciiLower(token.text);
+    Token value = Next();
+    if (value.kind != TokenKind::kWord)
+      ErrorAt(value, fmt::format("expected a value for '{}'", word));
+    ExpectSemicolon();
+    Note(token, fmt::format("'{} {}' accepted as a no-op", word, value.text));
+  }
+
+  void ParsePing(Context&, const Token& token) {
+    Next();
+    ExpectSemicolon();
+    Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
+                            "addresses with ICMP before offering them",
+                            AsciiLower(token.text)));
+  }
+
+  void ParseDontUseFsync(Context&, const Token& token) {
+    if (lexer_->Peek().kind == TokenKind::kWord) Next();
+    ExpectSemicolon();
+    Warn(token,
+         "'dont-use-fsync' ignored: every lease is still fsync'd "
+         "before its ACK");
+  }
+
+  void ParseFileNameFlag(Context&, const Token& token) {
+    ParseString("a file name");
+    ExpectSemicolon();
+    Note(token,
+         fmt::format("'{}' ignored: use --lease-file", AsciiLower(token.text)));
+  }
+
+  void ParseLocalPort(Context&, const Token& token) {
+    ParseNumber(65535, "port");
+    ExpectSemicolon();
+    Note(token, "'local-port' ignored: use --port");
   }
 
   const IncludeLoader& loader_;

@@ -6,27 +6,18 @@
 #include <fmt/format.h>
 
 #include "dhcpconf/conf_lexer.h"
+#include "util/enum_names.h"
 #include "util/hex.h"
 #include "util/text.h"
 
 namespace pxekit {
 
 std::string_view LeaseStateName(LeaseState state) {
-  switch (state) {
-    case LeaseState::kFree:
-      return "free";
-    case LeaseState::kActive:
-      return "active";
-    case LeaseState::kExpired:
-      return "expired";
-    case LeaseState::kReleased:
-      return "released";
-    case LeaseState::kAbandoned:
-      return "abandoned";
-    case LeaseState::kOffered:
-      return "offered";
-  }
-  return "free";
+  // In the order of LeaseState.
+  static constexpr std::array<std::string_view, 6> kNames = {
+      "free", "active", "expired", "released", "abandoned", "offered"};
+  static_assert(kNames.size() == EnumCount(LeaseState::kOffered));
+  return EnumName(state, kNames, "free");
 }
 
 namespace {

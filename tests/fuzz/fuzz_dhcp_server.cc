@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "dhcpconf/dhcpd_conf_parser.h"
-#include "dhcpd/server.h"
+#include "dhcpd/policy.h"
 #include "fuzz_check.h"
 
 namespace {
@@ -58,11 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     DhcpdConf conf;
     ConfError error;
     FUZZ_CHECK(ParseDhcpdConf(kConf, "fuzz", nullptr, &conf, &error));
-    ServerSettings settings;
+    DhcpPolicySettings settings;
     settings.proxy = proxy;
     settings.boot.x64_efi = "ipxe.efi";
     settings.boot.ipxe_script = "http://198.18.0.1/boot.ipxe";
-    Server server(std::move(conf), settings);
+    DhcpPolicy server(std::move(conf), settings);
     server.LoadLeases({Seed(100, LeaseState::kActive, 0x22),
                        Seed(101, LeaseState::kAbandoned, 0x23),
                        Seed(102, LeaseState::kReleased, 0x24)});

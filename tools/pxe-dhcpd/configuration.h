@@ -1,24 +1,19 @@
 #pragma once
-// Turns -c FILE and the flags into one DhcpdConf + ServerSettings. Used at
-// start, by -t, and on every SIGHUP.
+// Reads -c FILE (with its includes) and the interface list, and hands them
+// with the flags to ApplyFlags (lib/dhcpd/configuration.h). Used at start,
+// by -t, and on every SIGHUP.
 
 #include <string>
 #include <vector>
 
-#include "dhcpconf/dhcpd_conf.h"
-#include "dhcpd/server.h"
-#include "pxe_dhcpd.h"
+#include "dhcpd/configuration.h"
+#include "options.h"
 
 namespace pxekit {
 
-struct Configuration {
-  DhcpdConf conf;
-  ServerSettings settings;
-};
-
 struct ConfigurationError {
   int exit_code = 0;  // 64 bad flag, 66 missing file, 78 bad file
-  std::vector<std::string> earlier;  // every error of a bad file but the last
+  std::vector<std::string> earlier;  // a bad file's errors when it has several
   std::string message;
 };
 

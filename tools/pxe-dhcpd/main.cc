@@ -1,13 +1,297 @@
 // pxe-dhcpd: a PXE-aware DHCPv4 server (authoritative or proxyDHCP) that
 // reads the ISC dhcpd.conf subset PXE setups use.
 // Standards: RFC 2131, 2132, 3004, 3046, 3396, 4578, 6842; PXE 2.1.
+//
+// This file is the set-up: the command line, the configuration, the lease
+// file, the sockets, privileges and --daemon. The loop is in daemon.cc, the
+// decisions in lib/dhcpd/policy.h.
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli/common_options.h"
 #include "cli/diag.h"
+#include "cli/exit_codes.h"
 #include "cli/run_main.h"
-#include "pxe_dhcpd.h"
+#include "configuration.h"
+#include "daemon.h"
+#include "dhcpd/listen_plan.h"
+#include "lease/lease_journal.h"
+#include "net/udp_socket.h"
+#include "nl/interface_list.h"
+#include "nl/neighbour.h"
+#include "options.h"
+#include "os/privileges.h"
+
+namespace pxekit {
+namespace {
+
+// Room for a burst that arrives during an fsync.
+constexpr int kReceiveBuffer = 4 << 20;
+
+// Without SO_REUSEADDR a second server on the same device and port fails
+// to bind (EADDRINUSE) instead of sharing the port and NAKing the first
+// one's clients. Sockets on different devices never conflict. A proxy
+// shares port 67 with the link's real DHCP server (which sets SO_REUSEADDR,
+// as dnsmasq does), but port 4011 is its own.
+UniqueFd OpenListenSocket(Ipv4Addr address, std::uint16_t port,
+                          const std::string& device, bool share) {
+  UniqueFd fd = OpenUdp4Socket();
+  if (share) EnableReuseAddress(fd);
+  EnableBroadcast(fd);
+  EnablePacketInfo(fd);
+  (void)SetReceiveBuffer(fd, kReceiveBuffer);
+  if (!device.empty()) BindToDevice(fd, device);
+  try {
+    BindAddress(fd, address, port);
+  } catch (const std::system_error& e) {
+    int err = e.code().value();
+    std::string where =
+        fmt::format("port {} on {}{}", port, address,
+                    device.empty() ? "" : fmt::format(" via {}", device));
+    throw ToolError(
+        ExitCodeForSocketErrno(err),
+        err == EADDRINUSE
+            ? fmt::format("{}: address in use (is another DHCP server "
+                          "running on this interface?)",
+                          where)
+            : fmt::format("{}: {}", where, std::strerror(err)));
+  }
+  return fd;
+}
+
+// The sockets of PlanListeners' choice (lib/dhcpd/listen_plan.h).
+std::vector<Listener> OpenListeners(const DhcpdOptions& options,
+                                    const DhcpdConf& conf, Diag& diag) {
+  std::vector<Interface> interfaces = ListInterfaces();
+  ListenRequest request;
+  request.interfaces = options.interfaces;
+  request.proxy = options.proxy;
+  request.port = static_cast<std::uint16_t>(options.port);
+  if (!options.listen.empty()) {
+    auto address = Ipv4Addr::Parse(options.listen);
+    if (!address)
+      throw ToolError(kExitUsage, fmt::format("--listen '{}': {}",
+                                              options.listen, address.error()));
+    request.listen = *address;
+  }
+  auto plan = PlanListeners(request, conf, interfaces);
+  if (!plan) throw ToolError(kExitUnavailable, plan.error());
+  std::vector<Listener> listeners;
+  for (const ListenLink& link : *plan) {
+    if (!link.local)
+      diag.Warn(
+          "interface '{}' has no IPv4 address: replies carry server "
+          "identifier 0.0.0.0",
+          link.interface);
+    for (const ListenSocket& socket : link.sockets) {
+      Listener listener;
+      listener.interface = link.interface;
+      listener.ifindex = link.ifindex;
+      listener.local = link.local.value_or(Ipv4Prefix());
+      listener.port = socket.port;
+      listener.fd = OpenListenSocket(link.address, socket.port, link.device,
+                                     socket.share);
+      diag.Info("listening on {}:{} via {} (server address {})", link.address,
+                socket.port, link.interface, listener.local.address());
+      listeners.push_back(std::move(listener));
+    }
+  }
+  return listeners;
+}
+
+constexpr const char* kDefaultPidFile = "/run/pxe-dhcpd.pid";
+
+// The pid file of --daemon (or --pid-file): opened before the fork, so that
+// a bad path stops the start where the admin sees it; written by the
+// process that serves; removed on a clean exit.
+class PidFile {
+ public:
+  explicit PidFile(std::string path) : path_(std::move(path)) {
+    constexpr int kFlags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
+    fd_.reset(::open(path_.c_str(), kFlags | O_CREAT | O_EXCL, 0644));
+    created_ = static_cast<bool>(fd_);
+    if (!fd_ && errno == EEXIST) fd_.reset(::open(path_.c_str(), kFlags));
+    if (!fd_) {
+      int err = errno;
+      throw ToolError(
+          ExitCodeForFileErrno(err),
+          fmt::format("--pid-file {}: {}", path_, std::strerror(err)));
+    }
+  }
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+  // Also when the start failed after creating it (a fork that failed).
+  ~PidFile() {
+    if (written_ || created_) ::unlink(path_.c_str());
+  }
+
+  void Write() {
+    std::string pid = fmt::format("{}\n", ::getpid());
+    if (::ftruncate(fd_.get(), 0) != 0 ||
+        ::pwrite(fd_.get(), pid.data(), pid.size(), 0) !=
+            static_cast<ssize_t>(pid.size()))
+      throw ToolError(kExitIoErr, fmt::format("--pid-file {}: {}", path_,
+                                              std::strerror(errno)));
+    fd_.reset();
+    written_ = true;
+  }
+
+ private:
+  std::string path_;
+  UniqueFd fd_;
+  bool created_ = false;
+  bool written_ = false;
+};
+
+// --daemon changes to "/": paths the daemon uses later (compaction, SIGHUP,
+// the pid file at exit) must not depend on the directory it started in.
+void MakeAbsolute(std::string* path) {
+  if (path->empty() || path->front() == '/') return;
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(*path, ec).string();
+  if (ec) throw ToolError(kExitOsErr, fmt::format("getcwd: {}", ec.message()));
+  *path = std::move(absolute);
+}
+
+void Daemonize() {
+  pid_t pid = ::fork();
+  if (pid < 0)
+    throw ToolError(kExitOsErr, fmt::format("fork: {}", std::strerror(errno)));
+  if (pid > 0) ::_exit(0);
+  ::setsid();
+  pid = ::fork();
+  if (pid < 0) ::_exit(kExitOsErr);
+  if (pid > 0) ::_exit(0);
+  if (::chdir("/") != 0) {
+  }
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, STDIN_FILENO);
+    ::dup2(null, STDOUT_FILENO);
+    ::close(null);
+  }
+}
+
+// Everything after option parsing. Returns the exit status.
+int RunDhcpd(DhcpdOptions& options, Diag& diag) {
+  diag.set_verbosity(options.common.Verbosity());
+  if (options.daemon) {
+    MakeAbsolute(&options.config);
+    MakeAbsolute(&options.lease_file);
+    MakeAbsolute(&options.pid_file);
+  }
+  Configuration config;
+  ConfigurationError error;
+  if (!LoadConfiguration(options, &config, &error)) {
+    for (const std::string& earlier : error.earlier) diag.Error("{}", earlier);
+    throw ToolError(error.exit_code, error.message);
+  }
+  for (const std::string& warning : config.conf.warnings)
+    diag.Warn("{}", warning);
+  for (const std::string& note : config.conf.notes) diag.Info("{}", note);
+  if (options.test_config) {
+    diag.Info("configuration OK: {} subnets, {} hosts, {} classes",
+              config.conf.subnets.size(), config.conf.hosts.size(),
+              config.conf.classes.size());
+    return kExitOk;
+  }
+
+  // An unknown --user stops the start before any file or socket is touched.
+  std::optional<UserIds> user;
+  if (!options.user.empty()) {
+    auto found = LookUpUser(options.user);
+    if (!found)
+      throw ToolError(kExitUsage, fmt::format("--user: {}", found.error()));
+    user = *found;
+  }
+
+  // A SIGHUP while starting (a reload right after a start) must neither kill
+  // the server nor be lost: blocked, it waits for the loop's signalfd.
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  ::pthread_sigmask(SIG_BLOCK, &hup, nullptr);
+
+  LeaseJournal journal(options.lease_file);
+  // Before reading: a second server on the same file stops here, at once.
+  if (auto locked = journal.Lock(); !locked) {
+    int err = locked.failure().sys_errno;
+    throw ToolError(
+        err == EWOULDBLOCK ? kExitUnavailable : ExitCodeForFileErrno(err),
+        locked.error());
+  }
+  auto loaded = journal.Load();
+  if (!loaded)
+    throw ToolError(ExitCodeForFileErrno(loaded.failure().sys_errno),
+                    fmt::format("lease file {}", loaded.error()));
+  for (const std::string& warning : loaded->warnings)
+    diag.Warn("{}: {}", options.lease_file, warning);
+  bool corrupt = !loaded->warnings.empty();
+
+  std::optional<PidFile> pid_file;
+  if (options.daemon || !options.pid_file.empty())
+    pid_file.emplace(options.pid_file.empty() ? kDefaultPidFile
+                                              : options.pid_file);
+
+  std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
+
+  Daemon daemon(options, diag, std::move(config), std::move(listeners),
+                std::move(journal));
+  daemon.policy().LoadLeases(loaded->leases);
+  // Start from a compact file: one block per address. A file that did not
+  // read cleanly is kept as PATH~ first, as ISC keeps dhcpd.leases~.
+  if (auto compacted =
+          daemon.journal().Compact(daemon.policy().leases().All(), corrupt);
+      !compacted)
+    throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
+                    fmt::format("lease file: {}", compacted.error()));
+  if (corrupt)
+    diag.Warn("{}: the file as read is kept as {}~", options.lease_file,
+              options.lease_file);
+  diag.Info("{} leases read from {}", loaded->leases.size(),
+            options.lease_file);
+  try {
+    daemon.SetNeighbours(std::make_unique<NeighbourTable>());
+  } catch (const std::system_error& e) {
+    diag.Warn("neighbour table: {}", e.what());
+  }
+
+  if (user) {
+    // The journal must stay writable after the switch.
+    if (::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
+      diag.Warn("chown {}: {}", options.lease_file, std::strerror(errno));
+    auto dropped = DropPrivileges(
+        *user, {CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_NET_ADMIN});
+    if (!dropped)
+      throw ToolError(kExitNoPerm,
+                      fmt::format("dropping privileges: {}", dropped.error()));
+    diag.Info("running as {} ({}:{})", user->name, user->uid, user->gid);
+  }
+  if (options.daemon) {
+    Daemonize();
+    daemon.journal().WriteLockPid();
+  }
+  if (pid_file) pid_file->Write();
+  return daemon.Run();
+}
+
+}  // namespace
+}  // namespace pxekit
 
 int main(int argc, char** argv) {
   using namespace pxekit;

@@ -19,11 +19,13 @@
 #include "bootcfg/tftp_path.h"
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/input.h"
 #include "cli/output.h"
 #include "cli/run_main.h"
 #include "disk_tree.h"
 #include "os/atomic_file.h"
 #include "os/file.h"
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -47,17 +49,6 @@ struct Outcome {
     return kExitOk;
   }
 };
-
-std::string ReadInputOrThrow(const std::string& path) {
-  auto content =
-      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
-  if (!content) {
-    throw ToolError(ExitCodeForFileErrno(content.failure().sys_errno),
-                    fmt::format("{}: {}", path == "-" ? "standard input" : path,
-                                content.error()));
-  }
-  return std::move(content).value();
-}
 
 // --grub-prefix names a directory under --root: one that climbs out of it
 // ("../x", "a/../../x") would write, or look, outside the TFTP root. A
@@ -373,12 +364,7 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
   for (const std::string& name : tree.ListDirectory(dir)) {
     std::string path = dir.empty() ? name : dir + "/" + name;
     for (const std::string& wanted : order) {
-      if (path != wanted && path.size() == wanted.size() &&
-          std::equal(path.begin(), path.end(), wanted.begin(),
-                     [](char a, char b) {
-                       return std::tolower(static_cast<unsigned char>(a)) ==
-                              std::tolower(static_cast<unsigned char>(b));
-                     }))
+      if (path != wanted && EqualsIgnoreAsciiCase(path, wanted))
         diag.Warn("{}: exists, but the loader asks for '{}' (case matters)",
                   path, wanted);
     }

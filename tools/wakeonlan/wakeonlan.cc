@@ -14,6 +14,7 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/input.h"
 #include "cli/output.h"
 #include "cli/run_main.h"
 #include "net/packet_socket.h"
@@ -85,18 +86,6 @@ void AddList(std::string_view content, const std::string& source,
     inputs.targets.push_back(std::move(target));
 }
 
-std::string ReadListOrThrow(const std::string& path) {
-  auto content =
-      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
-  if (!content) {
-    int err = content.failure().sys_errno;
-    throw ToolError(ExitCodeForFileErrno(err),
-                    fmt::format("{}: {}", path == "-" ? "standard input" : path,
-                                content.error()));
-  }
-  return std::move(content).value();
-}
-
 Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
   Inputs inputs;
   EthersLookup ethers;
@@ -107,7 +96,7 @@ Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
   // Debian's order: the file first, then the arguments.
   if (!options.file.empty()) {
     std::string source = options.file == "-" ? "<stdin>" : options.file;
-    AddList(ReadListOrThrow(options.file), source, lookup, inputs, diag);
+    AddList(ReadInputOrThrow(options.file), source, lookup, inputs, diag);
   }
   for (std::size_t i = 0; i < options.macs.size(); ++i) {
     auto mac = ParseWakeMac(options.macs[i], lookup);
@@ -125,7 +114,7 @@ Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
                       "no MAC address given (as arguments, with -f FILE, or on "
                       "standard input); "
                       "try 'wakeonlan --help'");
-    AddList(ReadListOrThrow("-"), "<stdin>", lookup, inputs, diag);
+    AddList(ReadInputOrThrow("-"), "<stdin>", lookup, inputs, diag);
   }
   // An empty list is one way an unset variable or a failed command shows
   // up in a cron line (wakeonlan -f "$LIST", generate | wakeonlan): the same

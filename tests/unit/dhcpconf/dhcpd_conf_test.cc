@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "dhcpconf/conf_eval.h"
+#include "unit/dhcpconf/must_parse.h"
 
 namespace pxekit {
 namespace {
@@ -44,12 +45,7 @@ max-lease-time 43200;
 )";
 
 DhcpdConf MustParse(std::string_view text) {
-  DhcpdConf conf;
-  ConfError error;
-  bool ok = ParseDhcpdConf(text, "test.conf", nullptr, &conf, &error);
-  INFO(error.Format());
-  REQUIRE(ok);
-  return conf;
+  return MustParseConf(text, "test.conf");
 }
 
 ConfError MustFail(std::string_view text) {

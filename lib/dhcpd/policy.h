@@ -1,7 +1,7 @@
 #pragma once
 // pxe-dhcpd's policy: Handle(request, now) -> reply. No sockets, no clock,
-// no files: the loop in tools/pxe-dhcpd hands in a datagram with where it
-// arrived, makes the returned leases durable, then sends the reply.
+// no files: the loop (tools/pxe-dhcpd/daemon.cc) hands in a datagram with where
+// it arrived, makes the returned leases durable, then sends the reply.
 
 #include <cstdint>
 #include <optional>
@@ -18,7 +18,7 @@
 
 namespace pxekit {
 
-struct ServerSettings {
+struct DhcpPolicySettings {
   BootFiles boot;
   bool proxy = false;                        // --proxy: proxyDHCP only
   std::uint32_t default_lease_time = 43200;  // ISC's defaults
@@ -53,12 +53,12 @@ struct Exchange {
   std::optional<DhcpMessage> request;  // decoded, for -v dumps
 };
 
-class Server {
+class DhcpPolicy {
  public:
-  Server(DhcpdConf conf, ServerSettings settings);
+  DhcpPolicy(DhcpdConf conf, DhcpPolicySettings settings);
 
   // Replaces the configuration; leases stay.
-  void Reconfigure(DhcpdConf conf, ServerSettings settings);
+  void Reconfigure(DhcpdConf conf, DhcpPolicySettings settings);
   // Installs leases read from the lease file (at start).
   void LoadLeases(const std::vector<Lease>& leases);
 
@@ -68,7 +68,7 @@ class Server {
 
   const LeaseDb& leases() const { return db_; }
   const DhcpdConf& conf() const { return conf_; }
-  const ServerSettings& settings() const { return settings_; }
+  const DhcpPolicySettings& settings() const { return settings_; }
 
  private:
   struct Context;
@@ -85,6 +85,10 @@ class Server {
 
   bool Evaluate(Context& ctx, Ipv4Addr address);
   std::vector<Ipv4Range> Ranges(const Context& ctx, bool bootp) const;
+  // A free address from the client's ranges (BOOTP: its dynamic-bootp
+  // ones), `requested` if it may have it; nullopt with ctx.outcome set.
+  std::optional<Ipv4Addr> PickAddress(Context& ctx, bool bootp,
+                                      std::optional<Ipv4Addr> requested);
   DhcpMessage BaseReply(const Context& ctx, DhcpMessageType type) const;
   void AddConfiguredOptions(const Context& ctx, DhcpMessage* reply) const;
   void AddBootFields(Context& ctx, DhcpMessage* reply) const;
@@ -95,7 +99,7 @@ class Server {
   std::uint32_t LeaseTime(const Context& ctx) const;
 
   DhcpdConf conf_;
-  ServerSettings settings_;
+  DhcpPolicySettings settings_;
   LeaseDb db_;
   AddressAllocator allocator_;
   std::unordered_set<std::uint32_t> reserved_;  // fixed addresses

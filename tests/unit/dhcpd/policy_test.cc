@@ -1,11 +1,12 @@
-// Server::Handle with an injected clock: whole exchanges, no sockets.
-#include "dhcpd/server.h"
+// DhcpPolicy::Handle with an injected clock: whole exchanges, no sockets.
+#include "dhcpd/policy.h"
 
 #include <catch2/catch.hpp>
 
 #include "dhcp/dhcp_options.h"
 #include "dhcp/pxe_options.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
+#include "unit/dhcpconf/must_parse.h"
 
 namespace pxekit {
 namespace {
@@ -43,14 +44,7 @@ host fixed { hardware ethernet 02:00:00:00:00:99; fixed-address 198.18.0.50;
   filename "fixed.0"; }
 )";
 
-DhcpdConf Conf(const char* text = kConf) {
-  DhcpdConf conf;
-  ConfError error;
-  bool ok = ParseDhcpdConf(text, "t.conf", nullptr, &conf, &error);
-  INFO(error.Format());
-  REQUIRE(ok);
-  return conf;
-}
+DhcpdConf Conf(const char* text = kConf) { return MustParseConf(text); }
 
 struct Client {
   explicit Client(std::uint8_t client_id) : id(client_id) {}
@@ -75,12 +69,12 @@ struct Client {
 };
 
 struct Harness {
-  Server server;
+  DhcpPolicy server;
   Ipv4Prefix local{Ip(1), 24};
   UnixTime now = 1'800'000'000;
   std::vector<std::uint8_t> bytes;
 
-  explicit Harness(DhcpdConf conf, ServerSettings settings = {})
+  explicit Harness(DhcpdConf conf, DhcpPolicySettings settings = {})
       : server(std::move(conf), std::move(settings)) {}
 
   Exchange Send(const DhcpMessage& m, std::uint16_t port = 67,
@@ -270,8 +264,9 @@ TEST_CASE("SELECTING another server drops our offer silently", "[dhcpd]") {
   CHECK(h.server.leases().Find(Ip(100))->state == LeaseState::kFree);
 }
 
-TEST_CASE("Pool exhaustion and expiry and DECLINE quarantine and RELEASE", "[dhcpd]") {
-  ServerSettings settings;
+TEST_CASE("Pool exhaustion and expiry and DECLINE quarantine and RELEASE",
+          "[dhcpd]") {
+  DhcpPolicySettings settings;
   settings.decline_quarantine = 500;  // shorter than the 600 s leases
   Harness h(Conf(), settings);
   // Three addresses: 100, 101 and the dynamic-bootp 150 (ISC lets DHCP
@@ -388,7 +383,7 @@ TEST_CASE("Relayed requests pick the subnet by giaddr", "[dhcpd]") {
 
 TEST_CASE("proxyDHCP: BIOS boots from the offer and UEFI from port 4011",
           "[dhcpd]") {
-  ServerSettings settings;
+  DhcpPolicySettings settings;
   settings.proxy = true;
   settings.boot.bios = "undionly.kpxe";
   settings.boot.x64_efi = "ipxe.efi";

@@ -1,6 +1,7 @@
-#include "dhcpd/server.h"
+#include "dhcpd/policy.h"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -13,7 +14,7 @@ namespace pxekit {
 namespace opt = dhcp_option;
 
 // Everything known about one request while it is handled.
-struct Server::Context {
+struct DhcpPolicy::Context {
   const Inbound* in = nullptr;
   UnixTime now = 0;
   DhcpMessage request;
@@ -56,20 +57,30 @@ std::size_t MaxReplySize(const DhcpMessage& request) {
   return max;
 }
 
+// Options 51, 58 and 59 (T1 = 0.5, T2 = 0.875 of the lease; none for an
+// infinite lease).
+void SetLeaseTimes(std::uint32_t lease_time, DhcpMessage* reply) {
+  reply->options.SetU32(opt::kLeaseTime, lease_time);
+  if (lease_time == 0xffffffffu) return;
+  reply->options.SetU32(opt::kRenewalTime, lease_time / 2);
+  reply->options.SetU32(opt::kRebindingTime,
+                        static_cast<std::uint32_t>(lease_time * 7ull / 8));
+}
+
 }  // namespace
 
-Server::Server(DhcpdConf conf, ServerSettings settings)
+DhcpPolicy::DhcpPolicy(DhcpdConf conf, DhcpPolicySettings settings)
     : conf_(std::move(conf)), settings_(std::move(settings)) {
   Rebuild();
 }
 
-void Server::Reconfigure(DhcpdConf conf, ServerSettings settings) {
+void DhcpPolicy::Reconfigure(DhcpdConf conf, DhcpPolicySettings settings) {
   conf_ = std::move(conf);
   settings_ = std::move(settings);
   Rebuild();
 }
 
-void Server::Rebuild() {
+void DhcpPolicy::Rebuild() {
   conf_.IndexHosts();
   allocator_.Reset();
   reserved_.clear();
@@ -77,11 +88,11 @@ void Server::Rebuild() {
     if (host.fixed_address) reserved_.insert(host.fixed_address->value());
 }
 
-void Server::LoadLeases(const std::vector<Lease>& leases) {
+void DhcpPolicy::LoadLeases(const std::vector<Lease>& leases) {
   for (const Lease& lease : leases) db_.Put(lease);
 }
 
-Exchange Server::Handle(const Inbound& in, UnixTime now) {
+Exchange DhcpPolicy::Handle(const Inbound& in, UnixTime now) {
   Exchange out;
   auto parsed = ParseDhcpMessage(in.bytes);
   if (!parsed) {
@@ -111,7 +122,7 @@ Exchange Server::Handle(const Inbound& in, UnixTime now) {
 
 // Finds subnet, pool, host and classes for `address` and evaluates the
 // config for this packet. false when no subnet is declared for it.
-bool Server::Evaluate(Context& ctx, Ipv4Addr address) {
+bool DhcpPolicy::Evaluate(Context& ctx, Ipv4Addr address) {
   const DhcpMessage& m = ctx.request;
   ctx.host = conf_.FindHost(ctx.client.mac, ctx.client.uid);
   ctx.subnet = conf_.FindSubnet(address);
@@ -130,7 +141,8 @@ bool Server::Evaluate(Context& ctx, Ipv4Addr address) {
   return ctx.subnet != nullptr;
 }
 
-std::vector<Ipv4Range> Server::Ranges(const Context& ctx, bool bootp) const {
+std::vector<Ipv4Range> DhcpPolicy::Ranges(const Context& ctx,
+                                          bool bootp) const {
   std::vector<Ipv4Range> ranges;
   if (ctx.subnet == nullptr) return ranges;
   bool known = ctx.host != nullptr;
@@ -155,7 +167,24 @@ std::vector<Ipv4Range> Server::Ranges(const Context& ctx, bool bootp) const {
   return ranges;
 }
 
-std::uint32_t Server::LeaseTime(const Context& ctx) const {
+std::optional<Ipv4Addr> DhcpPolicy::PickAddress(
+    Context& ctx, bool bootp, std::optional<Ipv4Addr> requested) {
+  auto ranges = Ranges(ctx, bootp);
+  AddressAllocator::Request request;
+  request.client = ctx.client;
+  request.requested = requested;
+  request.ranges = &ranges;
+  request.reserved = &reserved_;
+  request.now = ctx.now;
+  auto picked = allocator_.Pick(db_, request);
+  if (!picked)
+    ctx.outcome = !ranges.empty() ? "no reply: no free leases"
+                  : bootp         ? "no reply: no dynamic-bootp range"
+                                  : "no reply: no range for this client";
+  return picked;
+}
+
+std::uint32_t DhcpPolicy::LeaseTime(const Context& ctx) const {
   std::uint32_t max =
       ctx.params.max_lease_time.value_or(settings_.max_lease_time);
   std::uint32_t min = ctx.params.min_lease_time.value_or(0);
@@ -165,7 +194,8 @@ std::uint32_t Server::LeaseTime(const Context& ctx) const {
   return std::clamp(time, std::min(min, max), std::max(min, max));
 }
 
-DhcpMessage Server::BaseReply(const Context& ctx, DhcpMessageType type) const {
+DhcpMessage DhcpPolicy::BaseReply(const Context& ctx,
+                                  DhcpMessageType type) const {
   const DhcpMessage& req = ctx.request;
   DhcpMessage reply;
   reply.op = 2;
@@ -181,8 +211,8 @@ DhcpMessage Server::BaseReply(const Context& ctx, DhcpMessageType type) const {
   return reply;
 }
 
-void Server::AddConfiguredOptions(const Context& ctx,
-                                  DhcpMessage* reply) const {
+void DhcpPolicy::AddConfiguredOptions(const Context& ctx,
+                                      DhcpMessage* reply) const {
   // Always sent when configured: what every client needs to use the
   // address. Everything else only when asked for in option 55 (or when the
   // client sent no list).
@@ -208,7 +238,7 @@ void Server::AddConfiguredOptions(const Context& ctx,
     reply->options.SetText(opt::kHostName, ctx.host->name);
 }
 
-void Server::AddBootFields(Context& ctx, DhcpMessage* reply) const {
+void DhcpPolicy::AddBootFields(Context& ctx, DhcpMessage* reply) const {
   ConfigBootFile config;
   config.file = ctx.params.filename;
   config.origin = ctx.params.filename_origin;
@@ -253,8 +283,8 @@ void Server::AddBootFields(Context& ctx, DhcpMessage* reply) const {
     reply->options.Set(opt::kClientUuid, *uuid);
 }
 
-void Server::Finish(Context& ctx, DhcpMessage reply, Exchange& out,
-                    std::string_view what) {
+void DhcpPolicy::Finish(Context& ctx, DhcpMessage reply, Exchange& out,
+                        std::string_view what) {
   // Echo the client identifier (RFC 6842) and relay information (RFC 3046;
   // the encoder writes it last).
   if (const auto* uid = ctx.request.options.Find(opt::kClientIdentifier))
@@ -288,8 +318,8 @@ void Server::Finish(Context& ctx, DhcpMessage reply, Exchange& out,
   out.reply = Outbound{std::move(encoded->bytes), dest, std::move(reply)};
 }
 
-Lease Server::Bind(const Context& ctx, Ipv4Addr address,
-                   std::uint32_t lease_time, bool bootp) const {
+Lease DhcpPolicy::Bind(const Context& ctx, Ipv4Addr address,
+                       std::uint32_t lease_time, bool bootp) const {
   Lease lease;
   if (const Lease* old = db_.Find(address)) lease = *old;
   lease.address = address;
@@ -306,7 +336,7 @@ Lease Server::Bind(const Context& ctx, Ipv4Addr address,
   return lease;
 }
 
-Exchange Server::HandleDhcp(Context& ctx) {
+Exchange DhcpPolicy::HandleDhcp(Context& ctx) {
   Exchange out;
   if (settings_.keep_messages) out.request = ctx.request;
   const DhcpMessage& m = ctx.request;
@@ -320,29 +350,19 @@ Exchange Server::HandleDhcp(Context& ctx) {
   if (!have_subnet) {
     ctx.outcome = fmt::format("ignored: no subnet declared for {}", link);
   } else {
-    switch (m.Type()) {
-      case DhcpMessageType::kDiscover:
-        Discover(ctx, out);
-        break;
-      case DhcpMessageType::kRequest:
-        Request(ctx, out);
-        break;
-      case DhcpMessageType::kDecline:
-        Decline(ctx, out);
-        break;
-      case DhcpMessageType::kRelease:
-        Release(ctx, out);
-        break;
-      case DhcpMessageType::kInform:
-        Inform(ctx, out);
-        break;
-      case DhcpMessageType::kBootp:
-        Bootp(ctx, out);
-        break;
-      default:
-        ctx.outcome = "ignored: not a client message";
-        break;
-    }
+    // The handler of each message type, by option 53's value; none for the
+    // server's own messages (OFFER, ACK, NAK) and unknown types.
+    using Handler = void (DhcpPolicy::*)(Context&, Exchange&);
+    using P = DhcpPolicy;
+    static constexpr std::array<Handler, 9> kHandlers = {
+        &P::Bootp, &P::Discover, nullptr,     &P::Request, &P::Decline,
+        nullptr,   nullptr,      &P::Release, &P::Inform};
+    auto type = static_cast<std::size_t>(m.Type());
+    Handler handler = type < kHandlers.size() ? kHandlers[type] : nullptr;
+    if (handler != nullptr)
+      (this->*handler)(ctx, out);
+    else
+      ctx.outcome = "ignored: not a client message";
   }
   std::string detail;
   if (!ctx.boot.archs.empty())
@@ -368,7 +388,7 @@ Exchange Server::HandleDhcp(Context& ctx) {
   return out;
 }
 
-void Server::Discover(Context& ctx, Exchange& out) {
+void DhcpPolicy::Discover(Context& ctx, Exchange& out) {
   Ipv4Addr address;
   if (ctx.host != nullptr && ctx.host->fixed_address) {
     address = *ctx.host->fixed_address;
@@ -380,19 +400,9 @@ void Server::Discover(Context& ctx, Exchange& out) {
       return;
     }
   } else {
-    auto ranges = Ranges(ctx, false);
-    AddressAllocator::Request request;
-    request.client = ctx.client;
-    request.requested = ctx.request.GetIp(opt::kRequestedAddress);
-    request.ranges = &ranges;
-    request.reserved = &reserved_;
-    request.now = ctx.now;
-    auto picked = allocator_.Pick(db_, request);
-    if (!picked) {
-      ctx.outcome = ranges.empty() ? "no reply: no range for this client"
-                                   : "no reply: no free leases";
-      return;
-    }
+    auto picked =
+        PickAddress(ctx, false, ctx.request.GetIp(opt::kRequestedAddress));
+    if (!picked) return;
     address = *picked;
     const Lease* old = db_.Find(address);
     if (old == nullptr || !SameClient(*old, ctx.client) ||
@@ -410,19 +420,13 @@ void Server::Discover(Context& ctx, Exchange& out) {
   }
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kOffer);
   reply.yiaddr = address;
-  std::uint32_t lease_time = LeaseTime(ctx);
-  reply.options.SetU32(opt::kLeaseTime, lease_time);
-  if (lease_time != 0xffffffffu) {
-    reply.options.SetU32(opt::kRenewalTime, lease_time / 2);
-    reply.options.SetU32(opt::kRebindingTime,
-                         static_cast<std::uint32_t>(lease_time * 7ull / 8));
-  }
+  SetLeaseTimes(LeaseTime(ctx), &reply);
   AddConfiguredOptions(ctx, &reply);
   AddBootFields(ctx, &reply);
   Finish(ctx, std::move(reply), out, fmt::format("DHCPOFFER {}", address));
 }
 
-void Server::Request(Context& ctx, Exchange& out) {
+void DhcpPolicy::Request(Context& ctx, Exchange& out) {
   const DhcpMessage& m = ctx.request;
   auto server_id = m.GetIp(opt::kServerIdentifier);
   auto requested = m.GetIp(opt::kRequestedAddress);
@@ -507,12 +511,7 @@ void Server::Request(Context& ctx, Exchange& out) {
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kAck);
   reply.yiaddr = address;
   reply.ciaddr = m.ciaddr;
-  reply.options.SetU32(opt::kLeaseTime, lease_time);
-  if (lease_time != 0xffffffffu) {
-    reply.options.SetU32(opt::kRenewalTime, lease_time / 2);
-    reply.options.SetU32(opt::kRebindingTime,
-                         static_cast<std::uint32_t>(lease_time * 7ull / 8));
-  }
+  SetLeaseTimes(lease_time, &reply);
   AddConfiguredOptions(ctx, &reply);
   AddBootFields(ctx, &reply);
   if (!fixed) {
@@ -526,7 +525,7 @@ void Server::Request(Context& ctx, Exchange& out) {
          fmt::format("DHCPACK {} ({})", address, state));
 }
 
-void Server::Decline(Context& ctx, Exchange& out) {
+void DhcpPolicy::Decline(Context& ctx, Exchange& out) {
   auto address = ctx.request.GetIp(opt::kRequestedAddress);
   if (!address) {
     ctx.outcome = "ignored: DECLINE without a requested address";
@@ -554,7 +553,7 @@ void Server::Decline(Context& ctx, Exchange& out) {
                   *address, settings_.decline_quarantine);
 }
 
-void Server::Release(Context& ctx, Exchange& out) {
+void DhcpPolicy::Release(Context& ctx, Exchange& out) {
   Ipv4Addr address = ctx.request.ciaddr;
   const Lease* lease = db_.Find(address);
   if (lease == nullptr || !SameClient(*lease, ctx.client) ||
@@ -572,7 +571,7 @@ void Server::Release(Context& ctx, Exchange& out) {
   ctx.outcome = fmt::format("{} released", address);
 }
 
-void Server::Inform(Context& ctx, Exchange& out) {
+void DhcpPolicy::Inform(Context& ctx, Exchange& out) {
   // RFC 2131 4.3.5: configuration only; no yiaddr, no lease times.
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kAck);
   reply.ciaddr = ctx.request.ciaddr;
@@ -582,7 +581,7 @@ void Server::Inform(Context& ctx, Exchange& out) {
          fmt::format("DHCPACK to {} (INFORM)", ctx.request.ciaddr));
 }
 
-void Server::Bootp(Context& ctx, Exchange& out) {
+void DhcpPolicy::Bootp(Context& ctx, Exchange& out) {
   if (ctx.params.allow_bootp == false) {
     ctx.outcome = "ignored: BOOTP is denied";
     return;
@@ -592,18 +591,8 @@ void Server::Bootp(Context& ctx, Exchange& out) {
   if (fixed) {
     address = *ctx.host->fixed_address;
   } else {
-    auto ranges = Ranges(ctx, true);
-    AddressAllocator::Request request;
-    request.client = ctx.client;
-    request.ranges = &ranges;
-    request.reserved = &reserved_;
-    request.now = ctx.now;
-    auto picked = allocator_.Pick(db_, request);
-    if (!picked) {
-      ctx.outcome = ranges.empty() ? "no reply: no dynamic-bootp range"
-                                   : "no reply: no free leases";
-      return;
-    }
+    auto picked = PickAddress(ctx, true, std::nullopt);
+    if (!picked) return;
     address = *picked;
   }
   DhcpMessage reply = BaseReply(ctx, DhcpMessageType::kBootp);
@@ -620,7 +609,7 @@ void Server::Bootp(Context& ctx, Exchange& out) {
   Finish(ctx, std::move(reply), out, fmt::format("BOOTREPLY {}", address));
 }
 
-Exchange Server::HandleProxy(Context& ctx) {
+Exchange DhcpPolicy::HandleProxy(Context& ctx) {
   Exchange out;
   if (settings_.keep_messages) out.request = ctx.request;
   const DhcpMessage& m = ctx.request;

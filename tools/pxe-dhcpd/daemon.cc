@@ -1,0 +1,235 @@
+// pxe-dhcpd's loop: receive a batch, let DhcpPolicy::Handle decide, make
+// the leases durable (group commit), send. See daemon.h.
+
+#include "daemon.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "dhcp/dhcp_options.h"
+#include "net/udp_socket.h"
+
+namespace pxekit {
+namespace {
+
+// Compact when the journal has grown by this much since the last rewrite.
+constexpr std::size_t kCompactAfterBytes = 16u << 20;
+// Datagrams per recvmmsg, and recvmmsg calls per wake-up.
+constexpr std::size_t kBatch = 32;
+constexpr int kRounds = 2;
+
+std::string DumpOptions(const DhcpMessage& message) {
+  std::string out = fmt::format(
+      "op {} xid {:08x} flags {:04x} ciaddr {} yiaddr {} siaddr {} giaddr {} "
+      "chaddr {}",
+      message.op, message.xid, message.flags, message.ciaddr, message.yiaddr,
+      message.siaddr, message.giaddr, message.Mac());
+  if (!message.sname.empty())
+    out += fmt::format(" sname \"{}\"", message.sname);
+  if (!message.file.empty()) out += fmt::format(" file \"{}\"", message.file);
+  for (const DhcpOption& option : message.options.list()) {
+    const OptionDef* def = FindOptionByCode(option.code);
+    out += fmt::format(
+        "\n    option {} {} = {}", option.code,
+        def != nullptr ? def->name : "unknown",
+        FormatOptionValue(def != nullptr ? def->type : OptionType::kBytes,
+                          option.data));
+  }
+  return out;
+}
+
+}  // namespace
+
+Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
+               std::vector<Listener> listeners, LeaseJournal journal)
+    : options_(options),
+      diag_(diag),
+      policy_(std::move(config.conf), WithDumps(std::move(config.settings))),
+      listeners_(std::move(listeners)),
+      journal_(std::move(journal)),
+      batch_(kBatch, 2048) {}
+
+int Daemon::Run() {
+  EventLoop loop;
+  loop_ = &loop;
+  for (Listener& listener : listeners_)
+    loop.Watch(listener.fd.get(), EPOLLIN,
+               [this, &listener](std::uint32_t) { OnReadable(listener); });
+  loop.OnSignal(SIGHUP, [this] { Reload(); });
+  loop.OnSignal(SIGTERM, [&loop] { loop.Stop(); });
+  loop.OnSignal(SIGINT, [&loop] { loop.Stop(); });
+  std::function<void()> maintenance = [&] {
+    Maintain();
+    loop.AddTimerAfter(std::chrono::seconds(60), maintenance);
+  };
+  loop.AddTimerAfter(std::chrono::seconds(60), maintenance);
+  diag_.Info("ready: {} leases", policy_.leases().size());
+  loop.Run();
+  Commit();  // ACKs already decided go out, their leases durable
+  loop_ = nullptr;
+  diag_.Info("exiting on signal");
+  return kExitOk;
+}
+
+DhcpPolicySettings Daemon::WithDumps(DhcpPolicySettings settings) const {
+  settings.keep_messages = diag_.verbosity() >= 1;
+  return settings;
+}
+
+void Daemon::OnReadable(Listener& listener) {
+  std::vector<Pending> now_replies;
+  UnixTime now = static_cast<UnixTime>(std::time(nullptr));
+  for (int round = 0; round < kRounds; ++round) {
+    std::size_t count = 0;
+    try {
+      count = batch_.Receive(listener.fd);
+    } catch (const std::system_error& e) {
+      diag_.Error("{}: {}", listener.interface, e.what());
+      break;
+    }
+    if (count == 0) break;
+    for (std::size_t i = 0; i < count; ++i) {
+      Inbound in;
+      in.bytes = batch_.payload(i);
+      in.source = batch_.source(i);
+      in.source_port = batch_.source_port(i);
+      in.local_port = listener.port;
+      in.local = listener.local;
+      in.interface = listener.interface;
+      Exchange exchange = policy_.Handle(in, now);
+      Log(exchange);
+      for (const Lease& lease : exchange.commits) journal_.Record(lease);
+      switch (commit_.Admit(exchange.reply.has_value(),
+                            !exchange.commits.empty())) {
+        case GroupCommit::Send::kNow:
+          now_replies.push_back(Pending{&listener, std::move(*exchange.reply)});
+          break;
+        case GroupCommit::Send::kAfterSync:
+          awaiting_commit_.push_back(
+              Pending{&listener, std::move(*exchange.reply)});
+          break;
+        case GroupCommit::Send::kNothing:
+          break;
+      }
+    }
+  }
+  SendAll(now_replies);
+  switch (commit_.AfterBatch()) {
+    case GroupCommit::Step::kSyncNow:
+      Commit();
+      break;
+    case GroupCommit::Step::kArmTimer:
+      if (loop_ != nullptr)
+        commit_timer_ = loop_->AddTimerAfter(GroupCommit::kWindow, [this] {
+          commit_timer_ = 0;
+          Commit();
+        });
+      break;
+    case GroupCommit::Step::kWait:
+      break;
+  }
+}
+
+void Daemon::Commit() {
+  if (commit_timer_ != 0 && loop_ != nullptr) loop_->CancelTimer(commit_timer_);
+  commit_timer_ = 0;
+  if (!commit_.TakeCommit()) return;
+  std::string error;
+  bool durable = journal_.Sync(&error);
+  if (!durable) {
+    diag_.Error("lease file: {}: {} ACKs not sent", error,
+                awaiting_commit_.size());
+    awaiting_commit_.clear();
+    return;
+  }
+  std::vector<Pending> ready;
+  ready.swap(awaiting_commit_);
+  SendAll(ready);
+}
+
+void Daemon::Log(const Exchange& exchange) {
+  // -q keeps the exchanges out of the log (errors only).
+  if (!exchange.log.empty() && diag_.verbosity() >= 0) diag_.Emit(exchange.log);
+  if (diag_.verbosity() >= 1 && exchange.request)
+    diag_.Emit(fmt::format("  request {}", DumpOptions(*exchange.request)));
+  if (diag_.verbosity() >= 1 && exchange.reply)
+    diag_.Emit(fmt::format("  reply to {}:{} {}",
+                           exchange.reply->destination.address,
+                           exchange.reply->destination.port,
+                           DumpOptions(exchange.reply->message)));
+}
+
+// Sends per socket with one sendmmsg each.
+void Daemon::SendAll(std::vector<Pending>& replies) {
+  if (replies.empty()) return;
+  for (Listener& listener : listeners_) {
+    std::vector<OutgoingDatagram> out;
+    std::vector<const Pending*> sources;
+    for (Pending& p : replies) {
+      if (p.listener != &listener) continue;
+      ReplyDestination dest = Route(listener, p.reply.destination);
+      out.push_back(OutgoingDatagram{p.reply.bytes, dest.address, dest.port});
+      sources.push_back(&p);
+    }
+    if (out.empty()) continue;
+    std::vector<int> errors = SendDatagrams(listener.fd, out);
+    for (std::size_t i = 0; i < errors.size(); ++i)
+      if (errors[i] != 0)
+        diag_.Error("send to {}:{} via {}: {}", out[i].address, out[i].port,
+                    listener.interface, std::strerror(errors[i]));
+  }
+}
+
+// Adds the neighbour entry a unicast to yiaddr needs; falls back to
+// broadcast when that is impossible.
+ReplyDestination Daemon::Route(Listener& listener, ReplyDestination dest) {
+  if (!dest.neighbour) return dest;
+  int err = neighbours_ ? neighbours_->Add(listener.ifindex, dest.address,
+                                           *dest.neighbour)
+                        : -1;
+  if (err < 0) {
+    // Without the entry the kernel would ARP for an address nobody has
+    // yet; broadcast reaches the client instead.
+    if (!neighbour_warned_)
+      diag_.Warn(
+          "cannot add neighbour entries ({}); broadcasting replies",
+          neighbours_ ? NeighbourTable::Describe(err) : "no netlink socket");
+    neighbour_warned_ = true;
+    dest.address = Ipv4Addr::LimitedBroadcast();
+  }
+  return dest;
+}
+
+void Daemon::Reload() {
+  Configuration config;
+  ConfigurationError error;
+  if (!LoadConfiguration(options_, &config, &error)) {
+    for (const std::string& earlier : error.earlier) diag_.Error("{}", earlier);
+    diag_.Error("reload failed, keeping the old configuration: {}",
+                error.message);
+    return;
+  }
+  for (const std::string& warning : config.conf.warnings)
+    diag_.Warn("{}", warning);
+  policy_.Reconfigure(std::move(config.conf),
+                      WithDumps(std::move(config.settings)));
+  if (diag_.verbosity() >= 0) diag_.Emit("configuration reloaded");
+}
+
+void Daemon::Maintain() {
+  policy_.ExpireLeases(static_cast<UnixTime>(std::time(nullptr)));
+  if (journal_.appended_bytes() < kCompactAfterBytes) return;
+  Commit();
+  auto compacted = journal_.Compact(policy_.leases().All());
+  if (!compacted) diag_.Warn("lease file compaction: {}", compacted.error());
+}
+
+}  // namespace pxekit

@@ -1,0 +1,78 @@
+#pragma once
+// pxe-dhcpd's loop: the sockets, the lease journal and the signals around
+// DhcpPolicy::Handle (lib/dhcpd/policy.h), which makes every decision.
+// main.cc sets it up (configuration, lease file, listeners, privileges).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "configuration.h"
+#include "dhcpd/group_commit.h"
+#include "dhcpd/policy.h"
+#include "lease/lease_journal.h"
+#include "net/datagram_batch.h"
+#include "net/event_loop.h"
+#include "nl/neighbour.h"
+#include "options.h"
+#include "os/unique_fd.h"
+
+namespace pxekit {
+
+class Diag;
+
+// One bound socket: a port on an interface.
+struct Listener {
+  UniqueFd fd;
+  std::string interface;
+  int ifindex = 0;
+  Ipv4Prefix local;
+  std::uint16_t port = 67;
+};
+
+class Daemon {
+ public:
+  Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
+         std::vector<Listener> listeners, LeaseJournal journal);
+
+  DhcpPolicy& policy() { return policy_; }
+  LeaseJournal& journal() { return journal_; }
+
+  void SetNeighbours(std::unique_ptr<NeighbourTable> table) {
+    neighbours_ = std::move(table);
+  }
+
+  // Serves until SIGTERM or SIGINT; SIGHUP reloads the configuration.
+  int Run();
+
+ private:
+  struct Pending {
+    Listener* listener;
+    Outbound reply;
+  };
+
+  DhcpPolicySettings WithDumps(DhcpPolicySettings settings) const;
+  void OnReadable(Listener& listener);
+  void Commit();
+  void Log(const Exchange& exchange);
+  void SendAll(std::vector<Pending>& replies);
+  ReplyDestination Route(Listener& listener, ReplyDestination dest);
+  void Reload();
+  void Maintain();
+
+  const DhcpdOptions& options_;
+  Diag& diag_;
+  DhcpPolicy policy_;
+  std::vector<Listener> listeners_;
+  LeaseJournal journal_;
+  std::unique_ptr<NeighbourTable> neighbours_;
+  bool neighbour_warned_ = false;
+  EventLoop* loop_ = nullptr;
+  DatagramBatch batch_;
+  std::vector<Pending> awaiting_commit_;
+  GroupCommit commit_;  // when the journal is synced and ACKs go
+  EventLoop::TimerId commit_timer_ = 0;
+};
+
+}  // namespace pxekit
