@@ -22,19 +22,19 @@ namespace pxekit {
 
 class Diag;
 
-struct ServerConfig {
+struct DaemonConfig {
   tftp::ServerPolicy policy;
   std::optional<std::pair<std::uint16_t, std::uint16_t>> port_range;  // -R
   std::size_t max_clients = 500;
   int send_buffer = 4 << 20;  // SO_SNDBUF wish for transfer sockets
 };
 
-class TftpServer {
+class TftpDaemon {
  public:
   // `listen` is bound already, with IP_PKTINFO enabled.
-  TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-             ServerConfig config, Diag& diag);
-  ~TftpServer();
+  TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
+             DaemonConfig config, Diag& diag);
+  ~TftpDaemon();
 
   void SetRules(tftp::RemapRules rules) { rules_ = std::move(rules); }
   std::size_t active() const { return sessions_.size(); }
@@ -60,7 +60,7 @@ class TftpServer {
   UniqueFd listen_;
   Ipv4Addr listen_address_;
   tftp::FileStore& store_;
-  ServerConfig config_;
+  DaemonConfig config_;
   Diag& diag_;
   tftp::RemapRules rules_;
   std::vector<std::uint8_t> buffer_;

@@ -1,4 +1,4 @@
-#include "server.h"
+#include "daemon.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -62,7 +62,8 @@ class SocketSink : public tftp::PacketSink {
       }
       int n;
       do {
-        n = ::sendmmsg(fd_, messages.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
+        n = ::sendmmsg(fd_, messages.data(), static_cast<unsigned>(count),
+                       MSG_DONTWAIT);
       } while (n < 0 && errno == EINTR);
       if (n <= 0) break;
       queued += static_cast<std::size_t>(n);
@@ -85,7 +86,7 @@ std::string Rate(std::uint64_t bytes, double seconds) {
 
 }  // namespace
 
-struct TftpServer::Session {
+struct TftpDaemon::Session {
   std::uint64_t id = 0;
   UniqueFd fd;
   Ipv4Addr client;
@@ -100,8 +101,8 @@ struct TftpServer::Session {
   bool logged = false;
 };
 
-TftpServer::TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-                       ServerConfig config, Diag& diag)
+TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
+                       DaemonConfig config, Diag& diag)
     : loop_(loop),
       listen_(std::move(listen)),
       store_(store),
@@ -110,12 +111,14 @@ TftpServer::TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
       buffer_(tftp::kMaxPacketSize) {
   sockaddr_in sin{};
   socklen_t len = sizeof sin;
-  if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&sin), &len) == 0)
+  if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&sin), &len) ==
+      0)
     listen_address_ = Ipv4Addr::FromNetworkOrder(sin.sin_addr.s_addr);
-  loop_.Watch(listen_.get(), EPOLLIN, [this](std::uint32_t) { OnListenReadable(); });
+  loop_.Watch(listen_.get(), EPOLLIN,
+              [this](std::uint32_t) { OnListenReadable(); });
 }
 
-TftpServer::~TftpServer() {
+TftpDaemon::~TftpDaemon() {
   for (auto& [id, session] : sessions_) {
     loop_.Unwatch(session->fd.get());
     loop_.CancelTimer(session->timer);
@@ -123,7 +126,7 @@ TftpServer::~TftpServer() {
   loop_.Unwatch(listen_.get());
 }
 
-void TftpServer::OnListenReadable() {
+void TftpDaemon::OnListenReadable() {
   // A bounded batch; level-triggered epoll calls again for the rest.
   for (int i = 0; i < 64; ++i) {
     ReceivedDatagram info;
@@ -139,19 +142,21 @@ void TftpServer::OnListenReadable() {
     Ipv4Addr client = info.source;
     std::uint16_t port = info.source_port;
     if (info.destination == Ipv4Addr::LimitedBroadcast()) {
-      diag_.Info("{}: ignoring a request sent to the broadcast address (RFC 1123)",
-                 Peer(client, port));
+      diag_.Info(
+          "{}: ignoring a request sent to the broadcast address (RFC 1123)",
+          Peer(client, port));
       continue;
     }
     if (port == 0) continue;
-    OnRequest(std::span<const std::uint8_t>(buffer_.data(), *n),
-              client, port, local);
+    OnRequest(std::span<const std::uint8_t>(buffer_.data(), *n), client, port,
+              local);
   }
 }
 
-UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
+UniqueFd TftpDaemon::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
                                         std::uint16_t client_port) {
-  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                       IPPROTO_UDP));
   if (!fd) return fd;
   // DF confuses some boot ROMs; blksize is capped to the MTU instead.
   int pmtu = IP_PMTUDISC_DONT;
@@ -167,12 +172,15 @@ UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
     auto [lo, hi] = *config_.port_range;
     std::uint32_t span = std::uint32_t{hi} - lo + 1;
     for (std::uint32_t i = 0; i < span && !bound; ++i) {
-      sin.sin_port = htons(static_cast<std::uint16_t>(lo + (next_port_++ % span)));
-      bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
+      sin.sin_port =
+          htons(static_cast<std::uint16_t>(lo + (next_port_++ % span)));
+      bound =
+          ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
     }
   } else {
     sin.sin_port = 0;
-    bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
+    bound =
+        ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
   }
   if (!bound) return UniqueFd();
   sockaddr_in peer{};
@@ -184,12 +192,14 @@ UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
   return fd;
 }
 
-void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
+void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
                            std::uint16_t client_port, Ipv4Addr local) {
   std::string peer = Peer(client, client_port);
-  if (diag_.verbosity() >= 1) diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
+  if (diag_.verbosity() >= 1)
+    diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
   auto parsed = tftp::ParsePacket(bytes);
-  const tftp::Request* request = parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
+  const tftp::Request* request =
+      parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
   if (auto it = by_client_.find({client.value(), client_port});
       it != by_client_.end()) {
     Session& running = *sessions_.at(it->second);
@@ -203,13 +213,14 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
     Finish(running);
   }
   if (sessions_.size() >= config_.max_clients) {
-    diag_.Info("{}: request dropped: {} transfers running (--max-clients)", peer,
-               sessions_.size());
+    diag_.Info("{}: request dropped: {} transfers running (--max-clients)",
+               peer, sessions_.size());
     return;
   }
   UniqueFd fd = OpenTransferSocket(local, client, client_port);
   if (!fd) {
-    diag_.Warn("{}: cannot open a transfer socket: {}", peer, std::strerror(errno));
+    diag_.Warn("{}: cannot open a transfer socket: {}", peer,
+               std::strerror(errno));
     return;
   }
   auto session = std::make_unique<Session>();
@@ -222,10 +233,12 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
 
   if (request == nullptr) {
     // Answer from the new TID, as for any request (tftpd-hpa does too).
-    std::string why = parsed ? fmt::format("{} on port 69 is not a request",
-                                           tftp::OpcodeName(static_cast<std::uint16_t>(
-                                               bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
-                             : parsed.error();
+    std::string why =
+        parsed ? fmt::format(
+                     "{} on port 69 is not a request",
+                     tftp::OpcodeName(static_cast<std::uint16_t>(
+                         bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
+               : parsed.error();
     sink.Send(tftp::EncodeError(tftp::ErrorCode::kIllegalOperation, why));
     // Refusals are what an admin must see: logged even with -q.
     diag_.Emit(fmt::format("{}: refused: ERROR 4 {}", peer, why));
@@ -252,18 +265,20 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   Session& ref = *session;
   sessions_.emplace(id, std::move(session));
   by_client_[{client.value(), client_port}] = id;
-  loop_.Watch(ref.fd.get(), EPOLLIN, [this, id](std::uint32_t) { OnSessionReadable(id); });
+  loop_.Watch(ref.fd.get(), EPOLLIN,
+              [this, id](std::uint32_t) { OnSessionReadable(id); });
   ref.transfer->Start(Clock::now(), sink);
   Settle(ref);
 }
 
-void TftpServer::OnSessionReadable(std::uint64_t id) {
+void TftpDaemon::OnSessionReadable(std::uint64_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   Session& session = *it->second;
   SocketSink sink(session.fd.get(), diag_, session.peer);
   for (int i = 0; i < 64 && !session.transfer->finished(); ++i) {
-    ssize_t n = ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    ssize_t n =
+        ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == ECONNREFUSED) {
@@ -274,7 +289,8 @@ void TftpServer::OnSessionReadable(std::uint64_t id) {
       }
       break;  // EAGAIN
     }
-    auto packet = std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n));
+    auto packet = std::span<const std::uint8_t>(buffer_.data(),
+                                                static_cast<std::size_t>(n));
     if (diag_.verbosity() >= 1)
       diag_.Info("{} > {}", session.peer, tftp::DescribePacket(packet));
     session.transfer->OnPacket(packet, Clock::now(), sink);
@@ -282,7 +298,7 @@ void TftpServer::OnSessionReadable(std::uint64_t id) {
   Settle(session);
 }
 
-void TftpServer::OnSessionTimer(std::uint64_t id) {
+void TftpDaemon::OnSessionTimer(std::uint64_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   Session& session = *it->second;
@@ -292,7 +308,7 @@ void TftpServer::OnSessionTimer(std::uint64_t id) {
   Settle(session);
 }
 
-void TftpServer::Settle(Session& session) {
+void TftpDaemon::Settle(Session& session) {
   if (session.transfer->finished()) {
     Finish(session);
     return;
@@ -311,14 +327,14 @@ void TftpServer::Settle(Session& session) {
   session.timer = loop_.AddTimer(deadline, [this, id] { OnSessionTimer(id); });
 }
 
-std::size_t TftpServer::incomplete() const {
+std::size_t TftpDaemon::incomplete() const {
   std::size_t count = 0;
   for (const auto& [id, session] : sessions_)
     if (!session->transfer->complete()) ++count;
   return count;
 }
 
-void TftpServer::Finish(Session& session) {
+void TftpDaemon::Finish(Session& session) {
   if (!session.logged) LogTransfer(session);
   loop_.Unwatch(session.fd.get());
   loop_.CancelTimer(session.timer);
@@ -326,7 +342,7 @@ void TftpServer::Finish(Session& session) {
   sessions_.erase(session.id);  // destroys `session`
 }
 
-void TftpServer::LogTransfer(Session& session) {
+void TftpDaemon::LogTransfer(Session& session) {
   session.logged = true;
   const tftp::Transfer& transfer = *session.transfer;
   // -q keeps failures (not a client's tsize probe, which is normal).
@@ -334,12 +350,16 @@ void TftpServer::LogTransfer(Session& session) {
                 !transfer.client_refused_oack();
   if (diag_.verbosity() < 0 && !failed) return;
   const tftp::TransferStats& stats = transfer.stats();
-  double seconds = std::chrono::duration<double>(stats.finished - stats.started).count();
+  double seconds =
+      std::chrono::duration<double>(stats.finished - stats.started).count();
   std::string result = transfer.outcome();
-  if (transfer.client_refused_oack()) result = "options probed (" + result + ")";
+  if (transfer.client_refused_oack())
+    result = "options probed (" + result + ")";
   diag_.Emit(fmt::format(
-      "{} {} {} {} bytes blksize {} windowsize {} {:.3f} s {} retransmits {}: {}",
-      session.peer, session.write ? "WRQ" : "RRQ", QuoteForMessage(session.filename),
+      "{} {} {} {} bytes blksize {} windowsize {} {:.3f} s {} retransmits {}: "
+      "{}",
+      session.peer, session.write ? "WRQ" : "RRQ",
+      QuoteForMessage(session.filename),
       session.write ? stats.bytes : session.size, transfer.setup().blksize,
       transfer.setup().windowsize, seconds, Rate(stats.bytes, seconds),
       stats.retransmits, result));
