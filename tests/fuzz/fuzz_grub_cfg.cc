@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bootcfg/boot_tree.h"
+#include "support/memory_tree.h"
 #include "bootcfg/checker.h"
 #include "bootcfg/grub_cfg.h"
 #include "fuzz_check.h"

@@ -21,7 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/run_main.h"
-#include "disk_tree.h"
+#include "os/disk_tree.h"
 #include "os/atomic_file.h"
 #include "os/file.h"
 #include "util/text.h"

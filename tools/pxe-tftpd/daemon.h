@@ -13,9 +13,9 @@
 
 #include "net/event_loop.h"
 #include "os/unique_fd.h"
-#include "tftp/remap.h"
-#include "tftp/request_handler.h"
-#include "tftp/transfer.h"
+#include "tftpd/remap.h"
+#include "tftpd/request_handler.h"
+#include "tftpd/transfer.h"
 #include "util/ipv4.h"
 
 namespace pxekit {

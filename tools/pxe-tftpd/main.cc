@@ -33,7 +33,7 @@
 #include "net/udp_socket.h"
 #include "os/file.h"
 #include "os/root_dir.h"
-#include "tftp/remap.h"
+#include "tftpd/remap.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -317,6 +317,7 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   RootDirOptions store_options;
   store_options.permissive = options.permissive;
   store_options.allow_create = options.create;
+  store_options.permission_hint = "see -p";
   RootDir store(serve_root, store_options);
   if (account) DropPrivileges(*account);
   // What the checks below are about: the user the requests will come as.

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "bootcfg/boot_tree.h"
+#include "support/memory_tree.h"
 #include "bootcfg/generate.h"
 
 namespace pxekit {

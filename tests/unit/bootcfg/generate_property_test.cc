@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "bootcfg/boot_tree.h"
+#include "support/memory_tree.h"
 #include "bootcfg/checker.h"
 #include "bootcfg/generate.h"
 #include "bootcfg/host_list.h"

@@ -1,14 +1,14 @@
-#include "tftp/request_handler.h"
+#include "tftpd/request_handler.h"
 
 #include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "tftp/file_store.h"
+#include "tftpd/file_store.h"
 #include "tftp/netascii.h"
-#include "tftp/path_policy.h"
-#include "tftp/remap.h"
+#include "tftpd/path_policy.h"
+#include "tftpd/remap.h"
 #include "util/text.h"
 
 namespace pxekit::tftp {

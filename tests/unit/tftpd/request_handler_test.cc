@@ -1,11 +1,11 @@
-#include "tftp/request_handler.h"
+#include "tftpd/request_handler.h"
 
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <map>
 
-#include "tftp/file_store.h"
-#include "tftp/remap.h"
+#include "tftpd/file_store.h"
+#include "tftpd/remap.h"
 
 using namespace pxekit;
 using namespace pxekit::tftp;

@@ -1,4 +1,4 @@
-#include "tftp/transfer.h"
+#include "tftpd/transfer.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "tftp/file_store.h"
+#include "tftpd/file_store.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "tftp/negotiation.h"
+#include "tftpd/negotiation.h"
 
 #include <algorithm>
 #include <charconv>

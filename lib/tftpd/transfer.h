@@ -32,7 +32,7 @@
 #include <string>
 #include <vector>
 
-#include "tftp/file_store.h"
+#include "tftpd/file_store.h"
 #include "tftp/netascii.h"
 #include "tftp/packet.h"
 

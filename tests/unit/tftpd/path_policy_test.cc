@@ -1,4 +1,4 @@
-#include "tftp/path_policy.h"
+#include "tftpd/path_policy.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "tftp/remap.h"
+#include "tftpd/remap.h"
 
 #include <array>
 
