@@ -108,7 +108,9 @@ TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
       store_(store),
       config_(std::move(config)),
       diag_(diag),
-      buffer_(tftp::kMaxPacketSize) {
+      buffer_(tftp::kMaxPacketSize),
+      book_(config_.max_clients),
+      ports_(config_.port_range) {
   sockaddr_in sin{};
   socklen_t len = sizeof sin;
   if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&sin), &len) ==
@@ -168,17 +170,8 @@ UniqueFd TftpDaemon::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
   sin.sin_family = AF_INET;
   sin.sin_addr.s_addr = local.NetworkOrder();
   bool bound = false;
-  if (config_.port_range) {
-    auto [lo, hi] = *config_.port_range;
-    std::uint32_t span = std::uint32_t{hi} - lo + 1;
-    for (std::uint32_t i = 0; i < span && !bound; ++i) {
-      sin.sin_port =
-          htons(static_cast<std::uint16_t>(lo + (next_port_++ % span)));
-      bound =
-          ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
-    }
-  } else {
-    sin.sin_port = 0;
+  for (std::uint32_t i = 0; i < ports_.attempts() && !bound; ++i) {
+    sin.sin_port = htons(ports_.Next());
     bound =
         ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
   }
@@ -200,19 +193,16 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   auto parsed = tftp::ParsePacket(bytes);
   const tftp::Request* request =
       parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
-  if (auto it = by_client_.find({client.value(), client_port});
-      it != by_client_.end()) {
-    Session& running = *sessions_.at(it->second);
-    if (!running.transfer->complete()) {
-      diag_.Info("{}: repeated request ignored (its transfer is running)",
-                 peer);
-      return;
-    }
-    // An upload that only dallies after its last block: the client has
-    // moved on to its next request (an interactive tftp reuses its port).
-    Finish(running);
+  tftp::ClientKey key{client.value(), client_port};
+  tftp::SessionBook::Admission admission = book_.Admit(key);
+  if (admission.verdict == tftp::SessionBook::Verdict::kRepeat) {
+    diag_.Info("{}: repeated request ignored (its transfer is running)", peer);
+    return;
   }
-  if (sessions_.size() >= config_.max_clients) {
+  // An upload that only dallies after its last block: the client has
+  // moved on to its next request (an interactive tftp reuses its port).
+  if (admission.ends) Finish(*sessions_.at(*admission.ends));
+  if (admission.verdict == tftp::SessionBook::Verdict::kFull) {
     diag_.Info("{}: request dropped: {} transfers running (--max-clients)",
                peer, sessions_.size());
     return;
@@ -224,7 +214,6 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
     return;
   }
   auto session = std::make_unique<Session>();
-  session->id = next_id_++;
   session->fd = std::move(fd);
   session->client = client;
   session->client_port = client_port;
@@ -261,10 +250,10 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
     diag_.Emit(fmt::format("{} {}: {}", peer, QuoteForMessage(outcome.filename),
                            outcome.note));
   session->transfer = std::move(outcome.transfer);
-  std::uint64_t id = session->id;
+  std::uint64_t id = book_.Add(key);
+  session->id = id;
   Session& ref = *session;
   sessions_.emplace(id, std::move(session));
-  by_client_[{client.value(), client_port}] = id;
   loop_.Watch(ref.fd.get(), EPOLLIN,
               [this, id](std::uint32_t) { OnSessionReadable(id); });
   ref.transfer->Start(Clock::now(), sink);
@@ -315,7 +304,10 @@ void TftpDaemon::Settle(Session& session) {
   }
   // A WRQ is complete when its last block is written; it stays a while
   // only to re-ACK a repeated final DATA. Log it now, not after the dally.
-  if (session.transfer->complete() && !session.logged) LogTransfer(session);
+  if (session.transfer->complete()) {
+    book_.MarkComplete(session.id);
+    if (!session.logged) LogTransfer(session);
+  }
   // Progress only ever moves the deadline later, so a timer that is due
   // earlier stays: when it fires the transfer checks its real deadline.
   // This keeps timer churn off the per-packet path.
@@ -327,18 +319,11 @@ void TftpDaemon::Settle(Session& session) {
   session.timer = loop_.AddTimer(deadline, [this, id] { OnSessionTimer(id); });
 }
 
-std::size_t TftpDaemon::incomplete() const {
-  std::size_t count = 0;
-  for (const auto& [id, session] : sessions_)
-    if (!session->transfer->complete()) ++count;
-  return count;
-}
-
 void TftpDaemon::Finish(Session& session) {
   if (!session.logged) LogTransfer(session);
   loop_.Unwatch(session.fd.get());
   loop_.CancelTimer(session.timer);
-  by_client_.erase({session.client.value(), session.client_port});
+  book_.Remove(session.id);
   sessions_.erase(session.id);  // destroys `session`
 }
 
