@@ -2,10 +2,8 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -13,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/diag.h"
+#include "net/datagram_batch.h"
 #include "net/socket_io.h"
 #include "net/udp_socket.h"
 #include "tftp/packet.h"
@@ -30,50 +29,29 @@ std::string Peer(Ipv4Addr address, std::uint16_t port) {
 // Sends on a connected transfer socket; traces at -v.
 class SocketSink : public tftp::PacketSink {
  public:
-  SocketSink(int fd, Diag& diag, const std::string& peer)
+  SocketSink(const UniqueFd& fd, Diag& diag, const std::string& peer)
       : fd_(fd), diag_(diag), peer_(peer) {}
   bool Send(std::span<const std::uint8_t> packet) override {
-    if (diag_.verbosity() >= 1)
-      diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
-    ssize_t n;
-    do {
-      n = ::send(fd_, packet.data(), packet.size(), MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    return n == static_cast<ssize_t>(packet.size());
+    Trace(packet);
+    return SendWholeDatagram(fd_, packet.data(), packet.size(), nullptr, 0) ==
+           0;
   }
   // A window in one sendmmsg instead of a send per block: on a fast link
   // the per-packet system calls, not the wire, limited windowed transfers.
   std::size_t SendBatch(
       std::span<const std::span<const std::uint8_t>> packets) override {
-    constexpr std::size_t kChunk = 64;
-    std::array<iovec, kChunk> iov;
-    std::array<mmsghdr, kChunk> messages;
-    std::size_t queued = 0;
-    while (queued < packets.size()) {
-      std::size_t count = std::min(kChunk, packets.size() - queued);
-      for (std::size_t i = 0; i < count; ++i) {
-        auto packet = packets[queued + i];
-        if (diag_.verbosity() >= 1)
-          diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
-        iov[i] = iovec{const_cast<std::uint8_t*>(packet.data()), packet.size()};
-        messages[i] = mmsghdr{};
-        messages[i].msg_hdr.msg_iov = &iov[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-      }
-      int n;
-      do {
-        n = ::sendmmsg(fd_, messages.data(), static_cast<unsigned>(count),
-                       MSG_DONTWAIT);
-      } while (n < 0 && errno == EINTR);
-      if (n <= 0) break;
-      queued += static_cast<std::size_t>(n);
-      if (static_cast<std::size_t>(n) < count) break;
-    }
-    return queued;
+    std::size_t sent = SendConnected(fd_, packets);
+    for (std::size_t i = 0; i < sent; ++i) Trace(packets[i]);
+    return sent;
   }
 
  private:
-  int fd_;
+  void Trace(std::span<const std::uint8_t> packet) {
+    if (diag_.verbosity() >= 1)
+      diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
+  }
+
+  const UniqueFd& fd_;
   Diag& diag_;
   const std::string& peer_;
 };
@@ -218,7 +196,7 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   session->client = client;
   session->client_port = client_port;
   session->peer = peer;
-  SocketSink sink(session->fd.get(), diag_, session->peer);
+  SocketSink sink(session->fd, diag_, session->peer);
 
   if (request == nullptr) {
     // Answer from the new TID, as for any request (tftpd-hpa does too).
@@ -264,7 +242,7 @@ void TftpDaemon::OnSessionReadable(std::uint64_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   Session& session = *it->second;
-  SocketSink sink(session.fd.get(), diag_, session.peer);
+  SocketSink sink(session.fd, diag_, session.peer);
   for (int i = 0; i < 64 && !session.transfer->finished(); ++i) {
     ssize_t n =
         ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
@@ -292,7 +270,7 @@ void TftpDaemon::OnSessionTimer(std::uint64_t id) {
   if (it == sessions_.end()) return;
   Session& session = *it->second;
   session.timer = 0;
-  SocketSink sink(session.fd.get(), diag_, session.peer);
+  SocketSink sink(session.fd, diag_, session.peer);
   session.transfer->OnTimer(Clock::now(), sink);
   Settle(session);
 }
