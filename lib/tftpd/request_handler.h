@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "tftpd/negotiation.h"
 #include "tftp/packet.h"
+#include "tftpd/negotiation.h"
 #include "tftpd/transfer.h"
 #include "util/ipv4.h"
 
