@@ -19,7 +19,7 @@ void WriteFile(const fs::path& path, const std::string& text, fs::perms mode) {
 
 }  // namespace
 
-TEST_CASE("DiskTree lists and reads a TFTP root, following file symlinks",
+TEST_CASE("DiskTree lists and reads a TFTP root and follows file symlinks",
           "[os]") {
   ScratchDir scratch;
   REQUIRE_FALSE(scratch.path.empty());
