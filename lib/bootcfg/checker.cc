@@ -317,7 +317,9 @@ class PxelinuxEntryChecker {
   void CheckLine(const Located& at) {
     const PxeLine& line = *at.line;
     const std::string& arg = line.argument;
-    switch (line.directive) {
+    // The directives that load a file share one check.
+    switch (LoadsFile(line.directive) ? PxeDirective::kKernel
+                                      : line.directive) {
       case PxeDirective::kUnknown:
         Add(at.file, line.number,
             fmt::format("unknown directive {}", QuoteForMessage(line.keyword)));
@@ -343,15 +345,7 @@ class PxelinuxEntryChecker {
           Add(at.file, line.number,
               fmt::format("PROMPT {}: expected 0 or 1", QuoteForMessage(arg)));
         break;
-      case PxeDirective::kKernel:
-      case PxeDirective::kCom32:
-      case PxeDirective::kLinux:
-      case PxeDirective::kBoot:
-      case PxeDirective::kBss:
-      case PxeDirective::kPxe:
-      case PxeDirective::kFdimage:
-      case PxeDirective::kComboot:
-      case PxeDirective::kConfig: {
+      case PxeDirective::kKernel: {  // every LoadsFile() directive
         std::string name = FirstWord(arg);
         std::string_view what = PxeDirectiveName(line.directive);
         // COM32 always loads a module; KERNEL does when the name says so

@@ -16,7 +16,26 @@ Result<HostEntry> FailAt(const Failure& failure, std::size_t field_column) {
   return Fail(failure.message, field_column + offset);
 }
 
+// "invalid WHAT 'TEXT': why", keeping the column inside TEXT.
+template <typename T>
+Result<T> ParseNamed(std::string_view text, std::string_view what) {
+  auto value = T::Parse(text);
+  if (!value)
+    return Fail(fmt::format("invalid {} {}: {}", what, QuoteForMessage(text),
+                            value.error()),
+                value.failure().column);
+  return value;
+}
+
 }  // namespace
+
+Result<MacAddr> ParseMacArgument(std::string_view text) {
+  return ParseNamed<MacAddr>(text, "MAC address");
+}
+
+Result<Ipv4Addr> ParseIpv4Argument(std::string_view text) {
+  return ParseNamed<Ipv4Addr>(text, "IPv4 address");
+}
 
 Result<std::string> ValidateHostName(std::string_view name) {
   if (name.empty()) return Fail("empty host name", 1);
@@ -40,22 +59,12 @@ Result<HostEntry> ParseHostLine(const ListLine& line) {
                     QuoteForMessage(fields[4].text)),
         fields[4].column);
   HostEntry host;
-  auto mac = MacAddr::Parse(fields[0].text);
-  if (!mac)
-    return FailAt(
-        Fail(fmt::format("invalid MAC address {}: {}",
-                         QuoteForMessage(fields[0].text), mac.error()),
-             mac.failure().column),
-        fields[0].column);
+  auto mac = ParseMacArgument(fields[0].text);
+  if (!mac) return FailAt(mac.failure(), fields[0].column);
   host.mac = *mac;
   if (fields.size() >= 2 && fields[1].text != "-") {
-    auto ip = Ipv4Addr::Parse(fields[1].text);
-    if (!ip)
-      return FailAt(
-          Fail(fmt::format("invalid IPv4 address {}: {}",
-                           QuoteForMessage(fields[1].text), ip.error()),
-               ip.failure().column),
-          fields[1].column);
+    auto ip = ParseIpv4Argument(fields[1].text);
+    if (!ip) return FailAt(ip.failure(), fields[1].column);
     host.ip = *ip;
   }
   if (fields.size() >= 3 && fields[2].text != "-") {

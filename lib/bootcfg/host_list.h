@@ -22,6 +22,11 @@ struct HostList {
 // `source_name` prefixes each host's origin ("hosts.txt" -> "hosts.txt:3").
 HostList ParseHostList(std::string_view content, std::string_view source_name);
 
+// A MAC or IPv4 address as a host list or a command line gives it; the
+// failure reads "invalid MAC address 'TEXT': why" with its column in TEXT.
+Result<MacAddr> ParseMacArgument(std::string_view text);
+Result<Ipv4Addr> ParseIpv4Argument(std::string_view text);
+
 // One list line. Failure::column points into the line.
 Result<HostEntry> ParseHostLine(const ListLine& line);
 

@@ -82,7 +82,7 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
-bool IsKernelLike(PxeDirective directive) {
+bool LoadsFile(PxeDirective directive) {
   switch (directive) {
     case PxeDirective::kKernel:
     case PxeDirective::kLinux:
@@ -93,11 +93,14 @@ bool IsKernelLike(PxeDirective directive) {
     case PxeDirective::kComboot:
     case PxeDirective::kCom32:
     case PxeDirective::kConfig:
-    case PxeDirective::kLocalboot:
       return true;
     default:
       return false;
   }
+}
+
+bool IsKernelLike(PxeDirective directive) {
+  return LoadsFile(directive) || directive == PxeDirective::kLocalboot;
 }
 
 std::string_view PxeDirectiveName(PxeDirective directive) {

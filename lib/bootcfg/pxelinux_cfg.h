@@ -47,7 +47,12 @@ enum class PxeDirective {
   kSysappend,
 };
 
-// True for the directives of which a LABEL must have exactly one.
+// True for the directives that load a file named by their first word
+// (KERNEL, LINUX, BOOT, BSS, PXE, FDIMAGE, COMBOOT, COM32, CONFIG): the one
+// list of them.
+bool LoadsFile(PxeDirective directive);
+// True for the directives of which a LABEL must have exactly one: those
+// that load a file, and LOCALBOOT.
 bool IsKernelLike(PxeDirective directive);
 
 struct PxeLine {

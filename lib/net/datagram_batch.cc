@@ -6,6 +6,31 @@
 #include "net/socket_io.h"
 
 namespace pxekit {
+namespace {
+
+// The one sendmmsg loop: sends headers[0..] in order, retrying on EINTR.
+// With `errors`, a datagram that fails gets its errno there and the rest
+// still go; without, the first that cannot go (EAGAIN on a non-blocking
+// send) ends the loop. Returns how many were handled.
+std::size_t SendHeaders(const UniqueFd& fd, std::span<mmsghdr> headers,
+                        int flags, std::vector<int>* errors) {
+  std::size_t next = 0;
+  while (next < headers.size()) {
+    int n = ::sendmmsg(fd.get(), headers.data() + next,
+                       static_cast<unsigned>(headers.size() - next), flags);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errors == nullptr) break;
+      (*errors)[next++] = errno;  // this one failed; go on with the rest
+      continue;
+    }
+    if (n == 0) break;
+    next += static_cast<std::size_t>(n);
+  }
+  return next;
+}
+
+}  // namespace
 
 DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
     : size_(size),
@@ -67,18 +92,22 @@ std::vector<int> SendDatagrams(const UniqueFd& fd,
     headers[i].msg_hdr.msg_iov = &iovecs[i];
     headers[i].msg_hdr.msg_iovlen = 1;
   }
-  std::size_t next = 0;
-  while (next < datagrams.size()) {
-    int n = ::sendmmsg(fd.get(), headers.data() + next,
-                       static_cast<unsigned>(datagrams.size() - next), 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      errors[next++] = errno;  // this one failed; go on with the rest
-      continue;
-    }
-    next += static_cast<std::size_t>(n);
-  }
+  SendHeaders(fd, headers, 0, &errors);
   return errors;
+}
+
+std::size_t SendConnected(
+    const UniqueFd& fd,
+    std::span<const std::span<const std::uint8_t>> packets) {
+  std::vector<iovec> iovecs(packets.size());
+  std::vector<mmsghdr> headers(packets.size());
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    iovecs[i] =
+        iovec{const_cast<std::uint8_t*>(packets[i].data()), packets[i].size()};
+    headers[i].msg_hdr.msg_iov = &iovecs[i];
+    headers[i].msg_hdr.msg_iovlen = 1;
+  }
+  return SendHeaders(fd, headers, MSG_DONTWAIT, nullptr);
 }
 
 int SetReceiveBuffer(const UniqueFd& fd, int bytes) {

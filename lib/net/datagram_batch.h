@@ -49,6 +49,12 @@ struct OutgoingDatagram {
 std::vector<int> SendDatagrams(const UniqueFd& fd,
                                std::span<const OutgoingDatagram> datagrams);
 
+// sendmmsg on a connected socket, without blocking: `packets` in order
+// until one cannot go (the send buffer is full, or an error). Returns how
+// many went.
+std::size_t SendConnected(
+    const UniqueFd& fd, std::span<const std::span<const std::uint8_t>> packets);
+
 // SO_RCVBUFFORCE (root may exceed rmem_max), else SO_RCVBUF: room for a
 // burst while the daemon waits for an fsync. Best effort; returns errno.
 int SetReceiveBuffer(const UniqueFd& fd, int bytes);

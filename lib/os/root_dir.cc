@@ -33,7 +33,8 @@ Failure ErrnoFailure(int err, std::string message = {}) {
 
 class PreadSource : public tftp::FileSource {
  public:
-  PreadSource(UniqueFd fd, std::uint64_t size) : fd_(std::move(fd)), size_(size) {}
+  PreadSource(UniqueFd fd, std::uint64_t size)
+      : fd_(std::move(fd)), size_(size) {}
   std::uint64_t size() const override { return size_; }
   Result<std::size_t> ReadAt(std::uint64_t offset,
                              std::span<std::uint8_t> out) override {
@@ -59,7 +60,9 @@ class PreadSource : public tftp::FileSource {
 class FdSink : public tftp::FileSink {
  public:
   FdSink(UniqueFd fd, int root, std::string relative, bool created)
-      : fd_(std::move(fd)), root_(root), relative_(std::move(relative)),
+      : fd_(std::move(fd)),
+        root_(root),
+        relative_(std::move(relative)),
         created_(created) {}
   int Write(std::span<const std::uint8_t> bytes) override {
     std::size_t done = 0;
@@ -111,8 +114,7 @@ UniqueFd OpenBeneath(int dirfd, const std::string& path, int flags,
 RootDir::RootDir(const std::string& path, RootDirOptions options)
     : options_(options) {
   root_ = UniqueFd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root_)
-    throw std::system_error(errno, std::system_category(), path);
+  if (!root_) throw std::system_error(errno, std::system_category(), path);
 }
 
 int RootDir::CheckLookup() const {
@@ -125,28 +127,40 @@ int RootDir::CheckCreate() const {
   return ::faccessat(root_.get(), ".", W_OK | X_OK, 0) == 0 ? 0 : errno;
 }
 
-Result<std::unique_ptr<tftp::FileSource>> RootDir::OpenRead(
-    const std::string& relative) {
-  UniqueFd fd = OpenBeneath(root_.get(), relative,
-                            O_RDONLY | O_NOCTTY | O_NONBLOCK);
-  if (!fd) return ErrnoFailure(errno);
+Result<std::uint64_t> RootDir::CheckOpened(const UniqueFd& fd,
+                                           unsigned world_bit,
+                                           const char* refusal) const {
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return ErrnoFailure(errno);
   if (!S_ISREG(st.st_mode))
     return ErrnoFailure(S_ISDIR(st.st_mode) ? EISDIR : EACCES,
                         "not a regular file");
-  if (!options_.permissive && (st.st_mode & S_IROTH) == 0)
-    return ErrnoFailure(EACCES, "not world-readable (see -p)");
-  return std::unique_ptr<tftp::FileSource>(std::make_unique<PreadSource>(
-      std::move(fd), static_cast<std::uint64_t>(st.st_size)));
+  if (!options_.permissive && (st.st_mode & world_bit) == 0)
+    return ErrnoFailure(EACCES, options_.permission_hint.empty()
+                                    ? std::string(refusal)
+                                    : fmt::format("{} ({})", refusal,
+                                                  options_.permission_hint));
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+Result<std::unique_ptr<tftp::FileSource>> RootDir::OpenRead(
+    const std::string& relative) {
+  UniqueFd fd =
+      OpenBeneath(root_.get(), relative, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  if (!fd) return ErrnoFailure(errno);
+  auto size = CheckOpened(fd, S_IROTH, "not world-readable");
+  if (!size) return size.failure();
+  return std::unique_ptr<tftp::FileSource>(
+      std::make_unique<PreadSource>(std::move(fd), *size));
 }
 
 Result<std::unique_ptr<tftp::FileSink>> RootDir::OpenWrite(
     const std::string& relative) {
   if (options_.allow_create) {
-    UniqueFd fd = OpenBeneath(root_.get(), relative,
-                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
-                              options_.create_mode);
+    UniqueFd fd =
+        OpenBeneath(root_.get(), relative,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY,
+                    options_.create_mode);
     if (fd)
       return std::unique_ptr<tftp::FileSink>(
           std::make_unique<FdSink>(std::move(fd), root_.get(), relative, true));
@@ -155,13 +169,8 @@ Result<std::unique_ptr<tftp::FileSink>> RootDir::OpenWrite(
   UniqueFd fd = OpenBeneath(root_.get(), relative,
                             O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
   if (!fd) return ErrnoFailure(errno);
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return ErrnoFailure(errno);
-  if (!S_ISREG(st.st_mode))
-    return ErrnoFailure(S_ISDIR(st.st_mode) ? EISDIR : EACCES,
-                        "not a regular file");
-  if (!options_.permissive && (st.st_mode & S_IWOTH) == 0)
-    return ErrnoFailure(EACCES, "not world-writable (see -p)");
+  auto checked = CheckOpened(fd, S_IWOTH, "not world-writable");
+  if (!checked) return checked.failure();
   if (::ftruncate(fd.get(), 0) != 0) return ErrnoFailure(errno);
   // Back to blocking writes for a regular file.
   ::fcntl(fd.get(), F_SETFL, 0);

@@ -12,14 +12,18 @@
 #include <string>
 
 #include "os/unique_fd.h"
-#include "tftp/file_store.h"
+#include "tftpd/file_store.h"
+#include "util/result.h"
 
 namespace pxekit {
 
 struct RootDirOptions {
-  bool permissive = false;  // -p
-  bool allow_create = false;  // -c: WRQ may create new files
+  bool permissive = false;      // no world-readable/-writable rule
+  bool allow_create = false;    // writes may create new files
   unsigned create_mode = 0666;  // before the process umask
+  // Added in parentheses to a refusal by the world-readable/-writable rule:
+  // how the caller lifts it (pxe-tftpd: "see -p").
+  std::string permission_hint;
 };
 
 class RootDir : public tftp::FileStore {
@@ -43,6 +47,11 @@ class RootDir : public tftp::FileStore {
   int CheckCreate() const;
 
  private:
+  // A regular file that the world-readable/-writable rule (`world_bit`)
+  // allows: its size, or the refusal.
+  Result<std::uint64_t> CheckOpened(const UniqueFd& fd, unsigned world_bit,
+                                    const char* refusal) const;
+
   UniqueFd root_;
   RootDirOptions options_;
 };

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <string>
 
-#include "bootcfg/boot_tree.h"
 #include "bootcfg/checker.h"
 #include "bootcfg/grub_cfg.h"
 #include "fuzz_check.h"
+#include "support/memory_tree.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

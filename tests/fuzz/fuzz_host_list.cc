@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include "bootcfg/boot_tree.h"
 #include "bootcfg/checker.h"
 #include "bootcfg/generate.h"
 #include "bootcfg/host_list.h"
 #include "bootcfg/marker.h"
 #include "fuzz_check.h"
+#include "support/memory_tree.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

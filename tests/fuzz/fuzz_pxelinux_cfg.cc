@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "bootcfg/boot_tree.h"
 #include "bootcfg/checker.h"
 #include "bootcfg/pxelinux_cfg.h"
 #include "fuzz_check.h"
+#include "support/memory_tree.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

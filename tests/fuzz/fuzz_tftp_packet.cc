@@ -8,7 +8,7 @@
 
 #include "fuzz_check.h"
 #include "tftp/packet.h"
-#include "tftp/transfer.h"
+#include "tftpd/transfer.h"
 
 namespace {
 

@@ -17,6 +17,7 @@
 
 namespace {
 
+using pxekit::MkcfgCommand;
 using pxekit::MkcfgOptions;
 
 void AddOutputOptions(CLI::App& sub, MkcfgOptions& options) {
@@ -76,6 +77,16 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   AddHostOptions(sub, options);
 }
 
+// A subcommand that writes boot menus: the boot options, and `command`.
+CLI::App* AddBootCommand(CLI::App& app, MkcfgOptions& options,
+                         const std::string& name, const std::string& help,
+                         MkcfgCommand command) {
+  auto* sub = app.add_subcommand(name, help);
+  AddBootOptions(*sub, options);
+  sub->callback([&options, command] { options.command = command; });
+  return sub;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,23 +105,19 @@ int main(int argc, char** argv) {
   // -v and -q work after the subcommand too.
   app.fallthrough();
 
-  auto* pxelinux = app.add_subcommand(
-      "pxelinux", "Write pxelinux.cfg/default or pxelinux.cfg/01-<mac> files");
-  AddBootOptions(*pxelinux, options);
-  pxelinux->callback([&] { options.command = MkcfgCommand::kPxelinux; });
-
-  auto* grub = app.add_subcommand(
-      "grub", "Write grub.cfg or grub.cfg-01-<mac> and grub.cfg-<HEXIP> files");
-  AddBootOptions(*grub, options);
+  AddBootCommand(app, options, "pxelinux",
+                 "Write pxelinux.cfg/default or pxelinux.cfg/01-<mac> files",
+                 MkcfgCommand::kPxelinux);
+  auto* grub = AddBootCommand(
+      app, options, "grub",
+      "Write grub.cfg or grub.cfg-01-<mac> and grub.cfg-<HEXIP> files",
+      MkcfgCommand::kGrub);
   grub->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
       ->type_name("DIR");
-  grub->callback([&] { options.command = MkcfgCommand::kGrub; });
-
-  auto* ipxe = app.add_subcommand(
-      "ipxe", "Write default.ipxe, which chains mac-<hex>.ipxe per host");
-  AddBootOptions(*ipxe, options);
-  ipxe->callback([&] { options.command = MkcfgCommand::kIpxe; });
+  AddBootCommand(app, options, "ipxe",
+                 "Write default.ipxe, which chains mac-<hex>.ipxe per host",
+                 MkcfgCommand::kIpxe);
 
   auto* dhcpd = app.add_subcommand(
       "dhcpd-hosts", "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines");

@@ -22,8 +22,8 @@
 #include "cli/input.h"
 #include "cli/output.h"
 #include "cli/run_main.h"
-#include "disk_tree.h"
 #include "os/atomic_file.h"
+#include "os/disk_tree.h"
 #include "os/file.h"
 #include "util/ascii.h"
 #include "util/text.h"
@@ -315,18 +315,12 @@ int RunDhcpdHosts(MkcfgOptions& options, Diag& diag) {
 
 int RunLookup(MkcfgOptions& options, Diag& diag) {
   LookupQuery query;
-  auto mac = MacAddr::Parse(options.mac);
-  if (!mac)
-    throw ToolError(kExitUsage,
-                    fmt::format("invalid MAC address {}: {}",
-                                QuoteForMessage(options.mac), mac.error()));
+  auto mac = ParseMacArgument(options.mac);
+  if (!mac) throw ToolError(kExitUsage, mac.error());
   query.mac = *mac;
   if (!options.ip.empty()) {
-    auto ip = Ipv4Addr::Parse(options.ip);
-    if (!ip)
-      throw ToolError(kExitUsage,
-                      fmt::format("invalid IPv4 address {}: {}",
-                                  QuoteForMessage(options.ip), ip.error()));
+    auto ip = ParseIpv4Argument(options.ip);
+    if (!ip) throw ToolError(kExitUsage, ip.error());
     query.ip = *ip;
   }
   if (!options.uuid.empty()) {

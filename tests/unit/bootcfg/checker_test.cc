@@ -2,8 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "bootcfg/boot_tree.h"
 #include "bootcfg/generate.h"
+#include "support/memory_tree.h"
 
 namespace pxekit {
 namespace {

@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "bootcfg/boot_tree.h"
 #include "bootcfg/checker.h"
 #include "bootcfg/generate.h"
 #include "bootcfg/host_list.h"
 #include "bootcfg/tftp_path.h"
+#include "support/memory_tree.h"
 
 namespace pxekit {
 namespace {

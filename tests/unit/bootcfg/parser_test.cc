@@ -71,7 +71,8 @@ TEST_CASE("pxelinux: structural errors are reported and never thrown",
   CHECK(nul.errors[0].column == 10);
 }
 
-TEST_CASE("GRUB: words and quotes and braces and comments", "[bootcfg][parser]") {
+TEST_CASE("GRUB: words and quotes and braces and comments",
+          "[bootcfg][parser]") {
   GrubConfig config = ParseGrubConfig(
       "set timeout=5 # seconds\n"
       "menuentry 'Ubuntu live' --id ubuntu {\n"
@@ -121,6 +122,30 @@ TEST_CASE("TFTP paths: working directory and :: and absolute and .. and remote",
         TftpPath::Kind::kRemote);
   CHECK(ResolveTftpPath("", "10.0.0.1::linux").kind == TftpPath::Kind::kRemote);
   CHECK(ResolveTftpPath("boot", "linux").request_length == 10);
+}
+
+}  // namespace pxekit
+
+namespace pxekit {
+
+TEST_CASE("The directives that load a file: one list", "[bootcfg][parser]") {
+  for (const char* keyword : {"KERNEL", "LINUX", "BOOT", "BSS", "PXE",
+                              "FDIMAGE", "COMBOOT", "COM32", "CONFIG"}) {
+    INFO(keyword);
+    PxelinuxConfig config =
+        ParsePxelinuxConfig(std::string("LABEL a\n  ") + keyword + " f\n");
+    REQUIRE(config.lines.size() == 2);
+    CHECK(LoadsFile(config.lines[1].directive));
+    CHECK(IsKernelLike(config.lines[1].directive));
+  }
+  // LOCALBOOT boots without a file; INITRD and APPEND only go with one.
+  CHECK_FALSE(LoadsFile(PxeDirective::kLocalboot));
+  CHECK(IsKernelLike(PxeDirective::kLocalboot));
+  for (PxeDirective other : {PxeDirective::kInitrd, PxeDirective::kAppend,
+                             PxeDirective::kUi, PxeDirective::kDefault}) {
+    CHECK_FALSE(LoadsFile(other));
+    CHECK_FALSE(IsKernelLike(other));
+  }
 }
 
 }  // namespace pxekit

@@ -47,3 +47,45 @@ TEST_CASE("Datagrams go and come in batches over loopback", "[net]") {
 }
 
 }  // namespace pxekit
+
+namespace pxekit {
+
+TEST_CASE("SendConnected sends a window in order and stops when full",
+          "[net]") {
+  const Ipv4Addr loopback = Ipv4Addr::FromOctets(127, 0, 0, 1);
+  UniqueFd receiver = OpenUdp4Socket();
+  BindAddress(receiver, loopback, 0);
+  UniqueFd sender = OpenUdp4Socket();
+  BindAddress(sender, loopback, 0);
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_addr.s_addr = loopback.NetworkOrder();
+  peer.sin_port = htons(LocalPort(receiver));
+  REQUIRE(::connect(sender.get(), reinterpret_cast<sockaddr*>(&peer),
+                    sizeof peer) == 0);
+
+  std::vector<std::vector<std::uint8_t>> payloads{{1}, {2, 2}, {3, 3, 3}};
+  std::vector<std::span<const std::uint8_t>> window(payloads.begin(),
+                                                    payloads.end());
+  CHECK(SendConnected(sender, window) == 3);
+  CHECK(SendConnected(sender, {}) == 0);
+  DatagramBatch batch(4, 16);
+  REQUIRE(WaitReadable(receiver, 2000));
+  REQUIRE(batch.Receive(receiver) == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(batch.payload(i).size() == i + 1);
+    CHECK(batch.payload(i)[0] == i + 1);
+  }
+
+  // A datagram too large for UDP cannot go: the window stops there, and
+  // what came before it went.
+  std::vector<std::uint8_t> huge(70000, 9);
+  std::vector<std::span<const std::uint8_t>> stuck{payloads[0], huge,
+                                                   payloads[1]};
+  CHECK(SendConnected(sender, stuck) == 1);
+  REQUIRE(WaitReadable(receiver, 2000));
+  REQUIRE(batch.Receive(receiver) == 1);
+  CHECK(batch.payload(0)[0] == 1);
+}
+
+}  // namespace pxekit

@@ -1,12 +1,12 @@
 #include "os/root_dir.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace pxekit;
 namespace fs = std::filesystem;
@@ -41,7 +41,8 @@ struct TempRoot {
 
 std::string ReadAll(tftp::FileSource& source) {
   std::string out(source.size(), '\0');
-  auto n = source.ReadAt(0, std::span(reinterpret_cast<std::uint8_t*>(out.data()), out.size()));
+  auto n = source.ReadAt(
+      0, std::span(reinterpret_cast<std::uint8_t*>(out.data()), out.size()));
   REQUIRE(n.ok());
   out.resize(*n);
   return out;
@@ -63,24 +64,34 @@ TEST_CASE("RootDir serves files and symlinks inside ROOT") {
 TEST_CASE("RootDir refuses symlinks and .. that lead out of ROOT") {
   TempRoot tmp;
   RootDir dir(tmp.root(), {});
-  for (const char* name : {"link-out", "link-abs", "../outside", "sub/../../outside"}) {
+  for (const char* name :
+       {"link-out", "link-abs", "../outside", "sub/../../outside"}) {
     INFO(name);
     auto r = dir.OpenRead(name);
     REQUIRE_FALSE(r.ok());
-    CHECK(tftp::ErrorForErrno(r.failure().sys_errno) == tftp::ErrorCode::kAccessViolation);
+    CHECK(tftp::ErrorForErrno(r.failure().sys_errno) ==
+          tftp::ErrorCode::kAccessViolation);
   }
 }
 
-TEST_CASE("RootDir: world-readable required unless permissive - regular files only") {
+TEST_CASE(
+    "RootDir: world-readable required unless permissive - regular files only") {
   TempRoot tmp;
-  RootDir strict(tmp.root(), {});
+  RootDirOptions hinted;
+  hinted.permission_hint = "see -p";  // pxe-tftpd's
+  RootDir strict(tmp.root(), hinted);
   auto priv = strict.OpenRead("private");
   REQUIRE_FALSE(priv.ok());
   CHECK(priv.failure().sys_errno == EACCES);
   CHECK(priv.error() == "not world-readable (see -p)");
+  // lib/os names no program's flags of its own.
+  CHECK(RootDir(tmp.root(), {}).OpenRead("private").error() ==
+        "not world-readable");
   RootDirOptions permissive;
   permissive.permissive = true;
-  CHECK(RootDir(tmp.root(), permissive).OpenRead("private").ok());  // the owner may read it
+  CHECK(RootDir(tmp.root(), permissive)
+            .OpenRead("private")
+            .ok());                     // the owner may read it
   auto fifo = strict.OpenRead("fifo");  // must not block
   REQUIRE_FALSE(fifo.ok());
   CHECK(fifo.error() == "not a regular file");
@@ -92,6 +103,7 @@ TEST_CASE("RootDir writes: create new files with -c and abandon removes them") {
   TempRoot tmp;
   RootDirOptions options;
   options.allow_create = true;
+  options.permission_hint = "see -p";
   RootDir dir(tmp.root(), options);
   auto sink = dir.OpenWrite("new.bin");
   REQUIRE(sink.ok());

@@ -1,4 +1,4 @@
-#include "tftp/negotiation.h"
+#include "tftpd/negotiation.h"
 
 #include <catch2/catch.hpp>
 
@@ -51,14 +51,16 @@ TEST_CASE("blksize is clamped to -B and to 65464 and never raised") {
   CHECK(Must({{"blksize", "8"}}).blksize == 8);
 }
 
-TEST_CASE("blksize below 8 or not a number is refused (error 8) and never granted") {
+TEST_CASE(
+    "blksize below 8 or not a number is refused (error 8) and never granted") {
   CHECK(Refusal({{"blksize", "7"}}) == "blksize '7' is not in 8-65464");
   CHECK(Refusal({{"blksize", "abc"}}) == "blksize 'abc' is not in 8-65464");
   CHECK(Refusal({{"blksize", ""}}) == "blksize '' is not in 8-65464");
 }
 
 TEST_CASE("tsize: the real 64-bit size on RRQ whatever the client sent") {
-  auto n = Must({{"tsize", "enable"}}, {}, 5000000000ull);  // atftp sends "enable"
+  auto n =
+      Must({{"tsize", "enable"}}, {}, 5000000000ull);  // atftp sends "enable"
   CHECK(n.oack == std::vector<Option>{{"tsize", "5000000000"}});
   auto echoed = Must({{"tsize", "77"}}, {}, 5);  // hpa would echo 77
   CHECK(echoed.oack == std::vector<Option>{{"tsize", "5"}});
@@ -81,12 +83,14 @@ TEST_CASE("timeout: echoed when within the server's ceiling or else left out") {
   CHECK(one.oack == std::vector<Option>{{"timeout", "1"}});
   auto curl = Must({{"tsize", "0"}, {"blksize", "512"}, {"timeout", "6"}});
   CHECK_FALSE(curl.timeout_s.has_value());
-  CHECK(curl.oack == std::vector<Option>{{"tsize", "1000"}, {"blksize", "512"}});
+  CHECK(curl.oack ==
+        std::vector<Option>{{"tsize", "1000"}, {"blksize", "512"}});
   CHECK(Refusal({{"timeout", "0"}}) == "timeout '0' is not in 1-255");
   CHECK(Refusal({{"timeout", "256"}}) == "timeout '256' is not in 1-255");
 }
 
-TEST_CASE("windowsize: <= request and <= -W and within the window byte budget") {
+TEST_CASE(
+    "windowsize: <= request and <= -W and within the window byte budget") {
   CHECK(Must({{"windowsize", "4"}}).windowsize == 4);
   CHECK(Must({{"windowsize", "500"}}).windowsize == 64);
   ServerLimits limits;
@@ -104,7 +108,8 @@ TEST_CASE("windowsize: <= request and <= -W and within the window byte budget") 
 }
 
 TEST_CASE("No windowsize on WRQ: uploads are acknowledged block by block") {
-  auto n = Must({{"blksize", "1468"}, {"windowsize", "8"}}, {}, std::nullopt, true);
+  auto n =
+      Must({{"blksize", "1468"}, {"windowsize", "8"}}, {}, std::nullopt, true);
   CHECK(n.windowsize == 1);
   CHECK(n.oack == std::vector<Option>{{"blksize", "1468"}});
 }
@@ -116,7 +121,8 @@ TEST_CASE("A window of 64 at blksize 1468 fits the default budget") {
 TEST_CASE("Unknown and -r refused options are ignored silently") {
   ServerLimits limits;
   limits.refused = {"blksize"};
-  auto n = Must({{"blksize", "1468"}, {"multicast", ""}, {"tsize", "0"}}, limits, 3);
+  auto n =
+      Must({{"blksize", "1468"}, {"multicast", ""}, {"tsize", "0"}}, limits, 3);
   CHECK(n.blksize == 512);
   CHECK(n.oack == std::vector<Option>{{"tsize", "3"}});
 }

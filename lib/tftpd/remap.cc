@@ -1,4 +1,4 @@
-#include "tftp/remap.h"
+#include "tftpd/remap.h"
 
 #include <array>
 
@@ -63,8 +63,9 @@ std::string Substitute(std::string_view pattern, std::string_view input,
     if (macro >= '0' && macro <= '9') {
       const regmatch_t& group = match[static_cast<std::size_t>(macro - '0')];
       if (group.rm_so >= 0 && group.rm_eo >= group.rm_so)
-        append(input.substr(static_cast<std::size_t>(group.rm_so),
-                            static_cast<std::size_t>(group.rm_eo - group.rm_so)));
+        append(
+            input.substr(static_cast<std::size_t>(group.rm_so),
+                         static_cast<std::size_t>(group.rm_eo - group.rm_so)));
     } else if (macro == 'U') {
       xform = ToUpper;
     } else if (macro == 'L') {
@@ -126,17 +127,35 @@ RemapRules RemapRules::Parse(std::string_view text,
     bool bad = false;
     for (std::size_t i = 0; i < ops.text.size(); ++i) {
       switch (char c = ops.text[i]) {
-        case 'r': rule.rewrite = true; break;
-        case 'g': rule.global = true; break;
-        case 'e': rule.exit = true; break;
-        case 's': rule.restart = true; break;
-        case 'a': rule.abort = true; break;
-        case 'i': flags |= REG_ICASE; break;
-        case '~': rule.invert = true; break;
+        case 'r':
+          rule.rewrite = true;
+          break;
+        case 'g':
+          rule.global = true;
+          break;
+        case 'e':
+          rule.exit = true;
+          break;
+        case 's':
+          rule.restart = true;
+          break;
+        case 'a':
+          rule.abort = true;
+          break;
+        case 'i':
+          flags |= REG_ICASE;
+          break;
+        case '~':
+          rule.invert = true;
+          break;
         case 'G':
-        case 'P': rule.mode = c; break;
+        case 'P':
+          rule.mode = c;
+          break;
         case '4':
-        case '6': rule.family = c; break;
+        case '6':
+          rule.family = c;
+          break;
         default:
           error(ops.column + i,
                 fmt::format("unknown operation '{}' in '{}' (expected some of "

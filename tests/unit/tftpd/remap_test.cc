@@ -1,4 +1,4 @@
-#include "tftp/remap.h"
+#include "tftpd/remap.h"
 
 #include <catch2/catch.hpp>
 
@@ -33,7 +33,8 @@ std::string Map(const RemapRules& rules, std::string_view name,
 
 }  // namespace
 
-TEST_CASE("Debian's sample map file: drive letters and backslashes and .. and .pvt") {
+TEST_CASE(
+    "Debian's sample map file: drive letters and backslashes and .. and .pvt") {
   auto rules = Rules(
       "# sample\n"
       "ri ^[a-z]:            # strip drive letter\n"
@@ -58,10 +59,11 @@ TEST_CASE("Groups backslash-0 to 9 and case changes backslash-U L E") {
   CHECK(Map(Rules("r ^(.*)$ \\L\\1"), "PXELINUX.0") == "pxelinux.0");
 }
 
-TEST_CASE("Backslash-i and backslash-x give the client address dotted and in hex") {
+TEST_CASE(
+    "Backslash-i and backslash-x give the client address dotted and in hex") {
   CHECK(Map(Rules("r ^ \\i/"), "boot") == "192.0.2.169/boot");
-  CHECK(Map(Rules("r ^pxelinux.cfg/default$ pxelinux.cfg/\\x"), "pxelinux.cfg/default") ==
-        "pxelinux.cfg/C00002A9");
+  CHECK(Map(Rules("r ^pxelinux.cfg/default$ pxelinux.cfg/\\x"),
+            "pxelinux.cfg/default") == "pxelinux.cfg/C00002A9");
 }
 
 TEST_CASE("An escaped space and # belong to the token") {

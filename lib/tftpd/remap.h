@@ -7,11 +7,11 @@
 // unescaped white space, and keep their backslashes (so "\ " in a regex is
 // a space). REGEX is a POSIX extended regular expression. OPS:
 //   r  replace the match with REPLACEMENT     g  with r: repeat until no match
-//   i  case-insensitive                       e  stop after this rule if it matched
-//   s  restart from the first rule if it matched
-//   a  refuse the request (REPLACEMENT, if any, is the error message)
-//   G  only for RRQs    P  only for WRQs     4/6  only IPv4/IPv6 clients
-//   ~  the rule matches when REGEX does not (not with r)
+//   i  case-insensitive                       e  stop after this rule if it
+//   matched s  restart from the first rule if it matched a  refuse the request
+//   (REPLACEMENT, if any, is the error message) G  only for RRQs    P  only for
+//   WRQs     4/6  only IPv4/IPv6 clients ~  the rule matches when REGEX does
+//   not (not with r)
 // REPLACEMENT escapes: \0-\9 (whole match, groups), \i (client IP dotted),
 // \x (client IP as 8 hex digits), \U \L \E (upper, lower, no case change),
 // any other \c is c.
@@ -37,7 +37,7 @@ struct RemapParseError {
   std::size_t line = 0;    // 1-based
   std::size_t column = 0;  // 1-based
   std::string message;
-  std::string line_text;   // the offending line, for a caret display
+  std::string line_text;  // the offending line, for a caret display
 };
 
 struct RemapContext {

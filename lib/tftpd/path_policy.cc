@@ -1,4 +1,4 @@
-#include "tftp/path_policy.h"
+#include "tftpd/path_policy.h"
 
 #include <vector>
 
@@ -12,7 +12,9 @@ PathDecision Refuse(ErrorCode code, std::string reason) {
   return decision;
 }
 
-bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsLetter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // ROOT without trailing slashes ("/" stays "/").
 std::string_view TrimRoot(std::string_view root) {
@@ -54,7 +56,8 @@ PathDecision ConfinePath(std::string_view name, std::string_view root) {
   while (!rest.empty()) {
     std::size_t slash = rest.find('/');
     std::string_view part = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    rest = slash == std::string_view::npos ? std::string_view()
+                                           : rest.substr(slash + 1);
     if (part.empty() || part == ".") continue;
     if (part == "..")
       return Refuse(ErrorCode::kAccessViolation, "'..' in file name");

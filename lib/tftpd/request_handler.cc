@@ -1,14 +1,14 @@
-#include "tftp/request_handler.h"
+#include "tftpd/request_handler.h"
 
 #include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "tftp/file_store.h"
 #include "tftp/netascii.h"
-#include "tftp/path_policy.h"
-#include "tftp/remap.h"
+#include "tftpd/file_store.h"
+#include "tftpd/path_policy.h"
+#include "tftpd/remap.h"
 #include "util/text.h"
 
 namespace pxekit::tftp {
@@ -30,11 +30,12 @@ std::string ErrnoReason(const Failure& failure) {
 // The whole file, for netascii conversion.
 Result<std::string> ReadAll(FileSource& source, std::uint64_t limit) {
   if (source.size() > limit)
-    return Fail(fmt::format("netascii transfers are limited to {} bytes", limit));
+    return Fail(
+        fmt::format("netascii transfers are limited to {} bytes", limit));
   std::string content(static_cast<std::size_t>(source.size()), '\0');
-  auto read = source.ReadAt(0, std::span<std::uint8_t>(
-                                   reinterpret_cast<std::uint8_t*>(content.data()),
-                                   content.size()));
+  auto read = source.ReadAt(
+      0, std::span<std::uint8_t>(
+             reinterpret_cast<std::uint8_t*>(content.data()), content.size()));
   if (!read) return read.failure();
   content.resize(*read);
   return content;
@@ -50,8 +51,9 @@ RequestOutcome HandleRequest(const Request& request, Ipv4Addr client,
   outcome.filename = request.filename;
   bool netascii = request.mode == "netascii";
   if (request.mode != "octet" && !netascii)
-    return Refuse(std::move(outcome), ErrorCode::kIllegalOperation,
-                  fmt::format("unsupported mode {}", QuoteForMessage(request.mode)));
+    return Refuse(
+        std::move(outcome), ErrorCode::kIllegalOperation,
+        fmt::format("unsupported mode {}", QuoteForMessage(request.mode)));
   if (write && !policy.allow_write)
     return Refuse(std::move(outcome), ErrorCode::kAccessViolation,
                   "uploads are disabled (the server runs without -c)");
@@ -137,12 +139,14 @@ RequestOutcome HandleRequest(const Request& request, Ipv4Addr client,
   setup.oack = negotiated->oack;
   if (negotiated->timeout_s) {
     // The client's timeout caps ours; ours may stay shorter (adaptive).
-    auto client = std::chrono::microseconds(std::chrono::seconds(*negotiated->timeout_s));
+    auto client =
+        std::chrono::microseconds(std::chrono::seconds(*negotiated->timeout_s));
     if (client < setup.retransmit.initial) setup.retransmit.initial = client;
   }
   if (file->size() == 0)
     outcome.note = "empty file (pxelinux takes tsize 0 as a failed open)";
-  outcome.transfer = std::make_unique<Transfer>(std::move(setup), std::move(file));
+  outcome.transfer =
+      std::make_unique<Transfer>(std::move(setup), std::move(file));
   return outcome;
 }
 

@@ -1,4 +1,4 @@
-#include "disk_tree.h"
+#include "os/disk_tree.h"
 
 #include <algorithm>
 #include <system_error>

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "tftp/negotiation.h"
 #include "tftp/packet.h"
-#include "tftp/transfer.h"
+#include "tftpd/negotiation.h"
+#include "tftpd/transfer.h"
 #include "util/ipv4.h"
 
 namespace pxekit::tftp {

@@ -32,9 +32,9 @@
 #include <string>
 #include <vector>
 
-#include "tftp/file_store.h"
 #include "tftp/netascii.h"
 #include "tftp/packet.h"
+#include "tftpd/file_store.h"
 
 namespace pxekit::tftp {
 
@@ -76,8 +76,8 @@ struct TransferSetup {
 enum class TransferState { kRunning, kDone, kFailed };
 
 struct TransferStats {
-  std::uint64_t bytes = 0;          // file bytes acknowledged / received
-  std::uint64_t blocks_sent = 0;    // DATA or ACK packets, retransmits included
+  std::uint64_t bytes = 0;        // file bytes acknowledged / received
+  std::uint64_t blocks_sent = 0;  // DATA or ACK packets, retransmits included
   std::uint64_t retransmits = 0;
   Time started{};
   Time finished{};
@@ -116,6 +116,9 @@ class Transfer {
   std::chrono::microseconds rto() const { return rto_; }
 
  private:
+  // What both sides share; the public constructors add the file.
+  Transfer(TransferSetup setup, bool write);
+
   // Sending side.
   std::uint64_t total_blocks() const { return total_blocks_; }
   // Reads blocks [first, first + count) with one ReadAt and frames them as

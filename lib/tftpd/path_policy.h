@@ -27,11 +27,11 @@ namespace pxekit::tftp {
 
 struct PathDecision {
   bool ok = false;
-  std::string relative;     // ok: the path below ROOT, never empty
-  bool absolute = false;    // the name was absolute (not under ROOT's path)
+  std::string relative;   // ok: the path below ROOT, never empty
+  bool absolute = false;  // the name was absolute (not under ROOT's path)
   bool had_root_prefix = false;
   ErrorCode error = ErrorCode::kAccessViolation;  // !ok
-  std::string reason;                             // !ok: for the log and the client
+  std::string reason;  // !ok: for the log and the client
 };
 
 // `root` is ROOT as given on the command line (for the prefix check).

@@ -1,4 +1,4 @@
-#include "tftp/path_policy.h"
+#include "tftpd/path_policy.h"
 
 #include <catch2/catch.hpp>
 
@@ -32,10 +32,11 @@ TEST_CASE("A name starting with ROOT itself is taken relative to it") {
 }
 
 TEST_CASE("The traversal corpus is refused with ERROR 2") {
-  for (const char* name :
-       {"../secret.txt", "sub/../sub/f", "a/..", "..", "/../etc/passwd",
-        "sub\\..\\f", "C:\\boot", "c:boot", "a\x01" "b", "a\x7f", "x\tb",
-        "a\nb", "\\\\server\\share"}) {
+  for (const char* name : {"../secret.txt", "sub/../sub/f", "a/..", "..",
+                           "/../etc/passwd", "sub\\..\\f", "C:\\boot", "c:boot",
+                           "a\x01"
+                           "b",
+                           "a\x7f", "x\tb", "a\nb", "\\\\server\\share"}) {
     INFO(name);
     auto d = ConfinePath(name, "/srv/tftp");
     CHECK_FALSE(d.ok);

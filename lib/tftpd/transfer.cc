@@ -1,4 +1,4 @@
-#include "tftp/transfer.h"
+#include "tftpd/transfer.h"
 
 #include <algorithm>
 #include <array>
@@ -29,21 +29,22 @@ std::uint64_t WireDelta(std::uint16_t wire, std::uint64_t base) {
 
 }  // namespace
 
-Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSource> source)
+Transfer::Transfer(TransferSetup setup, bool write)
     : setup_(std::move(setup)),
-      source_(std::move(source)),
       rto_(setup_.retransmit.initial),
       backoff_(setup_.retransmit.initial) {
-  setup_.write = false;
+  setup_.write = write;
+  if (write) setup_.windowsize = 1;  // receiving is lockstep
+}
+
+Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSource> source)
+    : Transfer(std::move(setup), false) {
+  source_ = std::move(source);
 }
 
 Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSink> sink)
-    : setup_(std::move(setup)),
-      file_sink_(std::move(sink)),
-      rto_(setup_.retransmit.initial),
-      backoff_(setup_.retransmit.initial) {
-  setup_.write = true;
-  setup_.windowsize = 1;  // receiving is lockstep
+    : Transfer(std::move(setup), true) {
+  file_sink_ = std::move(sink);
 }
 
 void Transfer::Start(Time now, PacketSink& sink) {
@@ -65,7 +66,8 @@ void Transfer::Start(Time now, PacketSink& sink) {
   // A batch holds a window, within bounds: windowsize is capped by bytes
   // at negotiation, and sendmmsg takes at most 1024 messages anyway.
   batch_capacity_ = std::clamp<std::size_t>(
-      std::min(setup_.windowsize, kMaxBatchBytes / setup_.blksize), 1, kMaxBatchPackets);
+      std::min(setup_.windowsize, kMaxBatchBytes / setup_.blksize), 1,
+      kMaxBatchPackets);
   packets_.resize(batch_capacity_ * (kDataHeaderSize + setup_.blksize));
   file_bytes_.resize(batch_capacity_ * setup_.blksize);
   batch_.reserve(batch_capacity_);
@@ -78,11 +80,13 @@ bool Transfer::FrameBlocks(std::uint64_t first, std::size_t count) {
   const std::size_t blksize = setup_.blksize;
   std::uint64_t size = source_->size();
   std::uint64_t offset = (first - 1) * blksize;
-  std::size_t total = offset >= size ? 0
-                                     : static_cast<std::size_t>(std::min<std::uint64_t>(
-                                           count * blksize, size - offset));
+  std::size_t total = offset >= size
+                          ? 0
+                          : static_cast<std::size_t>(std::min<std::uint64_t>(
+                                count * blksize, size - offset));
   if (total > 0) {
-    auto read = source_->ReadAt(offset, std::span<std::uint8_t>(file_bytes_).first(total));
+    auto read = source_->ReadAt(
+        offset, std::span<std::uint8_t>(file_bytes_).first(total));
     if (!read) {
       outcome_ = fmt::format("read error: {}", read.error());
       return false;
@@ -97,12 +101,13 @@ bool Transfer::FrameBlocks(std::uint64_t first, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     std::size_t start = std::min(i * blksize, total);
     std::size_t length = std::min(blksize, total - start);
-    auto packet = std::span<std::uint8_t>(packets_).subspan(i * stride,
-                                                           kDataHeaderSize + length);
+    auto packet = std::span<std::uint8_t>(packets_).subspan(
+        i * stride, kDataHeaderSize + length);
     ByteWriter header(packet.first(kDataHeaderSize));
     WriteDataHeader(header, Wire(first + i));
     if (length > 0)
-      std::memcpy(packet.data() + kDataHeaderSize, file_bytes_.data() + start, length);
+      std::memcpy(packet.data() + kDataHeaderSize, file_bytes_.data() + start,
+                  length);
     batch_.push_back(packet);
   }
   return true;
@@ -141,7 +146,8 @@ void Transfer::SendWindow(Time now, PacketSink& sink) {
       }
       ++next_to_send_;
     }
-    if (queued < wanted) break;  // socket buffer full: the retransmit timer recovers
+    if (queued < wanted)
+      break;  // socket buffer full: the retransmit timer recovers
   }
   if (first_time_block && !rtt_block_ && retries_ == 0) {
     rtt_block_ = *first_time_block;
@@ -179,7 +185,8 @@ void Transfer::HandleAck(std::uint16_t wire, Time now, PacketSink& sink) {
   backoff_ = rto_;
   rewound_ = false;
   if (block > 0)
-    stats_.bytes = std::min<std::uint64_t>(block * setup_.blksize, source_->size());
+    stats_.bytes =
+        std::min<std::uint64_t>(block * setup_.blksize, source_->size());
   if (next_unacked_ > total_blocks_) {
     Finish(now);
     return;
@@ -227,7 +234,8 @@ void Transfer::HandleData(const Data& data, Time now, PacketSink& sink) {
     decoder_.Feed(data.payload, &decoded_);
     if (last) decoder_.Finish(&decoded_);
     err = file_sink_->Write(std::span<const std::uint8_t>(
-        reinterpret_cast<const std::uint8_t*>(decoded_.data()), decoded_.size()));
+        reinterpret_cast<const std::uint8_t*>(decoded_.data()),
+        decoded_.size()));
   } else {
     err = file_sink_->Write(data.payload);
   }
@@ -273,10 +281,10 @@ void Transfer::OnPacket(std::span<const std::uint8_t> bytes, Time now,
     bool oack_pending = !setup_.oack.empty() &&
                         (setup_.write ? expected_ == 1 : next_unacked_ == 0);
     client_refused_oack_ = oack_pending;
-    outcome_ = fmt::format("{} ERROR {} {}",
-                           oack_pending ? "client refused the OACK with"
-                                        : "client aborted with",
-                           error->code, QuoteForMessage(error->message));
+    outcome_ = fmt::format(
+        "{} ERROR {} {}",
+        oack_pending ? "client refused the OACK with" : "client aborted with",
+        error->code, QuoteForMessage(error->message));
     state_ = TransferState::kFailed;
     stats_.finished = now;
     if (file_sink_) file_sink_->Abandon();
@@ -311,7 +319,8 @@ void Transfer::OnTimer(Time now, PacketSink& sink) {
     if (file_sink_) file_sink_->Abandon();
     return;
   }
-  backoff_ = std::min<microseconds>(backoff_ * 2, setup_.retransmit.initial * 4);
+  backoff_ =
+      std::min<microseconds>(backoff_ * 2, setup_.retransmit.initial * 4);
   rtt_block_.reset();  // Karn: an ACK after a resend times nothing
   if (setup_.write) {
     if (expected_ == 1 && !setup_.oack.empty()) {
@@ -326,7 +335,8 @@ void Transfer::OnTimer(Time now, PacketSink& sink) {
   }
   next_to_send_ = next_unacked_;
   SendWindow(now, sink);
-  if (!finished() && next_to_send_ == next_unacked_) ArmTimer(now);  // nothing went out
+  if (!finished() && next_to_send_ == next_unacked_)
+    ArmTimer(now);  // nothing went out
 }
 
 void Transfer::Fail(ErrorCode code, std::string message, Time now,

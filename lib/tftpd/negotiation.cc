@@ -1,4 +1,4 @@
-#include "tftp/negotiation.h"
+#include "tftpd/negotiation.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,8 +14,10 @@ namespace {
 std::optional<std::uint64_t> ParseDecimal(std::string_view text) {
   if (text.empty() || text.size() > 20) return std::nullopt;
   std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    return std::nullopt;
   return value;
 }
 
@@ -81,14 +83,14 @@ Result<Negotiated> Negotiate(const NegotiationRequest& request,
       if (!value || *value < 1)
         return Fail(fmt::format("windowsize {} is not in 1-65535",
                                 QuoteForMessage(option.value)));
-      window_requested = static_cast<std::size_t>(
-          std::min<std::uint64_t>(*value, 65535));
+      window_requested =
+          static_cast<std::size_t>(std::min<std::uint64_t>(*value, 65535));
       accepted.insert(name);
     }
   }
   if (window_requested) {
-    std::size_t by_bytes =
-        std::max<std::size_t>(1, limits.max_window_bytes / WindowCost(result.blksize));
+    std::size_t by_bytes = std::max<std::size_t>(
+        1, limits.max_window_bytes / WindowCost(result.blksize));
     result.windowsize = std::max<std::size_t>(
         1, std::min({*window_requested, limits.max_window, by_bytes}));
   }

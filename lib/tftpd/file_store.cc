@@ -1,4 +1,4 @@
-#include "tftp/file_store.h"
+#include "tftpd/file_store.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,7 +31,8 @@ ErrorCode ErrorForErrno(int err) {
 Result<std::size_t> MemorySource::ReadAt(std::uint64_t offset,
                                          std::span<std::uint8_t> out) {
   if (offset >= content_.size()) return std::size_t{0};
-  std::size_t count = std::min<std::uint64_t>(out.size(), content_.size() - offset);
+  std::size_t count =
+      std::min<std::uint64_t>(out.size(), content_.size() - offset);
   std::memcpy(out.data(), content_.data() + offset, count);
   return count;
 }

@@ -1,7 +1,7 @@
-#include "tftp/transfer.h"
+#include "tftpd/transfer.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdint>
 #include <string>
@@ -18,7 +18,9 @@ struct RecordingSink : PacketSink {
     sent.emplace_back(packet.begin(), packet.end());
     return true;
   }
-  std::vector<std::vector<std::uint8_t>> Take() { return std::exchange(sent, {}); }
+  std::vector<std::vector<std::uint8_t>> Take() {
+    return std::exchange(sent, {});
+  }
 };
 
 struct MemorySink : FileSink {
@@ -31,20 +33,25 @@ struct MemorySink : FileSink {
     content->append(bytes.begin(), bytes.end());
     return 0;
   }
-  int Commit() override { *committed = true; return 0; }
+  int Commit() override {
+    *committed = true;
+    return 0;
+  }
   void Abandon() override { *abandoned = true; }
 };
 
 struct FailingSource : FileSource {
   std::uint64_t size() const override { return 5000; }
-  pxekit::Result<std::size_t> ReadAt(std::uint64_t, std::span<std::uint8_t>) override {
+  pxekit::Result<std::size_t> ReadAt(std::uint64_t,
+                                     std::span<std::uint8_t>) override {
     return pxekit::Failure{"Input/output error", 0, EIO};
   }
 };
 
 std::string Pattern(std::size_t size) {
   std::string s(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
+  for (std::size_t i = 0; i < size; ++i)
+    s[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
   return s;
 }
 
@@ -154,8 +161,9 @@ TEST_CASE("A tsize probe aborted with ERROR 8 ends at once without a reply") {
   RecordingSink sink;
   transfer.Start(T0(), sink);
   sink.Take();
-  transfer.OnPacket(EncodeError(ErrorCode::kOptionRefused, "User aborted the transfer"),
-                    T0() + 1ms, sink);
+  transfer.OnPacket(
+      EncodeError(ErrorCode::kOptionRefused, "User aborted the transfer"),
+      T0() + 1ms, sink);
   CHECK(transfer.finished());
   CHECK(transfer.state() == TransferState::kFailed);
   CHECK(transfer.client_refused_oack());
@@ -234,7 +242,9 @@ TEST_CASE("Block numbers roll over from 65535 to 0") {
   CHECK(transfer.state() == TransferState::kDone);
 }
 
-TEST_CASE("Windowed RRQ sends a window per ACK and fills a gap from the ACKed block") {
+TEST_CASE(
+    "Windowed RRQ sends a window per ACK and fills a gap from the ACKed "
+    "block") {
   std::string file = Pattern(100 * 10 + 5);  // 101 blocks of 10
   Transfer transfer(Setup(10, 4), std::make_unique<MemorySource>(file));
   RecordingSink sink;
@@ -286,7 +296,8 @@ TEST_CASE("Windowed RRQ sends a window per ACK and fills a gap from the ACKed bl
 struct BatchingSink : RecordingSink {
   std::vector<std::size_t> batches;
   std::size_t room = SIZE_MAX;
-  std::size_t SendBatch(std::span<const std::span<const std::uint8_t>> packets) override {
+  std::size_t SendBatch(
+      std::span<const std::span<const std::uint8_t>> packets) override {
     batches.push_back(packets.size());
     std::size_t queued = std::min(room, packets.size());
     for (std::size_t i = 0; i < queued; ++i) Send(packets[i]);
@@ -294,7 +305,9 @@ struct BatchingSink : RecordingSink {
   }
 };
 
-TEST_CASE("A window goes to the sink as one batch - what the sink refuses goes out again") {
+TEST_CASE(
+    "A window goes to the sink as one batch - what the sink refuses goes out "
+    "again") {
   std::string file = Pattern(10 * 20 + 5);  // 21 blocks of 10
   Transfer transfer(Setup(10, 8), std::make_unique<MemorySource>(file));
   BatchingSink sink;
@@ -303,7 +316,8 @@ TEST_CASE("A window goes to the sink as one batch - what the sink refuses goes o
   CHECK(sink.batches == std::vector<std::size_t>{8});
   auto first = sink.Take();
   REQUIRE(first.size() == 5);
-  for (std::size_t i = 0; i < first.size(); ++i) CHECK(DataBlock(first[i]) == i + 1);
+  for (std::size_t i = 0; i < first.size(); ++i)
+    CHECK(DataBlock(first[i]) == i + 1);
   sink.room = SIZE_MAX;
   // The client got 1-5 and timed out waiting for the rest: it ACKs 5.
   transfer.OnPacket(EncodeAck(5), T0() + 1ms, sink);
@@ -330,8 +344,10 @@ TEST_CASE("A window goes to the sink as one batch - what the sink refuses goes o
   CHECK(transfer.state() == TransferState::kDone);
 }
 
-TEST_CASE("Windowed timeout resends the whole window from the first unACKed block") {
-  Transfer transfer(Setup(10, 4), std::make_unique<MemorySource>(Pattern(1000)));
+TEST_CASE(
+    "Windowed timeout resends the whole window from the first unACKed block") {
+  Transfer transfer(Setup(10, 4),
+                    std::make_unique<MemorySource>(Pattern(1000)));
   RecordingSink sink;
   transfer.Start(T0(), sink);
   sink.Take();
@@ -394,7 +410,9 @@ TEST_CASE("A read error sends ERROR 0 and fails") {
   CHECK(transfer.state() == TransferState::kFailed);
 }
 
-TEST_CASE("WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally - done") {
+TEST_CASE(
+    "WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally - "
+    "done") {
   std::string content;
   bool committed = false, abandoned = false;
   auto file = std::make_unique<MemorySink>();
@@ -406,15 +424,21 @@ TEST_CASE("WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally 
   transfer.Start(T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(0)});
   std::string a = Pattern(512), b = "tail";
-  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()), a.size())),
-                    T0(), sink);
+  transfer.OnPacket(
+      EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()),
+                              a.size())),
+      T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
   // Our ACK 1 was lost: the client sends DATA 1 again.
-  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()), a.size())),
-                    T0(), sink);
+  transfer.OnPacket(
+      EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()),
+                              a.size())),
+      T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
-  transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())),
-                    T0(), sink);
+  transfer.OnPacket(
+      EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()),
+                              b.size())),
+      T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
   CHECK(content == a + b);
   CHECK(committed);
@@ -425,8 +449,10 @@ TEST_CASE("WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally 
   CHECK(transfer.outcome() == "ok");
   CHECK(transfer.stats().bytes == a.size() + b.size());
   CHECK(transfer.stats().finished == T0());
-  transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())),
-                    T0(), sink);
+  transfer.OnPacket(
+      EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()),
+                              b.size())),
+      T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
   transfer.OnTimer(transfer.deadline(), sink);
   CHECK(transfer.state() == TransferState::kDone);
@@ -471,12 +497,19 @@ TEST_CASE("WRQ in netascii: CR LF across blocks becomes LF") {
   RecordingSink sink;
   transfer.Start(T0(), sink);
   std::string b1 = "line one", b2 = std::string("\r\nx\r\0y", 6);
-  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(b1.data()), 8)), T0(), sink);
-  transfer.OnPacket(EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b2.data()), 6)), T0(), sink);
+  transfer.OnPacket(
+      EncodeData(
+          1, std::span(reinterpret_cast<const std::uint8_t*>(b1.data()), 8)),
+      T0(), sink);
+  transfer.OnPacket(
+      EncodeData(
+          2, std::span(reinterpret_cast<const std::uint8_t*>(b2.data()), 6)),
+      T0(), sink);
   CHECK(content == "line one\nx\ry");
 }
 
-TEST_CASE("WRQ write error: ERROR 3 for a full disk and the file is abandoned") {
+TEST_CASE(
+    "WRQ write error: ERROR 3 for a full disk and the file is abandoned") {
   std::string content;
   bool committed = false, abandoned = false;
   auto file = std::make_unique<MemorySink>();
@@ -489,7 +522,10 @@ TEST_CASE("WRQ write error: ERROR 3 for a full disk and the file is abandoned") 
   transfer.Start(T0(), sink);
   sink.Take();
   std::string b = "x";
-  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)), T0(), sink);
+  transfer.OnPacket(
+      EncodeData(1,
+                 std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)),
+      T0(), sink);
   REQUIRE(sink.sent.size() == 1);
   auto p = Parse(sink.sent[0]);
   CHECK(std::get<Error>(p).code == 3);
@@ -509,11 +545,16 @@ TEST_CASE("WRQ with an OACK: DATA 1 acknowledges it") {
   Transfer transfer(setup, std::move(file));
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
+  CHECK(sink.Take() ==
+        std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
   transfer.OnTimer(transfer.deadline(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
+  CHECK(sink.Take() ==
+        std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
   std::string b = "z";
-  transfer.OnPacket(EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)), T0(), sink);
+  transfer.OnPacket(
+      EncodeData(1,
+                 std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)),
+      T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
   CHECK(content == "z");
 }

@@ -1,8 +1,10 @@
 #pragma once
 // pxe-tftpd's I/O loop: one EventLoop for the listening socket, a socket per
 // transfer (a fresh server TID, connected to the client) and one lazily
-// re-armed timer per transfer. Every decision is made by
-// tftp::HandleRequest and tftp::Transfer; this file moves bytes and logs.
+// re-armed timer per transfer. Every decision is made in lib/tftpd
+// (tftp::SessionBook and tftp::PortAllocator: whether a request starts a
+// transfer and on which port; tftp::HandleRequest: its answer;
+// tftp::Transfer: the rest); this file moves bytes and logs.
 
 #include <cstdint>
 #include <map>
@@ -13,34 +15,35 @@
 
 #include "net/event_loop.h"
 #include "os/unique_fd.h"
-#include "tftp/remap.h"
-#include "tftp/request_handler.h"
-#include "tftp/transfer.h"
+#include "tftpd/remap.h"
+#include "tftpd/request_handler.h"
+#include "tftpd/sessions.h"
+#include "tftpd/transfer.h"
 #include "util/ipv4.h"
 
 namespace pxekit {
 
 class Diag;
 
-struct ServerConfig {
+struct DaemonConfig {
   tftp::ServerPolicy policy;
-  std::optional<std::pair<std::uint16_t, std::uint16_t>> port_range;  // -R
+  std::optional<tftp::PortRange> port_range;  // -R
   std::size_t max_clients = 500;
   int send_buffer = 4 << 20;  // SO_SNDBUF wish for transfer sockets
 };
 
-class TftpServer {
+class TftpDaemon {
  public:
   // `listen` is bound already, with IP_PKTINFO enabled.
-  TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-             ServerConfig config, Diag& diag);
-  ~TftpServer();
+  TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
+             DaemonConfig config, Diag& diag);
+  ~TftpDaemon();
 
   void SetRules(tftp::RemapRules rules) { rules_ = std::move(rules); }
-  std::size_t active() const { return sessions_.size(); }
+  std::size_t active() const { return book_.size(); }
   // Transfers whose file has not gone across in full (a WRQ that only
   // dallies after its last block is complete).
-  std::size_t incomplete() const;
+  std::size_t incomplete() const { return book_.incomplete(); }
 
  private:
   struct Session;
@@ -60,14 +63,13 @@ class TftpServer {
   UniqueFd listen_;
   Ipv4Addr listen_address_;
   tftp::FileStore& store_;
-  ServerConfig config_;
+  DaemonConfig config_;
   Diag& diag_;
   tftp::RemapRules rules_;
   std::vector<std::uint8_t> buffer_;
-  std::uint64_t next_id_ = 1;
-  std::uint32_t next_port_ = 0;  // cursor into -R
+  tftp::SessionBook book_;     // who may start a transfer
+  tftp::PortAllocator ports_;  // -R
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
-  std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint64_t> by_client_;
 };
 
 }  // namespace pxekit

@@ -1,11 +1,9 @@
-#include "server.h"
+#include "daemon.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -13,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/diag.h"
+#include "net/datagram_batch.h"
 #include "net/socket_io.h"
 #include "net/udp_socket.h"
 #include "tftp/packet.h"
@@ -30,49 +29,29 @@ std::string Peer(Ipv4Addr address, std::uint16_t port) {
 // Sends on a connected transfer socket; traces at -v.
 class SocketSink : public tftp::PacketSink {
  public:
-  SocketSink(int fd, Diag& diag, const std::string& peer)
+  SocketSink(const UniqueFd& fd, Diag& diag, const std::string& peer)
       : fd_(fd), diag_(diag), peer_(peer) {}
   bool Send(std::span<const std::uint8_t> packet) override {
-    if (diag_.verbosity() >= 1)
-      diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
-    ssize_t n;
-    do {
-      n = ::send(fd_, packet.data(), packet.size(), MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    return n == static_cast<ssize_t>(packet.size());
+    Trace(packet);
+    return SendWholeDatagram(fd_, packet.data(), packet.size(), nullptr, 0) ==
+           0;
   }
   // A window in one sendmmsg instead of a send per block: on a fast link
   // the per-packet system calls, not the wire, limited windowed transfers.
   std::size_t SendBatch(
       std::span<const std::span<const std::uint8_t>> packets) override {
-    constexpr std::size_t kChunk = 64;
-    std::array<iovec, kChunk> iov;
-    std::array<mmsghdr, kChunk> messages;
-    std::size_t queued = 0;
-    while (queued < packets.size()) {
-      std::size_t count = std::min(kChunk, packets.size() - queued);
-      for (std::size_t i = 0; i < count; ++i) {
-        auto packet = packets[queued + i];
-        if (diag_.verbosity() >= 1)
-          diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
-        iov[i] = iovec{const_cast<std::uint8_t*>(packet.data()), packet.size()};
-        messages[i] = mmsghdr{};
-        messages[i].msg_hdr.msg_iov = &iov[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-      }
-      int n;
-      do {
-        n = ::sendmmsg(fd_, messages.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
-      } while (n < 0 && errno == EINTR);
-      if (n <= 0) break;
-      queued += static_cast<std::size_t>(n);
-      if (static_cast<std::size_t>(n) < count) break;
-    }
-    return queued;
+    std::size_t sent = SendConnected(fd_, packets);
+    for (std::size_t i = 0; i < sent; ++i) Trace(packets[i]);
+    return sent;
   }
 
  private:
-  int fd_;
+  void Trace(std::span<const std::uint8_t> packet) {
+    if (diag_.verbosity() >= 1)
+      diag_.Info("{} < {}", peer_, tftp::DescribePacket(packet));
+  }
+
+  const UniqueFd& fd_;
   Diag& diag_;
   const std::string& peer_;
 };
@@ -85,7 +64,7 @@ std::string Rate(std::uint64_t bytes, double seconds) {
 
 }  // namespace
 
-struct TftpServer::Session {
+struct TftpDaemon::Session {
   std::uint64_t id = 0;
   UniqueFd fd;
   Ipv4Addr client;
@@ -100,22 +79,26 @@ struct TftpServer::Session {
   bool logged = false;
 };
 
-TftpServer::TftpServer(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-                       ServerConfig config, Diag& diag)
+TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
+                       DaemonConfig config, Diag& diag)
     : loop_(loop),
       listen_(std::move(listen)),
       store_(store),
       config_(std::move(config)),
       diag_(diag),
-      buffer_(tftp::kMaxPacketSize) {
+      buffer_(tftp::kMaxPacketSize),
+      book_(config_.max_clients),
+      ports_(config_.port_range) {
   sockaddr_in sin{};
   socklen_t len = sizeof sin;
-  if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&sin), &len) == 0)
+  if (::getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&sin), &len) ==
+      0)
     listen_address_ = Ipv4Addr::FromNetworkOrder(sin.sin_addr.s_addr);
-  loop_.Watch(listen_.get(), EPOLLIN, [this](std::uint32_t) { OnListenReadable(); });
+  loop_.Watch(listen_.get(), EPOLLIN,
+              [this](std::uint32_t) { OnListenReadable(); });
 }
 
-TftpServer::~TftpServer() {
+TftpDaemon::~TftpDaemon() {
   for (auto& [id, session] : sessions_) {
     loop_.Unwatch(session->fd.get());
     loop_.CancelTimer(session->timer);
@@ -123,7 +106,7 @@ TftpServer::~TftpServer() {
   loop_.Unwatch(listen_.get());
 }
 
-void TftpServer::OnListenReadable() {
+void TftpDaemon::OnListenReadable() {
   // A bounded batch; level-triggered epoll calls again for the rest.
   for (int i = 0; i < 64; ++i) {
     ReceivedDatagram info;
@@ -139,19 +122,21 @@ void TftpServer::OnListenReadable() {
     Ipv4Addr client = info.source;
     std::uint16_t port = info.source_port;
     if (info.destination == Ipv4Addr::LimitedBroadcast()) {
-      diag_.Info("{}: ignoring a request sent to the broadcast address (RFC 1123)",
-                 Peer(client, port));
+      diag_.Info(
+          "{}: ignoring a request sent to the broadcast address (RFC 1123)",
+          Peer(client, port));
       continue;
     }
     if (port == 0) continue;
-    OnRequest(std::span<const std::uint8_t>(buffer_.data(), *n),
-              client, port, local);
+    OnRequest(std::span<const std::uint8_t>(buffer_.data(), *n), client, port,
+              local);
   }
 }
 
-UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
+UniqueFd TftpDaemon::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
                                         std::uint16_t client_port) {
-  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP));
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                       IPPROTO_UDP));
   if (!fd) return fd;
   // DF confuses some boot ROMs; blksize is capped to the MTU instead.
   int pmtu = IP_PMTUDISC_DONT;
@@ -163,16 +148,10 @@ UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
   sin.sin_family = AF_INET;
   sin.sin_addr.s_addr = local.NetworkOrder();
   bool bound = false;
-  if (config_.port_range) {
-    auto [lo, hi] = *config_.port_range;
-    std::uint32_t span = std::uint32_t{hi} - lo + 1;
-    for (std::uint32_t i = 0; i < span && !bound; ++i) {
-      sin.sin_port = htons(static_cast<std::uint16_t>(lo + (next_port_++ % span)));
-      bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
-    }
-  } else {
-    sin.sin_port = 0;
-    bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
+  for (std::uint32_t i = 0; i < ports_.attempts() && !bound; ++i) {
+    sin.sin_port = htons(ports_.Next());
+    bound =
+        ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0;
   }
   if (!bound) return UniqueFd();
   sockaddr_in peer{};
@@ -184,48 +163,49 @@ UniqueFd TftpServer::OpenTransferSocket(Ipv4Addr local, Ipv4Addr client,
   return fd;
 }
 
-void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
+void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
                            std::uint16_t client_port, Ipv4Addr local) {
   std::string peer = Peer(client, client_port);
-  if (diag_.verbosity() >= 1) diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
+  if (diag_.verbosity() >= 1)
+    diag_.Info("{} > {}", peer, tftp::DescribePacket(bytes));
   auto parsed = tftp::ParsePacket(bytes);
-  const tftp::Request* request = parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
-  if (auto it = by_client_.find({client.value(), client_port});
-      it != by_client_.end()) {
-    Session& running = *sessions_.at(it->second);
-    if (!running.transfer->complete()) {
-      diag_.Info("{}: repeated request ignored (its transfer is running)",
-                 peer);
-      return;
-    }
-    // An upload that only dallies after its last block: the client has
-    // moved on to its next request (an interactive tftp reuses its port).
-    Finish(running);
+  const tftp::Request* request =
+      parsed ? std::get_if<tftp::Request>(&*parsed) : nullptr;
+  tftp::ClientKey key{client.value(), client_port};
+  tftp::SessionBook::Admission admission = book_.Admit(key);
+  if (admission.verdict == tftp::SessionBook::Verdict::kRepeat) {
+    diag_.Info("{}: repeated request ignored (its transfer is running)", peer);
+    return;
   }
-  if (sessions_.size() >= config_.max_clients) {
-    diag_.Info("{}: request dropped: {} transfers running (--max-clients)", peer,
-               sessions_.size());
+  // An upload that only dallies after its last block: the client has
+  // moved on to its next request (an interactive tftp reuses its port).
+  if (admission.ends) Finish(*sessions_.at(*admission.ends));
+  if (admission.verdict == tftp::SessionBook::Verdict::kFull) {
+    diag_.Info("{}: request dropped: {} transfers running (--max-clients)",
+               peer, sessions_.size());
     return;
   }
   UniqueFd fd = OpenTransferSocket(local, client, client_port);
   if (!fd) {
-    diag_.Warn("{}: cannot open a transfer socket: {}", peer, std::strerror(errno));
+    diag_.Warn("{}: cannot open a transfer socket: {}", peer,
+               std::strerror(errno));
     return;
   }
   auto session = std::make_unique<Session>();
-  session->id = next_id_++;
   session->fd = std::move(fd);
   session->client = client;
   session->client_port = client_port;
   session->peer = peer;
-  SocketSink sink(session->fd.get(), diag_, session->peer);
+  SocketSink sink(session->fd, diag_, session->peer);
 
   if (request == nullptr) {
     // Answer from the new TID, as for any request (tftpd-hpa does too).
-    std::string why = parsed ? fmt::format("{} on port 69 is not a request",
-                                           tftp::OpcodeName(static_cast<std::uint16_t>(
-                                               bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
-                             : parsed.error();
+    std::string why =
+        parsed ? fmt::format(
+                     "{} on port 69 is not a request",
+                     tftp::OpcodeName(static_cast<std::uint16_t>(
+                         bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
+               : parsed.error();
     sink.Send(tftp::EncodeError(tftp::ErrorCode::kIllegalOperation, why));
     // Refusals are what an admin must see: logged even with -q.
     diag_.Emit(fmt::format("{}: refused: ERROR 4 {}", peer, why));
@@ -248,22 +228,24 @@ void TftpServer::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
     diag_.Emit(fmt::format("{} {}: {}", peer, QuoteForMessage(outcome.filename),
                            outcome.note));
   session->transfer = std::move(outcome.transfer);
-  std::uint64_t id = session->id;
+  std::uint64_t id = book_.Add(key);
+  session->id = id;
   Session& ref = *session;
   sessions_.emplace(id, std::move(session));
-  by_client_[{client.value(), client_port}] = id;
-  loop_.Watch(ref.fd.get(), EPOLLIN, [this, id](std::uint32_t) { OnSessionReadable(id); });
+  loop_.Watch(ref.fd.get(), EPOLLIN,
+              [this, id](std::uint32_t) { OnSessionReadable(id); });
   ref.transfer->Start(Clock::now(), sink);
   Settle(ref);
 }
 
-void TftpServer::OnSessionReadable(std::uint64_t id) {
+void TftpDaemon::OnSessionReadable(std::uint64_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   Session& session = *it->second;
-  SocketSink sink(session.fd.get(), diag_, session.peer);
+  SocketSink sink(session.fd, diag_, session.peer);
   for (int i = 0; i < 64 && !session.transfer->finished(); ++i) {
-    ssize_t n = ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    ssize_t n =
+        ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == ECONNREFUSED) {
@@ -274,7 +256,8 @@ void TftpServer::OnSessionReadable(std::uint64_t id) {
       }
       break;  // EAGAIN
     }
-    auto packet = std::span<const std::uint8_t>(buffer_.data(), static_cast<std::size_t>(n));
+    auto packet = std::span<const std::uint8_t>(buffer_.data(),
+                                                static_cast<std::size_t>(n));
     if (diag_.verbosity() >= 1)
       diag_.Info("{} > {}", session.peer, tftp::DescribePacket(packet));
     session.transfer->OnPacket(packet, Clock::now(), sink);
@@ -282,24 +265,27 @@ void TftpServer::OnSessionReadable(std::uint64_t id) {
   Settle(session);
 }
 
-void TftpServer::OnSessionTimer(std::uint64_t id) {
+void TftpDaemon::OnSessionTimer(std::uint64_t id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   Session& session = *it->second;
   session.timer = 0;
-  SocketSink sink(session.fd.get(), diag_, session.peer);
+  SocketSink sink(session.fd, diag_, session.peer);
   session.transfer->OnTimer(Clock::now(), sink);
   Settle(session);
 }
 
-void TftpServer::Settle(Session& session) {
+void TftpDaemon::Settle(Session& session) {
   if (session.transfer->finished()) {
     Finish(session);
     return;
   }
   // A WRQ is complete when its last block is written; it stays a while
   // only to re-ACK a repeated final DATA. Log it now, not after the dally.
-  if (session.transfer->complete() && !session.logged) LogTransfer(session);
+  if (session.transfer->complete()) {
+    book_.MarkComplete(session.id);
+    if (!session.logged) LogTransfer(session);
+  }
   // Progress only ever moves the deadline later, so a timer that is due
   // earlier stays: when it fires the transfer checks its real deadline.
   // This keeps timer churn off the per-packet path.
@@ -311,22 +297,15 @@ void TftpServer::Settle(Session& session) {
   session.timer = loop_.AddTimer(deadline, [this, id] { OnSessionTimer(id); });
 }
 
-std::size_t TftpServer::incomplete() const {
-  std::size_t count = 0;
-  for (const auto& [id, session] : sessions_)
-    if (!session->transfer->complete()) ++count;
-  return count;
-}
-
-void TftpServer::Finish(Session& session) {
+void TftpDaemon::Finish(Session& session) {
   if (!session.logged) LogTransfer(session);
   loop_.Unwatch(session.fd.get());
   loop_.CancelTimer(session.timer);
-  by_client_.erase({session.client.value(), session.client_port});
+  book_.Remove(session.id);
   sessions_.erase(session.id);  // destroys `session`
 }
 
-void TftpServer::LogTransfer(Session& session) {
+void TftpDaemon::LogTransfer(Session& session) {
   session.logged = true;
   const tftp::Transfer& transfer = *session.transfer;
   // -q keeps failures (not a client's tsize probe, which is normal).
@@ -334,12 +313,16 @@ void TftpServer::LogTransfer(Session& session) {
                 !transfer.client_refused_oack();
   if (diag_.verbosity() < 0 && !failed) return;
   const tftp::TransferStats& stats = transfer.stats();
-  double seconds = std::chrono::duration<double>(stats.finished - stats.started).count();
+  double seconds =
+      std::chrono::duration<double>(stats.finished - stats.started).count();
   std::string result = transfer.outcome();
-  if (transfer.client_refused_oack()) result = "options probed (" + result + ")";
+  if (transfer.client_refused_oack())
+    result = "options probed (" + result + ")";
   diag_.Emit(fmt::format(
-      "{} {} {} {} bytes blksize {} windowsize {} {:.3f} s {} retransmits {}: {}",
-      session.peer, session.write ? "WRQ" : "RRQ", QuoteForMessage(session.filename),
+      "{} {} {} {} bytes blksize {} windowsize {} {:.3f} s {} retransmits {}: "
+      "{}",
+      session.peer, session.write ? "WRQ" : "RRQ",
+      QuoteForMessage(session.filename),
       session.write ? stats.bytes : session.size, transfer.setup().blksize,
       transfer.setup().windowsize, seconds, Rate(stats.bytes, seconds),
       stats.retransmits, result));

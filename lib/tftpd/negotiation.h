@@ -47,15 +47,15 @@ struct ServerLimits {
 struct Negotiated {
   std::size_t blksize = kDefaultBlockSize;
   std::size_t windowsize = 1;
-  std::optional<int> timeout_s;          // the client's, when accepted
-  std::optional<std::uint64_t> tsize;    // the value sent back
-  std::vector<Option> oack;              // empty: send no OACK
+  std::optional<int> timeout_s;        // the client's, when accepted
+  std::optional<std::uint64_t> tsize;  // the value sent back
+  std::vector<Option> oack;            // empty: send no OACK
 };
 
 struct NegotiationRequest {
-  bool write = false;                       // WRQ
+  bool write = false;  // WRQ
   bool netascii = false;
-  std::optional<std::uint64_t> file_size;   // RRQ: the size to report
+  std::optional<std::uint64_t> file_size;  // RRQ: the size to report
   const std::vector<Option>* options = nullptr;
 };
 
