@@ -317,9 +317,14 @@ Result<std::string> CanonicalClientOptions(
   ExportSpec spec{"/", {ClientSpec{host, options}}};
   auto line = FormatExportLine(spec);
   if (!line) return line.failure();
+  // What the formatter accepts, exportfs may still refuse (a bracketed
+  // IPv6 address): the parser has the last word.
   ExportsFile parsed = ParseExports(*line, "");
-  if (parsed.HasErrors() || parsed.entries.size() != 1)
-    return Fail(fmt::format("options {}: do not read back",
+  for (const Diagnostic& d : parsed.diagnostics)
+    if (d.severity == Severity::kError) return Fail(d.message);
+  if (parsed.entries.size() != 1)
+    return Fail(fmt::format("client {} with options {} does not read back",
+                            QuoteForMessage(host),
                             QuoteForMessage(JoinOptions(options))));
   return JoinOptions(SpecOf(parsed.entries[0]).clients.at(0).options);
 }

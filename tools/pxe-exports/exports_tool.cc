@@ -125,6 +125,17 @@ std::string ReadInput(const std::string& path, int* status, Diag& diag) {
   return std::move(content).value();
 }
 
+// "/srv/a/" and "/srv//a" are one directory.
+std::string NormalPath(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out.push_back(c);
+  }
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
 PathKind ProbePath(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0)
@@ -201,6 +212,9 @@ int RunLine(ExportsOptions& options) {
     spec.clients.push_back(ClientSpec{host, flags});
   auto line = FormatExportLine(spec);
   if (!line) throw ToolError(kExitUsage, line.error());
+  // Only what exportfs (and check) would read without an error.
+  for (const Diagnostic& d : ParseExports(*line, "").diagnostics)
+    if (d.severity == Severity::kError) throw ToolError(kExitUsage, d.message);
   Print("{}\n", *line);
   return kExitOk;
 }
@@ -350,7 +364,8 @@ TargetFile OpenTarget(const std::string& file, bool lock) {
 // duplicates and fsid clashes span files. Prints the errors in the new file
 // and the warnings on its new or changed lines; true when it has no error.
 bool CheckNewText(const TargetFile& target, const std::string& shown_name,
-                  const std::string& new_text, bool check_paths, Diag& diag) {
+                  const std::string& new_text,
+                  const std::set<std::string>& probe_paths, Diag& diag) {
   std::vector<ExportsFile> files;
   fs::path path(target.path);
   fs::path dir = path.parent_path();
@@ -384,8 +399,15 @@ bool CheckNewText(const TargetFile& target, const std::string& shown_name,
   for (std::string_view rest = target.text; !rest.empty();)
     old_lines.insert(TakeLine(rest));
   bool ok = true;
-  for (const Diagnostic& d :
-       CheckExports(files, MakeCheckOptions(check_paths))) {
+  // Paths are checked for the exports being added only: a missing
+  // directory on another line makes exportfs skip that line, not ours.
+  CheckOptions check_options;
+  check_options.check_paths = !probe_paths.empty();
+  check_options.probe = [&probe_paths](const std::string& path) {
+    return probe_paths.count(NormalPath(path)) ? ProbePath(path)
+                                               : PathKind::kDirectory;
+  };
+  for (const Diagnostic& d : CheckExports(files, check_options)) {
     if (d.file != shown_name) continue;
     if (d.severity == Severity::kError) {
       diag.Error("{}", d.Format());
@@ -502,8 +524,13 @@ int RunEdit(ExportsOptions& options, bool adding, Diag& diag) {
   if (!target.exists && !new_text.empty())
     new_text = std::string(kManagedHeader) + new_text;
   bool changed = new_text != target.text;
-  if (changed &&
-      !CheckNewText(target, shown, new_text, !options.no_path_check, diag)) {
+  // Removing lines cannot make the file worse; adding can.
+  std::set<std::string> probe_paths;
+  if (!options.no_path_check)
+    for (const ExportRequest& r : requests.list)
+      probe_paths.insert(NormalPath(r.path));
+  if (adding && changed &&
+      !CheckNewText(target, shown, new_text, probe_paths, diag)) {
     diag.Error("{}: not written: the result would not pass check", shown);
     return kExitDataErr;
   }
