@@ -245,8 +245,9 @@ int RunCheck(ExportsOptions& options, Diag& diag) {
   found.insert(found.end(), ignored.begin(), ignored.end());
   std::size_t errors = 0, warnings = 0;
   for (const Diagnostic& d : found) {
-    Print("{}\n", d.Format());
-    (d.severity == Severity::kError ? errors : warnings) += 1;
+    bool error = d.severity == Severity::kError;
+    (error ? errors : warnings) += 1;
+    if (error || diag.verbosity() >= 0) Print("{}\n", d.Format());
   }
   std::size_t entries = 0;
   for (const auto& f : files) entries += f.entries.size();
