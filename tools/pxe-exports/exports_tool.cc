@@ -298,8 +298,7 @@ struct TargetFile {
 };
 
 int OutputErrnoStatus(int err) {
-  return err == EACCES || err == EPERM || err == EROFS ? kExitNoPerm
-                                                       : kExitIoErr;
+  return err == EACCES || err == EPERM ? kExitNoPerm : kExitIoErr;
 }
 
 std::string DirectoryOf(const std::string& path) {
