@@ -494,7 +494,6 @@ Requests GatherRequests(ExportsOptions& options, bool adding, Diag& diag) {
                                 adding ? "add" : "remove",
                                 adding ? "'PATH CLIENT [OPTIONS]' lines"
                                        : "'PATH [CLIENT...]' lines"));
-  // Validates the option flags even when every line brings its own.
   int status = kExitOk;
   std::string text = ReadInput("-", &status, diag);
   if (status != kExitOk) throw ToolError(status, "cannot read the entries");
