@@ -427,7 +427,7 @@ int Reload(Diag& diag) {
     case ReloadOutcome::kOk:
       for (std::string_view rest = outcome.message; !rest.empty();)
         if (auto line = TakeLine(rest); !line.empty())
-          diag.Info("exportfs -ra: {}", line);
+          diag.Warn("exportfs -ra: {}", line);  // it worked, but said this
       return kExitOk;
     case ReloadOutcome::kMissing:
       diag.Error("--reload: {}", outcome.message);
