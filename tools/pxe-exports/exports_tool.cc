@@ -205,7 +205,7 @@ std::vector<ExportsFile> ParseFiles(const std::vector<std::string>& names,
   return files;
 }
 
-int RunLine(ExportsOptions& options) {
+int RunLine(ExportsOptions& options, Diag& diag) {
   RequireAbsolute(options.path);
   ExportSpec spec;
   spec.path = options.path;
@@ -214,10 +214,14 @@ int RunLine(ExportsOptions& options) {
     spec.clients.push_back(ClientSpec{host, flags});
   auto line = FormatExportLine(spec);
   if (!line) throw ToolError(kExitUsage, line.error());
-  // Only what exportfs (and check) would read without an error.
-  for (const Diagnostic& d : ParseExports(*line, "").diagnostics)
+  // Only what exportfs (and check) would read without an error; what check
+  // would warn about is said on stderr.
+  ExportsFile parsed = ParseExports(*line, "");
+  for (const Diagnostic& d : parsed.diagnostics)
     if (d.severity == Severity::kError) throw ToolError(kExitUsage, d.message);
   Print("{}\n", *line);
+  for (const Diagnostic& d : CheckExports({parsed}, MakeCheckOptions(false)))
+    diag.Warn("{}", d.message);
   return kExitOk;
 }
 
@@ -578,7 +582,7 @@ int RunExports(ExportsOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
   switch (options.command) {
     case ExportsCommand::kLine:
-      return RunLine(options);
+      return RunLine(options, diag);
     case ExportsCommand::kCheck:
       return RunCheck(options, diag);
     case ExportsCommand::kAdd:
