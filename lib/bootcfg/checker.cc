@@ -40,12 +40,9 @@ std::vector<std::string> SplitOn(std::string_view text, std::string_view seps) {
 }
 
 bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  for (std::size_t i = 0; i < suffix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(
-            text[text.size() - suffix.size() + i])) != suffix[i])
-      return false;
-  return true;
+  return text.size() >= suffix.size() &&
+         EqualsIgnoreAsciiCase(text.substr(text.size() - suffix.size()),
+                               suffix);
 }
 
 // Decimal, 0x hex or 0 octal, as syslinux reads numbers.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit::tftp {
@@ -43,7 +44,6 @@ Token ReadToken(std::string_view line, std::size_t* pos) {
 }
 
 char ToUpper(char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
-char ToLower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
 // Expands REPLACEMENT for one match of `input`.
 std::string Substitute(std::string_view pattern, std::string_view input,
@@ -69,7 +69,7 @@ std::string Substitute(std::string_view pattern, std::string_view input,
     } else if (macro == 'U') {
       xform = ToUpper;
     } else if (macro == 'L') {
-      xform = ToLower;
+      xform = AsciiToLower;
     } else if (macro == 'E') {
       xform = [](char c) { return c; };
     } else if (macro == 'i') {
