@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "exports/exports.h"
+#include "util/ascii.h"
 #include "util/ipv4.h"
 #include "util/text.h"
 
@@ -70,14 +71,6 @@ const Keyword* FindKeyword(std::string_view name) {
   for (const auto& k : kKeywords)
     if (k.name == name) return &k;
   return nullptr;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -451,7 +444,7 @@ std::string CheckOption(const Option& option) {
   const Keyword* k = FindKeyword(option.name);
   if (k == nullptr) {
     for (const auto& known : kKeywords)
-      if (EqualsNoCase(known.name, option.name))
+      if (EqualsIgnoreAsciiCase(known.name, option.name))
         return fmt::format(
             "unknown keyword {} (keywords are case-sensitive: {})",
             QuoteForMessage(option.name), known.name);
