@@ -1,4 +1,8 @@
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,13 +34,35 @@ std::string ClientBlock(const std::string& config, std::string_view clients) {
   return config.substr(at, end - at);
 }
 
+// tests/golden/pxe-exports: from PXEKIT_SRC when set, else next to this
+// source file (__FILE__ is absolute, or relative to the build directory the
+// test runs in when ccache rewrote it).
+std::filesystem::path GoldenDir() {
+  std::vector<std::filesystem::path> candidates;
+  if (const char* src = std::getenv("PXEKIT_SRC"))
+    candidates.push_back(std::filesystem::path(src) /
+                         "tests/golden/pxe-exports");
+  candidates.push_back(std::filesystem::path(__FILE__).parent_path() /
+                       "../../golden/pxe-exports");
+  for (const auto& dir : candidates)
+    if (std::filesystem::exists(dir / "seed.exports")) return dir;
+  return {};
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 bool Has(std::string_view text, std::string_view needle) {
   return text.find(needle) != std::string_view::npos;
 }
 
 }  // namespace
 
-TEST_CASE("Ganesha: one export to a network, every permission written out",
+TEST_CASE("Ganesha: one export to a network with every permission written out",
           "[ganesha]") {
   auto r = Ganesha(
       "/srv/root 10.1.2.0/24(rw,no_root_squash,sync,"
@@ -71,7 +97,7 @@ TEST_CASE("Ganesha: one export to a network, every permission written out",
             "}\n");
 }
 
-TEST_CASE("Ganesha: exportfs defaults are written, not Ganesha's",
+TEST_CASE("Ganesha: exportfs defaults are written instead of Ganesha's",
           "[ganesha]") {
   auto r = Ganesha("/a host1(sync,no_subtree_check)\n");
   REQUIRE_FALSE(r.HasErrors());
@@ -83,7 +109,7 @@ TEST_CASE("Ganesha: exportfs defaults are written, not Ganesha's",
   CHECK(Has(b, "PrivilegedPort = true;"));
 }
 
-TEST_CASE("Ganesha: squash, anonymous ids, insecure and sec= are mapped",
+TEST_CASE("Ganesha: squash and anonymous ids and insecure and sec= are mapped",
           "[ganesha]") {
   auto r = Ganesha(
       "/a h1(rw,all_squash,anonuid=1000,anongid=100,insecure,sec=krb5p:unix,"
@@ -136,7 +162,7 @@ TEST_CASE("Ganesha: client forms as its lexer takes them", "[ganesha]") {
                                           "@lab", "*"});
 }
 
-TEST_CASE("Ganesha: a more specific client listed after * still wins",
+TEST_CASE("Ganesha: a more specific client listed after the world still wins",
           "[ganesha]") {
   // exportfs gives 10.0.0.5 rw whatever the order; Ganesha takes the first
   // CLIENT block that matches, so 10.0.0.5 must come first.
@@ -206,7 +232,7 @@ TEST_CASE("Ganesha: options it already honours give no diagnostic",
   CHECK_FALSE(r.config.empty());
 }
 
-TEST_CASE("Ganesha: async and fsid=N are warnings, not silent drops",
+TEST_CASE("Ganesha: async and fsid=N are warnings and not silent drops",
           "[ganesha]") {
   auto r = Ganesha("/a h(rw,async,fsid=7,no_subtree_check)\n");
   INFO(Dump(r.diagnostics));
@@ -361,12 +387,31 @@ TEST_CASE("Ganesha: colliding home ids follow the documented rule",
   CHECK(id_of(b) == next % 65535 + 1);
 }
 
-TEST_CASE("Ganesha: files with parse errors give their errors, no config",
+TEST_CASE("Ganesha: files with parse errors give their errors and no config",
           "[ganesha]") {
   auto r = Ganesha("/a h (rw)\n/b h(ro,sync,no_subtree_check)\n");
   REQUIRE(r.HasErrors());
   CHECK(r.config.empty());
   CHECK(r.diagnostics[0].line == 1);
+}
+
+TEST_CASE("Ganesha: the seed's exports example matches its golden config",
+          "[ganesha]") {
+  std::filesystem::path dir = GoldenDir();
+  INFO("tests/golden/pxe-exports not found from " << __FILE__);
+  REQUIRE_FALSE(dir.empty());
+  std::string text = ReadFile(dir / "seed.exports");
+  REQUIRE(text.find("/srv/tftpboot/ *(no_subtree_check,rw,no_root_squash,"
+                    "async)\n") != std::string::npos);
+  auto r = FormatGanesha({ParseExports(text, "seed.exports")});
+  CHECK(r.config == ReadFile(dir / "seed.ganesha"));
+  CHECK(Dump(r.diagnostics) == ReadFile(dir / "seed.ganesha.diag"));
+  // Every export line of the seed gives one EXPORT block.
+  std::size_t blocks = 0;
+  for (auto at = r.config.find("EXPORT {"); at != std::string::npos;
+       at = r.config.find("EXPORT {", at + 1))
+    ++blocks;
+  CHECK(blocks == 5);
 }
 
 }  // namespace pxekit::exports
