@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# pxe-exports ganesha against the real NFS-Ganesha 4.3 (ganesha.nfsd, FSAL
+# VFS) and a real userspace client (libnfs-utils: nfs-ls, nfs-cat, nfs-cp).
+#
+# How it runs: three network namespaces of the test's own, joined by veth
+# pairs created inside them (no interface on the host):
+#   server  10.91.1.1/24 <-> client "in"  10.91.1.2  (the allowed network)
+#           10.91.2.1/24 <-> client "out" 10.91.2.2  (any other network)
+# ganesha.nfsd runs in the server namespace in the foreground (-F), in a
+# private mount namespace with tmpfs on /run (so it finds neither the host's
+# D-Bus nor its rpcbind socket) and on /var/lib/nfs, with its config, log,
+# pid file and NFSv4 recovery directory in the test's scratch directory. It
+# serves NFSv4 only (NFS_CORE_PARAM Protocols = 4, no NLM, no RQUOTA), so it
+# needs no rpcbind; the clients use nfs://...?version=4 URLs. Its export
+# blocks are exactly what `pxe-exports ganesha` wrote for an exports file
+# that exports a directory to 10.91.1.0/24 only, with exportfs's default
+# "secure" (PrivilegedPort = true: libnfs run as root binds a reserved
+# port). Every wait is bounded; the server is killed by PID and the
+# namespaces removed on exit (testlib.sh).
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+need_netns
+need_cmd ganesha.nfsd nfs-ls nfs-cat nfs-cp unshare timeout
+[ -x "$PXEKIT_BIN/pxe-exports" ] || skip "pxe-exports is not built in this tree"
+
+S="pxk-gan-s-$$" IN="pxk-gan-i-$$" OUT="pxk-gan-o-$$"
+netns_add "$S"
+netns_add "$IN"
+netns_add "$OUT"
+ip -n "$S" link add gin type veth peer name eth0 netns "$IN"
+ip -n "$S" link add gout type veth peer name eth0 netns "$OUT"
+ip -n "$S" addr add 10.91.1.1/24 dev gin
+ip -n "$S" addr add 10.91.2.1/24 dev gout
+ip -n "$IN" addr add 10.91.1.2/24 dev eth0
+ip -n "$OUT" addr add 10.91.2.2/24 dev eth0
+for link in "$S gin" "$S gout" "$IN eth0" "$OUT eth0"; do
+  set -- $link
+  ip -n "$1" link set "$2" up
+done
+
+# The export: a directory with a file in it, and a second directory whose
+# name needs Ganesha's string escapes (a blank, a double quote and a
+# backslash; written in octal in the exports file, as exportfs reads it).
+DATA=$SCRATCH/data
+ODD=$DATA/'odd "dir\ x'
+mkdir -p "$DATA/sub" "$ODD" "$SCRATCH/recovery" "$SCRATCH/run"
+chmod 755 "$SCRATCH" "$DATA" "$ODD"
+printf 'hello from ganesha %s\n' "$$" >"$DATA/greeting.txt"
+printf 'odd but fine\n' >"$ODD/inner.txt"
+chmod 644 "$DATA/greeting.txt" "$ODD/inner.txt"
+cat >"$SCRATCH/exports" <<EOF
+# made by $0
+$DATA 10.91.1.0/24(ro,sync,no_subtree_check)
+$DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
+EOF
+
+"$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports" >"$SCRATCH/exports.conf" 2>"$SCRATCH/ganesha.err"
+rc=$?
+check "pxe-exports ganesha writes the config (rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q "^EXPORT {" "$SCRATCH/exports.conf"' ||
+  cat "$SCRATCH/ganesha.err" >&2
+check "the config grants 10.91.1.0/24 read-only and nobody else" \
+  'grep -q "Clients = 10.91.1.0/24;" "$SCRATCH/exports.conf" &&
+   [ "$(grep -c "Clients = " "$SCRATCH/exports.conf")" = 2 ] &&
+   [ "$(grep -c "^	Access_Type = None;" "$SCRATCH/exports.conf")" = 2 ]'
+
+cat >"$SCRATCH/ganesha.conf" <<EOF
+NFS_CORE_PARAM {
+	Protocols = 4;
+	NFS_Port = 2049;
+	Enable_NLM = false;
+	Enable_RQUOTA = false;
+}
+NFSv4 {
+	Graceless = true;
+	RecoveryBackend = fs;
+	RecoveryRoot = "$SCRATCH/recovery";
+}
+NFS_KRB5 {
+	Active_krb5 = false;
+}
+EOF
+cat "$SCRATCH/exports.conf" >>"$SCRATCH/ganesha.conf"
+
+LOG=$SCRATCH/ganesha.log
+# exec at each step, so that $! is ganesha.nfsd itself.
+ip netns exec "$S" unshare --mount --propagation private sh -c '
+  mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
+  exec ganesha.nfsd -F -f "$1/ganesha.conf" -L "$1/ganesha.log" \
+    -p "$1/run/ganesha.pid" -N NIV_EVENT' sh "$SCRATCH" \
+  >"$SCRATCH/ganesha.out" 2>&1 &
+GANESHA=$!
+BACKGROUND+=("$GANESHA")
+
+in_ns() {  # in_ns NS CMD...: bounded
+  local ns=$1
+  shift
+  timeout 15 ip netns exec "$ns" "$@"
+}
+
+URL="nfs://10.91.1.1$DATA"
+up=no
+for i in $(seq 60); do
+  kill -0 "$GANESHA" 2>/dev/null || break
+  if in_ns "$IN" nfs-ls "$URL?version=4" >"$SCRATCH/ls.out" 2>&1; then
+    up=yes
+    break
+  fi
+  sleep 0.5
+done
+check "ganesha.nfsd serves the export within 30 s" '[ "$up" = yes ]' ||
+  { tail -n 30 "$LOG" "$SCRATCH/ganesha.out" "$SCRATCH/ls.out" >&2; }
+check "ganesha.nfsd took every block of the config (no CONFIG error)" \
+  '! grep -E ":CONFIG :(CRIT|MAJ|FATAL)" "$LOG"' || grep ":CONFIG :" "$LOG" >&2
+
+# Inside the allowed network: list and read.
+check "a client in 10.91.1.0/24 lists the directory" \
+  'grep -q "greeting.txt" "$SCRATCH/ls.out" && grep -q " sub$" "$SCRATCH/ls.out"' ||
+  cat "$SCRATCH/ls.out" >&2
+in_ns "$IN" nfs-cat "$URL/greeting.txt?version=4" >"$SCRATCH/cat.out" 2>&1
+rc=$?
+check "a client in 10.91.1.0/24 reads the file, byte for byte (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/cat.out" "$DATA/greeting.txt"' ||
+  cat "$SCRATCH/cat.out" >&2
+in_ns "$IN" nfs-cat "nfs://10.91.1.1$ODD/inner.txt?version=4" >"$SCRATCH/odd.out" 2>&1
+rc=$?
+check "the path with a blank, a quote and a backslash is served as written (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/odd.out" "$ODD/inner.txt"' ||
+  cat "$SCRATCH/odd.out" >&2
+# ro is Access_Type = RO: a write is refused and nothing appears.
+printf 'intruder\n' >"$SCRATCH/local.txt"
+in_ns "$IN" nfs-cp "$SCRATCH/local.txt" "$URL/new.txt?version=4" >"$SCRATCH/cp.out" 2>&1
+rc=$?
+check "the ro export refuses a write from the allowed network (rc $rc)" \
+  '[ "$rc" != 0 ] && [ ! -e "$DATA/new.txt" ] && grep -q NFS4ERR_ROFS "$SCRATCH/cp.out"' ||
+  cat "$SCRATCH/cp.out" >&2
+
+# Outside it: the server answers (the NFSv4 pseudo root is listable), but
+# the export is refused by the server itself (an NFS4ERR_ status, not a
+# timeout): Ganesha does not even show the export's junction to a client
+# that no CLIENT block names, so the path is NFS4ERR_NOENT there.
+top=${DATA#/}
+top=${top%%/*}
+in_ns "$OUT" nfs-ls "nfs://10.91.2.1/?version=4" >"$SCRATCH/out-root.out" 2>&1
+rc=$?
+check "the server is reachable from 10.91.2.2 (pseudo root, rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q " $top$" "$SCRATCH/out-root.out"' ||
+  cat "$SCRATCH/out-root.out" >&2
+in_ns "$OUT" nfs-ls "nfs://10.91.2.1$DATA?version=4" >"$SCRATCH/out-ls.out" 2>&1
+rc=$?
+check "a client outside 10.91.1.0/24 cannot list the export (rc $rc)" \
+  '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/out-ls.out" &&
+   grep -Eq "NFS4ERR_(NOENT|ACCESS|PERM|WRONGSEC)" "$SCRATCH/out-ls.out"' ||
+  cat "$SCRATCH/out-ls.out" >&2
+in_ns "$OUT" nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=4" >"$SCRATCH/out-cat.out" 2>&1
+rc=$?
+check "a client outside 10.91.1.0/24 cannot read the file (rc $rc)" \
+  '[ "$rc" != 0 ] && ! grep -q "hello from ganesha" "$SCRATCH/out-cat.out" &&
+   grep -q "Failed to open" "$SCRATCH/out-cat.out"' ||
+  cat "$SCRATCH/out-cat.out" >&2
+
+# Stop it cleanly (bounded), then testlib removes the namespaces.
+kill -TERM "$GANESHA" 2>/dev/null
+for i in $(seq 50); do
+  kill -0 "$GANESHA" 2>/dev/null || break
+  sleep 0.2
+done
+kill -KILL "$GANESHA" 2>/dev/null
+wait "$GANESHA" 2>/dev/null
+finish
