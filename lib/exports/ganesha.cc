@@ -216,6 +216,15 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
       return true;
     case ClientKind::kIpv4:
       if (!IsDottedQuad(h)) break;
+      if (h == "0.0.0.0") {
+        // exportfs: the one address 0.0.0.0, which no client has; Ganesha's
+        // lexer: any client, like "*".
+        Error(at,
+              "client '0.0.0.0': Ganesha reads it as every client, "
+              "exportfs as one address that never matches; write * or "
+              "0.0.0.0/0 if everyone is meant");
+        return false;
+      }
       g->clients = h;
       return true;
     case ClientKind::kNetwork4: {

@@ -179,6 +179,7 @@ TEST_CASE("Ganesha: client names its syntax cannot carry are errors",
            "/a on(ro,sync,no_subtree_check)\n",
            "/a host[0-9](ro,sync,no_subtree_check)\n",
            "/a ?abc(ro,sync,no_subtree_check)\n",
+           "/a 0.0.0.0(ro,sync,no_subtree_check)\n",
        }) {
     auto r = Ganesha(line);
     INFO(line);
