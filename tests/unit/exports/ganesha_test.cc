@@ -281,7 +281,7 @@ TEST_CASE("Ganesha: two fsid=0 roots are an error", "[ganesha]") {
 }
 
 TEST_CASE(
-    "Ganesha: a path exported twice is one EXPORT; a repeated client "
+    "Ganesha: a path exported twice is one EXPORT and a repeated client "
     "is an error",
     "[ganesha]") {
   auto r = Ganesha(
