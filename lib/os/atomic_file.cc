@@ -33,6 +33,11 @@ std::string DirectoryOf(const std::string& path) {
 
 bool AtomicWriteFile(const std::string& path, std::string_view content,
                      mode_t mode, Failure* failure) {
+  return AtomicWriteFile(path, content, mode, nullptr, failure);
+}
+
+bool AtomicWriteFile(const std::string& path, std::string_view content,
+                     mode_t mode, const FileOwner* owner, Failure* failure) {
   std::string dir = DirectoryOf(path);
   std::size_t slash = path.rfind('/');
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -51,6 +56,9 @@ bool AtomicWriteFile(const std::string& path, std::string_view content,
     return SetFailure(failure, step, err);
   };
 
+  // chown first: it clears set-user-ID bits that chmod then restores.
+  if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
+    return abandon("chown");
   if (::fchmod(fd.get(), mode) != 0) return abandon("chmod");
   std::size_t done = 0;
   while (done < content.size()) {

@@ -20,4 +20,13 @@ namespace pxekit {
 bool AtomicWriteFile(const std::string& path, std::string_view content,
                      mode_t mode, Failure* failure);
 
+// The same, and the new file gets this owner too (fchown before the
+// rename), so that replacing a file keeps its mode and its owner.
+struct FileOwner {
+  uid_t uid;
+  gid_t gid;
+};
+bool AtomicWriteFile(const std::string& path, std::string_view content,
+                     mode_t mode, const FileOwner* owner, Failure* failure);
+
 }  // namespace pxekit

@@ -45,7 +45,7 @@ std::filesystem::path GoldenDir() {
   candidates.push_back(std::filesystem::path(__FILE__).parent_path() /
                        "../../golden/pxe-exports");
   for (const auto& dir : candidates)
-    if (std::filesystem::exists(dir / "seed.exports")) return dir;
+    if (std::filesystem::exists(dir / "seed-exports")) return dir;
   return {};
 }
 
@@ -401,12 +401,12 @@ TEST_CASE("Ganesha: the seed's exports example matches its golden config",
   std::filesystem::path dir = GoldenDir();
   INFO("tests/golden/pxe-exports not found from " << __FILE__);
   REQUIRE_FALSE(dir.empty());
-  std::string text = ReadFile(dir / "seed.exports");
+  std::string text = ReadFile(dir / "seed-exports");
   REQUIRE(text.find("/srv/tftpboot/ *(no_subtree_check,rw,no_root_squash,"
                     "async)\n") != std::string::npos);
-  auto r = FormatGanesha({ParseExports(text, "seed.exports")});
-  CHECK(r.config == ReadFile(dir / "seed.ganesha"));
-  CHECK(Dump(r.diagnostics) == ReadFile(dir / "seed.ganesha.diag"));
+  auto r = FormatGanesha({ParseExports(text, "seed-exports")});
+  CHECK(r.config == ReadFile(dir / "seed-exports.ganesha"));
+  CHECK(Dump(r.diagnostics) == ReadFile(dir / "seed-exports.ganesha.diag"));
   // Every export line of the seed gives one EXPORT block.
   std::size_t blocks = 0;
   for (auto at = r.config.find("EXPORT {"); at != std::string::npos;
