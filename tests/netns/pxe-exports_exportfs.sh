@@ -35,16 +35,20 @@ mkdir -p "$D/root" "$D/with space" "$D/iso" "$D/q\"uote" "$D/a" "$D/b" "$D/c" "$
 # etab_opts FILE PATH-FIELD CLIENT: the option list etab gives CLIENT for the
 # path written as PATH-FIELD, commas around it (",rw,sync,...,").
 etab_opts() {
-  awk -v p="$2" -v c="$3" '$1 == p {
-    i = index($2, "("); if (substr($2, 1, i - 1) == c) {
+  # ENVIRON, not -v: awk would decode the \040 of the path field.
+  P=$2 C=$3 awk '$1 == ENVIRON["P"] { c = ENVIRON["C"]
+    i = index($2, "(")
+    if (substr($2, 1, i - 1) == c) {
       o = substr($2, i + 1); sub(/\)$/, "", o); print "," o ","; exit } }' "$1"
 }
 
-# has_all_options LINE ETAB: every client(options) of the exports LINE is in
-# ETAB under the same path field with each of its options.
+# has_all_options LINE ETAB: every client(options) of the exports LINE (a
+# trailing comment aside) is in ETAB under the same path field with each of
+# its options; etab writes fsid=root as fsid=0.
 has_all_options() {
   local - line=$1 etab=$2 path client opts o got token
   set -f
+  line=${line%% #*}
   path=${line%% *}
   for token in ${line#* }; do
     client=${token%%(*}
@@ -53,6 +57,7 @@ has_all_options() {
     got=$(etab_opts "$etab" "$path" "$client")
     [ -n "$got" ] || { echo "etab has no $client for $path"; return 1; }
     for o in ${opts//,/ }; do
+      [ "$o" = fsid=root ] && o=fsid=0
       case $got in
         *",$o,"*) ;;
         *) echo "etab lacks $o for $client $path: $got"; return 1 ;;
