@@ -15,7 +15,8 @@
 # blocks are exactly what `pxe-exports ganesha` wrote for an exports file
 # that exports a directory to 10.91.1.0/24 only, with exportfs's default
 # "secure" (PrivilegedPort = true: libnfs run as root binds a reserved
-# port). Every wait is bounded; the server is killed by PID and the
+# port). A second run exports the directory with fsid=0, which the config
+# makes Ganesha's NFSv4 pseudo root. Every wait is bounded; the server is killed by PID and the
 # namespaces removed on exit (testlib.sh).
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
@@ -64,7 +65,18 @@ check "the config grants 10.91.1.0/24 read-only and nobody else" \
    [ "$(grep -c "Clients = " "$SCRATCH/exports.conf")" = 2 ] &&
    [ "$(grep -c "^	Access_Type = None;" "$SCRATCH/exports.conf")" = 2 ]'
 
-cat >"$SCRATCH/ganesha.conf" <<EOF
+in_ns() {  # in_ns NS CMD...: bounded
+  local ns=$1
+  shift
+  timeout 15 ip netns exec "$ns" "$@"
+}
+
+# start_ganesha NAME EXPORTS-CONF: ganesha.nfsd with the core settings below
+# and the EXPORT blocks of EXPORTS-CONF, logging to $SCRATCH/NAME.log; sets
+# GANESHA (its PID) and LOG.
+start_ganesha() {
+  local name=$1
+  cat >"$SCRATCH/$name.conf" <<EOF
 NFS_CORE_PARAM {
 	Protocols = 4;
 	NFS_Port = 2049;
@@ -80,36 +92,47 @@ NFS_KRB5 {
 	Active_krb5 = false;
 }
 EOF
-cat "$SCRATCH/exports.conf" >>"$SCRATCH/ganesha.conf"
-
-LOG=$SCRATCH/ganesha.log
-# exec at each step, so that $! is ganesha.nfsd itself.
-ip netns exec "$S" unshare --mount --propagation private sh -c '
-  mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
-  exec ganesha.nfsd -F -f "$1/ganesha.conf" -L "$1/ganesha.log" \
-    -p "$1/run/ganesha.pid" -N NIV_EVENT' sh "$SCRATCH" \
-  >"$SCRATCH/ganesha.out" 2>&1 &
-GANESHA=$!
-BACKGROUND+=("$GANESHA")
-
-in_ns() {  # in_ns NS CMD...: bounded
-  local ns=$1
-  shift
-  timeout 15 ip netns exec "$ns" "$@"
+  cat "$2" >>"$SCRATCH/$name.conf"
+  LOG=$SCRATCH/$name.log
+  # exec at each step, so that $! is ganesha.nfsd itself.
+  ip netns exec "$S" unshare --mount --propagation private sh -c '
+    mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
+    exec ganesha.nfsd -F -f "$1/$2.conf" -L "$1/$2.log" \
+      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" \
+    >"$SCRATCH/$name.out" 2>&1 &
+  GANESHA=$!
+  BACKGROUND+=("$GANESHA")
 }
 
+# wait_served NAME URL OUT: until a client in 10.91.1.0/24 lists URL
+# (bounded: 30 s), its listing in OUT.
+wait_served() {
+  local i
+  for i in $(seq 60); do
+    kill -0 "$GANESHA" 2>/dev/null || break
+    in_ns "$IN" nfs-ls "$2?version=4" >"$3" 2>&1 && return 0
+    sleep 0.5
+  done
+  tail -n 30 "$LOG" "$SCRATCH/$1.out" "$3" >&2
+  return 1
+}
+
+# stop_ganesha: SIGTERM, wait (bounded), then SIGKILL.
+stop_ganesha() {
+  local i
+  kill -TERM "$GANESHA" 2>/dev/null
+  for i in $(seq 50); do
+    kill -0 "$GANESHA" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL "$GANESHA" 2>/dev/null
+  wait "$GANESHA" 2>/dev/null
+}
+
+start_ganesha ganesha "$SCRATCH/exports.conf"
 URL="nfs://10.91.1.1$DATA"
-up=no
-for i in $(seq 60); do
-  kill -0 "$GANESHA" 2>/dev/null || break
-  if in_ns "$IN" nfs-ls "$URL?version=4" >"$SCRATCH/ls.out" 2>&1; then
-    up=yes
-    break
-  fi
-  sleep 0.5
-done
-check "ganesha.nfsd serves the export within 30 s" '[ "$up" = yes ]' ||
-  { tail -n 30 "$LOG" "$SCRATCH/ganesha.out" "$SCRATCH/ls.out" >&2; }
+check "ganesha.nfsd serves the export within 30 s" \
+  'wait_served ganesha "$URL" "$SCRATCH/ls.out"'
 check "ganesha.nfsd took every block of the config (no CONFIG error)" \
   '! grep -E ":CONFIG :(CRIT|MAJ|FATAL)" "$LOG"' || grep ":CONFIG :" "$LOG" >&2
 
@@ -159,12 +182,40 @@ check "a client outside 10.91.1.0/24 cannot read the file (rc $rc)" \
    grep -q "Failed to open" "$SCRATCH/out-cat.out"' ||
   cat "$SCRATCH/out-cat.out" >&2
 
-# Stop it cleanly (bounded), then testlib removes the namespaces.
-kill -TERM "$GANESHA" 2>/dev/null
-for i in $(seq 50); do
-  kill -0 "$GANESHA" 2>/dev/null || break
-  sleep 0.2
-done
-kill -KILL "$GANESHA" 2>/dev/null
-wait "$GANESHA" 2>/dev/null
+stop_ganesha
+
+# fsid=0: the directory becomes the NFSv4 pseudo root ("/"), and the export
+# below it is seen at its path relative to the root, as knfsd's NFSv4
+# clients see them.
+cat >"$SCRATCH/exports-root" <<EOF
+$DATA 10.91.1.0/24(ro,fsid=0,sync,no_subtree_check)
+$DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
+EOF
+"$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports-root" >"$SCRATCH/exports-root.conf" 2>"$SCRATCH/root.err"
+rc=$?
+check "pxe-exports ganesha writes the fsid=0 config (rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q "Pseudo = \"/\";" "$SCRATCH/exports-root.conf"' ||
+  cat "$SCRATCH/root.err" "$SCRATCH/exports-root.conf" >&2
+start_ganesha root "$SCRATCH/exports-root.conf"
+check "with fsid=0, nfs://server/ is the exported directory" \
+  'wait_served root "nfs://10.91.1.1/" "$SCRATCH/root-ls.out" &&
+   grep -q "greeting.txt" "$SCRATCH/root-ls.out"' || cat "$SCRATCH/root-ls.out" >&2
+# libnfs splits a URL into the export (up to the last '/') and the file, and
+# refuses an empty export: "//" names the file at the root.
+in_ns "$IN" nfs-cat "nfs://10.91.1.1//greeting.txt?version=4" >"$SCRATCH/root-cat.out" 2>&1
+rc=$?
+check "with fsid=0, the file is read at /greeting.txt (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-cat.out" "$DATA/greeting.txt"' ||
+  cat "$SCRATCH/root-cat.out" >&2
+in_ns "$IN" nfs-cat "nfs://10.91.1.1/${ODD##*/}/inner.txt?version=4" >"$SCRATCH/root-odd.out" 2>&1
+rc=$?
+check "with fsid=0, the export below it is at its relative path (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-odd.out" "$ODD/inner.txt"' ||
+  cat "$SCRATCH/root-odd.out" >&2
+in_ns "$OUT" nfs-ls "nfs://10.91.2.1/?version=4" >"$SCRATCH/root-out.out" 2>&1
+rc=$?
+check "with fsid=0, a client outside 10.91.1.0/24 cannot list the root (rc $rc)" \
+  '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/root-out.out"' ||
+  cat "$SCRATCH/root-out.out" >&2
+stop_ganesha
 finish
