@@ -24,6 +24,8 @@ need_netns
 need_cmd ganesha.nfsd nfs-ls nfs-cat nfs-cp unshare timeout
 [ -x "$PXEKIT_BIN/pxe-exports" ] || skip "pxe-exports is not built in this tree"
 
+echo "ganesha.nfsd ($(dpkg-query -W -f '${Version}' nfs-ganesha 2>/dev/null || echo '?'), FSAL VFS) runs NFSv4-only in a network namespace of its own and a private mount namespace; clients: libnfs-utils from two other namespaces"
+
 S="pxk-gan-s-$$" IN="pxk-gan-i-$$" OUT="pxk-gan-o-$$"
 netns_add "$S"
 netns_add "$IN"

@@ -31,6 +31,9 @@ exportfs_ns_setup() {
   probe=$(in_exportfs_ns 'echo sandbox-ok' 2>&1)
   [ "$probe" = sandbox-ok ] ||
     skip "cannot make a private mount namespace with an overlay on /etc here: $probe"
+  local nfsd=absent
+  grep -qw nfsd /proc/filesystems && nfsd=present
+  echo "exportfs (nfs-utils $(dpkg-query -W -f '${Version}' nfs-kernel-server 2>/dev/null || echo '?')) runs in a private mount+network namespace: /etc is an overlay, /var/lib/nfs a tmpfs; nfsd in this kernel: $nfsd (exportfs reaches no kernel export table either way)"
 }
 
 # The wrapper mounts first and refuses to run SCRIPT unless /etc is the
