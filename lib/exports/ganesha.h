@@ -37,7 +37,13 @@
 //             system, so the number is not carried over)
 //   error     subtree_check, nocrossmnt, insecure_locks no_auth_nlm, pnfs,
 //             security_label, mountpoint mp, refer replicas, squash_uids
-//             squash_gids, and options that differ between sec= flavours
+//             squash_gids, and options that differ between sec= flavours;
+//             client names Ganesha reads differently (0.0.0.0 is "any
+//             client" there) or cannot lex
+// nocrossmnt is exportfs's default, though: Ganesha serves a file system
+// mounted below an export whatever the options (tests/netns/
+// pxe-exports_ganesha.sh shows it), so only an explicit nocrossmnt is an
+// error; write crossmnt to have knfsd behave the same.
 //
 // Export_Id: FNV-1a (32 bit) of the normalised path (repeated and trailing
 // slashes removed), taken modulo 65535, plus 1: its home id in 1..65535.

@@ -8,7 +8,8 @@
 #           10.91.2.1/24 <-> client "out" 10.91.2.2  (any other network)
 # ganesha.nfsd runs in the server namespace in the foreground (-F), in a
 # private mount namespace with tmpfs on /run (so it finds neither the host's
-# D-Bus nor its rpcbind socket) and on /var/lib/nfs, with its config, log,
+# D-Bus nor its rpcbind socket), on /var/lib/nfs and on the exported
+# directory's sub/ (a file system below the export, for crossmnt), with its config, log,
 # pid file and NFSv4 recovery directory in the test's scratch directory. It
 # serves NFSv4 only (NFS_CORE_PARAM Protocols = 4, no NLM, no RQUOTA), so it
 # needs no rpcbind; the clients use nfs://...?version=4 URLs. Its export
@@ -53,7 +54,7 @@ printf 'odd but fine\n' >"$ODD/inner.txt"
 chmod 644 "$DATA/greeting.txt" "$ODD/inner.txt"
 cat >"$SCRATCH/exports" <<EOF
 # made by $0
-$DATA 10.91.1.0/24(ro,sync,no_subtree_check)
+$DATA 10.91.1.0/24(ro,crossmnt,sync,no_subtree_check)
 $DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
 EOF
 
@@ -99,8 +100,10 @@ EOF
   # exec at each step, so that $! is ganesha.nfsd itself.
   ip netns exec "$S" unshare --mount --propagation private sh -c '
     mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
+    mount -t tmpfs -o mode=755 tmpfs "$3/sub" &&
+    echo "on a file system of its own" >"$3/sub/mounted.txt" &&
     exec ganesha.nfsd -F -f "$1/$2.conf" -L "$1/$2.log" \
-      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" \
+      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" "$DATA" \
     >"$SCRATCH/$name.out" 2>&1 &
   GANESHA=$!
   BACKGROUND+=("$GANESHA")
@@ -152,6 +155,13 @@ rc=$?
 check "the path with a blank, a quote and a backslash is served as written (rc $rc)" \
   '[ "$rc" = 0 ] && cmp -s "$SCRATCH/odd.out" "$ODD/inner.txt"' ||
   cat "$SCRATCH/odd.out" >&2
+# crossmnt: a file system mounted below the export (a tmpfs on sub/, in
+# the server's mount namespace only) is served too; FSAL_VFS always does so.
+in_ns "$IN" nfs-cat "$URL/sub/mounted.txt?version=4" >"$SCRATCH/sub.out" 2>&1
+rc=$?
+check "crossmnt: a file system mounted below the export is served (rc $rc)" \
+  '[ "$rc" = 0 ] && [ "$(cat "$SCRATCH/sub.out")" = "on a file system of its own" ]' ||
+  cat "$SCRATCH/sub.out" >&2
 # ro is Access_Type = RO: a write is refused and nothing appears.
 printf 'intruder\n' >"$SCRATCH/local.txt"
 in_ns "$IN" nfs-cp "$SCRATCH/local.txt" "$URL/new.txt?version=4" >"$SCRATCH/cp.out" 2>&1
