@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -298,8 +300,7 @@ struct TargetFile {
 };
 
 int OutputErrnoStatus(int err) {
-  return err == EACCES || err == EPERM || err == EROFS ? kExitNoPerm
-                                                       : kExitIoErr;
+  return err == EACCES || err == EPERM ? kExitNoPerm : kExitIoErr;
 }
 
 std::string DirectoryOf(const std::string& path) {
@@ -506,15 +507,27 @@ Requests GatherRequests(ExportsOptions& options, bool adding, Diag& diag) {
 
 int RunEdit(ExportsOptions& options, bool adding, Diag& diag) {
   Requests requests = GatherRequests(options, adding, diag);
-  for (const MergeProblem& p : requests.problems)
-    diag.Error("{}: {}", p.origin, p.message);
   int status = requests.problems.empty() ? kExitOk : kExitDataErr;
 
   TargetFile target = OpenTarget(options.file, !options.dry_run);
   std::string shown = options.file;
   MergeResult merged = adding ? MergeAdd(target.text, shown, requests.list)
                               : MergeRemove(target.text, shown, requests.list);
-  for (const MergeProblem& p : merged.problems)
+  // The input's problems in line order (a conflict between two lines is
+  // found by the merge, after the lines' own errors), then the file's.
+  std::vector<MergeProblem> problems = requests.problems;
+  problems.insert(problems.end(), merged.problems.begin(),
+                  merged.problems.end());
+  auto input_line = [](const MergeProblem& p) -> long {
+    constexpr std::string_view kPrefix = "<stdin>:";
+    if (p.origin.rfind(kPrefix, 0) != 0) return LONG_MAX;
+    return std::strtol(p.origin.c_str() + kPrefix.size(), nullptr, 10);
+  };
+  std::stable_sort(problems.begin(), problems.end(),
+                   [&](const MergeProblem& a, const MergeProblem& b) {
+                     return input_line(a) < input_line(b);
+                   });
+  for (const MergeProblem& p : problems)
     diag.Error("{}: {}", p.origin, p.message);
   if (!merged.problems.empty()) status = kExitDataErr;
   for (const MergeProblem& p : merged.foreign)
