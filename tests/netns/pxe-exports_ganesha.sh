@@ -9,23 +9,27 @@
 # ganesha.nfsd runs in the server namespace in the foreground (-F), in a
 # private mount namespace with tmpfs on /run (so it finds neither the host's
 # D-Bus nor its rpcbind socket), on /var/lib/nfs and on the exported
-# directory's sub/ (a file system below the export, for crossmnt), with its config, log,
-# pid file and NFSv4 recovery directory in the test's scratch directory. It
-# serves NFSv4 only (NFS_CORE_PARAM Protocols = 4, no NLM, no RQUOTA), so it
-# needs no rpcbind; the clients use nfs://...?version=4 URLs. Its export
-# blocks are exactly what `pxe-exports ganesha` wrote for an exports file
-# that exports a directory to 10.91.1.0/24 only, with exportfs's default
-# "secure" (PrivilegedPort = true: libnfs run as root binds a reserved
-# port). A second run exports the directory with fsid=0, which the config
-# makes Ganesha's NFSv4 pseudo root. Every wait is bounded; the server is killed by PID and the
+# directory's sub/ (a file system below the export, for crossmnt); its
+# config, log, pid file and NFSv4 recovery directory are in the scratch
+# directory. Its EXPORT blocks are exactly what `pxe-exports ganesha` wrote
+# for an exports file that exports a directory to 10.91.1.0/24 only, with
+# exportfs's default "secure" (PrivilegedPort = true: libnfs run as root
+# binds a reserved port). Three runs:
+#   1. NFSv4 only (NFS_CORE_PARAM Protocols = 4, no NLM, no RQUOTA), which
+#      needs no rpcbind; the clients use nfs://...?version=4 URLs;
+#   2. the directory exported with fsid=0, which the config makes Ganesha's
+#      NFSv4 pseudo root;
+#   3. the first config with NFSv3 too, registered with an rpcbind started
+#      in the same namespaces (diskless kernels mount with vers=3).
+# Every wait is bounded; ganesha.nfsd and rpcbind are killed by PID and the
 # namespaces removed on exit (testlib.sh).
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 need_netns
-need_cmd ganesha.nfsd nfs-ls nfs-cat nfs-cp unshare timeout
+need_cmd ganesha.nfsd rpcbind nfs-ls nfs-cat nfs-cp unshare timeout cmp
 [ -x "$PXEKIT_BIN/pxe-exports" ] || skip "pxe-exports is not built in this tree"
 
-echo "ganesha.nfsd ($(dpkg-query -W -f '${Version}' nfs-ganesha 2>/dev/null || echo '?'), FSAL VFS) runs NFSv4-only in a network namespace of its own and a private mount namespace; clients: libnfs-utils from two other namespaces"
+echo "ganesha.nfsd ($(dpkg-query -W -f '${Version}' nfs-ganesha 2>/dev/null || echo '?'), FSAL VFS) runs in a network namespace of its own and a private mount namespace, NFSv4-only, then NFSv3 too with an rpcbind there; clients: libnfs-utils from two other namespaces"
 
 S="pxk-gan-s-$$" IN="pxk-gan-i-$$" OUT="pxk-gan-o-$$"
 netns_add "$S"
@@ -74,14 +78,17 @@ in_ns() {  # in_ns NS CMD...: bounded
   timeout 15 ip netns exec "$ns" "$@"
 }
 
-# start_ganesha NAME EXPORTS-CONF: ganesha.nfsd with the core settings below
-# and the EXPORT blocks of EXPORTS-CONF, logging to $SCRATCH/NAME.log; sets
-# GANESHA (its PID) and LOG.
+# start_ganesha NAME EXPORTS-CONF [v3]: ganesha.nfsd with the core settings
+# below and the EXPORT blocks of EXPORTS-CONF, logging to $SCRATCH/NAME.log;
+# sets GANESHA (its PID) and LOG. With v3 it also serves NFSv3, registered
+# with an rpcbind started first in the same namespaces (its PID is kept to
+# be killed too).
 start_ganesha() {
-  local name=$1
+  local name=$1 protocols=4 i
+  [ "${3-}" = v3 ] && protocols="3, 4"
   cat >"$SCRATCH/$name.conf" <<EOF
 NFS_CORE_PARAM {
-	Protocols = 4;
+	Protocols = $protocols;
 	NFS_Port = 2049;
 	Enable_NLM = false;
 	Enable_RQUOTA = false;
@@ -101,28 +108,42 @@ EOF
   ip netns exec "$S" unshare --mount --propagation private sh -c '
     mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
     mount -t tmpfs -o mode=755 tmpfs "$3/sub" &&
-    echo "on a file system of its own" >"$3/sub/mounted.txt" &&
+    echo "on a file system of its own" >"$3/sub/mounted.txt" || exit 71
+    if [ "$4" = v3 ]; then
+      rpcbind -f &
+      echo $! >"$1/run/rpcbind.pid"
+      for i in $(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+    fi
     exec ganesha.nfsd -F -f "$1/$2.conf" -L "$1/$2.log" \
-      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" "$DATA" \
+      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" "$DATA" "${3-}" \
     >"$SCRATCH/$name.out" 2>&1 &
   GANESHA=$!
   BACKGROUND+=("$GANESHA")
+  RPCBIND=
+  if [ "${3-}" = v3 ]; then
+    for i in $(seq 50); do
+      [ -s "$SCRATCH/run/rpcbind.pid" ] && break
+      sleep 0.1
+    done
+    RPCBIND=$(cat "$SCRATCH/run/rpcbind.pid" 2>/dev/null)
+    [ -n "$RPCBIND" ] && BACKGROUND+=("$RPCBIND")
+  fi
 }
 
-# wait_served NAME URL OUT: until a client in 10.91.1.0/24 lists URL
-# (bounded: 30 s), its listing in OUT.
+# wait_served NAME URL OUT [VERSION]: until a client in 10.91.1.0/24 lists
+# URL with NFS VERSION (default 4; bounded: 30 s), its listing in OUT.
 wait_served() {
   local i
   for i in $(seq 60); do
     kill -0 "$GANESHA" 2>/dev/null || break
-    in_ns "$IN" nfs-ls "$2?version=4" >"$3" 2>&1 && return 0
+    in_ns "$IN" nfs-ls "$2?version=${4-4}" >"$3" 2>&1 && return 0
     sleep 0.5
   done
   tail -n 30 "$LOG" "$SCRATCH/$1.out" "$3" >&2
   return 1
 }
 
-# stop_ganesha: SIGTERM, wait (bounded), then SIGKILL.
+# stop_ganesha: SIGTERM, wait (bounded), then SIGKILL; rpcbind too.
 stop_ganesha() {
   local i
   kill -TERM "$GANESHA" 2>/dev/null
@@ -132,6 +153,15 @@ stop_ganesha() {
   done
   kill -KILL "$GANESHA" 2>/dev/null
   wait "$GANESHA" 2>/dev/null
+  if [ -n "${RPCBIND-}" ]; then
+    kill -TERM "$RPCBIND" 2>/dev/null
+    for i in $(seq 25); do
+      kill -0 "$RPCBIND" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$RPCBIND" 2>/dev/null
+    rm -f "$SCRATCH/run/rpcbind.pid"
+  fi
 }
 
 start_ganesha ganesha "$SCRATCH/exports.conf"
@@ -229,5 +259,22 @@ rc=$?
 check "with fsid=0, a client outside 10.91.1.0/24 cannot list the root (rc $rc)" \
   '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/root-out.out"' ||
   cat "$SCRATCH/root-out.out" >&2
+stop_ganesha
+
+# NFSv3, as diskless kernels mount their root (nfsroot=...,vers=3): the
+# first config again, with rpcbind and Protocols = 3, 4 in NFS_CORE_PARAM.
+start_ganesha v3 "$SCRATCH/exports.conf" v3
+check "over NFSv3 (rpcbind, MOUNT), a client in 10.91.1.0/24 lists the export" \
+  'wait_served v3 "$URL" "$SCRATCH/v3-ls.out" 3 && grep -q greeting.txt "$SCRATCH/v3-ls.out"'
+in_ns "$IN" nfs-cat "$URL/greeting.txt?version=3" >"$SCRATCH/v3-cat.out" 2>&1
+rc=$?
+check "over NFSv3, it reads the file (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/v3-cat.out" "$DATA/greeting.txt"' ||
+  cat "$SCRATCH/v3-cat.out" >&2
+in_ns "$OUT" nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=3" >"$SCRATCH/v3-out.out" 2>&1
+rc=$?
+check "over NFSv3, MOUNT refuses a client outside 10.91.1.0/24 (rc $rc)" \
+  '[ "$rc" != 0 ] && grep -q MNT3ERR_ACCES "$SCRATCH/v3-out.out"' ||
+  cat "$SCRATCH/v3-out.out" >&2
 stop_ganesha
 finish
