@@ -177,6 +177,13 @@ error|error|@D/a 10.0.0.1(rw,fsid=xyz,sync,no_subtree_check)||
 error|error|@D/a 10.0.0.1(rw,sec=krb9,sync,no_subtree_check)||
 ok|ok|@D/a 10.0.0.1(rw,sec=sys:krb5p,sync,no_subtree_check)||
 ok|ok|@D/a 10.0.0.1(ro,sync,no_subtree_check,mp)||
+ok|ok|@D/a gss/krb5i(rw,sync,no_subtree_check)|| deprecated (check warns)
+ok|ok|@D/a *(rw,no_root_squash,async,no_subtree_check)|| root for the world: check warns
+ok|ok|@D/a 10.0.0.1(ro,fsid=root,sync,no_subtree_check)||
+ok|ok|@D/a 10.0.0.1(ro,fsid=0123456789abcdef0123456789abcdef,sync,no_subtree_check)||
+error|error|@D/a 10.0.0.1(ro,fsid=0123456789abcdef0123456789abcde,sync,no_subtree_check)|| a UUID needs 32 hex digits
+error|error|@D/a 10.0.0.1(ro,anonuid=,sync,no_subtree_check)||
+error|error|@D/a 10.0.0.1(ro,rw=x,sync,no_subtree_check)||
 error|ok|@D/a 10.0.0.1(rw,sync)|| exportfs warns that neither subtree_check nor no_subtree_check is given; check warns too, without failing
 ok|error|@D/a 10.0.0.1(ro,rw,sync,no_subtree_check)|| exportfs silently lets the last of ro/rw win; check calls the contradiction an error
 ok|error|@D/a [2001:db8::1](rw,sync,no_subtree_check)|| exportfs takes [..] for a name pattern that never matches an address
