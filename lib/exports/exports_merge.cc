@@ -158,9 +158,17 @@ std::string Render(const FileModel& model) {
     // one; an empty line ends it.
     if (out.size() >= 2 && out.compare(out.size() - 2, 2, "\\\n") == 0)
       out += '\n';
+    // New lines end like the file's last line: CRLF in a file edited on
+    // Windows, so that it does not end up with mixed line ends.
+    std::string_view end = "\n";
+    for (auto it = model.lines.rbegin(); it != model.lines.rend(); ++it)
+      if (!it->end.empty()) {
+        end = it->end;
+        break;
+      }
     for (const auto& body : model.appended) {
       out += body;
-      out += '\n';
+      out += end;
     }
   }
   return out;

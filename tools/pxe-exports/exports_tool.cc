@@ -427,7 +427,7 @@ int Reload(Diag& diag) {
     case ReloadOutcome::kOk:
       for (std::string_view rest = outcome.message; !rest.empty();)
         if (auto line = TakeLine(rest); !line.empty())
-          diag.Info("exportfs -ra: {}", line);
+          diag.Warn("exportfs -ra: {}", line);  // it worked, but said this
       return kExitOk;
     case ReloadOutcome::kMissing:
       diag.Error("--reload: {}", outcome.message);
@@ -494,7 +494,6 @@ Requests GatherRequests(ExportsOptions& options, bool adding, Diag& diag) {
                                 adding ? "add" : "remove",
                                 adding ? "'PATH CLIENT [OPTIONS]' lines"
                                        : "'PATH [CLIENT...]' lines"));
-  // Validates the option flags even when every line brings its own.
   int status = kExitOk;
   std::string text = ReadInput("-", &status, diag);
   if (status != kExitOk) throw ToolError(status, "cannot read the entries");

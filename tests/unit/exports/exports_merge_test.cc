@@ -119,6 +119,16 @@ TEST_CASE("Merge keeps a CRLF end on a rewritten marked line", "[exports]") {
         "pxe-exports\r\n");
 }
 
+TEST_CASE("Merge appends CRLF lines to a CRLF file", "[exports]") {
+  std::string text = "# windows\r\n/srv/x h(ro,sync,no_subtree_check)\r\n";
+  MergeResult r = MergeAdd(text, "f", {Add("/srv/a", "h1")});
+  CHECK(r.text == text + "/srv/a h1(sync,no_subtree_check) # pxe-exports\r\n");
+  MergeResult again = MergeAdd(r.text, "f", {Add("/srv/a", "h1")});
+  CHECK(again.text == r.text);
+  MergeResult removed = MergeRemove(r.text, "f", {Remove("/srv/a")});
+  CHECK(removed.text == text);
+}
+
 TEST_CASE("A marker on a continued line does not make it ours", "[exports]") {
   std::string text =
       "/srv/a \\\n"
