@@ -145,6 +145,7 @@ struct GClient {
   int precedence = 5;
   Where where;
   std::string host;  // as written, for messages
+  bool gss = false;  // gss/krb5, gss/krb5i, gss/krb5p
   bool rw = false;
   bool root_squash = true;
   bool all_squash = false;
@@ -208,6 +209,7 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
       return true;
     case ClientKind::kGss:
       g->clients = "*";
+      g->gss = true;
       g->sectypes = {h.substr(4)};
       return true;
     case ClientKind::kNetgroup:
@@ -420,19 +422,34 @@ void Writer::Add(const ExportsFile& file) {
         ApplyOption(o, at_option(o), &g, &sec_count);
       for (const Option& o : client.options)
         ApplyOption(o, at_option(o), &g, &sec_count);
-      bool duplicate = false;
-      for (const GClient& other : e.clients)
-        if (other.clients == g.clients && other.sectypes == g.sectypes) {
+      bool clash = false;
+      for (const GClient& other : e.clients) {
+        // Ganesha picks a CLIENT block by address alone, then checks its
+        // SecType: a gss/krb5* client (everyone, for that flavour) cannot
+        // sit beside other clients as it does in exportfs, and two blocks
+        // for the same clients, whatever their flavours, leave the second
+        // unused.
+        if (other.clients != g.clients && !other.gss && !g.gss) continue;
+        if (other.gss || g.gss)
+          Error(client_at,
+                fmt::format("{} and other clients for {} (see {}:{}): "
+                            "Ganesha matches CLIENT blocks by address only, "
+                            "so it cannot keep a flavour's clients apart; "
+                            "give sec= to the clients instead",
+                            QuoteForMessage(g.gss ? g.host : other.host),
+                            QuoteForMessage(path), *other.where.file,
+                            other.where.line));
+        else
           Error(client_at,
                 fmt::format("client {} for {} is already given at {}:{}; "
                             "Ganesha would only ever use the first CLIENT "
                             "block",
                             QuoteForMessage(client.host), QuoteForMessage(path),
                             *other.where.file, other.where.line));
-          duplicate = true;
-          break;
-        }
-      if (!duplicate) e.clients.push_back(std::move(g));
+        clash = true;
+        break;
+      }
+      if (!clash) e.clients.push_back(std::move(g));
     }
   }
 }

@@ -21,7 +21,9 @@
 //   mapped    ro rw, root_squash no_root_squash all_squash no_all_squash,
 //             anonuid anongid, secure insecure (PrivilegedPort), sec=
 //             (SecType; unix = sys, null = none), gss/krb5* clients
-//             (Clients = * with that SecType), fsid=0/root (Pseudo = "/",
+//             (Clients = * with that SecType; since Ganesha picks a CLIENT
+//             block by address alone, such a client must be the only one
+//             of its export), fsid=0/root (Pseudo = "/",
 //             and the other exports below it take their path relative to
 //             it, as NFSv4 clients of knfsd see them; an export outside it
 //             is NFSv3-only there, so Protocols = 3), no_acl (Disable_ACL)

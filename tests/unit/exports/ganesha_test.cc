@@ -200,6 +200,36 @@ TEST_CASE("Ganesha: gss/krb5i clients are everyone with that flavour",
   CHECK(Has(b, "Access_Type = RW;"));
 }
 
+TEST_CASE("Ganesha: a gss client beside other clients is an error",
+          "[ganesha]") {
+  // exportfs keeps gss/krb5i (krb5i requests) apart from * (the others);
+  // Ganesha picks the first CLIENT block by address and would then refuse
+  // every AUTH_SYS request with WRONGSEC.
+  auto r = Ganesha(
+      "/a gss/krb5i(rw,sync,no_subtree_check) "
+      "*(ro,sync,no_subtree_check)\n");
+  INFO(Dump(r.diagnostics));
+  REQUIRE(r.HasErrors());
+  CHECK(r.config.empty());
+  CHECK(r.diagnostics[0].column == 40);
+  CHECK(Has(r.diagnostics[0].message, "'gss/krb5i' and other clients"));
+  auto alone = Ganesha(
+      "/a gss/krb5i(rw,sync,no_subtree_check)\n"
+      "/b 10.0.0.0/8(ro,sync,no_subtree_check)\n");
+  CHECK_FALSE(alone.HasErrors());
+}
+
+TEST_CASE("Ganesha: one client twice with other flavours is an error",
+          "[ganesha]") {
+  auto r = Ganesha(
+      "/a h(sec=sys,ro,sync,no_subtree_check)\n"
+      "/a h(sec=krb5,rw,sync,no_subtree_check)\n");
+  INFO(Dump(r.diagnostics));
+  REQUIRE(r.HasErrors());
+  CHECK(r.diagnostics[0].line == 2);
+  CHECK(Has(r.diagnostics[0].message, "only ever use the first CLIENT"));
+}
+
 TEST_CASE("Ganesha: an option it cannot express is an error naming it",
           "[ganesha]") {
   for (std::string_view option :
