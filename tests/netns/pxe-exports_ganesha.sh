@@ -51,7 +51,8 @@ done
 # backslash; written in octal in the exports file, as exportfs reads it).
 DATA=$SCRATCH/data
 ODD=$DATA/'odd "dir\ x'
-mkdir -p "$DATA/sub" "$ODD" "$SCRATCH/recovery" "$SCRATCH/run"
+FORMS=$SCRATCH/forms
+mkdir -p "$DATA/sub" "$ODD" "$FORMS" "$SCRATCH/recovery" "$SCRATCH/run"
 chmod 755 "$SCRATCH" "$DATA" "$ODD"
 printf 'hello from ganesha %s\n' "$$" >"$DATA/greeting.txt"
 printf 'odd but fine\n' >"$ODD/inner.txt"
@@ -60,6 +61,8 @@ cat >"$SCRATCH/exports" <<EOF
 # made by $0
 $DATA 10.91.1.0/24(ro,crossmnt,sync,no_subtree_check)
 $DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
+# Every client form Ganesha must take, none of them the test's clients.
+$FORMS 10.93.0.7(rw,no_root_squash,sync,no_subtree_check) localhost(ro,sync,no_subtree_check) 10.94.0.0/255.255.0.0(ro,anonuid=1000,anongid=1000,all_squash,sync,no_subtree_check) 2001:db8::7(ro,sync,no_subtree_check) 2001:db8::/32(ro,insecure,sync,no_subtree_check) *.lab.example(ro,sync,no_subtree_check) @lab(ro,sec=krb5p:sys,sync,no_subtree_check)
 EOF
 
 "$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports" >"$SCRATCH/exports.conf" 2>"$SCRATCH/ganesha.err"
@@ -67,10 +70,12 @@ rc=$?
 check "pxe-exports ganesha writes the config (rc $rc)" \
   '[ "$rc" = 0 ] && grep -q "^EXPORT {" "$SCRATCH/exports.conf"' ||
   cat "$SCRATCH/ganesha.err" >&2
-check "the config grants 10.91.1.0/24 read-only and nobody else" \
-  'grep -q "Clients = 10.91.1.0/24;" "$SCRATCH/exports.conf" &&
-   [ "$(grep -c "Clients = " "$SCRATCH/exports.conf")" = 2 ] &&
-   [ "$(grep -c "^	Access_Type = None;" "$SCRATCH/exports.conf")" = 2 ]'
+check "the config grants 10.91.1.0/24 read-only, the other forms, nobody else" \
+  '[ "$(grep -c "Clients = 10.91.1.0/24;" "$SCRATCH/exports.conf")" = 2 ] &&
+   grep -q "Clients = 10.94.0.0/16;" "$SCRATCH/exports.conf" &&
+   [ "$(grep -c "Clients = " "$SCRATCH/exports.conf")" = 9 ] &&
+   [ "$(grep -c "^	Access_Type = None;" "$SCRATCH/exports.conf")" = 3 ]' ||
+  cat "$SCRATCH/exports.conf" >&2
 
 in_ns() {  # in_ns NS CMD...: bounded
   local ns=$1
@@ -170,6 +175,19 @@ check "ganesha.nfsd serves the export within 30 s" \
   'wait_served ganesha "$URL" "$SCRATCH/ls.out"'
 check "ganesha.nfsd took every block of the config (no CONFIG error)" \
   '! grep -E ":CONFIG :(CRIT|MAJ|FATAL)" "$LOG"' || grep ":CONFIG :" "$LOG" >&2
+# The export with every client form is live: from the server's own
+# loopback (127.0.0.1, the "localhost" client, resolved by Ganesha when it
+# read the config) it lists; the first export, for 10.91.1.0/24 only, does
+# not.
+printf 'forms\n' >"$FORMS/forms.txt"
+in_ns "$S" nfs-ls "nfs://127.0.0.1$FORMS?version=4" >"$SCRATCH/forms.out" 2>&1
+rc=$?
+check "the export with every client form serves its localhost client (rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q forms.txt "$SCRATCH/forms.out"' || cat "$SCRATCH/forms.out" >&2
+in_ns "$S" nfs-ls "nfs://127.0.0.1$DATA?version=4" >"$SCRATCH/lo-data.out" 2>&1
+rc=$?
+check "localhost is not in 10.91.1.0/24: the first export refuses it (rc $rc)" \
+  '[ "$rc" != 0 ] && grep -q NFS4ERR_ "$SCRATCH/lo-data.out"' || cat "$SCRATCH/lo-data.out" >&2
 
 # Inside the allowed network: list and read.
 check "a client in 10.91.1.0/24 lists the directory" \
@@ -232,6 +250,8 @@ stop_ganesha
 cat >"$SCRATCH/exports-root" <<EOF
 $DATA 10.91.1.0/24(ro,fsid=0,sync,no_subtree_check)
 $DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
+# Every client form Ganesha must take, none of them the test's clients.
+$FORMS 10.93.0.7(rw,no_root_squash,sync,no_subtree_check) localhost(ro,sync,no_subtree_check) 10.94.0.0/255.255.0.0(ro,anonuid=1000,anongid=1000,all_squash,sync,no_subtree_check) 2001:db8::7(ro,sync,no_subtree_check) 2001:db8::/32(ro,insecure,sync,no_subtree_check) *.lab.example(ro,sync,no_subtree_check) @lab(ro,sec=krb5p:sys,sync,no_subtree_check)
 EOF
 "$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports-root" >"$SCRATCH/exports-root.conf" 2>"$SCRATCH/root.err"
 rc=$?
