@@ -160,7 +160,9 @@ struct DefaultFiles {
   std::vector<std::string> ignored;
 };
 
-DefaultFiles FindDefaultFiles() {
+// A directory that exists but cannot be listed is an error (77 for
+// permission), not "no files there": exportfs, as root, would read them.
+DefaultFiles FindDefaultFiles(int* status, Diag& diag) {
   DefaultFiles found;
   found.files.push_back(kEtcExports);
   std::error_code ec;
@@ -174,6 +176,10 @@ DefaultFiles FindDefaultFiles() {
       names.push_back(name);
     else if (name[0] != '.')
       found.ignored.push_back(std::string(kEtcExportsDir) + "/" + name);
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    diag.Error("{}: {}", kEtcExportsDir, ec.message());
+    if (*status == kExitOk) *status = ExitCodeForFileErrno(ec.value());
   }
   std::sort(names.begin(), names.end());
   for (const auto& name : names)
@@ -205,7 +211,7 @@ std::vector<ExportsFile> ParseFiles(const std::vector<std::string>& names,
   return files;
 }
 
-int RunLine(ExportsOptions& options) {
+int RunLine(ExportsOptions& options, Diag& diag) {
   RequireAbsolute(options.path);
   ExportSpec spec;
   spec.path = options.path;
@@ -214,10 +220,14 @@ int RunLine(ExportsOptions& options) {
     spec.clients.push_back(ClientSpec{host, flags});
   auto line = FormatExportLine(spec);
   if (!line) throw ToolError(kExitUsage, line.error());
-  // Only what exportfs (and check) would read without an error.
-  for (const Diagnostic& d : ParseExports(*line, "").diagnostics)
+  // Only what exportfs (and check) would read without an error; what check
+  // would warn about is said on stderr.
+  ExportsFile parsed = ParseExports(*line, "");
+  for (const Diagnostic& d : parsed.diagnostics)
     if (d.severity == Severity::kError) throw ToolError(kExitUsage, d.message);
   Print("{}\n", *line);
+  for (const Diagnostic& d : CheckExports({parsed}, MakeCheckOptions(false)))
+    diag.Warn("{}", d.message);
   return kExitOk;
 }
 
@@ -227,7 +237,7 @@ int RunCheck(ExportsOptions& options, Diag& diag) {
   std::vector<Diagnostic> ignored;
   bool defaults = names.empty();
   if (defaults) {
-    DefaultFiles found = FindDefaultFiles();
+    DefaultFiles found = FindDefaultFiles(&status, diag);
     names = found.files;
     for (const std::string& name : found.ignored) {
       Diagnostic d;
@@ -266,7 +276,7 @@ int RunGanesha(ExportsOptions& options, Diag& diag) {
   int status = kExitOk;
   bool defaults = options.files.empty();
   std::vector<std::string> names =
-      defaults ? FindDefaultFiles().files : options.files;
+      defaults ? FindDefaultFiles(&status, diag).files : options.files;
   if (std::count(names.begin(), names.end(), "-") > 1)
     throw ToolError(kExitUsage, "'-' (standard input) given twice");
   std::vector<ExportsFile> files = ParseFiles(names, defaults, &status, diag);
@@ -578,7 +588,7 @@ int RunExports(ExportsOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
   switch (options.command) {
     case ExportsCommand::kLine:
-      return RunLine(options);
+      return RunLine(options, diag);
     case ExportsCommand::kCheck:
       return RunCheck(options, diag);
     case ExportsCommand::kAdd:
