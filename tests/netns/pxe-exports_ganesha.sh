@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# pxe-exports ganesha against the real NFS-Ganesha 4.3 (ganesha.nfsd, FSAL
+# VFS) and a real userspace client (libnfs-utils: nfs-ls, nfs-cat, nfs-cp).
+#
+# How it runs: three network namespaces of the test's own, joined by veth
+# pairs created inside them (no interface on the host):
+#   server  10.91.1.1/24 <-> client "in"  10.91.1.2  (the allowed network)
+#           10.91.2.1/24 <-> client "out" 10.91.2.2  (any other network)
+# ganesha.nfsd runs in the server namespace in the foreground (-F), in a
+# private mount namespace with tmpfs on /run (so it finds neither the host's
+# D-Bus nor its rpcbind socket), on /var/lib/nfs and on the exported
+# directory's sub/ (a file system below the export, for crossmnt); its
+# config, log, pid file and NFSv4 recovery directory are in the scratch
+# directory. Its EXPORT blocks are exactly what `pxe-exports ganesha` wrote
+# for an exports file that exports a directory to 10.91.1.0/24 only, with
+# exportfs's default "secure" (PrivilegedPort = true: libnfs run as root
+# binds a reserved port). Three runs:
+#   1. NFSv4 only (NFS_CORE_PARAM Protocols = 4, no NLM, no RQUOTA), which
+#      needs no rpcbind; the clients use nfs://...?version=4 URLs;
+#   2. the directory exported with fsid=0, which the config makes Ganesha's
+#      NFSv4 pseudo root;
+#   3. the first config with NFSv3 too, registered with an rpcbind started
+#      in the same namespaces (diskless kernels mount with vers=3).
+# Every wait is bounded; ganesha.nfsd and rpcbind are killed by PID and the
+# namespaces removed on exit (testlib.sh).
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+need_netns
+need_cmd ganesha.nfsd rpcbind nfs-ls nfs-cat nfs-cp unshare timeout cmp
+[ -x "$PXEKIT_BIN/pxe-exports" ] || skip "pxe-exports is not built in this tree"
+
+echo "ganesha.nfsd ($(dpkg-query -W -f '${Version}' nfs-ganesha 2>/dev/null || echo '?'), FSAL VFS) runs in a network namespace of its own and a private mount namespace, NFSv4-only, then NFSv3 too with an rpcbind there; clients: libnfs-utils from two other namespaces"
+
+S="pxk-gan-s-$$" IN="pxk-gan-i-$$" OUT="pxk-gan-o-$$"
+netns_add "$S"
+netns_add "$IN"
+netns_add "$OUT"
+ip -n "$S" link add gin type veth peer name eth0 netns "$IN"
+ip -n "$S" link add gout type veth peer name eth0 netns "$OUT"
+ip -n "$S" addr add 10.91.1.1/24 dev gin
+ip -n "$S" addr add 10.91.2.1/24 dev gout
+ip -n "$IN" addr add 10.91.1.2/24 dev eth0
+ip -n "$OUT" addr add 10.91.2.2/24 dev eth0
+for link in "$S gin" "$S gout" "$IN eth0" "$OUT eth0"; do
+  set -- $link
+  ip -n "$1" link set "$2" up
+done
+
+# The export: a directory with a file in it, and a second directory whose
+# name needs Ganesha's string escapes (a blank, a double quote and a
+# backslash; written in octal in the exports file, as exportfs reads it).
+DATA=$SCRATCH/data
+ODD=$DATA/'odd "dir\ x'
+FORMS=$SCRATCH/forms
+mkdir -p "$DATA/sub" "$ODD" "$FORMS" "$SCRATCH/recovery" "$SCRATCH/run"
+chmod 755 "$SCRATCH" "$DATA" "$ODD"
+printf 'hello from ganesha %s\n' "$$" >"$DATA/greeting.txt"
+printf 'odd but fine\n' >"$ODD/inner.txt"
+chmod 644 "$DATA/greeting.txt" "$ODD/inner.txt"
+cat >"$SCRATCH/exports" <<EOF
+# made by $0
+$DATA 10.91.1.0/24(ro,crossmnt,sync,no_subtree_check)
+$DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
+# Every client form Ganesha must take, none of them the test's clients.
+$FORMS 10.93.0.7(rw,no_root_squash,sync,no_subtree_check) localhost(ro,sync,no_subtree_check) 10.94.0.0/255.255.0.0(ro,anonuid=1000,anongid=1000,all_squash,sync,no_subtree_check) 2001:db8::7(ro,sync,no_subtree_check) 2001:db8::/32(ro,insecure,sync,no_subtree_check) *.lab.example(ro,sync,no_subtree_check) @lab(ro,sec=krb5p:sys,sync,no_subtree_check)
+EOF
+
+"$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports" >"$SCRATCH/exports.conf" 2>"$SCRATCH/ganesha.err"
+rc=$?
+check "pxe-exports ganesha writes the config (rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q "^EXPORT {" "$SCRATCH/exports.conf"' ||
+  cat "$SCRATCH/ganesha.err" >&2
+check "the config grants 10.91.1.0/24 read-only, the other forms, nobody else" \
+  '[ "$(grep -c "Clients = 10.91.1.0/24;" "$SCRATCH/exports.conf")" = 2 ] &&
+   grep -q "Clients = 10.94.0.0/16;" "$SCRATCH/exports.conf" &&
+   [ "$(grep -c "Clients = " "$SCRATCH/exports.conf")" = 9 ] &&
+   [ "$(grep -c "^	Access_Type = None;" "$SCRATCH/exports.conf")" = 3 ]' ||
+  cat "$SCRATCH/exports.conf" >&2
+
+in_ns() {  # in_ns NS CMD...: bounded
+  local ns=$1
+  shift
+  timeout 15 ip netns exec "$ns" "$@"
+}
+
+# start_ganesha NAME EXPORTS-CONF [v3]: ganesha.nfsd with the core settings
+# below and the EXPORT blocks of EXPORTS-CONF, logging to $SCRATCH/NAME.log;
+# sets GANESHA (its PID) and LOG. With v3 it also serves NFSv3, registered
+# with an rpcbind started first in the same namespaces (its PID is kept to
+# be killed too).
+start_ganesha() {
+  local name=$1 protocols=4 i
+  [ "${3-}" = v3 ] && protocols="3, 4"
+  cat >"$SCRATCH/$name.conf" <<EOF
+NFS_CORE_PARAM {
+	Protocols = $protocols;
+	NFS_Port = 2049;
+	Enable_NLM = false;
+	Enable_RQUOTA = false;
+}
+NFSv4 {
+	Graceless = true;
+	RecoveryBackend = fs;
+	RecoveryRoot = "$SCRATCH/recovery";
+}
+NFS_KRB5 {
+	Active_krb5 = false;
+}
+EOF
+  cat "$2" >>"$SCRATCH/$name.conf"
+  LOG=$SCRATCH/$name.log
+  # exec at each step, so that $! is ganesha.nfsd itself.
+  ip netns exec "$S" unshare --mount --propagation private sh -c '
+    mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
+    mount -t tmpfs -o mode=755 tmpfs "$3/sub" &&
+    echo "on a file system of its own" >"$3/sub/mounted.txt" || exit 71
+    if [ "$4" = v3 ]; then
+      rpcbind -f &
+      echo $! >"$1/run/rpcbind.pid"
+      for i in $(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+    fi
+    exec ganesha.nfsd -F -f "$1/$2.conf" -L "$1/$2.log" \
+      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" "$DATA" "${3-}" \
+    >"$SCRATCH/$name.out" 2>&1 &
+  GANESHA=$!
+  BACKGROUND+=("$GANESHA")
+  RPCBIND=
+  if [ "${3-}" = v3 ]; then
+    for i in $(seq 50); do
+      [ -s "$SCRATCH/run/rpcbind.pid" ] && break
+      sleep 0.1
+    done
+    RPCBIND=$(cat "$SCRATCH/run/rpcbind.pid" 2>/dev/null)
+    [ -n "$RPCBIND" ] && BACKGROUND+=("$RPCBIND")
+  fi
+}
+
+# wait_served NAME URL OUT [VERSION]: until a client in 10.91.1.0/24 lists
+# URL with NFS VERSION (default 4; bounded: 30 s), its listing in OUT.
+wait_served() {
+  local i
+  for i in $(seq 60); do
+    kill -0 "$GANESHA" 2>/dev/null || break
+    in_ns "$IN" nfs-ls "$2?version=${4-4}" >"$3" 2>&1 && return 0
+    sleep 0.5
+  done
+  tail -n 30 "$LOG" "$SCRATCH/$1.out" "$3" >&2
+  return 1
+}
+
+# stop_ganesha: SIGTERM, wait (bounded), then SIGKILL; rpcbind too.
+stop_ganesha() {
+  local i
+  kill -TERM "$GANESHA" 2>/dev/null
+  for i in $(seq 50); do
+    kill -0 "$GANESHA" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL "$GANESHA" 2>/dev/null
+  wait "$GANESHA" 2>/dev/null
+  if [ -n "${RPCBIND-}" ]; then
+    kill -TERM "$RPCBIND" 2>/dev/null
+    for i in $(seq 25); do
+      kill -0 "$RPCBIND" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$RPCBIND" 2>/dev/null
+    rm -f "$SCRATCH/run/rpcbind.pid"
+  fi
+}
+
+start_ganesha ganesha "$SCRATCH/exports.conf"
+URL="nfs://10.91.1.1$DATA"
+check "ganesha.nfsd serves the export within 30 s" \
+  'wait_served ganesha "$URL" "$SCRATCH/ls.out"'
+check "ganesha.nfsd took every block of the config (no CONFIG error)" \
+  '! grep -E ":CONFIG :(CRIT|MAJ|FATAL)" "$LOG"' || grep ":CONFIG :" "$LOG" >&2
+# The export with every client form is live: from the server's own
+# loopback (127.0.0.1, the "localhost" client, resolved by Ganesha when it
+# read the config) it lists; the first export, for 10.91.1.0/24 only, does
+# not.
+printf 'forms\n' >"$FORMS/forms.txt"
+in_ns "$S" nfs-ls "nfs://127.0.0.1$FORMS?version=4" >"$SCRATCH/forms.out" 2>&1
+rc=$?
+check "the export with every client form serves its localhost client (rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q forms.txt "$SCRATCH/forms.out"' || cat "$SCRATCH/forms.out" >&2
+in_ns "$S" nfs-ls "nfs://127.0.0.1$DATA?version=4" >"$SCRATCH/lo-data.out" 2>&1
+rc=$?
+check "localhost is not in 10.91.1.0/24: the first export refuses it (rc $rc)" \
+  '[ "$rc" != 0 ] && grep -q NFS4ERR_ "$SCRATCH/lo-data.out"' || cat "$SCRATCH/lo-data.out" >&2
+
+# Inside the allowed network: list and read.
+check "a client in 10.91.1.0/24 lists the directory" \
+  'grep -q "greeting.txt" "$SCRATCH/ls.out" && grep -q " sub$" "$SCRATCH/ls.out"' ||
+  cat "$SCRATCH/ls.out" >&2
+in_ns "$IN" nfs-cat "$URL/greeting.txt?version=4" >"$SCRATCH/cat.out" 2>&1
+rc=$?
+check "a client in 10.91.1.0/24 reads the file, byte for byte (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/cat.out" "$DATA/greeting.txt"' ||
+  cat "$SCRATCH/cat.out" >&2
+in_ns "$IN" nfs-cat "nfs://10.91.1.1$ODD/inner.txt?version=4" >"$SCRATCH/odd.out" 2>&1
+rc=$?
+check "the path with a blank, a quote and a backslash is served as written (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/odd.out" "$ODD/inner.txt"' ||
+  cat "$SCRATCH/odd.out" >&2
+# crossmnt: a file system mounted below the export (a tmpfs on sub/, in
+# the server's mount namespace only) is served too; FSAL_VFS always does so.
+in_ns "$IN" nfs-cat "$URL/sub/mounted.txt?version=4" >"$SCRATCH/sub.out" 2>&1
+rc=$?
+check "crossmnt: a file system mounted below the export is served (rc $rc)" \
+  '[ "$rc" = 0 ] && [ "$(cat "$SCRATCH/sub.out")" = "on a file system of its own" ]' ||
+  cat "$SCRATCH/sub.out" >&2
+# ro is Access_Type = RO: a write is refused and nothing appears.
+printf 'intruder\n' >"$SCRATCH/local.txt"
+in_ns "$IN" nfs-cp "$SCRATCH/local.txt" "$URL/new.txt?version=4" >"$SCRATCH/cp.out" 2>&1
+rc=$?
+check "the ro export refuses a write from the allowed network (rc $rc)" \
+  '[ "$rc" != 0 ] && [ ! -e "$DATA/new.txt" ] && grep -q NFS4ERR_ROFS "$SCRATCH/cp.out"' ||
+  cat "$SCRATCH/cp.out" >&2
+
+# Outside it: the server answers (the NFSv4 pseudo root is listable), but
+# the export is refused by the server itself (an NFS4ERR_ status, not a
+# timeout): Ganesha does not even show the export's junction to a client
+# that no CLIENT block names, so the path is NFS4ERR_NOENT there.
+top=${DATA#/}
+top=${top%%/*}
+in_ns "$OUT" nfs-ls "nfs://10.91.2.1/?version=4" >"$SCRATCH/out-root.out" 2>&1
+rc=$?
+check "the server is reachable from 10.91.2.2 (pseudo root, rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q " $top$" "$SCRATCH/out-root.out"' ||
+  cat "$SCRATCH/out-root.out" >&2
+in_ns "$OUT" nfs-ls "nfs://10.91.2.1$DATA?version=4" >"$SCRATCH/out-ls.out" 2>&1
+rc=$?
+check "a client outside 10.91.1.0/24 cannot list the export (rc $rc)" \
+  '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/out-ls.out" &&
+   grep -Eq "NFS4ERR_(NOENT|ACCESS|PERM|WRONGSEC)" "$SCRATCH/out-ls.out"' ||
+  cat "$SCRATCH/out-ls.out" >&2
+in_ns "$OUT" nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=4" >"$SCRATCH/out-cat.out" 2>&1
+rc=$?
+check "a client outside 10.91.1.0/24 cannot read the file (rc $rc)" \
+  '[ "$rc" != 0 ] && ! grep -q "hello from ganesha" "$SCRATCH/out-cat.out" &&
+   grep -q "Failed to open" "$SCRATCH/out-cat.out"' ||
+  cat "$SCRATCH/out-cat.out" >&2
+
+stop_ganesha
+
+# fsid=0: the directory becomes the NFSv4 pseudo root ("/"), and the export
+# below it is seen at its path relative to the root, as knfsd's NFSv4
+# clients see them.
+cat >"$SCRATCH/exports-root" <<EOF
+$DATA 10.91.1.0/24(ro,fsid=0,sync,no_subtree_check)
+$DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
+# Every client form Ganesha must take, none of them the test's clients.
+$FORMS 10.93.0.7(rw,no_root_squash,sync,no_subtree_check) localhost(ro,sync,no_subtree_check) 10.94.0.0/255.255.0.0(ro,anonuid=1000,anongid=1000,all_squash,sync,no_subtree_check) 2001:db8::7(ro,sync,no_subtree_check) 2001:db8::/32(ro,insecure,sync,no_subtree_check) *.lab.example(ro,sync,no_subtree_check) @lab(ro,sec=krb5p:sys,sync,no_subtree_check)
+EOF
+"$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports-root" >"$SCRATCH/exports-root.conf" 2>"$SCRATCH/root.err"
+rc=$?
+check "pxe-exports ganesha writes the fsid=0 config (rc $rc)" \
+  '[ "$rc" = 0 ] && grep -q "Pseudo = \"/\";" "$SCRATCH/exports-root.conf"' ||
+  cat "$SCRATCH/root.err" "$SCRATCH/exports-root.conf" >&2
+start_ganesha root "$SCRATCH/exports-root.conf"
+check "with fsid=0, nfs://server/ is the exported directory" \
+  'wait_served root "nfs://10.91.1.1/" "$SCRATCH/root-ls.out" &&
+   grep -q "greeting.txt" "$SCRATCH/root-ls.out"' || cat "$SCRATCH/root-ls.out" >&2
+# libnfs splits a URL into the export (up to the last '/') and the file, and
+# refuses an empty export: "//" names the file at the root.
+in_ns "$IN" nfs-cat "nfs://10.91.1.1//greeting.txt?version=4" >"$SCRATCH/root-cat.out" 2>&1
+rc=$?
+check "with fsid=0, the file is read at /greeting.txt (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-cat.out" "$DATA/greeting.txt"' ||
+  cat "$SCRATCH/root-cat.out" >&2
+in_ns "$IN" nfs-cat "nfs://10.91.1.1/${ODD##*/}/inner.txt?version=4" >"$SCRATCH/root-odd.out" 2>&1
+rc=$?
+check "with fsid=0, the export below it is at its relative path (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-odd.out" "$ODD/inner.txt"' ||
+  cat "$SCRATCH/root-odd.out" >&2
+in_ns "$OUT" nfs-ls "nfs://10.91.2.1/?version=4" >"$SCRATCH/root-out.out" 2>&1
+rc=$?
+check "with fsid=0, a client outside 10.91.1.0/24 cannot list the root (rc $rc)" \
+  '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/root-out.out"' ||
+  cat "$SCRATCH/root-out.out" >&2
+stop_ganesha
+
+# NFSv3, as diskless kernels mount their root (nfsroot=...,vers=3): the
+# first config again, with rpcbind and Protocols = 3, 4 in NFS_CORE_PARAM.
+start_ganesha v3 "$SCRATCH/exports.conf" v3
+check "over NFSv3 (rpcbind, MOUNT), a client in 10.91.1.0/24 lists the export" \
+  'wait_served v3 "$URL" "$SCRATCH/v3-ls.out" 3 && grep -q greeting.txt "$SCRATCH/v3-ls.out"'
+in_ns "$IN" nfs-cat "$URL/greeting.txt?version=3" >"$SCRATCH/v3-cat.out" 2>&1
+rc=$?
+check "over NFSv3, it reads the file (rc $rc)" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/v3-cat.out" "$DATA/greeting.txt"' ||
+  cat "$SCRATCH/v3-cat.out" >&2
+in_ns "$OUT" nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=3" >"$SCRATCH/v3-out.out" 2>&1
+rc=$?
+check "over NFSv3, MOUNT refuses a client outside 10.91.1.0/24 (rc $rc)" \
+  '[ "$rc" != 0 ] && grep -q MNT3ERR_ACCES "$SCRATCH/v3-out.out"' ||
+  cat "$SCRATCH/v3-out.out" >&2
+stop_ganesha
+finish
