@@ -383,7 +383,7 @@ class PxelinuxEntryChecker {
                             "colons)",
                             QuoteForMessage(word)));
         }
-        // Only the last initrd= counts (bootcfg.md 1.4).
+        // Only the last initrd= counts (pxekit(7), Units).
         if (initrd) CheckInitrdList(at, "initrd=", *initrd);
         break;
       }
@@ -488,7 +488,7 @@ std::vector<std::string_view> IpxeWords(std::string_view text) {
   return words;
 }
 
-// An iPXE script (bootcfg.md 4): the #!ipxe line, goto targets, files it
+// An iPXE script (pxekit(7), iPXE): the #!ipxe line, goto targets, files it
 // loads by a relative or absolute TFTP path (relative to the script's own
 // directory), and choose's milliseconds. Names with a ${setting} or a URI
 // scheme cannot be checked here.

@@ -1,7 +1,7 @@
 #pragma once
 // `pxe-mkcfg check`: everything wrong in a TFTP tree's boot configs that a
 // boot would only reveal on the screen of a machine that fails to start
-// (bootcfg.md 5). Pure: the tree comes in through BootTree.
+// (pxekit(7), pxe-mkcfg(1)). Pure: the tree comes in through BootTree.
 //
 // pxelinux: every file in each pxelinux.cfg/ directory is an entry config,
 // with the directory above as the loader's working directory; INCLUDE and

@@ -1,6 +1,6 @@
 #pragma once
-// The order in which a boot loader asks for config files (bootcfg.md 1.3 and
-// 3): UUID, 01-MAC, the hex IP shortened one digit at a time, then the
+// The order in which a boot loader asks for config files (pxekit(7), CONFIG
+// LOOKUP): UUID, 01-MAC, the hex IP shortened one digit at a time, then the
 // default. Pure: which of them exist is the caller's business.
 
 #include <optional>

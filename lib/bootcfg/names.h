@@ -1,5 +1,5 @@
 #pragma once
-// The file names boot loaders ask for (bootcfg.md 1.3 and 3): pxelinux's
+// The file names boot loaders ask for (pxekit(7), CONFIG LOOKUP): pxelinux's
 // pxelinux.cfg/<name> and GRUB's grub.cfg-<name> share the same three forms.
 
 #include <string>

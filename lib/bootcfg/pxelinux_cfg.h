@@ -1,6 +1,6 @@
 #pragma once
 // pxelinux.cfg / syslinux.cfg files (syslinux 6.04 syslinux.cfg.txt,
-// bootcfg.md 1.4), parsed from memory. One directive a line, keyword first
+// pxe-mkcfg(5)), parsed from memory. One directive a line, keyword first
 // and case-insensitive, the rest of the line its argument; '#' starts a
 // comment line (there are no trailing comments: APPEND takes everything).
 // TEXT HELP ... ENDTEXT bodies are free text. The parser never fails: it

@@ -1,6 +1,6 @@
 #pragma once
-// Where a boot loader's file name lands under the TFTP root (bootcfg.md
-// 1.2): unqualified names are relative to the loader's working directory,
+// Where a boot loader's file name lands under the TFTP root (pxekit(7),
+// pxelinux): unqualified names are relative to the loader's working directory,
 // "::name" and "/name" to the root; "host::name" and URLs are elsewhere.
 
 #include <string>

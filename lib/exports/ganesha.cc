@@ -109,7 +109,7 @@ bool IsGaneshaIpv6(std::string_view s) {
   });
 }
 
-// exportfs's precedence between client kinds (exports.md §2): the first
+// exportfs's precedence between client kinds (pxe-exports(8)): the first
 // kind that matches wins, whatever the line order.
 int Precedence(ClientKind kind) {
   switch (kind) {

@@ -1,8 +1,8 @@
 #pragma once
 // NFS-Ganesha EXPORT blocks from parsed exports(5) files, so that one
-// exports file drives knfsd or Ganesha (issue 11, exports.md). Pure: entries
-// in, config text out; an option Ganesha cannot express is an error naming
-// it (file:line:col), never a silent drop.
+// exports file drives knfsd or Ganesha (issue 11, pxe-exports(8)). Pure:
+// entries in, config text out; an option Ganesha cannot express is an error
+// naming it (file:line:col), never a silent drop.
 //
 // Target: NFS-Ganesha 4.3 with FSAL_VFS (Debian nfs-ganesha,
 // nfs-ganesha-vfs), ganesha-export-config(8) and the config lexer

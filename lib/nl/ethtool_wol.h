@@ -1,6 +1,6 @@
 #pragma once
-// The ethtool netlink WoL messages (wol-power.md §5), as a codec with no
-// socket: builds ETHTOOL_MSG_WOL_GET / ETHTOOL_MSG_WOL_SET requests and
+// The ethtool netlink WoL messages (pxe-poweroff(8), WAKE-ON-LAN), as a codec
+// with no socket: builds ETHTOOL_MSG_WOL_GET / ETHTOOL_MSG_WOL_SET requests and
 // parses any WOL message (a GET_REPLY from the kernel, or a request built
 // here, so that tests can take a request apart again) and the kernel's
 // NLMSG_ERROR answer. Parsers take the bytes of one whole netlink message,

@@ -1,7 +1,7 @@
 #pragma once
-// How a machine is switched off (wol-power.md §6). halt stops the OS but
-// leaves the power on, and a NIC arms its wake-up only on a real power-off,
-// so the command is always poweroff or reboot, never halt:
+// How a machine is switched off (pxe-poweroff(8), HALT AND POWER-OFF). halt
+// stops the OS but leaves the power on, and a NIC arms its wake-up only on a
+// real power-off, so the command is always poweroff or reboot, never halt:
 //   systemd running (/run/systemd/system exists) -> systemctl poweroff|reboot
 //   otherwise poweroff|reboot found in PATH        (sysvinit, busybox)
 //   otherwise init 0|6 found in PATH

@@ -1,7 +1,7 @@
 #pragma once
 // Arming magic-packet Wake-on-LAN on a NIC before the power goes off
-// (wol-power.md §5): ethtool netlink (ETHTOOL_MSG_WOL_GET/SET over the
-// "ethtool" generic netlink family, libnl-genl), falling back to the
+// (pxe-poweroff(8), WAKE-ON-LAN): ethtool netlink (ETHTOOL_MSG_WOL_GET/SET over
+// the "ethtool" generic netlink family, libnl-genl), falling back to the
 // SIOCETHTOOL ioctl (ETHTOOL_GWOL/SWOL) when the family is missing. Other
 // modes already enabled on the NIC are kept; only "magic" is added.
 

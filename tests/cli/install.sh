@@ -30,7 +30,7 @@ done
 expected_files() {
   local tool file
   for tool in "${tools[@]}"; do echo "bin/$tool"; done
-  for file in man/*.[158]; do
+  for file in man/*.[1578]; do
     [ -e "$file" ] && echo "share/man/man${file##*.}/$(basename "$file")"
   done
   for file in completions/bash/*; do

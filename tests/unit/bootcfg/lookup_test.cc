@@ -7,7 +7,8 @@
 namespace pxekit {
 
 TEST_CASE("Hex IP names are 8 uppercase digits zero-padded", "[bootcfg]") {
-  // bootcfg.md 1.3: 192.168.2.91 -> C0A8025B; unpadded hex broke real labs.
+  // pxekit(7), CONFIG LOOKUP: 192.168.2.91 -> C0A8025B; unpadded hex broke real
+  // labs.
   CHECK(HexIp(Ipv4Addr::FromOctets(192, 168, 2, 91)) == "C0A8025B");
   CHECK(HexIp(Ipv4Addr::FromOctets(10, 0, 0, 130)) == "0A000082");
   CHECK(HexIp(Ipv4Addr::FromOctets(0, 0, 0, 1)) == "00000001");
@@ -27,8 +28,9 @@ TEST_CASE("UUIDs are lowercased and dashed 8-4-4-4-12", "[bootcfg]") {
   CHECK(bad.failure().column == 1);
 }
 
-TEST_CASE("pxelinux asks for UUID then 01-MAC then hex IP shortened then default",
-          "[bootcfg][lookup]") {
+TEST_CASE(
+    "pxelinux asks for UUID then 01-MAC then hex IP shortened then default",
+    "[bootcfg][lookup]") {
   // The example of pxelinux.txt: MAC 88:99:AA:BB:CC:DD, IP 192.168.2.91.
   LookupQuery query;
   query.mac = *MacAddr::Parse("88:99:AA:BB:CC:DD");
