@@ -160,12 +160,22 @@ CREATE INDEX lease4_by_state_expire ON lease4 (state ASC, expire ASC);
 };
 static_assert(std::size(kSchemaSteps) == kPgSchemaVersion);
 
+// Library code does not print: drop NOTICEs ("relation already exists,
+// skipping") that libpq would write to stderr.
+void IgnoreNotice(void*, const char*) {}
+
+PgConnPtr NewConnection(const std::string& conninfo) {
+  PgConnPtr conn(PQconnectdb(conninfo.c_str()));
+  if (conn) PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
+  return conn;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgLeaseStore>> PgLeaseStore::Connect(
     std::string conninfo) {
   std::unique_ptr<PgLeaseStore> store(new PgLeaseStore(std::move(conninfo)));
-  store->conn_.reset(PQconnectdb(store->conninfo_.c_str()));
+  store->conn_ = NewConnection(store->conninfo_);
   if (!store->conn_) return Fail("out of memory");
   if (PQstatus(store->conn_.get()) != CONNECTION_OK)
     return Fail(fmt::format("cannot connect to the lease database: {}",
@@ -180,7 +190,7 @@ bool PgLeaseStore::connected() const {
 bool PgLeaseStore::EnsureConnected(std::string* error) {
   if (connected()) return true;
   if (!conn_) {
-    conn_.reset(PQconnectdb(conninfo_.c_str()));
+    conn_ = NewConnection(conninfo_);
   } else {
     PQreset(conn_.get());
   }
