@@ -45,8 +45,19 @@ std::string Trimmed(const char* message) {
   std::string text = message != nullptr ? message : "";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
     text.pop_back();
-  // libpq's multi-line messages: keep them on one log line.
-  std::replace(text.begin(), text.end(), '\n', ' ');
+  // libpq's multi-line messages ("...\n\tIs the server running...?"):
+  // keep them on one log line.
+  std::string line;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      line.push_back(text[i]);
+      continue;
+    }
+    line += "; ";
+    while (i + 1 < text.size() && (text[i + 1] == '\t' || text[i + 1] == ' '))
+      ++i;
+  }
+  text = std::move(line);
   return text.empty() ? std::string("unknown error") : text;
 }
 

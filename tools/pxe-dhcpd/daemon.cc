@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -49,12 +50,14 @@ std::string DumpOptions(const DhcpMessage& message) {
 }  // namespace
 
 Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
-               std::vector<Listener> listeners, LeaseJournal journal)
+               std::vector<Listener> listeners, LeaseJournal journal,
+               std::unique_ptr<PgLeaseStore> shared_store)
     : options_(options),
       diag_(diag),
       policy_(std::move(config.conf), WithDumps(std::move(config.settings))),
       listeners_(std::move(listeners)),
       journal_(std::move(journal)),
+      shared_store_(std::move(shared_store)),
       batch_(kBatch, 2048) {}
 
 int Daemon::Run() {
@@ -106,7 +109,7 @@ void Daemon::OnReadable(Listener& listener) {
       in.interface = listener.interface;
       Exchange exchange = policy_.Handle(in, now);
       Log(exchange);
-      for (const Lease& lease : exchange.commits) journal_.Record(lease);
+      for (const Lease& lease : exchange.commits) store().Record(lease);
       switch (commit_.Admit(exchange.reply.has_value(),
                             !exchange.commits.empty())) {
         case GroupCommit::Send::kNow:
@@ -143,16 +146,40 @@ void Daemon::Commit() {
   commit_timer_ = 0;
   if (!commit_.TakeCommit()) return;
   std::string error;
-  bool durable = journal_.Sync(&error);
+  bool durable = store().Sync(&error);
   if (!durable) {
-    diag_.Error("lease file: {}: {} ACKs not sent", error,
+    diag_.Error("lease {}: {}: {} ACKs not sent",
+                shared_store_ ? "store" : "file", error,
                 awaiting_commit_.size());
     awaiting_commit_.clear();
     return;
   }
   std::vector<Pending> ready;
   ready.swap(awaiting_commit_);
+  DropRefused(ready);
   SendAll(ready);
+}
+
+// Another server sharing the store committed some of these addresses
+// first: their ACKs must not go out. The policy learns who holds them, so
+// that the client's next DISCOVER gets another address.
+void Daemon::DropRefused(std::vector<Pending>& ready) {
+  std::vector<Lease> refused = store().TakeRefused();
+  if (refused.empty()) return;
+  std::unordered_set<std::uint32_t> lost;
+  for (const Lease& lease : refused) {
+    lost.insert(lease.address.value());
+    diag_.Warn(
+        "{}: taken by another server sharing the lease store: ACK not "
+        "sent",
+        lease.address);
+    if (!shared_store_) continue;
+    auto holder = shared_store_->Find(lease.address);
+    if (holder && holder->has_value()) policy_.LoadLeases({**holder});
+  }
+  std::erase_if(ready, [&lost](const Pending& pending) {
+    return lost.count(pending.reply.message.yiaddr.value()) != 0;
+  });
 }
 
 void Daemon::Log(const Exchange& exchange) {
@@ -226,7 +253,7 @@ void Daemon::Reload() {
 
 void Daemon::Maintain() {
   policy_.ExpireLeases(static_cast<UnixTime>(std::time(nullptr)));
-  if (journal_.appended_bytes() < kCompactAfterBytes) return;
+  if (shared_store_ || journal_.appended_bytes() < kCompactAfterBytes) return;
   Commit();
   auto compacted = journal_.Compact(policy_.leases().All());
   if (!compacted) diag_.Warn("lease file compaction: {}", compacted.error());

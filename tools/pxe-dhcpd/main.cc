@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "dhcpd/listen_plan.h"
 #include "lease/lease_journal.h"
+#include "lease/pg_store.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
 #include "nl/neighbour.h"
@@ -187,9 +188,39 @@ void Daemonize() {
   }
 }
 
+// --lease-store: connected, its schema the one this program writes.
+std::unique_ptr<PgLeaseStore> ConnectStore(const std::string& conninfo) {
+  auto store = PgLeaseStore::Connect(conninfo);
+  if (!store)
+    throw ToolError(kExitUnavailable,
+                    fmt::format("lease store: {}", store.error()));
+  return std::move(store.value());
+}
+
+// --init-store: create or upgrade the schema, say what was done.
+int InitStore(const DhcpdOptions& options) {
+  if (options.lease_store.empty())
+    throw ToolError(kExitUsage, "--init-store needs --lease-store");
+  auto store = ConnectStore(options.lease_store);
+  auto change = store->InitSchema();
+  if (!change)
+    throw ToolError(kExitUnavailable,
+                    fmt::format("lease store: {}", change.error()));
+  if (change->from == change->to)
+    fmt::print("lease store: schema version {} (already current)\n",
+               change->to);
+  else if (change->from == 0)
+    fmt::print("lease store: schema version {} (created)\n", change->to);
+  else
+    fmt::print("lease store: schema version {} (upgraded from {})\n",
+               change->to, change->from);
+  return kExitOk;
+}
+
 // Everything after option parsing. Returns the exit status.
 int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
+  if (options.init_store) return InitStore(options);
   if (options.daemon) {
     MakeAbsolute(&options.config);
     MakeAbsolute(&options.lease_file);
@@ -228,17 +259,34 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   ::pthread_sigmask(SIG_BLOCK, &hup, nullptr);
 
   LeaseJournal journal(options.lease_file);
-  // Before reading: a second server on the same file stops here, at once.
-  if (auto locked = journal.Lock(); !locked) {
-    int err = locked.failure().sys_errno;
-    throw ToolError(
-        err == EWOULDBLOCK ? kExitUnavailable : ExitCodeForFileErrno(err),
-        locked.error());
+  std::unique_ptr<PgLeaseStore> shared;
+  LeaseFileContents loaded_contents;
+  auto* loaded = &loaded_contents;
+  if (!options.lease_store.empty()) {
+    // Several servers share it: no lock, no file.
+    shared = ConnectStore(options.lease_store);
+    if (auto schema = shared->CheckSchema(); !schema)
+      throw ToolError(kExitConfig,
+                      fmt::format("lease store: {}", schema.error()));
+    auto leases = shared->LoadAll();
+    if (!leases)
+      throw ToolError(kExitUnavailable,
+                      fmt::format("lease store: {}", leases.error()));
+    loaded_contents.leases = std::move(leases.value());
+  } else {
+    // Before reading: a second server on the same file stops here, at once.
+    if (auto locked = journal.Lock(); !locked) {
+      int err = locked.failure().sys_errno;
+      throw ToolError(
+          err == EWOULDBLOCK ? kExitUnavailable : ExitCodeForFileErrno(err),
+          locked.error());
+    }
+    auto read = journal.Load();
+    if (!read)
+      throw ToolError(ExitCodeForFileErrno(read.failure().sys_errno),
+                      fmt::format("lease file {}", read.error()));
+    loaded_contents = std::move(read.value());
   }
-  auto loaded = journal.Load();
-  if (!loaded)
-    throw ToolError(ExitCodeForFileErrno(loaded.failure().sys_errno),
-                    fmt::format("lease file {}", loaded.error()));
   for (const std::string& warning : loaded->warnings)
     diag.Warn("{}: {}", options.lease_file, warning);
   bool corrupt = !loaded->warnings.empty();
@@ -251,20 +299,23 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
 
   Daemon daemon(options, diag, std::move(config), std::move(listeners),
-                std::move(journal));
+                std::move(journal), std::move(shared));
   daemon.policy().LoadLeases(loaded->leases);
+  bool to_file = options.lease_store.empty();
   // Start from a compact file: one block per address. A file that did not
   // read cleanly is kept as PATH~ first, as ISC keeps dhcpd.leases~.
-  if (auto compacted =
-          daemon.journal().Compact(daemon.policy().leases().All(), corrupt);
-      !compacted)
-    throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
-                    fmt::format("lease file: {}", compacted.error()));
+  if (to_file) {
+    if (auto compacted =
+            daemon.journal().Compact(daemon.policy().leases().All(), corrupt);
+        !compacted)
+      throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
+                      fmt::format("lease file: {}", compacted.error()));
+  }
   if (corrupt)
     diag.Warn("{}: the file as read is kept as {}~", options.lease_file,
               options.lease_file);
   diag.Info("{} leases read from {}", loaded->leases.size(),
-            options.lease_file);
+            to_file ? options.lease_file : std::string("the lease store"));
   try {
     daemon.SetNeighbours(std::make_unique<NeighbourTable>());
   } catch (const std::system_error& e) {
@@ -273,7 +324,7 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
 
   if (user) {
     // The journal must stay writable after the switch.
-    if (::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
+    if (to_file && ::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
       diag.Warn("chown {}: {}", options.lease_file, std::strerror(errno));
     auto dropped = DropPrivileges(
         *user, {CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_NET_ADMIN});
@@ -311,6 +362,13 @@ int main(int argc, char** argv) {
   app.add_option("--lease-file", options.lease_file,
                  "Lease file (default /var/lib/pxekit/dhcpd.leases)")
       ->type_name("PATH");
+  app.add_option("--lease-store", options.lease_store,
+                 "Keep leases in a PostgreSQL database that several servers "
+                 "share, instead of the lease file (any libpq connection "
+                 "string, e.g. postgresql:///pxekit)")
+      ->type_name("CONNINFO");
+  app.add_flag("--init-store", options.init_store,
+               "Create or upgrade the --lease-store schema, then exit");
   app.add_flag("-f,--foreground", options.foreground,
                "Stay in the foreground (the default; for ISC compatibility)");
   app.add_flag("--daemon", options.daemon,
