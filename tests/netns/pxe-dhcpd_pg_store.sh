@@ -7,6 +7,9 @@
 # alone (server 1's port off the bridge). Server 2 offers the address A holds, the database
 # refuses its commit, no ACK goes out, and B's next try gets another
 # address. Checked in SQL: every address is leased once, to its client.
+# Then client C (ISC dhclient) binds with server 1 alone and reboots with
+# server 2 alone: server 2 learns the lease from the store and ACKs the
+# INIT-REBOOT, so C keeps its address.
 #
 #   ns $S1 dhs0 198.18.0.1 --+
 #   ns $S2 dhs0 198.18.0.2 --+-- br0 in ns $C -- cl0 (the client)
@@ -14,7 +17,7 @@
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pg_cluster.sh"
 need_netns
-need_cmd busybox ss psql
+need_cmd busybox dhclient ss psql
 why=$(pg_cluster_missing)
 [ -z "$why" ] || skip "$why"
 DHCPD=$PXEKIT_BIN/pxe-dhcpd
@@ -118,6 +121,53 @@ leases=$(sql "SELECT (address >> 24) || '.' || (address >> 16 & 255) || '.' ||
 check "the store holds each address once, for its client" \
   '[ "$leases" = "$A_IP 0200000000aa
 $B_IP 0200000000bb" ]' || echo "$leases" >&2
+
+# --- a client keeps its address with the other server ---
+cat >"$SCRATCH/dhclient.sh" <<DUMP
+#!/bin/sh
+echo "reason=\$reason ip=\$new_ip_address server=\$new_dhcp_server_identifier" >>"$SCRATCH/c.out"
+exit 0
+DUMP
+chmod +x "$SCRATCH/dhclient.sh"
+: >"$SCRATCH/c.out"
+: >"$SCRATCH/dhclient.leases"
+: >"$SCRATCH/dhclient.conf"
+# dhclient_run REASON: dhclient on cl0 until it reports REASON (30 s).
+dhclient_run() {
+  timeout 30 ip netns exec "$C" dhclient -4 -1 -d -cf "$SCRATCH/dhclient.conf" \
+    -sf "$SCRATCH/dhclient.sh" -lf "$SCRATCH/dhclient.leases" \
+    -pf "$SCRATCH/dhclient.pid" cl0 >>"$SCRATCH/dhclient.log" 2>&1 &
+  local pid=$! i
+  for i in $(seq 300); do
+    grep -q "^reason=$1 " "$SCRATCH/c.out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+ip -n "$C" link set cl0 down
+ip -n "$C" link set cl0 address 02:00:00:00:00:cc
+ip -n "$C" link set cl0 up
+ip -n "$C" link set p2 nomaster
+dhclient_run BOUND
+C_IP=$(grep "^reason=BOUND " "$SCRATCH/c.out" | tail -1 | sed 's/.* ip=//; s/ .*//')
+check "client C bound by server 1" \
+  'grep -q "^reason=BOUND ip=$C_IP server=198.18.0.1" "$SCRATCH/c.out"' ||
+  cat "$SCRATCH/c.out" "$SCRATCH/dhclient.log" >&2
+ip -n "$C" addr flush dev cl0
+ip -n "$C" link set p2 master br0
+ip -n "$C" link set p1 nomaster
+dhclient_run REBOOT
+ip -n "$C" link set p1 master br0
+check "client C keeps its address with server 2 (INIT-REBOOT)" \
+  'grep -q "^reason=REBOOT ip=$C_IP server=198.18.0.2" "$SCRATCH/c.out"' ||
+  cat "$SCRATCH/c.out" "$SCRATCH/s2.log" >&2
+check "server 2 ACKed it from the store" \
+  'grep -q "DHCPACK $C_IP (INIT-REBOOT)" "$SCRATCH/s2.log"' ||
+  cat "$SCRATCH/s2.log" >&2
+check "the store holds C's renewed lease" \
+  '[ "$(sql "SELECT count(*) FROM lease4 WHERE hwaddr = '"'"'\\x0200000000cc'"'"' AND state = 0")" = 1 ]'
 
 [ -n "${VERBOSE:-}" ] && cat "$SCRATCH/s1.log" "$SCRATCH/s2.log"
 kill -TERM "$P1" "$P2"

@@ -107,7 +107,7 @@ void Daemon::OnReadable(Listener& listener) {
       in.local_port = listener.port;
       in.local = listener.local;
       in.interface = listener.interface;
-      Exchange exchange = policy_.Handle(in, now);
+      Exchange exchange = Handle(in, now);
       Log(exchange);
       for (const Lease& lease : exchange.commits) store().Record(lease);
       switch (commit_.Admit(exchange.reply.has_value(),
@@ -139,6 +139,32 @@ void Daemon::OnReadable(Listener& listener) {
     case GroupCommit::Step::kWait:
       break;
   }
+}
+
+// With a shared store, a client may renew or reboot with a server that did
+// not make its lease, and that server's table does not have it. Before
+// NAKing such a REQUEST (or ignoring an INIT-REBOOT), learn the address's
+// lease from the store and ask the policy again.
+Exchange Daemon::Handle(const Inbound& in, UnixTime now) {
+  Exchange exchange = policy_.Handle(in, now);
+  if (!shared_store_) return exchange;
+  if (exchange.reply && exchange.reply->message.Type() != DhcpMessageType::kNak)
+    return exchange;
+  auto request = ParseDhcpMessage(in.bytes);
+  if (!request || request->Type() != DhcpMessageType::kRequest) return exchange;
+  // Not a REQUEST that selected another server's OFFER.
+  if (request->GetIp(dhcp_option::kServerIdentifier)) return exchange;
+  Ipv4Addr address = request->ciaddr;
+  if (address == Ipv4Addr())
+    address =
+        request->GetIp(dhcp_option::kRequestedAddress).value_or(Ipv4Addr());
+  if (address == Ipv4Addr()) return exchange;
+  auto stored = shared_store_->Find(address);
+  if (!stored || !stored->has_value()) return exchange;
+  const Lease* known = policy_.leases().Find(address);
+  if (known != nullptr && *known == **stored) return exchange;
+  policy_.LoadLeases({**stored});
+  return policy_.Handle(in, now);
 }
 
 void Daemon::Commit() {

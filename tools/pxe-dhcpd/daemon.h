@@ -60,6 +60,7 @@ class Daemon {
 
   DhcpPolicySettings WithDumps(DhcpPolicySettings settings) const;
   void OnReadable(Listener& listener);
+  Exchange Handle(const Inbound& in, UnixTime now);
   void Commit();
   void DropRefused(std::vector<Pending>& ready);
   void Log(const Exchange& exchange);
