@@ -175,8 +175,12 @@ static_assert(std::size(kSchemaSteps) == kPgSchemaVersion);
 // skipping") that libpq would write to stderr.
 void IgnoreNotice(void*, const char*) {}
 
+// A default connect_timeout, so that a database host that vanished does
+// not hold the server for the kernel's TCP timeout; one in `conninfo` wins.
 PgConnPtr NewConnection(const std::string& conninfo) {
-  PgConnPtr conn(PQconnectdb(conninfo.c_str()));
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  PgConnPtr conn(PQconnectdbParams(keys, values, 1));
   if (conn) PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
   return conn;
 }
@@ -198,17 +202,34 @@ bool PgLeaseStore::connected() const {
   return conn_ && PQstatus(conn_.get()) == CONNECTION_OK;
 }
 
+void PgLeaseStore::set_reconnect_backoff(std::chrono::milliseconds first,
+                                         std::chrono::milliseconds most) {
+  backoff_first_ = first;
+  backoff_most_ = most;
+}
+
 bool PgLeaseStore::EnsureConnected(std::string* error) {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
   if (connected()) return true;
-  if (!conn_) {
-    conn_ = NewConnection(conninfo_);
-  } else {
-    PQreset(conn_.get());
+  auto now = std::chrono::steady_clock::now();
+  if (now < retry_at_) {
+    *error = fmt::format(
+        "cannot connect to the lease database (next try in {} ms): {}",
+        duration_cast<milliseconds>(retry_at_ - now).count(), last_error_);
+    return false;
   }
-  if (connected()) return true;
-  *error = fmt::format("cannot connect to the lease database: {}",
-                       conn_ ? Trimmed(PQerrorMessage(conn_.get()))
-                             : std::string("out of memory"));
+  conn_ = NewConnection(conninfo_);
+  if (connected()) {
+    backoff_ = milliseconds(0);
+    return true;
+  }
+  last_error_ = conn_ ? Trimmed(PQerrorMessage(conn_.get()))
+                      : std::string("out of memory");
+  backoff_ = backoff_.count() == 0 ? backoff_first_
+                                   : std::min(backoff_ * 2, backoff_most_);
+  retry_at_ = now + backoff_;
+  *error = fmt::format("cannot connect to the lease database: {}", last_error_);
   return false;
 }
 

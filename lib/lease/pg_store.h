@@ -18,8 +18,11 @@
 // the database's disk.
 //
 // libpq only; I/O. A lost connection fails the Sync() in progress (nothing
-// of it is committed) and is reset by the next call.
+// of it is committed); the next call reconnects. While the database stays
+// away, reconnects back off (1 s, doubling up to 30 s): calls in between
+// fail at once, saying when the next try is.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -75,6 +78,9 @@ class PgLeaseStore : public LeaseStore {
   std::vector<Lease> TakeRefused() override;
 
   bool connected() const;
+  // Waits between failed reconnects: `first`, doubling up to `most`.
+  void set_reconnect_backoff(std::chrono::milliseconds first,
+                             std::chrono::milliseconds most);
   const std::string& conninfo() const { return conninfo_; }
 
  private:
@@ -90,6 +96,11 @@ class PgLeaseStore : public LeaseStore {
   // rows in the same order and cannot deadlock.
   std::map<std::uint32_t, Lease> pending_;
   std::vector<Lease> refused_;
+  std::chrono::milliseconds backoff_first_{1000};
+  std::chrono::milliseconds backoff_most_{30000};
+  std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::string last_error_;
 };
 
 }  // namespace pxekit

@@ -309,12 +309,20 @@ TEST_CASE(
   CHECK_THAT(error, Catch::Contains("database"));
   CHECK_FALSE(store->connected());
   // Still down: the next commit tries to reconnect, and says why it cannot.
+  store->set_reconnect_backoff(std::chrono::milliseconds(300),
+                               std::chrono::milliseconds(300));
   store->Record(Active(Ipv4Addr::FromOctets(10, 3, 0, 3), 3, kNow));
   error.clear();
   CHECK_FALSE(store->Sync(&error));
   CHECK_THAT(error, Catch::Contains("cannot connect to the lease database"));
+  // Right after a failed reconnect, it backs off instead of retrying.
+  store->Record(Active(Ipv4Addr::FromOctets(10, 3, 0, 3), 3, kNow));
+  error.clear();
+  CHECK_FALSE(store->Sync(&error));
+  CHECK_THAT(error, Catch::Contains("next try in"));
 
   REQUIRE(std::system((cluster + " start").c_str()) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
   store->Record(Active(Ipv4Addr::FromOctets(10, 3, 0, 4), 4, kNow));
   error.clear();
   CHECK(store->Sync(&error));
