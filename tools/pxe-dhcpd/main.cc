@@ -36,6 +36,7 @@
 #include "nl/interface_list.h"
 #include "nl/neighbour.h"
 #include "options.h"
+#include "os/file.h"
 #include "os/privileges.h"
 
 namespace pxekit {
@@ -217,10 +218,42 @@ int InitStore(const DhcpdOptions& options) {
   return kExitOk;
 }
 
+// --import-leases: copy a lease file's leases into the store. A lease
+// whose address the store gives to another client is not copied (exit 1).
+int ImportLeases(const DhcpdOptions& options, Diag& diag) {
+  if (options.lease_store.empty())
+    throw ToolError(kExitUsage, "--import-leases needs --lease-store");
+  auto contents = ReadFileContents(options.import_leases, std::size_t{1} << 30);
+  if (!contents)
+    throw ToolError(ExitCodeForFileErrno(contents.failure().sys_errno),
+                    fmt::format("{}: {}", options.import_leases,
+                                std::strerror(contents.failure().sys_errno)));
+  LeaseFileContents parsed = ParseLeaseFile(*contents);
+  for (const std::string& warning : parsed.warnings)
+    diag.Warn("{}: {}", options.import_leases, warning);
+  auto store = ConnectStore(options.lease_store);
+  if (auto schema = store->CheckSchema(); !schema)
+    throw ToolError(kExitConfig,
+                    fmt::format("lease store: {}", schema.error()));
+  for (const Lease& lease : parsed.leases) store->Record(lease);
+  std::string error;
+  if (!store->Sync(&error))
+    throw ToolError(kExitUnavailable, fmt::format("lease store: {}", error));
+  std::vector<Lease> refused = store->TakeRefused();
+  for (const Lease& lease : refused)
+    diag.Error("{}: {} is leased to another client in the store: not imported",
+               options.import_leases, lease.address);
+  fmt::print("{} leases imported from {}, {} refused\n",
+             parsed.leases.size() - refused.size(), options.import_leases,
+             refused.size());
+  return refused.empty() ? kExitOk : kExitSomeFailed;
+}
+
 // Everything after option parsing. Returns the exit status.
 int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
   if (options.init_store) return InitStore(options);
+  if (!options.import_leases.empty()) return ImportLeases(options, diag);
   if (options.daemon) {
     MakeAbsolute(&options.config);
     MakeAbsolute(&options.lease_file);
@@ -369,6 +402,10 @@ int main(int argc, char** argv) {
       ->type_name("CONNINFO");
   app.add_flag("--init-store", options.init_store,
                "Create or upgrade the --lease-store schema, then exit");
+  app.add_option("--import-leases", options.import_leases,
+                 "Copy the leases of an ISC dhcpd.leases FILE into the "
+                 "--lease-store, then exit")
+      ->type_name("FILE");
   app.add_flag("-f,--foreground", options.foreground,
                "Stay in the foreground (the default; for ISC compatibility)");
   app.add_flag("--daemon", options.daemon,
