@@ -9,7 +9,9 @@
 # address. Checked in SQL: every address is leased once, to its client.
 # Then client C (ISC dhclient) binds with server 1 alone and reboots with
 # server 2 alone: server 2 learns the lease from the store and ACKs the
-# INIT-REBOOT, so C keeps its address.
+# INIT-REBOOT, so C keeps its address. Last, PostgreSQL is killed
+# (pg_ctl stop -m immediate): no ACK without a commit, a log line, and after
+# a restart the servers reconnect by themselves, with every lease kept.
 #
 #   ns $S1 dhs0 198.18.0.1 --+
 #   ns $S2 dhs0 198.18.0.2 --+-- br0 in ns $C -- cl0 (the client)
@@ -168,6 +170,24 @@ check "server 2 ACKed it from the store" \
   cat "$SCRATCH/s2.log" >&2
 check "the store holds C's renewed lease" \
   '[ "$(sql "SELECT count(*) FROM lease4 WHERE hwaddr = '"'"'\\x0200000000cc'"'"' AND state = 0")" = 1 ]'
+
+# --- the database goes away, and comes back ---
+pg_cluster_stop immediate
+client 02:00:00:00:00:dd "$SCRATCH/d.out"
+check "database down: no lease for client D" '! grep -q "^ip=" "$SCRATCH/d.out"' ||
+  cat "$SCRATCH/d.out" >&2
+check "database down: the server says why and sends no ACK" \
+  'grep -q "lease store: .*ACKs* not sent" "$SCRATCH/s1.log" "$SCRATCH/s2.log"' ||
+  tail -5 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
+pg_cluster_restart
+sleep 2  # past the first reconnect back-off
+client 02:00:00:00:00:dd "$SCRATCH/d.out"
+check "database back: client D bound without restarting a server" \
+  'grep -q "^ip=198.18.0." "$SCRATCH/d.out"' ||
+  tail -8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
+check "database back: every lease survived the kill (A, B, C, D)" \
+  '[ "$(sql "SELECT count(*) FROM lease4 WHERE state = 0")" = 4 ]' ||
+  sql "SELECT address, encode(hwaddr, 'hex') FROM lease4" >&2
 
 [ -n "${VERBOSE:-}" ] && cat "$SCRATCH/s1.log" "$SCRATCH/s2.log"
 kill -TERM "$P1" "$P2"
