@@ -43,7 +43,8 @@ std::optional<LeaseState> StateFromName(std::string_view name) {
 
 std::string Trimmed(const char* message) {
   std::string text = message != nullptr ? message : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == ' ' || text.back() == '.'))
     text.pop_back();
   // libpq's multi-line messages ("...\n\tIs the server running...?"):
   // keep them on one log line.
@@ -431,9 +432,13 @@ bool PgLeaseStore::Sync(std::string* error) {
                                   static_cast<int>(std::size(values)), nullptr,
                                   values, nullptr, nullptr, 0));
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
-    *error = fmt::format("committing {} lease{} to the database: {}",
-                         batch.size(), batch.size() == 1 ? "" : "s",
-                         Trimmed(PQerrorMessage(conn_.get())));
+    // The result's own message: the connection's accumulates repeats.
+    const char* why = result ? PQresultErrorMessage(result.get()) : "";
+    *error = fmt::format(
+        "committing {} lease{} to the database: {}", batch.size(),
+        batch.size() == 1 ? "" : "s",
+        Trimmed(why != nullptr && *why != '\0' ? why
+                                               : PQerrorMessage(conn_.get())));
     return false;
   }
   std::set<std::uint32_t> won;
