@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 30
 # Debian 12 packages. Build: compiler and libraries. Test: the real peers and
 # linters the tests drive.
 BUILD_PACKAGES := cmake make g++ pkg-config libcli11-dev libfmt-dev \
-  libnl-3-dev libnl-route-3-dev libnl-genl-3-dev catch2 libssl-dev
+  libnl-3-dev libnl-route-3-dev libnl-genl-3-dev catch2 libssl-dev libpq-dev
 # Each test area lists its packages in tests/packages/*.txt, so that adding a
 # test never means editing this file.
 TEST_PACKAGES := $(shell sed -e 's/\#.*//' tests/packages/*.txt)

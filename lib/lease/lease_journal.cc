@@ -106,6 +106,12 @@ Result<LeaseFileContents> LeaseJournal::Load() const {
   return ParseLeaseFile(*text);
 }
 
+Result<std::vector<Lease>> LeaseJournal::LoadAll() {
+  auto contents = Load();
+  if (!contents) return contents.failure();
+  return std::move(contents.value().leases);
+}
+
 Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases,
                                    bool backup) {
   std::string temp = fmt::format("{}.{}.tmp", path_, ::getpid());

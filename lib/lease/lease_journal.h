@@ -34,6 +34,7 @@ class LeaseJournal : public LeaseStore {
   // Reads the file (a missing file is an empty one). Does not open it for
   // writing.
   Result<LeaseFileContents> Load() const;
+  Result<std::vector<Lease>> LoadAll() override;
 
   // Rewrites the file with `leases` and opens it for appending. With
   // `backup`, the file being replaced is kept as "PATH~" (a hard link, as

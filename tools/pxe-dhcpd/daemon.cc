@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -49,12 +50,14 @@ std::string DumpOptions(const DhcpMessage& message) {
 }  // namespace
 
 Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
-               std::vector<Listener> listeners, LeaseJournal journal)
+               std::vector<Listener> listeners, LeaseJournal journal,
+               std::unique_ptr<PgLeaseStore> shared_store)
     : options_(options),
       diag_(diag),
       policy_(std::move(config.conf), WithDumps(std::move(config.settings))),
       listeners_(std::move(listeners)),
       journal_(std::move(journal)),
+      shared_store_(std::move(shared_store)),
       batch_(kBatch, 2048) {}
 
 int Daemon::Run() {
@@ -104,9 +107,9 @@ void Daemon::OnReadable(Listener& listener) {
       in.local_port = listener.port;
       in.local = listener.local;
       in.interface = listener.interface;
-      Exchange exchange = policy_.Handle(in, now);
+      Exchange exchange = Handle(in, now);
       Log(exchange);
-      for (const Lease& lease : exchange.commits) journal_.Record(lease);
+      for (const Lease& lease : exchange.commits) store().Record(lease);
       switch (commit_.Admit(exchange.reply.has_value(),
                             !exchange.commits.empty())) {
         case GroupCommit::Send::kNow:
@@ -138,21 +141,71 @@ void Daemon::OnReadable(Listener& listener) {
   }
 }
 
+// With a shared store, a client may renew or reboot with a server that did
+// not make its lease, and that server's table does not have it. Before
+// NAKing such a REQUEST (or ignoring an INIT-REBOOT), learn the address's
+// lease from the store and ask the policy again.
+Exchange Daemon::Handle(const Inbound& in, UnixTime now) {
+  Exchange exchange = policy_.Handle(in, now);
+  if (!shared_store_) return exchange;
+  if (exchange.reply && exchange.reply->message.Type() != DhcpMessageType::kNak)
+    return exchange;
+  auto request = ParseDhcpMessage(in.bytes);
+  if (!request || request->Type() != DhcpMessageType::kRequest) return exchange;
+  // Not a REQUEST that selected another server's OFFER.
+  if (request->GetIp(dhcp_option::kServerIdentifier)) return exchange;
+  Ipv4Addr address = request->ciaddr;
+  if (address == Ipv4Addr())
+    address =
+        request->GetIp(dhcp_option::kRequestedAddress).value_or(Ipv4Addr());
+  if (address == Ipv4Addr()) return exchange;
+  auto stored = shared_store_->Find(address);
+  if (!stored || !stored->has_value()) return exchange;
+  const Lease* known = policy_.leases().Find(address);
+  if (known != nullptr && *known == **stored) return exchange;
+  policy_.LoadLeases({**stored});
+  return policy_.Handle(in, now);
+}
+
 void Daemon::Commit() {
   if (commit_timer_ != 0 && loop_ != nullptr) loop_->CancelTimer(commit_timer_);
   commit_timer_ = 0;
   if (!commit_.TakeCommit()) return;
   std::string error;
-  bool durable = journal_.Sync(&error);
+  bool durable = store().Sync(&error);
   if (!durable) {
-    diag_.Error("lease file: {}: {} ACKs not sent", error,
+    diag_.Error("lease {}: {}: {} ACKs not sent",
+                shared_store_ ? "store" : "file", error,
                 awaiting_commit_.size());
     awaiting_commit_.clear();
     return;
   }
   std::vector<Pending> ready;
   ready.swap(awaiting_commit_);
+  DropRefused(ready);
   SendAll(ready);
+}
+
+// Another server sharing the store committed some of these addresses
+// first: their ACKs must not go out. The policy learns who holds them, so
+// that the client's next DISCOVER gets another address.
+void Daemon::DropRefused(std::vector<Pending>& ready) {
+  std::vector<Lease> refused = store().TakeRefused();
+  if (refused.empty()) return;
+  std::unordered_set<std::uint32_t> lost;
+  for (const Lease& lease : refused) {
+    lost.insert(lease.address.value());
+    diag_.Warn(
+        "{}: taken by another server sharing the lease store: ACK not "
+        "sent",
+        lease.address);
+    if (!shared_store_) continue;
+    auto holder = shared_store_->Find(lease.address);
+    if (holder && holder->has_value()) policy_.LoadLeases({**holder});
+  }
+  std::erase_if(ready, [&lost](const Pending& pending) {
+    return lost.count(pending.reply.message.yiaddr.value()) != 0;
+  });
 }
 
 void Daemon::Log(const Exchange& exchange) {
@@ -226,7 +279,7 @@ void Daemon::Reload() {
 
 void Daemon::Maintain() {
   policy_.ExpireLeases(static_cast<UnixTime>(std::time(nullptr)));
-  if (journal_.appended_bytes() < kCompactAfterBytes) return;
+  if (shared_store_ || journal_.appended_bytes() < kCompactAfterBytes) return;
   Commit();
   auto compacted = journal_.Compact(policy_.leases().All());
   if (!compacted) diag_.Warn("lease file compaction: {}", compacted.error());

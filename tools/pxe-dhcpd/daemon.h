@@ -12,6 +12,7 @@
 #include "dhcpd/group_commit.h"
 #include "dhcpd/policy.h"
 #include "lease/lease_journal.h"
+#include "lease/pg_store.h"
 #include "net/datagram_batch.h"
 #include "net/event_loop.h"
 #include "nl/neighbour.h"
@@ -34,10 +35,15 @@ struct Listener {
 class Daemon {
  public:
   Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
-         std::vector<Listener> listeners, LeaseJournal journal);
+         std::vector<Listener> listeners, LeaseJournal journal,
+         std::unique_ptr<PgLeaseStore> shared_store = nullptr);
 
   DhcpPolicy& policy() { return policy_; }
   LeaseJournal& journal() { return journal_; }
+  // Where leases go: the shared database with --lease-store, else the file.
+  LeaseStore& store() {
+    return shared_store_ ? static_cast<LeaseStore&>(*shared_store_) : journal_;
+  }
 
   void SetNeighbours(std::unique_ptr<NeighbourTable> table) {
     neighbours_ = std::move(table);
@@ -54,7 +60,9 @@ class Daemon {
 
   DhcpPolicySettings WithDumps(DhcpPolicySettings settings) const;
   void OnReadable(Listener& listener);
+  Exchange Handle(const Inbound& in, UnixTime now);
   void Commit();
+  void DropRefused(std::vector<Pending>& ready);
   void Log(const Exchange& exchange);
   void SendAll(std::vector<Pending>& replies);
   ReplyDestination Route(Listener& listener, ReplyDestination dest);
@@ -66,6 +74,7 @@ class Daemon {
   DhcpPolicy policy_;
   std::vector<Listener> listeners_;
   LeaseJournal journal_;
+  std::unique_ptr<PgLeaseStore> shared_store_;
   std::unique_ptr<NeighbourTable> neighbours_;
   bool neighbour_warned_ = false;
   EventLoop* loop_ = nullptr;

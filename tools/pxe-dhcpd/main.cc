@@ -31,10 +31,12 @@
 #include "daemon.h"
 #include "dhcpd/listen_plan.h"
 #include "lease/lease_journal.h"
+#include "lease/pg_store.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
 #include "nl/neighbour.h"
 #include "options.h"
+#include "os/file.h"
 #include "os/privileges.h"
 
 namespace pxekit {
@@ -187,9 +189,71 @@ void Daemonize() {
   }
 }
 
+// --lease-store: connected, its schema the one this program writes.
+std::unique_ptr<PgLeaseStore> ConnectStore(const std::string& conninfo) {
+  auto store = PgLeaseStore::Connect(conninfo);
+  if (!store)
+    throw ToolError(kExitUnavailable,
+                    fmt::format("lease store: {}", store.error()));
+  return std::move(store.value());
+}
+
+// --init-store: create or upgrade the schema, say what was done.
+int InitStore(const DhcpdOptions& options) {
+  if (options.lease_store.empty())
+    throw ToolError(kExitUsage, "--init-store needs --lease-store");
+  auto store = ConnectStore(options.lease_store);
+  auto change = store->InitSchema();
+  if (!change)
+    throw ToolError(kExitUnavailable,
+                    fmt::format("lease store: {}", change.error()));
+  if (change->from == change->to)
+    fmt::print("lease store: schema version {} (already current)\n",
+               change->to);
+  else if (change->from == 0)
+    fmt::print("lease store: schema version {} (created)\n", change->to);
+  else
+    fmt::print("lease store: schema version {} (upgraded from {})\n",
+               change->to, change->from);
+  return kExitOk;
+}
+
+// --import-leases: copy a lease file's leases into the store. A lease
+// whose address the store gives to another client is not copied (exit 1).
+int ImportLeases(const DhcpdOptions& options, Diag& diag) {
+  if (options.lease_store.empty())
+    throw ToolError(kExitUsage, "--import-leases needs --lease-store");
+  auto contents = ReadFileContents(options.import_leases, std::size_t{1} << 30);
+  if (!contents)
+    throw ToolError(ExitCodeForFileErrno(contents.failure().sys_errno),
+                    fmt::format("{}: {}", options.import_leases,
+                                std::strerror(contents.failure().sys_errno)));
+  LeaseFileContents parsed = ParseLeaseFile(*contents);
+  for (const std::string& warning : parsed.warnings)
+    diag.Warn("{}: {}", options.import_leases, warning);
+  auto store = ConnectStore(options.lease_store);
+  if (auto schema = store->CheckSchema(); !schema)
+    throw ToolError(kExitConfig,
+                    fmt::format("lease store: {}", schema.error()));
+  for (const Lease& lease : parsed.leases) store->Record(lease);
+  std::string error;
+  if (!store->Sync(&error))
+    throw ToolError(kExitUnavailable, fmt::format("lease store: {}", error));
+  std::vector<Lease> refused = store->TakeRefused();
+  for (const Lease& lease : refused)
+    diag.Error("{}: {} is leased to another client in the store: not imported",
+               options.import_leases, lease.address);
+  fmt::print("{} leases imported from {}, {} refused\n",
+             parsed.leases.size() - refused.size(), options.import_leases,
+             refused.size());
+  return refused.empty() ? kExitOk : kExitSomeFailed;
+}
+
 // Everything after option parsing. Returns the exit status.
 int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   diag.set_verbosity(options.common.Verbosity());
+  if (options.init_store) return InitStore(options);
+  if (!options.import_leases.empty()) return ImportLeases(options, diag);
   if (options.daemon) {
     MakeAbsolute(&options.config);
     MakeAbsolute(&options.lease_file);
@@ -228,17 +292,34 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   ::pthread_sigmask(SIG_BLOCK, &hup, nullptr);
 
   LeaseJournal journal(options.lease_file);
-  // Before reading: a second server on the same file stops here, at once.
-  if (auto locked = journal.Lock(); !locked) {
-    int err = locked.failure().sys_errno;
-    throw ToolError(
-        err == EWOULDBLOCK ? kExitUnavailable : ExitCodeForFileErrno(err),
-        locked.error());
+  std::unique_ptr<PgLeaseStore> shared;
+  LeaseFileContents loaded_contents;
+  auto* loaded = &loaded_contents;
+  if (!options.lease_store.empty()) {
+    // Several servers share it: no lock, no file.
+    shared = ConnectStore(options.lease_store);
+    if (auto schema = shared->CheckSchema(); !schema)
+      throw ToolError(kExitConfig,
+                      fmt::format("lease store: {}", schema.error()));
+    auto leases = shared->LoadAll();
+    if (!leases)
+      throw ToolError(kExitUnavailable,
+                      fmt::format("lease store: {}", leases.error()));
+    loaded_contents.leases = std::move(leases.value());
+  } else {
+    // Before reading: a second server on the same file stops here, at once.
+    if (auto locked = journal.Lock(); !locked) {
+      int err = locked.failure().sys_errno;
+      throw ToolError(
+          err == EWOULDBLOCK ? kExitUnavailable : ExitCodeForFileErrno(err),
+          locked.error());
+    }
+    auto read = journal.Load();
+    if (!read)
+      throw ToolError(ExitCodeForFileErrno(read.failure().sys_errno),
+                      fmt::format("lease file {}", read.error()));
+    loaded_contents = std::move(read.value());
   }
-  auto loaded = journal.Load();
-  if (!loaded)
-    throw ToolError(ExitCodeForFileErrno(loaded.failure().sys_errno),
-                    fmt::format("lease file {}", loaded.error()));
   for (const std::string& warning : loaded->warnings)
     diag.Warn("{}: {}", options.lease_file, warning);
   bool corrupt = !loaded->warnings.empty();
@@ -251,20 +332,23 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   std::vector<Listener> listeners = OpenListeners(options, config.conf, diag);
 
   Daemon daemon(options, diag, std::move(config), std::move(listeners),
-                std::move(journal));
+                std::move(journal), std::move(shared));
   daemon.policy().LoadLeases(loaded->leases);
+  bool to_file = options.lease_store.empty();
   // Start from a compact file: one block per address. A file that did not
   // read cleanly is kept as PATH~ first, as ISC keeps dhcpd.leases~.
-  if (auto compacted =
-          daemon.journal().Compact(daemon.policy().leases().All(), corrupt);
-      !compacted)
-    throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
-                    fmt::format("lease file: {}", compacted.error()));
+  if (to_file) {
+    if (auto compacted =
+            daemon.journal().Compact(daemon.policy().leases().All(), corrupt);
+        !compacted)
+      throw ToolError(ExitCodeForFileErrno(compacted.failure().sys_errno),
+                      fmt::format("lease file: {}", compacted.error()));
+  }
   if (corrupt)
     diag.Warn("{}: the file as read is kept as {}~", options.lease_file,
               options.lease_file);
   diag.Info("{} leases read from {}", loaded->leases.size(),
-            options.lease_file);
+            to_file ? options.lease_file : std::string("the lease store"));
   try {
     daemon.SetNeighbours(std::make_unique<NeighbourTable>());
   } catch (const std::system_error& e) {
@@ -273,7 +357,7 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
 
   if (user) {
     // The journal must stay writable after the switch.
-    if (::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
+    if (to_file && ::fchown(daemon.journal().fd(), user->uid, user->gid) != 0)
       diag.Warn("chown {}: {}", options.lease_file, std::strerror(errno));
     auto dropped = DropPrivileges(
         *user, {CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_NET_ADMIN});
@@ -311,6 +395,17 @@ int main(int argc, char** argv) {
   app.add_option("--lease-file", options.lease_file,
                  "Lease file (default /var/lib/pxekit/dhcpd.leases)")
       ->type_name("PATH");
+  app.add_option("--lease-store", options.lease_store,
+                 "Keep leases in a PostgreSQL database that several servers "
+                 "share, instead of the lease file (any libpq connection "
+                 "string, e.g. postgresql:///pxekit)")
+      ->type_name("CONNINFO");
+  app.add_flag("--init-store", options.init_store,
+               "Create or upgrade the --lease-store schema, then exit");
+  app.add_option("--import-leases", options.import_leases,
+                 "Copy the leases of an ISC dhcpd.leases FILE into the "
+                 "--lease-store, then exit")
+      ->type_name("FILE");
   app.add_flag("-f,--foreground", options.foreground,
                "Stay in the foreground (the default; for ISC compatibility)");
   app.add_flag("--daemon", options.daemon,

@@ -15,6 +15,9 @@ struct DhcpdOptions : DhcpdFlags {
   std::string config;  // -c; empty: flags only
   bool test_config = false;
   std::string lease_file = "/var/lib/pxekit/dhcpd.leases";
+  std::string lease_store;  // libpq connection string; empty: the file
+  bool init_store = false;
+  std::string import_leases;  // a dhcpd.leases file to copy into the store
   bool foreground = false;  // accepted for ISC compatibility
   bool daemon = false;
   std::string pid_file;  // empty: /run/pxe-dhcpd.pid with --daemon, else none

@@ -103,6 +103,40 @@ TEST_CASE("Compact keeps the replaced file as a backup when asked",
   CHECK(*ReadFileContents(path + "~") == corrupt);
 }
 
+TEST_CASE("The journal as a LeaseStore reads back what it synced",
+          "[lease][journal]") {
+  ScratchDir dir;
+  std::string path = dir.path + "/dhcpd.leases";
+  LeaseJournal journal(path);
+  REQUIRE(journal.Compact({}).ok());
+  LeaseStore& store = journal;
+  Lease lease;
+  lease.address = Ipv4Addr::FromOctets(198, 18, 0, 10);
+  lease.state = LeaseState::kActive;
+  lease.starts = lease.cltt = 1795000000;
+  lease.ends = 1795000600;
+  lease.mac = MacAddr(MacAddr::Bytes{2, 0, 0, 0, 0, 0x10});
+  store.Record(lease);
+  lease.ends = 1795001200;  // a renewal in the same group: the last wins
+  store.Record(lease);
+  std::string error;
+  REQUIRE(store.Sync(&error));
+  // One writer: nothing is ever refused.
+  CHECK(store.TakeRefused().empty());
+  auto all = store.LoadAll();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 1);
+  CHECK((*all)[0] == lease);
+}
+
+TEST_CASE("A missing lease file loads as no leases", "[lease][journal]") {
+  ScratchDir dir;
+  LeaseJournal journal(dir.path + "/none.leases");
+  auto all = journal.LoadAll();
+  REQUIRE(all.ok());
+  CHECK(all->empty());
+}
+
 TEST_CASE("A BOM at the start of the lease file is skipped",
           "[lease][journal]") {
   LeaseFileContents contents =

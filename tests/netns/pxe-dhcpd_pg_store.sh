@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Two pxe-dhcpd sharing one PostgreSQL lease store (issue 14): a throwaway
+# cluster (tests/support/pg_cluster.sh), --init-store run twice, then two
+# servers in namespaces of their own on one bridge with a client namespace.
+# Client A gets an address from server 1 while server 2's port is off the
+# bridge, so server 2 does not know that lease; then client B asks server 2
+# alone (server 1's port off the bridge). Server 2 offers the address A holds, the database
+# refuses its commit, no ACK goes out, and B's next try gets another
+# address. Checked in SQL: every address is leased once, to its client.
+# Then client C (ISC dhclient) binds with server 1 alone and reboots with
+# server 2 alone: server 2 learns the lease from the store and ACKs the
+# INIT-REBOOT, so C keeps its address. Last, PostgreSQL is killed
+# (pg_ctl stop -m immediate): no ACK without a commit, a log line, and after
+# a restart the servers reconnect by themselves, with every lease kept.
+#
+#   ns $S1 dhs0 198.18.0.1 --+
+#   ns $S2 dhs0 198.18.0.2 --+-- br0 in ns $C -- cl0 (the client)
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/pg_cluster.sh"
+need_netns
+need_cmd busybox dhclient ss psql
+why=$(pg_cluster_missing)
+[ -z "$why" ] || skip "$why"
+DHCPD=$PXEKIT_BIN/pxe-dhcpd
+
+pg_cluster_start || { fail "start a throwaway PostgreSQL cluster"; finish; exit 1; }
+psql -q "$PG_CONNINFO" -c "CREATE DATABASE pxekit" >/dev/null || {
+  fail "create database"; finish; exit 1; }
+STORE="$PG_CONNINFO dbname=pxekit"
+sql() { psql -At "$STORE" -c "$1"; }
+
+# --- init-store: created, then already current ---
+out=$("$DHCPD" --init-store --lease-store "$STORE" 2>&1)
+check "init-store creates the schema" \
+  '[ "$out" = "lease store: schema version 1 (created)" ]' || echo "$out" >&2
+out=$("$DHCPD" --init-store --lease-store "$STORE" 2>&1)
+check "init-store again changes nothing" \
+  '[ "$out" = "lease store: schema version 1 (already current)" ]' ||
+  echo "$out" >&2
+check "one schema_version row" '[ "$(sql "SELECT count(*) FROM schema_version")" = 1 ]'
+
+# --- the wire ---
+S1=pxk-pg-s1-$$ S2=pxk-pg-s2-$$ C=pxk-pg-c-$$
+netns_add "$S1"
+netns_add "$S2"
+netns_add "$C"
+ip -n "$C" link add br0 type bridge
+ip -n "$C" link set br0 up
+n=1
+for ns in "$S1" "$S2"; do
+  ip -n "$ns" link add name dhs0 type veth peer name p$n netns "$C"
+  ip -n "$ns" addr add 198.18.0.$n/24 dev dhs0
+  ip -n "$ns" link set dhs0 up
+  ip -n "$C" link set p$n master br0 up
+  n=$((n + 1))
+done
+ip -n "$C" link add cl0 type veth peer name p9
+ip -n "$C" link set p9 master br0 up
+cat >"$SCRATCH/dump.sh" <<'DUMP'
+#!/bin/sh
+[ "$1" = bound ] && { echo "ip=$ip"; echo "serverid=$serverid"; } >>"$DUMP_OUT"
+exit 0
+DUMP
+chmod +x "$SCRATCH/dump.sh"
+
+# client MAC OUT: one udhcpc run on cl0 with that MAC (bounded: 4 tries).
+client() {
+  ip -n "$C" link set cl0 down
+  ip -n "$C" link set cl0 address "$1"
+  ip -n "$C" link set cl0 up
+  sleep 0.5
+  : >"$2"
+  DUMP_OUT=$2 timeout 30 ip netns exec "$C" busybox udhcpc -i cl0 -f -q -n \
+    -t 4 -T 2 -s "$SCRATCH/dump.sh" >/dev/null 2>&1
+}
+
+# server NS LOG: pxe-dhcpd on the shared store in NS; pid in $PID.
+server() {
+  ip netns exec "$1" "$DHCPD" -i dhs0 --lease-store "$STORE" \
+    --lease-file "$SCRATCH/unused-$1.leases" --subnet 198.18.0.0/24 \
+    --range 198.18.0.100-198.18.0.110 --lease-time 600 >"$2" 2>&1 &
+  PID=$!
+  BACKGROUND+=("$PID")
+  local i
+  for i in $(seq 100); do
+    ip netns exec "$1" ss -H -uln 'sport = :67' | grep -q . && return 0
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  fail "pxe-dhcpd in $1 did not start" "$(cat "$2")"
+  return 1
+}
+
+server "$S1" "$SCRATCH/s1.log" && P1=$PID || { finish; exit 1; }
+server "$S2" "$SCRATCH/s2.log" && P2=$PID || { finish; exit 1; }
+check "no lease file written with --lease-store" \
+  '[ ! -e "$SCRATCH/unused-$S1.leases" ]'
+
+ip -n "$C" link set p2 nomaster
+client 02:00:00:00:00:aa "$SCRATCH/a.out"
+check "client A bound by server 1" \
+  '[ "$(grep ^serverid= "$SCRATCH/a.out" | tail -1)" = serverid=198.18.0.1 ]' ||
+  cat "$SCRATCH/a.out" "$SCRATCH/s1.log" >&2
+A_IP=$(grep ^ip= "$SCRATCH/a.out" | tail -1 | cut -d= -f2)
+ip -n "$C" link set p2 master br0
+ip -n "$C" link set p1 nomaster
+client 02:00:00:00:00:bb "$SCRATCH/b.out"
+ip -n "$C" link set p1 master br0
+B_IP=$(grep ^ip= "$SCRATCH/b.out" | tail -1 | cut -d= -f2)
+check "client B bound by server 2" \
+  '[ "$(grep ^serverid= "$SCRATCH/b.out" | tail -1)" = serverid=198.18.0.2 ]' ||
+  cat "$SCRATCH/b.out" "$SCRATCH/s2.log" >&2
+check "A and B have different addresses" \
+  '[ -n "$A_IP" ] && [ -n "$B_IP" ] && [ "$A_IP" != "$B_IP" ]' ||
+  echo "A=$A_IP B=$B_IP" >&2
+check "server 2 was refused A's address and said so" \
+  'grep -q "$A_IP: taken by another server sharing the lease store" "$SCRATCH/s2.log"' ||
+  cat "$SCRATCH/s2.log" >&2
+leases=$(sql "SELECT (address >> 24) || '.' || (address >> 16 & 255) || '.' ||
+  (address >> 8 & 255) || '.' || (address & 255) || ' ' || encode(hwaddr, 'hex')
+  FROM lease4 WHERE state = 0 ORDER BY address")
+check "the store holds each address once, for its client" \
+  '[ "$leases" = "$A_IP 0200000000aa
+$B_IP 0200000000bb" ]' || echo "$leases" >&2
+
+# --- a client keeps its address with the other server ---
+cat >"$SCRATCH/dhclient.sh" <<DUMP
+#!/bin/sh
+echo "reason=\$reason ip=\$new_ip_address server=\$new_dhcp_server_identifier" >>"$SCRATCH/c.out"
+exit 0
+DUMP
+chmod +x "$SCRATCH/dhclient.sh"
+: >"$SCRATCH/c.out"
+: >"$SCRATCH/dhclient.leases"
+: >"$SCRATCH/dhclient.conf"
+# dhclient_run REASON: dhclient on cl0 until it reports REASON (30 s).
+dhclient_run() {
+  timeout 30 ip netns exec "$C" dhclient -4 -1 -d -cf "$SCRATCH/dhclient.conf" \
+    -sf "$SCRATCH/dhclient.sh" -lf "$SCRATCH/dhclient.leases" \
+    -pf "$SCRATCH/dhclient.pid" cl0 >>"$SCRATCH/dhclient.log" 2>&1 &
+  local pid=$! i
+  for i in $(seq 300); do
+    grep -q "^reason=$1 " "$SCRATCH/c.out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+ip -n "$C" link set cl0 down
+ip -n "$C" link set cl0 address 02:00:00:00:00:cc
+ip -n "$C" link set cl0 up
+ip -n "$C" link set p2 nomaster
+dhclient_run BOUND
+C_IP=$(grep "^reason=BOUND " "$SCRATCH/c.out" | tail -1 | sed 's/.* ip=//; s/ .*//')
+check "client C bound by server 1" \
+  'grep -q "^reason=BOUND ip=$C_IP server=198.18.0.1" "$SCRATCH/c.out"' ||
+  cat "$SCRATCH/c.out" "$SCRATCH/dhclient.log" >&2
+ip -n "$C" addr flush dev cl0
+ip -n "$C" link set p2 master br0
+ip -n "$C" link set p1 nomaster
+dhclient_run REBOOT
+ip -n "$C" link set p1 master br0
+check "client C keeps its address with server 2 (INIT-REBOOT)" \
+  'grep -q "^reason=REBOOT ip=$C_IP server=198.18.0.2" "$SCRATCH/c.out"' ||
+  cat "$SCRATCH/c.out" "$SCRATCH/s2.log" >&2
+check "server 2 ACKed it from the store" \
+  'grep -q "DHCPACK $C_IP (INIT-REBOOT)" "$SCRATCH/s2.log"' ||
+  cat "$SCRATCH/s2.log" >&2
+check "the store holds C's renewed lease" \
+  '[ "$(sql "SELECT count(*) FROM lease4 WHERE hwaddr = '"'"'\\x0200000000cc'"'"' AND state = 0")" = 1 ]'
+
+# --- the database goes away, and comes back ---
+pg_cluster_stop immediate
+client 02:00:00:00:00:dd "$SCRATCH/d.out"
+check "database down: no lease for client D" '! grep -q "^ip=" "$SCRATCH/d.out"' ||
+  cat "$SCRATCH/d.out" >&2
+check "database down: the server says why and sends no ACK" \
+  'grep -q "lease store: .*ACKs* not sent" "$SCRATCH/s1.log" "$SCRATCH/s2.log"' ||
+  tail -5 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
+pg_cluster_restart
+sleep 2  # past the first reconnect back-off
+client 02:00:00:00:00:dd "$SCRATCH/d.out"
+check "database back: client D bound without restarting a server" \
+  'grep -q "^ip=198.18.0." "$SCRATCH/d.out"' ||
+  tail -8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
+check "database back: every lease survived the kill (A, B, C, D)" \
+  '[ "$(sql "SELECT count(*) FROM lease4 WHERE state = 0")" = 4 ]' ||
+  sql "SELECT address, encode(hwaddr, 'hex') FROM lease4" >&2
+
+[ -n "${VERBOSE:-}" ] && cat "$SCRATCH/s1.log" "$SCRATCH/s2.log"
+kill -TERM "$P1" "$P2"
+wait "$P1"
+check "server 1 exits 0" '[ $? -eq 0 ]'
+wait "$P2"
+check "server 2 exits 0" '[ $? -eq 0 ]'
+finish
