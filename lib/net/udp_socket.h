@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "os/unique_fd.h"
@@ -54,5 +55,28 @@ std::optional<ReceivedDatagram> ReceiveDatagram(const UniqueFd& fd,
 std::optional<std::size_t> TryReceiveDatagram(const UniqueFd& fd,
                                               std::span<std::uint8_t> buffer,
                                               ReceivedDatagram* info);
+
+// One wake-up of a daemon's UDP socket: reads at most `max` queued
+// datagrams into `buffer`, calling on_datagram(span of the bytes, const
+// ReceivedDatagram&) for each, and on_error(const std::system_error&) when a
+// receive fails (an ICMP error queued for an earlier send) before going on
+// with the next; returns once the socket is drained. Level-triggered epoll
+// calls again for what is left.
+template <typename OnDatagram, typename OnError>
+void DrainDatagrams(const UniqueFd& fd, std::span<std::uint8_t> buffer, int max,
+                    OnDatagram&& on_datagram, OnError&& on_error) {
+  for (int i = 0; i < max; ++i) {
+    ReceivedDatagram from;
+    std::optional<std::size_t> size;
+    try {
+      size = TryReceiveDatagram(fd, buffer, &from);
+    } catch (const std::system_error& e) {
+      on_error(e);
+      continue;
+    }
+    if (!size) return;
+    on_datagram(std::span<const std::uint8_t>(buffer.data(), *size), from);
+  }
+}
 
 }  // namespace pxekit

@@ -106,24 +106,9 @@ Result<PowerTarget> ParsePowerTargetLine(const ListLine& line) {
 
 PowerTargetList ParsePowerTargetList(std::string_view content,
                                      std::string_view source_name) {
-  PowerTargetList result;
-  LineList list = SplitLineList(content);
-  result.errors = std::move(list.errors);
-  for (const ListLine& line : list.lines) {
-    auto target = ParsePowerTargetLine(line);
-    if (!target) {
-      result.errors.push_back(
-          {line.number, target.failure().column, target.error()});
-      continue;
-    }
-    PowerTarget value = std::move(target).value();
-    value.origin = fmt::format("{}:{}", source_name, line.number);
-    result.targets.push_back(std::move(value));
-  }
-  std::stable_sort(
-      result.errors.begin(), result.errors.end(),
-      [](const ListError& a, const ListError& b) { return a.line < b.line; });
-  return result;
+  return ParseListLines<PowerTargetList>(
+      content, source_name,
+      [&](const ListLine& line) { return ParsePowerTargetLine(line); });
 }
 
 }  // namespace pxekit

@@ -78,25 +78,9 @@ Result<WakeTarget> ParseWakeLine(const ListLine& line,
 
 WakeList ParseWakeList(std::string_view content, std::string_view source_name,
                        const MacNameLookup& lookup) {
-  WakeList result;
-  LineList list = SplitLineList(content);
-  result.errors = std::move(list.errors);
-  for (const ListLine& line : list.lines) {
-    auto target = ParseWakeLine(line, lookup);
-    if (!target) {
-      result.errors.push_back(
-          {line.number, target.failure().column, target.error()});
-      continue;
-    }
-    WakeTarget value = std::move(target).value();
-    value.origin = fmt::format("{}:{}", source_name, line.number);
-    result.targets.push_back(std::move(value));
-  }
-  // Report in file order, whatever stage found the error.
-  std::stable_sort(
-      result.errors.begin(), result.errors.end(),
-      [](const ListError& a, const ListError& b) { return a.line < b.line; });
-  return result;
+  return ParseListLines<WakeList>(
+      content, source_name,
+      [&](const ListLine& line) { return ParseWakeLine(line, lookup); });
 }
 
 }  // namespace pxekit

@@ -3,18 +3,9 @@
 # each subcommand's own options, values for --sec and --fsid, a directory
 # for PATH and files for check.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
-BASH_COMPLETION=/usr/share/bash-completion/bash_completion
-[ -f "$BASH_COMPLETION" ] || skip "bash-completion is not installed (make check installs it)"
+need_bash_completion
 
-complete_words() {  # complete_words WORD...: what TAB offers after WORD...
-  (cd "$SCRATCH" && bash -c '
-    source "$1"; source "$2"; shift 2
-    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-    _pxe_exports "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BASH_COMPLETION" \
-    "$PXEKIT_SRC/completions/bash/pxe-exports" pxe-exports "$@")
-}
+complete_words() { bash_complete pxe-exports "$@"; }  # what TAB offers after WORD...
 
 mkdir -p "$SCRATCH/srv1" "$SCRATCH/srv2"
 touch "$SCRATCH/srvfile"

@@ -2,18 +2,9 @@
 # pxe-poweroff's bash completion completes for real: subcommands and hosts
 # for the sender, each subcommand's own options, interfaces and actions.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
-BASH_COMPLETION=/usr/share/bash-completion/bash_completion
-[ -f "$BASH_COMPLETION" ] || skip "bash-completion is not installed (make check installs it)"
+need_bash_completion
 
-complete_words() {  # complete_words WORD...: what TAB offers after WORD...
-  (cd "$SCRATCH" && HOSTFILE=/dev/null bash -c '
-    source "$1"; source "$2"; shift 2
-    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-    _pxe_poweroff "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BASH_COMPLETION" \
-    "$PXEKIT_SRC/completions/bash/pxe-poweroff" pxe-poweroff "$@")
-}
+complete_words() { bash_complete pxe-poweroff "$@"; }  # what TAB offers after WORD...
 
 touch "$SCRATCH/lab.hosts"
 check "the subcommands are offered first" \

@@ -98,6 +98,27 @@ magic_hex() {
   echo "$out$password"
 }
 
+# need_bash_completion: skip unless bash-completion is installed.
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+need_bash_completion() {
+  [ -f "$BASH_COMPLETION" ] || skip "bash-completion is not installed (make check installs it)"
+}
+
+# bash_complete TOOL WORD...: what TAB offers after "TOOL WORD..." with the
+# repository's completion for TOOL (function _TOOL, '-' as '_'), one a line,
+# sorted; run in $SCRATCH, so that file completions see the test's files.
+bash_complete() {
+  local tool=$1
+  shift
+  (cd "$SCRATCH" && HOSTFILE=/dev/null bash -c '
+    source "$1"; source "$2"; shift 2
+    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+    _'"${tool//-/_}"' "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BASH_COMPLETION" \
+    "$PXEKIT_SRC/completions/bash/$tool" "$tool" "$@")
+}
+
 finish() {
   echo "${PASSED} passed, ${FAILED} failed"
   [ "$FAILED" -eq 0 ]

@@ -135,20 +135,16 @@ class Agent {
 
   void Drain() {
     std::array<std::uint8_t, 2048> buffer;
-    for (int i = 0; i < kDrainPerWakeup; ++i) {
-      ReceivedDatagram from;
-      std::optional<std::size_t> size;
-      try {
-        size = TryReceiveDatagram(socket_, buffer, &from);
-      } catch (const std::system_error& e) {
+    DrainDatagrams(
+        socket_, buffer, kDrainPerWakeup,
+        [&](std::span<const std::uint8_t> bytes, const ReceivedDatagram& from) {
+          Handle(bytes, from);
+        },
         // ICMP errors for earlier replies (ECONNREFUSED and the like) come
         // back here; they concern a peer, never the agent.
-        diag_.Debug("receive: {}", e.what());
-        continue;
-      }
-      if (!size) return;
-      Handle(std::span<const std::uint8_t>(buffer.data(), *size), from);
-    }
+        [&](const std::system_error& e) {
+          diag_.Debug("receive: {}", e.what());
+        });
   }
 
   std::string Peer(const ReceivedDatagram& from) const {

@@ -235,26 +235,20 @@ class Sender {
 
   void Drain() {
     std::array<std::uint8_t, 2048> buffer;
-    for (int n = 0; n < kDrainPerWakeup; ++n) {
-      ReceivedDatagram from;
-      std::optional<std::size_t> size;
-      try {
-        size = TryReceiveDatagram(socket_, buffer, &from);
-      } catch (const std::system_error& e) {
+    DrainDatagrams(
+        socket_, buffer, kDrainPerWakeup,
+        [&](std::span<const std::uint8_t> bytes, const ReceivedDatagram& from) {
+          if (from.source_port != options_.port) return;
+          auto it = by_address_.find(from.source.value());
+          if (it == by_address_.end()) return;
+          auto message = DecodePowerMessage(bytes);
+          if (message) OnMessage(it->second, *message);
+        },
         // An ICMP error for an earlier datagram (port unreachable): the
         // host is not listening yet; its retries go on.
-        diag_.Debug("receive: {}", e.what());
-        continue;
-      }
-      if (!size) return;
-      if (from.source_port != options_.port) continue;
-      auto it = by_address_.find(from.source.value());
-      if (it == by_address_.end()) continue;
-      auto message = DecodePowerMessage(
-          std::span<const std::uint8_t>(buffer.data(), *size));
-      if (!message) continue;
-      OnMessage(it->second, *message);
-    }
+        [&](const std::system_error& e) {
+          diag_.Debug("receive: {}", e.what());
+        });
   }
 
   void OnMessage(std::size_t i, const PowerMessage& message) {
