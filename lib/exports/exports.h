@@ -94,6 +94,10 @@ inline constexpr std::size_t kMaxDiagnostics = 200;
 // kMaxDiagnostics diagnostics, then one that counts the rest.
 ExportsFile ParseExports(std::string_view text, std::string file);
 
+// The path without repeated or trailing slashes: "/srv/a/" and "/srv//a"
+// name one directory, as realpath() makes them.
+std::string NormalExportPath(std::string_view path);
+
 // Whether exportfs reads `name` inside /etc/exports.d: it must end in
 // ".exports" and not start with '.'; any other file there is silently
 // ignored, which the tool should report.

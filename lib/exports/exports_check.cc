@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit::exports {
@@ -50,24 +51,6 @@ Effect Resolve(const std::vector<Option>& options) {
     }
   }
   return e;
-}
-
-// "/srv/a/" and "/srv//a" are the same directory to realpath().
-std::string NormalPath(std::string_view path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out.push_back(c);
-  }
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::string CanonicalOptions(const std::vector<Option>& options) {
@@ -137,7 +120,7 @@ class Checker {
 
   void CheckEntry(const ExportsFile& file, const Entry& entry) {
     if (entry.has_defaults) CheckContradictions(file, entry, entry.defaults);
-    std::string path = NormalPath(entry.path);
+    std::string path = NormalExportPath(entry.path);
     for (const auto& client : entry.clients) {
       CheckContradictions(file, entry, client.options);
       int line = client.line;
@@ -189,7 +172,7 @@ class Checker {
                         "exportfs warns; write no_subtree_check",
                         client.host));
       // Duplicates across the whole table.
-      std::string key = path + '\0' + LowerAscii(client.host);
+      std::string key = path + '\0' + AsciiLower(client.host);
       std::string opts = CanonicalOptions(all);
       auto [it, fresh] = seen_.emplace(key, Seen{file.file, line, opts});
       if (!fresh) {

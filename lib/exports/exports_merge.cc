@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "exports/exports.h"
+#include "util/ascii.h"
 #include "util/line_list.h"
 #include "util/text.h"
 
@@ -49,24 +50,6 @@ std::vector<PhysicalLine> SplitPhysical(std::string_view text) {
     lines.push_back(line);
   }
   return lines;
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// "/srv/a/" and "/srv//a" name one directory, as in the checker.
-std::string NormalPath(std::string_view path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out.push_back(c);
-  }
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
 }
 
 std::string JoinOptions(const std::vector<std::string>& options) {
@@ -139,8 +122,8 @@ FileModel Load(std::string_view text, std::string_view file) {
   for (const auto& entry : parsed.entries)
     for (const auto& client : entry.clients)
       model.foreign.emplace(
-          NormalPath(entry.path),
-          std::make_pair(LowerAscii(client.host), client.line));
+          NormalExportPath(entry.path),
+          std::make_pair(AsciiLower(client.host), client.line));
   return model;
 }
 
@@ -406,9 +389,9 @@ MergeResult MergeAdd(std::string_view text, std::string_view file,
   // New lines, by path, in the order first asked for.
   std::vector<ExportSpec> fresh;
   for (const ExportRequest& request : requests) {
-    std::string path = NormalPath(request.path);
+    std::string path = NormalExportPath(request.path);
     for (const ClientSpec& client : request.clients) {
-      std::string host = LowerAscii(client.host);
+      std::string host = AsciiLower(client.host);
       std::string options = JoinOptions(client.options);
       auto [it, first] =
           batch[path].emplace(host, std::make_pair(options, request.origin));
@@ -426,10 +409,10 @@ MergeResult MergeAdd(std::string_view text, std::string_view file,
       Managed* owner = nullptr;
       ClientSpec* existing = nullptr;
       for (Managed& m : model.managed) {
-        if (NormalPath(m.spec.path) != path) continue;
+        if (NormalExportPath(m.spec.path) != path) continue;
         if (!owner) owner = &m;
         for (ClientSpec& c : m.spec.clients)
-          if (!existing && LowerAscii(c.host) == host) {
+          if (!existing && AsciiLower(c.host) == host) {
             existing = &c;
             owner = &m;
           }
@@ -452,7 +435,7 @@ MergeResult MergeAdd(std::string_view text, std::string_view file,
         continue;
       }
       auto same = std::find_if(fresh.begin(), fresh.end(), [&](auto& s) {
-        return NormalPath(s.path) == path;
+        return NormalExportPath(s.path) == path;
       });
       if (same == fresh.end())
         fresh.push_back(ExportSpec{request.path, {client}});
@@ -480,17 +463,17 @@ MergeResult MergeRemove(std::string_view text, std::string_view file,
   FileModel model = Load(text, file);
   MergeResult result;
   for (const ExportRequest& request : requests) {
-    std::string path = NormalPath(request.path);
+    std::string path = NormalExportPath(request.path);
     bool whole = request.clients.empty();
     std::vector<std::string> hosts;
-    for (const auto& c : request.clients) hosts.push_back(LowerAscii(c.host));
+    for (const auto& c : request.clients) hosts.push_back(AsciiLower(c.host));
     for (Managed& m : model.managed) {
-      if (NormalPath(m.spec.path) != path) continue;
+      if (NormalExportPath(m.spec.path) != path) continue;
       auto& clients = m.spec.clients;
       std::vector<ClientSpec> removed;
       auto end = std::remove_if(clients.begin(), clients.end(), [&](auto& c) {
         bool go = whole || std::find(hosts.begin(), hosts.end(),
-                                     LowerAscii(c.host)) != hosts.end();
+                                     AsciiLower(c.host)) != hosts.end();
         if (go) removed.push_back(c);
         return go;
       });

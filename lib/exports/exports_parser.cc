@@ -698,4 +698,14 @@ ExportsFile ParseExports(std::string_view text, std::string file) {
   return out;
 }
 
+std::string NormalExportPath(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out.push_back(c);
+  }
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
 }  // namespace pxekit::exports

@@ -613,13 +613,7 @@ bool GaneshaResult::HasErrors() const {
 }
 
 std::string NormaliseGaneshaPath(std::string_view path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out += c;
-  }
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
+  return NormalExportPath(path);
 }
 
 std::uint16_t GaneshaHomeExportId(std::string_view normalised_path) {

@@ -127,17 +127,6 @@ std::string ReadInput(const std::string& path, int* status, Diag& diag) {
   return std::move(content).value();
 }
 
-// "/srv/a/" and "/srv//a" are one directory.
-std::string NormalPath(std::string_view path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out.push_back(c);
-  }
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
-}
-
 PathKind ProbePath(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0)
@@ -416,8 +405,8 @@ bool CheckNewText(const TargetFile& target, const std::string& shown_name,
   CheckOptions check_options;
   check_options.check_paths = !probe_paths.empty();
   check_options.probe = [&probe_paths](const std::string& path) {
-    return probe_paths.count(NormalPath(path)) ? ProbePath(path)
-                                               : PathKind::kDirectory;
+    return probe_paths.count(NormalExportPath(path)) ? ProbePath(path)
+                                                     : PathKind::kDirectory;
   };
   for (const Diagnostic& d : CheckExports(files, check_options)) {
     if (d.file != shown_name) continue;
@@ -551,7 +540,7 @@ int RunEdit(ExportsOptions& options, bool adding, Diag& diag) {
   std::set<std::string> probe_paths;
   if (!options.no_path_check)
     for (const ExportRequest& r : requests.list)
-      probe_paths.insert(NormalPath(r.path));
+      probe_paths.insert(NormalExportPath(r.path));
   if (adding && changed &&
       !CheckNewText(target, shown, new_text, probe_paths, diag)) {
     diag.Error("{}: not written: the result would not pass check", shown);
