@@ -65,6 +65,9 @@
 
 namespace pxekit {
 
+// The UDP port agents listen on unless told otherwise (pxe-poweroff -p).
+inline constexpr std::uint16_t kPowerDefaultPort = 7390;
+
 inline constexpr std::array<std::uint8_t, 4> kPowerMagic = {'P', 'X', 'P', 'O'};
 inline constexpr std::uint8_t kPowerVersion = 1;
 inline constexpr std::size_t kPowerHeaderSize = 8;
