@@ -1175,7 +1175,13 @@ pxeboot_agent_initrd() {
     done
     # The kernel runs /init; busybox named init is busybox init.
     ln -s bin/busybox "$tmp/root/init"
-    cp "$agent" "$tmp/root$PXEBOOT_AGENT_BIN"
+    # Without its debug information (a RelWithDebInfo build is ~20 MB),
+    # which the guest would otherwise load over TFTP on every boot.
+    if command -v strip >/dev/null 2>&1; then
+      strip --strip-debug -o "$tmp/root$PXEBOOT_AGENT_BIN" "$agent" || { rm -rf "$tmp"; return 1; }
+    else
+      cp "$agent" "$tmp/root$PXEBOOT_AGENT_BIN" || { rm -rf "$tmp"; return 1; }
+    fi
     for lib in $libs; do
       mkdir -p "$tmp/root${lib%/*}" && cp -L "$lib" "$tmp/root$lib" || { rm -rf "$tmp"; return 1; }
     done

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The seed's lesson, for real (issue 10): a QEMU VM (BIOS, -no-reboot),
+# PXE-booted by pxekit inside this test's own namespace, runs
+# `pxe-poweroff listen` under busybox init. pxe-poweroff from the server side
+# powers it off, and QEMU exits by itself: the guest cut the power through
+# ACPI. The same VM booted again with an agent told to halt instead
+# (`listen --exec halt`) acknowledges just as well, prints "System halted",
+# and QEMU keeps running: the OS stopped, the power stayed on.
+# Two boots under TCG take about 45-70 s each.
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/pxeboot.sh"
+
+# Bounds, in seconds: the power-off and the halt happen within 2-3 s of the
+# acknowledgement under TCG; a halted VM must still run after HALT_WATCH.
+POWEROFF_BOUND=60
+HALT_BOUND=60
+HALT_WATCH=20
+SENDER_WAIT=20
+
+die_early() {  # a step before the boots failed: a failure, never a skip
+  fail "$1"
+  finish
+  exit 1
+}
+
+need_netns
+[ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
+  skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
+[ -x "$PXEKIT_BIN/pxe-poweroff" ] || missing+=" pxe-poweroff"
+[ -z "${missing// /}" ] || die_early "not built in $PXEKIT_BIN: $missing (run make)"
+
+# Two boots under ctest's 300 s limit.
+PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-110}
+pxeboot_init || die_early "setting up the boot harness (see above)"
+pxeboot_accel || die_early "choosing QEMU's accelerator (see above)"
+pxeboot_kernel || die_early "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
+pxeboot_kernel_modules "${PXEBOOT_AGENT_MODULES[@]}" ||
+  die_early "getting the NIC's modules from $PXEBOOT_KERNEL_PKG (see above)"
+KEY=$PXEBOOT_WORK/admin.key
+"$PXEKIT_BIN/pxe-poweroff" keygen --out "$KEY" || die_early "pxe-poweroff keygen --out $KEY"
+pxeboot_agent_initrd "$PXEKIT_BIN/pxe-poweroff" "$KEY.pub" || die_early "building the agent's initrd (see above)"
+PXEBOOT_NIC=$PXEBOOT_AGENT_NIC
+pxeboot_netns_up "pxk-boot-off-$$" || die_early "setting up the namespace (see above)"
+ROOT=$PXEBOOT_WORK/tftp
+pxeboot_tftproot bios "$ROOT" || die_early "building the TFTP root (see above)"
+pxeboot_cfg_pxekit bios "$ROOT" "$PXEBOOT_KERNEL_ARGS pxekit.test=poweroff-$$" ||
+  die_early "pxe-mkcfg pxelinux (see above)"
+pxeboot_servers_start pxekit "$ROOT" || die_early "pxe-dhcpd and pxe-tftpd start"
+
+CONSOLE=$PXEBOOT_WORK/serial.log
+
+# boot_agent WHAT: boots the VM until its agent listens; sets AGENT_IP.
+boot_agent() {
+  AGENT_IP=""
+  if ! pxeboot_vm_start bios "$PXEBOOT_AGENT_READY"; then
+    fail "$1: the VM booted and its agent listens ($PXEBOOT_FAILURE)"
+    return 1
+  fi
+  AGENT_IP=${PXEBOOT_VM_LINE%% *}
+  check "$1: the VM booted in ${PXEBOOT_SECONDS}s and pxe-poweroff listens on $AGENT_IP" \
+    '[[ "$PXEBOOT_VM_LINE" == *"pxe-poweroff listens"* ]]'
+}
+
+# send WHAT: pxe-poweroff from the server's side of the namespace; it must
+# print "$AGENT_IP: acked" and exit 0. Sets ACKED_AT.
+send() {
+  local out err rc
+  out=$(pxeboot_in_ns "$PXEKIT_BIN/pxe-poweroff" -k "$KEY" --wait "$SENDER_WAIT" "$AGENT_IP" 2>"$SCRATCH/sender.err")
+  rc=$?
+  ACKED_AT=$EPOCHREALTIME
+  err=$(cat "$SCRATCH/sender.err")
+  pxeboot_say sender "pxe-poweroff -k admin.key $AGENT_IP: ${out:-nothing on stdout} (exit $rc)${err:+; stderr: $err}"
+  check "$1: pxe-poweroff printed '$AGENT_IP: acked' and exited 0" \
+    '[ "$out" = "$AGENT_IP: acked" ] && [ "$rc" = 0 ]'
+}
+
+console_has() {  # console_has TEXT: the guest printed a line containing TEXT
+  tr -d '\r' <"$CONSOLE" | grep -qF -- "$1"
+}
+
+# --- 1: poweroff -----------------------------------------------------------
+echo "=== the agent powers the VM off: QEMU must exit by itself"
+if boot_agent poweroff; then
+  send poweroff
+  if pxeboot_vm_wait_exit "$POWEROFF_BOUND"; then
+    took=$(awk -v a="$ACKED_AT" -v b="$PXEBOOT_VM_EXIT_AT" 'BEGIN { printf "%.1f", b - a }')
+    pass "poweroff: QEMU exited by itself ${took}s after the acknowledgement"
+    echo "poweroff: QEMU exited by itself ${took}s after the ack, status $PXEBOOT_VM_STATUS"
+    check "poweroff: QEMU's exit status is 0 (a guest power-off, not a crash)" '[ "$PXEBOOT_VM_STATUS" = 0 ]'
+  else
+    fail "poweroff: QEMU exited by itself within ${POWEROFF_BOUND}s of the acknowledgement" \
+      "--- last console lines" "$(tail -n 15 "$CONSOLE" | tr -d '\r')"
+    pxeboot_vm_stop
+  fi
+  check "poweroff: the agent logged the accepted request" 'console_has "accepted poweroff request"'
+  check "poweroff: busybox init was asked to power off (the agent's poweroff path)" \
+    'console_has "Requesting system poweroff"'
+  check "poweroff: the kernel powered down" 'console_has "reboot: Power down"'
+  check "poweroff: the kernel never halted" '! console_has "System halted"'
+fi
+cp "$CONSOLE" "$PXEBOOT_WORK/serial.poweroff.log"  # kept with PXEKIT_KEEP_WORK=1
+
+# --- 2: halt ---------------------------------------------------------------
+echo "=== the agent halts the VM instead (--exec halt): QEMU must keep running"
+pxeboot_cfg_pxekit bios "$ROOT" "$PXEBOOT_KERNEL_ARGS pxekit.test=halt-$$ pxekit.exec=halt" ||
+  fail "pxe-mkcfg pxelinux rewrote the config for the halt boot"
+if boot_agent halt; then
+  check "halt: the agent was started with --exec halt" 'console_has "--exec halt"'
+  send halt
+  if pxeboot_vm_wait_line "reboot: System halted" "$HALT_BOUND"; then
+    pass "halt: the kernel printed 'System halted'"
+    if pxeboot_vm_wait_exit "$HALT_WATCH"; then
+      fail "halt: QEMU still runs ${HALT_WATCH}s after 'System halted'" \
+        "QEMU exited with status $PXEBOOT_VM_STATUS: a halted machine's power is on"
+    else
+      pass "halt: QEMU still runs ${HALT_WATCH}s after 'System halted'"
+      echo "halt: QEMU still running ${HALT_WATCH}s after 'System halted'; the test kills it (pid $PXEBOOT_QEMU_PID)"
+    fi
+  else
+    fail "halt: the kernel printed 'System halted' within ${HALT_BOUND}s of the acknowledgement" \
+      "${PXEBOOT_VM_STATUS:+QEMU exited with status $PXEBOOT_VM_STATUS; }--- last console lines" \
+      "$(tail -n 15 "$CONSOLE" | tr -d '\r')"
+  fi
+  check "halt: the agent ran the command" 'console_has "running: /bin/sh -c halt"'
+  check "halt: busybox init was asked to halt" 'console_has "Requesting system halt"'
+  check "halt: the kernel did not power down" '! console_has "reboot: Power down"'
+  pxeboot_vm_stop
+fi
+finish
