@@ -27,9 +27,9 @@ need_netns
 [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
 pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
   skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
-missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
-[ -x "$PXEKIT_BIN/pxe-poweroff" ] || missing+=" pxe-poweroff"
-[ -z "${missing// /}" ] || die_early "not built in $PXEKIT_BIN: $missing (run make)"
+absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
+[ -x "$PXEKIT_BIN/pxe-poweroff" ] || absent+=" pxe-poweroff"
+[ -z "${absent// /}" ] || die_early "not built in $PXEKIT_BIN: ${absent# } (run make); this boot is served by them"
 
 # Two boots under ctest's 300 s limit.
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-110}

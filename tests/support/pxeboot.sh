@@ -1023,7 +1023,6 @@ _pxeboot_kernel_deb() {
 #                      line; the harness's own check of the two paths
 
 PXEBOOT_AGENT_READY="pxekit-agent-ready:"
-PXEBOOT_AGENT_PORT=7390   # pxe-poweroff's default (kPowerDefaultPort)
 PXEBOOT_AGENT_BIN=/usr/sbin/pxe-poweroff   # where the initrd holds it
 PXEBOOT_AGENT_KEY=/etc/pxekit/poweroff.key.pub
 PXEBOOT_AGENT_MODULES=(virtio_pci virtio_net)
@@ -1105,6 +1104,7 @@ set -- listen -v -k /etc/pxekit/poweroff.key.pub --wol-interface "$ifc"
 say "starting pxe-poweroff $*"
 pxe-poweroff "$@" &
 pid=$!
+# Its default port (kPowerDefaultPort), as /proc/net/udp spells it.
 port=$(printf ':%04X ' 7390)
 listening=""
 for i in $(seq 100); do
