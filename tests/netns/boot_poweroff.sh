@@ -80,6 +80,13 @@ console_has() {  # console_has TEXT: the guest printed a line containing TEXT
   tr -d '\r' <"$CONSOLE" | grep -qF -- "$1"
 }
 
+console_between() {  # console_between FROM TO: the lines strictly between
+  tr -d '\r' <"$CONSOLE" | awk -v from="$1" -v to="$2" '
+    on && index($0, to) { exit }
+    on { print }
+    !on && index($0, from) { on = 1 }'
+}
+
 # --- 1: poweroff -----------------------------------------------------------
 echo "=== the agent powers the VM off: QEMU must exit by itself"
 if boot_agent poweroff; then
@@ -95,6 +102,9 @@ if boot_agent poweroff; then
     pxeboot_vm_stop
   fi
   check "poweroff: the agent logged the accepted request" 'console_has "accepted poweroff request"'
+  # Armed, or said why not (virtio_net cannot wake), before the power went.
+  check "poweroff: the agent logged Wake-on-LAN on eth0 after accepting and before init powered off" \
+    'console_between "accepted poweroff request" "Requesting system poweroff" | grep -q "Wake-on-LAN.*eth0"'
   check "poweroff: busybox init was asked to power off (the agent's poweroff path)" \
     'console_has "Requesting system poweroff"'
   check "poweroff: the kernel powered down" 'console_has "reboot: Power down"'
