@@ -62,7 +62,7 @@ TEST_CASE("The power path never halts", "[power]") {
     for (const auto& programs : std::vector<std::set<std::string>>{
              kEverything,
              {"halt", "init"},
-             {"halt", "poweroff"},
+             {"halt", "poweroff", "reboot"},
              {"halt", "systemctl", "init"}})
       for (PowerAction action : {PowerAction::kPowerOff, PowerAction::kReboot}) {
         auto command = ChoosePowerCommand(action, With(systemd, programs));
