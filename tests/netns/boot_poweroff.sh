@@ -6,7 +6,9 @@
 # ACPI. The same VM booted again with an agent told to halt instead
 # (`listen --exec halt`) acknowledges just as well, prints "System halted",
 # and QEMU keeps running: the OS stopped, the power stayed on.
-# Two boots under TCG take about 45-70 s each.
+# Two boots: under TCG each takes 35-70 s to the agent's ready line, the whole
+# test 2-2.5 minutes (tests/cli/boot_agent_vm.test checks the harness's parts
+# in seconds, without a boot).
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pxeboot.sh"
 

@@ -12,6 +12,9 @@
 #   pxeboot_run bios                  # QEMU to the banner, stage by stage
 #   echo "$PXEBOOT_CMDLINE"
 #
+# A VM that stays up and runs the power-off agent (pxeboot_kernel_modules,
+# pxeboot_agent_initrd, pxeboot_vm_start ...) is described further down.
+#
 # Everything it creates (namespace, interfaces, processes, scratch files) is
 # removed on exit, Ctrl-C included. Servers only ever run inside the
 # namespace, bound to its bridge: nothing listens on a host interface.
