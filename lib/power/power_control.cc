@@ -23,11 +23,12 @@ Result<std::vector<std::string>> ChoosePowerCommand(
     return std::vector<std::string>{*command};
   if (auto init = find("init"))
     return std::vector<std::string>{*init, reboot ? "6" : "0"};
-  return Fail(fmt::format("no way to {} this machine: neither {}{} nor init "
-                          "found in PATH",
-                          reboot ? "reboot" : "power off",
-                          environment.systemd_running ? "systemctl, " : "",
-                          reboot ? "reboot" : "poweroff"));
+  return Fail(
+      fmt::format("no way to {} this machine: neither {}{} nor init "
+                  "found in PATH",
+                  reboot ? "reboot" : "power off",
+                  environment.systemd_running ? "systemctl, " : "",
+                  reboot ? "reboot" : "poweroff"));
 }
 
 std::string DescribeCommand(const std::vector<std::string>& argv) {

@@ -70,8 +70,8 @@ std::optional<std::string> FindInPath(std::string_view name,
     std::size_t colon = path_env.find(':', start);
     if (colon == std::string_view::npos) colon = path_env.size();
     std::string_view dir = path_env.substr(start, colon - start);
-    std::string candidate = dir.empty() ? std::string(name)
-                                        : fmt::format("{}/{}", dir, name);
+    std::string candidate =
+        dir.empty() ? std::string(name) : fmt::format("{}/{}", dir, name);
     if (IsExecutableFile(candidate)) return candidate;
     start = colon + 1;
   }
@@ -93,7 +93,8 @@ Result<pid_t> SpawnProgram(const std::vector<std::string>& argv,
   if (argv.empty() || argv[0].empty()) return Fail("no program to run");
 
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
 
   std::vector<char*> env;
@@ -120,7 +121,8 @@ Result<pid_t> SpawnProgram(const std::vector<std::string>& argv,
   sigdelset(&defaults, SIGKILL);
   sigdelset(&defaults, SIGSTOP);
   int rc = ::posix_spawnattr_setsigmask(&attributes.attr, &empty);
-  if (rc == 0) rc = ::posix_spawnattr_setsigdefault(&attributes.attr, &defaults);
+  if (rc == 0)
+    rc = ::posix_spawnattr_setsigdefault(&attributes.attr, &defaults);
   if (rc == 0)
     rc = ::posix_spawnattr_setflags(
         &attributes.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);

@@ -71,14 +71,15 @@ Result<std::string> CheckPowerHost(std::string_view text) {
 Result<MacAddr> ParseTargetMac(std::string_view text) {
   auto mac = MacAddr::Parse(text);
   if (!mac)
-    return Fail(fmt::format("invalid MAC address {}: {}",
-                            QuoteForMessage(text), mac.error()),
+    return Fail(fmt::format("invalid MAC address {}: {}", QuoteForMessage(text),
+                            mac.error()),
                 mac.failure().column > 0 ? mac.failure().column : 1);
   if (mac->IsMulticast() || mac->IsZero())
-    return Fail(fmt::format("MAC address {} is not an agent id (it is {})",
-                            QuoteForMessage(text),
-                            mac->IsZero() ? "all zeros" : "a multicast address"),
-                1);
+    return Fail(
+        fmt::format("MAC address {} is not an agent id (it is {})",
+                    QuoteForMessage(text),
+                    mac->IsZero() ? "all zeros" : "a multicast address"),
+        1);
   return mac;
 }
 
@@ -91,11 +92,13 @@ Result<PowerTarget> ParsePowerTargetLine(const ListLine& line) {
                 fields[2].column);
   PowerTarget target;
   auto host = CheckPowerHost(fields[0].text);
-  if (!host) return Fail(host.error(), fields[0].column + host.failure().column - 1);
+  if (!host)
+    return Fail(host.error(), fields[0].column + host.failure().column - 1);
   target.host = std::move(host).value();
   if (fields.size() == 2) {
     auto mac = ParseTargetMac(fields[1].text);
-    if (!mac) return Fail(mac.error(), fields[1].column + mac.failure().column - 1);
+    if (!mac)
+      return Fail(mac.error(), fields[1].column + mac.failure().column - 1);
     target.mac = *mac;
   }
   return target;

@@ -16,7 +16,8 @@ namespace pxekit {
 // The interface of the IPv4 default route (destination and mask 0, route
 // up) with the lowest metric, from /proc/net/route's text; nullopt when
 // there is none.
-std::optional<std::string> DefaultRouteInterface(std::string_view proc_net_route);
+std::optional<std::string> DefaultRouteInterface(
+    std::string_view proc_net_route);
 
 struct WolInterfaceChoice {
   enum class Source { kWolFlag, kInterfaceFlag, kDefaultRoute };

@@ -15,8 +15,8 @@
 #include <iterator>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "crypto/key_file.h"
 #include "net/udp_socket.h"
@@ -48,8 +48,8 @@ struct Peer {
 
 // The next datagram from the peer that decodes, or nothing by the timeout.
 std::optional<PowerMessage> Receive(const Peer& peer, int timeout_ms) {
-  auto until = std::chrono::steady_clock::now() +
-               std::chrono::milliseconds(timeout_ms);
+  auto until =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (int i = 0; i < 1000; ++i) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         until - std::chrono::steady_clock::now());
@@ -141,8 +141,8 @@ int Exchange(const Peer& peer, const Options& options, bool forge) {
       fmt::print(stderr, "power_probe: {}: {}\n", options.key, key.error());
       return 2;
     }
-    auto signed_request = SignPowerRequest(*challenge, action,
-                                           challenge->agent_id, key.value());
+    auto signed_request =
+        SignPowerRequest(*challenge, action, challenge->agent_id, key.value());
     if (!signed_request) return 2;
     request = signed_request.value();
   }
@@ -203,7 +203,8 @@ int main(int argc, char** argv) {
   if (!address || options.port < 1 || options.port > 65535 ||
       options.timeout_ms < 1 || options.timeout_ms > 60000 ||
       options.count < 1 || options.count > 100000) {
-    fmt::print(stderr, "power_probe: bad --to, --port, --count or --timeout-ms\n");
+    fmt::print(stderr,
+               "power_probe: bad --to, --port, --count or --timeout-ms\n");
     return 2;
   }
   Peer peer{OpenUdp4Socket(), *address,

@@ -206,12 +206,14 @@ class Agent {
     std::string_view action = PowerActionName(decision.action);
     Note(fmt::format("accepted {} request from {}", action, Peer(from)));
     if (options_.dry_run) {
-      std::string command = options_.exec.empty()
-                                ? DescribeCommandOrWhy(decision.action)
-                                : "/bin/sh -c " + QuoteForMessage(options_.exec);
-      Note(fmt::format("dry run: would arm Wake-on-LAN on {}, acknowledge, "
-                       "then run: {}",
-                       wol_nic_, command));
+      std::string command =
+          options_.exec.empty()
+              ? DescribeCommandOrWhy(decision.action)
+              : "/bin/sh -c " + QuoteForMessage(options_.exec);
+      Note(
+          fmt::format("dry run: would arm Wake-on-LAN on {}, acknowledge, "
+                      "then run: {}",
+                      wol_nic_, command));
       Reply(decision, from);
       Note(fmt::format("dry run: acknowledged {}; nothing else done",
                        Peer(from)));
@@ -326,15 +328,16 @@ int RunListen(const ListenOptions& options, Diag& diag) {
   for (const Ed25519PublicKey& key : config.keys)
     keys += fmt::format("{}{}", keys.empty() ? "" : ", ", key.Fingerprint());
   if (diag.verbosity() >= 0)
-    diag.Emit(fmt::format(
-      "listening on UDP port {}{} as {} (Wake-on-LAN interface {}){}; keys: {}",
-      options.port,
-      options.interface.empty() ? "" : " on " + options.interface, nic.mac,
-      nic.name,
-      options.dry_run         ? "; dry run"
-      : !options.exec.empty() ? "; --exec instead of powering off"
-                              : "",
-      keys));
+    diag.Emit(
+        fmt::format("listening on UDP port {}{} as {} (Wake-on-LAN interface "
+                    "{}){}; keys: {}",
+                    options.port,
+                    options.interface.empty() ? "" : " on " + options.interface,
+                    nic.mac, nic.name,
+                    options.dry_run         ? "; dry run"
+                    : !options.exec.empty() ? "; --exec instead of powering off"
+                                            : "",
+                    keys));
 
   Agent agent(options, diag, std::move(config), nic.name, std::move(socket));
   agent.Run();

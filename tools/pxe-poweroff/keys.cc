@@ -84,11 +84,10 @@ int RunKeygen(const KeygenOptions& options, Diag& diag) {
                     fmt::format("cannot generate a key: {}", key.error()));
   Failure failure;
   if (!SaveKeyPair(path, key.value(), &failure))
-    throw ToolError(failure.sys_errno != 0
-                        ? ExitCodeForFileErrno(failure.sys_errno)
-                        : kExitIoErr,
-                    fmt::format("{}: {}", QuoteForMessage(path),
-                                failure.message));
+    throw ToolError(
+        failure.sys_errno != 0 ? ExitCodeForFileErrno(failure.sys_errno)
+                               : kExitIoErr,
+        fmt::format("{}: {}", QuoteForMessage(path), failure.message));
   diag.Info("wrote {} (private, mode 0600) and {} (public): {}", path,
             public_path, key->public_key().Fingerprint());
   return kExitOk;

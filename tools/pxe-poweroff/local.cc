@@ -30,9 +30,9 @@ int RunLocal(const LocalOptions& options, Diag& diag) {
   diag.Info("running: {}", DescribeCommand(command));
   auto pid = SpawnProgram(command, {});
   if (!pid)
-    throw ToolError(kExitOsErr, fmt::format("cannot run {}: {}",
-                                            DescribeCommand(command),
-                                            pid.error()));
+    throw ToolError(kExitOsErr,
+                    fmt::format("cannot run {}: {}", DescribeCommand(command),
+                                pid.error()));
   auto done = WaitForProgram(*pid);
   if (!done) throw ToolError(kExitOsErr, done.error());
   if (!done->success())

@@ -54,10 +54,10 @@ int main(int argc, char** argv) {
       app.add_option("-p,--port", send.port, "Agents' UDP port (default 7390)")
           ->type_name("PORT")
           ->check(port_check));
-  sender_only.push_back(app.add_option("--action", send.action,
-                                       "poweroff (default) or reboot")
-                            ->type_name("ACTION")
-                            ->check(action_check));
+  sender_only.push_back(
+      app.add_option("--action", send.action, "poweroff (default) or reboot")
+          ->type_name("ACTION")
+          ->check(action_check));
   sender_only.push_back(
       app.add_option("--wait", send.wait_seconds,
                      "Seconds to wait for every acknowledgement, retrying "
@@ -74,8 +74,7 @@ int main(int argc, char** argv) {
                      "input)")
           ->type_name("FILE"));
   sender_only.push_back(app.add_option(
-      "HOST", send.hosts,
-      "Agents to power off: IPv4 addresses or host names"));
+      "HOST", send.hosts, "Agents to power off: IPv4 addresses or host names"));
 
   auto* keygen_app = app.add_subcommand(
       "keygen", "Write a new Ed25519 key pair: FILE (private) and FILE.pub");
@@ -97,8 +96,7 @@ int main(int argc, char** argv) {
                    "default /etc/pxekit/poweroff.key.pub)")
       ->type_name("PUBKEY")
       ->allow_extra_args(false);
-  listen_app
-      ->add_option("-p,--port", listen.port, "UDP port (default 7390)")
+  listen_app->add_option("-p,--port", listen.port, "UDP port (default 7390)")
       ->type_name("PORT")
       ->check(port_check);
   listen_app
@@ -110,9 +108,8 @@ int main(int argc, char** argv) {
                    "Arm Wake-on-LAN on IF, whose MAC is the agent's id "
                    "(default: --interface, else the default route's)")
       ->type_name("IF");
-  listen_app->add_flag(
-      "--dry-run", listen.dry_run,
-      "Log what would be done and only acknowledge requests");
+  listen_app->add_flag("--dry-run", listen.dry_run,
+                       "Log what would be done and only acknowledge requests");
   listen_app
       ->add_option("--exec", listen.exec,
                    "Run '/bin/sh -c CMD' instead of powering off "
@@ -136,8 +133,8 @@ int main(int argc, char** argv) {
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
   diag.set_verbosity(common.Verbosity());
 
-  CLI::App* sub = app.get_subcommands().empty() ? nullptr
-                                                : app.get_subcommands().front();
+  CLI::App* sub =
+      app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
   if (sub != nullptr) {
     // Sender options before (or, through fallthrough, after) a subcommand
     // would be silently ignored: say so instead.

@@ -53,11 +53,11 @@ std::string ReadListOrThrow(const std::string& path) {
       path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
   if (!content) {
     int err = content.failure().sys_errno;
-    throw ToolError(ExitCodeForFileErrno(err),
-                    fmt::format("{}: {}",
-                                path == "-" ? "standard input"
-                                            : QuoteForMessage(path),
-                                content.error()));
+    throw ToolError(
+        ExitCodeForFileErrno(err),
+        fmt::format("{}: {}",
+                    path == "-" ? "standard input" : QuoteForMessage(path),
+                    content.error()));
   }
   return std::move(content).value();
 }
@@ -70,8 +70,7 @@ void AddList(const std::string& content, const std::string& source,
                                                      : QuoteForMessage(source));
   PowerTargetList list = ParsePowerTargetList(content, source);
   for (const ListError& error : list.errors) {
-    diag.Error("{}:{}:{}: {}", source, error.line, error.column,
-               error.message);
+    diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
     ++inputs.bad_lines;
   }
   for (PowerTarget& target : list.targets)
@@ -324,9 +323,9 @@ UniqueFd OpenSenderSocket(const SenderOptions& options) {
       int err = e.code().value();
       throw ToolError(
           ExitCodeForSocketErrno(err),
-          fmt::format("-I {}: {}", QuoteForMessage(options.interface),
-                      err == ENODEV ? "no such interface"
-                                    : std::strerror(err)));
+          fmt::format(
+              "-I {}: {}", QuoteForMessage(options.interface),
+              err == ENODEV ? "no such interface" : std::strerror(err)));
     }
   }
   // Room for every host's CHALLENGE arriving at once.
@@ -360,9 +359,10 @@ int RunSender(const SenderOptions& options, Diag& diag) {
     if (!fresh) {
       const HostRun& first = hosts[it->second];
       if (first.target.mac != target.mac)
-        diag.Warn("{}: {} is {} again, with another MAC; asked once, as "
-                  "listed first",
-                  target.origin, target.host, *address);
+        diag.Warn(
+            "{}: {} is {} again, with another MAC; asked once, as "
+            "listed first",
+            target.origin, target.host, *address);
       report.emplace_back(target.host, it->second);
       continue;
     }
@@ -371,8 +371,7 @@ int RunSender(const SenderOptions& options, Diag& diag) {
     hosts.push_back(std::move(host));
   }
   if (hosts.empty()) {
-    if (failed > 0)
-      throw ToolError(kExitDataErr, "no valid host to power off");
+    if (failed > 0) throw ToolError(kExitDataErr, "no valid host to power off");
     return kExitOk;  // a list of only comments: nothing to do
   }
 
@@ -388,7 +387,8 @@ int RunSender(const SenderOptions& options, Diag& diag) {
         continue;
       case Outcome::kRefused:
         Print("{}: refused: {}\n", name,
-              RefusalReasonText(host.refusal.value_or(RefusalReason::kMalformed)));
+              RefusalReasonText(
+                  host.refusal.value_or(RefusalReason::kMalformed)));
         break;
       default:
         if (host.refusal)

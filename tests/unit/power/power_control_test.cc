@@ -22,7 +22,7 @@ PowerEnvironment With(bool systemd, std::set<std::string> programs) {
 }
 
 const std::set<std::string> kEverything = {"systemctl", "poweroff", "reboot",
-                                           "init", "halt", "shutdown"};
+                                           "init",      "halt",     "shutdown"};
 
 Argv Command(PowerAction action, const PowerEnvironment& environment) {
   auto command = ChoosePowerCommand(action, environment);
@@ -59,12 +59,13 @@ TEST_CASE("The power path never halts", "[power]") {
   // halt leaves the power on and the NIC unarmed; whatever is installed,
   // it is never chosen, nor a forced systemctl.
   for (bool systemd : {true, false})
-    for (const auto& programs : std::vector<std::set<std::string>>{
-             kEverything,
-             {"halt", "init"},
-             {"halt", "poweroff", "reboot"},
-             {"halt", "systemctl", "init"}})
-      for (PowerAction action : {PowerAction::kPowerOff, PowerAction::kReboot}) {
+    for (const auto& programs :
+         std::vector<std::set<std::string>>{kEverything,
+                                            {"halt", "init"},
+                                            {"halt", "poweroff", "reboot"},
+                                            {"halt", "systemctl", "init"}})
+      for (PowerAction action :
+           {PowerAction::kPowerOff, PowerAction::kReboot}) {
         auto command = ChoosePowerCommand(action, With(systemd, programs));
         REQUIRE(command.ok());
         for (const std::string& word : command.value()) {

@@ -31,7 +31,8 @@ TEST_CASE("Programs are found in PATH order and must be executable",
   std::ofstream(b + "/tool") << "#!/bin/sh\n";
   REQUIRE(::chmod((a + "/tool").c_str(), 0644) == 0);  // not executable
   REQUIRE(::chmod((b + "/tool").c_str(), 0755) == 0);
-  CHECK(FindInPath("tool", a + ":" + b) == std::optional<std::string>(b + "/tool"));
+  CHECK(FindInPath("tool", a + ":" + b) ==
+        std::optional<std::string>(b + "/tool"));
   CHECK_FALSE(FindInPath("tool", a));
   CHECK_FALSE(FindInPath("missing", a + ":" + b));
   CHECK(FindInPath(b + "/tool", "") == std::optional<std::string>(b + "/tool"));
@@ -49,9 +50,10 @@ TEST_CASE("systemd is running when its runtime directory exists", "[power]") {
   CHECK_FALSE(SystemdRunning(dir.path + "/file"));
 }
 
-TEST_CASE("A spawned command gets the extra environment and a clean signal "
-          "mask",
-          "[power]") {
+TEST_CASE(
+    "A spawned command gets the extra environment and a clean signal "
+    "mask",
+    "[power]") {
   ScratchDir dir;
   REQUIRE_FALSE(dir.path.empty());
   std::string out = dir.path + "/out";

@@ -28,7 +28,7 @@ TEST_CASE("No default route means no interface", "[power]") {
   CHECK_FALSE(DefaultRouteInterface("header\nx y z\neth0 00000000 zz\n"));
 }
 
-TEST_CASE("The WoL interface is the flag, then --interface, then the route",
+TEST_CASE("The WoL interface is the flag before --interface before the route",
           "[power]") {
   auto wol = ChooseWolInterface("eno1", "eth9", kRoutes);
   REQUIRE(wol.ok());
