@@ -18,6 +18,18 @@ POWEROFF_BOUND=60
 HALT_BOUND=60
 HALT_WATCH=20
 SENDER_WAIT=20
+BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-110}
+# Every wait is also cut to what is left of this many seconds from the start,
+# so that the test ends, cleaning up, before ctest's 300 s limit kills it.
+BUDGET=${PXEKIT_BOOT_BUDGET:-270}
+
+# budget N [RESERVE]: N, or less when fewer than N + RESERVE seconds are left
+# of BUDGET; fails when none are.
+budget() {
+  local left=$((BUDGET - SECONDS - ${2:-0}))
+  [ "$left" -ge 1 ] || return 1
+  echo $(($1 < left ? $1 : left))
+}
 
 die_early() {  # a step before the boots failed: a failure, never a skip
   fail "$1"
@@ -33,8 +45,6 @@ absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
 [ -x "$PXEKIT_BIN/pxe-poweroff" ] || absent+=" pxe-poweroff"
 [ -z "${absent// /}" ] || die_early "not built in $PXEKIT_BIN: ${absent# } (run make); this boot is served by them"
 
-# Two boots under ctest's 300 s limit.
-PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-110}
 pxeboot_init || die_early "setting up the boot harness (see above)"
 pxeboot_accel || die_early "choosing QEMU's accelerator (see above)"
 pxeboot_kernel || die_early "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
@@ -53,9 +63,12 @@ pxeboot_servers_start pxekit "$ROOT" || die_early "pxe-dhcpd and pxe-tftpd start
 
 CONSOLE=$PXEBOOT_WORK/serial.log
 
-# boot_agent WHAT: boots the VM until its agent listens; sets AGENT_IP.
+# boot_agent WHAT [RESERVE]: boots the VM until its agent listens, leaving
+# RESERVE seconds of the budget; sets AGENT_IP.
 boot_agent() {
   AGENT_IP=""
+  PXEBOOT_TIMEOUT=$(budget "$BOOT_TIMEOUT" "${2:-0}") ||
+    { fail "$1: no time left of the test's ${BUDGET}s for the boot"; return 1; }
   if ! pxeboot_vm_start bios "$PXEBOOT_AGENT_READY"; then
     fail "$1: the VM booted and its agent listens ($PXEBOOT_FAILURE)"
     return 1
@@ -68,8 +81,9 @@ boot_agent() {
 # send WHAT: pxe-poweroff from the server's side of the namespace; it must
 # print "$AGENT_IP: acked" and exit 0. Sets ACKED_AT.
 send() {
-  local out err rc
-  out=$(pxeboot_in_ns "$PXEKIT_BIN/pxe-poweroff" -k "$KEY" --wait "$SENDER_WAIT" "$AGENT_IP" 2>"$SCRATCH/sender.err")
+  local out err rc wait
+  wait=$(budget "$SENDER_WAIT") || wait=1
+  out=$(pxeboot_in_ns "$PXEKIT_BIN/pxe-poweroff" -k "$KEY" --wait "$wait" "$AGENT_IP" 2>"$SCRATCH/sender.err")
   rc=$?
   ACKED_AT=$EPOCHREALTIME
   err=$(cat "$SCRATCH/sender.err")
@@ -93,7 +107,7 @@ console_between() {  # console_between FROM TO: the lines strictly between
 echo "=== the agent powers the VM off: QEMU must exit by itself"
 if boot_agent poweroff; then
   send poweroff
-  if pxeboot_vm_wait_exit "$POWEROFF_BOUND"; then
+  if pxeboot_vm_wait_exit "$(budget "$POWEROFF_BOUND" || echo 1)"; then
     took=$(awk -v a="$ACKED_AT" -v b="$PXEBOOT_VM_EXIT_AT" 'BEGIN { printf "%.1f", b - a }')
     pass "poweroff: QEMU exited by itself ${took}s after the acknowledgement"
     echo "poweroff: QEMU exited by itself ${took}s after the ack, status $PXEBOOT_VM_STATUS"
@@ -121,10 +135,11 @@ cp "$CONSOLE" "$PXEBOOT_WORK/serial.poweroff.log"  # kept with PXEKIT_KEEP_WORK=
 echo "=== the agent halts the VM instead (--exec halt): QEMU must keep running"
 pxeboot_cfg_pxekit bios "$ROOT" "$PXEBOOT_KERNEL_ARGS pxekit.test=halt-$$ pxekit.exec=halt" ||
   fail "pxe-mkcfg pxelinux rewrote the config for the halt boot"
-if boot_agent halt; then
+# Whatever the first boot took, this one keeps the time to watch a halt.
+if boot_agent halt $((HALT_WATCH + 10)); then
   check "halt: the agent was started with --exec halt" 'console_has "--exec halt"'
   send halt
-  if pxeboot_vm_wait_line "reboot: System halted" "$HALT_BOUND"; then
+  if pxeboot_vm_wait_line "reboot: System halted" "$(budget "$HALT_BOUND" "$HALT_WATCH" || echo 1)"; then
     pass "halt: the kernel printed 'System halted'"
     if pxeboot_vm_wait_exit "$HALT_WATCH"; then
       fail "halt: QEMU still runs ${HALT_WATCH}s after 'System halted'" \

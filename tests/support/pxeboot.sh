@@ -1110,7 +1110,7 @@ pid=$!
 # Its default port (kPowerDefaultPort), as /proc/net/udp spells it.
 port=$(printf ':%04X ' 7390)
 listening=""
-for i in $(seq 100); do
+for i in $(seq 300); do
   if grep -q "$port" /proc/net/udp /proc/net/udp6 2>/dev/null; then listening=yes; break; fi
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
@@ -1118,7 +1118,7 @@ done
 if [ -n "$listening" ]; then
   echo "pxekit-agent-ready: $ip on $ifc, pxe-poweroff listens on UDP 7390"
 else
-  say "pxe-poweroff is not listening on UDP 7390"
+  say "pxe-poweroff is not listening on UDP 7390 after 30 s"
 fi
 wait "$pid"
 say "pxe-poweroff exited with status $?"
