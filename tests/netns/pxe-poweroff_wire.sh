@@ -42,6 +42,7 @@ agent_ns() {
   ip -n "$ns" link set eth0 address "$mac"
   ip -n "$ns" addr add "$ip/16" dev eth0
   ip -n "$ns" link set eth0 up
+  ip -n "$ns" route add default via 10.79.0.1
 }
 
 "$PO" keygen --out "$SCRATCH/admin.key" || fail "keygen"
@@ -50,11 +51,13 @@ KEY=$SCRATCH/admin.key
 
 declare -A AGENT_PID
 # start_agent LABEL NS ARGS...: an agent in NS whose --exec appends the
-# action to $SCRATCH/LABEL.marker; its log is $SCRATCH/LABEL.log.
+# action to $SCRATCH/LABEL.marker; its log is $SCRATCH/LABEL.log. Its id
+# comes from ARGS (--wol-interface, --interface) or the default route.
 start_agent() {
   local label=$1 ns=$2
   shift 2
-  ip netns exec "$ns" "$PO" listen -k "$KEY.pub" --wol-interface eth0 \
+  # timeout: even a test killed by a signal leaves no agent behind long.
+  ip netns exec "$ns" timeout 250 "$PO" listen -k "$KEY.pub" \
     --exec "echo \"\$PXEKIT_ACTION\" >> '$SCRATCH/$label.marker'" "$@" \
     2>>"$SCRATCH/$label.log" &
   AGENT_PID[$label]=$!
@@ -88,10 +91,15 @@ probe() { ip netns exec "$S" "$PROBE" "$@"; }
 agent_ns pxk-po-a-$$ 02:79:00:00:00:0a 10.79.0.10
 agent_ns pxk-po-b-$$ 02:79:00:00:00:0b 10.79.0.11
 agent_ns pxk-po-c-$$ 02:79:00:00:00:0c 10.79.0.12
-start_agent A pxk-po-a-$$
-start_agent B pxk-po-b-$$
-start_agent C pxk-po-c-$$ --dry-run
+start_agent A pxk-po-a-$$ --wol-interface eth0
+start_agent B pxk-po-b-$$ --wol-interface eth0
+# C listens on eth0 only (SO_BINDTODEVICE), which is also its WoL NIC.
+start_agent C pxk-po-c-$$ --interface eth0 --dry-run
 wait_ready A B C
+check "the id is the MAC of --wol-interface" \
+  'grep -q "^pxe-poweroff: listening on UDP port 7390 as 02:79:00:00:00:0a (Wake-on-LAN interface eth0)" "$SCRATCH/A.log"'
+check "the id is the MAC of --interface without --wol-interface" \
+  'grep -q "^pxe-poweroff: listening on UDP port 7390 on eth0 as 02:79:00:00:00:0c (Wake-on-LAN interface eth0)" "$SCRATCH/C.log"'
 
 # --- a valid request: acknowledged, the command runs once ---
 out=$(probe exchange --key "$KEY" --to 10.79.0.10 --save "$SCRATCH/captured.req"); rc=$?
@@ -125,7 +133,7 @@ check "replay to another agent: logged with its reason" \
 # --- replayed to the same agent after a restart (an hour later, say): the
 # challenge it answered is gone with the old process ---
 stop_agent A
-start_agent A pxk-po-a-$$
+start_agent A pxk-po-a-$$ --wol-interface eth0
 READY_COUNT=2 wait_ready A
 out=$(probe replay --to 10.79.0.10 --request "$SCRATCH/captured.req")
 sleep 0.3
@@ -141,6 +149,34 @@ check "forged request: refused, bad signature" '[ "$out" = "refused: bad signatu
 check "forged request: not acted on" '[ "$(marker_lines A)" = 1 ]'
 check "forged request: logged with its reason" \
   'grep -q "refused request from 10.79.0.1:[0-9]*: bad signature$" "$SCRATCH/A.log"'
+
+# --- a lost ACK: the sender resends its REQUEST, the agent acknowledges
+# the duplicate and does not act again. nft drops every ACK agent A sends
+# (UDP payload byte 5, the type, is 4) for the first 1.5 s. ---
+if command -v nft >/dev/null; then
+  A_NS=pxk-po-a-$$
+  ip netns exec "$A_NS" nft add table inet pxkpo &&
+    ip netns exec "$A_NS" nft add chain inet pxkpo out '{ type filter hook output priority 0; }' &&
+    ip netns exec "$A_NS" nft add rule inet pxkpo out udp sport 7390 @th,104,8 4 counter drop ||
+    fail "nft rule to drop ACKs"
+  dups_before=$(grep -c "acknowledged again, not acted on twice" "$SCRATCH/A.log")
+  send -k "$KEY" --wait 10 10.79.0.10 >"$SCRATCH/lost.out" 2>&1 &
+  lost=$!
+  BACKGROUND+=("$lost")
+  sleep 1.5
+  dropped=$(ip netns exec "$A_NS" nft list table inet pxkpo | grep -o 'packets [0-9]*' | cut -d' ' -f2)
+  ip netns exec "$A_NS" nft delete table inet pxkpo
+  wait "$lost"; rc=$?
+  check "lost ACK: some ACKs were dropped ($dropped)" '[ "${dropped:-0}" -ge 1 ]'
+  check "lost ACK: the resent REQUEST is acked in the end" \
+    '[ $rc = 0 ] && [ "$(cat "$SCRATCH/lost.out")" = "10.79.0.10: acked" ]' || cat "$SCRATCH/lost.out" >&2
+  check "lost ACK: the agent acknowledged a duplicate" \
+    '[ "$(grep -c "acknowledged again, not acted on twice" "$SCRATCH/A.log")" -gt "$dups_before" ]'
+  sleep 0.3
+  check "lost ACK: the command ran once for that request" '[ "$(marker_lines A)" = 2 ]'
+else
+  echo "NOTE: lost-ACK test not run: nft (nftables) is not installed" >&2
+fi
 
 # --- the real sender with another key ---
 out=$(send -k "$SCRATCH/other.key" --wait 3 10.79.0.11 2>&1); rc=$?
@@ -171,6 +207,29 @@ check "dry run: --exec not run" '[ ! -e "$SCRATCH/C.marker" ]'
 check "dry run: says what it would have done" \
   'grep -q "^pxe-poweroff: dry run: would arm Wake-on-LAN on eth0, acknowledge, then run: /bin/sh -c" "$SCRATCH/C.log"'
 
+# --- retries: an agent that starts only after the first HELLOs ---
+stop_agent C
+send -k "$KEY" --wait 10 10.79.0.12 >"$SCRATCH/late.out" 2>&1 &
+late=$!
+BACKGROUND+=("$late")
+sleep 1.2
+start_agent C pxk-po-c-$$ --interface eth0 --dry-run
+wait "$late"; rc=$?
+check "a late agent: the sender's retries reach it, acked" \
+  '[ $rc = 0 ] && [ "$(cat "$SCRATCH/late.out")" = "10.79.0.12: acked" ]' || cat "$SCRATCH/late.out" >&2
+
+# --- -I: the sender's socket is bound to the interface ---
+out=$(send -k "$KEY" -I pob0 --wait 3 10.79.0.12); rc=$?
+check "-I pob0: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.12: acked" ]'
+out=$(send -k "$KEY" -I lo --wait 1 10.79.0.12 2>/dev/null); rc=$?
+check "-I lo: the agent is not reachable there" '[ $rc = 1 ] && [ "$out" = "10.79.0.12: no answer" ]'
+
+# --- one host answers, one does not: a line each, in input order, exit 1 ---
+out=$(send -k "$KEY" --wait 2 10.79.0.99 10.79.0.12); rc=$?
+check "mixed: exit 1" '[ $rc = 1 ]'
+check "mixed: one line per host, in input order" \
+  '[ "$out" = "$(printf "10.79.0.99: no answer\n10.79.0.12: acked")" ]'
+
 # --- a flood of bad packets: a bounded number of log lines, and a count ---
 before=$(wc -l <"$SCRATCH/B.log")
 probe flood --to 10.79.0.11 --count 1000 >/dev/null
@@ -184,6 +243,16 @@ check "flood: the agent still answers" \
   '[ "$(probe forge --to 10.79.0.11)" = "refused: bad signature" ]'
 check "flood: never acted on" '[ "$(marker_lines B)" = 1 ]'
 
+# --- an agent with two addresses answers from the one it was asked at
+# (IP_PKTINFO), or the sender, which matches answers by address, would
+# hear nothing ---
+ip -n pxk-po-b-$$ addr add 10.79.0.21/16 dev eth0
+out=$(send -k "$KEY" --wait 5 10.79.0.21); rc=$?
+wait_marker B
+sleep 0.3
+check "second address: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.21: acked" ]'
+check "second address: the command ran" '[ "$(marker_lines B)" = 2 ]'
+
 # --- 50 agents, one sender run ---
 list=$SCRATCH/many.txt
 : >"$list"
@@ -191,11 +260,14 @@ labels=()
 for i in $(seq "$MANY"); do
   hex=$(printf '%02x' "$i")
   agent_ns "pxk-po-n$i-$$" "02:79:00:00:01:$hex" "10.79.1.$i"
+  # No interface flag: the id comes from the default route's interface.
   start_agent "N$i" "pxk-po-n$i-$$"
   labels+=("N$i")
   echo "10.79.1.$i 02:79:00:00:01:$hex" >>"$list"
 done
 wait_ready "${labels[@]}"
+check "the id is the MAC of the default route's interface" \
+  'grep -q "as 02:79:00:00:01:32 (Wake-on-LAN interface eth0)" "$SCRATCH/N50.log"'
 start=$(date +%s)
 out=$(send -k "$KEY" --wait 20 -f "$list"); rc=$?
 elapsed=$(( $(date +%s) - start ))

@@ -42,9 +42,9 @@ constexpr double kLogPerSecond = 1.0;
 // is acknowledged but its command is not started (and an error logged).
 constexpr std::size_t kMaxChildren = 8;
 
-// sendto() from the address the request was sent to (IP_PKTINFO), so that
-// a sender which matches answers by address finds them on a host with
-// several addresses.
+// A reply from the address the datagram was sent to (IP_PKTINFO's
+// ipi_spec_dst), so that a sender which matches answers by address (as
+// pxe-poweroff does) finds them on an agent with several addresses.
 int SendReply(const UniqueFd& fd, std::span<const std::uint8_t> payload,
               const ReceivedDatagram& to) {
   sockaddr_in sin{};
@@ -268,7 +268,7 @@ class Agent {
       if (done->success())
         diag_.Info("command (pid {}) finished", *it);
       else
-        diag_.Warn("command (pid {}) failed: {}", *it, done->Describe());
+        diag_.Error("command (pid {}) failed: {}", *it, done->Describe());
       it = children_.erase(it);
     }
   }

@@ -210,6 +210,8 @@ class Sender {
         throw ToolError(kExitOsErr, "no random bytes for a nonce");
       payload = hello;
     }
+    diag_.Debug("{}: sending {} ({})", host.target.host,
+                host.requested ? "the request" : "a hello", host.sends + 1);
     int err = SendDatagram(socket_, payload, host.address,
                            static_cast<std::uint16_t>(options_.port));
     if (err != 0) {
@@ -259,8 +261,13 @@ class Sender {
     HostRun& host = hosts_[i];
     if (host.outcome != Outcome::kPending) return;
     if (std::holds_alternative<PowerChallenge>(message)) {
+      // One REQUEST per challenge round: a late or duplicated CHALLENGE
+      // must not make a second request the agent could accept as well.
+      if (host.requested) return;
       switch (host.exchange.OnChallenge(message, key_)) {
         case PowerExchange::Event::kRequestReady: {
+          diag_.Info("{}: challenged by agent {}; sending the signed request",
+                     host.target.host, host.exchange.agent_id());
           host.requested = true;
           loop_.CancelTimer(host.timer);
           Send(i);
@@ -281,6 +288,8 @@ class Sender {
     }
     switch (host.exchange.OnReply(message)) {
       case PowerExchange::Event::kAcked:
+        diag_.Info("{}: acknowledged after {} datagrams", host.target.host,
+                   host.sends);
         Finish(host, Outcome::kAcked);
         return;
       case PowerExchange::Event::kRefused: {
