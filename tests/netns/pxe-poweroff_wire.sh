@@ -108,7 +108,7 @@ wait_marker A
 check "valid request: --exec ran once, with PXEKIT_ACTION" '[ "$(cat "$SCRATCH/A.marker")" = poweroff ]'
 check "valid request: logged as accepted" 'grep -q "^pxe-poweroff: accepted poweroff request from 10.79.0.1:" "$SCRATCH/A.log"'
 check "valid request: Wake-on-LAN armed (or said plainly why not) before the command ran" \
-  'wol=$(grep -n -e "armed on eth0" -e "eth0 cannot wake on LAN" -e "cannot arm Wake-on-LAN on eth0" "$SCRATCH/A.log" | head -n 1 | cut -d: -f1);
+  'wol=$(grep -n -e "armed on eth0" -e "Wake-on-LAN not armed: eth0: " "$SCRATCH/A.log" | head -n 1 | cut -d: -f1);
    run=$(grep -n "running: /bin/sh -c" "$SCRATCH/A.log" | head -n 1 | cut -d: -f1);
    [ -n "$wol" ] && [ -n "$run" ] && [ "$wol" -lt "$run" ]'
 check "the captured REQUEST is 112 bytes" '[ "$(stat -c %s "$SCRATCH/captured.req")" = 112 ]'

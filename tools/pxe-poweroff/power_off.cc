@@ -50,6 +50,14 @@ WolNic FindWolNic(const std::string& wol_flag,
   return WolNic{nic->name, *nic->mac};
 }
 
+// The library's message names the NIC first ("eth0: ..."); say it once.
+static std::string WolWhat(const std::string& nic, const std::string& message,
+                           const char* fallback) {
+  if (message.empty()) return nic + ": " + fallback;
+  if (message.starts_with(nic + ":")) return message;
+  return nic + ": " + message;
+}
+
 void ArmWakeOnLan(const std::string& nic, Diag& diag) {
   WolArmOutcome outcome = ArmMagicWakeOnLan(nic);
   switch (outcome.status) {
@@ -61,13 +69,13 @@ void ArmWakeOnLan(const std::string& nic, Diag& diag) {
       return;
     case WolArmOutcome::Status::kNotSupported:
       diag.Warn(
-          "{} cannot wake on LAN{}: powering off anyway; this machine will "
+          "Wake-on-LAN not armed: {}: powering off anyway; this machine will "
           "not wake by a magic packet",
-          nic, outcome.message.empty() ? "" : " (" + outcome.message + ")");
+          WolWhat(nic, outcome.message, "NIC cannot wake on a magic packet"));
       return;
     default:
-      diag.Warn("cannot arm Wake-on-LAN on {}: {}: powering off anyway", nic,
-                outcome.message.empty() ? "unknown error" : outcome.message);
+      diag.Warn("Wake-on-LAN not armed: {}: powering off anyway",
+                WolWhat(nic, outcome.message, "unknown error"));
       return;
   }
 }
