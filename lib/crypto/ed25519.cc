@@ -56,7 +56,15 @@ Result<Ed25519PublicKey> Ed25519PublicKey::FromPem(std::string_view pem) {
   if (!bio) return Fail("public key too large");
   EvpPkeyPtr key(
       PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr));
-  if (!key) return Fail(OpensslError("not a PEM public key"));
+  if (!key) {
+    // The admin's private key given where the public half belongs (-k of
+    // `listen`): say so rather than OpenSSL's "unsupported".
+    if (pem.find("-----BEGIN PRIVATE KEY-----") != std::string_view::npos)
+      return Fail(
+          "this is a private key; the agent needs only the public key "
+          "(FILE.pub, written beside it by keygen)");
+    return Fail(OpensslError("not a PEM public key"));
+  }
   if (EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
     return Fail("not an Ed25519 key");
   Ed25519PublicKeyBytes raw{};

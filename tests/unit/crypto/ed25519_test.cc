@@ -107,7 +107,11 @@ TEST_CASE("Bad PEM input gives an error and no key", "[crypto]") {
   CHECK_FALSE(Ed25519KeyPair::FromPem("garbage\n").ok());
   CHECK_FALSE(Ed25519KeyPair::FromPem(kRfcPublicPem).ok());
   CHECK_FALSE(Ed25519PublicKey::FromPem("").ok());
-  CHECK_FALSE(Ed25519PublicKey::FromPem(kRfcPrivatePem).ok());
+  auto private_as_public = Ed25519PublicKey::FromPem(kRfcPrivatePem);
+  REQUIRE_FALSE(private_as_public.ok());
+  // The admin gave the private key where the agent wants the public one.
+  CHECK(private_as_public.error().find("private key") != std::string::npos);
+  CHECK(private_as_public.error().find("public key") != std::string::npos);
   std::string truncated(kRfcPrivatePem);
   truncated.resize(truncated.size() / 2);
   auto result = Ed25519KeyPair::FromPem(truncated);
