@@ -142,4 +142,28 @@ check "SIGTERM: M1 was killed and reaped" \
   cat "$OUT" >&2
 check "M1 woke three times in all" '[ "$(lines "$SCRATCH/m1")" = 3 ]'
 
+# --- --timeout: the switch stops by itself and powers off a long-running machine ---
+printf '%s echo on >>%s; exec sleep 30\n' "$M2" "$SCRATCH/m2t" >"$SCRATCH/long.conf"
+rm -f "$SCRATCH/ready"
+ip netns exec "$L" "$SWITCH" -c "$SCRATCH/long.conf" -i br0 --timeout 2 \
+  --ready "$SCRATCH/ready" >"$OUT" 2>"$SCRATCH/switch.err" &
+SWITCH_PID=$!
+BACKGROUND+=("$SWITCH_PID")
+for i in $(seq 100); do
+  [ -s "$SCRATCH/ready" ] && break
+  sleep 0.05
+done
+send $M2
+wait_lines 1 "^wake $M2 pid [0-9]+ via udp$"
+M2_PID=$(sed -n "s/^wake $M2 pid \([0-9]*\) via udp$/\1/p" "$OUT")
+for i in $(seq 100); do
+  kill -0 "$SWITCH_PID" 2>/dev/null || break
+  sleep 0.1
+done
+check "--timeout: the switch has exited within 10 s" '! kill -0 "$SWITCH_PID" 2>/dev/null'
+wait "$SWITCH_PID" 2>/dev/null
+check "--timeout: the 30 s machine was killed and reaped" \
+  '[ -n "$M2_PID" ] && grep -q "^exited $M2 pid $M2_PID signal 15$" "$OUT" && ! kill -0 "$M2_PID" 2>/dev/null' ||
+  cat "$OUT" >&2
+
 finish
