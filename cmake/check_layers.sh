@@ -14,13 +14,15 @@ forbidden="$forbidden|clock_gettime|time|gettimeofday|timerfd_create|timerfd_set
 forbidden="$forbidden|nl_socket_alloc|nl_connect|nl_send_auto|nl_recvmsgs_default|PQconnectdb|PQexec|PQexecParams"
 # std::chrono clocks, std::filesystem and file streams (mangled names).
 mangled='_ZNSt6chrono3_V212(system|steady)_clock3nowEv|_ZNSt10filesystem.*|_ZNSt(14basic_[io]fstream|13basic_fstream|13basic_filebuf).*'
+# demangle: C++ names as written (c++filt, from binutils like nm).
+demangle() { if command -v c++filt >/dev/null 2>&1; then c++filt; else cat; fi; }
 status=0
 for object in "$@"; do
   calls=$(nm -u "$object" | awk '{print $NF}' | sed 's/@.*//' |
-    grep -E "^($forbidden|$mangled)\$" | sort -u | tr '\n' ' ')
+    grep -E "^($forbidden|$mangled)\$" | sort -u | demangle | tr '\n' ',' | sed 's/,$//;s/,/, /g')
   if [ -n "$calls" ]; then
     source=$(echo "$object" | sed -e 's|.*\.dir/||' -e 's|\.o$||')
-    echo "layer violation: $source is in the $layer layer but calls $calls(I/O and the clock belong to the io layer)" >&2
+    echo "layer violation: $source is in the $layer layer but calls $calls (I/O and the clock belong to the io layer)" >&2
     status=1
   fi
 done
