@@ -76,4 +76,18 @@ check "CMakeLists.txt checks the codec and policy layers" \
   'grep -q "^pxekit_layer(pxekit_codec codec" "$PXEKIT_SRC/CMakeLists.txt" &&
    grep -q "^pxekit_layer(pxekit_policy policy" "$PXEKIT_SRC/CMakeLists.txt" &&
    grep -q "add_dependencies(pxekit pxekit_codec_check pxekit_policy_check)" "$PXEKIT_SRC/CMakeLists.txt"'
+
+# Each shared library is linked only where it is used: libnl-genl where
+# Wake-on-LAN is armed (pxe-poweroff), libpq where the PostgreSQL lease store
+# is (pxe-dhcpd).
+if command -v ldd >/dev/null; then
+  linked() { ldd "$PXEKIT_BIN/$1" | grep -q "$2"; }
+  check "pxe-poweroff links libnl-genl" 'linked pxe-poweroff libnl-genl'
+  check "pxe-dhcpd links libpq" 'linked pxe-dhcpd libpq'
+  for tool in wakeonlan pxe-tftpd pxe-mkcfg pxe-exports; do
+    check "$tool links neither libnl-genl nor libpq" \
+      '! linked $tool libnl-genl && ! linked $tool libpq'
+  done
+  check "pxe-poweroff does not link libpq" '! linked pxe-poweroff libpq'
+fi
 finish
