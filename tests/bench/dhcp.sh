@@ -7,15 +7,27 @@
 # under 0.5 %. pxe-dhcpd fsyncs every lease before its ACK (group commit);
 # Kea's memfile appends to its CSV without fsync.
 #
+# Then the PostgreSQL row (issue 14): one throwaway cluster
+# (tests/support/pg_cluster.sh: initdb as nobody, Unix socket only), two
+# databases in it: pxe-dhcpd --lease-store (--init-store) and Kea with
+# "lease-database": postgresql (kea-admin db-init pgsql). One pxe-dhcpd,
+# two pxe-dhcpd on the same store (127.0.0.1 and 127.0.0.3, each driven by
+# its own perfdhcp at half the target rate, distinct clients, same pool),
+# and Kea, taking turns at each rate; lease4 is emptied before every step.
+# Skip it with PG=0.
+#
 # Run by hand as root (not part of `make check`: no timed assertions there):
 #   build/bin must hold pxe-dhcpd; needs perfdhcp (kea-admin) and
-#   kea-dhcp4-server. Usage: tests/bench/dhcp.sh [SECONDS_PER_STEP]
+#   kea-dhcp4-server (and postgresql-15 for the PostgreSQL row).
+#   Usage: [PG=0] [MEMFILE=0] [PG_RATES_LIST="250 500"] tests/bench/dhcp.sh [SECONDS_PER_STEP]
 
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${PXEKIT_BIN:-$SRC/build/bin}
 STEP_SECONDS=${1:-5}
 RATES=(1000 2000 3000 4000 5000 6000 8000 10000 12000 14000 16000 20000)
+# MEMFILE=0: only the PostgreSQL row.
+[ "${MEMFILE:-1}" = 0 ] && RATES=()
 # The peer is not a test package: installing kea-dhcp4-server is the
 # benchmark's own business (its service listens on no interface by default).
 "$SRC/tests/support/packages.sh" install kea-admin kea-dhcp4-server iproute2 || exit 77
@@ -27,8 +39,10 @@ done
 NS="pxk-bench-$$"
 WORK=$(mktemp -d /tmp/pxekit-bench.XXXXXX)
 SERVER_PID=
+SERVER2_PID=
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "$SERVER2_PID" ] && kill "$SERVER2_PID" 2>/dev/null && wait "$SERVER2_PID" 2>/dev/null
   ip netns del "$NS" 2>/dev/null
   rm -rf "$WORK"
 }
@@ -36,11 +50,13 @@ trap cleanup EXIT
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 ip -n "$NS" addr add 127.0.0.2/8 dev lo
+ip -n "$NS" addr add 127.0.0.3/8 dev lo
+ip -n "$NS" addr add 127.0.0.4/8 dev lo
 
-wait_port() {
+wait_port() { # [ADDRESS]
   local i
   for i in $(seq 100); do
-    ip netns exec "$NS" ss -H -uln 'sport = :67' | grep -q 127.0.0.1 && return 0
+    ip netns exec "$NS" ss -H -uln 'sport = :67' | grep -q "${1:-127.0.0.1}:" && return 0
     sleep 0.05
   done
   echo "dhcp.sh: server did not start" >&2
@@ -134,3 +150,135 @@ echo
 printf '%-28s %10s\n' server "clean/s"
 printf '%-28s %10d\n' "pxe-dhcpd (fsync each ACK)" "$PXE" "kea-dhcp4 $(kea-dhcp4 -V | head -1) memfile" "$KEA"
 echo "ratio pxe-dhcpd / kea: $RATIO"
+
+# --- PostgreSQL: pxe-dhcpd (one and two servers) against Kea, one cluster ---
+[ "${PG:-1}" = 0 ] && exit 0
+source "$SRC/tests/support/pg_cluster.sh"
+why=$(pg_cluster_missing)
+[ -z "$why" ] && command -v psql >/dev/null || {
+  echo "dhcp.sh: no PostgreSQL row: ${why:-no psql}" >&2
+  exit 0
+}
+pg_cluster_start || exit 1
+psql -q "$PG_CONNINFO" -c "CREATE DATABASE pxekit" -c "CREATE DATABASE kea" >/dev/null || exit 1
+STORE="$PG_CONNINFO dbname=pxekit"
+"$BIN/pxe-dhcpd" --init-store --lease-store "$STORE" >/dev/null || exit 1
+kea-admin db-init pgsql -h "$PG_CLUSTER_DIR" -u postgres -n kea >"$WORK/kea-admin.log" 2>&1 || {
+  cat "$WORK/kea-admin.log" >&2
+  exit 1
+}
+PG_RATES=(${PG_RATES_LIST:-100 250 500 750 1000 1500 2000 2500 3000 4000 5000 6000 8000})
+
+# start_pxe_pg ADDRESS: one pxe-dhcpd on the store, listening on ADDRESS.
+start_pxe_pg() {
+  ip netns exec "$NS" "$BIN/pxe-dhcpd" -q --listen "$1" --subnet 127.0.0.0/8 \
+    --range 127.1.0.1-127.1.255.254 --lease-time 3600 \
+    --lease-store "$STORE" 2>>"$WORK/pxe-pg-$1.log" &
+  LAST_PID=$!
+  wait_port "$1"
+}
+
+start_kea_pg() {
+  cat >"$WORK/kea-pg.json" <<JSON
+{ "Dhcp4": {
+  "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
+  "lease-database": { "type": "postgresql", "name": "kea", "host": "$PG_CLUSTER_DIR",
+                      "user": "postgres" },
+  "valid-lifetime": 3600,
+  "multi-threading": { "enable-multi-threading": false },
+  "subnet4": [ { "id": 1, "subnet": "127.0.0.0/8",
+                 "pools": [ { "pool": "127.1.0.1 - 127.1.255.254" } ] } ],
+  "loggers": [ { "name": "kea-dhcp4", "severity": "ERROR",
+                 "output_options": [ { "output": "$WORK/kea-pg.log" } ] } ]
+} }
+JSON
+  KEA_PIDFILE_DIR=$WORK KEA_LOCKFILE_DIR=$WORK ip netns exec "$NS" kea-dhcp4 -c "$WORK/kea-pg.json" \
+    >"$WORK/kea-pg.out" 2>&1 &
+  SERVER_PID=$!
+  wait_port
+}
+
+# perf_stats FILE: "achieved drops_do% drops_ra%" of one perfdhcp run.
+perf_stats() {
+  awk '
+    /^Rate:/ { rate = $2 }
+    /^\*\*\*Statistics for: DISCOVER-OFFER/ { x = "do" }
+    /^\*\*\*Statistics for: REQUEST-ACK/ { x = "ra" }
+    /^drops ratio:/ { d[x] = $3 }
+    END { printf "%d %s %s\n", rate, d["do"] + 0, d["ra"] + 0 }' "$1"
+}
+
+# run_pair RATE: two perfdhcp at RATE/2 each, distinct clients, one per
+# server; prints "sum_achieved max_do% max_ra%".
+run_pair() {
+  local half=$(($1 / 2))
+  ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -b mac=02:11:00:00:00:00 -r "$half" \
+    -R 1000000 -p "$STEP_SECONDS" 127.0.0.1 >"$WORK/perf-a.out" 2>&1 &
+  local a=$!
+  ip netns exec "$NS" perfdhcp -4 -l 127.0.0.4 -b mac=02:22:00:00:00:00 -r "$half" \
+    -R 1000000 -p "$STEP_SECONDS" 127.0.0.3 >"$WORK/perf-b.out" 2>&1
+  wait "$a"
+  { perf_stats "$WORK/perf-a.out"; perf_stats "$WORK/perf-b.out"; } | awk '
+    { sum += $1; if ($2 > d) d = $2; if ($3 > r) r = $3; each = each " " $1 }
+    END { printf "%d %s %s\n", sum, d + 0, r + 0; print each > "/dev/stderr" }'
+}
+
+echo
+echo "PostgreSQL $(psql -At "$STORE" -c 'SHOW server_version'), one throwaway cluster on a Unix socket (fsync on); lease4 emptied before each step"
+printf '%8s | %10s %9s %9s | %10s %9s %9s | %10s %9s %9s\n' target \
+  "pxe/s" "DO drop%" "RA drop%" "2×pxe/s" "DO drop%" "RA drop%" "kea/s" "DO drop%" "RA drop%"
+declare -A PGCLEAN=([pxe]=0 [pxe2]=0 [kea]=0) PGMISSES=([pxe]=0 [pxe2]=0 [kea]=0)
+: >"$WORK/split"
+for rate in "${PG_RATES[@]}"; do
+  line=$(printf '%8d' "$rate")
+  for server in pxe pxe2 kea; do
+    if [ "${PGMISSES[$server]}" -ge 2 ]; then
+      line+=$(printf ' | %10s %9s %9s' - - -)
+      continue
+    fi
+    psql -q "$STORE" -c "TRUNCATE lease4" >/dev/null
+    psql -q "$PG_CONNINFO dbname=kea" -c "TRUNCATE lease4" >/dev/null
+    case $server in
+      pxe)
+        start_pxe_pg 127.0.0.1 || exit 1
+        SERVER_PID=$LAST_PID
+        read -r achieved do_drops ra_drops < <(run_rate "$rate")
+        ;;
+      pxe2)
+        start_pxe_pg 127.0.0.1 || exit 1
+        SERVER_PID=$LAST_PID
+        start_pxe_pg 127.0.0.3 || exit 1
+        SERVER2_PID=$LAST_PID
+        read -r achieved do_drops ra_drops < <(run_pair "$rate" 2>>"$WORK/split")
+        echo "$rate:$(tail -1 "$WORK/split")" >>"$WORK/split.rates"
+        kill "$SERVER2_PID" 2>/dev/null
+        wait "$SERVER2_PID" 2>/dev/null
+        SERVER2_PID=
+        ;;
+      kea)
+        start_kea_pg || exit 1
+        read -r achieved do_drops ra_drops < <(run_rate "$rate")
+        ;;
+    esac
+    stop_server
+    line+=$(printf ' | %10d %9s %9s' "$achieved" "$do_drops" "$ra_drops")
+    if awk -v a="$do_drops" -v b="$ra_drops" 'BEGIN { exit !(a < 0.5 && b < 0.5) }'; then
+      PGMISSES[$server]=0
+      [ "$achieved" -gt "${PGCLEAN[$server]}" ] && PGCLEAN[$server]=$achieved
+    else
+      PGMISSES[$server]=$((PGMISSES[$server] + 1))
+    fi
+  done
+  echo "$line"
+  [ "${PGMISSES[pxe]}" -ge 2 ] && [ "${PGMISSES[pxe2]}" -ge 2 ] && [ "${PGMISSES[kea]}" -ge 2 ] && break
+done
+ratio() { awk -v p="$1" -v k="$2" 'BEGIN { if (k > 0) printf "%.2f", p / k; else print "n/a" }'; }
+echo
+printf '%-34s %10s\n' server "clean/s"
+printf '%-34s %10d\n' "pxe-dhcpd, PostgreSQL" "${PGCLEAN[pxe]}" \
+  "2 pxe-dhcpd, one PostgreSQL store" "${PGCLEAN[pxe2]}" \
+  "kea-dhcp4 $(kea-dhcp4 -V | head -1) PostgreSQL" "${PGCLEAN[kea]}"
+echo "ratio pxe-dhcpd / kea (PostgreSQL): $(ratio "${PGCLEAN[pxe]}" "${PGCLEAN[kea]}")"
+echo "ratio 2 pxe-dhcpd / kea (PostgreSQL): $(ratio "${PGCLEAN[pxe2]}" "${PGCLEAN[kea]}")"
+echo "two servers, achieved per server (target: server 1 server 2):"
+sed 's/^/  /' "$WORK/split.rates"

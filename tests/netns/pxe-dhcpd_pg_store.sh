@@ -10,8 +10,10 @@
 # Then client C (ISC dhclient) binds with server 1 alone and reboots with
 # server 2 alone: server 2 learns the lease from the store and ACKs the
 # INIT-REBOOT, so C keeps its address. Last, PostgreSQL is killed
-# (pg_ctl stop -m immediate): no ACK without a commit, a log line, and after
-# a restart the servers reconnect by themselves, with every lease kept.
+# (pg_ctl stop -m immediate): no ACK without a commit, one log line per
+# server for the outage (and one with the count of failed commits when it
+# ends), and after a restart the servers reconnect by themselves, with every
+# lease kept.
 #
 #   ns $S1 dhs0 198.18.0.1 --+
 #   ns $S2 dhs0 198.18.0.2 --+-- br0 in ns $C -- cl0 (the client)
@@ -179,15 +181,39 @@ check "database down: no lease for client D" '! grep -q "^ip=" "$SCRATCH/d.out"'
 check "database down: the server says why and sends no ACK" \
   'grep -q "lease store: .*ACKs* not sent" "$SCRATCH/s1.log" "$SCRATCH/s2.log"' ||
   tail -5 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
+# A second client retries too: more failed commits, still one line each.
+client 02:00:00:00:00:ee "$SCRATCH/e.out"
 pg_cluster_restart
 sleep 2  # past the first reconnect back-off
+# Each server commits once more (the other's port off the bridge), which
+# ends its outage.
+ip -n "$C" link set p2 nomaster
 client 02:00:00:00:00:dd "$SCRATCH/d.out"
-check "database back: client D bound without restarting a server" \
-  'grep -q "^ip=198.18.0." "$SCRATCH/d.out"' ||
+ip -n "$C" link set p2 master br0
+ip -n "$C" link set p1 nomaster
+client 02:00:00:00:00:ee "$SCRATCH/e.out"
+ip -n "$C" link set p1 master br0
+check "database back: clients D and E bound without restarting a server" \
+  'grep -q "^ip=198.18.0." "$SCRATCH/d.out" && grep -q "^ip=198.18.0." "$SCRATCH/e.out"' ||
   tail -8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
-check "database back: every lease survived the kill (A, B, C, D)" \
-  '[ "$(sql "SELECT count(*) FROM lease4 WHERE state = 0")" = 4 ]' ||
+check "database back: every lease survived the kill (A, B, C, D, E)" \
+  '[ "$(sql "SELECT count(*) FROM lease4 WHERE state = 0")" = 5 ]' ||
   sql "SELECT address, encode(hwaddr, 'hex') FROM lease4" >&2
+# The outage is logged once per server, and its end with the count.
+for n in 1 2; do
+  log=$SCRATCH/s$n.log
+  check "outage: server $n logged at most one 'ACKs not sent' line" \
+    '[ "$(grep -c "ACKs* not sent (until it is back)" "$log")" -le 1 ]' ||
+    grep "not sent" "$log" >&2
+  check "outage: server $n logged its end if it logged its start" \
+    '! grep -q "(until it is back)" "$log" ||
+     grep -q "lease store: back after [0-9]* failed commits, [0-9]* ACKs not sent" "$log"' ||
+    tail -5 "$log" >&2
+done
+MOST_FAILED=$(sed -n 's/.*back after \([0-9]*\) failed commits.*/\1/p' "$SCRATCH/s1.log" "$SCRATCH/s2.log" |
+  sort -n | tail -1)
+check "outage: a server counted several failed commits in one line (${MOST_FAILED:-none})" \
+  '[ "${MOST_FAILED:-0}" -ge 2 ]' || tail -8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
 
 [ -n "${VERBOSE:-}" ] && cat "$SCRATCH/s1.log" "$SCRATCH/s2.log"
 kill -TERM "$P1" "$P2"

@@ -173,12 +173,24 @@ void Daemon::Commit() {
   if (!commit_.TakeCommit()) return;
   std::string error;
   bool durable = store().Sync(&error);
+  const char* what = shared_store_ ? "store" : "file";
   if (!durable) {
-    diag_.Error("lease {}: {}: {} ACKs not sent",
-                shared_store_ ? "store" : "file", error,
-                awaiting_commit_.size());
+    ++failed_commits_;
+    unsent_acks_ += awaiting_commit_.size();
+    // One line per outage, not one per failed commit.
+    if (!store_down_)
+      diag_.Error("lease {}: {}: {} ACKs not sent (until it is back)", what,
+                  error, awaiting_commit_.size());
+    store_down_ = true;
     awaiting_commit_.clear();
     return;
+  }
+  if (store_down_) {
+    diag_.Error("lease {}: back after {} failed commits, {} ACKs not sent",
+                what, failed_commits_, unsent_acks_);
+    store_down_ = false;
+    failed_commits_ = 0;
+    unsent_acks_ = 0;
   }
   std::vector<Pending> ready;
   ready.swap(awaiting_commit_);

@@ -82,6 +82,11 @@ class Daemon {
   std::vector<Pending> awaiting_commit_;
   GroupCommit commit_;  // when the journal is synced and ACKs go
   EventLoop::TimerId commit_timer_ = 0;
+  // An outage of the lease file or store: one log line when it starts,
+  // the failures counted and reported in one line when it ends.
+  bool store_down_ = false;
+  std::uint64_t failed_commits_ = 0;
+  std::uint64_t unsent_acks_ = 0;
 };
 
 }  // namespace pxekit
