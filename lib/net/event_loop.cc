@@ -21,8 +21,8 @@ constexpr std::uint64_t kSignalToken = 2;
 EventLoop::EventLoop() {
   epoll_ = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll_) ThrowErrno("epoll_create1");
-  timer_fd_ = UniqueFd(
-      ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+  timer_fd_ =
+      UniqueFd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
   if (!timer_fd_) ThrowErrno("timerfd_create");
   epoll_event event{};
   event.events = EPOLLIN;

@@ -86,8 +86,8 @@ class EventLoop {
   bool signals_blocked_ = false;
   std::unordered_map<int, std::function<void()>> signal_callbacks_;
 
-  std::uint64_t next_token_ = 3;  // 1: timerfd, 2: signalfd
-  std::unordered_map<int, std::uint64_t> tokens_;          // fd -> token
+  std::uint64_t next_token_ = 3;                   // 1: timerfd, 2: signalfd
+  std::unordered_map<int, std::uint64_t> tokens_;  // fd -> token
   std::unordered_map<std::uint64_t, Watcher> watchers_;  // token -> watch
 
   TimerId next_timer_ = 1;

@@ -159,7 +159,8 @@ void WriteOack(ByteWriter& out, const std::vector<Option>& options) {
 }
 
 std::vector<std::uint8_t> EncodeRequest(const Request& request) {
-  return Encode(kMaxPacketSize, [&](ByteWriter& out) { WriteRequest(out, request); });
+  return Encode(kMaxPacketSize,
+                [&](ByteWriter& out) { WriteRequest(out, request); });
 }
 
 std::vector<std::uint8_t> EncodeData(std::uint16_t block,
@@ -187,24 +188,33 @@ std::vector<std::uint8_t> EncodeOack(const std::vector<Option>& options) {
 
 std::string OpcodeName(std::uint16_t opcode) {
   switch (opcode) {
-    case 1: return "RRQ";
-    case 2: return "WRQ";
-    case 3: return "DATA";
-    case 4: return "ACK";
-    case 5: return "ERROR";
-    case 6: return "OACK";
-    default: return fmt::format("opcode {}", opcode);
+    case 1:
+      return "RRQ";
+    case 2:
+      return "WRQ";
+    case 3:
+      return "DATA";
+    case 4:
+      return "ACK";
+    case 5:
+      return "ERROR";
+    case 6:
+      return "OACK";
+    default:
+      return fmt::format("opcode {}", opcode);
   }
 }
 
 std::string DescribePacket(std::span<const std::uint8_t> bytes) {
   auto parsed = ParsePacket(bytes);
-  if (!parsed) return fmt::format("malformed ({} bytes): {}", bytes.size(),
-                                  parsed.error());
+  if (!parsed)
+    return fmt::format("malformed ({} bytes): {}", bytes.size(),
+                       parsed.error());
   struct Describer {
     std::string operator()(const Request& r) const {
-      return fmt::format("{} {} {}{}", OpcodeName(static_cast<std::uint16_t>(r.opcode)),
-                         QuoteForMessage(r.filename), r.mode, OptionsText(r.options));
+      return fmt::format(
+          "{} {} {}{}", OpcodeName(static_cast<std::uint16_t>(r.opcode)),
+          QuoteForMessage(r.filename), r.mode, OptionsText(r.options));
     }
     std::string operator()(const Data& d) const {
       return fmt::format("DATA {} ({} bytes)", d.block, d.payload.size());

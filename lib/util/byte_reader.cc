@@ -20,8 +20,8 @@ std::uint8_t ByteReader::U8() {
 
 std::uint16_t ByteReader::U16() {
   if (!Take(2)) return 0;
-  std::uint16_t value = static_cast<std::uint16_t>(data_[offset_] << 8 |
-                                                   data_[offset_ + 1]);
+  std::uint16_t value =
+      static_cast<std::uint16_t>(data_[offset_] << 8 | data_[offset_ + 1]);
   offset_ += 2;
   return value;
 }

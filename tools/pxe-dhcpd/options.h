@@ -18,7 +18,7 @@ struct DhcpdOptions : DhcpdFlags {
   std::string lease_store;  // libpq connection string; empty: the file
   bool init_store = false;
   std::string import_leases;  // a dhcpd.leases file to copy into the store
-  bool foreground = false;  // accepted for ISC compatibility
+  bool foreground = false;    // accepted for ISC compatibility
   bool daemon = false;
   std::string pid_file;  // empty: /run/pxe-dhcpd.pid with --daemon, else none
   std::string listen;

@@ -39,7 +39,8 @@ TEST_CASE("udhcpc's UEFI PXE DISCOVER decodes", "[dhcp]") {
   CHECK(m->file.empty());
 }
 
-TEST_CASE("dhclient's DISCOVER decodes with the padding after END ignored", "[dhcp]") {
+TEST_CASE("dhclient's DISCOVER decodes with the padding after END ignored",
+          "[dhcp]") {
   auto m = ParseDhcpMessage(Bytes(captures::kDhclientDiscover));
   REQUIRE(m.ok());
   CHECK(m->Type() == DhcpMessageType::kDiscover);

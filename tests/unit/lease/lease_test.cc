@@ -113,8 +113,9 @@ TEST_CASE("A torn last block is kept - junk is skipped with a warning",
   CHECK(junk.warnings.size() >= 2);
 }
 
-TEST_CASE("Allocation: returning clients and requested address and pool exhaustion",
-          "[lease]") {
+TEST_CASE(
+    "Allocation: returning clients and requested address and pool exhaustion",
+    "[lease]") {
   LeaseDb db;
   AddressAllocator allocator;
   std::vector<Ipv4Range> ranges{*Ipv4Range::Make(Ip(10), Ip(12))};

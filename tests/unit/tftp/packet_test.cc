@@ -16,9 +16,14 @@ std::vector<std::uint8_t> Bytes(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("RRQ with options parses - mode and option names fold to lower case") {
+TEST_CASE(
+    "RRQ with options parses - mode and option names fold to lower case") {
   // EDK2's second request after the tsize probe.
-  auto bytes = Bytes(std::string("\0\x01pxelinux.0\0OCTET\0blksize\0" "1468\0WindowSize\0" "4\0", 45));
+  auto bytes =
+      Bytes(std::string("\0\x01pxelinux.0\0OCTET\0blksize\0"
+                        "1468\0WindowSize\0"
+                        "4\0",
+                        45));
   auto packet = ParsePacket(bytes);
   REQUIRE(packet.ok());
   const auto& request = std::get<Request>(*packet);
@@ -31,14 +36,24 @@ TEST_CASE("RRQ with options parses - mode and option names fold to lower case") 
 }
 
 TEST_CASE("A request must end in NUL (tftpd-hpa: not null-terminated)") {
-  auto packet = ParsePacket(Bytes(std::string("\0\x01" "file\0octet", 12)));
+  auto packet =
+      ParsePacket(Bytes(std::string("\0\x01"
+                                    "file\0octet",
+                                    12)));
   REQUIRE_FALSE(packet.ok());
   CHECK(packet.error() == "request not null-terminated");
-  CHECK_FALSE(ParsePacket(Bytes(std::string("\0\x02" "file\0", 7))).ok());
+  CHECK_FALSE(ParsePacket(Bytes(std::string("\0\x02"
+                                            "file\0",
+                                            7)))
+                  .ok());
 }
 
 TEST_CASE("A trailing option name without a value is dropped") {
-  auto packet = ParsePacket(Bytes(std::string("\0\x01" "f\0octet\0tsize\0" "0\0blksize\0", 26)));
+  auto packet =
+      ParsePacket(Bytes(std::string("\0\x01"
+                                    "f\0octet\0tsize\0"
+                                    "0\0blksize\0",
+                                    26)));
   REQUIRE(packet.ok());
   const auto& request = std::get<Request>(*packet);
   REQUIRE(request.options.size() == 1);
@@ -46,7 +61,10 @@ TEST_CASE("A trailing option name without a value is dropped") {
 }
 
 TEST_CASE("DATA and ACK and ERROR and OACK parse") {
-  auto data = ParsePacket(Bytes(std::string("\0\x03\xff\xfe" "abc", 7)));
+  auto data =
+      ParsePacket(Bytes(std::string("\0\x03\xff\xfe"
+                                    "abc",
+                                    7)));
   REQUIRE(data.ok());
   CHECK(std::get<Data>(*data).block == 0xfffe);
   CHECK(std::get<Data>(*data).payload.size() == 3);
@@ -56,16 +74,23 @@ TEST_CASE("DATA and ACK and ERROR and OACK parse") {
   CHECK(std::get<Ack>(*ack).block == 7);
 
   // pxelinux closing early.
-  auto error = ParsePacket(Bytes(std::string("\0\x05\0\0No error, file close\0", 26)));
+  auto error =
+      ParsePacket(Bytes(std::string("\0\x05\0\0No error, file close\0", 26)));
   REQUIRE(error.ok());
   CHECK(std::get<Error>(*error).code == 0);
   CHECK(std::get<Error>(*error).message == "No error, file close");
 
-  auto unterminated = ParsePacket(Bytes(std::string("\0\x05\0\x08" "abort", 9)));
+  auto unterminated =
+      ParsePacket(Bytes(std::string("\0\x05\0\x08"
+                                    "abort",
+                                    9)));
   REQUIRE(unterminated.ok());
   CHECK(std::get<Error>(*unterminated).message == "abort");
 
-  auto oack = ParsePacket(Bytes(std::string("\0\x06tsize\0" "42\0", 11)));
+  auto oack =
+      ParsePacket(Bytes(std::string("\0\x06tsize\0"
+                                    "42\0",
+                                    11)));
   REQUIRE(oack.ok());
   CHECK(std::get<Oack>(*oack).options == std::vector<Option>{{"tsize", "42"}});
 }
@@ -86,9 +111,15 @@ TEST_CASE("Builders produce the RFC 1350 layouts") {
   const std::uint8_t payload[] = {'x', 'y'};
   CHECK(EncodeData(1, payload) == Bytes(std::string("\0\x03\0\x01xy", 6)));
   CHECK(EncodeError(ErrorCode::kFileNotFound, "File not found") ==
-        Bytes(std::string("\0\x05\0\x01" "File not found\0", 19)));
+        Bytes(std::string("\0\x05\0\x01"
+                          "File not found\0",
+                          19)));
   CHECK(EncodeOack({{"blksize", "1468"}, {"tsize", "0"}}) ==
-        Bytes(std::string("\0\x06" "blksize\0" "1468\0tsize\0" "0\0", 23)));
+        Bytes(std::string("\0\x06"
+                          "blksize\0"
+                          "1468\0tsize\0"
+                          "0\0",
+                          23)));
   Request request{Opcode::kWrq, "up.bin", "octet", {{"tsize", "10"}}};
   auto encoded = EncodeRequest(request);
   auto parsed = ParsePacket(encoded);
@@ -97,7 +128,8 @@ TEST_CASE("Builders produce the RFC 1350 layouts") {
   CHECK(std::get<Request>(*parsed).opcode == Opcode::kWrq);
 }
 
-TEST_CASE("A builder that does not fit fails instead of writing a short packet") {
+TEST_CASE(
+    "A builder that does not fit fails instead of writing a short packet") {
   std::uint8_t small[6];
   pxekit::ByteWriter out(small);
   WriteError(out, ErrorCode::kNotDefined, "too long for six bytes");
@@ -106,6 +138,9 @@ TEST_CASE("A builder that does not fit fails instead of writing a short packet")
 
 TEST_CASE("DescribePacket names the packet for traces") {
   CHECK(DescribePacket(EncodeAck(5)) == "ACK 5");
-  CHECK(DescribePacket(EncodeError(ErrorCode::kOptionRefused, "no")) == "ERROR 8 'no'");
-  CHECK(DescribePacket(Bytes(std::string("\0\x01" "a\0octet\0", 10))) == "RRQ 'a' octet");
+  CHECK(DescribePacket(EncodeError(ErrorCode::kOptionRefused, "no")) ==
+        "ERROR 8 'no'");
+  CHECK(DescribePacket(Bytes(std::string("\0\x01"
+                                         "a\0octet\0",
+                                         10))) == "RRQ 'a' octet");
 }

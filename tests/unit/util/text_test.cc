@@ -26,15 +26,20 @@ TEST_CASE("Messages quote user text safely", "[text]") {
 
 }  // namespace pxekit
 
-TEST_CASE("A leading UTF-8 byte-order mark is skipped and nothing else", "[text]") {
+TEST_CASE("A leading UTF-8 byte-order mark is skipped and nothing else",
+          "[text]") {
   using pxekit::SkipUtf8Bom;
-  CHECK(SkipUtf8Bom("\xEF\xBB\xBF" "aa:bb") == "aa:bb");
+  CHECK(SkipUtf8Bom("\xEF\xBB\xBF"
+                    "aa:bb") == "aa:bb");
   CHECK(SkipUtf8Bom("\xEF\xBB\xBF") == "");
   CHECK(SkipUtf8Bom("aa:bb") == "aa:bb");
   CHECK(SkipUtf8Bom("") == "");
   CHECK(SkipUtf8Bom("\xEF\xBB") == "\xEF\xBB");
   CHECK(SkipUtf8Bom("x\xEF\xBB\xBF") == "x\xEF\xBB\xBF");
-  CHECK(SkipUtf8Bom("\xEF\xBB\xBF\xEF\xBB\xBF" "a") == "\xEF\xBB\xBF" "a");
+  CHECK(SkipUtf8Bom("\xEF\xBB\xBF\xEF\xBB\xBF"
+                    "a") ==
+        "\xEF\xBB\xBF"
+        "a");
 }
 
 TEST_CASE("TakeLine splits at LF and drops the CR before it", "[text]") {
@@ -53,7 +58,8 @@ TEST_CASE("Source messages point a caret at the column", "[text]") {
         "f.conf:3:5: bad\n  ab cd?\n      ^");
   CHECK(pxekit::FormatSourceMessage("f.conf", 0, 0, "empty", "") ==
         "f.conf: empty");
-  CHECK(pxekit::FormatSourceMessage("f.conf", 2, 1, "x", "") == "f.conf:2:1: x");
+  CHECK(pxekit::FormatSourceMessage("f.conf", 2, 1, "x", "") ==
+        "f.conf:2:1: x");
   CHECK(pxekit::SourceCaret("abc", 1) == "  abc\n  ^");
   CHECK(pxekit::SourceCaret("abc", 9) == "  abc\n     ^");
 }

@@ -229,8 +229,9 @@ TEST_CASE("Digits and dots are an IPv4 address and never a name to resolve",
   CHECK(plan.sends[0].address.ToString() == "10.0.0.7");
 }
 
-TEST_CASE("Without a resolver (a dry run) host names are kept and not looked up",
-          "[wol][plan]") {
+TEST_CASE(
+    "Without a resolver (a dry run) host names are kept and not looked up",
+    "[wol][plan]") {
   WakeOptions options;
   options.host = "pc12.lab.example";
   auto result = PlanSends({Target("02:00:00:00:00:01"),

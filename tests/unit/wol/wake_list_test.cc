@@ -12,7 +12,8 @@ const MacNameLookup kNoNames = [](std::string_view) {
 
 }  // namespace
 
-TEST_CASE("Wake lists read Debian's MAC IP PORT lines (IP and PORT optional)", "[wol][list]") {
+TEST_CASE("Wake lists read Debian's MAC IP PORT lines (IP and PORT optional)",
+          "[wol][list]") {
   const char* content =
       "# Debian wakeonlan -f format\n"
       "00:13:21:1F:F1:82\n"
