@@ -760,11 +760,12 @@ pxeboot_run() {
   PXEBOOT_NOTE="retried under TCG after a KVM internal error"
 }
 
-_pxeboot_run_once() {
-  local firmware=$1 serial=$PXEBOOT_WORK/serial.log qlog=$PXEBOOT_WORK/qemu.log
-  local qemu_args=() accel=() start now end="" final="" status="" kvm_error last panic=""
-  local -A seen=()
-  local source file stage text line n i deadline
+# _pxeboot_qemu_launch bios|uefi: starts the VM in the namespace, in the
+# background: PXE boot from the tap NIC, -no-reboot, its serial console to
+# $PXEBOOT_WORK/serial.log (emptied first) and QEMU's own messages to
+# qemu.log; sets PXEBOOT_QEMU_PID. The one QEMU command line of the harness.
+_pxeboot_qemu_launch() {
+  local firmware=$1 qemu_args=() accel=()
   case $firmware in
     bios) qemu_args=(-machine pc) ;;
     uefi)
@@ -775,18 +776,26 @@ _pxeboot_run_once() {
       ;;
   esac
   mapfile -t accel < <(pxeboot_accel_args)
-  : >"$serial"
+  : >"$PXEBOOT_WORK/serial.log"
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_QEMU" "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
+    -nodefaults -no-user-config -display none -vga none -monitor none \
+    -serial "file:$PXEBOOT_WORK/serial.log" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
+    -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \
+    -device "$PXEBOOT_NIC,netdev=net0,mac=$PXEBOOT_VM_MAC,bootindex=0" \
+    </dev/null >"$PXEBOOT_WORK/qemu.log" 2>&1 &
+  PXEBOOT_QEMU_PID=$!
+}
+
+_pxeboot_run_once() {
+  local firmware=$1 serial=$PXEBOOT_WORK/serial.log qlog=$PXEBOOT_WORK/qemu.log
+  local start now end="" final="" status="" kvm_error last panic=""
+  local -A seen=()
+  local source file stage text line n i deadline
   PXEBOOT_BANNER_LINE="" PXEBOOT_CMDLINE="" PXEBOOT_SECONDS="" PXEBOOT_POWERED_OFF="" PXEBOOT_FAILURE=""
   pxeboot_say qemu "$firmware boot, $(pxeboot_accel_name), $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, timeout ${PXEBOOT_TIMEOUT}s"
   start=$EPOCHREALTIME
   PXEBOOT_T0=${start/./}
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_QEMU" "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
-    -nodefaults -no-user-config -display none -vga none -monitor none \
-    -serial "file:$serial" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
-    -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \
-    -device "$PXEBOOT_NIC,netdev=net0,mac=$PXEBOOT_VM_MAC,bootindex=0" \
-    </dev/null >"$qlog" 2>&1 &
-  PXEBOOT_QEMU_PID=$!
+  _pxeboot_qemu_launch "$firmware" || return 1
 
   # One pass every 0.1 s over every log, printing new lines as stages.
   # Bounded by the deadline; ends when QEMU exits or KVM gave up.
@@ -1252,7 +1261,7 @@ PXEBOOT_VM_STREAM=boot   # boot: tagged lines only; all: every console line
 # console shows TAG, with QEMU still running (PXEBOOT_QEMU_PID). Bounded by
 # PXEBOOT_TIMEOUT. On failure QEMU is stopped and PXEBOOT_FAILURE says why.
 pxeboot_vm_start() {
-  local firmware=$1 tag=$2 qemu_args=() accel=() start deadline now
+  local firmware=$1 tag=$2 start deadline now
   PXEBOOT_FAILURE="" PXEBOOT_BANNER_LINE="" PXEBOOT_CMDLINE="" PXEBOOT_SECONDS=""
   PXEBOOT_VM_LINE="" PXEBOOT_VM_STATUS="" PXEBOOT_VM_EXIT_AT="" PXEBOOT_VM_STREAM=boot
   [ -z "$PXEBOOT_QEMU_PID" ] || { pxeboot_die "a VM is running already (pid $PXEBOOT_QEMU_PID)"; return 1; }
@@ -1260,28 +1269,14 @@ pxeboot_vm_start() {
     pxeboot_accel || { PXEBOOT_FAILURE="no accelerator: see above"; return 1; }
   fi
   case $firmware in
-    bios) qemu_args=(-machine pc) ;;
-    uefi)
-      cp /usr/share/OVMF/OVMF_VARS_4M.fd "$PXEBOOT_WORK/OVMF_VARS.fd" || return 1
-      qemu_args=(-machine q35
-        -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
-        -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/OVMF_VARS.fd")
-      ;;
+    bios | uefi) ;;
     *) pxeboot_die "unknown firmware '$firmware' (bios or uefi)"; return 1 ;;
   esac
-  mapfile -t accel < <(pxeboot_accel_args)
-  : >"$PXEBOOT_WORK/serial.log"
   declare -gA _pxeboot_vm_seen=()
   pxeboot_say qemu "$firmware boot, $(pxeboot_accel_name), $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, until '$tag', timeout ${PXEBOOT_TIMEOUT}s"
   start=$EPOCHREALTIME
   PXEBOOT_T0=${start/./}
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_QEMU" "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
-    -nodefaults -no-user-config -display none -vga none -monitor none \
-    -serial "file:$PXEBOOT_WORK/serial.log" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
-    -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \
-    -device "$PXEBOOT_NIC,netdev=net0,mac=$PXEBOOT_VM_MAC,bootindex=0" \
-    </dev/null >"$PXEBOOT_WORK/qemu.log" 2>&1 &
-  PXEBOOT_QEMU_PID=$!
+  _pxeboot_qemu_launch "$firmware" || return 1
   deadline=$((${start%.*} + PXEBOOT_TIMEOUT))
   if _pxeboot_vm_until "$tag" "$deadline"; then
     PXEBOOT_SECONDS=$(_pxeboot_elapsed "$start")
