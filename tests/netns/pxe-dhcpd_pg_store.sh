@@ -84,12 +84,7 @@ server() {
     --range 198.18.0.100-198.18.0.110 --lease-time 600 >"$2" 2>&1 &
   PID=$!
   BACKGROUND+=("$PID")
-  local i
-  for i in $(seq 100); do
-    ip netns exec "$1" ss -H -uln 'sport = :67' | grep -q . && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  wait_udp_listen "$1" 67 "$PID" && return 0
   fail "pxe-dhcpd in $1 did not start" "$(cat "$2")"
   return 1
 }

@@ -51,12 +51,7 @@ start_dhcpd() {
   ip netns exec "$S" "$DHCPD" "$@" >>"$log" 2>&1 &
   DHCPD_PID=$!
   BACKGROUND+=("$DHCPD_PID")
-  local i
-  for i in $(seq 100); do
-    if ip netns exec "$S" ss -H -uln 'sport = :67' | grep -q .; then return 0; fi
-    kill -0 "$DHCPD_PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  wait_udp_listen "$S" 67 "$DHCPD_PID" && return 0
   fail "pxe-dhcpd did not start" "$(cat "$log")"
   return 1
 }

@@ -98,6 +98,18 @@ magic_hex() {
   echo "$out$password"
 }
 
+# wait_udp_listen NS PORT PID: until a UDP socket is bound to PORT in
+# namespace NS (5 s at most); fails at once when PID has exited.
+wait_udp_listen() {
+  local i
+  for i in $(seq 100); do
+    ip netns exec "$1" ss -H -uln "sport = :$2" 2>/dev/null | grep -q . && return 0
+    kill -0 "$3" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
 # need_bash_completion: skip unless bash-completion is installed.
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 need_bash_completion() {

@@ -25,12 +25,7 @@ tftp_start() {
   ip netns exec "$NS" "$PXEKIT_BIN/pxe-tftpd" -a 127.0.0.1:69 "$@" "$ROOT" 2>>"$SERVER_LOG" &
   SERVER_PID=$!
   BACKGROUND+=("$SERVER_PID")
-  local i
-  for i in $(seq 50); do
-    ip netns exec "$NS" ss -Hlun 'sport = :69' 2>/dev/null | grep -q . && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
+  wait_udp_listen "$NS" 69 "$SERVER_PID" && return 0
   fail "pxe-tftpd did not start" "$(cat "$SERVER_LOG")"
   return 1
 }
