@@ -174,12 +174,16 @@ bool LeaseJournal::Sync(std::string* error) {
     *error = fmt::format("{}: not open for writing", path_);
     return false;
   }
+  // A write cut short (ENOSPC, EIO) must not leave half a block for the
+  // next append to follow: cut the file back to where this sync began.
+  off_t before = ::lseek(fd_.get(), 0, SEEK_END);
   int err = 0;
   bool ok = WriteAll(fd_.get(), pending_, &err);
   if (ok && ::fdatasync(fd_.get()) != 0) {
     ok = false;
     err = errno;
   }
+  if (!ok && before >= 0) (void)!::ftruncate(fd_.get(), before);
   appended_ += pending_.size();
   pending_.clear();
   if (!ok) *error = fmt::format("{}: {}", path_, std::strerror(err));

@@ -3,6 +3,7 @@
 
 #include "daemon.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -74,6 +75,7 @@ int Daemon::Run() {
     loop.AddTimerAfter(std::chrono::seconds(60), maintenance);
   };
   loop.AddTimerAfter(std::chrono::seconds(60), maintenance);
+  if (!shared_store_) NoteOnDisk(policy_.leases().All());
   diag_.Info("ready: {} leases", policy_.leases().size());
   loop.Run();
   Commit();  // ACKs already decided go out, their leases durable
@@ -110,6 +112,9 @@ void Daemon::OnReadable(Listener& listener) {
       Exchange exchange = Handle(in, now);
       Log(exchange);
       for (const Lease& lease : exchange.commits) store().Record(lease);
+      if (!shared_store_)
+        unsynced_.insert(unsynced_.end(), exchange.commits.begin(),
+                         exchange.commits.end());
       switch (commit_.Admit(exchange.reply.has_value(),
                             !exchange.commits.empty())) {
         case GroupCommit::Send::kNow:
@@ -173,9 +178,11 @@ void Daemon::Commit() {
   if (!commit_.TakeCommit()) return;
   std::string error;
   bool durable = store().Sync(&error);
+  NoteSynced(durable);
   const char* what = shared_store_ ? "store" : "file";
   if (!durable) {
     ++failed_commits_;
+    AnswerRenewalsFromDisk(awaiting_commit_);
     unsent_acks_ += awaiting_commit_.size();
     // One line per outage, not one per failed commit.
     if (!store_down_)
@@ -186,11 +193,14 @@ void Daemon::Commit() {
     return;
   }
   if (store_down_) {
-    diag_.Error("lease {}: back after {} failed commits, {} ACKs not sent",
-                what, failed_commits_, unsent_acks_);
+    diag_.Error(
+        "lease {}: back after {} failed commits, {} ACKs not sent, {} "
+        "renewals answered from the leases on disk",
+        what, failed_commits_, unsent_acks_, renewed_from_disk_);
     store_down_ = false;
     failed_commits_ = 0;
     unsent_acks_ = 0;
+    renewed_from_disk_ = 0;
   }
   std::vector<Pending> ready;
   ready.swap(awaiting_commit_);
@@ -295,6 +305,76 @@ void Daemon::Maintain() {
   Commit();
   auto compacted = journal_.Compact(policy_.leases().All());
   if (!compacted) diag_.Warn("lease file compaction: {}", compacted.error());
+  if (compacted) NoteOnDisk(policy_.leases().All());
+}
+
+void Daemon::NoteOnDisk(const std::vector<Lease>& leases) {
+  on_disk_.clear();
+  for (const Lease& lease : leases)
+    if (lease.state != LeaseState::kOffered)
+      on_disk_[lease.address.value()] = lease;
+}
+
+// The leases recorded since the last sync are on disk now, or (a failed
+// sync) will never be: the journal drops what it could not write.
+void Daemon::NoteSynced(bool durable) {
+  if (shared_store_) return;
+  if (durable)
+    for (const Lease& lease : unsynced_)
+      on_disk_[lease.address.value()] = lease;
+  unsynced_.clear();
+}
+
+// The lease file cannot be written (a full disk): the ACKs of new leases
+// are dropped, as their leases are not durable. A renewal of a lease the
+// file holds is still answered, without a write: the ACK grants only what
+// the file already promises (the time left until its `ends`), so that a
+// restart reading the file never hands out an address a client was told
+// it holds. Returns how many of `held` were sent; the rest stay in `held`.
+std::size_t Daemon::AnswerRenewalsFromDisk(std::vector<Pending>& held) {
+  if (shared_store_) return 0;
+  UnixTime now = static_cast<UnixTime>(std::time(nullptr));
+  std::vector<Pending> answered;
+  std::erase_if(held, [&](Pending& pending) {
+    if (!AnswerFromDisk(pending.reply, now)) return false;
+    answered.push_back(std::move(pending));
+    return true;
+  });
+  renewed_from_disk_ += answered.size();
+  SendAll(answered);
+  return answered.size();
+}
+
+bool Daemon::AnswerFromDisk(Outbound& reply, UnixTime now) {
+  DhcpMessage& message = reply.message;
+  if (message.Type() != DhcpMessageType::kAck) return false;
+  auto found = on_disk_.find(message.yiaddr.value());
+  if (found == on_disk_.end()) return false;
+  const Lease& lease = found->second;
+  ClientKey client;
+  client.mac = message.Mac();
+  if (const auto* uid = message.options.Find(dhcp_option::kClientIdentifier))
+    client.uid = *uid;
+  if (lease.state != LeaseState::kActive || lease.bootp ||
+      !SameClient(lease, client) || lease.ends <= now)
+    return false;
+  auto granted = message.GetU32(dhcp_option::kLeaseTime);
+  if (!granted) return false;
+  auto left = static_cast<std::uint32_t>(
+      std::min<UnixTime>(lease.ends - now, *granted));
+  message.options.SetU32(dhcp_option::kLeaseTime, left);
+  message.options.SetU32(dhcp_option::kRenewalTime, left / 2);
+  message.options.SetU32(dhcp_option::kRebindingTime,
+                         static_cast<std::uint32_t>(left * 7ull / 8));
+  auto encoded = EncodeDhcpMessage(message, reply.bytes.size());
+  if (!encoded) return false;
+  reply.bytes = std::move(encoded->bytes);
+  if (diag_.verbosity() >= 0)
+    diag_.Emit(fmt::format(
+        "DHCPACK {} to {}: lease file not writable, renewed from the lease "
+        "on disk ({} s left)",
+        message.yiaddr, client.mac, left));
+  return true;
 }
 
 }  // namespace pxekit

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "configuration.h"
@@ -68,6 +69,12 @@ class Daemon {
   ReplyDestination Route(Listener& listener, ReplyDestination dest);
   void Reload();
   void Maintain();
+  // The lease file's copy of each address (the file journal only), kept so
+  // that a renewal can be answered while the file cannot be written.
+  void NoteOnDisk(const std::vector<Lease>& leases);
+  void NoteSynced(bool durable);
+  std::size_t AnswerRenewalsFromDisk(std::vector<Pending>& held);
+  bool AnswerFromDisk(Outbound& reply, UnixTime now);
 
   const DhcpdOptions& options_;
   Diag& diag_;
@@ -87,6 +94,11 @@ class Daemon {
   bool store_down_ = false;
   std::uint64_t failed_commits_ = 0;
   std::uint64_t unsent_acks_ = 0;
+  // While the lease file cannot be written: renewals answered from the
+  // lease on disk (see AnswerFromDisk).
+  std::unordered_map<std::uint32_t, Lease> on_disk_;
+  std::vector<Lease> unsynced_;  // recorded, not yet durable
+  std::uint64_t renewed_from_disk_ = 0;
 };
 
 }  // namespace pxekit
