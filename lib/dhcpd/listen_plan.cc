@@ -24,11 +24,17 @@ bool InDeclaredSubnet(const Interface& interface, const DhcpdConf& conf) {
   return false;
 }
 
-}  // namespace
-
-Result<std::vector<ListenLink>> PlanListeners(
-    const ListenRequest& request, const DhcpdConf& conf,
-    const std::vector<Interface>& interfaces) {
+// The rule of PlanListeners. `waiting` null: the first interface that
+// cannot be served fails the plan; else it is left out, with the reason.
+Result<std::vector<ListenLink>> Plan(const ListenRequest& request,
+                                     const DhcpdConf& conf,
+                                     const std::vector<Interface>& interfaces,
+                                     std::vector<std::string>* waiting) {
+  auto refuse = [waiting](std::string why) -> std::optional<Failure> {
+    if (waiting == nullptr) return Fail(std::move(why));
+    waiting->push_back(std::move(why));
+    return std::nullopt;
+  };
   std::vector<const Interface*> chosen;
   for (const std::string& name : request.interfaces) {
     const Interface* interface = FindInterface(interfaces, name);
@@ -36,10 +42,18 @@ Result<std::vector<ListenLink>> PlanListeners(
     if (interface != nullptr &&
         std::find(chosen.begin(), chosen.end(), interface) != chosen.end())
       continue;
-    if (interface == nullptr)
-      return Fail(fmt::format("interface '{}': no such interface", name));
-    if (!interface->IsUp())
-      return Fail(fmt::format("interface '{}': interface is down", name));
+    if (interface == nullptr) {
+      if (auto failure =
+              refuse(fmt::format("interface '{}': no such interface", name)))
+        return *failure;
+      continue;
+    }
+    if (!interface->IsUp()) {
+      if (auto failure =
+              refuse(fmt::format("interface '{}': interface is down", name)))
+        return *failure;
+      continue;
+    }
     // As ISC dhcpd: an interface named to serve addresses needs a declared
     // subnet for its network, or it would answer nobody. A relay-only
     // server (--listen) and a proxy serve no network of their own.
@@ -48,22 +62,30 @@ Result<std::vector<ListenLink>> PlanListeners(
       std::string addresses;
       for (const Ipv4Prefix& prefix : interface->ipv4)
         addresses += fmt::format("{}{}", addresses.empty() ? "" : ", ", prefix);
-      return Fail(
-          fmt::format("interface '{}' ({}): no declared subnet holds its "
-                      "address; declare one (--subnet or a subnet block)",
-                      name, addresses.empty() ? "no IPv4 address" : addresses));
+      if (auto failure = refuse(fmt::format(
+              "interface '{}' ({}): no declared subnet holds its "
+              "address; declare one (--subnet or a subnet block)",
+              name, addresses.empty() ? "no IPv4 address" : addresses)))
+        return *failure;
+      continue;
     }
     chosen.push_back(interface);
   }
-  if (chosen.empty() && request.listen) {
+  // Named interfaces that cannot be served yet do not fall back to the
+  // other rules.
+  bool named = !request.interfaces.empty();
+  if (!named && request.listen) {
     for (const Interface& interface : interfaces)
       for (const Ipv4Prefix& prefix : interface.ipv4)
         if (prefix.address() == *request.listen) chosen.push_back(&interface);
-    if (chosen.empty())
-      return Fail(fmt::format("--listen {}: no interface has this address",
-                              *request.listen));
+    if (chosen.empty()) {
+      if (auto failure = refuse(fmt::format(
+              "--listen {}: no interface has this address", *request.listen)))
+        return *failure;
+      return std::vector<ListenLink>{};
+    }
   }
-  if (chosen.empty()) {
+  if (!named && !request.listen) {
     // ISC's rule: serve the interfaces that have an address in a declared
     // subnet (proxy mode: every up Ethernet interface with an address).
     for (const Interface& interface : interfaces) {
@@ -72,12 +94,14 @@ Result<std::vector<ListenLink>> PlanListeners(
                         : InDeclaredSubnet(interface, conf))
         chosen.push_back(&interface);
     }
-    if (chosen.empty())
-      return Fail(
-          "no interface has an address in a declared subnet; name one with "
-          "--interface");
+    if (chosen.empty()) {
+      if (auto failure = refuse(
+              "no interface has an address in a declared subnet; name one "
+              "with --interface"))
+        return *failure;
+      return std::vector<ListenLink>{};
+    }
   }
-
   std::vector<ListenSocket> sockets{
       {request.port, request.proxy && request.port != kProxyPort}};
   if (request.proxy) sockets.push_back({kProxyPort, false});
@@ -102,6 +126,52 @@ Result<std::vector<ListenLink>> PlanListeners(
     links.push_back(std::move(link));
   }
   return links;
+}
+
+}  // namespace
+
+Result<std::vector<ListenLink>> PlanListeners(
+    const ListenRequest& request, const DhcpdConf& conf,
+    const std::vector<Interface>& interfaces) {
+  return Plan(request, conf, interfaces, nullptr);
+}
+
+ListenPlan PlanListenersNow(const ListenRequest& request, const DhcpdConf& conf,
+                            const std::vector<Interface>& interfaces) {
+  ListenPlan plan;
+  auto links = Plan(request, conf, interfaces, &plan.waiting);
+  if (links) plan.links = std::move(links.value());
+  return plan;
+}
+
+ListenChanges DiffListeners(const std::vector<OpenListener>& open,
+                            const std::vector<ListenLink>& plan) {
+  ListenChanges changes;
+  std::vector<bool> kept(open.size(), false);
+  for (const ListenLink& link : plan) {
+    Ipv4Prefix local = link.local.value_or(Ipv4Prefix());
+    for (const ListenSocket& socket : link.sockets) {
+      bool found = false;
+      for (std::size_t i = 0; i < open.size(); ++i) {
+        const OpenListener& have = open[i];
+        if (kept[i] || have.interface != link.interface ||
+            have.ifindex != link.ifindex || have.port != socket.port ||
+            have.address != link.address || have.device != link.device)
+          continue;
+        kept[i] = true;
+        found = true;
+        if (have.local != local) changes.readdress.push_back({i, local});
+        break;
+      }
+      if (found) continue;
+      ListenChanges::Open add{link, socket};
+      add.link.sockets = {socket};
+      changes.open.push_back(std::move(add));
+    }
+  }
+  for (std::size_t i = 0; i < open.size(); ++i)
+    if (!kept[i]) changes.close.push_back(i);
+  return changes;
 }
 
 }  // namespace pxekit

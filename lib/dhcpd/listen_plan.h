@@ -50,4 +50,50 @@ Result<std::vector<ListenLink>> PlanListeners(
     const ListenRequest& request, const DhcpdConf& conf,
     const std::vector<Interface>& interfaces);
 
+// The same rule, never failing: what can be served now, and why each
+// interface that cannot is left out ("interface 'eth0': interface is
+// down"). For a running server, whose interfaces come and go (netlink),
+// and for a start with --wait-interfaces.
+struct ListenPlan {
+  std::vector<ListenLink> links;
+  std::vector<std::string> waiting;
+};
+ListenPlan PlanListenersNow(const ListenRequest& request, const DhcpdConf& conf,
+                            const std::vector<Interface>& interfaces);
+
+// A socket the server has open, as it was planned.
+struct OpenListener {
+  std::string interface;
+  int ifindex = 0;
+  std::uint16_t port = 67;
+  Ipv4Addr address;    // bound to
+  std::string device;  // SO_BINDTODEVICE
+  Ipv4Prefix local;    // server address on the link
+};
+
+// What to change to go from the open sockets to a new plan. A socket is
+// kept while its interface (name and ifindex: a re-created interface is a
+// new one), port, bound address and device stay; only its server address
+// may change. Every other open socket is closed, every planned socket not
+// open is opened.
+struct ListenChanges {
+  struct Open {
+    ListenLink link;  // its `sockets` hold only `socket`
+    ListenSocket socket;
+  };
+  struct Readdress {
+    std::size_t index;  // into the open sockets
+    Ipv4Prefix local;
+  };
+  std::vector<std::size_t> close;  // indexes into the open sockets
+  std::vector<Readdress> readdress;
+  std::vector<Open> open;
+
+  bool empty() const {
+    return close.empty() && readdress.empty() && open.empty();
+  }
+};
+ListenChanges DiffListeners(const std::vector<OpenListener>& open,
+                            const std::vector<ListenLink>& plan);
+
 }  // namespace pxekit

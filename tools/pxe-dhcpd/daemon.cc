@@ -17,7 +17,9 @@
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "dhcp/dhcp_options.h"
+#include "listeners.h"
 #include "net/udp_socket.h"
+#include "nl/interface_list.h"
 
 namespace pxekit {
 namespace {
@@ -56,7 +58,8 @@ Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
     : options_(options),
       diag_(diag),
       policy_(std::move(config.conf), WithDumps(std::move(config.settings))),
-      listeners_(std::move(listeners)),
+      listeners_(std::make_move_iterator(listeners.begin()),
+                 std::make_move_iterator(listeners.end())),
       journal_(std::move(journal)),
       shared_store_(std::move(shared_store)),
       batch_(kBatch, 2048) {}
@@ -64,9 +67,12 @@ Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
 int Daemon::Run() {
   EventLoop loop;
   loop_ = &loop;
-  for (Listener& listener : listeners_)
-    loop.Watch(listener.fd.get(), EPOLLIN,
-               [this, &listener](std::uint32_t) { OnReadable(listener); });
+  for (Listener& listener : listeners_) WatchListener(listener);
+  if (link_monitor_) {
+    loop.Watch(link_monitor_->fd(), EPOLLIN,
+               [this](std::uint32_t) { OnLinkChange(); });
+    Replan();  // what changed between the start's listing and now
+  }
   loop.OnSignal(SIGHUP, [this] { Reload(); });
   loop.OnSignal(SIGTERM, [&loop] { loop.Stop(); });
   loop.OnSignal(SIGINT, [&loop] { loop.Stop(); });
@@ -297,6 +303,7 @@ void Daemon::Reload() {
   policy_.Reconfigure(std::move(config.conf),
                       WithDumps(std::move(config.settings)));
   if (diag_.verbosity() >= 0) diag_.Emit("configuration reloaded");
+  if (link_monitor_) Replan();  // new subnets may serve other interfaces
 }
 
 void Daemon::Maintain() {
@@ -375,6 +382,88 @@ bool Daemon::AnswerFromDisk(Outbound& reply, UnixTime now) {
         "on disk ({} s left)",
         message.yiaddr, client.mac, left));
   return true;
+}
+
+void Daemon::FollowInterfaces(std::unique_ptr<LinkMonitor> monitor,
+                              ListenRequest request) {
+  link_monitor_ = std::move(monitor);
+  listen_request_ = std::move(request);
+}
+
+void Daemon::WatchListener(Listener& listener) {
+  if (loop_ == nullptr) return;
+  loop_->Watch(listener.fd.get(), EPOLLIN,
+               [this, &listener](std::uint32_t) { OnReadable(listener); });
+}
+
+void Daemon::OnLinkChange() {
+  if (link_monitor_->Drain() > 0) Replan();
+}
+
+// Lists the interfaces and opens, closes or re-addresses sockets as the
+// plan for them says (lib/dhcpd/listen_plan.h decides; this is the I/O).
+void Daemon::Replan() {
+  std::vector<Interface> interfaces;
+  try {
+    interfaces = ListInterfaces();
+  } catch (const std::system_error& e) {
+    diag_.Error("interfaces: {}", e.what());
+    return;
+  }
+  ListenPlan plan =
+      PlanListenersNow(listen_request_, policy_.conf(), interfaces);
+  std::vector<OpenListener> open;
+  std::vector<std::list<Listener>::iterator> at;
+  for (auto it = listeners_.begin(); it != listeners_.end(); ++it) {
+    open.push_back(OpenListener{it->interface, it->ifindex, it->port,
+                                it->address, it->device, it->local});
+    at.push_back(it);
+  }
+  ListenChanges changes = DiffListeners(open, plan.links);
+  for (const ListenChanges::Readdress& change : changes.readdress) {
+    Listener& listener = *at[change.index];
+    diag_.Warn("interface '{}': server address {} (was {})", listener.interface,
+               change.local.address(), listener.local.address());
+    listener.local = change.local;
+  }
+  // Said once: the reason a socket closed, or that an interface waits.
+  std::vector<std::string> said = waiting_;
+  for (std::size_t index : changes.close) {
+    std::string prefix = fmt::format("interface '{}'", at[index]->interface);
+    std::string why = fmt::format("{}: changed", prefix);
+    for (const std::string& reason : plan.waiting)
+      if (reason.starts_with(prefix)) why = reason;
+    said.push_back(why);
+    CloseListener(at[index], why);
+  }
+  for (const ListenChanges::Open& add : changes.open) {
+    try {
+      listeners_.push_back(BindListener(add.link, add.socket));
+    } catch (const std::exception& e) {
+      // Retried at the next change of the interfaces.
+      diag_.Error("interface '{}': {}", add.link.interface, e.what());
+      continue;
+    }
+    Listener& listener = listeners_.back();
+    WatchListener(listener);
+    diag_.Warn("interface '{}': listening on {}:{} (server address {})",
+               listener.interface, add.link.address, listener.port,
+               listener.local.address());
+  }
+  for (const std::string& why : plan.waiting)
+    if (std::find(said.begin(), said.end(), why) == said.end())
+      diag_.Warn("{}: not served until it is ready", why);
+  waiting_ = std::move(plan.waiting);
+}
+
+// Held ACKs go out first (their leases synced), some perhaps through
+// this socket.
+void Daemon::CloseListener(std::list<Listener>::iterator listener,
+                           const std::string& why) {
+  Commit();
+  if (loop_ != nullptr) loop_->Unwatch(listener->fd.get());
+  diag_.Warn("{}: stopped listening on port {}", why, listener->port);
+  listeners_.erase(listener);
 }
 
 }  // namespace pxekit

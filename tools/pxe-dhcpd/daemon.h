@@ -4,6 +4,7 @@
 // main.cc sets it up (configuration, lease file, listeners, privileges).
 
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -11,11 +12,13 @@
 
 #include "configuration.h"
 #include "dhcpd/group_commit.h"
+#include "dhcpd/listen_plan.h"
 #include "dhcpd/policy.h"
 #include "lease/lease_journal.h"
 #include "lease/pg_store.h"
 #include "net/datagram_batch.h"
 #include "net/event_loop.h"
+#include "nl/link_monitor.h"
 #include "nl/neighbour.h"
 #include "options.h"
 #include "os/unique_fd.h"
@@ -31,6 +34,8 @@ struct Listener {
   int ifindex = 0;
   Ipv4Prefix local;
   std::uint16_t port = 67;
+  Ipv4Addr address;    // bound to: 0.0.0.0 or --listen
+  std::string device;  // SO_BINDTODEVICE; empty: none
 };
 
 class Daemon {
@@ -49,6 +54,12 @@ class Daemon {
   void SetNeighbours(std::unique_ptr<NeighbourTable> table) {
     neighbours_ = std::move(table);
   }
+
+  // Follows interfaces that come and go, or get and lose addresses
+  // (netlink): sockets are opened and closed as PlanListenersNow says for
+  // `request`, also after a SIGHUP. Without it the sockets stay as opened.
+  void FollowInterfaces(std::unique_ptr<LinkMonitor> monitor,
+                        ListenRequest request);
 
   // Serves until SIGTERM or SIGINT; SIGHUP reloads the configuration.
   int Run();
@@ -75,11 +86,17 @@ class Daemon {
   void NoteSynced(bool durable);
   std::size_t AnswerRenewalsFromDisk(std::vector<Pending>& held);
   bool AnswerFromDisk(Outbound& reply, UnixTime now);
+  // Interfaces that come and go (FollowInterfaces).
+  void WatchListener(Listener& listener);
+  void OnLinkChange();
+  void Replan();
+  void CloseListener(std::list<Listener>::iterator listener,
+                     const std::string& why);
 
   const DhcpdOptions& options_;
   Diag& diag_;
   DhcpPolicy policy_;
-  std::vector<Listener> listeners_;
+  std::list<Listener> listeners_;  // stable addresses: Pending points here
   LeaseJournal journal_;
   std::unique_ptr<PgLeaseStore> shared_store_;
   std::unique_ptr<NeighbourTable> neighbours_;
@@ -99,6 +116,9 @@ class Daemon {
   std::unordered_map<std::uint32_t, Lease> on_disk_;
   std::vector<Lease> unsynced_;  // recorded, not yet durable
   std::uint64_t renewed_from_disk_ = 0;
+  std::unique_ptr<LinkMonitor> link_monitor_;
+  ListenRequest listen_request_;
+  std::vector<std::string> waiting_;  // interfaces not served, and why
 };
 
 }  // namespace pxekit

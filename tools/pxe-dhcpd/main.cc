@@ -32,6 +32,7 @@
 #include "dhcpd/listen_plan.h"
 #include "lease/lease_journal.h"
 #include "lease/pg_store.h"
+#include "listeners.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
 #include "nl/neighbour.h"
@@ -41,80 +42,6 @@
 
 namespace pxekit {
 namespace {
-
-// Room for a burst that arrives during an fsync.
-constexpr int kReceiveBuffer = 4 << 20;
-
-// Without SO_REUSEADDR a second server on the same device and port fails
-// to bind (EADDRINUSE) instead of sharing the port and NAKing the first
-// one's clients. Sockets on different devices never conflict. A proxy
-// shares port 67 with the link's real DHCP server (which sets SO_REUSEADDR,
-// as dnsmasq does), but port 4011 is its own.
-UniqueFd OpenListenSocket(Ipv4Addr address, std::uint16_t port,
-                          const std::string& device, bool share) {
-  UniqueFd fd = OpenUdp4Socket();
-  if (share) EnableReuseAddress(fd);
-  EnableBroadcast(fd);
-  EnablePacketInfo(fd);
-  (void)SetReceiveBuffer(fd, kReceiveBuffer);
-  if (!device.empty()) BindToDevice(fd, device);
-  try {
-    BindAddress(fd, address, port);
-  } catch (const std::system_error& e) {
-    int err = e.code().value();
-    std::string where =
-        fmt::format("port {} on {}{}", port, address,
-                    device.empty() ? "" : fmt::format(" via {}", device));
-    throw ToolError(
-        ExitCodeForSocketErrno(err),
-        err == EADDRINUSE
-            ? fmt::format("{}: address in use (is another DHCP server "
-                          "running on this interface?)",
-                          where)
-            : fmt::format("{}: {}", where, std::strerror(err)));
-  }
-  return fd;
-}
-
-// The sockets of PlanListeners' choice (lib/dhcpd/listen_plan.h).
-std::vector<Listener> OpenListeners(const DhcpdOptions& options,
-                                    const DhcpdConf& conf, Diag& diag) {
-  std::vector<Interface> interfaces = ListInterfaces();
-  ListenRequest request;
-  request.interfaces = options.interfaces;
-  request.proxy = options.proxy;
-  request.port = static_cast<std::uint16_t>(options.port);
-  if (!options.listen.empty()) {
-    auto address = Ipv4Addr::Parse(options.listen);
-    if (!address)
-      throw ToolError(kExitUsage, fmt::format("--listen '{}': {}",
-                                              options.listen, address.error()));
-    request.listen = *address;
-  }
-  auto plan = PlanListeners(request, conf, interfaces);
-  if (!plan) throw ToolError(kExitUnavailable, plan.error());
-  std::vector<Listener> listeners;
-  for (const ListenLink& link : *plan) {
-    if (!link.local)
-      diag.Warn(
-          "interface '{}' has no IPv4 address: replies carry server "
-          "identifier 0.0.0.0",
-          link.interface);
-    for (const ListenSocket& socket : link.sockets) {
-      Listener listener;
-      listener.interface = link.interface;
-      listener.ifindex = link.ifindex;
-      listener.local = link.local.value_or(Ipv4Prefix());
-      listener.port = socket.port;
-      listener.fd = OpenListenSocket(link.address, socket.port, link.device,
-                                     socket.share);
-      diag.Info("listening on {}:{} via {} (server address {})", link.address,
-                socket.port, link.interface, listener.local.address());
-      listeners.push_back(std::move(listener));
-    }
-  }
-  return listeners;
-}
 
 constexpr const char* kDefaultPidFile = "/run/pxe-dhcpd.pid";
 
@@ -354,6 +281,14 @@ int RunDhcpd(DhcpdOptions& options, Diag& diag) {
   } catch (const std::system_error& e) {
     diag.Warn("neighbour table: {}", e.what());
   }
+  // Interfaces that go down and come back, or get their address later, are
+  // served again without a restart.
+  try {
+    daemon.FollowInterfaces(std::make_unique<LinkMonitor>(),
+                            MakeListenRequest(options));
+  } catch (const std::system_error& e) {
+    diag.Warn("interface changes will not be followed: {}", e.what());
+  }
 
   if (user) {
     // The journal must stay writable after the switch.
@@ -419,6 +354,9 @@ int main(int argc, char** argv) {
                  "Serve on interface IF (repeatable)")
       ->type_name("IF")
       ->allow_extra_args(false);
+  app.add_flag("--wait-interfaces", options.wait_interfaces,
+               "Start even when a named interface is missing, down or has no "
+               "address in a declared subnet; serve it once it has");
   app.add_option("--listen", options.listen,
                  "Bind to ADDR instead of all addresses (relay-only service)")
       ->type_name("ADDR");

@@ -22,6 +22,7 @@ struct DhcpdOptions : DhcpdFlags {
   bool daemon = false;
   std::string pid_file;  // empty: /run/pxe-dhcpd.pid with --daemon, else none
   std::string listen;
+  bool wait_interfaces = false;  // start even if an interface is not ready
   int port = 67;
   std::string user;
 };

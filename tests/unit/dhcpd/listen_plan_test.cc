@@ -170,4 +170,166 @@ TEST_CASE("PlanListeners with --listen and -i binds both", "[dhcpd][listen]") {
   CHECK(link.local->length() == 32);
 }
 
+TEST_CASE("PlanListenersNow leaves out what cannot be served yet, saying why",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  request.interfaces = {"eth9", "eth2", "eth3", "eth1"};
+  ListenPlan plan = PlanListenersNow(request, Conf(), Lab());
+  CHECK(Names(plan.links) == std::vector<std::string>{"eth1"});
+  CHECK(plan.waiting ==
+        std::vector<std::string>{
+            "interface 'eth9': no such interface",
+            "interface 'eth2': interface is down",
+            "interface 'eth3' (no IPv4 address): no declared subnet holds "
+            "its address; declare one (--subnet or a subnet block)"});
+}
+
+TEST_CASE("PlanListenersNow: a named interface not ready is not replaced",
+          "[dhcpd][listen]") {
+  // -i eth2 while eth2 is down: nothing, not the other interfaces of the
+  // subnet (eth1), which the admin did not name.
+  ListenRequest request;
+  request.interfaces = {"eth2"};
+  ListenPlan plan = PlanListenersNow(request, Conf(), Lab());
+  CHECK(plan.links.empty());
+  CHECK(plan.waiting ==
+        std::vector<std::string>{"interface 'eth2': interface is down"});
+  // Up, with its address: served.
+  std::vector<Interface> lab = Lab();
+  lab[3].flags |= IFF_UP;
+  plan = PlanListenersNow(request, Conf(), lab);
+  CHECK(Names(plan.links) == std::vector<std::string>{"eth2"});
+  CHECK(plan.waiting.empty());
+}
+
+TEST_CASE("PlanListenersNow with nothing to serve yet plans nothing",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  ListenPlan plan = PlanListenersNow(request, DhcpdConf(), Lab());
+  CHECK(plan.links.empty());
+  CHECK(plan.waiting == std::vector<std::string>{
+                            "no interface has an address in a declared subnet; "
+                            "name one with --interface"});
+  request.listen = Ip("10.9.9.9");
+  plan = PlanListenersNow(request, Conf(), Lab());
+  CHECK(plan.links.empty());
+  CHECK(plan.waiting ==
+        std::vector<std::string>{
+            "--listen 10.9.9.9: no interface has this address"});
+}
+
+namespace {
+
+std::vector<OpenListener> Opened(const std::vector<ListenLink>& links) {
+  std::vector<OpenListener> open;
+  for (const ListenLink& link : links)
+    for (const ListenSocket& socket : link.sockets)
+      open.push_back(OpenListener{link.interface, link.ifindex, socket.port,
+                                  link.address, link.device,
+                                  link.local.value_or(Ipv4Prefix())});
+  return open;
+}
+
+}  // namespace
+
+TEST_CASE("DiffListeners keeps what is unchanged", "[dhcpd][listen]") {
+  ListenRequest request;
+  request.proxy = true;
+  auto plan = PlanListeners(request, DhcpdConf(), Lab());
+  REQUIRE(plan.ok());
+  ListenChanges changes = DiffListeners(Opened(*plan), *plan);
+  CHECK(changes.empty());
+}
+
+TEST_CASE("DiffListeners follows an interface that goes down and comes back",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  request.interfaces = {"eth1"};
+  std::vector<Interface> lab = Lab();
+  std::vector<ListenLink> up = PlanListenersNow(request, Conf(), lab).links;
+  std::vector<OpenListener> open = Opened(up);
+  REQUIRE(open.size() == 1);
+
+  lab[2].flags &= ~static_cast<unsigned>(IFF_UP);
+  ListenChanges down =
+      DiffListeners(open, PlanListenersNow(request, Conf(), lab).links);
+  CHECK(down.close == std::vector<std::size_t>{0});
+  CHECK(down.open.empty());
+
+  lab[2].flags |= IFF_UP;
+  ListenChanges again =
+      DiffListeners({}, PlanListenersNow(request, Conf(), lab).links);
+  CHECK(again.close.empty());
+  REQUIRE(again.open.size() == 1);
+  CHECK(again.open[0].link.interface == "eth1");
+  CHECK(again.open[0].link.device == "eth1");
+  CHECK(again.open[0].socket.port == 67);
+  REQUIRE(again.open[0].link.local.has_value());
+  CHECK(again.open[0].link.local->address() == Ip("198.18.0.1"));
+}
+
+TEST_CASE("DiffListeners opens an interface once it gets its address",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  request.interfaces = {"eth3"};
+  std::vector<Interface> lab = Lab();
+  CHECK(PlanListenersNow(request, Conf(), lab).links.empty());
+  lab[4].ipv4.push_back(*Ipv4Prefix::Parse("198.18.0.3/24"));
+  ListenChanges changes =
+      DiffListeners({}, PlanListenersNow(request, Conf(), lab).links);
+  REQUIRE(changes.open.size() == 1);
+  CHECK(changes.open[0].link.interface == "eth3");
+  CHECK(changes.open[0].link.ifindex == 5);
+}
+
+TEST_CASE("DiffListeners: a new server address keeps the socket",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  request.interfaces = {"eth1"};
+  std::vector<Interface> lab = Lab();
+  std::vector<OpenListener> open =
+      Opened(PlanListenersNow(request, Conf(), lab).links);
+  lab[2].ipv4 = {*Ipv4Prefix::Parse("198.18.0.9/24")};
+  ListenChanges changes =
+      DiffListeners(open, PlanListenersNow(request, Conf(), lab).links);
+  CHECK(changes.close.empty());
+  CHECK(changes.open.empty());
+  REQUIRE(changes.readdress.size() == 1);
+  CHECK(changes.readdress[0].index == 0);
+  CHECK(changes.readdress[0].local.address() == Ip("198.18.0.9"));
+}
+
+TEST_CASE("DiffListeners reopens a re-created interface (new ifindex)",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  request.interfaces = {"eth1"};
+  std::vector<Interface> lab = Lab();
+  std::vector<OpenListener> open =
+      Opened(PlanListenersNow(request, Conf(), lab).links);
+  lab[2].index = 42;
+  ListenChanges changes =
+      DiffListeners(open, PlanListenersNow(request, Conf(), lab).links);
+  CHECK(changes.close == std::vector<std::size_t>{0});
+  REQUIRE(changes.open.size() == 1);
+  CHECK(changes.open[0].link.ifindex == 42);
+}
+
+TEST_CASE("DiffListeners opens only the missing port of a proxy link",
+          "[dhcpd][listen]") {
+  ListenRequest request;
+  request.proxy = true;
+  request.interfaces = {"eth0"};
+  std::vector<ListenLink> plan =
+      PlanListenersNow(request, DhcpdConf(), Lab()).links;
+  std::vector<OpenListener> open = Opened(plan);
+  REQUIRE(open.size() == 2);
+  open.pop_back();  // 4011 closed
+  ListenChanges changes = DiffListeners(open, plan);
+  CHECK(changes.close.empty());
+  REQUIRE(changes.open.size() == 1);
+  CHECK(changes.open[0].socket.port == 4011);
+  REQUIRE(changes.open[0].link.sockets.size() == 1);
+  CHECK(changes.open[0].link.sockets[0].port == 4011);
+}
+
 }  // namespace pxekit
