@@ -15,6 +15,7 @@ complete -c pxe-dhcpd -s f -l foreground -d 'Stay in the foreground (the default
 complete -c pxe-dhcpd -l daemon -d 'Fork into the background once bound, write a pid file'
 complete -c pxe-dhcpd -l pid-file -r -F -d 'PID file (default with --daemon: /run/pxe-dhcpd.pid)'
 complete -c pxe-dhcpd -s i -l interface -x -a '(__fish_print_interfaces)' -d 'Serve on interface IF'
+complete -c pxe-dhcpd -l wait-interfaces -d 'Start even if a named interface is not ready yet'
 complete -c pxe-dhcpd -l listen -x -d 'Bind to ADDR only'
 complete -c pxe-dhcpd -l port -x -d 'UDP port (default 67)'
 complete -c pxe-dhcpd -l subnet -x -d 'Serve subnet CIDR (repeatable)'
