@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fault: the interface pxe-dhcpd serves comes and goes. pxe-dhcpd follows
 # it through netlink (RTM_NEWLINK, RTM_NEWADDR, RTM_DELADDR) and serves
-# again without a restart; a real client (busybox udhcpc) checks each step:
+# again without a restart, also after dropping root (--user nobody: the
+# sockets are reopened with the capabilities it keeps); a real client
+# (busybox udhcpc) checks each step:
 #   1. started with --wait-interfaces on a down interface: no socket; set
 #      up: listening, a client gets a lease;
 #   2. its address removed: the socket closes; another address added: served
@@ -48,7 +50,7 @@ check "without --wait-interfaces: a down interface stops the start ($rc)" \
   '[ $rc = 69 ] && grep -q "interface '\''dhs0'\'': interface is down" "$SCRATCH/strict.log"'
 
 # --- 1. start on a down interface, then set it up ---
-ip netns exec "$S" "$DHCPD" "${FLAGS[@]}" --wait-interfaces -v >>"$LOG" 2>&1 &
+ip netns exec "$S" "$DHCPD" "${FLAGS[@]}" --wait-interfaces --user nobody -v >>"$LOG" 2>&1 &
 DHCPD_PID=$!
 BACKGROUND+=("$DHCPD_PID")
 wait_log "pxe-dhcpd: ready:"
