@@ -342,11 +342,11 @@ std::size_t Daemon::AnswerRenewalsFromDisk(std::vector<Pending>& held) {
   if (shared_store_) return 0;
   UnixTime now = static_cast<UnixTime>(std::time(nullptr));
   std::vector<Pending> answered;
-  std::erase_if(held, [&](Pending& pending) {
-    if (!AnswerFromDisk(pending.reply, now)) return false;
-    answered.push_back(std::move(pending));
-    return true;
-  });
+  std::vector<Pending> dropped;
+  for (Pending& pending : held)
+    (AnswerFromDisk(pending.reply, now) ? answered : dropped)
+        .push_back(std::move(pending));
+  held = std::move(dropped);
   renewed_from_disk_ += answered.size();
   SendAll(answered);
   return answered.size();
