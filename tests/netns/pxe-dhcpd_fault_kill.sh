@@ -39,9 +39,9 @@ missing() {
                    next }
        mac[$2] != $3 { print $2, $3 }' "$LEASES" "$ACKS" | sort -u
 }
-wait_acks() { # wait_acks N: until the sniffer has seen more than N ACKs (3 s)
+wait_acks() { # wait_acks N: until the sniffer has seen more than N ACKs (6 s)
   local i
-  for i in $(seq 30); do [ "$(wc -l <"$ACKS")" -gt "$1" ] && return 0; sleep 0.1; done
+  for i in $(seq 60); do [ "$(wc -l <"$ACKS")" -gt "$1" ] && return 0; sleep 0.1; done
   return 1
 }
 
