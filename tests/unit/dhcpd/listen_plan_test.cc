@@ -170,7 +170,7 @@ TEST_CASE("PlanListeners with --listen and -i binds both", "[dhcpd][listen]") {
   CHECK(link.local->length() == 32);
 }
 
-TEST_CASE("PlanListenersNow leaves out what cannot be served yet, saying why",
+TEST_CASE("PlanListenersNow leaves out what cannot be served yet and says why",
           "[dhcpd][listen]") {
   ListenRequest request;
   request.interfaces = {"eth9", "eth2", "eth3", "eth1"};
