@@ -8,7 +8,8 @@
 #      up: listening, a client gets a lease;
 #   2. its address removed: the socket closes; another address added: served
 #      again, the new address as server identifier;
-#   3. down and up again: served again.
+#   3. down and up again: served again;
+#   4. deleted and created again (RTM_DELLINK, a new ifindex): served again.
 # Without --wait-interfaces a down interface still stops the start (69).
 # The server runs only in the namespace $S the test creates.
 
@@ -88,6 +89,20 @@ check "up again: listening" 'listening'
 ip -n "$C" link set dhc0 address 02:00:00:00:00:c3
 udhcpc_once "$OUT"; rc=$?
 check "up again: a client gets a lease" '[ $rc = 0 ] && [ -n "$(field "$OUT" ip)" ] && [ "$(field "$OUT" serverid)" = 198.18.0.2 ]'
+# --- 4. deleted and created again (a new ifindex: a new socket) ---
+ip -n "$S" link del dhs0
+wait_log "interface 'dhs0': no such interface: stopped listening on port 67"
+check "deleted: the socket is closed" '! listening'
+ip -n "$S" link add name dhs0 type veth peer name dhc0 netns "$C"
+ip -n "$C" link set dhc0 address 02:00:00:00:00:c4
+ip -n "$S" addr add 198.18.0.1/24 dev dhs0
+ip -n "$S" link set dhs0 up
+ip -n "$C" link set dhc0 up
+carrier
+wait_log "interface 'dhs0': listening on 0.0.0.0:67 (server address 198.18.0.1)" 2
+check "created again: listening" 'listening' || tail -5 "$LOG" >&2
+udhcpc_once "$OUT"; rc=$?
+check "created again: a client gets a lease" '[ $rc = 0 ] && [ -n "$(field "$OUT" ip)" ] && [ "$(field "$OUT" serverid)" = 198.18.0.1 ]'
 check "one server all along (never restarted)" 'kill -0 "$DHCPD_PID" && [ "$(grep -c "pxe-dhcpd: ready:" "$LOG")" = 1 ]'
 stop_dhcpd
 check "SIGTERM: exit 0" '[ "$DHCPD_STATUS" = 0 ]'
