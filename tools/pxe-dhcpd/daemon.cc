@@ -17,6 +17,7 @@
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "dhcp/dhcp_options.h"
+#include "dhcpd/ack_from_disk.h"
 #include "listeners.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
@@ -354,25 +355,10 @@ std::size_t Daemon::AnswerRenewalsFromDisk(std::vector<Pending>& held) {
 
 bool Daemon::AnswerFromDisk(Outbound& reply, UnixTime now) {
   DhcpMessage& message = reply.message;
-  if (message.Type() != DhcpMessageType::kAck) return false;
   auto found = on_disk_.find(message.yiaddr.value());
-  if (found == on_disk_.end()) return false;
-  const Lease& lease = found->second;
-  ClientKey client;
-  client.mac = message.Mac();
-  if (const auto* uid = message.options.Find(dhcp_option::kClientIdentifier))
-    client.uid = *uid;
-  if (lease.state != LeaseState::kActive || lease.bootp ||
-      !SameClient(lease, client) || lease.ends <= now)
-    return false;
-  auto granted = message.GetU32(dhcp_option::kLeaseTime);
-  if (!granted) return false;
-  auto left = static_cast<std::uint32_t>(
-      std::min<UnixTime>(lease.ends - now, *granted));
-  message.options.SetU32(dhcp_option::kLeaseTime, left);
-  message.options.SetU32(dhcp_option::kRenewalTime, left / 2);
-  message.options.SetU32(dhcp_option::kRebindingTime,
-                         static_cast<std::uint32_t>(left * 7ull / 8));
+  const Lease* on_disk = found == on_disk_.end() ? nullptr : &found->second;
+  auto left = CapAckToLeaseOnDisk(on_disk, now, &message);
+  if (!left) return false;
   auto encoded = EncodeDhcpMessage(message, reply.bytes.size());
   if (!encoded) return false;
   reply.bytes = std::move(encoded->bytes);
@@ -380,7 +366,7 @@ bool Daemon::AnswerFromDisk(Outbound& reply, UnixTime now) {
     diag_.Emit(fmt::format(
         "DHCPACK {} to {}: lease file not writable, renewed from the lease "
         "on disk ({} s left)",
-        message.yiaddr, client.mac, left));
+        message.yiaddr, message.Mac(), *left));
   return true;
 }
 
