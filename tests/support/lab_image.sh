@@ -224,3 +224,147 @@ lab_nfsroot() {
 lab_kernel_args() {
   echo "root=/dev/nfs nfsroot=$(lab_nfsroot "$1" "$2") ip=dhcp $LAB_KERNEL_EXTRA_ARGS"
 }
+
+# --- the NFS root ----------------------------------------------------------
+
+LAB_ROOT_MARK=.pxekit-lab-root  # in a tree lab_root_build made (may replace)
+LAB_AGENT_KEY=/etc/pxekit/poweroff.key.pub
+LAB_AGENT_PORT=7390             # pxe-poweroff listen's default port
+
+_lab_root_inittab() {
+  cat <<'EOF_INITTAB'
+::sysinit:/etc/pxekit/lab-rc
+::once:/etc/pxekit/lab-agent
+::shutdown:/bin/echo "pxekit-lab: init runs its shutdown actions"
+EOF_INITTAB
+}
+
+# Runs first, as busybox init's sysinit: what the read-only root needs
+# written goes on tmpfs; says how the root is mounted, and whether the
+# server itself refuses a write (the root remounted rw for a moment: a
+# client-side ro alone proves nothing about the export).
+_lab_root_rc() {
+  cat <<'EOF_RC'
+#!/bin/sh
+say() { echo "pxekit-lab: $*"; }
+# initramfs-tools moved /proc, /sys, /dev (devtmpfs) and /run (tmpfs) here.
+mountpoint -q /proc || mount -t proc proc /proc
+mountpoint -q /sys || mount -t sysfs sysfs /sys
+mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mountpoint -q /run || mount -t tmpfs -o mode=755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=755 tmpfs /var
+mkdir -p /var/log /var/tmp /var/run
+echo "pxekit-banner: Linux $(uname -r) booted over PXE with its root over NFS, busybox init is PID 1"
+echo "pxekit-cmdline: $(cat /proc/cmdline)"
+# The root's entry: the last one mounted on /.
+set -- $(awk '$2 == "/" { line = $1 " " $3 " " $4 } END { print line }' /proc/mounts)
+mode=${3%%,*}
+say "root $1 $mode $2 $3"
+if [ "$mode" = ro ] && [ "$2" = nfs ]; then
+  if mount -o remount,rw / 2>/tmp/remount.err; then
+    if err=$(touch /.pxekit-lab-write 2>&1); then
+      rm -f /.pxekit-lab-write
+      say "server-ro no: the server let this client write to its root"
+    else
+      say "server-ro yes: ${err##*: }"
+    fi
+    mount -o remount,ro / || say "failed to remount the root read-only again"
+  else
+    say "server-ro unknown: remount rw: $(cat /tmp/remount.err)"
+  fi
+fi
+EOF_RC
+}
+
+# busybox init's once action: the power-off agent on the interface the
+# initramfs configured (ip=dhcp: /run/net-IFACE.conf), its Wake-on-LAN
+# answer repeated as a tagged line, and the ready line once it listens.
+_lab_root_agent() {
+  cat <<'EOF_AGENT'
+#!/bin/sh
+say() { echo "pxekit-lab: $*"; }
+exec_cmd=""
+for arg in $(cat /proc/cmdline); do
+  case $arg in
+    pxekit.exec=*) exec_cmd=${arg#pxekit.exec=} ;;
+  esac
+done
+ifc="" ip=""
+for conf in /run/net-*.conf; do
+  [ -r "$conf" ] || continue
+  DEVICE="" IPV4ADDR=""
+  . "$conf"
+  ifc=$DEVICE ip=$IPV4ADDR
+  break
+done
+[ -n "$ifc" ] && [ -n "$ip" ] ||
+  { say "failed: no /run/net-*.conf: the initramfs did not configure the network"; exit 1; }
+mac=$(cat "/sys/class/net/$ifc/address")
+set -- listen -v -k /etc/pxekit/poweroff.key.pub --wol-interface "$ifc"
+[ -n "$exec_cmd" ] && set -- "$@" --exec "$exec_cmd"
+echo "pxekit-lab: starting pxe-poweroff $*"
+{
+  pxe-poweroff "$@" 2>&1
+  echo "pxekit-lab: pxe-poweroff exited with status $?"
+} | while IFS= read -r line; do
+  echo "$line"
+  case $line in
+    *Wake-on-LAN*) say "wol $ifc ${line#*Wake-on-LAN }" ;;
+  esac
+done &
+# Its default port, as /proc/net/udp spells it.
+port=$(printf ':%04X ' PORT)
+i=0
+while [ $i -lt 300 ]; do
+  if grep -q "$port" /proc/net/udp /proc/net/udp6 2>/dev/null; then
+    say "ready $ip $mac"
+    wait
+    exit 0
+  fi
+  i=$((i + 1))
+  sleep 0.1
+done
+say "failed: pxe-poweroff is not listening on UDP PORT after 30 s"
+EOF_AGENT
+}
+
+# lab_root_build DIR PXEKIT_BIN PUBKEY_FILE: the NFS root in DIR (created;
+# an existing DIR must be empty or an earlier lab_root_build's, which is
+# replaced): static busybox (busybox init as /sbin/init), PXEKIT_BIN's
+# pxe-poweroff with its shared libraries, PUBKEY_FILE as the agent's key,
+# and the scripts above. World-readable, to be exported read-only.
+lab_root_build() {
+  local dir=$1 bin=$2 pubkey=$3 agent=$2/pxe-poweroff busybox=/bin/busybox libs
+  [ $# = 3 ] || { lab_die "lab_root_build DIR PXEKIT_BIN PUBKEY_FILE"; return 1; }
+  [ -x "$agent" ] || { lab_die "$agent is missing or not executable"; return 1; }
+  [ -s "$pubkey" ] || { lab_die "$pubkey is missing or empty"; return 1; }
+  [ -x "$busybox" ] || { lab_die "$busybox is missing (busybox-static)"; return 1; }
+  if ldd "$busybox" >/dev/null 2>&1; then
+    lab_die "$busybox is dynamically linked; the root needs busybox-static"
+    return 1
+  fi
+  if [ -e "$dir" ]; then
+    if [ -e "$dir/$LAB_ROOT_MARK" ]; then
+      rm -rf "$dir" || return 1
+    elif [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
+      lab_die "$dir is not empty and not a lab root: not replacing it"
+      return 1
+    fi
+  fi
+  libs=$(_pxeboot_agent_libs "$agent") || return 1
+  mkdir -p "$dir" && (cd "$dir" && mkdir -p dev proc sys run tmp var root mnt etc/pxekit) || return 1
+  pxeboot_agent_files "$dir" "$agent" "$libs" || { lab_die "copying busybox and ${agent##*/} into $dir failed"; return 1; }
+  # The initramfs's run-init executes /sbin/init: busybox init.
+  ln -sf ../bin/busybox "$dir/sbin/init" || return 1
+  _lab_root_inittab >"$dir/etc/inittab"
+  _lab_root_rc >"$dir/etc/pxekit/lab-rc"
+  _lab_root_agent | sed "s/PORT/$LAB_AGENT_PORT/g" >"$dir/etc/pxekit/lab-agent"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$dir/etc/passwd"
+  printf 'root:x:0:\n' >"$dir/etc/group"
+  cp "$pubkey" "$dir$LAB_AGENT_KEY" || return 1
+  chmod 755 "$dir/etc/pxekit/lab-rc" "$dir/etc/pxekit/lab-agent"
+  : >"$dir/$LAB_ROOT_MARK"
+  chmod -R a+rX "$dir" && chmod 755 "$dir"
+  lab_say root "NFS root in $dir: busybox init, ${agent##*/} + $(wc -w <<<"$libs") libraries, ${pubkey##*/} ($(du -sh "$dir" | cut -f1))"
+}
