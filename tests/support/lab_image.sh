@@ -96,7 +96,7 @@ EOF
 # run finds both and builds nothing. Offline, the newest cached kernel is
 # used. Concurrent runs wait for each other (flock on CACHE_DIR/.lock).
 lab_image_build() {
-  local cache=$1 pkg ver dir deb key initrd lockfd rc
+  local cache=$1 lockfd rc
   [ -n "$cache" ] || { lab_die "lab_image_build CACHE_DIR"; return 1; }
   mkdir -p "$cache/debs" || return 1
   exec {lockfd}>"$cache/.lock" || return 1
@@ -343,7 +343,8 @@ EOF_AGENT
 # pxe-poweroff with its shared libraries, PUBKEY_FILE as the agent's key,
 # and the scripts above. World-readable, to be exported read-only.
 lab_root_build() {
-  local dir=$1 bin=$2 pubkey=$3 agent=$2/pxe-poweroff busybox=/bin/busybox libs
+  local dir=$1 bin=$2 pubkey=$3 busybox=/bin/busybox agent libs
+  agent=$bin/pxe-poweroff
   [ $# = 3 ] || { lab_die "lab_root_build DIR PXEKIT_BIN PUBKEY_FILE"; return 1; }
   [ -x "$agent" ] || { lab_die "$agent is missing or not executable"; return 1; }
   [ -s "$pubkey" ] || { lab_die "$pubkey is missing or empty"; return 1; }
