@@ -307,6 +307,12 @@ done
 [ -n "$ifc" ] && [ -n "$ip" ] ||
   { say "failed: no /run/net-*.conf: the initramfs did not configure the network"; exit 1; }
 mac=$(cat "/sys/class/net/$ifc/address")
+# The agent's nonces come from getrandom(), which blocks until the kernel's
+# RNG is seeded; under TCG its jitter entropy takes seconds after the
+# agent bound its port (seen: pxe-poweroff in try_to_generate_entropy).
+# /dev/random blocks the same way: wait here, so that "ready" means the
+# agent answers at once.
+head -c 1 /dev/random >/dev/null
 set -- listen -v -k /etc/pxekit/poweroff.key.pub --wol-interface "$ifc"
 [ -n "$exec_cmd" ] && set -- "$@" --exec "$exec_cmd"
 echo "pxekit-lab: starting pxe-poweroff $*"
