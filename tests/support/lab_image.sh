@@ -15,20 +15,32 @@
 # writes `root=/dev/nfs nfsroot=SERVER:PATH,vers=3,tcp ip=dhcp ro
 # net.ifnames=0 console=ttyS0 panic=-1 no_timer_check` (lab_kernel_args).
 #
-# What the root prints on the serial console, one line each, for a harness
-# to wait on (LAB_TAG is the prefix):
+# What the root prints on the serial console, one line each, in this order,
+# for a harness to wait on (LAB_TAG is the prefix):
+#   pxekit-banner: / pxekit-cmdline:              pxeboot.sh's banner lines
+#                                                 (PXEBOOT_BANNER_LINE, _CMDLINE)
 #   pxekit-lab: root SOURCE MODE FSTYPE OPTIONS   the root's /proc/mounts entry:
-#                                                 MODE ro proves it read-only
-#   pxekit-lab: server-ro yes|no TEXT             whether the NFS server itself
+#                                                 MODE ro: mounted read-only
+#   pxekit-lab: server-ro yes|no|unknown TEXT     whether the NFS server itself
 #                                                 refused a write (remounted rw)
+#   pxekit-lab: starting pxe-poweroff ARGS
+#   pxekit-lab: ready IP MAC                      `pxe-poweroff listen` listens
+#                                                 and can answer (the kernel's
+#                                                 RNG is seeded)
 #   pxekit-lab: wol IFACE ANSWER                  the agent's own Wake-on-LAN
 #                                                 answer, once a request came
-#   pxekit-lab: ready IP MAC                      `pxe-poweroff listen` listens
+#                                                 (e.g. "not armed: eth0: NIC
+#                                                 cannot wake ... (it supports: d)")
 #   pxekit-lab: failed TEXT                       the root's init gave up
+# Everything pxe-poweroff itself says ("pxe-poweroff: ...") is on the
+# console too.
 # The agent runs `pxe-poweroff listen -v` with the given public key and its
 # default action, poweroff, which busybox init (PID 1) turns into an ACPI
 # power-off: with -no-reboot QEMU exits 0 after "reboot: Power down". The
 # kernel argument pxekit.exec=CMD runs `listen --exec CMD` instead.
+#
+# The NFS server for it: tests/support/lab_nfs.sh (lab_nfs_start).
+# The whole cycle, as a test: tests/netns/lab_nfsroot.sh.
 #
 # Nothing is written to the host's /etc, /boot or /usr/lib/modules:
 # mkinitramfs runs in a private mount namespace where the unpacked kernel's
