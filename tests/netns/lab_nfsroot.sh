@@ -72,7 +72,7 @@ case $FIRMWARE in
   uefi) loader=grub initrd_arg="" ;;  # GRUB loads it with its own initrd command
   *) die_early "PXEKIT_LAB_FIRMWARE=$FIRMWARE: bios or uefi" ;;
 esac
-pxeboot_netns_up "pxk-lab-$$" || die_early "setting up the namespace (see above)"
+pxeboot_netns_up "pxk-labnfs-$$" || die_early "setting up the namespace (see above)"
 # The TFTP root: pxelinux, the lab's kernel and initrd; the config by
 # pxe-mkcfg --nfsroot.
 TFTP=$PXEBOOT_WORK/tftp
