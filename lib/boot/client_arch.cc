@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "util/enum_names.h"
+
 namespace pxekit {
 namespace {
 
@@ -59,21 +61,11 @@ const ArchInfo* FindArch(std::uint16_t code) {
 }
 
 std::string_view BootFamilyName(BootFamily family) {
-  switch (family) {
-    case F::kBios:
-      return "BIOS";
-    case F::kX64Uefi:
-      return "x64 UEFI";
-    case F::kIa32Uefi:
-      return "x86 UEFI";
-    case F::kArm64Uefi:
-      return "ARM64 UEFI";
-    case F::kArm32Uefi:
-      return "ARM32 UEFI";
-    case F::kOther:
-      return "other";
-  }
-  return "other";
+  // In the order of BootFamily.
+  static constexpr std::array<std::string_view, 6> kNames = {
+      "BIOS", "x64 UEFI", "x86 UEFI", "ARM64 UEFI", "ARM32 UEFI", "other"};
+  static_assert(kNames.size() == EnumCount(BootFamily::kOther));
+  return EnumName(family, kNames, "other");
 }
 
 }  // namespace pxekit

@@ -52,12 +52,8 @@ Result<std::string> ValidateHostName(std::string_view name) {
 
 Result<HostEntry> ParseHostLine(const ListLine& line) {
   const auto& fields = line.fields;
-  if (fields.empty()) return Fail("empty line", 1);
-  if (fields.size() > 4)
-    return Fail(
-        fmt::format("unexpected field {} (a line is MAC [IP [NAME [LABEL]]])",
-                    QuoteForMessage(fields[4].text)),
-        fields[4].column);
+  if (auto failure = CheckFieldCount(line, 4, "MAC [IP [NAME [LABEL]]]"))
+    return *failure;
   HostEntry host;
   auto mac = ParseMacArgument(fields[0].text);
   if (!mac) return FailAt(mac.failure(), fields[0].column);
@@ -81,25 +77,19 @@ Result<HostEntry> ParseHostLine(const ListLine& line) {
 }
 
 HostList ParseHostList(std::string_view content, std::string_view source_name) {
-  HostList result;
-  LineList list = SplitLineList(SkipUtf8Bom(content));
-  result.errors = std::move(list.errors);
-  for (const ListLine& line : list.lines) {
-    auto host = ParseHostLine(line);
-    if (!host) {
-      result.errors.push_back(
-          {line.number, host.failure().column, host.error()});
-      continue;
-    }
-    HostEntry value = std::move(host).value();
-    value.origin = fmt::format("{}:{}", source_name, line.number);
-    value.line = line.number;
-    result.hosts.push_back(std::move(value));
-  }
-  std::stable_sort(
-      result.errors.begin(), result.errors.end(),
-      [](const ListError& a, const ListError& b) { return a.line < b.line; });
-  return result;
+  // ParseListLines fills `targets`; a host also keeps its line number.
+  struct Parsed {
+    std::vector<HostEntry> targets;
+    std::vector<ListError> errors;
+  };
+  Parsed parsed =
+      ParseListLines<Parsed>(SkipUtf8Bom(content), source_name,
+                             [](const ListLine& line) -> Result<HostEntry> {
+                               auto host = ParseHostLine(line);
+                               if (host) host.value().line = line.number;
+                               return host;
+                             });
+  return HostList{std::move(parsed.targets), std::move(parsed.errors)};
 }
 
 Result<HostEntry> ParseHostOption(std::string_view text) {

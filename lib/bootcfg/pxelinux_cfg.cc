@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "util/ascii.h"
+#include "util/line_list.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -118,14 +119,8 @@ PxelinuxConfig ParsePxelinuxConfig(std::string_view text) {
   while (!text.empty()) {
     ++number;
     std::string_view line = TakeLine(text);
-    if (line.size() > kMaxPxelinuxLine) {
-      config.errors.push_back(
-          {number, kMaxPxelinuxLine + 1,
-           fmt::format("line is longer than {} characters", kMaxPxelinuxLine)});
-      continue;
-    }
-    if (std::size_t nul = line.find('\0'); nul != std::string_view::npos) {
-      config.errors.push_back({number, nul + 1, "line contains a NUL byte"});
+    if (auto failure = CheckLineBytes(line, kMaxPxelinuxLine)) {
+      config.errors.push_back({number, failure->column, failure->message});
       continue;
     }
 

@@ -23,6 +23,7 @@
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "util/split.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -143,19 +144,6 @@ void RefuseEmptyValues(const std::vector<CLI::App*>& apps) {
           },
           "", kNonEmptyValidator));
     }
-}
-
-// "a,b,,c" -> {"a", "b", "", "c"}: how CLI11 joins several values.
-std::vector<std::string> SplitOnComma(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    parts.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return parts;
 }
 
 // The values an integer option holds after parsing, as decimal strings;

@@ -45,4 +45,15 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v);
 std::optional<int> ParseCommandLine(CLI::App& app, int argc,
                                     const char* const* argv, Diag& diag);
 
+// For a program of subcommands (pxe-mkcfg, pxe-exports, pxe-poweroff): at
+// most one, and none is not CLI11's "a subcommand is required", so that a
+// misspelt one is named as unexpected; -v and -q work after it too.
+void AllowOneSubcommand(CLI::App& app);
+
+// ParseCommandLine for a program that needs one of its subcommands: none is a
+// usage error (64) that lists them, "no subcommand: a, b or c", and points
+// at --help.
+std::optional<int> ParseSubcommandLine(CLI::App& app, int argc,
+                                       const char* const* argv, Diag& diag);
+
 }  // namespace pxekit

@@ -13,17 +13,11 @@
 
 #include <openssl/evp.h>
 
+#include "util/c_free.h"
 #include "util/result.h"
 
 namespace pxekit {
 
-template <auto F>
-struct CFree {
-  template <typename T>
-  void operator()(T* p) const {
-    F(p);
-  }
-};
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, CFree<&EVP_PKEY_free>>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, CFree<&EVP_MD_CTX_free>>;
 

@@ -105,15 +105,26 @@ bool SaveKeyPair(const std::string& path, const Ed25519KeyPair& key,
   return AtomicWriteFile(path, pem.value(), 0600, failure);
 }
 
+namespace {
+
+// Key (Ed25519KeyPair or Ed25519PublicKey) from the PEM in `path`, once
+// ReadKeyFile found the file safe.
+template <typename Key>
+Result<Key> LoadKeyFile(const std::string& path, KeyKind kind, uid_t owner) {
+  auto text = ReadKeyFile(path, kind, owner);
+  if (!text.ok()) return text.failure();
+  return Key::FromPem(text.value());
+}
+
+}  // namespace
+
 Result<Ed25519KeyPair> LoadPrivateKeyFile(const std::string& path) {
   return LoadPrivateKeyFile(path, ::geteuid());
 }
 
 Result<Ed25519KeyPair> LoadPrivateKeyFile(const std::string& path,
                                           uid_t owner) {
-  auto text = ReadKeyFile(path, KeyKind::kPrivate, owner);
-  if (!text.ok()) return text.failure();
-  return Ed25519KeyPair::FromPem(text.value());
+  return LoadKeyFile<Ed25519KeyPair>(path, KeyKind::kPrivate, owner);
 }
 
 Result<Ed25519PublicKey> LoadPublicKeyFile(const std::string& path) {
@@ -122,9 +133,7 @@ Result<Ed25519PublicKey> LoadPublicKeyFile(const std::string& path) {
 
 Result<Ed25519PublicKey> LoadPublicKeyFile(const std::string& path,
                                            uid_t owner) {
-  auto text = ReadKeyFile(path, KeyKind::kPublic, owner);
-  if (!text.ok()) return text.failure();
-  return Ed25519PublicKey::FromPem(text.value());
+  return LoadKeyFile<Ed25519PublicKey>(path, KeyKind::kPublic, owner);
 }
 
 }  // namespace pxekit

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dhcp/dhcp_options.h"
+#include "dhcp/option_list.h"
 #include "util/byte_reader.h"
 #include "util/enum_names.h"
 
@@ -61,14 +62,19 @@ const std::vector<std::uint8_t>* DhcpOptions::Find(std::uint8_t code) const {
   return nullptr;
 }
 
-void DhcpOptions::Set(std::uint8_t code, std::vector<std::uint8_t> data) {
-  for (DhcpOption& option : list_) {
+void SetOptionIn(std::vector<DhcpOption>& options, std::uint8_t code,
+                 std::vector<std::uint8_t> data) {
+  for (DhcpOption& option : options) {
     if (option.code == code) {
       option.data = std::move(data);
       return;
     }
   }
-  list_.push_back(DhcpOption{code, std::move(data)});
+  options.push_back(DhcpOption{code, std::move(data)});
+}
+
+void DhcpOptions::Set(std::uint8_t code, std::vector<std::uint8_t> data) {
+  SetOptionIn(list_, code, std::move(data));
 }
 
 void DhcpOptions::Set(std::uint8_t code, std::span<const std::uint8_t> data) {

@@ -2,16 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "dhcp/option_list.h"
+
 namespace pxekit {
 
 void Params::SetOption(std::uint8_t code, std::vector<std::uint8_t> data) {
-  for (DhcpOption& option : options) {
-    if (option.code == code) {
-      option.data = std::move(data);
-      return;
-    }
-  }
-  options.push_back(DhcpOption{code, std::move(data)});
+  SetOptionIn(options, code, std::move(data));
 }
 
 const std::vector<std::uint8_t>* Params::FindOption(std::uint8_t code) const {

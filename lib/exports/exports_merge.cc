@@ -10,6 +10,7 @@
 #include "exports/exports.h"
 #include "util/ascii.h"
 #include "util/line_list.h"
+#include "util/split.h"
 #include "util/text.h"
 
 namespace pxekit::exports {
@@ -228,18 +229,6 @@ bool SplitClientField(std::string_view field, std::string* host,
   return true;
 }
 
-std::vector<std::string> SplitComma(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    out.emplace_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 // Checks a request's path and client names; empty when fine.
 std::string CheckTarget(const std::string& path, const std::string& host) {
   if (path.empty() || path[0] != '/')
@@ -350,9 +339,9 @@ RequestList ParseAddLines(std::string_view text, std::string_view source,
         }
         if (why = CheckTarget(request.path, host); !why.empty()) return;
         std::vector<std::string> options = default_options;
-        if (inline_options) options = SplitComma(*inline_options);
+        if (inline_options) options = SplitOnComma(*inline_options);
         if (line.fields.size() == 3) {
-          options = SplitComma(line.fields[2].text);
+          options = SplitOnComma(line.fields[2].text);
           column = line.fields[2].column;
         }
         auto canonical = CanonicalClientOptions(host, options);
@@ -360,7 +349,7 @@ RequestList ParseAddLines(std::string_view text, std::string_view source,
           why = canonical.error();
           return;
         }
-        request.clients.push_back(ClientSpec{host, SplitComma(*canonical)});
+        request.clients.push_back(ClientSpec{host, SplitOnComma(*canonical)});
       });
 }
 

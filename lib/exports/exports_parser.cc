@@ -1,5 +1,3 @@
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -13,6 +11,7 @@
 #include "exports/exports.h"
 #include "util/ascii.h"
 #include "util/ipv4.h"
+#include "util/ipv6.h"
 #include "util/text.h"
 
 namespace pxekit::exports {
@@ -164,13 +163,6 @@ std::string CheckValue(const Keyword& k, const Option& o) {
       return "";
   }
   return "";
-}
-
-bool IsIpv6(std::string_view text) {
-  if (text.size() >= INET6_ADDRSTRLEN) return false;
-  std::string s(text);
-  unsigned char buf[16];
-  return inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
 
 bool IsHostChar(char c) {
@@ -512,7 +504,7 @@ std::string ClassifyClient(std::string_view host, ClientForm* out) {
     std::string_view len = host.substr(slash + 1);
     if (addr.find(':') != std::string_view::npos) {
       out->kind = ClientKind::kNetwork6;
-      if (!IsIpv6(addr))
+      if (!IsIpv6Address(addr))
         return fmt::format("client {}: not an IPv6 network address", quoted);
       if (!AllDigits(len) || len.size() > 3 ||
           std::stoi(std::string(len)) > 128)
@@ -541,7 +533,7 @@ std::string ClassifyClient(std::string_view host, ClientForm* out) {
   }
   if (host.find(':') != std::string_view::npos) {
     out->kind = ClientKind::kIpv6;
-    if (!IsIpv6(host))
+    if (!IsIpv6Address(host))
       return fmt::format("client {}: not an IPv6 address", quoted);
     return "";
   }

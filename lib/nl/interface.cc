@@ -1,7 +1,9 @@
 #include "nl/interface.h"
 
-#include <net/if.h>
-#include <net/if_arp.h>
+// The kernel's constants only (<net/if.h> is the socket API's, with
+// if_nametoindex and friends).
+#include <linux/if.h>
+#include <linux/if_arp.h>
 
 namespace pxekit {
 

@@ -11,7 +11,7 @@
 #include <netlink/route/link.h>
 #include <sys/socket.h>
 
-#include "nl/nl_ptr.h"
+#include "nl/nl_sock_ptr.h"
 
 namespace pxekit {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "nl/nl_ptr.h"
+#include "nl/nl_sock_ptr.h"
 #include "util/ipv4.h"
 #include "util/mac_addr.h"
 

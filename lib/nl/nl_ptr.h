@@ -1,27 +1,16 @@
 #pragma once
-// unique_ptr aliases for libnl objects, with stateless deleters so that the
-// pointers stay pointer-sized and cannot be handed the wrong free function.
+// unique_ptr alias for a libnl message: building and parsing one is the
+// codec's business (nl/ethtool_wol.h). The sockets and caches that send and
+// fetch them are the io layer's (nl/nl_sock_ptr.h).
 
 #include <memory>
 
-#include <netlink/cache.h>
-#include <netlink/handlers.h>
 #include <netlink/msg.h>
-#include <netlink/socket.h>
+
+#include "util/c_free.h"
 
 namespace pxekit {
 
-template <auto FreeFunction>
-struct CFree {
-  template <typename T>
-  void operator()(T* object) const {
-    FreeFunction(object);
-  }
-};
-
-using NlSockPtr = std::unique_ptr<nl_sock, CFree<nl_socket_free>>;
-using NlCachePtr = std::unique_ptr<nl_cache, CFree<nl_cache_free>>;
 using NlMsgPtr = std::unique_ptr<nl_msg, CFree<nlmsg_free>>;
-using NlCbPtr = std::unique_ptr<nl_cb, CFree<nl_cb_put>>;
 
 }  // namespace pxekit

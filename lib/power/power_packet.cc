@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/byte_reader.h"
+#include "util/enum_names.h"
 
 namespace pxekit {
 namespace {
@@ -192,21 +193,12 @@ std::string_view PowerActionName(PowerAction action) {
 }
 
 std::string_view RefusalReasonText(RefusalReason reason) {
-  switch (reason) {
-    case RefusalReason::kMalformed:
-      return "malformed";
-    case RefusalReason::kBadSignature:
-      return "bad signature";
-    case RefusalReason::kWrongTarget:
-      return "wrong target";
-    case RefusalReason::kUnknownNonce:
-      return "unknown nonce";
-    case RefusalReason::kReusedNonce:
-      return "reused nonce";
-    case RefusalReason::kExpiredNonce:
-      return "expired nonce";
-  }
-  return "unknown reason";
+  // In the order of RefusalReason, whose values start at 1.
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "unknown reason", "malformed",    "bad signature", "wrong target",
+      "unknown nonce",  "reused nonce", "expired nonce"};
+  static_assert(kNames.size() == EnumCount(RefusalReason::kExpiredNonce));
+  return EnumName(reason, kNames, "unknown reason");
 }
 
 }  // namespace pxekit

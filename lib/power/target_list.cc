@@ -85,11 +85,7 @@ Result<MacAddr> ParseTargetMac(std::string_view text) {
 
 Result<PowerTarget> ParsePowerTargetLine(const ListLine& line) {
   const auto& fields = line.fields;
-  if (fields.empty()) return Fail("empty line", 1);
-  if (fields.size() > 2)
-    return Fail(fmt::format("unexpected field {} (a line is HOST [MAC])",
-                            QuoteForMessage(fields[2].text)),
-                fields[2].column);
+  if (auto failure = CheckFieldCount(line, 2, "HOST [MAC]")) return *failure;
   PowerTarget target;
   auto host = CheckPowerHost(fields[0].text);
   if (!host)

@@ -30,8 +30,9 @@
 #include <sys/time.h>
 
 #include "nl/ethtool_wol.h"
-#include "nl/nl_ptr.h"
+#include "nl/nl_sock_ptr.h"
 #include "os/unique_fd.h"
+#include "util/enum_names.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -374,21 +375,12 @@ WolArmOutcome ArmMagicWakeOnLan(const std::string& ifname, WolArmMethod method,
 }
 
 const char* WolArmStatusName(WolArmOutcome::Status status) {
-  switch (status) {
-    case Status::kArmed:
-      return "armed";
-    case Status::kAlreadyArmed:
-      return "already-armed";
-    case Status::kNotSupported:
-      return "not-supported";
-    case Status::kNoDevice:
-      return "no-device";
-    case Status::kPermission:
-      return "permission";
-    case Status::kFailed:
-      return "failed";
-  }
-  return "failed";
+  // In the order of Status; each a string literal, so data() ends in NUL.
+  static constexpr std::array<std::string_view, 6> kNames = {
+      "armed",     "already-armed", "not-supported",
+      "no-device", "permission",    "failed"};
+  static_assert(kNames.size() == EnumCount(Status::kFailed));
+  return EnumName(status, kNames, "failed").data();
 }
 
 }  // namespace pxekit

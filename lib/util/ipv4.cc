@@ -1,6 +1,6 @@
 #include "util/ipv4.h"
 
-#include <arpa/inet.h>
+#include <bit>
 
 #include "util/text.h"
 
@@ -54,10 +54,20 @@ bool IsIpv4Shaped(std::string_view text) {
   return true;
 }
 
-std::uint32_t Ipv4Addr::NetworkOrder() const { return htonl(value_); }
+namespace {
+
+// htonl and ntohl without the socket API's header: the same swap both ways.
+constexpr std::uint32_t SwapHostNetwork(std::uint32_t v) {
+  if constexpr (std::endian::native == std::endian::big) return v;
+  return (v >> 24) | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | (v << 24);
+}
+
+}  // namespace
+
+std::uint32_t Ipv4Addr::NetworkOrder() const { return SwapHostNetwork(value_); }
 
 Ipv4Addr Ipv4Addr::FromNetworkOrder(std::uint32_t net_order) {
-  return Ipv4Addr(ntohl(net_order));
+  return Ipv4Addr(SwapHostNetwork(net_order));
 }
 
 std::string Ipv4Addr::ToString() const {

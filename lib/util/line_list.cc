@@ -19,6 +19,16 @@ std::vector<ListField> SplitListFields(std::string_view line) {
   return fields;
 }
 
+std::optional<Failure> CheckLineBytes(std::string_view line,
+                                      std::size_t max_length) {
+  if (line.size() > max_length)
+    return Fail(fmt::format("line is longer than {} characters", max_length),
+                max_length + 1);
+  if (std::size_t nul = line.find('\0'); nul != std::string_view::npos)
+    return Fail("line contains a NUL byte", nul + 1);
+  return std::nullopt;
+}
+
 LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
   LineList list;
   // A BOM is not part of line 1; columns count from after it.
@@ -28,14 +38,8 @@ LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
     ++number;
     std::string_view line = TakeLine(content);
 
-    if (line.size() > max_line_length) {
-      list.errors.push_back(
-          {number, max_line_length + 1,
-           fmt::format("line is longer than {} characters", max_line_length)});
-      continue;
-    }
-    if (std::size_t nul = line.find('\0'); nul != std::string_view::npos) {
-      list.errors.push_back({number, nul + 1, "line contains a NUL byte"});
+    if (auto failure = CheckLineBytes(line, max_line_length)) {
+      list.errors.push_back({number, failure->column, failure->message});
       continue;
     }
     auto fields = SplitListFields(line);
@@ -43,6 +47,17 @@ LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
       list.lines.push_back(ListLine{number, std::move(fields)});
   }
   return list;
+}
+
+std::optional<Failure> CheckFieldCount(const ListLine& line,
+                                       std::size_t max_fields,
+                                       std::string_view shape) {
+  if (line.fields.empty()) return Fail("empty line", 1);
+  if (line.fields.size() <= max_fields) return std::nullopt;
+  const ListField& extra = line.fields[max_fields];
+  return Fail(fmt::format("unexpected field {} (a line is {})",
+                          QuoteForMessage(extra.text), shape),
+              extra.column);
 }
 
 }  // namespace pxekit

@@ -14,12 +14,15 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "util/result.h"
 
 namespace pxekit {
 
@@ -46,12 +49,26 @@ struct LineList {
 
 inline constexpr std::size_t kMaxListLineLength = 4096;
 
+// A line of a text file is at most `max_length` bytes long and has no NUL:
+// otherwise the failure, "line is longer than N characters" (column N + 1)
+// or "line contains a NUL byte" (its column). The lines list splits and
+// pxelinux configs share the rule.
+std::optional<Failure> CheckLineBytes(std::string_view line,
+                                      std::size_t max_length);
+
 // The views in the result point into `content`, which must outlive it.
 LineList SplitLineList(std::string_view content,
                        std::size_t max_line_length = kMaxListLineLength);
 
 // The fields of one line, split on blanks, comment removed.
 std::vector<ListField> SplitListFields(std::string_view line);
+
+// A line of at most `max_fields` fields ("HOST [MAC]": 2), or the failure:
+// "empty line", or "unexpected field 'X' (a line is SHAPE)" at the first
+// field too many.
+std::optional<Failure> CheckFieldCount(const ListLine& line,
+                                       std::size_t max_fields,
+                                       std::string_view shape);
 
 // The loop every list parser shares: split `content`, parse each line with
 // `parse_line(const ListLine&) -> Result<T>`, keep what parsed (its

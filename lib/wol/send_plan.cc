@@ -91,26 +91,19 @@ std::variant<SendPlan, PlanFailure> PlanSends(
     const std::optional<std::string>& host =
         target.host ? target.host : options.host;
     std::optional<Ipv4Addr> address;
-    if (host && IsIpv4Shaped(*host)) {
-      auto parsed = Ipv4Addr::Parse(*host);
-      if (!parsed) {
+    if (host && (IsIpv4Shaped(*host) || resolve)) {
+      // Digits and dots are parsed, never looked up; names are resolved.
+      bool literal = IsIpv4Shaped(*host);
+      auto found = literal ? Ipv4Addr::Parse(*host) : resolve(*host);
+      if (!found) {
         plan.failures.push_back(
             {target.origin, target.mac,
-             fmt::format("invalid IPv4 address {}: {}", QuoteForMessage(*host),
-                         parsed.error())});
+             fmt::format("{} {}: {}",
+                         literal ? "invalid IPv4 address" : "cannot resolve",
+                         QuoteForMessage(*host), found.error())});
         continue;
       }
-      address = *parsed;
-    } else if (host && resolve) {
-      auto resolved = resolve(*host);
-      if (!resolved) {
-        plan.failures.push_back(
-            {target.origin, target.mac,
-             fmt::format("cannot resolve {}: {}", QuoteForMessage(*host),
-                         resolved.error())});
-        continue;
-      }
-      address = *resolved;
+      address = *found;
     } else if (host) {
       base.host_name = *host;  // a dry run: not looked up
     }

@@ -42,11 +42,8 @@ Result<MacAddr> ParseWakeMac(std::string_view text,
 Result<WakeTarget> ParseWakeLine(const ListLine& line,
                                  const MacNameLookup& lookup) {
   const auto& fields = line.fields;
-  if (fields.empty()) return Fail("empty line", 1);
-  if (fields.size() > 3)
-    return Fail(fmt::format("unexpected field {} (a line is MAC [IP [PORT]])",
-                            QuoteForMessage(fields[3].text)),
-                fields[3].column);
+  if (auto failure = CheckFieldCount(line, 3, "MAC [IP [PORT]]"))
+    return *failure;
   WakeTarget target;
   auto mac = ParseWakeMac(fields[0].text, lookup);
   if (!mac) {

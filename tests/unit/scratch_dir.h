@@ -1,12 +1,16 @@
 #pragma once
 // A scratch directory for a unit test, removed with everything in it when the
-// test ends. `path` is empty when mkdtemp failed (REQUIRE it is not).
+// test ends. `path` is empty when mkdtemp failed (REQUIRE it is not, or ask
+// for Path(), which does).
 
 #include <stdlib.h>
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <system_error>
+
+#include <catch2/catch.hpp>
 
 namespace pxekit {
 
@@ -24,6 +28,12 @@ struct ScratchDir {
   }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
+
+  // DIR/name; the test fails here if there is no directory.
+  std::string Path(std::string_view name) const {
+    REQUIRE_FALSE(path.empty());
+    return path + "/" + std::string(name);
+  }
 
   std::string path;
 };

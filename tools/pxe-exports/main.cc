@@ -79,8 +79,7 @@ int main(int argc, char** argv) {
       "print them for NFS-Ganesha.",
       "pxe-exports");
   AddCommonOptions(app, options.common, ShortV::kVerbose);
-  app.require_subcommand(0, 1);
-  app.fallthrough();
+  AllowOneSubcommand(app);
 
   auto* line = app.add_subcommand("line", "Print one exports(5) line for PATH");
   line->add_option("PATH", options.path, "The directory to export")->required();
@@ -135,12 +134,7 @@ int main(int argc, char** argv) {
                       "/etc/exports.d/*.exports); '-' for standard input");
   ganesha->callback([&] { options.command = ExportsCommand::kGanesha; });
 
-  if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
-  if (app.get_subcommands().empty()) {
-    diag.Error("no subcommand: line, check, add, remove or ganesha");
-    diag.Error("try 'pxe-exports --help' for more information");
-    return kExitUsage;
-  }
+  if (auto status = ParseSubcommandLine(app, argc, argv, diag)) return *status;
   options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
   return RunMain(diag, [&] { return RunExports(options, diag); });
 }

@@ -99,11 +99,7 @@ int main(int argc, char** argv) {
       "which config a machine gets, and check a TFTP tree.",
       "pxe-mkcfg");
   AddCommonOptions(app, options.common, ShortV::kVerbose);
-  // At most one; "none" is reported below, so that a misspelt subcommand
-  // is named as unexpected instead of "a subcommand is required".
-  app.require_subcommand(0, 1);
-  // -v and -q work after the subcommand too.
-  app.fallthrough();
+  AllowOneSubcommand(app);
 
   AddBootCommand(app, options, "pxelinux",
                  "Write pxelinux.cfg/default or pxelinux.cfg/01-<mac> files",
@@ -167,13 +163,7 @@ int main(int argc, char** argv) {
   check->add_option("DIR", options.check_dir, "The TFTP root")->required();
   check->callback([&] { options.command = MkcfgCommand::kCheck; });
 
-  if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
-  if (app.get_subcommands().empty()) {
-    diag.Error(
-        "no subcommand: pxelinux, grub, ipxe, dhcpd-hosts, lookup or check");
-    diag.Error("try 'pxe-mkcfg --help' for more information");
-    return kExitUsage;
-  }
+  if (auto status = ParseSubcommandLine(app, argc, argv, diag)) return *status;
   options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
   return RunMain(diag, [&] { return RunMkcfg(options, diag); });
 }

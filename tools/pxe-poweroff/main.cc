@@ -38,9 +38,7 @@ int main(int argc, char** argv) {
       "Each agent arms Wake-on-LAN, acknowledges, then powers off.",
       "pxe-poweroff");
   AddCommonOptions(app, common, ShortV::kVerbose);
-  app.require_subcommand(0, 1);
-  // -v and -q work after the subcommand too.
-  app.fallthrough();
+  AllowOneSubcommand(app);
 
   auto action_check = CLI::IsMember({"poweroff", "reboot"}).description("");
   auto port_check = CLI::Range(1, 65535).description("");

@@ -20,11 +20,13 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/input.h"
 #include "cli/output.h"
 #include "cli/run_main.h"
 #include "keys.h"
 #include "net/datagram_batch.h"
 #include "net/event_loop.h"
+#include "net/resolve.h"
 #include "net/udp_socket.h"
 #include "os/file.h"
 #include "power/power_sender.h"
@@ -41,38 +43,14 @@ namespace {
 constexpr int kDrainPerWakeup = 256;
 constexpr int kReceiveBuffer = 1 << 20;
 
-struct Inputs {
+struct Inputs : ListInputs {
   std::vector<PowerTarget> targets;
-  int bad_lines = 0;
-  std::vector<std::string> empty_lists;
-  int lists_read = 0;
 };
-
-std::string ReadListOrThrow(const std::string& path) {
-  auto content =
-      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
-  if (!content) {
-    int err = content.failure().sys_errno;
-    throw ToolError(
-        ExitCodeForFileErrno(err),
-        fmt::format("{}: {}",
-                    path == "-" ? "standard input" : QuoteForMessage(path),
-                    content.error()));
-  }
-  return std::move(content).value();
-}
 
 void AddList(const std::string& content, const std::string& source,
              Inputs& inputs, Diag& diag) {
-  ++inputs.lists_read;
-  if (TrimAsciiSpace(SkipUtf8Bom(content)).empty())
-    inputs.empty_lists.push_back(source == "<stdin>" ? "standard input"
-                                                     : QuoteForMessage(source));
   PowerTargetList list = ParsePowerTargetList(content, source);
-  for (const ListError& error : list.errors) {
-    diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
-    ++inputs.bad_lines;
-  }
+  inputs.CountList(content, source, list.errors, diag);
   for (PowerTarget& target : list.targets)
     inputs.targets.push_back(std::move(target));
 }
@@ -82,8 +60,7 @@ Inputs CollectTargets(const SenderOptions& options, Diag& diag) {
   for (std::size_t i = 0; i < options.hosts.size(); ++i) {
     auto host = CheckPowerHost(options.hosts[i]);
     if (!host) {
-      diag.Error("argument {}: {}", i + 1, host.error());
-      ++inputs.bad_lines;
+      inputs.BadArgument(i, host.error(), diag);
       continue;
     }
     inputs.targets.push_back(
@@ -91,33 +68,22 @@ Inputs CollectTargets(const SenderOptions& options, Diag& diag) {
   }
   if (!options.file.empty()) {
     std::string source = options.file == "-" ? "<stdin>" : options.file;
-    AddList(ReadListOrThrow(options.file), source, inputs, diag);
+    AddList(ReadInputOrThrow(options.file, PathInMessages::kQuoted), source,
+            inputs, diag);
   } else if (options.hosts.empty()) {
     if (options.stdin_is_tty)
       throw ToolError(kExitUsage,
                       "no host given (as arguments, with -f FILE, or on "
                       "standard input); try 'pxe-poweroff --help'");
-    AddList(ReadListOrThrow("-"), "<stdin>", inputs, diag);
+    AddList(ReadInputOrThrow("-"), "<stdin>", inputs, diag);
   }
-  if (options.hosts.empty() && inputs.lists_read > 0 &&
-      inputs.empty_lists.size() == static_cast<std::size_t>(inputs.lists_read))
-    throw ToolError(kExitUsage, fmt::format("no host given: {} is empty",
-                                            inputs.empty_lists.front()));
+  if (options.hosts.empty()) inputs.ThrowIfAllEmpty("host");
   return inputs;
 }
 
 Result<Ipv4Addr> Resolve(const std::string& host) {
   if (IsIpv4Shaped(host)) return Ipv4Addr::Parse(host);
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* found = nullptr;
-  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
-  if (rc != 0) return Fail(::gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found,
-                                                             &::freeaddrinfo);
-  const auto* sin = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
-  return Ipv4Addr::FromNetworkOrder(sin->sin_addr.s_addr);
+  return ResolveIpv4(host);
 }
 
 enum class Outcome { kPending, kAcked, kRefused, kNoAnswer };

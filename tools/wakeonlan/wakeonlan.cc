@@ -18,6 +18,7 @@
 #include "cli/output.h"
 #include "cli/run_main.h"
 #include "net/packet_socket.h"
+#include "net/resolve.h"
 #include "net/udp_socket.h"
 #include "nl/interface_list.h"
 #include "os/file.h"
@@ -46,42 +47,14 @@ class EthersLookup {
   std::optional<std::string> content_;
 };
 
-// A host name to an address (PlanSends parses digits-and-dots itself and
-// never calls this for them, so "300.0.0.1" never reaches DNS).
-Result<Ipv4Addr> ResolveHost(std::string_view host) {
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* found = nullptr;
-  std::string name(host);
-  int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &found);
-  if (rc != 0) return Fail(::gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found,
-                                                             &::freeaddrinfo);
-  const auto* sin = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
-  return Ipv4Addr::FromNetworkOrder(sin->sin_addr.s_addr);
-}
-
-struct Inputs {
+struct Inputs : ListInputs {
   std::vector<WakeTarget> targets;
-  int list_errors = 0;
-  // Lists read that held nothing at all (no bytes, or only blanks), by the
-  // name used in messages.
-  std::vector<std::string> empty_lists;
-  int lists_read = 0;
 };
 
 void AddList(std::string_view content, const std::string& source,
              const MacNameLookup& lookup, Inputs& inputs, Diag& diag) {
-  ++inputs.lists_read;
-  if (TrimAsciiSpace(SkipUtf8Bom(content)).empty())
-    inputs.empty_lists.push_back(source == "<stdin>" ? "standard input"
-                                                     : QuoteForMessage(source));
   WakeList list = ParseWakeList(content, source, lookup);
-  for (const ListError& error : list.errors) {
-    diag.Error("{}:{}:{}: {}", source, error.line, error.column, error.message);
-    ++inputs.list_errors;
-  }
+  inputs.CountList(content, source, list.errors, diag);
   for (WakeTarget& target : list.targets)
     inputs.targets.push_back(std::move(target));
 }
@@ -101,8 +74,7 @@ Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
   for (std::size_t i = 0; i < options.macs.size(); ++i) {
     auto mac = ParseWakeMac(options.macs[i], lookup);
     if (!mac) {
-      diag.Error("argument {}: {}", i + 1, mac.error());
-      ++inputs.list_errors;
+      inputs.BadArgument(i, mac.error(), diag);
       continue;
     }
     inputs.targets.push_back(
@@ -116,14 +88,7 @@ Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
                       "try 'wakeonlan --help'");
     AddList(ReadInputOrThrow("-"), "<stdin>", lookup, inputs, diag);
   }
-  // An empty list is one way an unset variable or a failed command shows
-  // up in a cron line (wakeonlan -f "$LIST", generate | wakeonlan): the same
-  // usage error whether it came through -f FILE, -f - or standard input. A
-  // list of only comments is different: it says "nobody", and is obeyed.
-  if (options.macs.empty() && inputs.lists_read > 0 &&
-      inputs.empty_lists.size() == static_cast<std::size_t>(inputs.lists_read))
-    throw ToolError(kExitUsage, fmt::format("no MAC address given: {} is empty",
-                                            inputs.empty_lists.front()));
+  if (options.macs.empty()) inputs.ThrowIfAllEmpty("MAC address");
   return inputs;
 }
 
@@ -239,7 +204,9 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
     interfaces = ListInterfaces();
   // A dry run resolves nothing: no DNS query leaves the machine.
   HostResolver resolve;
-  if (!options.dry_run) resolve = ResolveHost;
+  // PlanSends parses digits-and-dots itself and never resolves them, so
+  // "300.0.0.1" never reaches DNS.
+  if (!options.dry_run) resolve = ResolveIpv4;
   auto planned = PlanSends(inputs.targets, options.wake, interfaces, resolve);
   if (auto* failure = std::get_if<PlanFailure>(&planned))
     throw ToolError(kExitUnavailable, failure->message);
@@ -277,7 +244,7 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
     }
   }
 
-  if (inputs.list_errors > 0) return kExitDataErr;
+  if (inputs.bad_lines > 0) return kExitDataErr;
   if (failed > 0) return kExitSomeFailed;
   return kExitOk;
 }

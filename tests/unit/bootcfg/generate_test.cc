@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/bootcfg/seed_config.h"
+
 #include "bootcfg/host_list.h"
 #include "bootcfg/marker.h"
 
@@ -56,14 +58,7 @@ TEST_CASE("pxelinux casper adds the seed's live-boot arguments",
   auto files = GeneratePxelinux(spec, {});
   REQUIRE(files.size() == 1);
   CHECK(StripMarker(files[0].content) ==
-        "PROMPT 0\n"
-        "TIMEOUT 100\n"
-        "\n"
-        "DEFAULT ubuntu\n"
-        "LABEL ubuntu\n"
-        "KERNEL ../ubuntu/casper/vmlinuz.efi\n"
-        "APPEND initrd=../ubuntu/casper/initrd.lz boot=casper netboot=nfs "
-        "root=/dev/nfs nfsroot=10.10.10.1:/srv/tftpboot/ubuntu ip=dhcp\n");
+        std::string("PROMPT 0\nTIMEOUT 100\n\n") + kSeedCasperEntry);
 }
 
 TEST_CASE("pxelinux per host: lowercase dashed 01- names and own labels",

@@ -1,5 +1,7 @@
 #include "bootcfg/lookup.h"
 
+#include <utility>
+
 #include <catch2/catch.hpp>
 
 #include "bootcfg/names.h"
@@ -80,23 +82,24 @@ TEST_CASE("GRUB asks under its prefix with grub.cfg- names",
 
 TEST_CASE("Client names are classified as the loaders request them",
           "[bootcfg]") {
-  CHECK(ClassifyClientName("01-88-99-aa-bb-cc-dd") == ClientNameKind::kMac);
-  CHECK(ClassifyClientName("01-88-99-AA-BB-CC-DD") ==
-        ClientNameKind::kMacMiscased);
-  CHECK(ClassifyClientName("88:99:aa:bb:cc:dd") == ClientNameKind::kMacColons);
-  CHECK(ClassifyClientName("01:88:99:aa:bb:cc:dd") ==
-        ClientNameKind::kMacColons);
-  CHECK(ClassifyClientName("88-99-aa-bb-cc-dd") ==
-        ClientNameKind::kMacNoArpType);
-  CHECK(ClassifyClientName("C0A8025B") == ClientNameKind::kHexIp);
-  CHECK(ClassifyClientName("C") == ClientNameKind::kHexIp);
-  CHECK(ClassifyClientName("c0a8025b") == ClientNameKind::kHexIpLower);
-  CHECK(ClassifyClientName("b8945908-d6a6-41a9-611d-74a6ab80b83d") ==
-        ClientNameKind::kUuid);
-  CHECK(ClassifyClientName("B8945908-D6A6-41A9-611D-74A6AB80B83D") ==
-        ClientNameKind::kUuidMiscased);
-  CHECK(ClassifyClientName("default") == ClientNameKind::kOther);
-  CHECK(ClassifyClientName("menu.cfg") == ClientNameKind::kOther);
+  const std::pair<const char*, ClientNameKind> cases[] = {
+      {"01-88-99-aa-bb-cc-dd", ClientNameKind::kMac},
+      {"01-88-99-AA-BB-CC-DD", ClientNameKind::kMacMiscased},
+      {"88:99:aa:bb:cc:dd", ClientNameKind::kMacColons},
+      {"01:88:99:aa:bb:cc:dd", ClientNameKind::kMacColons},
+      {"88-99-aa-bb-cc-dd", ClientNameKind::kMacNoArpType},
+      {"C0A8025B", ClientNameKind::kHexIp},
+      {"C", ClientNameKind::kHexIp},
+      {"c0a8025b", ClientNameKind::kHexIpLower},
+      {"b8945908-d6a6-41a9-611d-74a6ab80b83d", ClientNameKind::kUuid},
+      {"B8945908-D6A6-41A9-611D-74A6AB80B83D", ClientNameKind::kUuidMiscased},
+      {"default", ClientNameKind::kOther},
+      {"menu.cfg", ClientNameKind::kOther},
+  };
+  for (const auto& [name, kind] : cases) {
+    INFO(name);
+    CHECK(ClassifyClientName(name) == kind);
+  }
   CHECK(DescribeMisnamedClient("88:99:AA:BB:CC:DD") ==
         "per-MAC name with colons is never requested; rename it to "
         "'01-88-99-aa-bb-cc-dd'");

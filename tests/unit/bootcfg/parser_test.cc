@@ -3,22 +3,19 @@
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/pxelinux_cfg.h"
 #include "bootcfg/tftp_path.h"
+#include "unit/bootcfg/seed_config.h"
 
 namespace pxekit {
 
 TEST_CASE("pxelinux: keywords in any case and arguments verbatim",
           "[bootcfg][parser]") {
   // The seed's second config, as written there.
-  PxelinuxConfig config = ParsePxelinuxConfig(
-      "# D-I config version 2.0\n"
-      "prompt 0\n"
-      "timeout 100\n"
-      "\n"
-      "DEFAULT ubuntu\n"
-      "LABEL ubuntu\n"
-      "KERNEL ../ubuntu/casper/vmlinuz.efi\n"
-      "APPEND initrd=../ubuntu/casper/initrd.lz boot=casper netboot=nfs "
-      "root=/dev/nfs nfsroot=10.10.10.1:/srv/tftpboot/ubuntu ip=dhcp\n");
+  PxelinuxConfig config =
+      ParsePxelinuxConfig(std::string("# D-I config version 2.0\n"
+                                      "prompt 0\n"
+                                      "timeout 100\n"
+                                      "\n") +
+                          kSeedCasperEntry);
   CHECK(config.errors.empty());
   REQUIRE(config.lines.size() == 6);
   CHECK(config.lines[0].directive == PxeDirective::kPrompt);

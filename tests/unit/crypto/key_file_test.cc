@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
+#include "unit/crypto/new_key.h"
 #include "unit/scratch_dir.h"
 
 namespace pxekit {
@@ -23,13 +24,24 @@ void WriteText(const std::string& path, const std::string& text, mode_t mode) {
   ::chmod(path.c_str(), mode);
 }
 
+// A scratch directory with a new key pair saved as DIR/key and DIR/key.pub.
+struct SavedKey {
+  ScratchDir dir;
+  std::string path = dir.Path("key");
+  Ed25519KeyPair key = NewKey();
+
+  SavedKey() {
+    Failure failure;
+    REQUIRE(SaveKeyPair(path, key, &failure));
+  }
+};
+
 }  // namespace
 
 TEST_CASE("SaveKeyPair writes a 0600 private key and a 0644 public key",
           "[crypto]") {
   ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string path = dir.path + "/poweroff.key";
+  std::string path = dir.Path("poweroff.key");
   auto key = Ed25519KeyPair::Generate();
   REQUIRE(key.ok());
   // Even with a permissive umask the private key is 0600.
@@ -57,14 +69,9 @@ TEST_CASE("SaveKeyPair writes a 0600 private key and a 0644 public key",
   }
 }
 
-TEST_CASE("A private key others can read is refused with EPERM", "[crypto]") {
-  ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string path = dir.path + "/key";
-  auto key = Ed25519KeyPair::Generate();
-  REQUIRE(key.ok());
-  Failure failure;
-  REQUIRE(SaveKeyPair(path, *key, &failure));
+TEST_CASE_METHOD(SavedKey,
+                 "A private key others can read is refused with EPERM",
+                 "[crypto]") {
   for (mode_t mode : {0640, 0604, 0620, 0610, 0644}) {
     CAPTURE(mode);
     REQUIRE(::chmod(path.c_str(), mode) == 0);
@@ -77,15 +84,9 @@ TEST_CASE("A private key others can read is refused with EPERM", "[crypto]") {
   CHECK(LoadPrivateKeyFile(path).ok());
 }
 
-TEST_CASE("A private key owned by another user is refused with EPERM",
-          "[crypto]") {
-  ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string path = dir.path + "/key";
-  auto key = Ed25519KeyPair::Generate();
-  REQUIRE(key.ok());
-  Failure failure;
-  REQUIRE(SaveKeyPair(path, *key, &failure));
+TEST_CASE_METHOD(SavedKey,
+                 "A private key owned by another user is refused with EPERM",
+                 "[crypto]") {
   // The file is ours; the loader is told to expect someone else.
   auto loaded = LoadPrivateKeyFile(path, ::geteuid() + 1);
   REQUIRE_FALSE(loaded.ok());
@@ -100,14 +101,8 @@ TEST_CASE("A private key owned by another user is refused with EPERM",
   }
 }
 
-TEST_CASE("Key files behind a symlink or missing are not read", "[crypto]") {
-  ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string path = dir.path + "/key";
-  auto key = Ed25519KeyPair::Generate();
-  REQUIRE(key.ok());
-  Failure failure;
-  REQUIRE(SaveKeyPair(path, *key, &failure));
+TEST_CASE_METHOD(SavedKey, "Key files behind a symlink or missing are not read",
+                 "[crypto]") {
   std::string link = dir.path + "/link";
   REQUIRE(::symlink(path.c_str(), link.c_str()) == 0);
   auto via_link = LoadPrivateKeyFile(link);
@@ -122,14 +117,9 @@ TEST_CASE("Key files behind a symlink or missing are not read", "[crypto]") {
   CHECK_FALSE(directory.ok());
 }
 
-TEST_CASE("A public key others can write is refused with EPERM", "[crypto]") {
-  ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string path = dir.path + "/key";
-  auto key = Ed25519KeyPair::Generate();
-  REQUIRE(key.ok());
-  Failure failure;
-  REQUIRE(SaveKeyPair(path, *key, &failure));
+TEST_CASE_METHOD(SavedKey,
+                 "A public key others can write is refused with EPERM",
+                 "[crypto]") {
   std::string pub = PublicKeyPath(path);
   for (mode_t mode : {0664, 0646}) {
     CAPTURE(mode);
@@ -144,8 +134,7 @@ TEST_CASE("A public key others can write is refused with EPERM", "[crypto]") {
 
 TEST_CASE("A key file with no valid key is a data error", "[crypto]") {
   ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string path = dir.path + "/key";
+  std::string path = dir.Path("key");
   WriteText(path, "not a key\n", 0600);
   auto loaded = LoadPrivateKeyFile(path);
   REQUIRE_FALSE(loaded.ok());

@@ -6,29 +6,26 @@
 #include <catch2/catch.hpp>
 
 #include "dhcpconf/dhcpd_conf_parser.h"
+#include "unit/dhcpconf/must_parse.h"
 
 namespace pxekit {
 namespace {
 
 std::vector<std::string> Warnings(std::string_view text) {
-  DhcpdConf conf;
-  ConfError error;
-  bool ok = ParseDhcpdConf(text, "c.conf", nullptr, &conf, &error);
-  INFO(error.Format());
-  REQUIRE(ok);
-  return CheckDhcpdConf(conf);
-}
-
-bool Has(const std::vector<std::string>& warnings, std::string_view text) {
-  for (const std::string& w : warnings)
-    if (w.find(text) != std::string::npos) return true;
-  return false;
+  return CheckDhcpdConf(MustParseConf(text, "c.conf"));
 }
 
 constexpr const char* kSubnet =
     "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
     "  range 10.0.0.10 10.0.0.50;\n"
     "}\n";
+
+// kSubnet (lines 1-3) and then `hosts` give exactly the warning `expected`.
+void CheckOneWarning(std::string_view hosts, std::string_view expected) {
+  auto w = Warnings(std::string(kSubnet) + std::string(hosts));
+  REQUIRE(w.size() == 1);
+  CHECK(w[0] == expected);
+}
 
 TEST_CASE("A clean configuration has no warnings", "[dhcpconf]") {
   CHECK(Warnings(std::string(kSubnet) +
@@ -60,39 +57,33 @@ TEST_CASE("Overlapping ranges are named in pools and across them",
 }
 
 TEST_CASE("A fixed address inside a range is a warning", "[dhcpconf]") {
-  auto w = Warnings(std::string(kSubnet) +
-                    "host a { hardware ethernet 02:00:00:00:00:01; "
-                    "fixed-address 10.0.0.10; }\n"
-                    "host b { hardware ethernet 02:00:00:00:00:02; "
-                    "fixed-address 10.0.0.51; }\n");
-  REQUIRE(w.size() == 1);
-  CHECK(w[0] ==
-        "c.conf:4: host a has fixed-address 10.0.0.10 inside range "
-        "10.0.0.10-10.0.0.50 at c.conf:2");
+  CheckOneWarning(
+      "host a { hardware ethernet 02:00:00:00:00:01; "
+      "fixed-address 10.0.0.10; }\n"
+      "host b { hardware ethernet 02:00:00:00:00:02; "
+      "fixed-address 10.0.0.51; }\n",
+      "c.conf:4: host a has fixed-address 10.0.0.10 inside range "
+      "10.0.0.10-10.0.0.50 at c.conf:2");
 }
 
 TEST_CASE("One MAC in two hosts: the first is used", "[dhcpconf]") {
-  auto w = Warnings(std::string(kSubnet) +
-                    "host a { hardware ethernet 02:00:00:00:00:01; }\n"
-                    "host b { hardware ethernet 02:00:00:00:00:01; }\n");
-  REQUIRE(w.size() == 1);
-  CHECK(Has(w,
-            "c.conf:5: host b has the MAC 02:00:00:00:00:01 of host a at "
-            "c.conf:4; only host a is used"));
+  CheckOneWarning(
+      "host a { hardware ethernet 02:00:00:00:00:01; }\n"
+      "host b { hardware ethernet 02:00:00:00:00:01; }\n",
+      "c.conf:5: host b has the MAC 02:00:00:00:00:01 of host a at "
+      "c.conf:4; only host a is used");
 }
 
 TEST_CASE("A host outside every subnet is a warning", "[dhcpconf]") {
-  auto w = Warnings(std::string(kSubnet) +
-                    "subnet 10.2.0.0 netmask 255.255.0.0 { }\n"
-                    "host a { hardware ethernet 02:00:00:00:00:01; "
-                    "fixed-address 10.1.0.5; }\n"
-                    "host b { hardware ethernet 02:00:00:00:00:02; "
-                    "fixed-address 10.2.3.4; }\n"
-                    "host c { hardware ethernet 02:00:00:00:00:03; }\n");
-  REQUIRE(w.size() == 1);
-  CHECK(w[0] ==
-        "c.conf:5: host a has fixed-address 10.1.0.5, which is in no "
-        "declared subnet");
+  CheckOneWarning(
+      "subnet 10.2.0.0 netmask 255.255.0.0 { }\n"
+      "host a { hardware ethernet 02:00:00:00:00:01; "
+      "fixed-address 10.1.0.5; }\n"
+      "host b { hardware ethernet 02:00:00:00:00:02; "
+      "fixed-address 10.2.3.4; }\n"
+      "host c { hardware ethernet 02:00:00:00:00:03; }\n",
+      "c.conf:5: host a has fixed-address 10.1.0.5, which is in no "
+      "declared subnet");
 }
 
 TEST_CASE("A large registry loads and finds its hosts by MAC", "[dhcpconf]") {
@@ -106,9 +97,7 @@ TEST_CASE("A large registry loads and finds its hosts by MAC", "[dhcpconf]") {
         "fixed-address 10.{}.{}.{}; }}\n",
         i, (i >> 16) & 255, (i >> 8) & 255, i & 255, (i >> 16) & 255,
         (i >> 8) & 255, i & 255);
-  DhcpdConf conf;
-  ConfError error;
-  REQUIRE(ParseDhcpdConf(text, "big.conf", nullptr, &conf, &error));
+  DhcpdConf conf = MustParseConf(text, "big.conf");
   REQUIRE(conf.hosts.size() == kHosts);
   CHECK(CheckDhcpdConf(conf).empty());
   conf.IndexHosts();

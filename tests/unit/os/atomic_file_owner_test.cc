@@ -15,8 +15,7 @@ namespace pxekit {
 TEST_CASE("AtomicWriteFile with an owner gives the new file that owner",
           "[os][atomic]") {
   ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string target = dir.path + "/pxekit.exports";
+  std::string target = dir.Path("pxekit.exports");
   // As root, another owner (nobody); otherwise the caller's own ids, which
   // chown accepts too.
   FileOwner owner = ::geteuid() == 0 ? FileOwner{65534, 65534}

@@ -16,8 +16,7 @@ namespace pxekit {
 TEST_CASE("AtomicWriteFile creates and replaces and leaves no temp files",
           "[os][atomic]") {
   ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string target = dir.path + "/default";
+  std::string target = dir.Path("default");
   Failure failure;
   REQUIRE(AtomicWriteFile(target, "first\n", 0644, &failure));
   CHECK(*ReadFileContents(target) == "first\n");

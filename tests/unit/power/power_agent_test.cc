@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/power/power_test_keys.h"
+
 #include "power/power_signing.h"
 #include "util/hex.h"
 
@@ -11,8 +13,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const MacAddr kHostA(MacAddr::Bytes{0x02, 0, 0, 0, 0, 0x0a});
-const MacAddr kHostB(MacAddr::Bytes{0x02, 0, 0, 0, 0, 0x0b});
 const MonoTime kStart{seconds(1000)};
 
 // Distinct, reproducible "random" bytes: a counter in the first bytes.
@@ -26,12 +26,6 @@ struct CountingRandom {
     return true;
   }
 };
-
-Ed25519KeyPair NewKey() {
-  auto key = Ed25519KeyPair::Generate();
-  REQUIRE(key.ok());
-  return std::move(key).value();
-}
 
 PowerAgentConfig ConfigFor(const MacAddr& id, const Ed25519KeyPair& key) {
   PowerAgentConfig config;

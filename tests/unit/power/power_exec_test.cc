@@ -23,8 +23,7 @@ std::string ReadAll(const std::string& path) {
 TEST_CASE("Programs are found in PATH order and must be executable",
           "[power]") {
   ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string a = dir.path + "/a", b = dir.path + "/b";
+  std::string a = dir.Path("a"), b = dir.Path("b");
   REQUIRE(::mkdir(a.c_str(), 0755) == 0);
   REQUIRE(::mkdir(b.c_str(), 0755) == 0);
   std::ofstream(a + "/tool") << "#!/bin/sh\n";
@@ -55,8 +54,7 @@ TEST_CASE(
     "mask",
     "[power]") {
   ScratchDir dir;
-  REQUIRE_FALSE(dir.path.empty());
-  std::string out = dir.path + "/out";
+  std::string out = dir.Path("out");
   // The parent blocks SIGTERM, as an event loop with a signalfd does; the
   // child must not inherit that, or 'systemctl poweroff' could not be
   // stopped and a shell could not be killed.

@@ -2,13 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/power/power_test_keys.h"
+
 namespace pxekit {
 namespace {
 
 using std::chrono::seconds;
 
-const MacAddr kHostA(MacAddr::Bytes{0x02, 0, 0, 0, 0, 0x0a});
-const MacAddr kHostB(MacAddr::Bytes{0x02, 0, 0, 0, 0, 0x0b});
 const MonoTime kNow{seconds(50)};
 
 struct CountingRandom {
@@ -18,12 +18,6 @@ struct CountingRandom {
     return true;
   }
 };
-
-Ed25519KeyPair NewKey() {
-  auto key = Ed25519KeyPair::Generate();
-  REQUIRE(key.ok());
-  return std::move(key).value();
-}
 
 PowerMessage Decode(const std::vector<std::uint8_t>& bytes) {
   auto message = DecodePowerMessage(bytes);
@@ -41,6 +35,21 @@ struct Fixture {
   }()};
   CountingRandom sender_rng;
   CountingRandom agent_rng{200};
+
+  // The agent's answer to `datagram`, now.
+  AgentDecision Deliver(std::span<const std::uint8_t> datagram) {
+    return agent.Handle(datagram, kNow, std::ref(agent_rng));
+  }
+  // A HELLO from `exchange`, the agent's CHALLENGE, and what `exchange`
+  // makes of it, signing with `signer`.
+  PowerExchange::Event Greet(PowerExchange& exchange,
+                             const Ed25519KeyPair& signer) {
+    auto challenge = Deliver(exchange.Hello(std::ref(sender_rng)));
+    return exchange.OnChallenge(Decode(challenge.reply), signer);
+  }
+  PowerExchange::Event Greet(PowerExchange& exchange) {
+    return Greet(exchange, key);
+  }
 };
 
 }  // namespace
@@ -48,13 +57,9 @@ struct Fixture {
 TEST_CASE("A sender and an agent complete the exchange", "[power]") {
   Fixture f;
   PowerExchange exchange(PowerAction::kPowerOff, kHostA);
-  auto challenge = f.agent.Handle(exchange.Hello(std::ref(f.sender_rng)), kNow,
-                                  std::ref(f.agent_rng));
-  REQUIRE(exchange.OnChallenge(Decode(challenge.reply), f.key) ==
-          PowerExchange::Event::kRequestReady);
+  REQUIRE(f.Greet(exchange) == PowerExchange::Event::kRequestReady);
   CHECK(exchange.agent_id() == kHostA);
-  auto decision =
-      f.agent.Handle(exchange.request_bytes(), kNow, std::ref(f.agent_rng));
+  auto decision = f.Deliver(exchange.request_bytes());
   REQUIRE(decision.kind == AgentDecision::Kind::kAccepted);
   CHECK(exchange.OnReply(Decode(decision.reply)) ==
         PowerExchange::Event::kAcked);
@@ -67,8 +72,7 @@ TEST_CASE("The sender ignores answers to other exchanges", "[power]") {
   CountingRandom other_rng{100};
   auto my_hello = mine.Hello(std::ref(f.sender_rng));
   auto other_hello = other.Hello(std::ref(other_rng));
-  auto other_challenge =
-      f.agent.Handle(other_hello, kNow, std::ref(f.agent_rng));
+  auto other_challenge = f.Deliver(other_hello);
   // A challenge for someone else's HELLO (or a spoofed one) changes nothing.
   CHECK(mine.OnChallenge(Decode(other_challenge.reply), f.key) ==
         PowerExchange::Event::kUnrelated);
@@ -77,9 +81,8 @@ TEST_CASE("The sender ignores answers to other exchanges", "[power]") {
   // An ACK for another request is not ours either.
   REQUIRE(other.OnChallenge(Decode(other_challenge.reply), f.key) ==
           PowerExchange::Event::kRequestReady);
-  auto other_ack =
-      f.agent.Handle(other.request_bytes(), kNow, std::ref(f.agent_rng));
-  auto my_challenge = f.agent.Handle(my_hello, kNow, std::ref(f.agent_rng));
+  auto other_ack = f.Deliver(other.request_bytes());
+  auto my_challenge = f.Deliver(my_hello);
   REQUIRE(mine.OnChallenge(Decode(my_challenge.reply), f.key) ==
           PowerExchange::Event::kRequestReady);
   CHECK(mine.OnReply(Decode(other_ack.reply)) ==
@@ -90,10 +93,7 @@ TEST_CASE("The sender ignores answers to other exchanges", "[power]") {
 TEST_CASE("The sender refuses to sign for an unexpected agent id", "[power]") {
   Fixture f;
   PowerExchange exchange(PowerAction::kPowerOff, kHostB);
-  auto challenge = f.agent.Handle(exchange.Hello(std::ref(f.sender_rng)), kNow,
-                                  std::ref(f.agent_rng));
-  CHECK(exchange.OnChallenge(Decode(challenge.reply), f.key) ==
-        PowerExchange::Event::kWrongHost);
+  CHECK(f.Greet(exchange) == PowerExchange::Event::kWrongHost);
   CHECK(exchange.agent_id() == kHostA);
   CHECK_FALSE(exchange.request().has_value());
 }
@@ -102,12 +102,8 @@ TEST_CASE("The sender learns the refusal reason", "[power]") {
   Fixture f;
   auto wrong_key = NewKey();
   PowerExchange exchange(PowerAction::kReboot, std::nullopt);
-  auto challenge = f.agent.Handle(exchange.Hello(std::ref(f.sender_rng)), kNow,
-                                  std::ref(f.agent_rng));
-  REQUIRE(exchange.OnChallenge(Decode(challenge.reply), wrong_key) ==
-          PowerExchange::Event::kRequestReady);
-  auto decision =
-      f.agent.Handle(exchange.request_bytes(), kNow, std::ref(f.agent_rng));
+  REQUIRE(f.Greet(exchange, wrong_key) == PowerExchange::Event::kRequestReady);
+  auto decision = f.Deliver(exchange.request_bytes());
   CHECK(exchange.OnReply(Decode(decision.reply)) ==
         PowerExchange::Event::kRefused);
   CHECK(exchange.refusal_reason() == RefusalReason::kBadSignature);
@@ -116,16 +112,11 @@ TEST_CASE("The sender learns the refusal reason", "[power]") {
 TEST_CASE("A lost ACK - the resent request is acked and counts", "[power]") {
   Fixture f;
   PowerExchange exchange(PowerAction::kPowerOff, kHostA);
-  auto challenge = f.agent.Handle(exchange.Hello(std::ref(f.sender_rng)), kNow,
-                                  std::ref(f.agent_rng));
-  REQUIRE(exchange.OnChallenge(Decode(challenge.reply), f.key) ==
-          PowerExchange::Event::kRequestReady);
-  auto first =
-      f.agent.Handle(exchange.request_bytes(), kNow, std::ref(f.agent_rng));
+  REQUIRE(f.Greet(exchange) == PowerExchange::Event::kRequestReady);
+  auto first = f.Deliver(exchange.request_bytes());
   REQUIRE(first.kind == AgentDecision::Kind::kAccepted);
   // The first ACK is lost; the retry gets the same ACK and no second action.
-  auto again =
-      f.agent.Handle(exchange.request_bytes(), kNow, std::ref(f.agent_rng));
+  auto again = f.Deliver(exchange.request_bytes());
   CHECK(again.kind == AgentDecision::Kind::kDuplicate);
   CHECK(exchange.OnReply(Decode(again.reply)) == PowerExchange::Event::kAcked);
 

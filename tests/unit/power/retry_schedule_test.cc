@@ -11,10 +11,8 @@ using std::chrono::seconds;
 const MonoTime kStart{seconds(500)};
 
 TEST_CASE("Retry delays double from the first up to the cap", "[power]") {
-  RetrySchedule schedule;
-  schedule.first = milliseconds(250);
-  schedule.cap = milliseconds(2000);
-  schedule.jitter = 0.25;
+  RetrySchedule schedule{
+      .first = milliseconds(250), .cap = milliseconds(2000), .jitter = 0.25};
   CHECK(RetryDelay(schedule, 1, 0.0) == milliseconds(250));
   CHECK(RetryDelay(schedule, 2, 0.0) == milliseconds(500));
   CHECK(RetryDelay(schedule, 3, 0.0) == milliseconds(1000));
@@ -26,10 +24,8 @@ TEST_CASE("Retry delays double from the first up to the cap", "[power]") {
 
 TEST_CASE("Jitter only shortens a retry delay and by at most its share",
           "[power]") {
-  RetrySchedule schedule;
-  schedule.first = milliseconds(1000);
-  schedule.cap = milliseconds(1000);
-  schedule.jitter = 0.25;
+  RetrySchedule schedule{
+      .first = milliseconds(1000), .cap = milliseconds(1000), .jitter = 0.25};
   CHECK(RetryDelay(schedule, 1, 1.0) == milliseconds(750));
   CHECK(RetryDelay(schedule, 1, 0.5) == milliseconds(875));
   // Out-of-range fractions are clamped.
@@ -41,10 +37,8 @@ TEST_CASE("Jitter only shortens a retry delay and by at most its share",
 }
 
 TEST_CASE("No retry is planned at or after the deadline", "[power]") {
-  RetrySchedule schedule;
-  schedule.first = milliseconds(250);
-  schedule.cap = milliseconds(2000);
-  schedule.jitter = 0.0;
+  RetrySchedule schedule{
+      .first = milliseconds(250), .cap = milliseconds(2000), .jitter = 0.0};
   MonoTime deadline = kStart + seconds(10);
   // Sends at 0, 0.25, 0.75, 1.75, 3.75, 5.75, 7.75, 9.75 s: eight in 10 s.
   MonoTime at = kStart;

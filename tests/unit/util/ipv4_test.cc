@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/reject_cases.h"
+
 namespace pxekit {
 
 TEST_CASE("Ipv4Addr parses strict dotted quads", "[ipv4]") {
@@ -15,12 +17,7 @@ TEST_CASE("Ipv4Addr parses strict dotted quads", "[ipv4]") {
 }
 
 TEST_CASE("Ipv4Addr rejects malformed addresses with a column", "[ipv4]") {
-  struct Case {
-    const char* text;
-    const char* reason;
-    std::size_t column;
-  };
-  const Case cases[] = {
+  const RejectCase cases[] = {
       {"", "empty IPv4 address", 1},
       {"192.168.5", "has 3 octets, expected 4", 10},
       {"192.168.5.1.2", "has more than 4 octets", 12},
@@ -32,13 +29,7 @@ TEST_CASE("Ipv4Addr rejects malformed addresses with a column", "[ipv4]") {
       {"10.0.0.1 ", "unexpected ' ' after the address", 9},
       {"99999999999.1.1.1", "octet 1 is greater than 255", 1},
   };
-  for (const Case& c : cases) {
-    INFO(c.text);
-    auto addr = Ipv4Addr::Parse(c.text);
-    REQUIRE_FALSE(addr.ok());
-    CHECK(addr.error() == c.reason);
-    CHECK(addr.failure().column == c.column);
-  }
+  CheckRejects(cases, [](const char* text) { return Ipv4Addr::Parse(text); });
 }
 
 TEST_CASE("Ipv4Addr converts to and from network order", "[ipv4]") {

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/reject_cases.h"
+
 namespace pxekit {
 namespace {
 
@@ -32,12 +34,7 @@ TEST_CASE("MacAddr accepts Debian's one-digit groups", "[mac]") {
 
 TEST_CASE("MacAddr rejects everything else with a reason and a column",
           "[mac]") {
-  struct Case {
-    const char* text;
-    const char* reason;
-    std::size_t column;
-  };
-  const Case cases[] = {
+  const RejectCase cases[] = {
       {"", "empty MAC address", 1},
       {"00:13:21:1f:f1", "has 5 groups, expected 6", 15},
       {"00:13:21:1f:f1:82:00", "has more than 6 groups", 18},
@@ -59,13 +56,7 @@ TEST_CASE("MacAddr rejects everything else with a reason and a column",
       {"001321-1ff182", "group 1 has more than 2 hex digits", 1},
       {"00:13:21:1f:f1:82:00:00:00", "has more than 6 groups", 18},
   };
-  for (const Case& c : cases) {
-    INFO(c.text);
-    auto mac = MacAddr::Parse(c.text);
-    REQUIRE_FALSE(mac.ok());
-    CHECK(mac.error() == c.reason);
-    CHECK(mac.failure().column == c.column);
-  }
+  CheckRejects(cases, [](const char* text) { return MacAddr::Parse(text); });
 }
 
 TEST_CASE("MacAddr formats canonically and as a PXELINUX file name", "[mac]") {
