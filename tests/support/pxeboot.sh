@@ -201,16 +201,11 @@ pxeboot_init() {
 # `apt-get download` and cached per package version. Offline, it falls back
 # to the newest cached kernel.
 pxeboot_kernel() {
-  local pkg ver dir tmp deb
-  pkg=$(apt-cache depends "$PXEBOOT_KERNEL_META" 2>/dev/null |
-    awk '/Depends: linux-image-/ { print $2; exit }')
-  if [ -z "$pkg" ]; then
-    apt-get update -qq >/dev/null 2>&1
-    pkg=$(apt-cache depends "$PXEBOOT_KERNEL_META" 2>/dev/null |
-      awk '/Depends: linux-image-/ { print $2; exit }')
+  local pkg="" ver="" dir tmp deb
+  if pxeboot_kernel_resolve "$PXEBOOT_KERNEL_META"; then
+    pkg=${PXEBOOT_RESOLVED% *} ver=${PXEBOOT_RESOLVED#* }
   fi
-  [ -n "$pkg" ] && ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
-  if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+  if [ -z "$pkg" ]; then
     dir=$(ls -1dt "$PXEBOOT_CACHE"/kernel/*/ 2>/dev/null | head -n1)
     [ -n "$dir" ] && [ -s "$dir/vmlinuz" ] ||
       { pxeboot_die "cannot resolve $PXEBOOT_KERNEL_META with apt-cache, and no kernel is cached"; return 1; }
@@ -246,6 +241,26 @@ pxeboot_kernel() {
   PXEBOOT_KERNEL=$dir/vmlinuz
   PXEBOOT_KERNEL_PKG=$(cat "$dir/package")
   pxeboot_say kernel "$PXEBOOT_KERNEL_PKG ($(du -h "$PXEBOOT_KERNEL" | cut -f1), cached in $dir)"
+}
+
+# pxeboot_kernel_resolve META: sets PXEBOOT_RESOLVED to "package version",
+# the versioned linux-image-* package Debian's kernel metapackage META
+# depends on and its candidate version (apt-get update once if apt-cache
+# does not know it yet); fails, setting nothing, when apt cannot tell
+# (offline, no lists). Also the lab's kernel (tests/support/lab_image.sh).
+PXEBOOT_RESOLVED=""
+pxeboot_kernel_resolve() {
+  local meta=$1 pkg ver
+  PXEBOOT_RESOLVED=""
+  pkg=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+  if [ -z "$pkg" ]; then
+    apt-get update -qq >/dev/null 2>&1
+    pkg=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+  fi
+  [ -n "$pkg" ] || return 1
+  ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ { print $2 }')
+  [ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
+  PXEBOOT_RESOLVED="$pkg $ver"
 }
 
 # The initrd's /init: report, then power off so that QEMU exits by itself.
@@ -1151,6 +1166,31 @@ _pxeboot_agent_libs() {
   awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$out"
 }
 
+# pxeboot_agent_files ROOT AGENT LIBS: puts the agent's programs into the
+# tree ROOT: static busybox as /bin/busybox with a link per applet, AGENT
+# (pxe-poweroff) as PXEBOOT_AGENT_BIN without its debug information, and
+# LIBS (_pxeboot_agent_libs AGENT: its shared objects, loader included) at
+# their own paths. The agent's initrd and the lab's NFS root
+# (tests/support/lab_image.sh) are both made of these.
+pxeboot_agent_files() {
+  local root=$1 agent=$2 libs=$3 busybox=/bin/busybox applet lib
+  mkdir -p "$root/bin" "$root/sbin" "$root/usr/sbin" || return 1
+  cp "$busybox" "$root/bin/busybox" || return 1
+  for applet in $("$busybox" --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet" || return 1
+  done
+  # Without its debug information (a RelWithDebInfo build is ~20 MB),
+  # which the guest would otherwise load over the network on every boot.
+  if command -v strip >/dev/null 2>&1; then
+    strip --strip-debug -o "$root$PXEBOOT_AGENT_BIN" "$agent" || return 1
+  else
+    cp "$agent" "$root$PXEBOOT_AGENT_BIN" || return 1
+  fi
+  for lib in $libs; do
+    mkdir -p "$root${lib%/*}" && cp -L "$lib" "$root$lib" || return 1
+  done
+}
+
 # pxeboot_agent_initrd AGENT PUBKEY: sets PXEBOOT_INITRD to the agent's
 # initrd: static busybox, AGENT (pxe-poweroff) with its shared libraries and
 # their loader, PXEBOOT_MODULE_FILES (pxeboot_kernel_modules first) and the
@@ -1159,7 +1199,7 @@ _pxeboot_agent_libs() {
 # concatenated archives in order), so that a fresh key per run keeps the
 # cached part. Older agent initrds in the cache are removed but the newest 3.
 pxeboot_agent_initrd() {
-  local agent=$1 pubkey=$2 busybox=/bin/busybox key out tmp applet lib libs file name
+  local agent=$1 pubkey=$2 busybox=/bin/busybox key out tmp lib libs file name
   [ -x "$agent" ] || { pxeboot_die "$agent is missing or not executable"; return 1; }
   [ -s "$pubkey" ] || { pxeboot_die "$pubkey is missing or empty"; return 1; }
   [ ${#PXEBOOT_MODULE_FILES[@]} -gt 0 ] || { pxeboot_die "pxeboot_kernel_modules first"; return 1; }
@@ -1179,24 +1219,11 @@ pxeboot_agent_initrd() {
   if [ ! -s "$out" ]; then
     mkdir -p "$PXEBOOT_CACHE" || return 1
     tmp=$(mktemp -d "$PXEBOOT_CACHE/.agent-initrd.XXXXXX") || return 1
-    mkdir -p "$tmp/root/bin" "$tmp/root/sbin" "$tmp/root/usr/sbin" "$tmp/root/dev" "$tmp/root/proc" \
+    mkdir -p "$tmp/root/dev" "$tmp/root/proc" \
       "$tmp/root/sys" "$tmp/root/run" "$tmp/root/tmp" "$tmp/root/etc/pxekit" "$tmp/root/lib/modules"
-    cp "$busybox" "$tmp/root/bin/busybox"
-    for applet in $("$busybox" --list); do
-      [ "$applet" = busybox ] || ln -s busybox "$tmp/root/bin/$applet"
-    done
+    pxeboot_agent_files "$tmp/root" "$agent" "$libs" || { rm -rf "$tmp"; return 1; }
     # The kernel runs /init; busybox named init is busybox init.
     ln -s bin/busybox "$tmp/root/init"
-    # Without its debug information (a RelWithDebInfo build is ~20 MB),
-    # which the guest would otherwise load over TFTP on every boot.
-    if command -v strip >/dev/null 2>&1; then
-      strip --strip-debug -o "$tmp/root$PXEBOOT_AGENT_BIN" "$agent" || { rm -rf "$tmp"; return 1; }
-    else
-      cp "$agent" "$tmp/root$PXEBOOT_AGENT_BIN" || { rm -rf "$tmp"; return 1; }
-    fi
-    for lib in $libs; do
-      mkdir -p "$tmp/root${lib%/*}" && cp -L "$lib" "$tmp/root$lib" || { rm -rf "$tmp"; return 1; }
-    done
     for file in "${PXEBOOT_MODULE_FILES[@]}"; do
       name=${file##*/}
       cp "$file" "$tmp/root/lib/modules/$name"
