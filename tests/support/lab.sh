@@ -25,10 +25,10 @@
 #                          to machines that are off (the bridge's own
 #                          frames are outgoing on pxbr0 itself)
 #
-# The machine image comes from tests/support/lab_image.sh (a Debian generic
-# kernel, an initramfs-tools BOOT=nfs initrd, and the root tree with the
-# agent) when it is there; otherwise from pxeboot.sh's busybox agent initrd,
-# without NFS (LAB_ROOT=initrd), which only exercises the orchestration.
+# The machine image comes from tests/support/lab_image.sh: a Debian generic
+# kernel, an initramfs-tools BOOT=nfs initrd, and the root tree with busybox
+# init and the pxe-poweroff agent, exported read-only by NFS-Ganesha
+# (tests/support/lab_nfs.sh, configured by pxe-exports line and ganesha).
 #
 # Everything is removed on exit, Ctrl-C included: the switch (which kills
 # the QEMUs it started), Ganesha, the servers, the namespace.
@@ -36,29 +36,25 @@
 LAB_SRC=${PXEKIT_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=tests/support/pxeboot.sh
 source "$LAB_SRC/tests/support/pxeboot.sh"
-if [ -f "$LAB_SRC/tests/support/lab_image.sh" ]; then
-  # shellcheck source=/dev/null
-  source "$LAB_SRC/tests/support/lab_image.sh"
-fi
-if [ -f "$LAB_SRC/tests/support/lab_nfs.sh" ]; then
-  # shellcheck source=/dev/null
-  source "$LAB_SRC/tests/support/lab_nfs.sh"
-fi
+# shellcheck source=tests/support/lab_image.sh
+source "$LAB_SRC/tests/support/lab_image.sh"
+# shellcheck source=tests/support/lab_nfs.sh
+source "$LAB_SRC/tests/support/lab_nfs.sh"
 
 LAB_SWITCH=${PXEKIT_TEST_BIN:-$LAB_SRC/build/tests/bin}/power_switch
 LAB_SENSE=pxsense0
 LAB_WOL_PORT=pxwol0
 LAB_MAC_PREFIX=52:54:00:99:01
 LAB_ROOT_PATH=""       # the exported root tree (nfs)
-LAB_ROOT=""            # nfs or initrd, decided by lab_image
 LAB_SERVERS=""         # pxekit or dnsmasq
 LAB_KEY=""             # pxe-poweroff's private key (its .pub is in the root)
 LAB_SWITCH_PID=""
 LAB_NFS_UP=""
 LAB_QUIET=""           # set: no stage stream (the benchmark)
-LAB_KERNEL_ARGS="console=ttyS0 loglevel=5 panic=-1 no_timer_check net.ifnames=0"
-# How the root is mounted (klibc's nfsmount honours the options).
-LAB_NFS_OPTS="vers=3,tcp"
+# Besides lab_image.sh's (ro, net.ifnames=0, console, panic): the kernel's
+# notices (its "Linux version" line marks the kernel stage), and no
+# IO-APIC timer check, which a busy TCG host can fail (pxeboot.sh).
+LAB_KERNEL_ARGS="loglevel=6 no_timer_check"
 
 # The plan: one entry per machine, index 0..N-1.
 LAB_N=0
@@ -66,7 +62,7 @@ LAB_NAME=() LAB_FW=() LAB_NIC=() LAB_LOADER=() LAB_MAC=() LAB_TAP=() LAB_UUID=()
 declare -A LAB_BYMAC=() LAB_BYIP=()
 # What each day saw: keys "DAY,I,STAGE" (seconds since that morning's
 # wakeonlan) and "DAY,I" for the rest.
-declare -A LAB_AT=() LAB_IP=() LAB_EXIT=() LAB_STATUS=() LAB_WOL=() LAB_VIA=() LAB_ROOTLINE=() LAB_FAIL=()
+declare -A LAB_SERVER_RO=() LAB_AT=() LAB_IP=() LAB_EXIT=() LAB_STATUS=() LAB_WOL=() LAB_VIA=() LAB_ROOTLINE=() LAB_FAIL=()
 declare -A LAB_SEEN=()  # lines already read, per file
 LAB_DAY=0
 LAB_DAY_T0=""           # EPOCHREALTIME of this day's (or night's) first command
@@ -74,11 +70,6 @@ LAB_NIGHT_T0=""
 declare -A LAB_FILES=()
 LAB_STAGES=(wake dhcp loader files kernel ip nfs ready)
 LAB_KINDS=("bios e1000e pxelinux" "uefi virtio-net-pci grub" "bios virtio-net-pci ipxe")
-
-lab_die() {
-  echo "lab: $*" >&2
-  return 1
-}
 
 # lab_plan N: machine I (0-based) is m(I+1) of kind I mod 3.
 lab_plan() {
@@ -113,9 +104,9 @@ _lab_since() {
   awk -v a="$1" -v b="$now" 'BEGIN { printf "%.1f", b - a }'
 }
 
-# lab_say WHO STAGE TEXT: one line of the day's stream, timed from the
+# lab_line WHO STAGE TEXT: one line of the day's stream, timed from the
 # morning's (or night's) first command.
-lab_say() {
+lab_line() {
   [ -n "$LAB_QUIET" ] && return 0
   local t=""
   [ -n "$LAB_DAY_T0" ] && t=$(_lab_since "$LAB_DAY_T0")
@@ -124,28 +115,17 @@ lab_say() {
 
 # --- setting up ---------------------------------------------------------------
 
-# lab_image: the kernel, initrd and (nfs) root tree. Sets LAB_ROOT.
+# lab_image: the kernel and initrd (tests/support/lab_image.sh) and the
+# root tree with the agent and its public key.
 lab_image() {
-  if [ "${PXEKIT_LAB_ROOT:-}" != initrd ] && declare -F lab_image_build >/dev/null &&
-    declare -F lab_root_build >/dev/null && declare -F lab_nfs_start >/dev/null; then
-    LAB_ROOT=nfs
-    lab_image_build "$PXEBOOT_CACHE" || { lab_die "building the machine image (see above)"; return 1; }
-    PXEBOOT_KERNEL=$LAB_KERNEL
-    PXEBOOT_INITRD=$LAB_INITRD
-    LAB_ROOT_PATH=$PXEBOOT_WORK/root
-    lab_root_build "$LAB_ROOT_PATH" "$PXEBOOT_BIN" "$LAB_KEY.pub" ||
-      { lab_die "building the NFS root tree (see above)"; return 1; }
-    pxeboot_say image "kernel $LAB_KERNEL, initrd $LAB_INITRD, NFS root $LAB_ROOT_PATH"
-  else
-    # Without the image: the generic kernel (e1000e is not in the cloud
-    # one) and the busybox agent initrd; no NFS.
-    LAB_ROOT=initrd
-    PXEBOOT_KERNEL_META=${PXEKIT_KERNEL_META:-linux-image-amd64}
-    pxeboot_kernel || return 1
-    pxeboot_kernel_modules e1000e virtio_net virtio_pci || return 1
-    pxeboot_agent_initrd "$PXEBOOT_BIN/pxe-poweroff" "$LAB_KEY.pub" || return 1
-    pxeboot_say image "no tests/support/lab_image.sh: the agent initrd without an NFS root"
-  fi
+  lab_image_build "$PXEBOOT_CACHE/lab" || { lab_die "building the machine image (see above)"; return 1; }
+  PXEBOOT_KERNEL=$LAB_KERNEL
+  PXEBOOT_INITRD=$LAB_INITRD
+  PXEBOOT_INITRD_NAME=initrd.img
+  LAB_ROOT_PATH=$PXEBOOT_WORK/root
+  lab_root_build "$LAB_ROOT_PATH" "$PXEBOOT_BIN" "$LAB_KEY.pub" >/dev/null ||
+    { lab_die "building the NFS root tree (see above)"; return 1; }
+  pxeboot_say image "$LAB_KERNEL_PKG: vmlinuz + initramfs-tools initrd (BOOT=nfs), root tree $LAB_ROOT_PATH"
 }
 
 # lab_net: the namespace, its bridge, a tap per machine and the switch's
@@ -171,8 +151,8 @@ lab_net() {
 lab_tftproot() {
   local root=$1 nfsroot append
   pxeboot_tftproot bios "$root" >/dev/null && pxeboot_tftproot uefi "$root" >/dev/null || return 1
-  nfsroot="$PXEBOOT_SERVER_IP:${LAB_ROOT_PATH:-/srv/lab-root},$LAB_NFS_OPTS"
-  append="$LAB_KERNEL_ARGS pxekit.lab=$$"
+  nfsroot=$(lab_nfsroot "$PXEBOOT_SERVER_IP" "$LAB_ROOT_PATH")
+  append="$LAB_KERNEL_EXTRA_ARGS $LAB_KERNEL_ARGS pxekit.lab=$$"
   local sub
   for sub in pxelinux grub ipxe; do
     "$PXEBOOT_BIN/pxe-mkcfg" -q "$sub" --root "$root" --label lab --kernel "$PXEBOOT_KERNEL_NAME" \
@@ -235,7 +215,7 @@ lab_servers_start() {
         --interface "$PXEBOOT_BRIDGE" --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
         </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.$tag.log" 2>&1 &
       PXEBOOT_SERVER_PIDS+=($!)
-      ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -v -a "$PXEBOOT_SERVER_IP:69" "$root" \
+      ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
         </dev/null >"$PXEBOOT_WORK/pxe-tftpd.$tag.log" 2>&1 &
       PXEBOOT_SERVER_PIDS+=($!)
       PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.$tag.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.$tag.log")
@@ -355,15 +335,11 @@ lab_up() {
   lab_net || return 1
   PXEBOOT_TFTP_ROOT=$PXEBOOT_WORK/tftp
   lab_tftproot "$PXEBOOT_TFTP_ROOT" || return 1
-  if [ "$LAB_ROOT" = nfs ]; then
-    local clients=() i
-    # Every address the machines can get: the pool.
-    clients=("$PXEBOOT_SUBNET")
-    lab_nfs_start "$PXEBOOT_NETNS" "$LAB_ROOT_PATH" "${clients[*]}" "$PXEBOOT_WORK" ||
-      { lab_die "NFS-Ganesha did not start (see above)"; return 1; }
-    LAB_NFS_UP=yes
-    pxeboot_say nfs "NFS-Ganesha exports $LAB_ROOT_PATH read-only to $PXEBOOT_SUBNET (pxe-exports line | pxe-exports ganesha)"
-  fi
+  local i
+  # The machines' subnet: what they get is up to the DHCP server.
+  LAB_NFS_UP=yes
+  lab_nfs_start "$PXEBOOT_NETNS" "$LAB_ROOT_PATH" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" ||
+    { lab_die "NFS-Ganesha did not start (see above)"; return 1; }
   lab_dhcpd_conf "$PXEBOOT_WORK/dhcpd.conf"
   lab_servers_start day1 || return 1
   for ((i = 0; i < LAB_N; i++)); do
@@ -380,7 +356,7 @@ _lab_mark() {
   local key="$1,$2,$3"
   [ -n "${LAB_AT[$key]-}" ] && return 1
   LAB_AT[$key]=$(_lab_since "$LAB_DAY_T0")
-  lab_say "${LAB_NAME[$2]}" "$3" "$4"
+  lab_line "${LAB_NAME[$2]}" "$3" "$4"
 }
 
 _lab_mac_index() {  # MAC (any case) -> I, or nothing
@@ -404,7 +380,7 @@ _lab_event_switch() {
       [ -n "$i" ] || return 0
       LAB_STATUS["$d,$i"]="${words[4]} ${words[5]}"
       LAB_AT["$d,$i,off"]=$(_lab_since "${LAB_NIGHT_T0:-$LAB_DAY_T0}")
-      lab_say "${LAB_NAME[i]}" power "QEMU pid ${words[3]} exited, ${words[4]} ${words[5]}"
+      lab_line "${LAB_NAME[i]}" power "QEMU pid ${words[3]} exited, ${words[4]} ${words[5]}"
       ;;
   esac
 }
@@ -423,16 +399,18 @@ _lab_dhcp_ack() {
 }
 
 _lab_event_dhcpd() {  # pxe-dhcpd -v
-  local line=$1 mac i ip
+  local line=$1 mac i ip who
   case $line in *DHCPACK*) ;; *) return 0 ;; esac
   mac=$(grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' <<<"$line" | head -n1)
   i=$(_lab_mac_index "$mac")
   [ -n "$i" ] || return 0
   ip=$(sed -nE 's/.*DHCPACK ([0-9.]+).*/\1/p' <<<"$line")
-  local what=${line#*DHCPACK }
-  [[ $line == *'vendor "PXEClient'* ]] && what="$what (PXE firmware)"
-  [[ $line == *'user "iPXE"'* ]] && what="$what (iPXE)"
-  _lab_dhcp_ack "$i" "$ip" "pxe-dhcpd: DHCPACK $what"
+  # Who asked: the vendor class (PXEClient:Arch:..., udhcp, ...) and iPXE.
+  who=$(sed -nE 's/.* vendor "([^"]*)".*/\1/p' <<<"$line")
+  [[ $line == *'user "iPXE"'* ]] && who+=", iPXE"
+  local file=${line##*DHCPACK }
+  file=$(sed -nE 's/.* file "([^"]*)".*/\1/p' <<<"$file")
+  _lab_dhcp_ack "$i" "$ip" "pxe-dhcpd: DHCPACK $ip${file:+ file $file} (${who:-no vendor class})"
 }
 
 _lab_event_dnsmasq() {
@@ -470,35 +448,38 @@ _lab_tftp_sent() {
   return 0
 }
 
-_lab_event_tftpd() {  # pxe-tftpd -v: "IP:PORT RRQ 'FILE' ... sent|done"
-  local line=$1 ip file
-  [[ $line =~ ([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+):[0-9]+\ .*\'([^\']+)\'.*(sent|complete|done) ]] || return 0
-  ip=${BASH_REMATCH[1]}
-  file=${BASH_REMATCH[2]}
-  file=${file#/}
-  _lab_tftp_sent "$ip" "$file" "pxe-tftpd: ${line#pxe-tftpd: }"
+_lab_event_tftpd() {  # pxe-tftpd: "IP:PORT RRQ 'FILE' N bytes ... : ok"
+  local line=$1
+  [[ $line =~ ([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+):[0-9]+\ RRQ\ \'([^\']+)\'\ ([0-9]+)\ bytes.*:\ ok$ ]] || return 0
+  _lab_tftp_sent "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]#/}" \
+    "pxe-tftpd: ${BASH_REMATCH[2]} ($(numfmt --to=iec "${BASH_REMATCH[3]}")B)"
 }
 
-# One console line of machine I.
+# One console line of machine I (lab_image.sh's root prints the
+# pxekit-lab: lines).
 _lab_event_console() {
   local i=$1 line=$2 d=$LAB_DAY
   case $line in
     *"Linux version "*)
       local v=${line#*Linux version }
       _lab_mark "$d" "$i" kernel "Linux ${v%% *} started" ;;
-    *"pxekit-banner:"*)
-      _lab_mark "$d" "$i" kernel "${line#*pxekit-banner: }" ;;
     *"pxekit-lab: root "*)
       LAB_ROOTLINE["$d,$i"]=${line#*pxekit-lab: root }
-      _lab_mark "$d" "$i" nfs "root on ${line#*pxekit-lab: root }" ;;
-    *"pxekit-lab: ready "* | *"pxekit-agent-ready: "*)
-      _lab_mark "$d" "$i" ready "agent ready: ${line#*: ready }" ;;
-    *"Wake-on-LAN"*)
-      LAB_WOL["$d,$i"]=${line#*pxe-poweroff: }
-      lab_say "${LAB_NAME[i]}" wol "${line#*pxe-poweroff: }" ;;
+      _lab_mark "$d" "$i" nfs "root: ${line#*pxekit-lab: root }" ;;
+    *"pxekit-lab: server-ro "*)
+      LAB_SERVER_RO["$d,$i"]=${line#*pxekit-lab: server-ro }
+      lab_line "${LAB_NAME[i]}" nfs "the server refuses writes: ${line#*pxekit-lab: server-ro }" ;;
+    *"pxekit-lab: ready "*)
+      _lab_mark "$d" "$i" ready "agent ready: ${line#*pxekit-lab: ready }" ;;
+    *"pxekit-lab: wol "*)
+      LAB_WOL["$d,$i"]=${line#*pxekit-lab: wol }
+      lab_line "${LAB_NAME[i]}" wol "${line#*pxekit-lab: wol }" ;;
+    *"pxekit-lab: failed"*)
+      LAB_FAIL["$d,$i"]=${line#*pxekit-lab: }
+      lab_line "${LAB_NAME[i]}" FAIL "${line#*pxekit-lab: }" ;;
     *"accepted poweroff request"* | *"Requesting system poweroff"* | *"reboot: "* | *"Restarting system"* | \
-      *"Kernel panic"*)
-      lab_say "${LAB_NAME[i]}" guest "$line" ;;
+      *"Kernel panic"* | *"VFS: Unable to mount root"*)
+      lab_line "${LAB_NAME[i]}" guest "${line#\[*\] }" ;;
   esac
   return 0
 }
@@ -559,7 +540,7 @@ lab_morning() {
   out=$(ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/wakeonlan" -I "$PXEBOOT_BRIDGE" -f "$PXEBOOT_WORK/lab-macs.txt" 2>&1)
   rc=$?
   LAB_WAKE_OUT=$out
-  lab_say all wol "wakeonlan -I $PXEBOOT_BRIDGE -f lab-macs.txt: $(grep -c 'Sending magic packet' <<<"$out") packets (exit $rc)"
+  lab_line all wol "wakeonlan -I $PXEBOOT_BRIDGE -f lab-macs.txt: $(grep -c 'Sending magic packet' <<<"$out") packets (exit $rc)"
   [ "$rc" = 0 ] || { echo "$out" >&2; return 1; }
   deadline=$((${LAB_DAY_T0%.*} + timeout))
   while :; do
@@ -572,7 +553,7 @@ lab_morning() {
   for ((i = 0; i < LAB_N; i++)); do
     [ -n "${LAB_AT[$d,$i,ready]-}" ] && continue
     LAB_FAIL["$d,$i"]="no ready line after ${timeout}s; last console line: $(_pxeboot_last_line "$PXEBOOT_WORK/${LAB_NAME[i]}/serial.log" nothing)"
-    lab_say "${LAB_NAME[i]}" FAIL "${LAB_FAIL[$d,$i]}"
+    lab_line "${LAB_NAME[i]}" FAIL "${LAB_FAIL[$d,$i]}"
   done
   return 1
 }
@@ -589,43 +570,60 @@ lab_hosts_file() {
 # lab_night DAY TIMEOUT: pxe-poweroff -f lab-hosts.txt; then each QEMU's
 # exit, and its reason from the console. 0 when every machine powered off.
 lab_night() {
-  local d=$1 timeout=$2 out rc deadline now i console wait
+  local d=$1 timeout=$2 rc deadline now i console sender done_sender=""
   lab_hosts_file "$d"
   LAB_NIGHT_T0=$EPOCHREALTIME
   LAB_DAY_T0=$LAB_NIGHT_T0
-  wait=$((timeout / 2))
-  out=$(ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-poweroff" -k "$LAB_KEY" --wait "$wait" \
-    -f "$PXEBOOT_WORK/lab-hosts.txt" 2>"$PXEBOOT_WORK/pxe-poweroff.$d.err")
-  rc=$?
-  LAB_POWEROFF_OUT=$out
-  LAB_POWEROFF_RC=$rc
-  for ((i = 0; i < LAB_N; i++)); do
-    if grep -qx "${LAB_IP[$d,$i]-none}: acked" <<<"$out"; then
-      LAB_AT["$d,$i,ack"]=$(_lab_since "$LAB_NIGHT_T0")
-      lab_say "${LAB_NAME[i]}" ack "pxe-poweroff: ${LAB_IP[$d,$i]}: acked"
-    else
-      lab_say "${LAB_NAME[i]}" ack "pxe-poweroff: $(grep "^${LAB_IP[$d,$i]-none}:" <<<"$out" || echo "not asked")"
-    fi
-  done
+  lab_line all off "pxe-poweroff -f lab-hosts.txt ($(wc -l <"$PXEBOOT_WORK/lab-hosts.txt") hosts)"
+  # In the background, so that the guests' lines stream while it runs.
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-poweroff" -k "$LAB_KEY" --wait $((timeout / 2)) \
+    -f "$PXEBOOT_WORK/lab-hosts.txt" </dev/null >"$PXEBOOT_WORK/pxe-poweroff.$d.out" \
+    2>"$PXEBOOT_WORK/pxe-poweroff.$d.err" &
+  sender=$!
+  PXEBOOT_HELPER_PIDS+=("$sender")
   deadline=$((${LAB_NIGHT_T0%.*} + timeout))
   while :; do
     _lab_poll
-    _lab_all_off "$d" && break
+    if [ -z "$done_sender" ] && ! kill -0 "$sender" 2>/dev/null; then
+      wait "$sender"
+      LAB_POWEROFF_RC=$?
+      done_sender=yes
+      _lab_night_acks "$d"
+    fi
+    [ -n "$done_sender" ] && _lab_all_off "$d" && break
     now=$EPOCHREALTIME
     [ "${now%.*}" -ge "$deadline" ] && break
     sleep 0.2
   done
   _lab_poll
+  if [ -z "$done_sender" ]; then
+    kill "$sender" 2>/dev/null
+    wait "$sender" 2>/dev/null
+    LAB_POWEROFF_RC=killed
+  fi
   rc=0
   for ((i = 0; i < LAB_N; i++)); do
     console=$PXEBOOT_WORK/${LAB_NAME[i]}/serial.log
     cp "$console" "$PXEBOOT_WORK/${LAB_NAME[i]}/serial.day$d.log" 2>/dev/null
     LAB_EXIT["$d,$i"]=$(lab_exit_reason "$d" "$i")
-    lab_say "${LAB_NAME[i]}" exit "${LAB_EXIT[$d,$i]}"
+    lab_line "${LAB_NAME[i]}" exit "${LAB_EXIT[$d,$i]}"
     [[ ${LAB_EXIT[$d,$i]} == "powered off"* ]] || rc=1
   done
   LAB_DAY_T0=""
   return $rc
+}
+
+# _lab_night_acks DAY: pxe-poweroff's line for each machine.
+_lab_night_acks() {
+  local d=$1 i line out=$PXEBOOT_WORK/pxe-poweroff.$1.out
+  for ((i = 0; i < LAB_N; i++)); do
+    line=$(grep "^${LAB_IP[$d,$i]-none}: " "$out")
+    if [ "$line" = "${LAB_IP[$d,$i]-none}: acked" ]; then
+      LAB_AT["$d,$i,ack"]=$(_lab_since "$LAB_NIGHT_T0")
+    fi
+    lab_line "${LAB_NAME[i]}" ack "pxe-poweroff: ${line:-not asked (no address)}"
+  done
+  lab_line all off "pxe-poweroff exited $LAB_POWEROFF_RC$([ -s "$PXEBOOT_WORK/pxe-poweroff.$d.err" ] && echo ": $(head -n1 "$PXEBOOT_WORK/pxe-poweroff.$d.err")")"
 }
 
 # lab_exit_reason DAY I: why machine I's QEMU ended, from the switch's exit
