@@ -25,6 +25,7 @@
 # namespaces removed on exit (testlib.sh).
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/lab_nfs.sh"
 need_netns
 need_cmd ganesha.nfsd rpcbind nfs-ls nfs-cat nfs-cp unshare timeout cmp
 [ -x "$PXEKIT_BIN/pxe-exports" ] || skip "pxe-exports is not built in this tree"
@@ -84,89 +85,31 @@ in_ns() {  # in_ns NS CMD...: bounded
 }
 
 # start_ganesha NAME EXPORTS-CONF [v3]: ganesha.nfsd with the core settings
-# below and the EXPORT blocks of EXPORTS-CONF, logging to $SCRATCH/NAME.log;
-# sets GANESHA (its PID) and LOG. With v3 it also serves NFSv3, registered
-# with an rpcbind started first in the same namespaces (its PID is kept to
-# be killed too).
+# (lab_nfs.sh: ganesha_core_conf) and the EXPORT blocks of EXPORTS-CONF,
+# logging to $SCRATCH/NAME.log (LOG); also a tmpfs on the exported
+# directory's sub/, in its mount namespace only. With v3 it also serves
+# NFSv3, registered with an rpcbind started first in the same namespaces.
+# lab_nfs.sh's ganesha_ns_start keeps both PIDs (GANESHA_PID,
+# GANESHA_RPCBIND_PID) and has testlib.sh kill them on exit too.
 start_ganesha() {
-  local name=$1 protocols=4 i
+  local name=$1 protocols=4
   [ "${3-}" = v3 ] && protocols="3, 4"
-  cat >"$SCRATCH/$name.conf" <<EOF
-NFS_CORE_PARAM {
-	Protocols = $protocols;
-	NFS_Port = 2049;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-}
-NFSv4 {
-	Graceless = true;
-	RecoveryBackend = fs;
-	RecoveryRoot = "$SCRATCH/recovery";
-}
-NFS_KRB5 {
-	Active_krb5 = false;
-}
-EOF
-  cat "$2" >>"$SCRATCH/$name.conf"
+  { ganesha_core_conf "$protocols" "$SCRATCH/recovery"; cat "$2"; } >"$SCRATCH/$name.conf"
   LOG=$SCRATCH/$name.log
-  # exec at each step, so that $! is ganesha.nfsd itself.
-  ip netns exec "$S" unshare --mount --propagation private sh -c '
-    mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs &&
-    mount -t tmpfs -o mode=755 tmpfs "$3/sub" &&
-    echo "on a file system of its own" >"$3/sub/mounted.txt" || exit 71
-    if [ "$4" = v3 ]; then
-      rpcbind -f &
-      echo $! >"$1/run/rpcbind.pid"
-      for i in $(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
-    fi
-    exec ganesha.nfsd -F -f "$1/$2.conf" -L "$1/$2.log" \
-      -p "$1/run/$2.pid" -N NIV_EVENT' sh "$SCRATCH" "$name" "$DATA" "${3-}" \
-    >"$SCRATCH/$name.out" 2>&1 &
-  GANESHA=$!
-  BACKGROUND+=("$GANESHA")
-  RPCBIND=
-  if [ "${3-}" = v3 ]; then
-    for i in $(seq 50); do
-      [ -s "$SCRATCH/run/rpcbind.pid" ] && break
-      sleep 0.1
-    done
-    RPCBIND=$(cat "$SCRATCH/run/rpcbind.pid" 2>/dev/null)
-    [ -n "$RPCBIND" ] && BACKGROUND+=("$RPCBIND")
-  fi
+  ganesha_ns_start "$S" "$SCRATCH/$name.conf" "$LOG" "$SCRATCH/run-$name" "${3-}" \
+    "mount -t tmpfs -o mode=755 tmpfs '$DATA/sub' &&
+     echo 'on a file system of its own' >'$DATA/sub/mounted.txt'"
 }
 
 # wait_served NAME URL OUT [VERSION]: until a client in 10.91.1.0/24 lists
 # URL with NFS VERSION (default 4; bounded: 30 s), its listing in OUT.
 wait_served() {
-  local i
-  for i in $(seq 60); do
-    kill -0 "$GANESHA" 2>/dev/null || break
-    in_ns "$IN" nfs-ls "$2?version=${4-4}" >"$3" 2>&1 && return 0
-    sleep 0.5
-  done
-  tail -n 30 "$LOG" "$SCRATCH/$1.out" "$3" >&2
-  return 1
+  ganesha_ns_wait_served "$IN" "$2?version=${4-4}" "$3" 30
 }
 
 # stop_ganesha: SIGTERM, wait (bounded), then SIGKILL; rpcbind too.
 stop_ganesha() {
-  local i
-  kill -TERM "$GANESHA" 2>/dev/null
-  for i in $(seq 50); do
-    kill -0 "$GANESHA" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL "$GANESHA" 2>/dev/null
-  wait "$GANESHA" 2>/dev/null
-  if [ -n "${RPCBIND-}" ]; then
-    kill -TERM "$RPCBIND" 2>/dev/null
-    for i in $(seq 25); do
-      kill -0 "$RPCBIND" 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -KILL "$RPCBIND" 2>/dev/null
-    rm -f "$SCRATCH/run/rpcbind.pid"
-  fi
+  ganesha_ns_stop
 }
 
 start_ganesha ganesha "$SCRATCH/exports.conf"

@@ -13,7 +13,7 @@
 #   pxe-mkcfg pxelinux --root TFTPROOT --kernel vmlinuz --initrd initrd.img \
 #     --nfsroot "$(lab_nfsroot SERVER PATH)" --append "$LAB_KERNEL_EXTRA_ARGS"
 # writes `root=/dev/nfs nfsroot=SERVER:PATH,vers=3,tcp ip=dhcp ro
-# net.ifnames=0 console=ttyS0 panic=-1` (lab_kernel_args SERVER PATH).
+# net.ifnames=0 console=ttyS0 panic=-1 no_timer_check` (lab_kernel_args).
 #
 # What the root prints on the serial console, one line each, for a harness
 # to wait on (LAB_TAG is the prefix):
@@ -51,9 +51,11 @@ LAB_TAG="pxekit-lab:"
 # NFS client. initramfs-tools adds their dependencies.
 LAB_INITRD_MODULES=(e1000e e1000 virtio_net virtio_pci nfs nfsv3)
 # Kernel arguments besides root=/dev/nfs nfsroot=... ip=dhcp: a read-only
-# root, eth0 rather than udev's ens3, the console on the serial port, and
-# a panic ends QEMU (-no-reboot) at once instead of a hang.
-LAB_KERNEL_EXTRA_ARGS="ro net.ifnames=0 console=ttyS0 panic=-1"
+# root, eth0 rather than udev's ens3, the console on the serial port, a
+# panic ends QEMU (-no-reboot) at once instead of a hang, and no IO-APIC
+# timer check (under TCG on a busy host it can miss its window and panic;
+# see PXEBOOT_KERNEL_ARGS).
+LAB_KERNEL_EXTRA_ARGS="ro net.ifnames=0 console=ttyS0 panic=-1 no_timer_check"
 
 LAB_KERNEL=""   # vmlinuz
 LAB_INITRD=""   # initrd.img (zstd)
@@ -247,11 +249,14 @@ _lab_root_rc() {
   cat <<'EOF_RC'
 #!/bin/sh
 say() { echo "pxekit-lab: $*"; }
-# initramfs-tools moved /proc, /sys, /dev (devtmpfs) and /run (tmpfs) here.
-mountpoint -q /proc || mount -t proc proc /proc
-mountpoint -q /sys || mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-mountpoint -q /run || mount -t tmpfs -o mode=755 tmpfs /run
+# initramfs-tools moved /proc, /sys, /dev (devtmpfs) and /run (tmpfs, with
+# the network's /run/net-IFACE.conf) here: mount only what is missing.
+# (Debian's busybox has no mountpoint applet.)
+[ -r /proc/mounts ] || mount -t proc proc /proc
+mounted() { grep -q "^[^ ]* $1 " /proc/mounts; }
+mounted /sys || mount -t sysfs sysfs /sys
+mounted /dev || mount -t devtmpfs devtmpfs /dev
+mounted /run || mount -t tmpfs -o mode=755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=755 tmpfs /var
 mkdir -p /var/log /var/tmp /var/run
@@ -262,7 +267,8 @@ set -- $(awk '$2 == "/" { line = $1 " " $3 " " $4 } END { print line }' /proc/mo
 mode=${3%%,*}
 say "root $1 $mode $2 $3"
 if [ "$mode" = ro ] && [ "$2" = nfs ]; then
-  if mount -o remount,rw / 2>/tmp/remount.err; then
+  if mount -o remount,rw / 2>/tmp/remount.err &&
+    awk '$2 == "/" { mode = $4 } END { exit !(mode ~ /^rw/) }' /proc/mounts; then
     if err=$(touch /.pxekit-lab-write 2>&1); then
       rm -f /.pxekit-lab-write
       say "server-ro no: the server let this client write to its root"
@@ -310,7 +316,9 @@ echo "pxekit-lab: starting pxe-poweroff $*"
 } | while IFS= read -r line; do
   echo "$line"
   case $line in
-    *Wake-on-LAN*) say "wol $ifc ${line#*Wake-on-LAN }" ;;
+    # Its answer once a request came: armed, armed already, or not armed
+    # and why (not its start-up line, which names the interface).
+    *"Wake-on-LAN not armed"* | *"Wake-on-LAN (magic packet)"*) say "wol $ifc ${line#*Wake-on-LAN }" ;;
   esac
 done &
 # Its default port, as /proc/net/udp spells it.
