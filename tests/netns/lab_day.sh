@@ -84,7 +84,7 @@ morning_checks() {  # morning_checks DAY
     check "$name: pxe-tftpd sent it the kernel and the initrd" \
       'grep -q "^pxe-tftpd: $ip:[0-9]* RRQ .vmlinuz. .*: ok$" "$tftp" &&
        grep -q "^pxe-tftpd: $ip:[0-9]* RRQ .initrd.img. .*: ok$" "$tftp"'
-    check "$name: the kernel's own DHCP (initramfs) got the same address" '[ -n "${LAB_AT[$d,$i,ip]-}" ]'
+    check "$name: the kernel's own DHCP (initramfs) got the same address" '[ -n "${LAB_AT[$d,$i,ip]-}" ] && [ -z "${LAB_FAIL[$d,$i]-}" ]'
     # The root's /proc/mounts entry: SOURCE MODE FSTYPE OPTIONS.
     check "$name: the root is $PXEBOOT_SERVER_IP:$LAB_ROOT_PATH over NFS, mounted read-only" \
       '[[ "${LAB_ROOTLINE[$d,$i]-}" == "$PXEBOOT_SERVER_IP:$LAB_ROOT_PATH ro nfs "* ]]' ||
@@ -95,19 +95,26 @@ morning_checks() {  # morning_checks DAY
       'console "$i" | grep -qx "pxekit-lab: ready $ip $mac"' || console "$i" | tail -n 20 >&2
   done
   # The NFS server the roots are mounted from is Ganesha (there is no other
-  # in the namespace): it holds both machines' connections.
-  local conns
+  # in the namespace): it holds each machine's connection, a new one each
+  # morning (the connections of a machine powered off linger).
+  local conns line
   conns=$(ip netns exec "$PXEBOOT_NETNS" ss -Htnp state established '( sport = :2049 )' 2>/dev/null)
   for i in 0 1; do
-    check "day $d ${LAB_NAME[i]}: its NFS connection is ganesha.nfsd's" \
-      'grep "${LAB_IP[$d,$i]-none}:" <<<"$conns" | grep -q ganesha' || echo "$conns" >&2
+    # Peer ($4) [::ffff:IP]:PORT, not one seen the morning before.
+    line=$(awk -v ip="[::ffff:${LAB_IP[$d,$i]-none}]" -v seen=" ${NFS_SEEN[*]} " \
+      'index($4, ip ":") == 1 && index(seen, " " $4 " ") == 0' <<<"$conns")
+    check "day $d ${LAB_NAME[i]}: its NFS connection (new today) is ganesha.nfsd's" \
+      'grep -q "ganesha.nfsd" <<<"$line"' || echo "$conns" >&2
   done
+  read -r -a NFS_SEEN <<<"$(awk '{ printf "%s ", $4 }' <<<"$conns")"
 }
+NFS_SEEN=("no connection yet")
 morning_checks 1
 
 # --- evening ---
 echo "=== evening: pxe-poweroff"
 lab_night 1 "$(left 120)"
+night=$?
 check "pxe-poweroff -f lab-hosts.txt: both acked, exit 0" \
   '[ "$LAB_POWEROFF_RC" = 0 ] && [ "$(grep -c ": acked$" "$W/pxe-poweroff.1.out")" = 2 ]' ||
   cat "$W/pxe-poweroff.1.out" "$W/pxe-poweroff.1.err" >&2
@@ -133,6 +140,9 @@ for i in 0 1; do
     'grep -q "reboot: Power down" <<<"$c" && ! grep -qE "Restarting system|System halted|Kernel panic" <<<"$c"'
   check "$name: exit reason: ${LAB_EXIT[1,$i]-none}" '[[ "${LAB_EXIT[1,$i]-}" == "powered off by the guest"* ]]'
 done
+
+# A machine still on cannot be woken: no second morning.
+[ "$night" = 0 ] || { lab_summary; finish; exit 1; }
 
 # --- next morning ---
 echo "=== overnight: the servers restart; next morning: wakeonlan"

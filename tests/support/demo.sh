@@ -90,7 +90,12 @@ for ((day = 1; day <= days; day++)); do
   fi
   lab_morning "$day" "$BOOT_TIMEOUT" || status=1
   echo "== evening: pxe-poweroff -f lab-hosts.txt"
-  lab_night "$day" "$OFF_TIMEOUT" || status=1
+  if ! lab_night "$day" "$OFF_TIMEOUT"; then
+    status=1
+    # A machine still on cannot be woken: there is no next morning.
+    echo "== not every machine powered off: the day ends here"
+    break
+  fi
 done
 
 echo "== summary (kernel: ${PXEBOOT_KERNEL##*/}, root: $LAB_ROOT, servers: $servers, QEMU: $(pxeboot_accel_name))"

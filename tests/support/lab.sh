@@ -677,6 +677,8 @@ lab_summary() {
         row="ok, powered off"
         [ "$d" = 2 ] && [ "${LAB_IP[1,$i]-}" = "${LAB_IP[2,$i]-}" ] && row+=", same address"
         [ "$d" = 2 ] && [ "${LAB_IP[1,$i]-}" != "${LAB_IP[2,$i]-}" ] && row="address changed: ${LAB_IP[1,$i]-} -> ${LAB_IP[2,$i]-}"
+      elif [ -z "${LAB_EXIT[$d,$i]-}" ] && [ -n "${LAB_AT[$d,$i,ready]-}" ]; then
+        row="ok, agent ready (no evening)"
       else
         row=${LAB_EXIT[$d,$i]:-"not powered off"}
       fi
