@@ -222,6 +222,7 @@ lab_servers_start() {
       ;;
     dnsmasq)
       local ipxe=()
+      # Of the dhcp-boot lines that match, dnsmasq takes the last one.
       for mac in $(_lab_ipxe_macs); do ipxe+=(--dhcp-host="$mac,set:ipxehost"); done
       ip netns exec "$PXEBOOT_NETNS" dnsmasq --conf-file=/dev/null --keep-in-foreground --log-facility=- \
         --port=0 --no-resolv --no-hosts --log-dhcp \
@@ -234,9 +235,9 @@ lab_servers_start() {
         --dhcp-match=set:efi64,option:client-arch,7 \
         --dhcp-match=set:efi64,option:client-arch,9 \
         "${ipxe[@]}" \
-        --dhcp-boot=tag:ipxe,tag:ipxehost,default.ipxe,,"$PXEBOOT_SERVER_IP" \
         --dhcp-boot=tag:efi64,"$PXEBOOT_EFI_FILE",,"$PXEBOOT_SERVER_IP" \
         --dhcp-boot=tag:!efi64,"$PXEBOOT_BIOS_FILE",,"$PXEBOOT_SERVER_IP" \
+        --dhcp-boot=tag:ipxe,tag:ipxehost,default.ipxe,,"$PXEBOOT_SERVER_IP" \
         --enable-tftp --tftp-root="$root" \
         </dev/null >"$PXEBOOT_WORK/dnsmasq.$tag.log" 2>&1 &
       PXEBOOT_SERVER_PIDS+=($!)
