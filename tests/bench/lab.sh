@@ -50,7 +50,7 @@ done
 [ -x "$LAB_SWITCH" ] || missing+=" ${LAB_SWITCH##*/}"
 [ -z "${missing// /}" ] || { echo "lab.sh: not built: ${missing# } (make)" >&2; exit 69; }
 
-BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-$((300 + 40 * machines))}
+BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-$((600 + 60 * machines))}
 OFF_TIMEOUT=120
 
 pxeboot_check_packages install >/dev/null || exit 69
