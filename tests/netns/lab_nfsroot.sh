@@ -20,6 +20,10 @@ source "$PXEKIT_SRC/tests/support/pxeboot.sh"
 source "$PXEKIT_SRC/tests/support/lab_image.sh"
 source "$PXEKIT_SRC/tests/support/lab_nfs.sh"
 
+# The lab's other machine types, for a run by hand: PXEKIT_LAB_FIRMWARE=uefi
+# (OVMF, GRUB from grub-mknetdir) and PXEKIT_LAB_NIC=virtio-net-pci.
+FIRMWARE=${PXEKIT_LAB_FIRMWARE:-bios}
+NIC=${PXEKIT_LAB_NIC:-e1000e}
 BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-240}
 POWEROFF_BOUND=60
 SENDER_WAIT=20
@@ -62,21 +66,26 @@ KEY=$PXEBOOT_WORK/admin.key
 NFSROOT=$PXEBOOT_WORK/nfsroot
 lab_root_build "$NFSROOT" "$PXEKIT_BIN" "$KEY.pub" || die_early "building the NFS root (see above)"
 
-PXEBOOT_NIC=e1000e
-pxeboot_netns_up "pxk-lab-$$" || die_early "setting up the namespace (see above)"
+PXEBOOT_NIC=$NIC
+case $FIRMWARE in
+  bios) loader=pxelinux initrd_arg="initrd=initrd.img " ;;
+  uefi) loader=grub initrd_arg="" ;;  # GRUB loads it with its own initrd command
+  *) die_early "PXEKIT_LAB_FIRMWARE=$FIRMWARE: bios or uefi" ;;
+esac
+pxeboot_netns_up "pxk-labnfs-$$" || die_early "setting up the namespace (see above)"
 # The TFTP root: pxelinux, the lab's kernel and initrd; the config by
 # pxe-mkcfg --nfsroot.
 TFTP=$PXEBOOT_WORK/tftp
 PXEBOOT_KERNEL=$LAB_KERNEL PXEBOOT_INITRD=$LAB_INITRD PXEBOOT_INITRD_NAME=initrd.img
-pxeboot_tftproot bios "$TFTP" || die_early "building the TFTP root (see above)"
-"$PXEKIT_BIN/pxe-mkcfg" pxelinux --root "$TFTP" --label lab --kernel vmlinuz --initrd initrd.img \
+pxeboot_tftproot "$FIRMWARE" "$TFTP" || die_early "building the TFTP root (see above)"
+"$PXEKIT_BIN/pxe-mkcfg" "$loader" --root "$TFTP" --label lab --kernel vmlinuz --initrd initrd.img \
   --nfsroot "$(lab_nfsroot "$PXEBOOT_SERVER_IP" "$NFSROOT")" --append "$LAB_KERNEL_EXTRA_ARGS" ||
-  die_early "pxe-mkcfg pxelinux --nfsroot"
+  die_early "pxe-mkcfg $loader --nfsroot"
 chmod -R a+rX "$TFTP"
 want=$(lab_kernel_args "$PXEBOOT_SERVER_IP" "$NFSROOT")
 check "pxe-mkcfg wrote the Debian NFS-root command line" \
-  '[ "$(pxeboot_cfg_append bios "$TFTP")" = "initrd=initrd.img $want" ]' ||
-  cat "$(pxeboot_cfg_file bios "$TFTP")" >&2
+  '[ "$(pxeboot_cfg_append "$FIRMWARE" "$TFTP")" = "$initrd_arg$want" ]' ||
+  cat "$(pxeboot_cfg_file "$FIRMWARE" "$TFTP")" >&2
 
 pxeboot_servers_start pxekit "$TFTP" || die_early "pxe-dhcpd and pxe-tftpd start"
 lab_nfs_start "$PXEBOOT_NETNS" "$NFSROOT" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" ||
@@ -92,7 +101,7 @@ console_line() { tr -d '\r' <"$CONSOLE" | grep -m1 -F -- "$1"; }
 # --- the boot ----------------------------------------------------------------
 PXEBOOT_TIMEOUT=$(budget "$BOOT_TIMEOUT" $((SENDER_WAIT + POWEROFF_BOUND / 2))) ||
   die_early "no time left of the test's ${BUDGET}s for the boot (the image took ${image_seconds}s)"
-if ! pxeboot_vm_start bios "$LAB_TAG ready"; then
+if ! pxeboot_vm_start "$FIRMWARE" "$LAB_TAG ready"; then
   fail "the VM booted over NFS and its agent listens ($PXEBOOT_FAILURE)"
   tail -n 40 "$PXEBOOT_WORK/nfs/ganesha.log" >&2
   finish
@@ -105,7 +114,7 @@ check "the agent is ready on the VM's NIC ($AGENT_IP $AGENT_MAC) after ${boot_se
 check "the kernel is Debian's generic one ($LAB_KVER)" \
   '[[ "$PXEBOOT_BANNER_LINE" == *"Linux $LAB_KVER booted"* ]]'
 check "the kernel got the NFS-root command line" \
-  '[ "$(pxeboot_cmdline_args "$PXEBOOT_CMDLINE")" = "initrd=initrd.img $want" ]'
+  '[ "$(pxeboot_cmdline_args "$PXEBOOT_CMDLINE")" = "$initrd_arg$want" ]'
 # Two DHCP exchanges with pxe-dhcpd: iPXE's (the PXE ROM; pxelinux reuses
 # its lease) and the initramfs's own (klibc ipconfig, ip=dhcp).
 # pxe-dhcpd -v names each client's vendor class: "PXEClient:..." for the
@@ -140,9 +149,9 @@ else
     "--- last console lines" "$(tail -n 15 "$CONSOLE" | tr -d '\r')"
   pxeboot_vm_stop
 fi
-# QEMU's e1000e cannot wake ("Supports Wake-on: d"): the agent says so and
-# powers off anyway. The tagged line repeats the agent's own words, after the
-# request was accepted.
+# QEMU's NICs cannot wake (e1000e: "Supports Wake-on: d"; virtio-net has no
+# WoL): the agent says so and powers off anyway. The tagged line repeats the
+# agent's own words, after the request was accepted.
 wol_line=$(console_line "$LAB_TAG wol ")
 wol_answer=${wol_line#*"$LAB_TAG wol eth0 "}
 agent_said() {  # the agent printed the answer, after accepting the request
@@ -156,6 +165,6 @@ check "the agent reported the NIC's Wake-on-LAN answer after accepting ($wol_lin
 check "the kernel powered down" 'console_has "reboot: Power down"'
 check "the kernel neither halted, restarted nor panicked" \
   '! console_has "System halted" && ! console_has "Restarting system" && ! console_has "Kernel panic"'
-echo "lab_nfsroot: $(pxeboot_accel_name); image ${image_seconds}s; agent ready ${boot_seconds}s after QEMU's start; powered off ${took:-?}s after the ack"
+echo "lab_nfsroot: $FIRMWARE, $NIC, $(pxeboot_accel_name); image ${image_seconds}s; agent ready ${boot_seconds}s after QEMU's start; powered off ${took:-?}s after the ack"
 lab_nfs_stop
 finish

@@ -15,20 +15,32 @@
 # writes `root=/dev/nfs nfsroot=SERVER:PATH,vers=3,tcp ip=dhcp ro
 # net.ifnames=0 console=ttyS0 panic=-1 no_timer_check` (lab_kernel_args).
 #
-# What the root prints on the serial console, one line each, for a harness
-# to wait on (LAB_TAG is the prefix):
+# What the root prints on the serial console, one line each, in this order,
+# for a harness to wait on (LAB_TAG is the prefix):
+#   pxekit-banner: / pxekit-cmdline:              pxeboot.sh's banner lines
+#                                                 (PXEBOOT_BANNER_LINE, _CMDLINE)
 #   pxekit-lab: root SOURCE MODE FSTYPE OPTIONS   the root's /proc/mounts entry:
-#                                                 MODE ro proves it read-only
-#   pxekit-lab: server-ro yes|no TEXT             whether the NFS server itself
+#                                                 MODE ro: mounted read-only
+#   pxekit-lab: server-ro yes|no|unknown TEXT     whether the NFS server itself
 #                                                 refused a write (remounted rw)
+#   pxekit-lab: starting pxe-poweroff ARGS
+#   pxekit-lab: ready IP MAC                      `pxe-poweroff listen` listens
+#                                                 and can answer (the kernel's
+#                                                 RNG is seeded)
 #   pxekit-lab: wol IFACE ANSWER                  the agent's own Wake-on-LAN
 #                                                 answer, once a request came
-#   pxekit-lab: ready IP MAC                      `pxe-poweroff listen` listens
+#                                                 (e.g. "not armed: eth0: NIC
+#                                                 cannot wake ... (it supports: d)")
 #   pxekit-lab: failed TEXT                       the root's init gave up
+# Everything pxe-poweroff itself says ("pxe-poweroff: ...") is on the
+# console too.
 # The agent runs `pxe-poweroff listen -v` with the given public key and its
 # default action, poweroff, which busybox init (PID 1) turns into an ACPI
 # power-off: with -no-reboot QEMU exits 0 after "reboot: Power down". The
 # kernel argument pxekit.exec=CMD runs `listen --exec CMD` instead.
+#
+# The NFS server for it: tests/support/lab_nfs.sh (lab_nfs_start).
+# The whole cycle, as a test: tests/netns/lab_nfsroot.sh.
 #
 # Nothing is written to the host's /etc, /boot or /usr/lib/modules:
 # mkinitramfs runs in a private mount namespace where the unpacked kernel's
@@ -96,7 +108,7 @@ EOF
 # run finds both and builds nothing. Offline, the newest cached kernel is
 # used. Concurrent runs wait for each other (flock on CACHE_DIR/.lock).
 lab_image_build() {
-  local cache=$1 pkg ver dir deb key initrd lockfd rc
+  local cache=$1 lockfd rc
   [ -n "$cache" ] || { lab_die "lab_image_build CACHE_DIR"; return 1; }
   mkdir -p "$cache/debs" || return 1
   exec {lockfd}>"$cache/.lock" || return 1
@@ -307,6 +319,12 @@ done
 [ -n "$ifc" ] && [ -n "$ip" ] ||
   { say "failed: no /run/net-*.conf: the initramfs did not configure the network"; exit 1; }
 mac=$(cat "/sys/class/net/$ifc/address")
+# The agent's nonces come from getrandom(), which blocks until the kernel's
+# RNG is seeded; under TCG its jitter entropy takes seconds after the
+# agent bound its port (seen: pxe-poweroff in try_to_generate_entropy).
+# /dev/random blocks the same way: wait here, so that "ready" means the
+# agent answers at once.
+head -c 1 /dev/random >/dev/null
 set -- listen -v -k /etc/pxekit/poweroff.key.pub --wol-interface "$ifc"
 [ -n "$exec_cmd" ] && set -- "$@" --exec "$exec_cmd"
 echo "pxekit-lab: starting pxe-poweroff $*"
@@ -343,7 +361,8 @@ EOF_AGENT
 # pxe-poweroff with its shared libraries, PUBKEY_FILE as the agent's key,
 # and the scripts above. World-readable, to be exported read-only.
 lab_root_build() {
-  local dir=$1 bin=$2 pubkey=$3 agent=$2/pxe-poweroff busybox=/bin/busybox libs
+  local dir=$1 bin=$2 pubkey=$3 busybox=/bin/busybox agent libs
+  agent=$bin/pxe-poweroff
   [ $# = 3 ] || { lab_die "lab_root_build DIR PXEKIT_BIN PUBKEY_FILE"; return 1; }
   [ -x "$agent" ] || { lab_die "$agent is missing or not executable"; return 1; }
   [ -s "$pubkey" ] || { lab_die "$pubkey is missing or empty"; return 1; }

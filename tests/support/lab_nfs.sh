@@ -121,10 +121,10 @@ ganesha_ns_wait_served() {
 
 # _ganesha_kill PID SECONDS: SIGTERM, up to SECONDS, then SIGKILL.
 _ganesha_kill() {
-  local pid=$1 i
+  local pid=$1
   [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq $(($2 * 5))); do
+  kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq $(($2 * 5))); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done

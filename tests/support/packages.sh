@@ -13,7 +13,10 @@ for pkg in "$@"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-line="apt-get install -y --no-install-recommends ${missing[*]}"
+# --no-remove: a test peer must never replace what the host has. Installing
+# initramfs-tools (the lab's mkinitramfs) on a host that uses dracut would
+# otherwise remove dracut and rebuild the host's initrds.
+line="apt-get install -y --no-install-recommends --no-remove ${missing[*]}"
 if [ "$mode" = install ] && [ "$(id -u)" = 0 ]; then
   echo "pxekit: installing missing Debian packages: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
