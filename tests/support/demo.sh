@@ -72,8 +72,8 @@ OFF_TIMEOUT=${PXEKIT_OFF_TIMEOUT:-120}
 
 echo "== pxekit lab demo: $machines machines, servers: $servers"
 pxeboot_check_packages install || exit 69
-[ -f "$LAB_SRC/tests/packages/lab.txt" ] && { "$LAB_SRC/tests/support/packages.sh" install \
-  $(sed -e 's/#.*//' "$LAB_SRC/tests/packages/lab.txt") || exit 69; }
+# shellcheck disable=SC2046 # one package a word
+"$LAB_SRC/tests/support/packages.sh" install $(sed -e 's/#.*//' "$LAB_SRC/tests/packages/lab.txt") || exit 69
 lab_plan "$machines" || exit 64
 lab_up "$servers" || exit 1
 echo "== the lab is dark: $LAB_N machines off"
