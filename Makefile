@@ -66,14 +66,17 @@ fuzz:
 	done; \
 	echo "New inputs are in $(FUZZ_DIR)/corpus; commit crash reproducers to tests/fuzz/corpus."
 
-# As root: PXE-boot a QEMU VM from pxe-dhcpd, pxe-tftpd and pxe-mkcfg in a
-# private namespace. DEMO_ARGS: --uefi, --both, --servers dnsmasq.
+# As root: a day of a diskless lab in a private namespace: QEMU machines woken
+# by wakeonlan, PXE-booted by pxe-dhcpd, pxe-tftpd and pxe-mkcfg configs to a
+# root on NFS (pxe-exports, Ganesha), powered off by pxe-poweroff, woken again.
+# DEMO_ARGS: --machines N (default 3), --servers dnsmasq, --one-day.
 # A fresh machine has no compiler or libraries yet: install them first, as
 # `make check` does; the demo script installs QEMU and the boot files itself.
 demo:
 	@$(PACKAGES) install $(BUILD_PACKAGES)
 	@$(MAKE) --no-print-directory build
-	@PXEKIT_BIN=$(abspath $(BUILD_DIR))/bin bash tests/support/demo.sh $(DEMO_ARGS)
+	@PXEKIT_BIN=$(abspath $(BUILD_DIR))/bin PXEKIT_TEST_BIN=$(abspath $(BUILD_DIR))/tests/bin \
+	  bash tests/support/demo.sh $(DEMO_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

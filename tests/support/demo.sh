@@ -1,94 +1,104 @@
 #!/usr/bin/env bash
-# make demo: PXE-boot a QEMU VM served only by pxekit, in a private network
-# namespace, and show each stage as it happens: the DHCP exchange, the TFTP
-# files, the kernel's banner with its command line. Needs root. Installs what
-# is missing, caches the kernel and the initrd (a second run is faster), and
-# removes the namespace and every process it started on exit, Ctrl-C included.
+# make demo: a day in a diskless lab, in a box (issue 12). N QEMU machines
+# (default 3: BIOS + pxelinux on e1000e, UEFI + GRUB on virtio-net, BIOS
+# through an iPXE script on virtio-net) sit dark on a bridge in a private
+# network namespace. Then:
+#   1. morning: `wakeonlan -I pxbr0 -f lab-macs.txt`; the power switch
+#      (tests/support/power_switch) starts a machine's QEMU only when a magic
+#      packet for its MAC arrives;
+#   2. each boots, one line per stage as it happens: DHCP, the boot loader
+#      and the kernel and initrd over TFTP, the kernel, its own DHCP, the
+#      root over NFS (NFS-Ganesha, configured by pxe-exports), the agent;
+#   3. evening: `pxe-poweroff -f lab-hosts.txt`; each agent reports what the
+#      NIC answered to Wake-on-LAN, acknowledges and powers off; each QEMU
+#      exits by itself, and the demo says why ("reboot: Power down");
+#   4. next morning (the servers restarted overnight, their leases on disk):
+#      wakeonlan again, the same machines boot with the same addresses;
+#   5. a table: per machine, firmware, NIC, each stage's time, the result.
+# Needs root. Installs what is missing, caches the kernel and the image,
+# and removes the namespace and every process it started on exit, Ctrl-C
+# included.
 #
-#   demo.sh [--bios | --uefi | --both] [--servers pxekit|dnsmasq]
+#   demo.sh [--machines N] [--servers pxekit|dnsmasq] [--one-day]
 #
-# QEMU's accelerator is probed once (KVM only with hardware virtualization and
-# a QEMU run that works; TCG otherwise) and the choice is printed with its
-# reason; PXEKIT_ACCEL=kvm or tcg overrides the probe.
-#
-# --servers dnsmasq runs the same boot against dnsmasq (DHCP+TFTP, the
-# benchmark's peer) with the harness's own configs: it checks the harness
-# itself, without pxekit.
+# --servers dnsmasq runs the same day with dnsmasq for DHCP and TFTP in
+# place of pxe-dhcpd and pxe-tftpd. QEMU's accelerator is probed once (KVM
+# only with hardware virtualization and a QEMU run that works; TCG
+# otherwise); PXEKIT_ACCEL=kvm or tcg overrides the probe.
 set -u
-source "$(dirname "${BASH_SOURCE[0]}")/pxeboot.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 
 usage() {
-  echo "usage: demo.sh [--bios | --uefi | --both] [--servers pxekit|dnsmasq]" >&2
+  echo "usage: demo.sh [--machines N] [--servers pxekit|dnsmasq] [--one-day]" >&2
   exit 64
 }
 
-firmwares=(bios)
+machines=3
 servers=pxekit
+days=2
 while [ $# -gt 0 ]; do
   case $1 in
-    --bios) firmwares=(bios) ;;
-    --uefi) firmwares=(uefi) ;;
-    --both) firmwares=(bios uefi) ;;
+    --machines | -n) [ $# -ge 2 ] || usage; machines=$2; shift ;;
+    --machines=*) machines=${1#*=} ;;
     --servers) [ $# -ge 2 ] || usage; servers=$2; shift ;;
     --servers=*) servers=${1#*=} ;;
+    --one-day) days=1 ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift
 done
 case $servers in pxekit | dnsmasq) ;; *) usage ;; esac
+[[ $machines =~ ^[1-9][0-9]?$ ]] || usage
 
 if [ "$(id -u)" != 0 ]; then
-  echo "demo: needs root (it creates a network namespace and a tap device): sudo make demo" >&2
+  echo "demo: needs root (it creates a network namespace and tap devices): sudo make demo" >&2
   exit 77
 fi
-
-if [ "$servers" = pxekit ]; then
-  missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
-  if [ -n "$missing" ]; then
-    echo "demo: not built in $PXEBOOT_BIN: $missing; run make first." >&2
-    echo "demo: 'demo.sh --servers dnsmasq' runs the same boot against dnsmasq." >&2
-    exit 69
-  fi
+missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
+for tool in wakeonlan pxe-poweroff pxe-exports; do
+  [ -x "$PXEBOOT_BIN/$tool" ] || missing+=" $tool"
+done
+[ -x "$LAB_SWITCH" ] || missing+=" ${LAB_SWITCH##*/}"
+if [ -n "${missing// /}" ]; then
+  echo "demo: not built: ${missing# }; run make first." >&2
+  exit 69
 fi
 
-echo "== pxekit demo: ${firmwares[*]} PXE boot served by $servers"
-pxeboot_check_packages install || exit 69
-pxeboot_init || exit 71
-pxeboot_accel || exit 78
-pxeboot_kernel || exit 69
-pxeboot_initrd || exit 71
-pxeboot_netns_up || exit 71
+# Seconds allowed: a boot under TCG on a busy host (three machines on two
+# shared cores took up to 7 minutes here), and the power-off.
+BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-$((480 + 40 * machines))}
+OFF_TIMEOUT=${PXEKIT_OFF_TIMEOUT:-120}
 
-status=0
-summary=()
-for firmware in "${firmwares[@]}"; do
-  echo "== $firmware"
-  root=$PXEBOOT_WORK/tftp-$firmware
-  pxeboot_tftproot "$firmware" "$root" || exit 71
-  append="$PXEBOOT_KERNEL_ARGS pxekit.demo=$firmware"
-  if [ "$servers" = pxekit ]; then
-    pxeboot_cfg_pxekit "$firmware" "$root" "$append" || exit 1
-  else
-    pxeboot_cfg_builtin "$firmware" "$root" "$append"
-  fi
-  written=$(pxeboot_cfg_append "$firmware" "$root")
-  pxeboot_servers_start "$servers" "$root" || exit 1
-  if pxeboot_run "$firmware"; then
-    got=$(pxeboot_cmdline_args "$PXEBOOT_CMDLINE")
-    if [ "$got" = "$written" ]; then
-      summary+=("$firmware: banner after ${PXEBOOT_SECONDS}s; the kernel got the command line the config gave${PXEBOOT_NOTE:+ ($PXEBOOT_NOTE)}")
-    else
-      summary+=("$firmware: banner after ${PXEBOOT_SECONDS}s, but the command line differs: '$got' != '$written'")
-      status=1
-    fi
-  else
-    summary+=("$firmware: FAILED ($PXEBOOT_FAILURE)")
-    status=1
-  fi
-  pxeboot_servers_stop
+echo "== pxekit lab demo: $machines machines, servers: $servers"
+pxeboot_check_packages install || exit 69
+# shellcheck disable=SC2046 # one package a word
+"$LAB_SRC/tests/support/packages.sh" install $(sed -e 's/#.*//' "$LAB_SRC/tests/packages/lab.txt") || exit 69
+lab_plan "$machines" || exit 64
+lab_up "$servers" || exit 1
+echo "== the lab is dark: $LAB_N machines off"
+for ((i = 0; i < LAB_N; i++)); do
+  printf '  %-3s %-4s %-10s %-8s %s\n' "${LAB_NAME[i]}" "${LAB_FW[i]}" "$(lab_nic_name "${LAB_NIC[i]}")" \
+    "${LAB_LOADER[i]}" "${LAB_MAC[i]}"
 done
 
-echo "== summary (kernel: $PXEBOOT_KERNEL_PKG; QEMU accelerator: $(pxeboot_accel_name))"
-printf '  %s\n' "${summary[@]}"
+status=0
+for ((day = 1; day <= days; day++)); do
+  if [ "$day" = 1 ]; then echo "== morning: wakeonlan wakes every machine"; else
+    echo "== overnight: the servers restart; their leases stay on disk"
+    lab_overnight || exit 1
+    echo "== next morning: wakeonlan again"
+  fi
+  lab_morning "$day" "$BOOT_TIMEOUT" || status=1
+  echo "== evening: pxe-poweroff -f lab-hosts.txt"
+  if ! lab_night "$day" "$OFF_TIMEOUT"; then
+    status=1
+    # A machine still on cannot be woken: there is no next morning.
+    echo "== not every machine powered off: the day ends here"
+    break
+  fi
+done
+
+echo "== summary (kernel: $LAB_KERNEL_PKG, root: NFS, servers: $servers, QEMU: $(pxeboot_accel_name))"
+lab_summary
 exit $status
