@@ -71,7 +71,7 @@ check-asan: deps
 	@cmake --build $(ASAN_DIR) -j$(JOBS)
 	@rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS)
 	@status=0; $(ASAN_ENV) tests/support/run_tests.sh $(ASAN_DIR) -j$(JOBS) || status=$$?; \
-	reports=$$(ls $(ASAN_REPORTS)); \
+	reports=$$(cd $(ASAN_REPORTS) && find . -type f -size +0 -printf '%P\n' | sort); \
 	if [ -n "$$reports" ]; then \
 	  for r in $$reports; do echo "== sanitizer report $$r"; cat $(ASAN_REPORTS)/$$r; done; \
 	  echo "check-asan: $$(echo $$reports | wc -w) sanitizer reports (in $(ASAN_REPORTS))" >&2; \
