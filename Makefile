@@ -3,12 +3,15 @@
 #   make check      install missing packages (as root), build, run every test,
 #                   list the skipped ones and why
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make check-asan the same suite built with ASan and UBSan in build-asan/,
+#                   daemons under test included; stops at the first finding
 #   make fuzz       libFuzzer runs (clang), FUZZ_SECONDS each
 #   make demo       PXE-boot a VM in a private namespace (as root)
 #   make clean
 
 BUILD_DIR ?= build
 FUZZ_DIR ?= build-fuzz
+ASAN_DIR ?= build-asan
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PREFIX ?= /usr/local
@@ -26,7 +29,7 @@ FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 PACKAGES := tests/support/packages.sh
 
-.PHONY: all build configure check deps test install fuzz demo clean
+.PHONY: all build configure check check-asan deps test install fuzz demo clean
 
 all: build
 
@@ -49,6 +52,32 @@ check: deps
 
 test: build
 	@$(RUN_TESTS)
+
+# The whole suite again, every program built with -fsanitize=address,undefined
+# (PXEKIT_SANITIZE): the script tests take their programs from $(ASAN_DIR)/bin,
+# so the daemons in the namespace tests run sanitized too. A finding aborts the
+# program (halt_on_error, -fno-sanitize-recover=all); leaks are reported when
+# it exits (LeakSanitizer). Every report also goes to a file in
+# $(ASAN_DIR)/sanitizer-reports (log_path), so that a finding in a daemon whose
+# exit status or stderr a test ignores still fails the run.
+ASAN_REPORTS = $(abspath $(ASAN_DIR))/sanitizer-reports
+ASAN_COMMON = halt_on_error=1:log_path=$(ASAN_REPORTS)/report:log_exe_name=1
+ASAN_ENV = ASAN_OPTIONS=$(ASAN_COMMON):detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
+  UBSAN_OPTIONS=$(ASAN_COMMON):print_stacktrace=1 \
+  PXEKIT_SANITIZER_REPORTS=$(ASAN_REPORTS)
+check-asan: deps
+	@$(PACKAGES) check $(BUILD_PACKAGES)
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DPXEKIT_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_DIR) -j$(JOBS)
+	@rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS)
+	@status=0; $(ASAN_ENV) tests/support/run_tests.sh $(ASAN_DIR) -j$(JOBS) || status=$$?; \
+	reports=$$(cd $(ASAN_REPORTS) && find . -type f -size +0 -printf '%P\n' | sort); \
+	if [ -n "$$reports" ]; then \
+	  for r in $$reports; do echo "== sanitizer report $$r"; cat $(ASAN_REPORTS)/$$r; done; \
+	  echo "check-asan: $$(echo $$reports | wc -w) sanitizer reports (in $(ASAN_REPORTS))" >&2; \
+	  status=1; \
+	else echo "Sanitizer reports: none"; fi; \
+	exit $$status
 
 install: build
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
@@ -79,4 +108,4 @@ demo:
 	  bash tests/support/demo.sh $(DEMO_ARGS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(ASAN_DIR)

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The pxe-poweroff agent started with the command line of
+# tools/pxe-poweroff/pxe-poweroff.service (listen -k
+# /etc/pxekit/poweroff.key.pub) under the unit's restrictions, emulated with
+# unshare and setpriv (tests/support/unit_sandbox.sh: PID 1 here is not
+# systemd), in a network namespace of its own, plus --exec so that nothing
+# powers off: the command writes the action to the agent's private /tmp. The
+# real sender, in a second namespace, gets its ACK over a veth. Then the
+# agent's /proc/PID/status: it holds exactly the capabilities pxe-poweroff(8)
+# lists under CAPABILITIES, which are the unit's bounding set.
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/unit_sandbox.sh"
+need_netns
+need_cmd setpriv unshare nsenter capsh timeout
+
+UNIT=$PXEKIT_SRC/tools/pxe-poweroff/pxe-poweroff.service
+MAN=$PXEKIT_SRC/man/pxe-poweroff.8
+PO=$PXEKIT_BIN/pxe-poweroff
+S=pxk-sbx-ps-$$
+A=pxk-sbx-pa-$$
+netns_add "$S"
+netns_add "$A"
+ip -n "$S" link add name sbp0 type veth peer name eth0 netns "$A"
+ip -n "$S" addr add 10.215.2.1/24 dev sbp0
+ip -n "$A" addr add 10.215.2.2/24 dev eth0
+ip -n "$S" link set sbp0 up
+ip -n "$A" link set eth0 up
+ip -n "$A" route add default via 10.215.2.1
+
+chmod 755 "$SCRATCH"
+ETC=$SCRATCH/etc-pxekit
+mkdir -p "$ETC"
+"$PO" keygen --out "$SCRATCH/admin.key" >/dev/null || fail "keygen"
+cp "$SCRATCH/admin.key.pub" "$ETC/poweroff.key.pub"
+LOG=$SCRATCH/agent.log
+MAPS=("/usr/local/bin=$PXEKIT_BIN" "/etc/pxekit=$ETC")
+
+ARGV=()
+while read -r word; do ARGV+=("$(sandbox_map_path "$word" "${MAPS[@]}")"); done \
+  < <(unit_exec_start "$UNIT")
+check "the unit's ExecStart is pxe-poweroff listen -k /etc/pxekit/poweroff.key.pub" \
+  '[ "${ARGV[*]}" = "$PO listen -k $ETC/poweroff.key.pub" ]' || printf '%s\n' "${ARGV[@]}"
+# Never a real power-off: --exec records the action instead.
+ARGV+=(--exec 'echo "$PXEKIT_ACTION" >/tmp/pxk-action')
+
+unit_sandbox_start "$UNIT" "$A" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}" || { finish; exit 1; }
+PID=$SANDBOX_PID
+echo "sandbox: $(basename "$UNIT"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
+if ! wait_udp_listen "$A" 7390 "$PID"; then
+  fail "the agent did not start in the sandbox" "$(cat "$LOG")"
+  finish
+  exit 1
+fi
+
+out=$(timeout 30 ip netns exec "$S" "$PO" -k "$SCRATCH/admin.key" --wait 10 10.215.2.2 2>&1)
+rc=$?
+check "the sender's request is acknowledged by the sandboxed agent (rc $rc)" '[ $rc = 0 ]' ||
+  { echo "$out"; cat "$LOG"; }
+for i in $(seq 50); do
+  timeout 5 nsenter -t "$PID" -m -- test -s /tmp/pxk-action && break
+  sleep 0.1
+done
+check "its --exec ran with PXEKIT_ACTION=poweroff" \
+  '[ "$(timeout 5 nsenter -t "$PID" -m -- cat /tmp/pxk-action)" = poweroff ]' || cat "$LOG"
+check "the command ran in the agent's private /tmp, not the host's" '[ ! -e /tmp/pxk-action ]'
+
+# --- what the running agent holds ---
+echo "pxe-poweroff (pid $PID): CapEff=$(status_field "$PID" CapEff)" \
+  "CapPrm=$(status_field "$PID" CapPrm) CapBnd=$(status_field "$PID" CapBnd)" \
+  "NoNewPrivs=$(status_field "$PID" NoNewPrivs) Uid=$(status_field "$PID" Uid)"
+MAN_CAPS=$(man_caps "$MAN")
+UNIT_CAPS=$(unit_caps "$UNIT")
+echo "pxe-poweroff(8) CAPABILITIES: $(echo ${MAN_CAPS:-none}); unit bounding set: $(echo $UNIT_CAPS)"
+check "the man page names the capabilities it needs" '[ -n "$MAN_CAPS" ]'
+check "CapEff is what pxe-poweroff(8) names" '[ "$(proc_caps "$PID" CapEff)" = "$MAN_CAPS" ]'
+check "CapPrm is what pxe-poweroff(8) names" '[ "$(proc_caps "$PID" CapPrm)" = "$MAN_CAPS" ]'
+check "CapInh and CapAmb are empty" \
+  '[ -z "$(proc_caps "$PID" CapInh)" ] && [ -z "$(proc_caps "$PID" CapAmb)" ]'
+check "CapBnd is the unit's CapabilityBoundingSet" '[ "$(proc_caps "$PID" CapBnd)" = "$UNIT_CAPS" ]'
+check "no-new-privs is set (NoNewPrivileges=yes)" '[ "$(status_field "$PID" NoNewPrivs)" = 1 ]'
+check "its mount namespace is not the host's" \
+  '[ "$(readlink "/proc/$PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]'
+# No ReadWritePaths=: the key's directory stands in for a writable path only
+# to be found read-only.
+IN=(timeout 10 nsenter -t "$PID" -m --)
+check "sandbox: /usr is read-only (ProtectSystem=strict)" '! "${IN[@]}" touch /usr/.pxk-sandbox 2>/dev/null'
+check "sandbox: the key's directory is read-only" '! "${IN[@]}" touch "$ETC/.pxk-sandbox" 2>/dev/null'
+check "sandbox: /dev holds no disks (PrivateDevices=yes)" '[ -z "$("${IN[@]}" find /dev -type b)" ]'
+check "sandbox: /home is empty (ProtectHome=yes)" '[ -z "$("${IN[@]}" ls -A /home)" ]'
+
+kill -TERM "$PID" 2>/dev/null
+for i in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+wait "$PID" 2>/dev/null
+rc=$?
+check "SIGTERM: the agent exits (status $rc)" '[ $rc = 0 ] || [ $rc = 143 ]' || cat "$LOG"
+finish

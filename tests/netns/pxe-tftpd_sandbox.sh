@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# pxe-tftpd started with the command line of tools/pxe-tftpd/pxe-tftpd.service
+# (ExecStart=, its Environment= expanded: --secure /srv/tftp) under the
+# unit's restrictions, emulated with unshare and setpriv
+# (tests/support/unit_sandbox.sh: PID 1 here is not systemd), in a network
+# namespace of its own; curl in a second namespace fetches a file over a veth.
+# Then the daemon's /proc/PID/status: after dropping to nobody it holds
+# exactly the capabilities pxe-tftpd(8) lists under CAPABILITIES (none), its
+# bounding set is the unit's CapabilityBoundingSet=, no-new-privs is set.
+
+source "$PXEKIT_SRC/tests/support/testlib.sh"
+source "$PXEKIT_SRC/tests/support/unit_sandbox.sh"
+need_netns
+need_cmd setpriv unshare nsenter capsh curl sha256sum timeout
+id nobody >/dev/null 2>&1 || skip "there is no user nobody to drop to"
+
+UNIT=$PXEKIT_SRC/tools/pxe-tftpd/pxe-tftpd.service
+MAN=$PXEKIT_SRC/man/pxe-tftpd.8
+S=pxk-sbx-ts-$$
+C=pxk-sbx-tc-$$
+netns_add "$S"
+netns_add "$C"
+ip -n "$S" link add name sbt0 type veth peer name sbt1 netns "$C"
+ip -n "$S" addr add 10.215.1.1/24 dev sbt0
+ip -n "$C" addr add 10.215.1.2/24 dev sbt1
+ip -n "$S" link set sbt0 up
+ip -n "$C" link set sbt1 up
+
+# The test's directory stands in for the unit's /srv/tftp; nobody must be
+# able to search it (the scratch directory is 0700).
+ROOT=$SCRATCH/srv-tftp
+mkdir -p "$ROOT"
+chmod 755 "$SCRATCH" "$ROOT"
+head -c 300000 /dev/urandom >"$ROOT/boot.img"
+chmod 644 "$ROOT/boot.img"
+LOG=$SCRATCH/tftpd.log
+MAPS=("/usr/local/bin=$PXEKIT_BIN" "/srv/tftp=$ROOT")
+
+ARGV=()
+while read -r word; do ARGV+=("$(sandbox_map_path "$word" "${MAPS[@]}")"); done \
+  < <(unit_exec_start "$UNIT")
+check "the unit's ExecStart is pxe-tftpd --secure ROOT" \
+  '[ "${ARGV[*]}" = "$PXEKIT_BIN/pxe-tftpd --secure $ROOT" ]' || printf '%s\n' "${ARGV[@]}"
+
+unit_sandbox_start "$UNIT" "$S" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}" || { finish; exit 1; }
+PID=$SANDBOX_PID
+echo "sandbox: $(basename "$UNIT"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
+if ! wait_udp_listen "$S" 69 "$PID"; then
+  fail "pxe-tftpd did not start in the sandbox" "$(cat "$LOG")"
+  finish
+  exit 1
+fi
+
+OUT=$SCRATCH/out
+mkdir -p "$OUT"
+timeout 60 ip netns exec "$C" curl -s --tftp-blksize 1468 -o "$OUT/boot.img" \
+  tftp://10.215.1.1/boot.img
+rc=$?
+check "curl fetches a file from the sandboxed daemon (rc $rc)" \
+  '[ $rc = 0 ] && cmp -s "$OUT/boot.img" "$ROOT/boot.img"' || cat "$LOG"
+
+# --- what the running daemon holds ---
+echo "pxe-tftpd (pid $PID): CapEff=$(status_field "$PID" CapEff)" \
+  "CapPrm=$(status_field "$PID" CapPrm) CapBnd=$(status_field "$PID" CapBnd)" \
+  "NoNewPrivs=$(status_field "$PID" NoNewPrivs) Uid=$(status_field "$PID" Uid)"
+MAN_CAPS=$(man_caps "$MAN")
+UNIT_CAPS=$(unit_caps "$UNIT")
+echo "pxe-tftpd(8) CAPABILITIES: ${MAN_CAPS:-none}; unit bounding set: $(echo $UNIT_CAPS)"
+check "the man page has a CAPABILITIES section" 'grep -qx ".Sh CAPABILITIES" "$MAN"'
+check "CapEff is what pxe-tftpd(8) names" '[ "$(proc_caps "$PID" CapEff)" = "$MAN_CAPS" ]'
+check "CapPrm is what pxe-tftpd(8) names" '[ "$(proc_caps "$PID" CapPrm)" = "$MAN_CAPS" ]'
+check "CapInh and CapAmb are empty" \
+  '[ -z "$(proc_caps "$PID" CapInh)" ] && [ -z "$(proc_caps "$PID" CapAmb)" ]'
+check "CapBnd is the unit's CapabilityBoundingSet" '[ "$(proc_caps "$PID" CapBnd)" = "$UNIT_CAPS" ]'
+check "the man page's capabilities are within the unit's bounding set" \
+  '[ -z "$(comm -23 <(echo "$MAN_CAPS") <(echo "$UNIT_CAPS") | grep .)" ]'
+check "no-new-privs is set (NoNewPrivileges=yes)" '[ "$(status_field "$PID" NoNewPrivs)" = 1 ]'
+NOBODY=$(id -u nobody)
+check "runs as nobody (real, effective, saved, fs uid)" \
+  '[ "$(status_field "$PID" Uid | tr -s "\t " " ")" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]'
+check "chrooted into ROOT (--secure)" '[ -f "/proc/$PID/root/boot.img" ] && [ ! -e "/proc/$PID/root/srv-tftp" ]'
+check "its mount namespace is not the host's (ProtectSystem=, PrivateTmp=)" \
+  '[ "$(readlink "/proc/$PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]'
+sandbox_check_mounts "$PID" "$ROOT"
+
+kill -TERM "$PID" 2>/dev/null
+for i in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+wait "$PID" 2>/dev/null
+rc=$?
+check "SIGTERM: clean exit (status $rc)" '[ $rc = 0 ]' || cat "$LOG"
+finish
