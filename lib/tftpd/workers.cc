@@ -43,6 +43,11 @@ bool SessionQuota::TryStart() {
     }
   } while (!running_.compare_exchange_weak(running, running + 1,
                                            std::memory_order_relaxed));
+  std::size_t peak = peak_.load(std::memory_order_relaxed);
+  while (running + 1 > peak &&
+         !peak_.compare_exchange_weak(peak, running + 1,
+                                      std::memory_order_relaxed)) {
+  }
   return true;
 }
 
@@ -69,6 +74,7 @@ std::uint64_t SessionQuota::Finish(End how) {
 SessionQuota::Counts SessionQuota::counts() const {
   Counts counts;
   counts.running = running_.load(std::memory_order_relaxed);
+  counts.peak = peak_.load(std::memory_order_relaxed);
   counts.complete = complete_.load(std::memory_order_relaxed);
   counts.failed = failed_.load(std::memory_order_relaxed);
   counts.vanished = vanished_.load(std::memory_order_relaxed);

@@ -69,6 +69,7 @@ class SessionQuota {
 
   struct Counts {
     std::size_t running = 0;
+    std::size_t peak = 0;  // the most that ever ran at once
     std::uint64_t complete = 0;
     std::uint64_t failed = 0;
     std::uint64_t vanished = 0;
@@ -80,6 +81,7 @@ class SessionQuota {
  private:
   const std::size_t max_sessions_;
   std::atomic<std::size_t> running_{0};
+  std::atomic<std::size_t> peak_{0};
   std::atomic<std::uint64_t> complete_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> vanished_{0};

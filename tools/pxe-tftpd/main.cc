@@ -308,11 +308,11 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   loop.OnSignal(SIGUSR1, [&] {
     tftp::SessionQuota::Counts counts = quota.counts();
     diag.Emit(fmt::format(
-        "stats: {} transfers running, {} complete, {} failed or refused, {} "
-        "abandoned by vanished clients, {} dropped (--max-clients {}); {} "
-        "workers",
-        counts.running, counts.complete, counts.failed, counts.vanished,
-        counts.refused, quota.max_sessions(), plan.count));
+        "stats: {} transfers running (at most {} at once), {} complete, {} "
+        "failed or refused, {} abandoned by vanished clients, {} dropped "
+        "(--max-clients {}); {} workers",
+        counts.running, counts.peak, counts.complete, counts.failed,
+        counts.vanished, counts.refused, quota.max_sessions(), plan.count));
   });
   // A worker whose loop fails stops the program (exit 71).
   UniqueFd worker_failed(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));

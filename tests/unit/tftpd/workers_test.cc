@@ -75,6 +75,7 @@ TEST_CASE("The session quota is one limit across workers") {
   CHECK(quota.Finish(SessionQuota::End::kComplete) == 1);
   auto counts = quota.counts();
   CHECK(counts.running == 0);
+  CHECK(counts.peak == 2);
   CHECK(counts.vanished == 2);
   CHECK(counts.complete == 1);
   CHECK(counts.failed == 0);
@@ -92,6 +93,7 @@ TEST_CASE("The session quota never lets more than its limit run at once") {
   for (auto& thread : threads) thread.join();
   CHECK(started == 100);
   CHECK(quota.counts().running == 100);
+  CHECK(quota.counts().peak == 100);
   CHECK(quota.counts().refused == 3900);
   for (int i = 0; i < 100; ++i) quota.Finish(SessionQuota::End::kComplete);
   CHECK(quota.counts().running == 0);
