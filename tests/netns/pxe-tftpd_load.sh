@@ -26,7 +26,12 @@ CLIENTS=200
 tftp_setup "pxk-tftp-l-$$"
 make_file big $((32 << 20))
 WANT=$(md5sum <"$ROOT/big" | cut -d' ' -f1)
-tftp_start -B 8192 --max-clients 1000 || { finish; exit 1; }
+# -T 5 s: the first retransmit waits longer than the stalls a loaded machine
+# imposes on 200 clients. atftp 0.8 answers a repeated OACK (the server's
+# retransmit after a client stalled for more than 1 s before its ACK 0)
+# with ERROR 0 and gives up: a client quirk that is not what this test is
+# about. The timeout still adapts down to the measured round trip.
+tftp_start -B 8192 --max-clients 1000 -T 5000000 || { finish; exit 1; }
 
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status"; }
 REST_KB=$(hwm_kb)
@@ -75,6 +80,7 @@ for ((i = 0; i < CLIENTS; i++)); do
 done
 check "all $CLIENTS clients got the 32 MiB file intact ($ok did; failed:${bad:- none})" \
   '[ "$ok" = "$CLIENTS" ]'
+[ -z "$bad" ] || grep -v ": ok$" "$SERVER_LOG" | head -5
 line=$(stats)
 echo "# $line"
 peak=$(sed -n 's/.*(at most \([0-9]*\) at once).*/\1/p' <<<"$line")
