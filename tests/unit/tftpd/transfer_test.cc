@@ -420,7 +420,8 @@ struct CountingSource : FileSource {
 };
 }  // namespace
 
-TEST_CASE("Lockstep reads the file ahead: one read per 16 KiB, not per block") {
+TEST_CASE(
+    "Lockstep reads the file ahead: one read per 16 KiB and not per block") {
   // 200 blocks of 1468 bytes: 11 blocks fit the 16 KiB read-ahead.
   std::string file = Pattern(200 * 1468 + 100);
   int reads = 0;
@@ -435,7 +436,7 @@ TEST_CASE("Lockstep reads the file ahead: one read per 16 KiB, not per block") {
   CHECK(reads == (201 + 10) / 11);
 }
 
-TEST_CASE("A resend after a lost ACK comes from the read-ahead, intact") {
+TEST_CASE("A resend after a lost ACK comes intact from the read-ahead") {
   std::string file = Pattern(5 * 512);
   int reads = 0;
   auto source = std::make_unique<CountingSource>();

@@ -6,7 +6,7 @@
 
 using namespace pxekit::tftp;
 
-TEST_CASE("Workers: one per CPU by default, as many as asked otherwise") {
+TEST_CASE("Workers: one per CPU by default and as many as asked otherwise") {
   CHECK(PlanWorkers(0, 2, std::nullopt).count == 2);
   CHECK(PlanWorkers(0, 16, std::nullopt).count == 16);
   CHECK(PlanWorkers(0, 0, std::nullopt).count == 1);  // CPU count unknown
@@ -15,7 +15,7 @@ TEST_CASE("Workers: one per CPU by default, as many as asked otherwise") {
   CHECK(PlanWorkers(1, 8, std::nullopt).count == 1);
 }
 
-TEST_CASE("Workers: at most 64, and no more than -R has ports") {
+TEST_CASE("Workers: at most 64 and no more than -R has ports") {
   CHECK(PlanWorkers(0, 256, std::nullopt).count == kMaxWorkers);
   CHECK(*PlanWorkers(0, 256, std::nullopt).capped_by == '\0');  // automatic
   CHECK(PlanWorkers(64, 2, PortRange{5000, 5002}).count == 3);
@@ -24,7 +24,7 @@ TEST_CASE("Workers: at most 64, and no more than -R has ports") {
   CHECK(PlanWorkers(0, 8, PortRange{5000, 5000}).count == 1);
 }
 
-TEST_CASE("-R is split into disjoint slices that cover it") {
+TEST_CASE("The -R range is split into disjoint slices that cover it") {
   PortRange range{10000, 10009};  // 10 ports, 3 workers: 3, 3, 4
   std::vector<PortRange> slices;
   for (std::size_t i = 0; i < 3; ++i) {
