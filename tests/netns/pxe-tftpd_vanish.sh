@@ -6,8 +6,9 @@
 # 3 s (9 retries, backoff up to 4x). Each abandoned transfer must be logged
 # with the running count of vanished clients, the SIGUSR1 stats line must
 # count all three and show no transfer running (their state is freed), and
-# a client that stays is served meanwhile. All on the loopback of the test's
-# own namespace.
+# a client that stays is served meanwhile. And the workers' SO_REUSEPORT
+# sockets must not let a second server join them on the port: it exits 69.
+# All on the loopback of the test's own namespace.
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/tftp_netns.sh"
@@ -18,6 +19,11 @@ tftp_setup "pxk-tftp-v-$$"
 make_file big $((64 << 20))
 make_file small 100000
 tftp_start --workers 2 -T 100000 || { finish; exit 1; }
+
+timeout 10 ip netns exec "$NS" "$PXEKIT_BIN/pxe-tftpd" --workers 2 -a 127.0.0.1:69 "$ROOT" 2>"$SCRATCH/second.err"
+rc=$?
+check "a second server with workers on the port exits 69 ($(cat "$SCRATCH/second.err"))" \
+  '[ "$rc" = 69 ] && grep -q "Address already in use" "$SCRATCH/second.err"'
 
 # stats: ask for the counters and print the line they produce.
 stats() {
