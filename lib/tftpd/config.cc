@@ -86,6 +86,9 @@ Result<TftpdConfig> MakeTftpdConfig(const TftpdFlags& flags,
     config.port_range = *range;
   }
   config.max_clients = static_cast<std::size_t>(flags.max_clients);
+  if (flags.workers < 0)
+    return Failure{"--workers: must be 0 (one per CPU) or more"};
+  config.workers = static_cast<std::size_t>(flags.workers);
   ServerPolicy& policy = config.policy;
   policy.root = flags.root;
   policy.allow_write = flags.create;

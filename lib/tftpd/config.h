@@ -34,6 +34,7 @@ struct TftpdFlags {
   bool foreground = false;             // -L (accepted, no effect)
   int max_window = 64;                 // -W
   int max_clients = 500;               // --max-clients
+  int workers = 0;                     // --workers; 0: one per CPU
 };
 
 struct ListenAddress {
@@ -51,6 +52,7 @@ struct TftpdConfig {
   ServerPolicy policy;                  // policy.root is ROOT as given
   std::optional<PortRange> port_range;  // -R; none: the kernel picks
   std::size_t max_clients = 500;
+  std::size_t workers = 0;  // --workers as given; see tftp::PlanWorkers
   // The user to run requests as; empty: stay who we are. Without root the
   // named user cannot be switched to: `user_ignored` says so (a warning).
   std::string user;

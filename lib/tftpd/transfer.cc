@@ -17,6 +17,10 @@ using std::chrono::microseconds;
 constexpr std::uint64_t kWireMask = 0xffff;
 constexpr std::size_t kMaxBatchPackets = 64;
 constexpr std::size_t kMaxBatchBytes = 1 << 20;
+// A lockstep transfer reads this much of the file at once and frames the
+// next blocks from it: one pread per ~11 blocks at blksize 1468 instead of
+// one per block, for a fixed 16 KiB per transfer.
+constexpr std::size_t kReadAheadBytes = 16 << 10;
 
 std::uint16_t Wire(std::uint64_t block) {
   return static_cast<std::uint16_t>(block & kWireMask);
@@ -69,7 +73,9 @@ void Transfer::Start(Time now, PacketSink& sink) {
       std::min(setup_.windowsize, kMaxBatchBytes / setup_.blksize), 1,
       kMaxBatchPackets);
   packets_.resize(batch_capacity_ * (kDataHeaderSize + setup_.blksize));
-  file_bytes_.resize(batch_capacity_ * setup_.blksize);
+  file_bytes_.resize(
+      std::max(batch_capacity_ * setup_.blksize,
+               kReadAheadBytes / setup_.blksize * setup_.blksize));
   batch_.reserve(batch_capacity_);
   if (!setup_.oack.empty()) oack_packet_ = EncodeOack(setup_.oack);
   next_unacked_ = next_to_send_ = setup_.oack.empty() ? 1 : 0;
@@ -84,18 +90,27 @@ bool Transfer::FrameBlocks(std::uint64_t first, std::size_t count) {
                           ? 0
                           : static_cast<std::size_t>(std::min<std::uint64_t>(
                                 count * blksize, size - offset));
-  if (total > 0) {
+  // file_bytes_ holds [cached_offset_, + cached_bytes_) of the file.
+  if (total > 0 && (offset < cached_offset_ ||
+                    offset + total > cached_offset_ + cached_bytes_)) {
+    std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(file_bytes_.size(), size - offset));
     auto read = source_->ReadAt(
-        offset, std::span<std::uint8_t>(file_bytes_).first(total));
+        offset, std::span<std::uint8_t>(file_bytes_).first(want));
     if (!read) {
+      cached_bytes_ = 0;
       outcome_ = fmt::format("read error: {}", read.error());
       return false;
     }
-    if (*read != total) {
+    if (*read < total) {
+      cached_bytes_ = 0;
       outcome_ = "the file shrank while it was being sent";
       return false;
     }
+    cached_offset_ = offset;
+    cached_bytes_ = *read;
   }
+  const std::uint8_t* bytes = file_bytes_.data() + (offset - cached_offset_);
   batch_.clear();
   const std::size_t stride = kDataHeaderSize + blksize;
   for (std::size_t i = 0; i < count; ++i) {
@@ -106,8 +121,7 @@ bool Transfer::FrameBlocks(std::uint64_t first, std::size_t count) {
     ByteWriter header(packet.first(kDataHeaderSize));
     WriteDataHeader(header, Wire(first + i));
     if (length > 0)
-      std::memcpy(packet.data() + kDataHeaderSize, file_bytes_.data() + start,
-                  length);
+      std::memcpy(packet.data() + kDataHeaderSize, bytes + start, length);
     batch_.push_back(packet);
   }
   return true;
@@ -315,6 +329,7 @@ void Transfer::OnTimer(Time now, PacketSink& sink) {
     }
     outcome_ = fmt::format("timed out after {} retransmissions", retries_ - 1);
     state_ = TransferState::kFailed;
+    timed_out_ = true;
     stats_.finished = now;
     if (file_sink_) file_sink_->Abandon();
     return;

@@ -112,6 +112,9 @@ class Transfer {
   // The client ended it with an ERROR in answer to our OACK (a tsize
   // probe): normal, logged as such, not a failure of the server.
   bool client_refused_oack() const { return client_refused_oack_; }
+  // The client stopped answering: the transfer gave up after
+  // max_retransmits retries (a client that vanished mid-transfer).
+  bool timed_out() const { return timed_out_; }
   // The adaptive retransmit timeout in use now.
   std::chrono::microseconds rto() const { return rto_; }
 
@@ -145,13 +148,18 @@ class Transfer {
   // the sink.
   std::size_t batch_capacity_ = 1;
   std::vector<std::uint8_t> packets_;
+  // The file bytes read last, at least a window's worth and at least a
+  // read-ahead for lockstep: [cached_offset_, + cached_bytes_) of the file.
   std::vector<std::uint8_t> file_bytes_;
+  std::uint64_t cached_offset_ = 0;
+  std::size_t cached_bytes_ = 0;
   std::vector<std::span<const std::uint8_t>> batch_;
   std::vector<std::uint8_t> oack_packet_;
 
   TransferState state_ = TransferState::kRunning;
   std::string outcome_;
   bool client_refused_oack_ = false;
+  bool timed_out_ = false;
   TransferStats stats_;
 
   // Sender: block 0 stands for the OACK. Blocks [next_unacked_,

@@ -6,7 +6,7 @@
 #
 # To iterate on one thing, run a subset (space-separated lists; the
 # defaults run everything):
-#   BENCH_TOPOS="lo veth loss"  BENCH_CASES="lockstep w16 w64 w16x8192"
+#   BENCH_TOPOS="lo veth loss rush"  BENCH_CASES="lockstep w16 w64 w16x8192"
 #   BENCH_SERVERS="pxe-tftpd tftpd-hpa atftpd"  BENCH_MB=64 (the big file)
 # e.g. BENCH_TOPOS=veth BENCH_CASES="w16 w64" BENCH_SERVERS=pxe-tftpd BENCH_MB=16
 #
@@ -29,6 +29,17 @@
 # check at blksize 8192 x windowsize 16 (where atftpd stalls).
 # atftpd conflicts with tftpd-hpa as a package, so it is unpacked with
 # `apt-get download atftpd` and `dpkg -x` into $BENCH_CACHE.
+#   rush  the morning rush: RUSH_N (50) lockstep clients at once (curl,
+#         blksize 1468, as boot loaders fetch), each fetching the same 8 MiB
+#         file, on one namespace's loopback; pxe-tftpd against tftpd-hpa
+#         and dnsmasq (in.tftpd and dnsmasq run by hand in the namespace,
+#         never as host services). Nothing is pinned here: tftpd-hpa forks
+#         a child per transfer and uses every CPU, and pxe-tftpd's
+#         --workers (default: one per CPU) is what this case measures. The
+#         time is from the first client's start to the last one's end;
+#         RUSH_RUNS (5) alternating runs, medians, every file checked.
+#         RUSH_BEFORE=/path/to/an/older/pxe-tftpd adds that build to the
+#         same runs (row "pxe-before"); RUSH_WORKERS sets --workers.
 # Everything stays inside the namespaces this script makes and removes.
 
 set -u
@@ -38,15 +49,24 @@ PXEKIT_BIN=${PXEKIT_BIN:-$(dirname "$0")/../../build/bin}
 PXEKIT_BIN=$(cd "$PXEKIT_BIN" && pwd)
 BENCH_CACHE=${BENCH_CACHE:-/var/tmp/pxekit-bench}
 TIMEOUT=${TIMEOUT:-120}
-BENCH_TOPOS=" ${BENCH_TOPOS:-lo veth loss} "
+BENCH_TOPOS=" ${BENCH_TOPOS:-lo veth loss rush} "
+RUSH_N=${RUSH_N:-50}
+RUSH_RUNS=${RUSH_RUNS:-5}
+RUSH_BEFORE=${RUSH_BEFORE:-}
+RUSH_WORKERS=${RUSH_WORKERS:-}
 BENCH_CASES=" ${BENCH_CASES:-lockstep w16 w64 w16x8192} "
 BENCH_SERVERS=" ${BENCH_SERVERS:-pxe-tftpd tftpd-hpa atftpd} "
 BENCH_MB=${BENCH_MB:-64}
 
 die() { echo "tftp.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, tc, nft, port 69-style servers)"
-for cmd in ip tc nft taskset curl atftp in.tftpd sha256sum python3; do
-  command -v "$cmd" >/dev/null || die "'$cmd' is missing (apt-get install iproute2 nftables util-linux curl atftp tftpd-hpa)"
+# The peers, installed as tests/packages does it (policy-rc.d denies every
+# service start: they run here by hand, inside the namespaces, never as
+# host services).
+bash "$(dirname "$0")/../support/packages.sh" install tftpd-hpa dnsmasq-base atftp curl nftables ||
+  die "cannot install the peers"
+for cmd in ip tc nft taskset curl atftp in.tftpd dnsmasq sha256sum python3; do
+  command -v "$cmd" >/dev/null || die "'$cmd' is missing (apt-get install iproute2 nftables util-linux curl atftp tftpd-hpa dnsmasq)"
 done
 [ -x "$PXEKIT_BIN/pxe-tftpd" ] || die "no $PXEKIT_BIN/pxe-tftpd; build first"
 [ "$(nproc)" -ge 2 ] || die "needs two CPUs to pin servers and clients apart"
@@ -272,6 +292,85 @@ fi
 stop_servers
 fi
 
+# --- the morning rush: RUSH_N lockstep clients at once, every CPU ---
+if [[ $BENCH_TOPOS == *" rush "* ]]; then
+NS_R=pxk-bench-r-$$
+ip netns add "$NS_R" && NSS+=("$NS_R")
+ip -n "$NS_R" link set lo up
+ip -n "$NS_R" link add bench-v0 type veth peer name bench-v1
+ip -n "$NS_R" addr add 10.98.0.1/24 dev bench-v0
+ip -n "$NS_R" link set bench-v0 up
+ip -n "$NS_R" link set bench-v1 up
+head -c $((8 << 20)) /dev/urandom >"$ROOT/rush"
+chmod 644 "$ROOT/rush"
+RUSH_SUM=$(sha256sum <"$ROOT/rush" | cut -d' ' -f1)
+RUSH_OUT=$(mktemp -d /dev/shm/pxekit-rush.XXXXXX)
+chmod 777 "$RUSH_OUT"
+workers=()
+[ -n "$RUSH_WORKERS" ] && workers=(--workers "$RUSH_WORKERS")
+declare -A RPORT=([pxe-tftpd]=6901 [tftpd-hpa]=6902 [dnsmasq]=69 [pxe-before]=6904)
+RSERVERS=(pxe-tftpd tftpd-hpa dnsmasq)
+ip netns exec "$NS_R" "$PXEKIT_BIN/pxe-tftpd" -q "${workers[@]}" --max-clients 1000 -a 127.0.0.1:6901 "$ROOT" &
+PIDS+=("$!")
+ip netns exec "$NS_R" in.tftpd -l -L -a 127.0.0.1:6902 -u nobody -s "$ROOT" &
+PIDS+=("$!")
+# dnsmasq: TFTP only (--port=0 turns DNS off), on 127.0.0.1:69, no pid
+# file, no config file, up to 1000 transfers (its default is 50).
+ip netns exec "$NS_R" dnsmasq --keep-in-foreground --conf-file=/dev/null --pid-file --port=0 \
+  --listen-address=127.0.0.1 --bind-interfaces --enable-tftp --tftp-root="$ROOT" \
+  --tftp-max=1000 --user=nobody --log-facility=/dev/null &
+PIDS+=("$!")
+if [ -n "$RUSH_BEFORE" ]; then
+  ip netns exec "$NS_R" "$RUSH_BEFORE" -q --max-clients 1000 -a 127.0.0.1:6904 "$ROOT" &
+  PIDS+=("$!")
+  RSERVERS+=(pxe-before)
+fi
+sleep 1
+for server in "${RSERVERS[@]}"; do
+  ip netns exec "$NS_R" ss -Hlun "sport = :${RPORT[$server]}" | grep -q . || die "no $server on port ${RPORT[$server]}"
+done
+warn_if_busy rush
+echo "== the morning rush: $RUSH_N clients" >&2
+# rush_once SERVER: seconds for RUSH_N clients at once, or "fail".
+rush_once() {
+  local port=${RPORT[$1]} start end i bad=0
+  rm -f "$RUSH_OUT"/*
+  start=$(date +%s.%N)
+  timeout "$TIMEOUT" ip netns exec "$NS_R" bash -c '
+    for ((i = 0; i < $1; i++)); do
+      curl -s --tftp-blksize 1468 -o "$2/$i" "tftp://127.0.0.1:$3/rush" &
+    done
+    wait' rush "$RUSH_N" "$RUSH_OUT" "$port"
+  end=$(date +%s.%N)
+  for ((i = 0; i < RUSH_N; i++)); do
+    [ "$(sha256sum <"$RUSH_OUT/$i" 2>/dev/null | cut -d' ' -f1)" = "$RUSH_SUM" ] || bad=$((bad + 1))
+  done
+  rm -f "$RUSH_OUT"/*
+  if [ $bad = 0 ]; then
+    python3 -c "print(f'{$end - $start:.3f}')"
+  else
+    echo "tftp.sh: rush: $1: $bad of $RUSH_N files wrong or missing" >&2
+    echo fail
+  fi
+}
+declare -A rtimes=()
+for ((i = 0; i < RUSH_RUNS; i++)); do
+  n=${#RSERVERS[@]}
+  for ((k = 0; k < n; k++)); do
+    server=${RSERVERS[$(((i + k) % n))]}
+    t=$(rush_once "$server")
+    echo "rush run $i $server $t" >&2
+    rtimes[$server]+="$t "
+  done
+done
+for server in "${RSERVERS[@]}"; do
+  # shellcheck disable=SC2086
+  echo "rush x$RUSH_N $server $(median ${rtimes[$server]}) $(failures ${rtimes[$server]}) $((RUSH_N << 23)) - ${rtimes[$server]}" >>"$RESULTS"
+done
+stop_servers
+rm -rf "$RUSH_OUT"
+fi
+
 # --- report: median seconds, MB/s, ratio of pxe-tftpd to the best peer ---
 echo "CPU use by other work before each topology: $LOADS"
 python3 - "$RESULTS" <<'PY'
@@ -283,11 +382,14 @@ for topo, case, server, med, fails, size, cpu, *runs in rows:
     groups.setdefault((topo, case), []).append((server, med, int(fails), int(size), cpu, runs))
 for (topo, case), entries in groups.items():
     rates = {s: (size / float(m) / 1e6 if m != "fail" else 0.0) for s, m, f, size, c, r in entries}
-    peers = [r for s, r in rates.items() if s != "pxe-tftpd"]
+    peers = [r for s, r in rates.items() if not s.startswith("pxe-")]
     best = max(peers) if peers else 0.0
     for server, med, fails, size, cpu, runs in entries:
         rate = rates[server]
         ratio = f"{rates['pxe-tftpd'] / best:.2f}x" if server == "pxe-tftpd" and best > 0 else ""
+        if topo == "rush" and server == "pxe-tftpd" and best > 0:
+            # The issue's yardstick: pxe-tftpd's time over the best peer's.
+            ratio = f"time {best / rate:.2f}x" if rate > 0 else "fail"
         if topo == "veth" and server == "pxe-tftpd":
             ratio += f" ({rate / 125 * 100:.0f}% line)"
         print(f"{topo:8} {case:9} {server:10} {med:>9} {rate:8.1f} {cpu:>6} {fails:5d}  {ratio:>13}  {' '.join(runs)}")

@@ -1,6 +1,7 @@
 #include "daemon.h"
 
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include <fmt/format.h>
 
 #include "cli/diag.h"
-#include "net/datagram_batch.h"
 #include "net/socket_io.h"
 #include "net/udp_socket.h"
 #include "tftp/packet.h"
@@ -79,15 +79,36 @@ struct TftpDaemon::Session {
   bool logged = false;
 };
 
+// A transfer socket holds at most a few ACKs (or one DATA of an upload) at a
+// time; eight per recvmmsg drains it in one call, and a call that returns
+// fewer than eight proves it drained, without a recv that fails with EAGAIN.
+constexpr std::size_t kReceiveBatch = 8;
+
+void SharedRules::Set(tftp::RemapRules rules) {
+  auto fresh = std::make_shared<const tftp::RemapRules>(std::move(rules));
+  std::lock_guard<std::mutex> lock(mutex_);
+  rules_ = std::move(fresh);
+}
+
+std::shared_ptr<const tftp::RemapRules> SharedRules::Get() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rules_;
+}
+
 TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-                       DaemonConfig config, Diag& diag)
+                       DaemonConfig config, const SharedRules& rules,
+                       tftp::SessionQuota& quota, Diag& diag)
     : loop_(loop),
       listen_(std::move(listen)),
       store_(store),
       config_(std::move(config)),
       diag_(diag),
+      rules_(rules),
+      quota_(quota),
       buffer_(tftp::kMaxPacketSize),
-      book_(config_.max_clients),
+      batch_(kReceiveBatch, tftp::kMaxPacketSize),
+      // The limit is the quota's, shared by every worker.
+      book_(quota.max_sessions()),
       ports_(config_.port_range) {
   sockaddr_in sin{};
   socklen_t len = sizeof sin;
@@ -102,6 +123,9 @@ TftpDaemon::~TftpDaemon() {
   for (auto& [id, session] : sessions_) {
     loop_.Unwatch(session->fd.get());
     loop_.CancelTimer(session->timer);
+    quota_.Finish(session->transfer->complete()
+                      ? tftp::SessionQuota::End::kComplete
+                      : tftp::SessionQuota::End::kStopped);
   }
   loop_.Unwatch(listen_.get());
 }
@@ -180,11 +204,21 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
   // An upload that only dallies after its last block: the client has
   // moved on to its next request (an interactive tftp reuses its port).
   if (admission.ends) Finish(*sessions_.at(*admission.ends));
-  if (admission.verdict == tftp::SessionBook::Verdict::kFull) {
+  if (admission.verdict == tftp::SessionBook::Verdict::kFull ||
+      !quota_.TryStart()) {
     diag_.Info("{}: request dropped: {} transfers running (--max-clients)",
-               peer, sessions_.size());
+               peer, quota_.counts().running);
     return;
   }
+  // The slot is this request's until its session is made, or handed back.
+  bool slot = true;
+  struct SlotGuard {
+    bool& held;
+    tftp::SessionQuota& quota;
+    ~SlotGuard() {
+      if (held) quota.Finish(tftp::SessionQuota::End::kFailed);
+    }
+  } guard{slot, quota_};
   UniqueFd fd = OpenTransferSocket(local, client, client_port);
   if (!fd) {
     diag_.Warn("{}: cannot open a transfer socket: {}", peer,
@@ -212,8 +246,9 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
     return;
   }
   session->write = request->opcode == tftp::Opcode::kWrq;
-  tftp::RequestOutcome outcome =
-      tftp::HandleRequest(*request, client, &rules_, store_, config_.policy);
+  std::shared_ptr<const tftp::RemapRules> rules = rules_.Get();
+  tftp::RequestOutcome outcome = tftp::HandleRequest(
+      *request, client, rules.get(), store_, config_.policy);
   session->filename = outcome.filename;
   session->size = outcome.size;
   if (!outcome.transfer) {
@@ -228,6 +263,7 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
     diag_.Emit(fmt::format("{} {}: {}", peer, QuoteForMessage(outcome.filename),
                            outcome.note));
   session->transfer = std::move(outcome.transfer);
+  slot = false;  // the session holds it now; Finish gives it back
   std::uint64_t id = book_.Add(key);
   session->id = id;
   Session& ref = *session;
@@ -243,24 +279,29 @@ void TftpDaemon::OnSessionReadable(std::uint64_t id) {
   if (it == sessions_.end()) return;
   Session& session = *it->second;
   SocketSink sink(session.fd, diag_, session.peer);
-  for (int i = 0; i < 64 && !session.transfer->finished(); ++i) {
-    ssize_t n =
-        ::recv(session.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ECONNREFUSED) {
+  // Lockstep: one recvmmsg per ACK. A bounded number of rounds; level-
+  // triggered epoll calls again for the rest.
+  for (int round = 0; round < 8 && !session.transfer->finished(); ++round) {
+    std::size_t n = 0;
+    try {
+      n = batch_.Receive(session.fd);
+    } catch (const std::system_error& e) {
+      if (e.code().value() == ECONNREFUSED) {
         // ICMP port unreachable: the client's socket is gone. Its
         // retransmit timer would find out too, only much later.
         diag_.Info("{}: ICMP port unreachable from the client", session.peer);
         continue;
       }
-      break;  // EAGAIN
+      diag_.Info("{}: receiving: {}", session.peer, e.code().message());
+      break;
     }
-    auto packet = std::span<const std::uint8_t>(buffer_.data(),
-                                                static_cast<std::size_t>(n));
-    if (diag_.verbosity() >= 1)
-      diag_.Info("{} > {}", session.peer, tftp::DescribePacket(packet));
-    session.transfer->OnPacket(packet, Clock::now(), sink);
+    for (std::size_t i = 0; i < n && !session.transfer->finished(); ++i) {
+      auto packet = batch_.payload(i);
+      if (diag_.verbosity() >= 1)
+        diag_.Info("{} > {}", session.peer, tftp::DescribePacket(packet));
+      session.transfer->OnPacket(packet, Clock::now(), sink);
+    }
+    if (n < kReceiveBatch) break;  // drained
   }
   Settle(session);
 }
@@ -298,14 +339,20 @@ void TftpDaemon::Settle(Session& session) {
 }
 
 void TftpDaemon::Finish(Session& session) {
-  if (!session.logged) LogTransfer(session);
+  const tftp::Transfer& transfer = *session.transfer;
+  using End = tftp::SessionQuota::End;
+  End how = transfer.complete()    ? End::kComplete
+            : transfer.timed_out() ? End::kVanished
+                                   : End::kFailed;
+  std::uint64_t count = quota_.Finish(how);
+  if (!session.logged) LogTransfer(session, how == End::kVanished ? count : 0);
   loop_.Unwatch(session.fd.get());
   loop_.CancelTimer(session.timer);
   book_.Remove(session.id);
   sessions_.erase(session.id);  // destroys `session`
 }
 
-void TftpDaemon::LogTransfer(Session& session) {
+void TftpDaemon::LogTransfer(Session& session, std::uint64_t vanished) {
   session.logged = true;
   const tftp::Transfer& transfer = *session.transfer;
   // -q keeps failures (not a client's tsize probe, which is normal).
@@ -318,6 +365,12 @@ void TftpDaemon::LogTransfer(Session& session) {
   std::string result = transfer.outcome();
   if (transfer.client_refused_oack())
     result = "options probed (" + result + ")";
+  // A client that vanished mid-transfer: its state is freed now, and the
+  // count says how often that happened (also in the SIGUSR1 stats line).
+  if (vanished != 0)
+    result += fmt::format(
+        "; client gone, transfer freed ({} client{} vanished so far)", vanished,
+        vanished == 1 ? "" : "s");
   diag_.Emit(fmt::format(
       "{} {} {} {} bytes blksize {} windowsize {} {:.3f} s {} retransmits {}: "
       "{}",
@@ -326,6 +379,56 @@ void TftpDaemon::LogTransfer(Session& session) {
       session.write ? stats.bytes : session.size, transfer.setup().blksize,
       transfer.setup().windowsize, seconds, Rate(stats.bytes, seconds),
       stats.retransmits, result));
+}
+
+TftpWorker::TftpWorker(UniqueFd listen, tftp::FileStore& store,
+                       DaemonConfig config, const SharedRules& rules,
+                       tftp::SessionQuota& quota, Diag& diag,
+                       std::function<void()> on_failure)
+    : listen_(std::move(listen)),
+      store_(store),
+      config_(std::move(config)),
+      rules_(rules),
+      quota_(quota),
+      diag_(diag),
+      on_failure_(std::move(on_failure)),
+      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (!wake_)
+    throw std::system_error(errno, std::generic_category(), "eventfd");
+}
+
+TftpWorker::~TftpWorker() {
+  Stop();
+  Join();
+}
+
+void TftpWorker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void TftpWorker::Stop() {
+  std::uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_.get(), &one, sizeof one);
+}
+
+std::size_t TftpWorker::Join() {
+  if (thread_.joinable()) thread_.join();
+  return cut_short_;
+}
+
+void TftpWorker::Run() {
+  try {
+    EventLoop loop;
+    TftpDaemon daemon(loop, std::move(listen_), store_, std::move(config_),
+                      rules_, quota_, diag_);
+    loop.Watch(wake_.get(), EPOLLIN, [&](std::uint32_t) { loop.Stop(); });
+    loop.Run();
+    loop.Unwatch(wake_.get());
+    cut_short_ = daemon.incomplete();
+  } catch (const std::exception& e) {
+    diag_.Error("a worker stopped: {}", e.what());
+    on_failure_();
+  }
 }
 
 }  // namespace pxekit

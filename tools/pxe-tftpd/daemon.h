@@ -1,24 +1,30 @@
 #pragma once
-// pxe-tftpd's I/O loop: one EventLoop for the listening socket, a socket per
-// transfer (a fresh server TID, connected to the client) and one lazily
+// pxe-tftpd's I/O loop. Each worker (TftpWorker, one thread) runs one
+// EventLoop for its own SO_REUSEPORT listening socket, a socket per transfer
+// it took (a fresh server TID, connected to the client) and one lazily
 // re-armed timer per transfer. Every decision is made in lib/tftpd
-// (tftp::SessionBook and tftp::PortAllocator: whether a request starts a
-// transfer and on which port; tftp::HandleRequest: its answer;
-// tftp::Transfer: the rest); this file moves bytes and logs.
+// (tftp::SessionBook, tftp::SessionQuota and tftp::PortAllocator: whether a
+// request starts a transfer and on which port; tftp::HandleRequest: its
+// answer; tftp::Transfer: the rest); this file moves bytes and logs.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
+#include "net/datagram_batch.h"
 #include "net/event_loop.h"
 #include "os/unique_fd.h"
 #include "tftpd/remap.h"
 #include "tftpd/request_handler.h"
 #include "tftpd/sessions.h"
 #include "tftpd/transfer.h"
+#include "tftpd/workers.h"
 #include "util/ipv4.h"
 
 namespace pxekit {
@@ -27,19 +33,32 @@ class Diag;
 
 struct DaemonConfig {
   tftp::ServerPolicy policy;
-  std::optional<tftp::PortRange> port_range;  // -R
-  std::size_t max_clients = 500;
+  std::optional<tftp::PortRange> port_range;  // this worker's slice of -R
   int send_buffer = 4 << 20;  // SO_SNDBUF wish for transfer sockets
+};
+
+// The remap rules every worker reads; SIGHUP swaps them. A request takes
+// the rules current when it arrives.
+class SharedRules {
+ public:
+  void Set(tftp::RemapRules rules);
+  std::shared_ptr<const tftp::RemapRules> Get() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const tftp::RemapRules> rules_ =
+      std::make_shared<const tftp::RemapRules>();
 };
 
 class TftpDaemon {
  public:
-  // `listen` is bound already, with IP_PKTINFO enabled.
+  // `listen` is bound already, with IP_PKTINFO enabled. `rules`, `quota`,
+  // `store` and `diag` are shared by every worker.
   TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-             DaemonConfig config, Diag& diag);
+             DaemonConfig config, const SharedRules& rules,
+             tftp::SessionQuota& quota, Diag& diag);
   ~TftpDaemon();
 
-  void SetRules(tftp::RemapRules rules) { rules_ = std::move(rules); }
   std::size_t active() const { return book_.size(); }
   // Transfers whose file has not gone across in full (a WRQ that only
   // dallies after its last block is complete).
@@ -57,7 +76,8 @@ class TftpDaemon {
   void OnSessionTimer(std::uint64_t id);
   void Settle(Session& session);  // finish or re-arm after an event
   void Finish(Session& session);
-  void LogTransfer(Session& session);
+  // `vanished`: how many clients vanished so far, when this one did.
+  void LogTransfer(Session& session, std::uint64_t vanished = 0);
 
   EventLoop& loop_;
   UniqueFd listen_;
@@ -65,11 +85,44 @@ class TftpDaemon {
   tftp::FileStore& store_;
   DaemonConfig config_;
   Diag& diag_;
-  tftp::RemapRules rules_;
+  const SharedRules& rules_;
+  tftp::SessionQuota& quota_;  // --max-clients, across the workers
   std::vector<std::uint8_t> buffer_;
-  tftp::SessionBook book_;     // who may start a transfer
-  tftp::PortAllocator ports_;  // -R
+  DatagramBatch batch_;        // what a transfer socket has queued
+  tftp::SessionBook book_;     // this worker's clients
+  tftp::PortAllocator ports_;  // this worker's slice of -R
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
+};
+
+// One worker thread: its own EventLoop and TftpDaemon on `listen`.
+class TftpWorker {
+ public:
+  // `on_failure` runs on the worker's thread if its loop fails (the
+  // message is logged already); the program then stops every worker.
+  TftpWorker(UniqueFd listen, tftp::FileStore& store, DaemonConfig config,
+             const SharedRules& rules, tftp::SessionQuota& quota, Diag& diag,
+             std::function<void()> on_failure);
+  ~TftpWorker();  // stops and joins
+
+  void Start();
+  // From any thread: the worker's loop ends soon after.
+  void Stop();
+  // Waits for the thread; returns the transfers it cut short.
+  std::size_t Join();
+
+ private:
+  void Run();
+
+  UniqueFd listen_;
+  tftp::FileStore& store_;
+  DaemonConfig config_;
+  const SharedRules& rules_;
+  tftp::SessionQuota& quota_;
+  Diag& diag_;
+  std::function<void()> on_failure_;
+  UniqueFd wake_;  // eventfd: Stop() writes it
+  std::size_t cut_short_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace pxekit

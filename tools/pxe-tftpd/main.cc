@@ -5,7 +5,9 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,6 +35,7 @@
 #include "os/root_dir.h"
 #include "tftpd/config.h"
 #include "tftpd/remap.h"
+#include "tftpd/workers.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -100,11 +103,54 @@ tftp::RemapRules LoadRules(const MapFile& map, Diag& diag) {
   return rules;
 }
 
-// Each transfer holds a socket and a file.
-void RaiseFileLimit(std::size_t clients, Diag& diag) {
+// The CPUs this process may run on (its affinity mask, as taskset sets it).
+std::size_t UsableCpus() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0)
+    return static_cast<std::size_t>(CPU_COUNT(&set));
+  long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? static_cast<std::size_t>(online) : 1;
+}
+
+// One listening socket per worker. Several share the port through
+// SO_REUSEPORT (the kernel hashes each client to one of them). A probe bound
+// first without SO_REUSEPORT keeps "port in use" an error (exit 69): a
+// socket that sets SO_REUSEPORT could otherwise join another server's
+// group on the same port and share its clients.
+std::vector<UniqueFd> OpenListenSockets(const tftp::ListenAddress& listen,
+                                        std::size_t count) {
+  std::vector<UniqueFd> sockets;
+  try {
+    std::uint16_t port = listen.port;
+    if (count > 1) {
+      UniqueFd probe = OpenUdp4Socket();
+      BindAddress(probe, listen.address, port);
+      port = LocalPort(probe);
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      UniqueFd socket = OpenUdp4Socket();
+      EnablePacketInfo(socket);
+      if (count > 1) {
+        int on = 1;
+        if (::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEPORT, &on,
+                         sizeof on) != 0)
+          throw std::system_error(errno, std::generic_category(),
+                                  "setsockopt SO_REUSEPORT");
+      }
+      BindAddress(socket, listen.address, port);
+      sockets.push_back(std::move(socket));
+    }
+  } catch (const std::system_error& e) {
+    throw ToolError(ExitCodeForSocketErrno(e.code().value()), e.what());
+  }
+  return sockets;
+}
+
+// Each transfer holds a socket and a file; each worker a few more.
+void RaiseFileLimit(std::size_t clients, std::size_t workers, Diag& diag) {
   rlimit limit;
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  rlim_t want = static_cast<rlim_t>(clients) * 2 + 64;
+  rlim_t want = static_cast<rlim_t>(clients) * 2 + 64 + workers * 8;
   if (limit.rlim_cur >= want) return;
   limit.rlim_cur = std::min(want, limit.rlim_max);
   ::setrlimit(RLIMIT_NOFILE, &limit);
@@ -122,9 +168,12 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   tftp::TftpdConfig& settings = made.value();
   DaemonConfig config;
   config.policy = settings.policy;
-  config.port_range = settings.port_range;
-  config.max_clients = settings.max_clients;
   tftp::ServerPolicy& policy = config.policy;
+  tftp::WorkerPlan plan =
+      tftp::PlanWorkers(settings.workers, UsableCpus(), settings.port_range);
+  if (*plan.capped_by != '\0')
+    diag.Warn("--workers {}: {}; running {}", settings.workers, plan.capped_by,
+              plan.count);
   const tftp::ListenAddress listen = settings.listen;
 
   std::optional<UserIds> account;
@@ -174,13 +223,7 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
     rules = LoadRules(*map, diag);
   }
 
-  UniqueFd socket = OpenUdp4Socket();
-  EnablePacketInfo(socket);
-  try {
-    BindAddress(socket, listen.address, listen.port);
-  } catch (const std::system_error& e) {
-    throw ToolError(ExitCodeForSocketErrno(e.code().value()), e.what());
-  }
+  std::vector<UniqueFd> sockets = OpenListenSockets(listen, plan.count);
 
   std::string serve_root = flags.root;
   if (settings.chroot || settings.secure_ignored) {
@@ -238,11 +281,16 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   }
   // tftpd-hpa: new files are world-readable/writable unless -p or -U.
   if (settings.umask) ::umask(static_cast<mode_t>(*settings.umask));
-  RaiseFileLimit(config.max_clients, diag);
+  RaiseFileLimit(settings.max_clients, plan.count, diag);
 
+  // The main thread only handles signals; the workers serve. The signals
+  // are blocked here (OnSignal) before any worker starts, so every worker
+  // thread inherits the mask and the signalfd below gets them all.
   EventLoop loop;
-  TftpDaemon daemon(loop, std::move(socket), store, std::move(config), diag);
-  daemon.SetRules(std::move(rules));
+  int status = kExitOk;
+  SharedRules shared_rules;
+  shared_rules.Set(std::move(rules));
+  tftp::SessionQuota quota(settings.max_clients);
   loop.OnSignal(SIGTERM, [&] { loop.Stop(); });
   loop.OnSignal(SIGINT, [&] { loop.Stop(); });
   loop.OnSignal(SIGHUP, [&] {
@@ -251,17 +299,55 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
       tftp::RemapRules fresh = LoadRules(*map, diag);
       diag.Emit(
           fmt::format("{}: reloaded, {} rules", map->display, fresh.size()));
-      daemon.SetRules(std::move(fresh));
+      shared_rules.Set(std::move(fresh));
     } catch (const ToolError& e) {
       diag.Error("{}; keeping the previous rules", e.what());
     }
   });
-  diag.Info("serving {} on {}:{}{}", QuoteForMessage(flags.root),
-            listen.address, listen.port,
-            account ? fmt::format(" as {}", account->name) : "");
+  // Counters across every worker, on demand (always printed, even -q).
+  loop.OnSignal(SIGUSR1, [&] {
+    tftp::SessionQuota::Counts counts = quota.counts();
+    diag.Emit(fmt::format(
+        "stats: {} transfers running (at most {} at once), {} complete, {} "
+        "failed or refused, {} abandoned by vanished clients, {} dropped "
+        "(--max-clients {}); {} workers",
+        counts.running, counts.peak, counts.complete, counts.failed,
+        counts.vanished, counts.refused, quota.max_sessions(), plan.count));
+  });
+  // A worker whose loop fails stops the program (exit 71).
+  UniqueFd worker_failed(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!worker_failed)
+    throw ToolError(kExitOsErr,
+                    fmt::format("eventfd: {}", std::strerror(errno)));
+  loop.Watch(worker_failed.get(), EPOLLIN, [&](std::uint32_t) {
+    status = kExitOsErr;
+    loop.Stop();
+  });
+  std::vector<std::unique_ptr<TftpWorker>> workers;
+  for (std::size_t i = 0; i < plan.count; ++i) {
+    DaemonConfig slice = config;
+    slice.port_range =
+        tftp::WorkerPortRange(settings.port_range, i, plan.count);
+    workers.push_back(std::make_unique<TftpWorker>(
+        std::move(sockets[i]), store, std::move(slice), shared_rules, quota,
+        diag, [&worker_failed] {
+          std::uint64_t one = 1;
+          [[maybe_unused]] ssize_t n =
+              ::write(worker_failed.get(), &one, sizeof one);
+        }));
+  }
+  for (auto& worker : workers) worker->Start();
+  diag.Info("serving {} on {}:{}{} with {} worker{}",
+            QuoteForMessage(flags.root), listen.address, listen.port,
+            account ? fmt::format(" as {}", account->name) : "", plan.count,
+            plan.count == 1 ? "" : "s");
   loop.Run();
-  diag.Info("stopping; {} transfers cut short", daemon.incomplete());
-  return kExitOk;
+  for (auto& worker : workers) worker->Stop();
+  std::size_t cut_short = 0;
+  for (auto& worker : workers) cut_short += worker->Join();
+  loop.Unwatch(worker_failed.get());
+  diag.Info("stopping; {} transfers cut short", cut_short);
+  return status;
 }
 
 }  // namespace
@@ -332,6 +418,11 @@ int main(int argc, char** argv) {
                  "500)")
       ->type_name("N")
       ->check(CLI::Range(1, 100000).description(""));
+  app.add_option("--workers", options.flags.workers,
+                 "Worker threads serving at once, each with its own socket on "
+                 "the port (default 0: one per CPU)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 64).description(""));
   app.add_option("ROOT", options.flags.root, "Directory to serve")->required();
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;

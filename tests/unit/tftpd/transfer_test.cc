@@ -386,6 +386,7 @@ TEST_CASE("A vanished client: bounded retries then failure") {
   CHECK(transfer.state() == TransferState::kFailed);
   CHECK(timeouts == RetransmitPolicy{}.max_retransmits + 1);
   CHECK(transfer.outcome() == "timed out after 9 retransmissions");
+  CHECK(transfer.timed_out());
   // Backoff never exceeds 4x the initial timeout.
   CHECK(transfer.stats().finished - transfer.stats().started <= 40s);
 }
@@ -398,6 +399,61 @@ TEST_CASE("A missing final ACK is not a failure") {
   while (!transfer.finished()) transfer.OnTimer(transfer.deadline(), sink);
   CHECK(transfer.state() == TransferState::kDone);
   CHECK(transfer.outcome() == "ok (no final ACK)");
+  CHECK_FALSE(transfer.timed_out());
+}
+
+namespace {
+// A file that counts its reads.
+struct CountingSource : FileSource {
+  std::string content;
+  int* reads;
+  std::uint64_t size() const override { return content.size(); }
+  pxekit::Result<std::size_t> ReadAt(std::uint64_t offset,
+                                     std::span<std::uint8_t> out) override {
+    ++*reads;
+    if (offset >= content.size()) return std::size_t{0};
+    std::size_t n = std::min<std::size_t>(out.size(), content.size() - offset);
+    std::copy_n(content.begin() + static_cast<std::ptrdiff_t>(offset), n,
+                out.begin());
+    return n;
+  }
+};
+}  // namespace
+
+TEST_CASE(
+    "Lockstep reads the file ahead: one read per 16 KiB and not per block") {
+  // 200 blocks of 1468 bytes: 11 blocks fit the 16 KiB read-ahead.
+  std::string file = Pattern(200 * 1468 + 100);
+  int reads = 0;
+  auto source = std::make_unique<CountingSource>();
+  source->content = file;
+  source->reads = &reads;
+  Transfer transfer(Setup(1468), std::move(source));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  CHECK(ReceiveAll(transfer, sink, T0()) == file);
+  CHECK(transfer.state() == TransferState::kDone);
+  CHECK(reads == (201 + 10) / 11);
+}
+
+TEST_CASE("A resend after a lost ACK comes intact from the read-ahead") {
+  std::string file = Pattern(5 * 512);
+  int reads = 0;
+  auto source = std::make_unique<CountingSource>();
+  source->content = file;
+  source->reads = &reads;
+  Transfer transfer(Setup(512), std::move(source));
+  RecordingSink sink;
+  transfer.Start(T0(), sink);
+  auto first = sink.Take();
+  transfer.OnPacket(EncodeAck(1), T0(), sink);
+  auto second = sink.Take();
+  REQUIRE(second.size() == 1);
+  transfer.OnTimer(transfer.deadline(), sink);  // ACK 2 lost
+  auto resent = sink.Take();
+  REQUIRE(resent.size() == 1);
+  CHECK(resent[0] == second[0]);
+  CHECK(reads == 1);
 }
 
 TEST_CASE("A read error sends ERROR 0 and fails") {
