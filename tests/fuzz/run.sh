@@ -55,8 +55,10 @@ for name in "${targets[@]}"; do
   [ -f "$src/dict/$name.dict" ] && dict=(-dict="$src/dict/$name.dict")
   echo "== $name (${budget[*]}${dict:+ ${dict[*]##*/}})"
   start=$(date +%s)
-  # -timeout: a single input slower than this is a finding (a hang).
-  "$fuzzer" "${budget[@]}" "${dict[@]}" -timeout=25 -print_final_stats=1 \
+  # -timeout: one input slower than this is a finding (a hang). 300 s by
+  # default: on a loaded shared machine a niced fuzzer can stall for 30 s
+  # in trivial code, and libFuzzer's 25 s default then reports a false hang.
+  "$fuzzer" "${budget[@]}" "${dict[@]}" -timeout=${FUZZ_TIMEOUT:-300} -print_final_stats=1 \
     -artifact_prefix="$crashes/" ${FUZZ_FLAGS:-} \
     "$corpus" "$src/corpus/$name" >"$log" 2>&1
   rc=$?
