@@ -2,8 +2,8 @@
 // set-up the input chooses too: -B (max blksize), -W (max window), the
 // window byte budget, the longest timeout echoed, -r refused options, -c,
 // -T and the retries, ROOT, a remap file and the client's address. Then the
-// transfer runs against the client packets that follow in the input, and a
-// well-behaved client finishes it.
+// transfer runs against the client packets that follow in the input, and an
+// RFC 7440 client finishes it.
 //
 // Properties: a refusal carries a reason, no transfer, and the code the
 // rules give (4 for a bad mode, 2 for an upload without -c, 2 for a remap
@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -312,14 +313,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     FUZZ_CHECK(store.written <= transfer.stats().bytes);
     return 0;
   }
+  // An RFC 7440 client: it acknowledges the last block of each window (the
+  // window counted from its previous ACK) and the short last block, reports
+  // a gap by acknowledging the last block it has in order, and ignores
+  // duplicates. It takes the first DATA it sees as where it stands, since
+  // the input's packets may have acknowledged blocks already.
   std::size_t answered = checked;
-  for (int step = 0; step < 20000 && !transfer.finished(); ++step) {
+  std::optional<std::uint16_t> expect;
+  std::size_t since_ack = 0;
+  for (int step = 0; step < 200000 && !transfer.finished(); ++step) {
     if (answered < sink.packets.size()) {
       auto reply = ParsePacket(sink.packets[answered++]);
-      if (const auto* d = std::get_if<Data>(&*reply))
-        transfer.OnPacket(EncodeAck(d->block), now, sink);
-      else if (std::get_if<Oack>(&*reply) != nullptr)
+      if (const auto* d = std::get_if<Data>(&*reply)) {
+        if (!expect) expect = d->block;
+        if (d->block == *expect) {
+          ++*expect;
+          if (++since_ack == setup.windowsize ||
+              d->payload.size() < setup.blksize) {
+            since_ack = 0;
+            transfer.OnPacket(EncodeAck(d->block), now, sink);
+          }
+        } else if (d->block > *expect) {
+          since_ack = 0;
+          transfer.OnPacket(EncodeAck(static_cast<std::uint16_t>(*expect - 1)),
+                            now, sink);
+        }
+      } else if (std::get_if<Oack>(&*reply) != nullptr) {
+        expect = 1;
+        since_ack = 0;
         transfer.OnPacket(EncodeAck(0), now, sink);
+      }
     } else {
       now = std::max(now, transfer.deadline());
       transfer.OnTimer(now, sink);
