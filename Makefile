@@ -5,7 +5,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make check-asan the same suite built with ASan and UBSan in build-asan/,
 #                   daemons under test included; stops at the first finding
-#   make fuzz       libFuzzer runs (clang), FUZZ_SECONDS each
+#   make fuzz       libFuzzer runs (clang): FUZZ_SECONDS or FUZZ_RUNS each,
+#                   FUZZ_TARGETS to pick some (tests/fuzz/README.md)
 #   make demo       PXE-boot a VM in a private namespace (as root)
 #   make clean
 
@@ -17,6 +18,8 @@ JOBS ?= 2
 PREFIX ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 30
+FUZZ_RUNS ?=
+FUZZ_TARGETS ?=
 
 # Debian 12 packages. Build: compiler and libraries. Test: the real peers and
 # linters the tests drive.
@@ -26,6 +29,8 @@ BUILD_PACKAGES := cmake make g++ pkg-config libcli11-dev libfmt-dev \
 # test never means editing this file.
 TEST_PACKAGES := $(shell sed -e 's/\#.*//' tests/packages/*.txt)
 FUZZ_PACKAGES := clang libclang-rt-14-dev
+# Only the fuzz binaries are built for `make fuzz` (not the tools and tests).
+FUZZ_BUILD_TARGETS := $(if $(FUZZ_TARGETS),$(addprefix fuzz_,$(patsubst fuzz_%,%,$(FUZZ_TARGETS))),$(basename $(notdir $(wildcard tests/fuzz/fuzz_*.cc))))
 
 PACKAGES := tests/support/packages.sh
 
@@ -82,18 +87,14 @@ check-asan: deps
 install: build
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
+# FUZZ_RUNS=N: N executions per target (else FUZZ_SECONDS each);
+# FUZZ_TARGETS="tftp_request dhcpd_conf": only those (default: all).
+# Summary table: $(FUZZ_DIR)/summary.md (see tests/fuzz/README.md).
 fuzz:
 	@$(PACKAGES) install $(BUILD_PACKAGES) $(FUZZ_PACKAGES)
 	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DPXEKIT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(FUZZ_DIR) -j$(JOBS)
-	@set -e; for fuzzer in $(FUZZ_DIR)/tests/bin/fuzz_*; do \
-	  name=$$(basename $$fuzzer); \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$name $(FUZZ_DIR)/crashes/$$name; \
-	  echo "== $$name ($(FUZZ_SECONDS) s)"; \
-	  $$fuzzer -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_DIR)/crashes/$$name/ \
-	    $(FUZZ_DIR)/corpus/$$name tests/fuzz/corpus/$$name; \
-	done; \
-	echo "New inputs are in $(FUZZ_DIR)/corpus; commit crash reproducers to tests/fuzz/corpus."
+	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target $(FUZZ_BUILD_TARGETS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TARGETS)
 
 # As root: a day of a diskless lab in a private namespace: QEMU machines woken
 # by wakeonlan, PXE-booted by pxe-dhcpd, pxe-tftpd and pxe-mkcfg configs to a

@@ -1,5 +1,6 @@
 #include "dhcp/pxe_options.h"
 
+#include <algorithm>
 #include <array>
 
 #include "util/byte_reader.h"
@@ -18,7 +19,11 @@ std::vector<std::uint8_t> EncodePxeVendorOptions(const PxeVendorOptions& pxe) {
     std::size_t length = 0;
     for (const auto& server : pxe.boot_servers)
       length += 3 + 4 * server.addresses.size();
-    if (length <= 250) {
+    // Room beside END and the other sub-options, so that the encoding
+    // always ends in END within one option (the list is left out when not).
+    std::size_t room =
+        255 - 1 - 2 - (pxe.discovery_control ? 3 : 0) - (pxe.boot_item ? 6 : 0);
+    if (length <= std::min<std::size_t>(250, room)) {
       writer.U8(pxe_suboption::kBootServers);
       writer.U8(static_cast<std::uint8_t>(length));
       for (const auto& server : pxe.boot_servers) {

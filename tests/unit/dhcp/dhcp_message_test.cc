@@ -203,4 +203,34 @@ TEST_CASE("Option table names and PXE option 43", "[dhcp]") {
   CHECK_FALSE(ParsePxeVendorOptions(std::vector<std::uint8_t>{8, 9, 0}).ok());
 }
 
+// Found by fuzz_pxe_options (seed servers_beside_others): a boot server list
+// that fits alone but not beside discovery control and the boot item made an
+// option without the boot item and without END.
+TEST_CASE("PXE option 43 always ends in END within 255 bytes", "[dhcp]") {
+  PxeVendorOptions pxe;
+  pxe.discovery_control = kPxeBootFileDirectly;
+  pxe.boot_item = 0x80000000;
+  PxeVendorOptions::BootServer server;
+  server.type = 0x8000;
+  for (std::uint32_t i = 0; i < 61; ++i)
+    server.addresses.push_back(Ipv4Addr(0x0A000000 + i));
+  pxe.boot_servers.push_back(server);
+  auto bytes = EncodePxeVendorOptions(pxe);
+  REQUIRE(!bytes.empty());
+  CHECK(bytes.size() <= 255);
+  CHECK(bytes.back() == 255);
+  auto back = ParsePxeVendorOptions(bytes);
+  REQUIRE(back.ok());
+  CHECK(back->discovery_control == kPxeBootFileDirectly);
+  CHECK(back->boot_item == 0x80000000u);
+  CHECK(back->boot_servers.empty());
+  // 59 addresses (239 bytes) fit beside the others and are kept.
+  pxe.boot_servers[0].addresses.resize(59);
+  back = ParsePxeVendorOptions(EncodePxeVendorOptions(pxe));
+  REQUIRE(back.ok());
+  REQUIRE(back->boot_servers.size() == 1);
+  CHECK(back->boot_servers[0].addresses.size() == 59);
+  CHECK(back->boot_item == 0x80000000u);
+}
+
 }  // namespace pxekit
