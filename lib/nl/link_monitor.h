@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include "nl/nl_ptr.h"
+#include "nl/nl_sock_ptr.h"
 
 namespace pxekit {
 
