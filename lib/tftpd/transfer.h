@@ -124,8 +124,9 @@ class Transfer {
 
   // Sending side.
   std::uint64_t total_blocks() const { return total_blocks_; }
-  // Reads blocks [first, first + count) with one ReadAt and frames them as
-  // DATA packets in batch_; false (outcome_ set) on a file error.
+  // Frames blocks [first, first + count) as DATA packets in batch_, from
+  // file_bytes_ when it holds them, else after one ReadAt that fills it
+  // (a window, or the read-ahead); false (outcome_ set) on a file error.
   bool FrameBlocks(std::uint64_t first, std::size_t count);
   void SendWindow(Time now, PacketSink& sink);
   void HandleAck(std::uint16_t wire_block, Time now, PacketSink& sink);
