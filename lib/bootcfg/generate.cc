@@ -48,14 +48,16 @@ std::string PxelinuxBody(const BootSpec& spec, const HostEntry* host) {
   return out;
 }
 
-std::string GrubPath(const std::string& path) {
+std::string GrubPath(const std::string& path, GrubPathBase base) {
   if (path.starts_with("(") || path.starts_with("$")) return GrubQuote(path);
   std::string_view rest = path;
   while (rest.starts_with("/")) rest.remove_prefix(1);
+  if (base == GrubPathBase::kRoot) return GrubQuote(fmt::format("/{}", rest));
   return GrubQuote(fmt::format("(tftp)/{}", rest));
 }
 
-std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
+std::string GrubBody(const BootSpec& spec, const HostEntry* host,
+                     GrubPathBase base) {
   const std::string& label = LabelFor(spec, host);
   std::string out = HostComment(host);
   // GRUB counts seconds, as --timeout does, and timeout=0 boots at once, as
@@ -71,7 +73,7 @@ std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
   out += fmt::format("set default={}\n\n", GrubQuote(label));
   out += fmt::format("menuentry {} --id {} {{\n", GrubQuote(label),
                      GrubQuote(label));
-  out += fmt::format("\tlinux {}", GrubPath(spec.kernel));
+  out += fmt::format("\tlinux {}", GrubPath(spec.kernel, base));
   std::string args = KernelArguments(spec);
   // Split on blanks and quote each word, so that a '$' or ';' in --append
   // reaches the kernel instead of GRUB's lexer.
@@ -87,7 +89,7 @@ std::string GrubBody(const BootSpec& spec, const HostEntry* host) {
   if (!spec.initrds.empty()) {
     out += "\tinitrd";
     for (const std::string& initrd : spec.initrds)
-      out += " " + GrubPath(initrd);
+      out += " " + GrubPath(initrd, base);
     out += "\n";
   }
   out += "}\n";
@@ -181,18 +183,20 @@ std::vector<GeneratedFile> GeneratePxelinux(
 
 std::vector<GeneratedFile> GenerateGrub(const BootSpec& spec,
                                         const std::vector<HostEntry>& hosts,
-                                        const std::string& grub_prefix) {
+                                        const std::string& grub_prefix,
+                                        GrubPathBase path_base) {
   std::string dir = grub_prefix;
   while (!dir.empty() && dir.back() == '/') dir.pop_back();
   while (!dir.empty() && dir.front() == '/') dir.erase(0, 1);
   std::string base = dir.empty() ? "" : dir + "/";
   std::vector<GeneratedFile> files;
   if (hosts.empty()) {
-    files.push_back({base + "grub.cfg", AddMarker(GrubBody(spec, nullptr))});
+    files.push_back(
+        {base + "grub.cfg", AddMarker(GrubBody(spec, nullptr, path_base))});
     return files;
   }
   for (const HostEntry& host : hosts) {
-    std::string content = AddMarker(GrubBody(spec, &host));
+    std::string content = AddMarker(GrubBody(spec, &host, path_base));
     files.push_back({base + "grub.cfg-" + host.mac.PxelinuxName(), content});
     if (host.ip)
       files.push_back({base + "grub.cfg-" + HexIp(*host.ip), content});

@@ -21,12 +21,24 @@ struct GeneratedFile {
 std::vector<GeneratedFile> GeneratePxelinux(
     const BootSpec& spec, const std::vector<HostEntry>& hosts);
 
+// How GRUB configs name the kernel and initrds (paths that start with '('
+// or '$' are kept as given):
+enum class GrubPathBase {
+  // (tftp)/vmlinuz: the default server, the one DHCP named.
+  kTftpDevice,
+  // /vmlinuz: relative to $root, which the image's prefix set to
+  // (tftp,SERVER) (pxe-mkcfg grub --server; grub_image.h). (tftp) would
+  // mean the foreign DHCP server's address behind a proxyDHCP.
+  kRoot,
+};
+
 // <prefix>/grub.cfg, or <prefix>/grub.cfg-01-<mac> for each host plus
 // <prefix>/grub.cfg-<HEXIP> for each host with an IP. The prefix must stay
 // under the root (CheckRelativePath).
-std::vector<GeneratedFile> GenerateGrub(const BootSpec& spec,
-                                        const std::vector<HostEntry>& hosts,
-                                        const std::string& grub_prefix);
+std::vector<GeneratedFile> GenerateGrub(
+    const BootSpec& spec, const std::vector<HostEntry>& hosts,
+    const std::string& grub_prefix,
+    GrubPathBase path_base = GrubPathBase::kTftpDevice);
 
 // default.ipxe, which chains mac-<hexraw>.ipxe through ${net0/mac:hexraw}
 // and boots the spec when there is none; plus mac-<hexraw>.ipxe for each

@@ -111,6 +111,12 @@ int main(int argc, char** argv) {
   grub->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
       ->type_name("DIR");
+  grub->add_option("--server", options.grub_server,
+                   "Also build PREFIX/x86_64-efi/core.efi (grub-mkimage) "
+                   "that loads from this TFTP server, and write paths "
+                   "relative to it: for clients behind a foreign DHCP "
+                   "server (pxe-dhcpd --proxy); needs --root")
+      ->type_name("ADDR");
   AddBootCommand(app, options, "ipxe",
                  "Write default.ipxe, which chains mac-<hex>.ipxe per host",
                  MkcfgCommand::kIpxe);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 
 #include "bootcfg/checker.h"
 #include "bootcfg/generate.h"
+#include "bootcfg/grub_image.h"
 #include "bootcfg/host_list.h"
 #include "bootcfg/lookup.h"
 #include "bootcfg/marker.h"
@@ -25,6 +27,7 @@
 #include "os/atomic_file.h"
 #include "os/disk_tree.h"
 #include "os/file.h"
+#include "power/power_exec.h"
 #include "util/ascii.h"
 #include "util/text.h"
 
@@ -199,6 +202,100 @@ void WriteFiles(const std::string& root,
   }
 }
 
+// What `grub --server` needs, checked before anything is written.
+struct GrubImageJob {
+  GrubNetImage plan;
+  std::string mkimage;  // grub-mkimage's path
+};
+
+std::optional<GrubImageJob> PrepareGrubImage(const MkcfgOptions& options,
+                                             const std::string& grub_prefix) {
+  if (options.command != MkcfgCommand::kGrub || options.grub_server.empty())
+    return std::nullopt;
+  auto server = Ipv4Addr::Parse(options.grub_server);
+  if (!server)
+    throw ToolError(
+        kExitUsage,
+        fmt::format("--server {}: {}", QuoteForMessage(options.grub_server),
+                    server.error()));
+  if (options.root.empty())
+    throw ToolError(kExitUsage,
+                    "--server builds a GRUB image: give --root, the TFTP root "
+                    "to write it under");
+  GrubImageJob job;
+  job.plan = PlanGrubNetImage(*server, grub_prefix);
+  auto mkimage = FindInPath("grub-mkimage", ProgramSearchPath());
+  if (!mkimage)
+    throw ToolError(kExitUnavailable,
+                    "grub-mkimage: not found in $PATH (install grub-common "
+                    "and grub-efi-amd64-bin)");
+  job.mkimage = *mkimage;
+  std::error_code ec;
+  if (!fs::is_directory(std::string(kGrubEfiModuleDir), ec))
+    throw ToolError(kExitUnavailable,
+                    fmt::format("{}: No such directory (install "
+                                "grub-efi-amd64-bin)",
+                                kGrubEfiModuleDir));
+  return job;
+}
+
+// Copies the platform's modules beside the image, as grub-mknetdir does,
+// then runs grub-mkimage into a temporary file renamed over the image, so
+// that a client never fetches half an image.
+void BuildGrubImage(const std::string& root, const GrubImageJob& job,
+                    Outcome& outcome, Diag& diag) {
+  auto fail = [&](int status, const std::string& message) {
+    diag.Error("{}", message);
+    if (outcome.io_status == 0) outcome.io_status = status;
+  };
+  fs::path dir = fs::path(root) / job.plan.module_dir;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return fail(ec.value() == EACCES ? kExitNoPerm : kExitIoErr,
+                fmt::format("{}: {}", dir.string(), ec.message()));
+  std::size_t copied = 0;
+  for (const auto& entry :
+       fs::directory_iterator(std::string(kGrubEfiModuleDir), ec)) {
+    std::string name = entry.path().filename().string();
+    if (!IsGrubModuleFile(name)) continue;
+    fs::copy_file(entry.path(), dir / name,
+                  fs::copy_options::overwrite_existing, ec);
+    if (ec)
+      return fail(ec.value() == EACCES ? kExitNoPerm : kExitIoErr,
+                  fmt::format("{}: {}", (dir / name).string(), ec.message()));
+    fs::permissions(dir / name, static_cast<fs::perms>(kConfigMode), ec);
+    ++copied;
+  }
+  if (ec)
+    return fail(kExitIoErr,
+                fmt::format("{}: {}", kGrubEfiModuleDir, ec.message()));
+  std::string image = (fs::path(root) / job.plan.image).string();
+  std::string temp = image + ".tmp";
+  std::vector<std::string> argv = {job.mkimage};
+  for (std::string& arg :
+       GrubMkimageArguments(job.plan, std::string(kGrubEfiModuleDir), temp))
+    argv.push_back(std::move(arg));
+  auto pid = SpawnProgram(argv, {});
+  if (!pid)
+    return fail(kExitOsErr, fmt::format("grub-mkimage: {}", pid.error()));
+  auto exit = WaitForProgram(*pid);
+  if (!exit || !exit->success()) {
+    fs::remove(temp, ec);
+    return fail(kExitOsErr,
+                fmt::format("grub-mkimage: {}; {} not written",
+                            exit ? exit->Describe() : exit.error(), image));
+  }
+  fs::permissions(temp, static_cast<fs::perms>(kConfigMode), ec);
+  fs::rename(temp, image, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    return fail(kExitIoErr, fmt::format("{}: {}", image, ec.message()));
+  }
+  diag.Info("{}: written (prefix {}, {} modules beside it)", image,
+            job.plan.prefix, copied);
+}
+
 int RunGenerator(MkcfgOptions& options, Diag& diag) {
   if (options.timeout_s >= 0) options.spec.timeout_s = options.timeout_s;
   auto spec = ValidateBootSpec(options.spec);
@@ -212,6 +309,7 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
   std::string grub_prefix = options.command == MkcfgCommand::kGrub
                                 ? CheckGrubPrefix(options.grub_prefix)
                                 : std::string();
+  std::optional<GrubImageJob> image = PrepareGrubImage(options, grub_prefix);
 
   Outcome outcome;
   std::vector<HostEntry> hosts;
@@ -247,7 +345,9 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
       files = GeneratePxelinux(*spec, hosts);
       break;
     case MkcfgCommand::kGrub:
-      files = GenerateGrub(*spec, hosts, grub_prefix);
+      files =
+          GenerateGrub(*spec, hosts, grub_prefix,
+                       image ? GrubPathBase::kRoot : GrubPathBase::kTftpDevice);
       break;
     default:
       files = GenerateIpxe(*spec, hosts);
@@ -257,6 +357,8 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
     PrintFiles(files, per_host);
   else
     WriteFiles(options.root, files, options.force, outcome, diag);
+  if (image && outcome.io_status == 0)
+    BuildGrubImage(options.root, *image, outcome, diag);
   return outcome.Status();
 }
 

@@ -28,6 +28,7 @@ struct MkcfgOptions {
   int timeout_s = -1;              // -1: not given
   std::vector<std::string> hosts;  // --host MAC[,LABEL]
   std::string grub_prefix = "boot/grub";
+  std::string grub_server;  // grub --server: build core.efi naming it
 
   // Shared by the writers and lookup
   std::string root;        // --root; empty: print to stdout
