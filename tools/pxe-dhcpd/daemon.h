@@ -3,6 +3,7 @@
 // DhcpPolicy::Handle (lib/dhcpd/policy.h), which makes every decision.
 // main.cc sets it up (configuration, lease file, listeners, privileges).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -68,6 +69,8 @@ class Daemon {
   ReplyDestination Route(Listener& listener, ReplyDestination dest);
   void Reload();
   void Maintain();
+  void RefreshHeld(std::chrono::milliseconds spacing);
+  void StoreTick();
 
   const DhcpdOptions& options_;
   Diag& diag_;
@@ -87,6 +90,7 @@ class Daemon {
   bool store_down_ = false;
   std::uint64_t failed_commits_ = 0;
   std::uint64_t unsent_acks_ = 0;
+  std::chrono::steady_clock::time_point last_refresh_{};
 };
 
 }  // namespace pxekit
