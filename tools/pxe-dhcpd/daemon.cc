@@ -245,11 +245,10 @@ void Daemon::RefreshHeld(std::chrono::milliseconds spacing) {
 // The shared store's connection, driven without blocking: a lost one is
 // noticed, a new one is made in steps (lease/pg_store.h).
 void Daemon::StoreTick() {
-  bool was_up = shared_store_->connected();
   bool back = shared_store_->Tick();
   bool up = shared_store_->connected();
   policy_.set_store_available(up);
-  if (was_up && !up && !store_down_) {
+  if (!up && !store_down_) {
     diag_.Error(
         "lease store: {}: no OFFER and no ACK for dynamic leases (until it "
         "is back)",
