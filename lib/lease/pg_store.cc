@@ -179,11 +179,14 @@ void IgnoreNotice(void*, const char*) {}
 
 // A default connect_timeout, so that a database host that vanished does
 // not hold the server for the kernel's TCP timeout; one in `conninfo` wins.
-constexpr const char* kConnectKeys[] = {"connect_timeout", "dbname", nullptr};
+// tcp_user_timeout (ms) bounds a query to a database host that vanished
+// without closing the connection: unacknowledged data fails the query.
+constexpr const char* kConnectKeys[] = {"connect_timeout", "tcp_user_timeout",
+                                        "dbname", nullptr};
 constexpr int kDefaultConnectTimeout = 5;  // seconds
 
 PgConnPtr NewConnection(const std::string& conninfo) {
-  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  const char* values[] = {"5", "10000", conninfo.c_str(), nullptr};
   PgConnPtr conn(PQconnectdbParams(kConnectKeys, values, 1));
   if (conn) PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
   return conn;
@@ -191,7 +194,7 @@ PgConnPtr NewConnection(const std::string& conninfo) {
 
 // The same, started without waiting (PQconnectPoll finishes it).
 PgConnPtr StartConnection(const std::string& conninfo) {
-  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  const char* values[] = {"5", "10000", conninfo.c_str(), nullptr};
   PgConnPtr conn(PQconnectStartParams(kConnectKeys, values, 1));
   if (conn) PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
   return conn;

@@ -31,7 +31,9 @@
 // within seconds, well inside any lease's renewal time). The
 // caller calls Tick() again after next_tick(). A host name in the
 // connection string is still resolved with a blocking lookup: give an
-// address (hostaddr) or a socket directory.
+// address (hostaddr) or a socket directory. A query waits for its answer;
+// tcp_user_timeout (10 s unless the connection string says otherwise)
+// fails one sent to a host that vanished without closing the connection.
 
 #include <chrono>
 #include <cstdint>
