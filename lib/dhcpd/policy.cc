@@ -92,6 +92,50 @@ void DhcpPolicy::LoadLeases(const std::vector<Lease>& leases) {
   for (const Lease& lease : leases) db_.Put(lease);
 }
 
+std::vector<Ipv4Range> DhcpPolicy::PoolRanges() const {
+  std::vector<Ipv4Range> ranges;
+  for (const SubnetDecl& subnet : conf_.subnets) {
+    for (const RangeDecl& range : subnet.ranges) ranges.push_back(range.range);
+    for (const PoolDecl& pool : subnet.pools)
+      for (const RangeDecl& range : pool.ranges) ranges.push_back(range.range);
+  }
+  return ranges;
+}
+
+void DhcpPolicy::Refused(const std::vector<Lease>& refused, UnixTime now) {
+  if (refused.empty()) return;
+  for (const Lease& lease : refused) {
+    Lease taken;
+    taken.address = lease.address;
+    taken.state = LeaseState::kActive;
+    taken.starts = now;
+    taken.cltt = 0;  // older than anything the store says
+    taken.ends = now + settings_.offer_hold;
+    db_.Put(taken);
+  }
+  allocator_.Relocate();
+}
+
+std::size_t DhcpPolicy::LearnStored(const std::vector<Lease>& stored,
+                                    UnixTime now) {
+  std::size_t changed = 0;
+  for (const Lease& lease : stored) {
+    const Lease* ours = db_.Find(lease.address);
+    if (ours != nullptr) {
+      if (*ours == lease) continue;
+      if (ours->state == LeaseState::kOffered && ours->Holds(now)) {
+        ClientKey offered{ours->mac, ours->uid};
+        if (!lease.Holds(now) || SameClient(lease, offered)) continue;
+      } else if (lease.cltt < ours->cltt) {
+        continue;
+      }
+    }
+    db_.Put(lease);
+    ++changed;
+  }
+  return changed;
+}
+
 Exchange DhcpPolicy::Handle(const Inbound& in, UnixTime now) {
   Exchange out;
   auto parsed = ParseDhcpMessage(in.bytes);
@@ -176,6 +220,7 @@ std::optional<Ipv4Addr> DhcpPolicy::PickAddress(
   request.ranges = &ranges;
   request.reserved = &reserved_;
   request.now = ctx.now;
+  if (shared_store_) request.scan_seed = ctx.server_id.value();
   auto picked = allocator_.Pick(db_, request);
   if (!picked)
     ctx.outcome = !ranges.empty() ? "no reply: no free leases"
@@ -400,6 +445,10 @@ void DhcpPolicy::Discover(Context& ctx, Exchange& out) {
       return;
     }
   } else {
+    if (!store_available_) {
+      ctx.outcome = "no reply: the lease store is unavailable";
+      return;
+    }
     auto picked =
         PickAddress(ctx, false, ctx.request.GetIp(opt::kRequestedAddress));
     if (!picked) return;
@@ -484,6 +533,14 @@ void DhcpPolicy::Request(Context& ctx, Exchange& out) {
       return nak(fmt::format("host {} has fixed-address {}", ctx.host->name,
                              *ctx.host->fixed_address));
   } else {
+    if (!store_available_) {
+      // No ACK without a commit, and no NAK: the client keeps its lease.
+      ctx.outcome = fmt::format(
+          "ignored ({}): the lease store is unavailable, {} cannot be "
+          "committed",
+          state, address);
+      return;
+    }
     const Lease* lease = db_.Find(address);
     bool mine = lease != nullptr && SameClient(*lease, ctx.client) &&
                 lease->state != LeaseState::kAbandoned;
@@ -591,6 +648,10 @@ void DhcpPolicy::Bootp(Context& ctx, Exchange& out) {
   if (fixed) {
     address = *ctx.host->fixed_address;
   } else {
+    if (!store_available_) {
+      ctx.outcome = "no reply: the lease store is unavailable";
+      return;
+    }
     auto picked = PickAddress(ctx, true, std::nullopt);
     if (!picked) return;
     address = *picked;

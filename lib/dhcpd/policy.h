@@ -63,6 +63,32 @@ class DhcpPolicy {
   void LoadLeases(const std::vector<Lease>& leases);
 
   Exchange Handle(const Inbound& in, UnixTime now);
+
+  // --- Several servers on one lease store (lease/pg_store.h) ---
+  // With a shared store, each server scans the pool for never-used
+  // addresses from an offset derived from its server identifier, so that
+  // two servers rarely offer the same address.
+  void set_shared_store(bool shared) { shared_store_ = shared; }
+  // The store cannot commit (the database is away): no OFFER and no ACK
+  // for an address that would need a commit (fixed-address hosts and
+  // INFORM are still answered). A client that renews hears nothing and
+  // keeps its lease until it expires (RFC 2131 4.4.5); a NAK would take
+  // its address away.
+  void set_store_available(bool available) { store_available_ = available; }
+  bool store_available() const { return store_available_; }
+  // Every address range of the configuration (subnets and pools): what a
+  // server asks the store about.
+  std::vector<Ipv4Range> PoolRanges() const;
+  // The store refused these leases (another server holds their addresses):
+  // each address is held for an unknown client until `now` + offer_hold
+  // (or until LearnStored() says who holds it), the clients are free to
+  // get another address, and the scan moves elsewhere in the pool.
+  void Refused(const std::vector<Lease>& refused, UnixTime now);
+  // Leases read from the shared store (other servers' too). A stored lease
+  // replaces ours unless ours is newer (a renewal not yet committed), or
+  // ours is an OFFER still held that the stored lease does not give to
+  // another client. Returns how many addresses changed.
+  std::size_t LearnStored(const std::vector<Lease>& stored, UnixTime now);
   // Marks active leases past their end as expired (in memory, as ISC).
   std::size_t ExpireLeases(UnixTime now) { return db_.ExpireDue(now); }
 
@@ -103,6 +129,8 @@ class DhcpPolicy {
   LeaseDb db_;
   AddressAllocator allocator_;
   std::unordered_set<std::uint32_t> reserved_;  // fixed addresses
+  bool shared_store_ = false;
+  bool store_available_ = true;
 };
 
 }  // namespace pxekit

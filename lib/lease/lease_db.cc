@@ -78,6 +78,29 @@ std::size_t LeaseDb::ExpireDue(UnixTime now) {
   return changed;
 }
 
+std::uint64_t AddressAllocator::ScanStart(std::uint32_t seed,
+                                          std::uint32_t first,
+                                          std::uint64_t size,
+                                          std::uint32_t generation) {
+  if (size == 0 || (seed == 0 && generation == 0)) return 0;
+  if (generation == 0) {
+    // The seed's bits reversed, as a fraction of the range: servers with
+    // neighbouring addresses (.1, .2, .3) start a half, a quarter and
+    // three quarters into the pool, as far apart as they can be.
+    std::uint32_t reversed = 0;
+    for (int bit = 0; bit < 32; ++bit)
+      reversed |= ((seed >> bit) & 1u) << (31 - bit);
+    return (std::uint64_t{reversed} * size) >> 32;
+  }
+  // Moved after a lost race: a pseudo-random place (splitmix64).
+  std::uint64_t x = (std::uint64_t{seed} << 32 | first) +
+                    0x9e3779b97f4a7c15ull * std::uint64_t{generation};
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return x % size;
+}
+
 bool AddressAllocator::Available(const LeaseDb& db, const Request& request,
                                  Ipv4Addr address) {
   bool in_range = std::any_of(
@@ -104,15 +127,28 @@ std::optional<Ipv4Addr> AddressAllocator::Pick(const LeaseDb& db,
     return request.requested;
   // 3. Never handed out.
   for (const Ipv4Range& range : *request.ranges) {
-    std::uint64_t& cursor = cursors_[range.first().value()];
-    while (cursor < range.Size()) {
+    const std::uint64_t size = range.Size();
+    auto [it, fresh] = scans_.try_emplace(range.first().value());
+    Scan& scan = it->second;
+    if (fresh || scan.generation != generation_ ||
+        scan.seed != request.scan_seed) {
+      if (!fresh && scan.used >= size && scan.seed == request.scan_seed)
+        continue;  // nothing never-used is left, wherever it starts
+      scan.position = ScanStart(request.scan_seed, range.first().value(), size,
+                                generation_);
+      scan.used = 0;
+      scan.generation = generation_;
+      scan.seed = request.scan_seed;
+    }
+    while (scan.used < size) {
       Ipv4Addr address(range.first().value() +
-                       static_cast<std::uint32_t>(cursor));
+                       static_cast<std::uint32_t>(scan.position));
       if (db.Find(address) == nullptr &&
           (request.reserved == nullptr ||
            !request.reserved->count(address.value())))
         return address;
-      ++cursor;
+      scan.position = scan.position + 1 == size ? 0 : scan.position + 1;
+      ++scan.used;
     }
   }
   // 4. Free, expired or released: the one free longest (other clients'

@@ -55,6 +55,11 @@ class AddressAllocator {
     // Addresses no pool may hand out (fixed-address hosts, the server).
     const std::unordered_set<std::uint32_t>* reserved = nullptr;
     UnixTime now = 0;
+    // Where the scan for never-used addresses starts in each range: 0 at
+    // the range's first address (one server), else at an offset derived
+    // from this value (servers sharing a store pass their server
+    // identifier, so that they rarely offer the same address).
+    std::uint32_t scan_seed = 0;
   };
 
   std::optional<Ipv4Addr> Pick(const LeaseDb& db, const Request& request);
@@ -65,12 +70,30 @@ class AddressAllocator {
                         Ipv4Addr address);
 
   // Forget the scan positions (after a reload changed the ranges).
-  void Reset() { cursors_.clear(); }
+  void Reset() { scans_.clear(); }
+  // Another server took an address this one offered: it is scanning the
+  // same part of the pool, so every range's scan for never-used addresses
+  // moves on to another pseudo-random offset (derived from the seed and
+  // the number of moves). The scan still visits every address once.
+  void Relocate() { ++generation_; }
+
+  // The offset where the scan of a range of `size` addresses starting at
+  // `first` begins (pure, for tests).
+  static std::uint64_t ScanStart(std::uint32_t seed, std::uint32_t first,
+                                 std::uint64_t size, std::uint32_t generation);
 
  private:
-  // Per range (keyed by its first address): offset below which every
-  // address has been handed out at least once.
-  std::unordered_map<std::uint32_t, std::uint64_t> cursors_;
+  // Per range (keyed by its first address): where the scan stands, and how
+  // many addresses in a row from where it began it found handed out (the
+  // range has no never-used address left when that reaches its size).
+  struct Scan {
+    std::uint64_t position = 0;
+    std::uint64_t used = 0;
+    std::uint32_t generation = 0;
+    std::uint32_t seed = 0;
+  };
+  std::unordered_map<std::uint32_t, Scan> scans_;
+  std::uint32_t generation_ = 0;
 };
 
 }  // namespace pxekit

@@ -1,6 +1,7 @@
 #include "lease/pg_store.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <charconv>
@@ -178,12 +179,41 @@ void IgnoreNotice(void*, const char*) {}
 
 // A default connect_timeout, so that a database host that vanished does
 // not hold the server for the kernel's TCP timeout; one in `conninfo` wins.
+// tcp_user_timeout (ms) bounds a query to a database host that vanished
+// without closing the connection: unacknowledged data fails the query.
+constexpr const char* kConnectKeys[] = {"connect_timeout", "tcp_user_timeout",
+                                        "dbname", nullptr};
+constexpr int kDefaultConnectTimeout = 5;  // seconds
+
 PgConnPtr NewConnection(const std::string& conninfo) {
-  const char* keys[] = {"connect_timeout", "dbname", nullptr};
-  const char* values[] = {"5", conninfo.c_str(), nullptr};
-  PgConnPtr conn(PQconnectdbParams(keys, values, 1));
+  const char* values[] = {"5", "10000", conninfo.c_str(), nullptr};
+  PgConnPtr conn(PQconnectdbParams(kConnectKeys, values, 1));
   if (conn) PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
   return conn;
+}
+
+// The same, started without waiting (PQconnectPoll finishes it).
+PgConnPtr StartConnection(const std::string& conninfo) {
+  const char* values[] = {"5", "10000", conninfo.c_str(), nullptr};
+  PgConnPtr conn(PQconnectStartParams(kConnectKeys, values, 1));
+  if (conn) PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
+  return conn;
+}
+
+// The connect_timeout in effect for `conn` (libpq does not apply it to a
+// connection driven by PQconnectPoll: the caller does).
+std::chrono::seconds ConnectTimeout(pg_conn* conn) {
+  std::int64_t seconds = kDefaultConnectTimeout;
+  if (PQconninfoOption* options = PQconninfo(conn)) {
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+      std::int64_t value = 0;
+      if (std::string_view(o->keyword) == "connect_timeout" &&
+          o->val != nullptr && ToInt(o->val, &value) && value > 0)
+        seconds = std::max<std::int64_t>(value, 2);  // libpq's minimum
+    }
+    PQconninfoFree(options);
+  }
+  return std::chrono::seconds(seconds);
 }
 
 }  // namespace
@@ -200,7 +230,7 @@ Result<std::unique_ptr<PgLeaseStore>> PgLeaseStore::Connect(
 }
 
 bool PgLeaseStore::connected() const {
-  return conn_ && PQstatus(conn_.get()) == CONNECTION_OK;
+  return link_ == Link::kUp && conn_ && PQstatus(conn_.get()) == CONNECTION_OK;
 }
 
 void PgLeaseStore::set_reconnect_backoff(std::chrono::milliseconds first,
@@ -209,29 +239,110 @@ void PgLeaseStore::set_reconnect_backoff(std::chrono::milliseconds first,
   backoff_most_ = most;
 }
 
+void PgLeaseStore::Lost(std::string why) {
+  conn_.reset();
+  link_ = Link::kWaiting;
+  last_error_ = std::move(why);
+  backoff_ = std::chrono::milliseconds(0);
+  retry_at_ = std::chrono::steady_clock::now();
+}
+
+void PgLeaseStore::Failed(std::string why) {
+  conn_.reset();
+  link_ = Link::kWaiting;
+  last_error_ = std::move(why);
+  backoff_ = backoff_.count() == 0 ? backoff_first_
+                                   : std::min(backoff_ * 2, backoff_most_);
+  retry_at_ = std::chrono::steady_clock::now() + backoff_;
+}
+
 bool PgLeaseStore::EnsureConnected(std::string* error) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
+  if (link_ == Link::kUp && conn_ && PQstatus(conn_.get()) != CONNECTION_OK)
+    Lost(Trimmed(PQerrorMessage(conn_.get())));
   if (connected()) return true;
   auto now = std::chrono::steady_clock::now();
-  if (now < retry_at_) {
-    *error = fmt::format(
-        "cannot connect to the lease database (next try in {} ms): {}",
-        duration_cast<milliseconds>(retry_at_ - now).count(), last_error_);
-    return false;
-  }
-  conn_ = NewConnection(conninfo_);
-  if (connected()) {
-    backoff_ = milliseconds(0);
-    return true;
-  }
-  last_error_ = conn_ ? Trimmed(PQerrorMessage(conn_.get()))
-                      : std::string("out of memory");
-  backoff_ = backoff_.count() == 0 ? backoff_first_
-                                   : std::min(backoff_ * 2, backoff_most_);
-  retry_at_ = now + backoff_;
-  *error = fmt::format("cannot connect to the lease database: {}", last_error_);
+  std::string when =
+      link_ == Link::kConnecting ? std::string("reconnecting")
+      : now < retry_at_
+          ? fmt::format("next try in {} ms",
+                        duration_cast<milliseconds>(retry_at_ - now).count())
+          : std::string("reconnecting now");
+  *error = fmt::format("cannot connect to the lease database ({}): {}", when,
+                       last_error_);
   return false;
+}
+
+bool PgLeaseStore::Tick() {
+  auto now = std::chrono::steady_clock::now();
+  switch (link_) {
+    case Link::kUp:
+      // Reads what is there without waiting: a closed connection shows.
+      if (!conn_ || PQconsumeInput(conn_.get()) == 0 ||
+          PQstatus(conn_.get()) != CONNECTION_OK)
+        Lost(conn_ ? Trimmed(PQerrorMessage(conn_.get()))
+                   : std::string("no connection"));
+      return false;
+    case Link::kWaiting:
+      if (now < retry_at_) return false;
+      conn_ = StartConnection(conninfo_);
+      if (!conn_ || PQstatus(conn_.get()) == CONNECTION_BAD) {
+        Failed(conn_ ? Trimmed(PQerrorMessage(conn_.get()))
+                     : std::string("out of memory"));
+        return false;
+      }
+      link_ = Link::kConnecting;
+      poll_writing_ = true;  // PQconnectStart's state: wait to write
+      connect_deadline_ = now + ConnectTimeout(conn_.get());
+      [[fallthrough]];
+    case Link::kConnecting: {
+      // PQconnectPoll only once the socket is ready: called early, it
+      // takes a TCP connect still under way for one that succeeded.
+      pollfd ready{PQsocket(conn_.get()),
+                   static_cast<short>(poll_writing_ ? POLLOUT : POLLIN), 0};
+      int n = ready.fd >= 0 ? ::poll(&ready, 1, 0) : 1;
+      if (n == 0) {
+        if (now >= connect_deadline_)
+          Failed("timeout expired while connecting");
+        return false;
+      }
+      switch (PQconnectPoll(conn_.get())) {
+        case PGRES_POLLING_OK:
+          link_ = Link::kUp;
+          backoff_ = std::chrono::milliseconds(0);
+          last_error_.clear();
+          return true;
+        case PGRES_POLLING_FAILED:
+          Failed(Trimmed(PQerrorMessage(conn_.get())));
+          return false;
+        case PGRES_POLLING_WRITING:
+          poll_writing_ = true;
+          break;
+        default:
+          poll_writing_ = false;
+          break;
+      }
+      if (now >= connect_deadline_) Failed("timeout expired while connecting");
+      return false;
+    }
+  }
+  return false;
+}
+
+std::chrono::milliseconds PgLeaseStore::next_tick() const {
+  using std::chrono::milliseconds;
+  switch (link_) {
+    case Link::kUp:
+      return milliseconds(1000);
+    case Link::kConnecting:
+      return milliseconds(20);
+    case Link::kWaiting:
+      break;
+  }
+  auto wait = std::chrono::duration_cast<milliseconds>(
+      retry_at_ - std::chrono::steady_clock::now());
+  return std::clamp(wait, milliseconds(10), milliseconds(30000));
 }
 
 namespace {
@@ -332,9 +443,11 @@ Result<std::vector<Lease>> PgLeaseStore::Select(
   PgResultPtr result(PQexecParams(conn_.get(), sql.c_str(),
                                   static_cast<int>(values.size()), nullptr,
                                   values.data(), nullptr, nullptr, 0));
-  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK)
-    return Fail(fmt::format("reading leases: {}",
-                            Trimmed(PQerrorMessage(conn_.get()))));
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    std::string reason = Trimmed(PQerrorMessage(conn_.get()));
+    if (PQstatus(conn_.get()) != CONNECTION_OK) Lost(reason);
+    return Fail(fmt::format("reading leases: {}", reason));
+  }
   std::vector<Lease> leases;
   int rows = PQntuples(result.get());
   leases.reserve(static_cast<std::size_t>(rows));
@@ -379,6 +492,23 @@ Result<std::vector<Lease>> PgLeaseStore::Select(
 }
 
 Result<std::vector<Lease>> PgLeaseStore::LoadAll() { return Select("", {}); }
+
+Result<std::vector<Lease>> PgLeaseStore::LoadHeld(
+    const std::vector<Ipv4Range>& ranges, UnixTime now) {
+  if (ranges.empty()) return std::vector<Lease>();
+  std::string first = "{", last = "{";
+  for (const Ipv4Range& range : ranges) {
+    AppendPlain(&first, std::to_string(range.first().value()));
+    AppendPlain(&last, std::to_string(range.last().value()));
+  }
+  first.push_back('}');
+  last.push_back('}');
+  return Select(
+      "JOIN unnest($1::bigint[], $2::bigint[]) AS r(lo, hi) "
+      "ON address BETWEEN r.lo AND r.hi "
+      "WHERE state IN (0, 1) AND expire > to_timestamp($3::bigint)",
+      {first, last, std::to_string(now)});
+}
 
 Result<std::optional<Lease>> PgLeaseStore::Find(Ipv4Addr address) {
   auto found =
@@ -434,11 +564,11 @@ bool PgLeaseStore::Sync(std::string* error) {
   if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
     // The result's own message: the connection's accumulates repeats.
     const char* why = result ? PQresultErrorMessage(result.get()) : "";
-    *error = fmt::format(
-        "committing {} lease{} to the database: {}", batch.size(),
-        batch.size() == 1 ? "" : "s",
-        Trimmed(why != nullptr && *why != '\0' ? why
-                                               : PQerrorMessage(conn_.get())));
+    std::string reason = Trimmed(
+        why != nullptr && *why != '\0' ? why : PQerrorMessage(conn_.get()));
+    *error = fmt::format("committing {} lease{} to the database: {}",
+                         batch.size(), batch.size() == 1 ? "" : "s", reason);
+    if (PQstatus(conn_.get()) != CONNECTION_OK) Lost(reason);
     return false;
   }
   std::set<std::uint32_t> won;

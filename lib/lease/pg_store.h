@@ -17,10 +17,23 @@
 // synchronous_commit on (PostgreSQL's default) a successful Sync() is on
 // the database's disk.
 //
-// libpq only; I/O. A lost connection fails the Sync() in progress (nothing
-// of it is committed); the next call reconnects. While the database stays
-// away, reconnects back off (1 s, doubling up to 30 s): calls in between
-// fail at once, saying when the next try is.
+// Several servers: each keeps its own view of the pool. LoadHeld() reads
+// every lease that holds an address in the given ranges in one query, so a
+// server that lost a race learns all the other servers' leases at once.
+//
+// libpq only; I/O. Only Connect() blocks (at start). A lost connection
+// fails the Sync() in progress (nothing of it is committed) and every call
+// after it fails at once, until Tick() has reconnected: Tick() drives a
+// non-blocking connect (PQconnectStart/PQconnectPoll, bounded by
+// connect_timeout, 5 s unless the connection string says otherwise),
+// retrying with back-off (at once, then 1 s, doubling up to 8 s: a try
+// costs the server nothing, and a database back after a restart is found
+// within seconds, well inside any lease's renewal time). The
+// caller calls Tick() again after next_tick(). A host name in the
+// connection string is still resolved with a blocking lookup: give an
+// address (hostaddr) or a socket directory. A query waits for its answer;
+// tcp_user_timeout (10 s unless the connection string says otherwise)
+// fails one sent to a host that vanished without closing the connection.
 
 #include <chrono>
 #include <cstdint>
@@ -31,6 +44,7 @@
 #include <vector>
 
 #include "lease/lease_store.h"
+#include "util/ipv4.h"
 #include "util/result.h"
 
 struct pg_conn;
@@ -72,21 +86,40 @@ class PgLeaseStore : public LeaseStore {
   Result<std::vector<Lease>> LoadAll() override;
   // The lease for one address, to answer a client another server leased to.
   Result<std::optional<Lease>> Find(Ipv4Addr address);
+  // Every lease in `ranges` that holds its address at `now` (bound or
+  // declined, not expired): one query.
+  Result<std::vector<Lease>> LoadHeld(const std::vector<Ipv4Range>& ranges,
+                                      UnixTime now);
 
   void Record(const Lease& lease) override;
   bool Sync(std::string* error) override;
   std::vector<Lease> TakeRefused() override;
 
   bool connected() const;
+  // Never blocks. Connected: notices a connection the server closed.
+  // Not connected: starts a connection attempt when the back-off allows,
+  // or advances the one under way. Returns true when the connection came
+  // back in this call.
+  bool Tick();
+  // When to call Tick() next.
+  std::chrono::milliseconds next_tick() const;
+  // Why the store is down ("" when connected).
+  const std::string& last_error() const { return last_error_; }
   // Waits between failed reconnects: `first`, doubling up to `most`.
   void set_reconnect_backoff(std::chrono::milliseconds first,
                              std::chrono::milliseconds most);
   const std::string& conninfo() const { return conninfo_; }
 
  private:
+  enum class Link { kUp, kConnecting, kWaiting };
+
   explicit PgLeaseStore(std::string conninfo) : conninfo_(conninfo) {}
-  // Resets a broken connection; false with the reason when it stays down.
+  // true when connected; else false with why (and when the next try is).
   bool EnsureConnected(std::string* error);
+  // The connection broke (`why`): reconnect from Tick(), first at once.
+  void Lost(std::string why);
+  // A connection attempt failed: wait the next back-off step.
+  void Failed(std::string why);
   Result<std::vector<Lease>> Select(const std::string& where,
                                     const std::vector<std::string>& params);
 
@@ -97,9 +130,12 @@ class PgLeaseStore : public LeaseStore {
   std::map<std::uint32_t, Lease> pending_;
   std::vector<Lease> refused_;
   std::chrono::milliseconds backoff_first_{1000};
-  std::chrono::milliseconds backoff_most_{30000};
+  std::chrono::milliseconds backoff_most_{8000};
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::steady_clock::time_point connect_deadline_{};
+  Link link_ = Link::kUp;
+  bool poll_writing_ = false;  // what the connect in progress waits for
   std::string last_error_;
 };
 

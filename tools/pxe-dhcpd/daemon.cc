@@ -30,6 +30,8 @@ constexpr std::size_t kCompactAfterBytes = 16u << 20;
 // Datagrams per recvmmsg, and recvmmsg calls per wake-up.
 constexpr std::size_t kBatch = 32;
 constexpr int kRounds = 2;
+// How often a server sharing a store relearns the others' leases.
+constexpr std::chrono::seconds kRefreshEvery{10};
 
 std::string DumpOptions(const DhcpMessage& message) {
   std::string out = fmt::format(
@@ -63,7 +65,9 @@ Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
                  std::make_move_iterator(listeners.end())),
       journal_(std::move(journal)),
       shared_store_(std::move(shared_store)),
-      batch_(kBatch, 2048) {}
+      batch_(kBatch, 2048) {
+  policy_.set_shared_store(shared_store_ != nullptr);
+}
 
 int Daemon::Run() {
   EventLoop loop;
@@ -83,6 +87,11 @@ int Daemon::Run() {
   };
   loop.AddTimerAfter(std::chrono::seconds(60), maintenance);
   if (!shared_store_) NoteOnDisk(policy_.leases().All());
+  std::function<void()> store_tick = [&] {
+    StoreTick();
+    loop.AddTimerAfter(shared_store_->next_tick(), store_tick);
+  };
+  if (shared_store_) loop.AddTimerAfter(shared_store_->next_tick(), store_tick);
   diag_.Info("ready: {} leases", policy_.leases().size());
   loop.Run();
   Commit();  // ACKs already decided go out, their leases durable
@@ -193,10 +202,13 @@ void Daemon::Commit() {
     unsent_acks_ += awaiting_commit_.size();
     // One line per outage, not one per failed commit.
     if (!store_down_)
-      diag_.Error("lease {}: {}: {} ACKs not sent (until it is back)", what,
-                  error, awaiting_commit_.size());
+      diag_.Error(
+          "lease {}: {}: {} ACKs not sent{} (until it is back)", what, error,
+          awaiting_commit_.size(),
+          shared_store_ ? "; no OFFER and no ACK for dynamic leases" : "");
     store_down_ = true;
     awaiting_commit_.clear();
+    if (shared_store_) policy_.set_store_available(shared_store_->connected());
     return;
   }
   if (store_down_) {
@@ -228,13 +240,48 @@ void Daemon::DropRefused(std::vector<Pending>& ready) {
         "{}: taken by another server sharing the lease store: ACK not "
         "sent",
         lease.address);
-    if (!shared_store_) continue;
-    auto holder = shared_store_->Find(lease.address);
-    if (holder && holder->has_value()) policy_.LoadLeases({**holder});
   }
+  policy_.Refused(refused, static_cast<UnixTime>(std::time(nullptr)));
+  RefreshHeld(std::chrono::milliseconds(100));
   std::erase_if(ready, [&lost](const Pending& pending) {
     return lost.count(pending.reply.message.yiaddr.value()) != 0;
   });
+}
+
+// Learns the leases every server sharing the store holds in our pool (one
+// query), unless the last time was less than `spacing` ago.
+void Daemon::RefreshHeld(std::chrono::milliseconds spacing) {
+  auto now = std::chrono::steady_clock::now();
+  if (!shared_store_ || now - last_refresh_ < spacing) return;
+  last_refresh_ = now;
+  UnixTime clock = static_cast<UnixTime>(std::time(nullptr));
+  auto held = shared_store_->LoadHeld(policy_.PoolRanges(), clock);
+  if (held) policy_.LearnStored(*held, clock);
+}
+
+// The shared store's connection, driven without blocking: a lost one is
+// noticed, a new one is made in steps (lease/pg_store.h).
+void Daemon::StoreTick() {
+  bool back = shared_store_->Tick();
+  bool up = shared_store_->connected();
+  policy_.set_store_available(up);
+  if (!up && !store_down_) {
+    diag_.Error(
+        "lease store: {}: no OFFER and no ACK for dynamic leases (until it "
+        "is back)",
+        shared_store_->last_error());
+    store_down_ = true;
+  }
+  if (back) {
+    diag_.Error("lease store: back after {} failed commits, {} ACKs not sent",
+                failed_commits_, unsent_acks_);
+    store_down_ = false;
+    failed_commits_ = 0;
+    unsent_acks_ = 0;
+    RefreshHeld(std::chrono::milliseconds(0));
+  } else if (up) {
+    RefreshHeld(kRefreshEvery);
+  }
 }
 
 void Daemon::Log(const Exchange& exchange) {

@@ -3,6 +3,7 @@
 // DhcpPolicy::Handle (lib/dhcpd/policy.h), which makes every decision.
 // main.cc sets it up (configuration, lease file, listeners, privileges).
 
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -92,6 +93,8 @@ class Daemon {
   void Replan();
   void CloseListener(std::list<Listener>::iterator listener,
                      const std::string& why);
+  void RefreshHeld(std::chrono::milliseconds spacing);
+  void StoreTick();
 
   const DhcpdOptions& options_;
   Diag& diag_;
@@ -119,6 +122,7 @@ class Daemon {
   std::unique_ptr<LinkMonitor> link_monitor_;
   ListenRequest listen_request_;
   std::vector<std::string> waiting_;  // interfaces not served, and why
+  std::chrono::steady_clock::time_point last_refresh_{};
 };
 
 }  // namespace pxekit
