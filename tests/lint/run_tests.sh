@@ -28,8 +28,7 @@ cmake -S "$P" -B "$P/build" >"$SCRATCH/cmake.log" 2>&1
 check "the sample project configures" '[ $? = 0 ]' || { cat "$SCRATCH/cmake.log" >&2; finish; exit; }
 
 # The allow-list exactly as .ci/run sets it.
-ci_allowed=$(bash -c "$(grep '^export PXEKIT_ALLOWED_SKIPS=' -A20 "$PXEKIT_SRC/.ci/run" |
-  sed '/^exec /,$d'); printf '%s' \"\$PXEKIT_ALLOWED_SKIPS\"")
+ci_allowed=$(bash -c "$(sed -n "/^export PXEKIT_ALLOWED_SKIPS=/,/'\$/p" "$PXEKIT_SRC/.ci/run"); printf '%s' \"\$PXEKIT_ALLOWED_SKIPS\"")
 check ".ci/run sets an allow-list" '[ -n "$ci_allowed" ]'
 
 out=$(env -u PXEKIT_ALLOWED_SKIPS "$RUN" "$P/build" 2>&1)
