@@ -260,8 +260,8 @@ lab_vm_script() {
     bios) machine=(-machine pc) ;;
     uefi)
       # Its own NVRAM, kept from one day to the next.
-      # shellcheck disable=SC2054 # QEMU's commas
       cp /usr/share/OVMF/OVMF_VARS_4M.fd "$dir/OVMF_VARS.fd" || return 1
+      # shellcheck disable=SC2054 # QEMU's commas
       machine=(-machine q35
         -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
         -drive "if=pflash,format=raw,unit=1,file=$dir/OVMF_VARS.fd")
