@@ -1,7 +1,9 @@
 # pxekit's front door: a thin wrapper over CMake and CTest.
 #   make            build every program into build/bin/
-#   make check      install missing packages (as root), build, run every test,
-#                   list the skipped ones and why
+#   make check      install missing packages (as root), build, run every test
+#                   but the QEMU boots, list the skipped ones and why
+#   make check-boot the same for the QEMU boot tests (firmware to kernel, the
+#                   lab's day); .ci/run runs both
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make check-asan the same suite built with ASan and UBSan in build-asan/,
 #                   daemons under test included; stops at the first finding
@@ -34,7 +36,7 @@ FUZZ_BUILD_TARGETS := $(if $(FUZZ_TARGETS),$(addprefix fuzz_,$(patsubst fuzz_%,%
 
 PACKAGES := tests/support/packages.sh
 
-.PHONY: all build configure check check-asan deps test install fuzz demo clean
+.PHONY: all build configure check check-boot check-asan deps test install fuzz demo clean
 
 all: build
 
@@ -53,7 +55,12 @@ RUN_TESTS = tests/support/run_tests.sh $(BUILD_DIR) -j$(JOBS)
 
 check: deps
 	@$(MAKE) --no-print-directory build
-	@$(RUN_TESTS)
+	@$(RUN_TESTS) -LE boot
+
+# The QEMU boot tests (label "boot": BIOS, UEFI, proxyDHCP, the lab's day).
+check-boot: deps
+	@$(MAKE) --no-print-directory build
+	@$(RUN_TESTS) -L boot
 
 test: build
 	@$(RUN_TESTS)
