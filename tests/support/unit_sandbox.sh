@@ -149,7 +149,8 @@ unit_sandbox_start() {
 set -e
 scratch=$1 protect_system=$2 private_tmp=$3 protect_home=$4 private_devices=$5
 tunables=$6 cgroups=$7 kernel_logs=$8 protect_proc=$9 umask_value=${10} nrw=${11}
-shift 11
+program_dir=${12}
+shift 12
 rw=("${@:1:$nrw}")
 shift "$nrw"
 # -n: libmount must not write /run/mount/utab, read-only once strict.
@@ -179,6 +180,17 @@ if [ "$private_tmp" = yes ]; then
     esac
   done
   mount -o remount,bind,ro "$stage/$rel"
+  # The program itself, read-only, when the build lives under /tmp (a clone
+  # in /tmp, as CI and `git clone . /tmp/x` make): systemd's units run it from
+  # /usr, which PrivateTmp= leaves alone.
+  case $program_dir in
+    "$scratch" | "$scratch"/*) ;;
+    /tmp/*)
+      mkdir -p "$stage/${program_dir#/tmp/}"
+      mount --bind "$program_dir" "$stage/${program_dir#/tmp/}"
+      mount -o remount,bind,ro "$stage/${program_dir#/tmp/}"
+      ;;
+  esac
   mount --move "$stage" /tmp
   mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /var/tmp
 fi
@@ -247,7 +259,7 @@ SETUP
     "$(unit_value "$unit" ProtectKernelLogs | tail -n1)" \
     "$(unit_value "$unit" ProtectProc | tail -n1)" \
     "$(unit_value "$unit" UMask | tail -n1)" \
-    "${#rw[@]}" "${rw[@]}" "${setpriv[@]}" -- "${argv[@]}" >>"$log" 2>&1 &
+    "${#rw[@]}" "$(dirname "${argv[0]}")" "${rw[@]}" "${setpriv[@]}" -- "${argv[@]}" >>"$log" 2>&1 &
   SANDBOX_PID=$!
   BACKGROUND+=("$SANDBOX_PID")
 }
