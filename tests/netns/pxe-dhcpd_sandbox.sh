@@ -91,21 +91,8 @@ check "the lease is in the lease file (ReadWritePaths=/var/lib/pxekit)" \
   'grep -q "^lease 198.18.0.100 {" "$STATE/dhcpd.leases"'
 
 # --- what the running daemon holds ---
-echo "pxe-dhcpd (pid $PID): CapEff=$(status_field "$PID" CapEff)" \
-  "CapPrm=$(status_field "$PID" CapPrm) CapBnd=$(status_field "$PID" CapBnd)" \
-  "NoNewPrivs=$(status_field "$PID" NoNewPrivs) Uid=$(status_field "$PID" Uid)"
-MAN_CAPS=$(man_caps "$MAN")
-UNIT_CAPS=$(unit_caps "$UNIT")
-echo "pxe-dhcpd(8) CAPABILITIES: $(echo ${MAN_CAPS:-none}); unit bounding set: $(echo $UNIT_CAPS)"
+sandbox_check_caps pxe-dhcpd "$PID" "$MAN" "$UNIT"
 check "the man page names the capabilities kept" '[ -n "$MAN_CAPS" ]'
-check "CapEff is what pxe-dhcpd(8) names" '[ "$(proc_caps "$PID" CapEff)" = "$MAN_CAPS" ]'
-check "CapPrm is what pxe-dhcpd(8) names" '[ "$(proc_caps "$PID" CapPrm)" = "$MAN_CAPS" ]'
-check "CapInh and CapAmb are empty" \
-  '[ -z "$(proc_caps "$PID" CapInh)" ] && [ -z "$(proc_caps "$PID" CapAmb)" ]'
-check "CapBnd is the unit's CapabilityBoundingSet" '[ "$(proc_caps "$PID" CapBnd)" = "$UNIT_CAPS" ]'
-check "the man page's capabilities are within the unit's bounding set" \
-  '[ -z "$(comm -23 <(echo "$MAN_CAPS") <(echo "$UNIT_CAPS") | grep .)" ]'
-check "no-new-privs is set (NoNewPrivileges=yes)" '[ "$(status_field "$PID" NoNewPrivs)" = 1 ]'
 NOBODY=$(id -u nobody)
 check "runs as the --user (real, effective, saved, fs uid)" \
   '[ "$(status_field "$PID" Uid | tr -s "\t " " ")" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]'

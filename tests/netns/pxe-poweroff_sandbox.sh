@@ -66,19 +66,8 @@ check "its --exec ran with PXEKIT_ACTION=poweroff" \
 check "the command ran in the agent's private /tmp, not the host's" '[ ! -e /tmp/pxk-action ]'
 
 # --- what the running agent holds ---
-echo "pxe-poweroff (pid $PID): CapEff=$(status_field "$PID" CapEff)" \
-  "CapPrm=$(status_field "$PID" CapPrm) CapBnd=$(status_field "$PID" CapBnd)" \
-  "NoNewPrivs=$(status_field "$PID" NoNewPrivs) Uid=$(status_field "$PID" Uid)"
-MAN_CAPS=$(man_caps "$MAN")
-UNIT_CAPS=$(unit_caps "$UNIT")
-echo "pxe-poweroff(8) CAPABILITIES: $(echo ${MAN_CAPS:-none}); unit bounding set: $(echo $UNIT_CAPS)"
+sandbox_check_caps pxe-poweroff "$PID" "$MAN" "$UNIT"
 check "the man page names the capabilities it needs" '[ -n "$MAN_CAPS" ]'
-check "CapEff is what pxe-poweroff(8) names" '[ "$(proc_caps "$PID" CapEff)" = "$MAN_CAPS" ]'
-check "CapPrm is what pxe-poweroff(8) names" '[ "$(proc_caps "$PID" CapPrm)" = "$MAN_CAPS" ]'
-check "CapInh and CapAmb are empty" \
-  '[ -z "$(proc_caps "$PID" CapInh)" ] && [ -z "$(proc_caps "$PID" CapAmb)" ]'
-check "CapBnd is the unit's CapabilityBoundingSet" '[ "$(proc_caps "$PID" CapBnd)" = "$UNIT_CAPS" ]'
-check "no-new-privs is set (NoNewPrivileges=yes)" '[ "$(status_field "$PID" NoNewPrivs)" = 1 ]'
 check "its mount namespace is not the host's" \
   '[ "$(readlink "/proc/$PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]'
 # No ReadWritePaths=: the key's directory stands in for a writable path only

@@ -313,3 +313,24 @@ sandbox_check_mounts() {
   check "sandbox: /proc/sys is read-only (ProtectKernelTunables=yes)" \
     '"${in[@]}" grep -q "^[^ ]* [^ ]* [^ ]* [^ ]* /proc/sys [^ ]*ro[, ]" /proc/self/mountinfo'
 }
+
+# sandbox_check_caps NAME PID MAN UNIT: what the running daemon holds, from
+# /proc/PID/status, against its man page's CAPABILITIES (man_caps) and its
+# unit's CapabilityBoundingSet; prints both and sets MAN_CAPS and UNIT_CAPS.
+sandbox_check_caps() {
+  local name=$1 pid=$2 man=$3 unit=$4
+  echo "$name (pid $pid): CapEff=$(status_field "$pid" CapEff)" \
+    "CapPrm=$(status_field "$pid" CapPrm) CapBnd=$(status_field "$pid" CapBnd)" \
+    "NoNewPrivs=$(status_field "$pid" NoNewPrivs) Uid=$(status_field "$pid" Uid)"
+  MAN_CAPS=$(man_caps "$man")
+  UNIT_CAPS=$(unit_caps "$unit")
+  echo "$name(8) CAPABILITIES: $(echo ${MAN_CAPS:-none}); unit bounding set: $(echo $UNIT_CAPS)"
+  check "CapEff is what $name(8) names" '[ "$(proc_caps "$pid" CapEff)" = "$MAN_CAPS" ]'
+  check "CapPrm is what $name(8) names" '[ "$(proc_caps "$pid" CapPrm)" = "$MAN_CAPS" ]'
+  check "CapInh and CapAmb are empty" \
+    '[ -z "$(proc_caps "$pid" CapInh)" ] && [ -z "$(proc_caps "$pid" CapAmb)" ]'
+  check "CapBnd is the unit's CapabilityBoundingSet" '[ "$(proc_caps "$pid" CapBnd)" = "$UNIT_CAPS" ]'
+  check "the man page's capabilities are within the unit's bounding set" \
+    '[ -z "$(comm -23 <(echo "$MAN_CAPS") <(echo "$UNIT_CAPS") | grep .)" ]'
+  check "no-new-privs is set (NoNewPrivileges=yes)" '[ "$(status_field "$pid" NoNewPrivs)" = 1 ]'
+}
