@@ -100,7 +100,9 @@ Result<Negotiated> Negotiate(const NegotiationRequest& request,
       continue;
     std::string value;
     if (option.name == "blksize") value = std::to_string(result.blksize);
-    if (option.name == "timeout") value = std::to_string(*result.timeout_s);
+    // Echoed exactly as sent (RFC 2349: the OACK carries the client's value;
+    // "064" is not rewritten to "64").
+    if (option.name == "timeout") value = option.value;
     if (option.name == "tsize") value = std::to_string(*result.tsize);
     if (option.name == "windowsize") value = std::to_string(result.windowsize);
     result.oack.push_back(Option{option.name, value});

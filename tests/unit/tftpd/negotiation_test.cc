@@ -89,6 +89,15 @@ TEST_CASE("timeout: echoed when within the server's ceiling or else left out") {
   CHECK(Refusal({{"timeout", "256"}}) == "timeout '256' is not in 1-255");
 }
 
+// Found by fuzz_tftp_request (seed rrq_timeout_leading_zero_echoed_exactly).
+TEST_CASE("timeout: echoed exactly as the client wrote it") {
+  ServerLimits limits;
+  limits.max_timeout_option = std::chrono::seconds(100);
+  auto n = Must({{"timeout", "064"}}, limits);
+  CHECK(n.timeout_s == 64);
+  CHECK(n.oack == std::vector<Option>{{"timeout", "064"}});
+}
+
 TEST_CASE(
     "windowsize: <= request and <= -W and within the window byte budget") {
   CHECK(Must({{"windowsize", "4"}}).windowsize == 4);
