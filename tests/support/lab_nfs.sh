@@ -18,7 +18,8 @@
 #       /etc/exports. Either way it then waits (bounded: LAB_NFS_WAIT
 #       seconds) until `nfs-ls nfs://SERVER/ROOT_DIR` from NETNS answers.
 #       Sets LAB_NFS_SERVER (NETNS's first IPv4 address), LAB_NFS_PATH,
-#       LAB_NFS_LOG (the server's log), LAB_NFS_KIND. pxe-exports is taken
+#       LAB_NFS_LOG (the server's log), LAB_NFS_KIND, LAB_NFS_FSID (knfsd
+#       on a tmpfs: 1, the --fsid the export then needs). pxe-exports is taken
 #       from PXEKIT_BIN (default build/bin).
 #   lab_nfs_stop
 #       stops the server by PID: Ganesha and rpcbind with SIGTERM, ~10 s,
@@ -168,6 +169,7 @@ LAB_NFS_SERVER=""
 LAB_NFS_PATH=""
 LAB_NFS_LOG=""
 LAB_NFS_KIND=""        # the server lab_nfs_start started: ganesha or knfsd
+LAB_NFS_FSID=""        # knfsd: the export's fsid= (only on a tmpfs)
 
 lab_nfs_start() {
   local ns=$1 root=$2 clients=$3 dir=$4 kind=${5:-ganesha} bin=${PXEKIT_BIN:-${PXEBOOT_BIN:-build/bin}} url
@@ -183,10 +185,15 @@ lab_nfs_start() {
   if [ "$kind" = knfsd ]; then
     knfsd_probe || { echo "lab: knfsd: $KNFSD_WHY" >&2; return 1; }
     rm -f "$dir/exports"
+    # knfsd names a file system in its file handles by its device or UUID;
+    # a tmpfs (/tmp on some hosts) has neither and needs an fsid.
+    local fsid=()
+    LAB_NFS_FSID=""
+    [ "$(stat -f -c %T "$root")" = tmpfs ] && LAB_NFS_FSID=1 fsid=(--fsid 1)
     # The export as an admin adds it; this file is bind-mounted over
     # /etc/exports in the server's private mount namespace only.
     # shellcheck disable=SC2086 # CLIENTS is one or more words
-    "$bin/pxe-exports" add --ro --no-root-squash "$root" $clients --file "$dir/exports" ||
+    "$bin/pxe-exports" add --ro --no-root-squash "${fsid[@]}" "$root" $clients --file "$dir/exports" ||
       { echo "lab: pxe-exports add $root $clients --file $dir/exports failed" >&2; return 1; }
     LAB_NFS_LOG=$dir/knfsd.log
     knfsd_ns_start "$ns" "$dir/exports" "$dir" || return 1
