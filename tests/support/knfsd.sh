@@ -120,7 +120,12 @@ knfsd_ns_start() {
     [ -n "$KNFSD_MOUNTD_PID" ] && BACKGROUND+=("$KNFSD_MOUNTD_PID")
   fi
   if [ ! -s "$run/knfsd.ready" ]; then
-    echo "knfsd: the server did not start in $ns within ${KNFSD_WAIT}s:" >&2
+    if kill -0 "$KNFSD_PID" 2>/dev/null; then
+      echo "knfsd: the server did not start in $ns within ${KNFSD_WAIT}s:" >&2
+    else
+      wait "$KNFSD_PID"
+      echo "knfsd: setting up the server in $ns failed (exit $?):" >&2
+    fi
     tail -n 30 "$KNFSD_LOG" >&2
     knfsd_ns_stop
     return 1
@@ -137,7 +142,7 @@ knfsd_ns_stop() {
   if kill -0 "$KNFSD_PID" 2>/dev/null; then
     timeout 30 nsenter -t "$KNFSD_PID" -m -n sh -c \
       '[ -f /proc/fs/nfsd/threads ] && rpc.nfsd 0; exportfs -au' >>"$KNFSD_LOG" 2>&1
-  else
+  elif grep -q '^knfsd: rpc.nfsd ' "$KNFSD_LOG" 2>/dev/null; then
     # The holder is gone (killed): threads it started would still run in
     # NETNS's nfsd and keep the namespace alive. A new private mount
     # namespace there, with an empty /run (never the host's rpcbind).
