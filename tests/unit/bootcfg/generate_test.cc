@@ -1,6 +1,7 @@
 #include "bootcfg/generate.h"
 
 #include <catch2/catch.hpp>
+#include <utility>
 
 #include "unit/bootcfg/seed_config.h"
 
@@ -142,16 +143,23 @@ TEST_CASE("GRUB quoting keeps specials away from GRUB's lexer",
 // newline there; single quotes keep everything literal, '$' included.
 TEST_CASE("GRUB: a path that starts with a variable is expanded by GRUB",
           "[bootcfg][gen]") {
-  CHECK(GrubQuoteVariable("$prefix/vmlinuz") == "\"$prefix/vmlinuz\"");
-  CHECK(GrubQuoteVariable("${root}/vmlinuz") == "\"${root}/vmlinuz\"");
-  // The rest stays literal: blanks, quotes, a second '$', a backslash.
-  CHECK(GrubQuoteVariable("$prefix/my kernel's \"v\"") ==
-        "\"$prefix/my kernel's \\\"v\\\"\"");
-  CHECK(GrubQuoteVariable("$prefix/a$b\\c") == "\"$prefix/a\\$b\\\\c\"");
-  // No variable name after '$': nothing to expand, quoted literally.
-  CHECK(GrubQuoteVariable("$/vmlinuz") == "'$/vmlinuz'");
-  CHECK(GrubQuoteVariable("${unclosed/vmlinuz") == "'${unclosed/vmlinuz'");
-  CHECK(GrubQuoteVariable("vmlinuz") == "vmlinuz");
+  // {path, what the config says}
+  const std::pair<const char*, const char*> cases[] = {
+      {"$prefix/vmlinuz", "\"$prefix/vmlinuz\""},
+      {"${root}/vmlinuz", "\"${root}/vmlinuz\""},
+      {"$1/vmlinuz", "\"$1/vmlinuz\""},
+      // The rest stays literal: blanks, quotes, a second '$', a backslash.
+      {"$prefix/my kernel's \"v\"", "\"$prefix/my kernel's \\\"v\\\"\""},
+      {"$prefix/a$b\\c", "\"$prefix/a\\$b\\\\c\""},
+      // No variable name after '$': nothing to expand, quoted literally.
+      {"$/vmlinuz", "'$/vmlinuz'"},
+      {"${unclosed/vmlinuz", "'${unclosed/vmlinuz'"},
+      {"vmlinuz", "vmlinuz"},
+  };
+  for (const auto& [path, quoted] : cases) {
+    INFO(path);
+    CHECK(GrubQuoteVariable(path) == quoted);
+  }
 }
 
 TEST_CASE("GRUB: a kernel path that starts with a variable stays live",
