@@ -24,7 +24,7 @@
 #       the namespaces), KNFSD_RPCBIND_PID, KNFSD_MOUNTD_PID.
 #   knfsd_ns_wait_served CLIENT_NETNS URL OUT [SECONDS [ANSWER_RE]]
 #       as ganesha_ns_wait_served (lab_nfs.sh), for knfsd.
-#   knfsd_ns_stop
+#   knfsd_ns_stop (also run on exit, before the EXIT trap that was set)
 #       in the same namespaces (nsenter by KNFSD_PID): `rpc.nfsd 0` (the
 #       threads stop) and `exportfs -au`; then rpc.mountd, rpcbind and the
 #       holder by PID (SIGTERM, then SIGKILL).
@@ -106,6 +106,15 @@ knfsd_ns_start() {
     wait
   ' sh "$exports" "$run" "$threads" </dev/null >"$KNFSD_LOG" 2>&1 &
   KNFSD_PID=$!
+  # nfsd's threads are the kernel's: killing the daemons (testlib.sh,
+  # pxeboot.sh) would leave them serving, and the namespace alive, after an
+  # early exit. So knfsd_ns_stop runs first on exit, whoever exits.
+  if [ -z "${_knfsd_trapped-}" ]; then
+    _knfsd_trapped=yes
+    _knfsd_prev_exit_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")
+    # shellcheck disable=SC2016
+    trap 'knfsd_ns_stop; eval "$_knfsd_prev_exit_trap"' EXIT
+  fi
   for _ in $(seq $((KNFSD_WAIT * 10))); do
     [ -s "$run/knfsd.ready" ] && break
     kill -0 "$KNFSD_PID" 2>/dev/null || break
