@@ -89,8 +89,14 @@ if [ "$probe_rc" != 0 ]; then
   check "demo.sh --nfs knfsd: started nothing (no output, no namespace)" \
     '[ ! -s "$SCRATCH/demo.out" ] && [ "$(ip netns list | grep -v -e "$SRV" -e "$CLI" | sort)" = "$ns_before" ]' ||
     cat "$SCRATCH/demo.out" >&2
-  bash "$PXEKIT_SRC/tests/support/demo.sh" --nfs ganesha --help >/dev/null
-  check "demo.sh --nfs ganesha is still an accepted option (--help exits 0)" '[ $? = 0 ]'
+  help=$(bash "$PXEKIT_SRC/tests/support/demo.sh" --nfs ganesha --help)
+  rc=$?
+  check "demo.sh --nfs ganesha is accepted, and --help explains --nfs knfsd (rc $rc)" \
+    '[ "$rc" = 0 ] && [[ "$help" == *"--nfs ganesha|knfsd"*"modprobe nfsd"* ]]'
+  bash "$PXEKIT_SRC/tests/support/demo.sh" --nfs nfs3 2>"$SCRATCH/usage.err"
+  rc=$?
+  check "demo.sh --nfs nfs3: a usage error (rc $rc)" \
+    '[ "$rc" = 64 ] && grep -q "^usage: demo.sh .*--nfs ganesha|knfsd" "$SCRATCH/usage.err"'
   timeout 60 bash "$PXEKIT_SRC/tests/bench/lab.sh" --nfs knfsd --runs 1 >"$SCRATCH/bench.out" 2>"$SCRATCH/bench.err"
   rc=$?
   check "tests/bench/lab.sh --nfs knfsd: exit 69 (rc $rc), 'lab.sh: knfsd: $KNFSD_WHY'" \
