@@ -49,7 +49,8 @@ std::string PxelinuxBody(const BootSpec& spec, const HostEntry* host) {
 }
 
 std::string GrubPath(const std::string& path, GrubPathBase base) {
-  if (path.starts_with("(") || path.starts_with("$")) return GrubQuote(path);
+  if (path.starts_with("$")) return GrubQuoteVariable(path);
+  if (path.starts_with("(")) return GrubQuote(path);
   std::string_view rest = path;
   while (rest.starts_with("/")) rest.remove_prefix(1);
   if (base == GrubPathBase::kRoot) return GrubQuote(fmt::format("/{}", rest));
@@ -165,6 +166,42 @@ std::string GrubQuote(std::string_view word) {
       out.push_back(c);
   }
   return out + "'";
+}
+
+std::string GrubQuoteVariable(std::string_view path) {
+  // GRUB's variable names: a letter or '_' then letters, digits and '_', or
+  // digits (the positional ones); ${NAME} braces them.
+  auto name_length = [](std::string_view s) -> std::size_t {
+    auto alpha = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t n = 0;
+    if (s.empty()) return 0;
+    if (digit(s[0])) {
+      while (n < s.size() && digit(s[n])) ++n;
+    } else if (alpha(s[0])) {
+      while (n < s.size() && (alpha(s[n]) || digit(s[n]))) ++n;
+    }
+    return n;
+  };
+  if (!path.starts_with("$")) return GrubQuote(path);
+  std::size_t end = 0;  // just after the variable reference
+  if (path.starts_with("${")) {
+    std::size_t n = name_length(path.substr(2));
+    if (n > 0 && path.size() > 2 + n && path[2 + n] == '}') end = 3 + n;
+  } else {
+    std::size_t n = name_length(path.substr(1));
+    if (n > 0) end = 1 + n;
+  }
+  if (end == 0) return GrubQuote(path);
+  std::string out = "\"";
+  out += path.substr(0, end);
+  for (char c : path.substr(end)) {
+    if (c == '$' || c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
 }
 
 std::vector<GeneratedFile> GeneratePxelinux(

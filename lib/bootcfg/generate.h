@@ -62,4 +62,10 @@ std::string DhcpdHostName(const HostEntry& host);
 // A word quoted for GRUB's shell-like lexer, unchanged when it needs none.
 std::string GrubQuote(std::string_view word);
 
+// A path that starts with a GRUB variable ($prefix/vmlinuz, ${root}/x), in
+// double quotes so that GRUB expands that variable; every other '$', '"'
+// and backslash is escaped, so the rest stays literal (blanks and quotes
+// included). Without a variable name after the leading '$', GrubQuote.
+std::string GrubQuoteVariable(std::string_view path);
+
 }  // namespace pxekit

@@ -12,6 +12,10 @@
 # prints the load average before and after); not part of `make check`.
 #
 #   tests/bench/lab.sh [--machines N] [--runs N] [--only pxekit|dnsmasq]
+#                      [--nfs ganesha|knfsd]
+#
+# --nfs knfsd serves the root from the kernel's nfsd in the lab's namespace
+# (as `make demo DEMO_ARGS="--nfs knfsd"`; exit 69 where the host cannot).
 #
 # QEMU's accelerator is the harness's probe (PXEKIT_ACCEL=kvm or tcg
 # overrides it). Under TCG the guests' CPU (the kernel's decompressor, udev)
@@ -20,18 +24,20 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../support/lab.sh"
 
 usage() {
-  echo "usage: lab.sh [--machines N] [--runs N] [--only pxekit|dnsmasq]" >&2
+  echo "usage: lab.sh [--machines N] [--runs N] [--only pxekit|dnsmasq] [--nfs ganesha|knfsd]" >&2
   exit 64
 }
 
 machines=8
 runs=3
 kinds=(pxekit dnsmasq)
+nfs=ganesha
 while [ $# -gt 0 ]; do
   case $1 in
     --machines) [ $# -ge 2 ] || usage; machines=$2; shift ;;
     --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
     --only) [ $# -ge 2 ] || usage; kinds=("$2"); shift ;;
+    --nfs) [ $# -ge 2 ] || usage; nfs=$2; shift ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
@@ -42,7 +48,13 @@ for kind in "${kinds[@]}"; do
   case $kind in pxekit | dnsmasq) ;; *) usage ;; esac
 done
 
+case $nfs in ganesha | knfsd) ;; *) usage ;; esac
+
 [ "$(id -u)" = 0 ] || { echo "lab.sh: needs root (network namespace, tap devices)" >&2; exit 77; }
+if [ "$nfs" = knfsd ] && ! knfsd_probe; then
+  echo "lab.sh: knfsd: $KNFSD_WHY" >&2
+  exit 69
+fi
 missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
 for tool in wakeonlan pxe-poweroff pxe-exports; do
   [ -x "$PXEBOOT_BIN/$tool" ] || missing+=" $tool"
@@ -58,9 +70,9 @@ pxeboot_check_packages install >/dev/null || exit 69
 "$LAB_SRC/tests/support/packages.sh" install $(sed -e 's/#.*//' "$LAB_SRC/tests/packages/lab.txt") >/dev/null || exit 69
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 lab_plan "$machines" || exit 64
-lab_up "${kinds[0]}" || exit 1
+lab_up "${kinds[0]}" "$nfs" || exit 1
 pxeboot_servers_stop
-echo "== $machines machines, $runs runs each of ${kinds[*]}; QEMU $(pxeboot_accel_name); load average $load_before"
+echo "== $machines machines, $runs runs each of ${kinds[*]}; NFS: $nfs; QEMU $(pxeboot_accel_name); load average $load_before"
 
 declare -A times=()
 status=0

@@ -22,8 +22,11 @@ source "$PXEKIT_SRC/tests/support/lab_nfs.sh"
 
 # The lab's other machine types, for a run by hand: PXEKIT_LAB_FIRMWARE=uefi
 # (OVMF, GRUB from grub-mknetdir) and PXEKIT_LAB_NIC=virtio-net-pci.
+# PXEKIT_LAB_NFS=knfsd: the kernel's NFS server instead of Ganesha
+# (tests/netns/lab_knfsd.sh; skipped where the host's kernel has no nfsd).
 FIRMWARE=${PXEKIT_LAB_FIRMWARE:-bios}
 NIC=${PXEKIT_LAB_NIC:-e1000e}
+NFS=${PXEKIT_LAB_NFS:-ganesha}
 BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-240}
 POWEROFF_BOUND=60
 SENDER_WAIT=20
@@ -47,7 +50,12 @@ need_netns
 "$PXEKIT_SRC/tests/support/packages.sh" install $(sed -e 's/#.*//' "$PXEKIT_SRC/tests/packages/lab.txt") \
   $(pxeboot_packages) >"$SCRATCH/packages.log" 2>&1 ||
   skip "the Debian packages for the lab cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
-need_cmd qemu-system-x86_64 ganesha.nfsd rpcbind nfs-ls mkinitramfs depmod unshare flock
+need_cmd qemu-system-x86_64 rpcbind nfs-ls mkinitramfs depmod unshare flock
+case $NFS in
+  ganesha) need_cmd ganesha.nfsd ;;
+  knfsd) knfsd_probe || skip "knfsd: $KNFSD_WHY" ;;
+  *) die_early "PXEKIT_LAB_NFS=$NFS: ganesha or knfsd" ;;
+esac
 absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
 for tool in pxe-poweroff pxe-exports; do
   [ -x "$PXEKIT_BIN/$tool" ] || absent+=" $tool"
@@ -88,10 +96,11 @@ check "pxe-mkcfg wrote the Debian NFS-root command line" \
   cat "$(pxeboot_cfg_file "$FIRMWARE" "$TFTP")" >&2
 
 pxeboot_servers_start pxekit "$TFTP" || die_early "pxe-dhcpd and pxe-tftpd start"
-lab_nfs_start "$PXEBOOT_NETNS" "$NFSROOT" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" ||
-  die_early "Ganesha serving $NFSROOT (see above)"
+lab_nfs_start "$PXEBOOT_NETNS" "$NFSROOT" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" "$NFS" ||
+  die_early "$NFS serving $NFSROOT (see above)"
 check "the export pxe-exports wrote is read-only, for the lab's subnet" \
-  'grep -qx "$NFSROOT $PXEBOOT_SUBNET(ro,no_root_squash,sync,no_subtree_check)" "$PXEBOOT_WORK/nfs/exports"' ||
+  'sed "s/ # pxe-exports\$//" "$PXEBOOT_WORK/nfs/exports" |
+   grep -qx "$NFSROOT $PXEBOOT_SUBNET(ro,no_root_squash${LAB_NFS_FSID:+,fsid=$LAB_NFS_FSID},sync,no_subtree_check)"' ||
   cat "$PXEBOOT_WORK/nfs/exports" >&2
 
 CONSOLE=$PXEBOOT_WORK/serial.log
@@ -103,7 +112,7 @@ PXEBOOT_TIMEOUT=$(budget "$BOOT_TIMEOUT" $((SENDER_WAIT + POWEROFF_BOUND / 2))) 
   die_early "no time left of the test's ${BUDGET}s for the boot (the image took ${image_seconds}s)"
 if ! pxeboot_vm_start "$FIRMWARE" "$LAB_TAG ready"; then
   fail "the VM booted over NFS and its agent listens ($PXEBOOT_FAILURE)"
-  tail -n 40 "$PXEBOOT_WORK/nfs/ganesha.log" >&2
+  tail -n 40 "$LAB_NFS_LOG" >&2
   finish
   exit 1
 fi
@@ -129,7 +138,7 @@ check "the initramfs configured eth0 by DHCP from pxe-dhcpd" \
 root_line=$(console_line "$LAB_TAG root ")
 check "the root is $PXEBOOT_SERVER_IP:$NFSROOT over NFSv3, mounted read-only ($root_line)" \
   '[[ "$root_line" == *"$LAB_TAG root $PXEBOOT_SERVER_IP:$NFSROOT ro nfs ro,"*vers=3* ]]'
-check "the server itself refuses writes to the root (export Access_Type RO)" \
+check "the server itself ($NFS) refuses writes to the root (a read-only export)" \
   'console_has "$LAB_TAG server-ro yes: Read-only file system"' || grep -a "$LAB_TAG" "$CONSOLE" >&2
 
 # --- the power-off --------------------------------------------------------------
@@ -165,6 +174,6 @@ check "the agent reported the NIC's Wake-on-LAN answer after accepting ($wol_lin
 check "the kernel powered down" 'console_has "reboot: Power down"'
 check "the kernel neither halted, restarted nor panicked" \
   '! console_has "System halted" && ! console_has "Restarting system" && ! console_has "Kernel panic"'
-echo "lab_nfsroot: $FIRMWARE, $NIC, $(pxeboot_accel_name); image ${image_seconds}s; agent ready ${boot_seconds}s after QEMU's start; powered off ${took:-?}s after the ack"
+echo "lab_nfsroot: $FIRMWARE, $NIC, NFS from $NFS, $(pxeboot_accel_name); image ${image_seconds}s; agent ready ${boot_seconds}s after QEMU's start; powered off ${took:-?}s after the ack"
 lab_nfs_stop
 finish

@@ -8,7 +8,8 @@
 #      packet for its MAC arrives;
 #   2. each boots, one line per stage as it happens: DHCP, the boot loader
 #      and the kernel and initrd over TFTP, the kernel, its own DHCP, the
-#      root over NFS (NFS-Ganesha, configured by pxe-exports), the agent;
+#      root over NFS (NFS-Ganesha, configured by pxe-exports; or the
+#      kernel's nfsd with --nfs knfsd), the agent;
 #   3. evening: `pxe-poweroff -f lab-hosts.txt`; each agent reports what the
 #      NIC answered to Wake-on-LAN, acknowledges and powers off; each QEMU
 #      exits by itself, and the demo says why ("reboot: Power down");
@@ -19,22 +20,34 @@
 # and removes the namespace and every process it started on exit, Ctrl-C
 # included.
 #
-#   demo.sh [--machines N] [--servers pxekit|dnsmasq] [--one-day]
+#   demo.sh [--machines N] [--servers pxekit|dnsmasq] [--nfs ganesha|knfsd]
+#           [--one-day]
 #
 # --servers dnsmasq runs the same day with dnsmasq for DHCP and TFTP in
-# place of pxe-dhcpd and pxe-tftpd. QEMU's accelerator is probed once (KVM
-# only with hardware virtualization and a QEMU run that works; TCG
-# otherwise); PXEKIT_ACCEL=kvm or tcg overrides the probe.
+# place of pxe-dhcpd and pxe-tftpd. --nfs knfsd serves the root with the
+# kernel's NFS server instead of NFS-Ganesha: the export written into an
+# exports file by `pxe-exports add`, and nfsd, rpc.mountd and rpcbind
+# started inside the lab's namespace only (NFSv3 over TCP), never
+# host-wide. It needs nfsd in the host's kernel (in /proc/filesystems, or
+# `modprobe nfsd` loads it) and nfs-kernel-server's tools (exportfs,
+# rpc.nfsd, rpc.mountd) and rpcbind; where they are missing the demo stops
+# at once, exit 69, saying what is missing (it never falls back to
+# Ganesha).
+#
+# QEMU's accelerator is probed once (KVM only with hardware virtualization
+# and a QEMU run that works; TCG otherwise); PXEKIT_ACCEL=kvm or tcg
+# overrides the probe.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 
 usage() {
-  echo "usage: demo.sh [--machines N] [--servers pxekit|dnsmasq] [--one-day]" >&2
+  echo "usage: demo.sh [--machines N] [--servers pxekit|dnsmasq] [--nfs ganesha|knfsd] [--one-day]" >&2
   exit 64
 }
 
 machines=3
 servers=pxekit
+nfs=ganesha
 days=2
 while [ $# -gt 0 ]; do
   case $1 in
@@ -42,6 +55,8 @@ while [ $# -gt 0 ]; do
     --machines=*) machines=${1#*=} ;;
     --servers) [ $# -ge 2 ] || usage; servers=$2; shift ;;
     --servers=*) servers=${1#*=} ;;
+    --nfs) [ $# -ge 2 ] || usage; nfs=$2; shift ;;
+    --nfs=*) nfs=${1#*=} ;;
     --one-day) days=1 ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
@@ -49,11 +64,17 @@ while [ $# -gt 0 ]; do
   shift
 done
 case $servers in pxekit | dnsmasq) ;; *) usage ;; esac
+case $nfs in ganesha | knfsd) ;; *) usage ;; esac
 [[ $machines =~ ^[1-9][0-9]?$ ]] || usage
 
 if [ "$(id -u)" != 0 ]; then
   echo "demo: needs root (it creates a network namespace and tap devices): sudo make demo" >&2
   exit 77
+fi
+# Before anything is installed or built: can this host's kernel serve NFS?
+if [ "$nfs" = knfsd ] && ! knfsd_probe; then
+  echo "demo: knfsd: $KNFSD_WHY" >&2
+  exit 69
 fi
 missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
 for tool in wakeonlan pxe-poweroff pxe-exports; do
@@ -70,12 +91,12 @@ fi
 BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-$((480 + 40 * machines))}
 OFF_TIMEOUT=${PXEKIT_OFF_TIMEOUT:-120}
 
-echo "== pxekit lab demo: $machines machines, servers: $servers"
+echo "== pxekit lab demo: $machines machines, servers: $servers, NFS: $nfs"
 pxeboot_check_packages install || exit 69
 # shellcheck disable=SC2046 # one package a word
 "$LAB_SRC/tests/support/packages.sh" install $(sed -e 's/#.*//' "$LAB_SRC/tests/packages/lab.txt") || exit 69
 lab_plan "$machines" || exit 64
-lab_up "$servers" || exit 1
+lab_up "$servers" "$nfs" || exit 1
 echo "== the lab is dark: $LAB_N machines off"
 for ((i = 0; i < LAB_N; i++)); do
   printf '  %-3s %-4s %-10s %-8s %s\n' "${LAB_NAME[i]}" "${LAB_FW[i]}" "$(lab_nic_name "${LAB_NIC[i]}")" \
@@ -99,6 +120,6 @@ for ((day = 1; day <= days; day++)); do
   fi
 done
 
-echo "== summary (kernel: $LAB_KERNEL_PKG, root: NFS, servers: $servers, QEMU: $(pxeboot_accel_name))"
+echo "== summary (kernel: $LAB_KERNEL_PKG, root: NFS from $nfs, servers: $servers, QEMU: $(pxeboot_accel_name))"
 lab_summary
 exit $status

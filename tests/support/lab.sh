@@ -7,7 +7,7 @@
 # tests/bench/lab.sh. Source it (bash) after pxeboot.sh's settings, then:
 #
 #   lab_plan 3                 # machines: firmware, NIC, boot path, MAC
-#   lab_up pxekit              # namespace, image, root, NFS, servers, switch
+#   lab_up pxekit ganesha      # namespace, image, root, NFS, servers, switch
 #   lab_morning 1 300          # wakeonlan, stream each machine's stages
 #   lab_night 1 120            # pxe-poweroff, each VM's exit and why
 #   lab_morning 2 300          # the same machines again (same addresses?)
@@ -17,8 +17,8 @@
 # + GRUB on virtio-net, BIOS through an iPXE script on virtio-net.
 #
 #   namespace pxk-lab-PID
-#     pxbr0 10.99.0.1/24  <- pxe-dhcpd, pxe-tftpd (or dnsmasq), Ganesha,
-#       |                    wakeonlan -I pxbr0, pxe-poweroff
+#     pxbr0 10.99.0.1/24  <- pxe-dhcpd, pxe-tftpd (or dnsmasq), Ganesha
+#       |                    (or knfsd), wakeonlan -I pxbr0, pxe-poweroff
 #       +- pxtap0..N-1     one tap a machine (QEMU runs only while "on")
 #       +- pxwol0 == pxsense0   a veth pair: the power switch listens on
 #                          pxsense0, where the bridge floods what it sends
@@ -28,10 +28,13 @@
 # The machine image comes from tests/support/lab_image.sh: a Debian generic
 # kernel, an initramfs-tools BOOT=nfs initrd, and the root tree with busybox
 # init and the pxe-poweroff agent, exported read-only by NFS-Ganesha
-# (tests/support/lab_nfs.sh, configured by pxe-exports line and ganesha).
+# (tests/support/lab_nfs.sh, configured by pxe-exports line and ganesha)
+# or, with `lab_up SERVERS knfsd` where the host's kernel has nfsd, by the
+# kernel's NFS server in the namespace (tests/support/knfsd.sh, its exports
+# file written by pxe-exports add).
 #
 # Everything is removed on exit, Ctrl-C included: the switch (which kills
-# the QEMUs it started), Ganesha, the servers, the namespace.
+# the QEMUs it started), the NFS server, the servers, the namespace.
 
 LAB_SRC=${PXEKIT_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # shellcheck source=tests/support/pxeboot.sh
@@ -47,6 +50,7 @@ LAB_WOL_PORT=pxwol0
 LAB_MAC_PREFIX=52:54:00:99:01
 LAB_ROOT_PATH=""       # the exported root tree (nfs)
 LAB_SERVERS=""         # pxekit or dnsmasq
+LAB_NFS=ganesha        # the NFS server: ganesha or knfsd
 LAB_KEY=""             # pxe-poweroff's private key (its .pub is in the root)
 LAB_SWITCH_PID=""
 LAB_NFS_UP=""
@@ -320,10 +324,18 @@ lab_cleanup() {
   return 0
 }
 
-# lab_up pxekit|dnsmasq: everything up to the dark lab.
+# lab_up pxekit|dnsmasq [ganesha|knfsd]: everything up to the dark lab.
+# knfsd fails here, before anything is built, where the host cannot run it
+# (knfsd_probe says why).
 lab_up() {
   LAB_SERVERS=$1
+  LAB_NFS=${2:-ganesha}
   case $LAB_SERVERS in pxekit | dnsmasq) ;; *) lab_die "servers: pxekit or dnsmasq"; return 1 ;; esac
+  case $LAB_NFS in ganesha | knfsd) ;; *) lab_die "NFS server: ganesha or knfsd"; return 1 ;; esac
+  if [ "$LAB_NFS" = knfsd ] && ! knfsd_probe; then
+    lab_die "knfsd: $KNFSD_WHY"
+    return 1
+  fi
   [ "$LAB_N" -gt 0 ] || { lab_die "lab_plan first"; return 1; }
   pxeboot_init || return 1
   # Ours first, then pxeboot's (servers, namespace, scratch dir).
@@ -340,8 +352,8 @@ lab_up() {
   local i
   # The machines' subnet: what they get is up to the DHCP server.
   LAB_NFS_UP=yes
-  lab_nfs_start "$PXEBOOT_NETNS" "$LAB_ROOT_PATH" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" ||
-    { lab_die "NFS-Ganesha did not start (see above)"; return 1; }
+  lab_nfs_start "$PXEBOOT_NETNS" "$LAB_ROOT_PATH" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" "$LAB_NFS" ||
+    { lab_die "$([ "$LAB_NFS" = knfsd ] && echo knfsd || echo NFS-Ganesha) did not start (see above)"; return 1; }
   lab_dhcpd_conf "$PXEBOOT_WORK/dhcpd.conf"
   lab_servers_start day1 || return 1
   for ((i = 0; i < LAB_N; i++)); do

@@ -1,9 +1,11 @@
 #include "bootcfg/generate.h"
 
 #include <catch2/catch.hpp>
+#include <utility>
 
 #include "unit/bootcfg/seed_config.h"
 
+#include "bootcfg/grub_cfg.h"
 #include "bootcfg/host_list.h"
 #include "bootcfg/marker.h"
 
@@ -134,6 +136,62 @@ TEST_CASE("GRUB quoting keeps specials away from GRUB's lexer",
   CHECK(GrubQuote("it's") == "'it'\\''s'");
   CHECK(GrubQuote("$x") == "'$x'");
   CHECK(GrubQuote("") == "''");
+}
+
+// GRUB's manual ("Shell-like scripting"): '$' keeps its meaning inside
+// double quotes and a backslash escapes only '$', '"', a backslash and a
+// newline there; single quotes keep everything literal, '$' included.
+TEST_CASE("GRUB: a path that starts with a variable is expanded by GRUB",
+          "[bootcfg][gen]") {
+  // {path, what the config says}
+  const std::pair<const char*, const char*> cases[] = {
+      {"$prefix/vmlinuz", "\"$prefix/vmlinuz\""},
+      {"${root}/vmlinuz", "\"${root}/vmlinuz\""},
+      {"$1/vmlinuz", "\"$1/vmlinuz\""},
+      // The rest stays literal: blanks, quotes, a second '$', a backslash.
+      {"$prefix/my kernel's \"v\"", "\"$prefix/my kernel's \\\"v\\\"\""},
+      {"$prefix/a$b\\c", "\"$prefix/a\\$b\\\\c\""},
+      // No variable name after '$': nothing to expand, quoted literally.
+      {"$/vmlinuz", "'$/vmlinuz'"},
+      {"${unclosed/vmlinuz", "'${unclosed/vmlinuz'"},
+      {"vmlinuz", "vmlinuz"},
+  };
+  for (const auto& [path, quoted] : cases) {
+    INFO(path);
+    CHECK(GrubQuoteVariable(path) == quoted);
+  }
+}
+
+TEST_CASE("GRUB: a kernel path that starts with a variable stays live",
+          "[bootcfg][gen]") {
+  // What the config says, read back by GRUB's rules (grub_cfg.h): the
+  // variable is live and the rest comes back as given.
+  BootSpec spec;
+  spec.kernel = "$prefix/my kernel's \"v\"";
+  spec.initrds = {"${root}/initrd $1.img"};
+  auto text = StripMarker(GenerateGrub(spec, {}, "boot/grub")[0].content);
+  CHECK(text.find("\tlinux \"$prefix/my kernel's \\\"v\\\"\"") !=
+        std::string::npos);
+  CHECK(text.find("\tinitrd \"${root}/initrd \\$1.img\"\n") !=
+        std::string::npos);
+  GrubConfig config = ParseGrubConfig(text);
+  CHECK(config.errors.empty());
+  bool linux_seen = false, initrd_seen = false;
+  for (const GrubCommand& command : config.commands) {
+    if (command.words.size() != 2) continue;
+    if (command.words[0].text == "linux") {
+      linux_seen = true;
+      CHECK(command.words[1].text == spec.kernel);
+      CHECK(command.words[1].has_variable);
+    }
+    if (command.words[0].text == "initrd") {
+      initrd_seen = true;
+      CHECK(command.words[1].text == spec.initrds[0]);
+      CHECK(command.words[1].has_variable);
+    }
+  }
+  CHECK(linux_seen);
+  CHECK(initrd_seen);
 }
 
 TEST_CASE("iPXE: default chains per-MAC scripts by ${net0/mac}",
