@@ -106,7 +106,8 @@ fuzz:
 # As root: a day of a diskless lab in a private namespace: QEMU machines woken
 # by wakeonlan, PXE-booted by pxe-dhcpd, pxe-tftpd and pxe-mkcfg configs to a
 # root on NFS (pxe-exports, Ganesha), powered off by pxe-poweroff, woken again.
-# DEMO_ARGS: --machines N (default 3), --servers dnsmasq, --one-day.
+# DEMO_ARGS: --machines N (default 3), --servers dnsmasq, --nfs ganesha|knfsd
+# (knfsd needs a kernel with nfsd), --one-day.
 # A fresh machine has no compiler or libraries yet: install them first, as
 # `make check` does; the demo script installs QEMU and the boot files itself.
 demo:
