@@ -150,18 +150,8 @@ _arm64_unpack() {
 # archive, no network and nothing cached), 1 on any other failure.
 # Concurrent runs wait for each other (flock on ARM64_CACHE/.lock).
 arm64_fetch() {
-  local lockfd rc
   mkdir -p "$ARM64_CACHE" || return 1
-  exec {lockfd}>"$ARM64_CACHE/.lock" || return 1
-  if ! flock -w 900 "$lockfd"; then
-    exec {lockfd}>&-
-    pxeboot_die "another run holds $ARM64_CACHE/.lock for 15 minutes"
-    return 1
-  fi
-  _arm64_fetch_locked
-  rc=$?
-  exec {lockfd}>&-
-  return $rc
+  pxeboot_locked "$ARM64_CACHE/.lock" _arm64_fetch_locked
 }
 
 _arm64_fetch_locked() {

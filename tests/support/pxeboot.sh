@@ -244,6 +244,24 @@ pxeboot_kernel() {
   pxeboot_say kernel "$PXEBOOT_KERNEL_PKG ($(du -h "$PXEBOOT_KERNEL" | cut -f1), cached in $dir)"
 }
 
+# pxeboot_locked LOCKFILE CMD...: runs CMD (a function may set globals) while
+# it holds LOCKFILE (flock, 15 minutes at most), so that concurrent runs
+# filling one cache wait for each other; returns CMD's status, or 1.
+pxeboot_locked() {
+  local lock=$1 lockfd rc
+  shift
+  exec {lockfd}>"$lock" || return 1
+  if ! flock -w 900 "$lockfd"; then
+    exec {lockfd}>&-
+    pxeboot_die "another run holds $lock for 15 minutes"
+    return 1
+  fi
+  "$@"
+  rc=$?
+  exec {lockfd}>&-
+  return $rc
+}
+
 # pxeboot_kernel_resolve META: sets PXEBOOT_RESOLVED to "package version",
 # the versioned linux-image-* package Debian's kernel metapackage META
 # depends on and its candidate version (apt-get update once if apt-cache
