@@ -7,11 +7,16 @@
 # with apt-get download in a private apt configuration (tests/support/arm64.sh).
 # Asserts what the x86 boots assert: the banner, the command line pxe-mkcfg
 # wrote, the lease, each file served and the order GRUB asked for its configs;
-# and that pxe-dhcpd gave the arm64 file for arch 11. Always TCG: several
-# minutes on a busy 2-core host.
+# and that pxe-dhcpd gave the arm64 file for arch 11. Always TCG: one to
+# several minutes on a busy 2-core host.
+# With ARM64_IMAGE=server (boot_arm64_server.sh, a ctest entry of its own):
+# the image and config from `pxe-mkcfg grub --server --target arm64-efi
+# --module-dir` instead, whose prefix names the TFTP server.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/boot_test.sh"
 source "$PXEKIT_SRC/tests/support/arm64.sh"
+
+MODE=${ARM64_IMAGE:-mknetdir}
 
 need_netns
 [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
@@ -39,11 +44,24 @@ pxeboot_initrd "$ARM64_BUSYBOX" || boot_test_fail "building the initrd with arm6
 pxeboot_netns_up "pxk-boot-arm64-$$" || boot_test_fail "setting up the namespace (see above)"
 
 root=$PXEBOOT_WORK/tftp
-arm64_tftproot "$root" || boot_test_fail "building the TFTP root (see above)"
-append="$ARM64_KERNEL_ARGS pxekit.test=arm64-$$"
-# The arm64 tree's config is the same grub.cfg under boot/grub as the x86
-# UEFI boot's: pxe-mkcfg grub writes it.
-pxeboot_cfg_pxekit uefi "$root" "$append"
+append="$ARM64_KERNEL_ARGS pxekit.test=arm64-$MODE-$$"
+if [ "$MODE" = server ]; then
+  # pxe-mkcfg builds the image (grub-mkimage -O arm64-efi from the unpacked
+  # modules), copies the modules and writes the config, paths under $root.
+  mkdir -p "$root" && cp "$ARM64_KERNEL" "$root/$PXEBOOT_KERNEL_NAME" &&
+    cp "$PXEBOOT_INITRD" "$root/$PXEBOOT_INITRD_NAME" || boot_test_fail "copying the kernel and initrd"
+  "$PXEKIT_BIN/pxe-mkcfg" grub --root "$root" --server "$PXEBOOT_SERVER_IP" --target arm64-efi \
+    --module-dir "$ARM64_GRUB_DIR" --label pxekit --kernel "$PXEBOOT_KERNEL_NAME" \
+    --initrd "$PXEBOOT_INITRD_NAME" --append "$append" || boot_test_fail "pxe-mkcfg grub --server --target arm64-efi failed"
+  chmod -R a+rX "$root"
+  check "pxe-mkcfg wrote an arm64 EFI image" \
+    '[ "$(head -c2 "$root/$ARM64_EFI_FILE")" = MZ ] && grep -aq "(tftp,$PXEBOOT_SERVER_IP)/$PXEBOOT_GRUB_PREFIX" "$root/$ARM64_EFI_FILE"'
+else
+  arm64_tftproot "$root" || boot_test_fail "building the TFTP root (see above)"
+  # The arm64 tree's config is the same grub.cfg under boot/grub as the x86
+  # UEFI boot's: pxe-mkcfg grub writes it.
+  pxeboot_cfg_pxekit uefi "$root" "$append"
+fi
 cfg=$(pxeboot_cfg_file uefi "$root")
 check "pxe-mkcfg wrote ${cfg#"$root"/}" '[ -s "$cfg" ]'
 written=$(pxeboot_cfg_append uefi "$root")
