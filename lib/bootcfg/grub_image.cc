@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <optional>
 
 namespace pxekit {
 
@@ -27,6 +28,28 @@ std::string GrubEfiPlatformNames() {
     names += platform->name;
   }
   return names;
+}
+
+std::string GrubModinfoPlatform(std::string_view modinfo) {
+  std::string cpu, platform;
+  while (!modinfo.empty()) {
+    std::size_t end = modinfo.find('\n');
+    std::string_view line = modinfo.substr(0, end);
+    modinfo = end == std::string_view::npos ? std::string_view()
+                                            : modinfo.substr(end + 1);
+    auto value = [&](std::string_view key) -> std::optional<std::string> {
+      if (!line.starts_with(key)) return std::nullopt;
+      std::string_view v = line.substr(key.size());
+      // modinfo.sh is shell: the value may be quoted.
+      if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'')
+        v = v.substr(1, v.size() - 2);
+      return std::string(v);
+    };
+    if (auto v = value("grub_modinfo_target_cpu=")) cpu = *v;
+    if (auto v = value("grub_modinfo_platform=")) platform = *v;
+  }
+  if (cpu.empty() || platform.empty()) return {};
+  return cpu + "-" + platform;
 }
 
 GrubNetImage PlanGrubNetImage(const Ipv4Addr& server,

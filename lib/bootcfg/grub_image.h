@@ -45,6 +45,13 @@ const GrubEfiPlatform* FindGrubEfiPlatform(std::string_view name);
 // The platform names, for messages ("x86_64-efi or arm64-efi").
 std::string GrubEfiPlatformNames();
 
+// The platform a GRUB module directory holds, from the text of its
+// modinfo.sh (grub_modinfo_target_cpu=arm64 and grub_modinfo_platform=efi:
+// "arm64-efi"); "" when the text names no CPU or no platform. Modules of
+// another platform make grub-mkimage fail with "relocation 0x2 is not
+// implemented yet" and the like; this lets the tool say which they are.
+std::string GrubModinfoPlatform(std::string_view modinfo);
+
 // What goes into the TFTP tree for one server address.
 struct GrubNetImage {
   std::string platform;    // grub-mkimage -O

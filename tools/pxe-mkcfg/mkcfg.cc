@@ -259,6 +259,20 @@ std::optional<GrubImageJob> PrepareGrubImage(const MkcfgOptions& options,
                           "{} modules with --module-dir)",
                           job.modules, platform->package, platform->name)
             : fmt::format("--module-dir {}: No such directory", job.modules));
+  // Modules of another platform: say so, rather than grub-mkimage's
+  // relocation errors.
+  std::string modinfo_path = (fs::path(job.modules) / "modinfo.sh").string();
+  if (auto modinfo = ReadFileContents(modinfo_path)) {
+    std::string held = GrubModinfoPlatform(*modinfo);
+    if (!held.empty() && held != platform->name)
+      throw ToolError(
+          kExitDataErr,
+          fmt::format("{}: modules for {}, not {}{}", modinfo_path, held,
+                      platform->name,
+                      FindGrubEfiPlatform(held)
+                          ? fmt::format(" (for them: --target {})", held)
+                          : std::string()));
+  }
   return job;
 }
 

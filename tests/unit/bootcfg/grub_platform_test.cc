@@ -60,4 +60,23 @@ TEST_CASE("GRUB image for an arm64 client: arm64-efi path and grub-mkimage -O",
         "x86_64-efi");
 }
 
+TEST_CASE("GRUB modinfo.sh: the platform a module directory holds",
+          "[bootcfg][grub-server]") {
+  // As Debian's grub-efi-arm64-bin and grub-efi-amd64-bin ship it.
+  CHECK(GrubModinfoPlatform("#!/bin/sh\n\n# User-controllable options\n"
+                            "grub_modinfo_target_cpu=arm64\n"
+                            "grub_modinfo_platform=efi\n"
+                            "grub_disk_cache_stats=0\n") == "arm64-efi");
+  CHECK(GrubModinfoPlatform("grub_modinfo_platform=efi\n"
+                            "grub_modinfo_target_cpu=x86_64") == "x86_64-efi");
+  CHECK(GrubModinfoPlatform("grub_modinfo_target_cpu='i386'\n"
+                            "grub_modinfo_platform='pc'\n") == "i386-pc");
+  // Either missing: unknown, and the tool leaves it to grub-mkimage.
+  CHECK(GrubModinfoPlatform("grub_modinfo_target_cpu=arm64\n").empty());
+  CHECK(GrubModinfoPlatform("").empty());
+  CHECK(GrubModinfoPlatform("# grub_modinfo_target_cpu=arm64\n"
+                            "grub_modinfo_platform=efi\n")
+            .empty());
+}
+
 }  // namespace pxekit
