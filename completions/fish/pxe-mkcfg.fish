@@ -33,6 +33,8 @@ complete -c pxe-mkcfg -n $boot -l host -x -d 'Write a per-host file for MAC[,LAB
 complete -c pxe-mkcfg -n $boot -s f -l file -r -F -d 'Read MAC [IP [NAME [LABEL]]] lines from FILE'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub lookup' -l grub-prefix -x -a '(__fish_complete_directories)' -d 'GRUB prefix under the TFTP root'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l server -x -d 'Build core.efi that loads from this TFTP server (proxyDHCP)'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l target -x -a 'x86_64-efi arm64-efi' -d 'Platform of the --server image'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l module-dir -x -a '(__fish_complete_directories)' -d "The platform's GRUB modules"
 
 # dhcpd-hosts
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from dhcpd-hosts' -s f -l file -r -F -d 'Read MAC IP [NAME] lines from FILE'

@@ -22,8 +22,39 @@ inline constexpr std::string_view kGrubEfiPlatform = "x86_64-efi";
 inline constexpr std::string_view kGrubEfiModuleDir =
     "/usr/lib/grub/x86_64-efi";
 
+// A UEFI platform GRUB builds a netboot image for (`--target`).
+struct GrubEfiPlatform {
+  std::string_view name;        // grub-mkimage -O, and the module directory's
+  std::string_view module_dir;  // where Debian's package puts the modules
+  std::string_view package;     // that package
+  std::string_view dhcp_flag;   // pxe-dhcpd's flag that names the image
+};
+
+inline constexpr GrubEfiPlatform kGrubX8664Efi{
+    kGrubEfiPlatform, kGrubEfiModuleDir, "grub-efi-amd64-bin",
+    "--efi-filename"};
+// DHCP client arch 11. Debian's grub-efi-arm64-bin is an arm64 package: on
+// another architecture its modules are unpacked elsewhere (dpkg-deb -x).
+inline constexpr GrubEfiPlatform kGrubArm64Efi{
+    "arm64-efi", "/usr/lib/grub/arm64-efi", "grub-efi-arm64-bin",
+    "--arm64-filename"};
+
+// The platform called `name`, or nullptr.
+const GrubEfiPlatform* FindGrubEfiPlatform(std::string_view name);
+
+// The platform names, for messages ("x86_64-efi or arm64-efi").
+std::string GrubEfiPlatformNames();
+
+// The platform a GRUB module directory holds, from the text of its
+// modinfo.sh (grub_modinfo_target_cpu=arm64 and grub_modinfo_platform=efi:
+// "arm64-efi"); "" when the text names no CPU or no platform. Modules of
+// another platform make grub-mkimage fail with "relocation 0x2 is not
+// implemented yet" and the like; this lets the tool say which they are.
+std::string GrubModinfoPlatform(std::string_view modinfo);
+
 // What goes into the TFTP tree for one server address.
 struct GrubNetImage {
+  std::string platform;    // grub-mkimage -O
   std::string image;       // core.efi, relative to the TFTP root
   std::string module_dir;  // where GRUB loads further modules from, relative
   std::string prefix;      // the image's built-in prefix, (tftp,ADDR)/PREFIX
@@ -32,10 +63,11 @@ struct GrubNetImage {
 
 // The image for `server` under `grub_prefix` (a normalised directory under
 // the TFTP root, as CheckGrubPrefix returns it; "" is the root itself):
-// <prefix>/x86_64-efi/core.efi, grub-mknetdir's path, which pxe-dhcpd's
-// --efi-filename then names.
+// <prefix>/<platform>/core.efi, grub-mknetdir's path, which pxe-dhcpd's
+// --efi-filename (x86_64-efi) or --arm64-filename (arm64-efi) then names.
 GrubNetImage PlanGrubNetImage(const Ipv4Addr& server,
-                              const std::string& grub_prefix);
+                              const std::string& grub_prefix,
+                              const GrubEfiPlatform& platform = kGrubX8664Efi);
 
 // grub-mkimage's argument vector (without the program) that writes the
 // image to `output` from the modules in `module_source`.

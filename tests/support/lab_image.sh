@@ -108,19 +108,10 @@ EOF
 # run finds both and builds nothing. Offline, the newest cached kernel is
 # used. Concurrent runs wait for each other (flock on CACHE_DIR/.lock).
 lab_image_build() {
-  local cache=$1 lockfd rc
+  local cache=$1
   [ -n "$cache" ] || { lab_die "lab_image_build CACHE_DIR"; return 1; }
   mkdir -p "$cache/debs" || return 1
-  exec {lockfd}>"$cache/.lock" || return 1
-  if ! flock -w 900 "$lockfd"; then
-    exec {lockfd}>&-
-    lab_die "another build holds $cache/.lock for 15 minutes"
-    return 1
-  fi
-  _lab_image_build_locked "$cache"
-  rc=$?
-  exec {lockfd}>&-
-  return $rc
+  pxeboot_locked "$cache/.lock" _lab_image_build_locked "$cache"
 }
 
 _lab_image_build_locked() {

@@ -103,6 +103,7 @@ PXEBOOT_NOTE=""         # after pxeboot_run: e.g. "retried under TCG after ..."
 PXEBOOT_SERVERS_KIND="" # dnsmasq or pxekit while servers run
 PXEBOOT_QUIET=""        # set to suppress the stage stream (benchmark)
 PXEBOOT_DNSMASQ_ARGS=() # extra dnsmasq options, for experiments
+PXEBOOT_DHCPD_ARGS=()   # extra pxe-dhcpd options (e.g. --arm64-filename)
 
 PXEBOOT_PACKAGES_FILE=$PXEBOOT_SRC/tests/packages/boot.txt
 
@@ -243,6 +244,24 @@ pxeboot_kernel() {
   pxeboot_say kernel "$PXEBOOT_KERNEL_PKG ($(du -h "$PXEBOOT_KERNEL" | cut -f1), cached in $dir)"
 }
 
+# pxeboot_locked LOCKFILE CMD...: runs CMD (a function may set globals) while
+# it holds LOCKFILE (flock, 15 minutes at most), so that concurrent runs
+# filling one cache wait for each other; returns CMD's status, or 1.
+pxeboot_locked() {
+  local lock=$1 lockfd rc
+  shift
+  exec {lockfd}>"$lock" || return 1
+  if ! flock -w 900 "$lockfd"; then
+    exec {lockfd}>&-
+    pxeboot_die "another run holds $lock for 15 minutes"
+    return 1
+  fi
+  "$@"
+  rc=$?
+  exec {lockfd}>&-
+  return $rc
+}
+
 # pxeboot_kernel_resolve META: sets PXEBOOT_RESOLVED to "package version",
 # the versioned linux-image-* package Debian's kernel metapackage META
 # depends on and its candidate version (apt-get update once if apt-cache
@@ -275,10 +294,11 @@ poweroff -f
 EOF
 }
 
-# pxeboot_initrd: sets PXEBOOT_INITRD to a gzip'd newc cpio holding a static
-# busybox and the /init above, cached under a hash of both.
+# pxeboot_initrd [BUSYBOX]: sets PXEBOOT_INITRD to a gzip'd newc cpio holding
+# a static busybox (the host's /bin/busybox, or BUSYBOX: another
+# architecture's) and the /init above, cached under a hash of both.
 pxeboot_initrd() {
-  local busybox=/bin/busybox key out tmp applet
+  local busybox=${1:-/bin/busybox} key out tmp applet
   [ -x "$busybox" ] || { pxeboot_die "$busybox is missing (busybox-static)"; return 1; }
   if ldd "$busybox" >/dev/null 2>&1; then
     pxeboot_die "$busybox is dynamically linked; the initrd needs busybox-static"
@@ -511,7 +531,7 @@ _pxeboot_start_pxekit() {
     --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
     --next-server "$PXEBOOT_SERVER_IP" \
     --filename "$PXEBOOT_BIOS_FILE" --efi-filename "$PXEBOOT_EFI_FILE" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases" "${PXEBOOT_DHCPD_ARGS[@]}" \
     </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
   PXEBOOT_SERVER_PIDS+=($!)
   # Issue 3's flags: bound to the bridge's address only.
@@ -731,7 +751,7 @@ _pxeboot_dump_logs() {
 # VM and keeps running, so the harness must notice and stop it).
 PXEBOOT_KVM_ERROR_RE='KVM internal error|emulation failure'
 
-# pxeboot_run bios|uefi: boots QEMU from the network, streams the stages, and
+# pxeboot_run bios|uefi|arm64: boots QEMU from the network, streams the stages, and
 # returns 0 once the banner and the command line were printed and the VM
 # powered itself off. Bounded by PXEKIT_BOOT_TIMEOUT. The accelerator is
 # pxeboot_accel's; a guest that dies with a KVM internal error is reported
@@ -742,8 +762,8 @@ pxeboot_run() {
   local firmware=$1
   PXEBOOT_FAILURE="" PXEBOOT_NOTE=""
   case $firmware in
-    bios | uefi) ;;
-    *) pxeboot_die "unknown firmware '$firmware' (bios or uefi)"; return 1 ;;
+    bios | uefi | arm64) ;;
+    *) pxeboot_die "unknown firmware '$firmware' (bios, uefi or arm64)"; return 1 ;;
   esac
   if [ -z "$PXEBOOT_ACCEL" ]; then
     pxeboot_accel || { PXEBOOT_FAILURE="no accelerator: see above"; return 1; }
@@ -775,14 +795,23 @@ pxeboot_run() {
   PXEBOOT_NOTE="retried under TCG after a KVM internal error"
 }
 
-# _pxeboot_qemu_launch bios|uefi: starts the VM in the namespace, in the
+# _pxeboot_qemu_launch bios|uefi|arm64: starts the VM in the namespace, in the
 # background: PXE boot from the tap NIC, -no-reboot, its serial console to
 # $PXEBOOT_WORK/serial.log (emptied first) and QEMU's own messages to
 # qemu.log; sets PXEBOOT_QEMU_PID. The one QEMU command line of the harness.
 _pxeboot_qemu_launch() {
-  local firmware=$1 qemu_args=() accel=()
+  local firmware=$1 qemu=$PXEBOOT_QEMU mem=512 qemu_args=() accel=()
   case $firmware in
     bios) qemu_args=(-machine pc) ;;
+    arm64)
+      # AAVMF (qemu-efi-aarch64) on the virt board, always under TCG
+      # (tests/support/arm64.sh): an aarch64 guest has no KVM on x86.
+      cp /usr/share/AAVMF/AAVMF_VARS.fd "$PXEBOOT_WORK/AAVMF_VARS.fd" || return 1
+      qemu=qemu-system-aarch64 mem=1024 accel=(-accel tcg)
+      qemu_args=(-machine virt -cpu cortex-a57
+        -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd
+        -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/AAVMF_VARS.fd")
+      ;;
     uefi)
       cp /usr/share/OVMF/OVMF_VARS_4M.fd "$PXEBOOT_WORK/OVMF_VARS.fd" || return 1
       qemu_args=(-machine q35
@@ -790,9 +819,9 @@ _pxeboot_qemu_launch() {
         -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/OVMF_VARS.fd")
       ;;
   esac
-  mapfile -t accel < <(pxeboot_accel_args)
+  [ ${#accel[@]} -gt 0 ] || mapfile -t accel < <(pxeboot_accel_args)
   : >"$PXEBOOT_WORK/serial.log"
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_QEMU" "${qemu_args[@]}" "${accel[@]}" -m 512 -smp 1 \
+  ip netns exec "$PXEBOOT_NETNS" "$qemu" "${qemu_args[@]}" "${accel[@]}" -m "$mem" -smp 1 \
     -nodefaults -no-user-config -display none -vga none -monitor none \
     -serial "file:$PXEBOOT_WORK/serial.log" -no-reboot -boot n -uuid "$PXEBOOT_VM_UUID" \
     -netdev "tap,id=net0,ifname=$PXEBOOT_TAP,script=no,downscript=no" \

@@ -117,6 +117,15 @@ int main(int argc, char** argv) {
                    "relative to it: for clients behind a foreign DHCP "
                    "server (pxe-dhcpd --proxy); needs --root")
       ->type_name("ADDR");
+  grub->add_option("--target", options.grub_target,
+                   "The --server image's platform: x86_64-efi (default) or "
+                   "arm64-efi (DIR/arm64-efi/core.efi, for pxe-dhcpd "
+                   "--arm64-filename)")
+      ->type_name("PLATFORM");
+  grub->add_option("--module-dir", options.grub_module_dir,
+                   "Where the platform's GRUB modules are (default "
+                   "/usr/lib/grub/PLATFORM)")
+      ->type_name("DIR");
   AddBootCommand(app, options, "ipxe",
                  "Write default.ipxe, which chains mac-<hex>.ipxe per host",
                  MkcfgCommand::kIpxe);

@@ -206,12 +206,28 @@ void WriteFiles(const std::string& root,
 struct GrubImageJob {
   GrubNetImage plan;
   std::string mkimage;  // grub-mkimage's path
+  std::string modules;  // the platform's module directory
 };
 
 std::optional<GrubImageJob> PrepareGrubImage(const MkcfgOptions& options,
                                              const std::string& grub_prefix) {
-  if (options.command != MkcfgCommand::kGrub || options.grub_server.empty())
+  if (options.command != MkcfgCommand::kGrub) return std::nullopt;
+  if (options.grub_server.empty()) {
+    if (!options.grub_target.empty() || !options.grub_module_dir.empty())
+      throw ToolError(kExitUsage,
+                      "--target and --module-dir are for the image "
+                      "--server builds: give --server");
     return std::nullopt;
+  }
+  const GrubEfiPlatform* platform = &kGrubX8664Efi;
+  if (!options.grub_target.empty()) {
+    platform = FindGrubEfiPlatform(options.grub_target);
+    if (!platform)
+      throw ToolError(kExitUsage,
+                      fmt::format("--target {}: not a GRUB UEFI platform ({})",
+                                  QuoteForMessage(options.grub_target),
+                                  GrubEfiPlatformNames()));
+  }
   auto server = Ipv4Addr::Parse(options.grub_server);
   if (!server)
     throw ToolError(
@@ -223,19 +239,40 @@ std::optional<GrubImageJob> PrepareGrubImage(const MkcfgOptions& options,
                     "--server builds a GRUB image: give --root, the TFTP root "
                     "to write it under");
   GrubImageJob job;
-  job.plan = PlanGrubNetImage(*server, grub_prefix);
+  job.plan = PlanGrubNetImage(*server, grub_prefix, *platform);
   auto mkimage = FindInPath("grub-mkimage", ProgramSearchPath());
   if (!mkimage)
     throw ToolError(kExitUnavailable,
-                    "grub-mkimage: not found in $PATH (install grub-common "
-                    "and grub-efi-amd64-bin)");
+                    fmt::format("grub-mkimage: not found in $PATH (install "
+                                "grub-common and {})",
+                                platform->package));
   job.mkimage = *mkimage;
+  job.modules = options.grub_module_dir.empty()
+                    ? std::string(platform->module_dir)
+                    : options.grub_module_dir;
   std::error_code ec;
-  if (!fs::is_directory(std::string(kGrubEfiModuleDir), ec))
-    throw ToolError(kExitUnavailable,
-                    fmt::format("{}: No such directory (install "
-                                "grub-efi-amd64-bin)",
-                                kGrubEfiModuleDir));
+  if (!fs::is_directory(job.modules, ec))
+    throw ToolError(
+        kExitUnavailable,
+        options.grub_module_dir.empty()
+            ? fmt::format("{}: No such directory (install {}, or name its "
+                          "{} modules with --module-dir)",
+                          job.modules, platform->package, platform->name)
+            : fmt::format("--module-dir {}: No such directory", job.modules));
+  // Modules of another platform: say so, rather than grub-mkimage's
+  // relocation errors.
+  std::string modinfo_path = (fs::path(job.modules) / "modinfo.sh").string();
+  if (auto modinfo = ReadFileContents(modinfo_path)) {
+    std::string held = GrubModinfoPlatform(*modinfo);
+    if (!held.empty() && held != platform->name)
+      throw ToolError(
+          kExitDataErr,
+          fmt::format("{}: modules for {}, not {}{}", modinfo_path, held,
+                      platform->name,
+                      FindGrubEfiPlatform(held)
+                          ? fmt::format(" (for them: --target {})", held)
+                          : std::string()));
+  }
   return job;
 }
 
@@ -255,8 +292,7 @@ void BuildGrubImage(const std::string& root, const GrubImageJob& job,
     return fail(ec.value() == EACCES ? kExitNoPerm : kExitIoErr,
                 fmt::format("{}: {}", dir.string(), ec.message()));
   std::size_t copied = 0;
-  for (const auto& entry :
-       fs::directory_iterator(std::string(kGrubEfiModuleDir), ec)) {
+  for (const auto& entry : fs::directory_iterator(job.modules, ec)) {
     std::string name = entry.path().filename().string();
     if (!IsGrubModuleFile(name)) continue;
     fs::copy_file(entry.path(), dir / name,
@@ -268,13 +304,11 @@ void BuildGrubImage(const std::string& root, const GrubImageJob& job,
     ++copied;
   }
   if (ec)
-    return fail(kExitIoErr,
-                fmt::format("{}: {}", kGrubEfiModuleDir, ec.message()));
+    return fail(kExitIoErr, fmt::format("{}: {}", job.modules, ec.message()));
   std::string image = (fs::path(root) / job.plan.image).string();
   std::string temp = image + ".tmp";
   std::vector<std::string> argv = {job.mkimage};
-  for (std::string& arg :
-       GrubMkimageArguments(job.plan, std::string(kGrubEfiModuleDir), temp))
+  for (std::string& arg : GrubMkimageArguments(job.plan, job.modules, temp))
     argv.push_back(std::move(arg));
   auto pid = SpawnProgram(argv, {});
   if (!pid)

@@ -28,7 +28,9 @@ struct MkcfgOptions {
   int timeout_s = -1;              // -1: not given
   std::vector<std::string> hosts;  // --host MAC[,LABEL]
   std::string grub_prefix = "boot/grub";
-  std::string grub_server;  // grub --server: build core.efi naming it
+  std::string grub_server;      // grub --server: build core.efi naming it
+  std::string grub_target;      // grub --target: its platform; "": x86_64-efi
+  std::string grub_module_dir;  // grub --module-dir: "": the platform's dir
 
   // Shared by the writers and lookup
   std::string root;        // --root; empty: print to stdout
