@@ -31,6 +31,7 @@ complete -c pxe-mkcfg -n $boot -l prompt -d 'Always show the boot prompt'
 complete -c pxe-mkcfg -n $boot -l menu -d 'Show a menu'
 complete -c pxe-mkcfg -n $boot -l host -x -d 'Write a per-host file for MAC[,LABEL] (repeatable)'
 complete -c pxe-mkcfg -n $boot -s f -l file -r -F -d 'Read MAC [IP [NAME [LABEL]]] lines from FILE'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from ipxe' -l http-base -x -d 'Load kernel and initrds over HTTP from URL'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub lookup' -l grub-prefix -x -a '(__fish_complete_directories)' -d 'GRUB prefix under the TFTP root'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l server -x -d 'Build core.efi that loads from this TFTP server (proxyDHCP)'
 

@@ -29,6 +29,7 @@ struct MkcfgOptions {
   std::vector<std::string> hosts;  // --host MAC[,LABEL]
   std::string grub_prefix = "boot/grub";
   std::string grub_server;  // grub --server: build core.efi naming it
+  std::string http_base;    // ipxe --http-base URL; empty: not given
 
   // Shared by the writers and lookup
   std::string root;        // --root; empty: print to stdout
