@@ -69,8 +69,8 @@ truncate -s "${size_mib}M" "$initrd" || exit 71
 chmod 644 "$initrd"
 base=http://$PXEBOOT_SERVER_IP:$HTTP_PORT
 
-# bench_servers tftp|http: pxe-dhcpd, pxe-tftpd and nginx for one run, and
-# the script for that transport.
+# bench_servers tftp|http: pxe-dhcpd, pxe-tftpd (blksize 1024, lockstep) and
+# nginx for one run, and the script for that transport.
 bench_servers() {
   local mode=$1 script_url http_base=()
   rm -f "$root"/*.ipxe
@@ -83,25 +83,8 @@ bench_servers() {
   "$PXEBOOT_BIN/pxe-mkcfg" ipxe --root "$root" --kernel "$PXEBOOT_KERNEL_NAME" \
     --initrd "$PXEBOOT_INITRD_NAME" --append "$PXEBOOT_KERNEL_ARGS" "${http_base[@]}" >/dev/null || return 1
   chmod a+r "$root"/*.ipxe
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" \
-    --interface "$PXEBOOT_BRIDGE" \
-    --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
-    --next-server "$PXEBOOT_SERVER_IP" --filename "$PXEBOOT_BIOS_FILE" \
-    --ipxe-script "$script_url" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -B 1024 -W 1 -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  nginx_start "$PXEBOOT_NETNS" "$PXEBOOT_SERVER_IP" "$HTTP_PORT" "$root" "$PXEBOOT_WORK/nginx" || return 1
-  local i listening
-  for i in $(seq 100); do
-    listening=$(pxeboot_in_ns ss -Hlun 2>/dev/null | awk '{ print $4 }')
-    grep -qE ':67$' <<<"$listening" && grep -qE ':69$' <<<"$listening" && return 0
-    sleep 0.1
-  done
-  echo "http_boot.sh: pxe-dhcpd and pxe-tftpd are not listening after 10 s" >&2
-  return 1
+  pxeboot_servers_start_ipxe "$root" "$script_url" -B 1024 -W 1 >/dev/null || return 1
+  nginx_start "$PXEBOOT_NETNS" "$PXEBOOT_SERVER_IP" "$HTTP_PORT" "$root" "$PXEBOOT_WORK/nginx"
 }
 
 # The initrd's transfer as the server saw it, for the table.

@@ -14,15 +14,7 @@ source "$PXEKIT_SRC/tests/support/nginx.sh"
 
 HTTP_PORT=8080
 
-need_netns
-[ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
-[ -z "$missing" ] ||
-  skip "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
-pxeboot_check_packages check >/dev/null 2>&1 ||
-  skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
-"$PXEKIT_SRC/tests/support/packages.sh" check $(sed -e 's/#.*//' "$PXEKIT_SRC/tests/packages/http.txt") \
-  >/dev/null 2>&1 || skip "nginx is not installed (tests/packages/http.txt; make check installs it)"
+http_boot_needs
 
 fail_now() {
   fail "$1"
@@ -60,30 +52,11 @@ nginx_start "$PXEBOOT_NETNS" "$PXEBOOT_SERVER_IP" "$HTTP_PORT" "$root" "$PXEBOOT
 check "nginx listens on the namespace's address only" \
   '[ "$(pxeboot_in_ns ss -Hltn "sport = :$HTTP_PORT" | awk "{ print \$4 }")" = "$PXEBOOT_SERVER_IP:$HTTP_PORT" ]'
 
-# The harness's server start has no --ipxe-script: start them here, the same
-# way (inside the namespace, on the bridge only).
 log_dhcp=$PXEBOOT_WORK/pxe-dhcpd.log
 log_tftp=$PXEBOOT_WORK/pxe-tftpd.log
-ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-dhcpd" -v \
-  --interface "$PXEBOOT_BRIDGE" \
-  --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
-  --next-server "$PXEBOOT_SERVER_IP" --filename "$PXEBOOT_BIOS_FILE" \
-  --ipxe-script "$base/default.ipxe" \
-  --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$log_dhcp" 2>&1 &
-PXEBOOT_SERVER_PIDS+=($!)
-ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-  </dev/null >"$log_tftp" 2>&1 &
-PXEBOOT_SERVER_PIDS+=($!)
-PXEBOOT_TFTP_ROOT=$root
-PXEBOOT_SOURCES=("dhcp:$log_dhcp" "tftp:$log_tftp" "http:$NGINX_ACCESS_LOG")
-listening=""
-for _ in $(seq 100); do
-  listening=$(pxeboot_in_ns ss -Hlun 2>/dev/null | awk '{ print $4 }')
-  grep -qE ':67$' <<<"$listening" && grep -qE ':69$' <<<"$listening" && break
-  sleep 0.1
-done
-check "pxe-dhcpd and pxe-tftpd listen in the namespace" \
-  'grep -qE ":67\$" <<<"$listening" && grep -qE ":69\$" <<<"$listening"' || fail_now "servers did not start"
+check "pxe-dhcpd (--ipxe-script $base/default.ipxe) and pxe-tftpd listen in the namespace" \
+  'pxeboot_servers_start_ipxe "$root" "$base/default.ipxe"' || fail_now "servers did not start"
+PXEBOOT_SOURCES+=("http:$NGINX_ACCESS_LOG")
 
 pxeboot_run bios
 check "the VM printed the banner${PXEBOOT_FAILURE:+ ($PXEBOOT_FAILURE)}" '[ -n "$PXEBOOT_BANNER_LINE" ]'

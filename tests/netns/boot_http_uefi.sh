@@ -30,15 +30,7 @@ HTTP_PORT=80
 IMAGE=boot/grub/x86_64-efi/core.efi
 GRUB_MODULES=(efinet http net normal linux configfile echo test boot)
 
-need_netns
-[ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
-[ -z "$missing" ] ||
-  skip "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
-pxeboot_check_packages check >/dev/null 2>&1 ||
-  skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
-"$PXEKIT_SRC/tests/support/packages.sh" check $(sed -e 's/#.*//' "$PXEKIT_SRC/tests/packages/http.txt") \
-  >/dev/null 2>&1 || skip "nginx is not installed (tests/packages/http.txt; make check installs it)"
+http_boot_needs
 command -v grub-mkimage >/dev/null || skip "grub-mkimage is missing (grub-common)"
 
 fail_now() {

@@ -20,6 +20,23 @@ NGINX_DIR=""
 NGINX_ACCESS_LOG=""
 NGINX_URL=""  # http://ADDR:PORT, after nginx_start
 
+# http_boot_needs: the skips of an HTTP boot test (testlib.sh's skip, with
+# the reason): root and namespaces, a tap device, the pxekit programs, the
+# boot's packages and nginx.
+http_boot_needs() {
+  local missing
+  need_netns
+  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+  missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
+  [ -z "$missing" ] ||
+    skip "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
+  pxeboot_check_packages check >/dev/null 2>&1 ||
+    skip "missing Debian packages for the boot: $(pxeboot_check_packages check 2>&1 | head -n1)"
+  # shellcheck disable=SC2046
+  "$PXEBOOT_SRC/tests/support/packages.sh" check $(sed -e 's/#.*//' "$PXEBOOT_SRC/tests/packages/http.txt") \
+    >/dev/null 2>&1 || skip "nginx is not installed (tests/packages/http.txt; make check installs it)"
+}
+
 # nginx_config ADDR PORT ROOT DIR: the config, on standard output. The access
 # log line is "ADDR "METHOD URI PROTO" STATUS BYTES SECONDS": what a test
 # asserts on (which file, answered how, and all of it or not).
