@@ -15,7 +15,7 @@ std::string BaseOrError(std::string_view url) {
 
 }  // namespace
 
-TEST_CASE("--http-base: one trailing slash, whatever was given",
+TEST_CASE("HTTP base URL: one trailing slash whatever was given",
           "[bootcfg][http]") {
   CHECK(BaseOrError("http://10.0.0.1") == "http://10.0.0.1/");
   CHECK(BaseOrError("http://10.0.0.1/") == "http://10.0.0.1/");
@@ -23,14 +23,15 @@ TEST_CASE("--http-base: one trailing slash, whatever was given",
         "http://10.0.0.1:8080/boot/");
   CHECK(BaseOrError("http://10.0.0.1:8080/boot//") ==
         "http://10.0.0.1:8080/boot/");
-  CHECK(BaseOrError("https://boot.example/lab/") == "https://boot.example/lab/");
+  CHECK(BaseOrError("https://boot.example/lab/") ==
+        "https://boot.example/lab/");
   // The scheme in any case, written in lowercase; the rest as given.
   CHECK(BaseOrError("HTTP://Boot.Example/Lab") == "http://Boot.Example/Lab/");
   CHECK(BaseOrError("http://[fd00::1]:80/x") == "http://[fd00::1]:80/x/");
   CHECK(BaseOrError("http://user@srv/") == "http://user@srv/");
 }
 
-TEST_CASE("--http-base: iPXE settings and escapes are kept",
+TEST_CASE("HTTP base URL: iPXE settings and escapes are kept",
           "[bootcfg][http]") {
   CHECK(BaseOrError("http://${next-server}/boot") ==
         "http://${next-server}/boot/");
@@ -39,15 +40,15 @@ TEST_CASE("--http-base: iPXE settings and escapes are kept",
   CHECK(BaseOrError("http://srv/my%20images") == "http://srv/my%20images/");
 }
 
-TEST_CASE("--http-base: what cannot be a base URL, each with its reason",
+TEST_CASE("HTTP base URL: what cannot be a base URL and why",
           "[bootcfg][http]") {
   CHECK(BaseOrError("") == "error: --http-base: must not be empty");
   for (const char* url : {"ftp://srv/boot", "tftp://10.0.0.1/", "10.0.0.1/boot",
                           "srv", "file:///srv/tftp", "httpx://srv/"})
     CHECK(BaseOrError(url).find("must be an http:// or https:// URL") !=
           std::string::npos);
-  for (const char* url : {"http://", "http:///boot", "http://:8080/boot",
-                          "https://user@/boot"})
+  for (const char* url :
+       {"http://", "http:///boot", "http://:8080/boot", "https://user@/boot"})
     CHECK(BaseOrError(url).find("names no server") != std::string::npos);
   CHECK(BaseOrError("http://srv/my images") ==
         "error: --http-base 'http://srv/my images': ' ' cannot appear in a "
@@ -60,8 +61,9 @@ TEST_CASE("--http-base: what cannot be a base URL, each with its reason",
         std::string::npos);
   CHECK(BaseOrError("http://srv/it's").find("write it as %27") !=
         std::string::npos);
-  CHECK(BaseOrError("http://srv/boot?x=1").find("'?' cannot appear in a base "
-                                                "URL") != std::string::npos);
+  CHECK(BaseOrError("http://srv/boot?x=1")
+            .find("'?' cannot appear in a base "
+                  "URL") != std::string::npos);
   CHECK(BaseOrError("http://srv/boot#top").find("write it as %23") !=
         std::string::npos);
   CHECK(BaseOrError("http://srv/100%").find("'%' must start a %XX escape") !=
@@ -75,7 +77,7 @@ TEST_CASE("--http-base: what cannot be a base URL, each with its reason",
         std::string::npos);
 }
 
-TEST_CASE("HttpBootUrl: a file under the base, odd characters escaped",
+TEST_CASE("HttpBootUrl: a file under the base with odd characters escaped",
           "[bootcfg][http]") {
   const std::string base = "http://10.0.0.1:8080/boot/";
   CHECK(HttpBootUrl(base, "vmlinuz") == base + "vmlinuz");
@@ -93,8 +95,10 @@ TEST_CASE("HttpBootUrl: a file under the base, odd characters escaped",
         "https://mirror/vmlinuz");
 }
 
-TEST_CASE("iPXE --http-base: kernel and initrds over HTTP, the chain relative",
-          "[bootcfg][http]") {
+TEST_CASE(
+    "iPXE with an HTTP base: kernel and initrds over HTTP and the chain "
+    "relative",
+    "[bootcfg][http]") {
   BootSpec spec;
   spec.kernel = "/vmlinuz";
   spec.initrds = {"initrd.gz", "extra/modules.cpio"};
