@@ -53,28 +53,24 @@ TEST_CASE("HTTP base URL: what cannot be a base URL and why",
   CHECK(BaseOrError("http://srv/my images") ==
         "error: --http-base 'http://srv/my images': ' ' cannot appear in a "
         "URL; write a blank as %20");
-  CHECK(BaseOrError("http://srv/a\tb").find("cannot appear in a URL") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/a\"b").find("write it as %22") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/a\\b").find("write it as %5C") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/it's").find("write it as %27") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/boot?x=1")
-            .find("'?' cannot appear in a base "
-                  "URL") != std::string::npos);
-  CHECK(BaseOrError("http://srv/boot#top").find("write it as %23") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/100%").find("'%' must start a %XX escape") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/%zz").find("'%' must start a %XX escape") !=
-        std::string::npos);
-  // A '{' that does not open an iPXE setting.
-  CHECK(BaseOrError("http://srv/{x}").find("cannot appear in a URL") !=
-        std::string::npos);
-  CHECK(BaseOrError("http://srv/${unclosed").find("cannot appear in a URL") !=
-        std::string::npos);
+  // Each refused URL and the words of its reason.
+  const std::pair<const char*, const char*> refused[] = {
+      {"http://srv/a\tb", "byte 0x09 cannot appear in a URL"},
+      {"http://srv/a\"b", "write it as %22"},
+      {"http://srv/a\\b", "write it as %5C"},
+      {"http://srv/it's", "write it as %27"},
+      {"http://srv/boot?x=1", "'?' cannot appear in a base URL"},
+      {"http://srv/boot#top", "write it as %23"},
+      {"http://srv/100%", "'%' must start a %XX escape"},
+      {"http://srv/%zz", "'%' must start a %XX escape"},
+      // A '{' that does not open an iPXE setting.
+      {"http://srv/{x}", "'{' cannot appear in a URL"},
+      {"http://srv/${unclosed", "'{' cannot appear in a URL"},
+  };
+  for (const auto& [url, why] : refused) {
+    INFO(url);
+    CHECK(BaseOrError(url).find(why) != std::string::npos);
+  }
 }
 
 TEST_CASE("HttpBootUrl: a file under the base with odd characters escaped",
