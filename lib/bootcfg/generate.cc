@@ -4,7 +4,9 @@
 
 #include "bootcfg/marker.h"
 #include "bootcfg/names.h"
+#include "util/ascii.h"
 #include "util/hex.h"
+#include "util/text.h"
 
 namespace pxekit {
 namespace {
@@ -103,7 +105,31 @@ std::string OwnLabel(std::string base, const std::string& entry) {
   return base;
 }
 
-std::string IpxeBody(const BootSpec& spec, const HostEntry* host) {
+// Where iPXE loads a kernel or initrd from: the path as given (relative to
+// the script's URI), or a URL under --http-base.
+std::string IpxeFile(const std::string& path, const std::string& http_base) {
+  return http_base.empty() ? path : HttpBootUrl(http_base, path);
+}
+
+// Characters RFC 3986 allows in a URL path as they are, less the quote,
+// which iPXE's command line is not certain to pass through.
+bool UrlPathChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+      (c >= '0' && c <= '9'))
+    return true;
+  return std::string_view("-._~!$&()*+,;=:@/").find(c) !=
+         std::string_view::npos;
+}
+
+// The length of the iPXE setting "${...}" at the start of TEXT, or 0.
+std::size_t IpxeSettingLength(std::string_view text) {
+  if (!text.starts_with("${")) return 0;
+  std::size_t end = text.find('}');
+  return end == std::string_view::npos ? 0 : end + 1;
+}
+
+std::string IpxeBody(const BootSpec& spec, const HostEntry* host,
+                     const std::string& http_base) {
   const std::string& label = LabelFor(spec, host);
   const std::string menu = OwnLabel("menu", label);
   const std::string failed = OwnLabel("failed", label);
@@ -126,10 +152,12 @@ std::string IpxeBody(const BootSpec& spec, const HostEntry* host) {
   }
   out += fmt::format("\n:{}\n", label);
   std::string args = KernelArguments(spec);
-  out += fmt::format("kernel {}{}{} || goto {}\n", spec.kernel,
-                     args.empty() ? "" : " ", args, failed);
+  out += fmt::format("kernel {}{}{} || goto {}\n",
+                     IpxeFile(spec.kernel, http_base), args.empty() ? "" : " ",
+                     args, failed);
   for (const std::string& initrd : spec.initrds)
-    out += fmt::format("initrd {} || goto {}\n", initrd, failed);
+    out += fmt::format("initrd {} || goto {}\n", IpxeFile(initrd, http_base),
+                       failed);
   out += fmt::format("boot || goto {}\n\n", failed);
   out += fmt::format(
       ":{}\necho Booting {} failed, starting the iPXE shell\nshell\n", failed,
@@ -242,13 +270,82 @@ std::vector<GeneratedFile> GenerateGrub(const BootSpec& spec,
 }
 
 std::vector<GeneratedFile> GenerateIpxe(const BootSpec& spec,
-                                        const std::vector<HostEntry>& hosts) {
+                                        const std::vector<HostEntry>& hosts,
+                                        const std::string& http_base) {
   std::vector<GeneratedFile> files;
-  files.push_back({"default.ipxe", AddMarker(IpxeBody(spec, nullptr))});
+  files.push_back(
+      {"default.ipxe", AddMarker(IpxeBody(spec, nullptr, http_base))});
   for (const HostEntry& host : hosts)
     files.push_back({"mac-" + MacHexRaw(host.mac) + ".ipxe",
-                     AddMarker(IpxeBody(spec, &host))});
+                     AddMarker(IpxeBody(spec, &host, http_base))});
   return files;
+}
+
+Result<std::string> ValidateHttpBase(std::string_view url) {
+  constexpr std::string_view kOption = "--http-base";
+  if (url.empty()) return Fail(fmt::format("{}: must not be empty", kOption));
+  auto bad = [&](std::string_view why) -> Result<std::string> {
+    return Fail(fmt::format("{} {}: {}", kOption, QuoteForMessage(url), why));
+  };
+  std::size_t colon = url.find("://");
+  std::string scheme =
+      AsciiLower(url.substr(0, colon == std::string_view::npos ? 0 : colon));
+  if (scheme != "http" && scheme != "https")
+    return bad(
+        "must be an http:// or https:// URL (the server that holds the "
+        "kernel and initrds)");
+  std::string_view rest = url.substr(colon + 3);
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    char c = rest[i];
+    if (std::size_t n = IpxeSettingLength(rest.substr(i)); n > 0) {
+      i += n - 1;
+      continue;
+    }
+    if (c == '?' || c == '#')
+      return bad(fmt::format(
+          "{} cannot appear in a base URL (file names are added to it); "
+          "write it as %{:02X}",
+          DescribeChar(c), static_cast<unsigned char>(c)));
+    if (c == '%') {
+      if (i + 2 >= rest.size() || HexDigitValue(rest[i + 1]) < 0 ||
+          HexDigitValue(rest[i + 2]) < 0)
+        return bad("'%' must start a %XX escape (two hex digits)");
+      continue;
+    }
+    if (!UrlPathChar(c) && c != '[' && c != ']')
+      return bad(fmt::format("{} cannot appear in a URL{}", DescribeChar(c),
+                             static_cast<unsigned char>(c) > 0x20 &&
+                                     static_cast<unsigned char>(c) < 0x7f
+                                 ? fmt::format("; write it as %{:02X}",
+                                               static_cast<unsigned char>(c))
+                             : c == ' ' ? "; write a blank as %20"
+                                        : ""));
+  }
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  std::string_view host = authority.substr(authority.rfind('@') + 1);
+  if (!host.starts_with('[')) host = host.substr(0, host.find(':'));
+  if (host.empty()) return bad("names no server (http://SERVER[:PORT]/...)");
+  std::string out = scheme + "://" + std::string(rest);
+  while (out.ends_with('/')) out.pop_back();
+  return out + "/";
+}
+
+std::string HttpBootUrl(std::string_view base, std::string_view path) {
+  if (path.find("://") != std::string_view::npos) return std::string(path);
+  while (path.starts_with('/')) path.remove_prefix(1);
+  std::string out(base);
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    char c = path[i];
+    if (std::size_t n = IpxeSettingLength(path.substr(i)); n > 0) {
+      out.append(path.substr(i, n));
+      i += n - 1;
+    } else if (UrlPathChar(c)) {
+      out.push_back(c);
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+  }
+  return out;
 }
 
 std::string DhcpdHostName(const HostEntry& host) {

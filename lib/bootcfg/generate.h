@@ -42,9 +42,28 @@ std::vector<GeneratedFile> GenerateGrub(
 
 // default.ipxe, which chains mac-<hexraw>.ipxe through ${net0/mac:hexraw}
 // and boots the spec when there is none; plus mac-<hexraw>.ipxe for each
-// host.
+// host. With an `http_base` (ValidateHttpBase's result), the kernel and
+// initrds are loaded from URLs under it (HttpBootUrl) instead of relative to
+// the script; the chain stays relative to the script's own URI.
 std::vector<GeneratedFile> GenerateIpxe(const BootSpec& spec,
-                                        const std::vector<HostEntry>& hosts);
+                                        const std::vector<HostEntry>& hosts,
+                                        const std::string& http_base = {});
+
+// `pxe-mkcfg ipxe --http-base URL`: an http:// or https:// URL (the scheme in
+// any case) naming a server, without blanks, control characters, quotes,
+// backslashes, a query ('?') or a fragment ('#'), where every '%' starts a
+// %XX escape. iPXE settings such as ${next-server} are kept as they are, for
+// iPXE to expand. Returns it with the scheme in lowercase and exactly one
+// trailing '/': the base is a directory, whether or not it ends in '/'.
+// The message names the option.
+Result<std::string> ValidateHttpBase(std::string_view url);
+
+// PATH, a file under the boot tree's root (leading '/' ignored), as a URL
+// under BASE (ValidateHttpBase's result). Characters a URL path cannot hold
+// as they are ('%', '?', '#', quotes, '<', '>', '\', '^', '`', '|', '{',
+// '}', non-ASCII) are %XX-escaped; ${name} settings are kept. A PATH that is
+// a URL already is returned unchanged.
+std::string HttpBootUrl(std::string_view base, std::string_view path);
 
 struct DhcpdHostOptions {
   std::optional<Ipv4Addr> next_server;

@@ -6,6 +6,7 @@
 
 #include "dhcp/dhcp_options.h"
 #include "dhcpconf/conf_check.h"
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -30,6 +31,33 @@ bool ParseIpFlag(const std::string& flag, const std::string& text,
     return Error(err, fmt::format("{} {}: {}", flag, QuoteForMessage(text),
                                   address.error()));
   *out = *address;
+  return true;
+}
+
+// UEFI HTTP boot (HttpBootDxe) parses the boot file as an absolute URI and
+// drops an offer whose file is not one, so a path such as "core.efi" would
+// leave every HTTP client without a boot file and say nothing.
+bool CheckHttpUrl(const std::string& text, std::string* err) {
+  if (text.empty()) return true;
+  auto fail = [&](std::string_view why) {
+    return Error(err,
+                 fmt::format("--http-url {}: {}", QuoteForMessage(text), why));
+  };
+  std::size_t scheme_end = text.find("://");
+  std::string scheme =
+      scheme_end == std::string::npos ? "" : text.substr(0, scheme_end);
+  for (char& c : scheme) c = AsciiToLower(c);
+  if (scheme != "http" && scheme != "https")
+    return fail(
+        "UEFI HTTP boot needs an absolute http:// or https:// URL (the "
+        "firmware ignores an offer whose boot file is not one)");
+  for (char c : text)
+    if (static_cast<unsigned char>(c) <= 0x20 ||
+        static_cast<unsigned char>(c) >= 0x7f)
+      return fail(fmt::format("{} cannot appear in a URL", DescribeChar(c)));
+  std::string_view host = std::string_view(text).substr(scheme_end + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.empty()) return fail("names no server");
   return true;
 }
 
@@ -199,6 +227,7 @@ bool ApplyFlags(const DhcpdFlags& flags, std::optional<DhcpdConf> file,
   if (file) config.conf = std::move(*file);
   DhcpdConf& conf = config.conf;
 
+  if (!CheckHttpUrl(flags.http_url, err)) return false;
   Params params;
   if (!FlagParams(flags, from_file, config.settings, &params, err))
     return false;

@@ -43,30 +43,9 @@ check "there is no per-host script: the chain must fail over to the menu" \
 chmod -R a+rX "$root"
 [ -s "$root/default.ipxe" ] || { finish; exit 1; }
 
-# The harness's server start has no --ipxe-script: start them here, the same
-# way (inside the namespace, on the bridge only).
-log_dhcp=$PXEBOOT_WORK/pxe-dhcpd.log
 log_tftp=$PXEBOOT_WORK/pxe-tftpd.log
-ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-dhcpd" \
-  --interface "$PXEBOOT_BRIDGE" \
-  --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
-  --next-server "$PXEBOOT_SERVER_IP" --filename "$PXEBOOT_BIOS_FILE" \
-  --ipxe-script "tftp://$PXEBOOT_SERVER_IP/default.ipxe" \
-  --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$log_dhcp" 2>&1 &
-PXEBOOT_SERVER_PIDS+=($!)
-ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-  </dev/null >"$log_tftp" 2>&1 &
-PXEBOOT_SERVER_PIDS+=($!)
-PXEBOOT_TFTP_ROOT=$root
-PXEBOOT_SOURCES=("dhcp:$log_dhcp" "tftp:$log_tftp")
-listening=""
-for _ in $(seq 100); do
-  listening=$(pxeboot_in_ns ss -Hlun 2>/dev/null | awk '{ print $4 }')
-  grep -qE ':67$' <<<"$listening" && grep -qE ':69$' <<<"$listening" && break
-  sleep 0.1
-done
-check "pxe-dhcpd and pxe-tftpd listen in the namespace" \
-  'grep -qE ":67\$" <<<"$listening" && grep -qE ":69\$" <<<"$listening"'
+check "pxe-dhcpd (--ipxe-script) and pxe-tftpd listen in the namespace" \
+  'pxeboot_servers_start_ipxe "$root" "tftp://$PXEBOOT_SERVER_IP/default.ipxe"'
 
 # The harness's pxeboot_run shows only the kernel's console: iPXE draws its
 # menu through the BIOS (int 10h). SeaBIOS's serial console (etc/sercon-port,

@@ -575,6 +575,29 @@ pxeboot_servers_stop() {
   PXEBOOT_SERVERS_KIND=""
 }
 
+# pxeboot_servers_start_ipxe ROOT SCRIPT_URL [PXE-TFTPD OPTION...]: like
+# pxeboot_servers_start pxekit, but pxe-dhcpd answers iPXE's user class with
+# SCRIPT_URL (--ipxe-script; tftp:// or http://) and no UEFI file, and
+# pxe-tftpd gets the extra options. Waits for UDP 67 and 69 the same way.
+pxeboot_servers_start_ipxe() {
+  local root=$1 script=$2
+  shift 2
+  [ -n "$PXEBOOT_NETNS" ] || { pxeboot_die "pxeboot_netns_up first"; return 1; }
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
+    --interface "$PXEBOOT_BRIDGE" \
+    --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
+    --next-server "$PXEBOOT_SERVER_IP" --filename "$PXEBOOT_BIOS_FILE" \
+    --ipxe-script "$script" \
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" "$@" -a "$PXEBOOT_SERVER_IP:69" "$root" \
+    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
+  PXEBOOT_TFTP_ROOT=$root
+  PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
+  _pxeboot_wait_ports "pxe-dhcpd --ipxe-script and pxe-tftpd"
+}
+
 # --- accelerator -------------------------------------------------------------
 #
 # A writable /dev/kvm is not proof that a guest boots: inside a nested VM,

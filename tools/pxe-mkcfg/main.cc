@@ -126,9 +126,14 @@ int main(int argc, char** argv) {
                    "Where the platform's GRUB modules are (default "
                    "/usr/lib/grub/PLATFORM)")
       ->type_name("DIR");
-  AddBootCommand(app, options, "ipxe",
-                 "Write default.ipxe, which chains mac-<hex>.ipxe per host",
-                 MkcfgCommand::kIpxe);
+  auto* ipxe =
+      AddBootCommand(app, options, "ipxe",
+                     "Write default.ipxe, which chains mac-<hex>.ipxe per host",
+                     MkcfgCommand::kIpxe);
+  ipxe->add_option("--http-base", options.http_base,
+                   "Load the kernel and initrds over HTTP from URL/PATH "
+                   "(http:// or https://) instead of beside the script")
+      ->type_name("URL");
 
   auto* dhcpd = app.add_subcommand(
       "dhcpd-hosts", "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines");

@@ -344,6 +344,12 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
                                 ? CheckGrubPrefix(options.grub_prefix)
                                 : std::string();
   std::optional<GrubImageJob> image = PrepareGrubImage(options, grub_prefix);
+  std::string http_base;
+  if (options.command == MkcfgCommand::kIpxe && !options.http_base.empty()) {
+    auto base = ValidateHttpBase(options.http_base);
+    if (!base) throw ToolError(kExitUsage, base.error());
+    http_base = std::move(base).value();
+  }
 
   Outcome outcome;
   std::vector<HostEntry> hosts;
@@ -384,7 +390,7 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
                        image ? GrubPathBase::kRoot : GrubPathBase::kTftpDevice);
       break;
     default:
-      files = GenerateIpxe(*spec, hosts);
+      files = GenerateIpxe(*spec, hosts, http_base);
       break;
   }
   if (options.root.empty())

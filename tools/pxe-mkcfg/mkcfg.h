@@ -31,6 +31,7 @@ struct MkcfgOptions {
   std::string grub_server;      // grub --server: build core.efi naming it
   std::string grub_target;      // grub --target: its platform; "": x86_64-efi
   std::string grub_module_dir;  // grub --module-dir: "": the platform's dir
+  std::string http_base;        // ipxe --http-base URL; empty: not given
 
   // Shared by the writers and lookup
   std::string root;        // --root; empty: print to stdout

@@ -291,6 +291,38 @@ TEST_CASE("ApplyFlags refuses bad addresses and nothing to serve",
         "or --proxy");
 }
 
+TEST_CASE("ApplyFlags takes only an absolute http(s) URL for --http-url",
+          "[dhcpd][configuration]") {
+  // UEFI firmware drops an HTTP offer whose boot file is not a URI: a path
+  // used to be accepted and handed out, and no HTTP client ever booted.
+  DhcpdFlags flags;
+  flags.subnets = {"10.0.0.0/24"};
+  for (const char* bad : {"boot/grub/core.efi", "/core.efi",
+                          "tftp://10.0.0.1/core.efi", "10.0.0.1/core.efi"})
+    CHECK(ApplyError([&] {
+            DhcpdFlags f = flags;
+            f.http_url = bad;
+            return f;
+          }())
+              .find("needs an absolute http:// or https:// URL") !=
+          std::string::npos);
+  flags.http_url = "http://10.0.0.1/my core.efi";
+  CHECK(ApplyError(flags) ==
+        "--http-url 'http://10.0.0.1/my core.efi': ' ' cannot appear in a URL");
+  flags.http_url = "http:///core.efi";
+  CHECK(ApplyError(flags) == "--http-url 'http:///core.efi': names no server");
+  for (const char* good : {"http://10.0.0.1/boot/grub/x86_64-efi/core.efi",
+                           "HTTPS://boot.lab:8443/shimx64.efi"}) {
+    flags.http_url = good;
+    FakeLister lister;
+    Configuration config;
+    std::string err;
+    CHECK(
+        ApplyFlags(flags, std::nullopt, "t.conf", lister.Get(), &config, &err));
+    CHECK(config.settings.boot.http_url == good);
+  }
+}
+
 TEST_CASE("ApplyFlags adds hosts and refuses duplicates",
           "[dhcpd][configuration]") {
   DhcpdFlags flags;
