@@ -29,6 +29,10 @@ struct MkcfgOptions {
   std::vector<std::string> hosts;  // --host MAC[,LABEL]
   std::string grub_prefix = "boot/grub";
   std::string grub_server;  // grub --server: build core.efi naming it
+  // grub --secure-boot: shim and the signed GRUB beside the config
+  bool secure_boot = false;
+  std::string shim;         // --shim; empty: Debian's installed path
+  std::string signed_grub;  // --signed-grub; likewise
 
   // Shared by the writers and lookup
   std::string root;        // --root; empty: print to stdout
@@ -48,6 +52,7 @@ struct MkcfgOptions {
 
   // check
   std::string check_dir;
+  bool check_secure_boot = false;  // --secure-boot (also when grubx64.efi)
 
   bool stdin_is_tty = false;
 };
