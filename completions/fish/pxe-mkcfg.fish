@@ -33,6 +33,9 @@ complete -c pxe-mkcfg -n $boot -l host -x -d 'Write a per-host file for MAC[,LAB
 complete -c pxe-mkcfg -n $boot -s f -l file -r -F -d 'Read MAC [IP [NAME [LABEL]]] lines from FILE'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub lookup' -l grub-prefix -x -a '(__fish_complete_directories)' -d 'GRUB prefix under the TFTP root'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l server -x -d 'Build core.efi that loads from this TFTP server (proxyDHCP)'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l secure-boot -d 'UEFI Secure Boot: shim, the signed GRUB, grub/grub.cfg'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l shim -r -F -d 'The signed shim (shimx64.efi.signed)'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l signed-grub -r -F -d 'The signed GRUB netboot image (grubnetx64.efi.signed)'
 
 # dhcpd-hosts
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from dhcpd-hosts' -s f -l file -r -F -d 'Read MAC IP [NAME] lines from FILE'
@@ -47,4 +50,5 @@ complete -c pxe-mkcfg -n '__fish_seen_subcommand_from lookup' -l root -x -a '(__
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from lookup' -l flavor -x -a 'pxelinux grub' -d 'Boot loader'
 
 # check
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from check' -l secure-boot -d 'Check the tree for UEFI Secure Boot clients'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from check' -x -a '(__fish_complete_directories)'

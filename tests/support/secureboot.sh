@@ -95,7 +95,7 @@ secureboot_fetch() {
   fi
   SECUREBOOT_SHIM=$dir/$SECUREBOOT_SHIM_PATH
   SECUREBOOT_GRUB=$dir/$SECUREBOOT_GRUB_PATH
-  SECUREBOOT_VERSIONS=$(paste -sd',' "$dir/versions" | sed 's/,/, /g')
+  SECUREBOOT_VERSIONS=$(sed -E 's/(Package|Version): //g' "$dir/versions" | paste -sd',' | sed 's/,/, /g')
   pxeboot_say fetch "$SECUREBOOT_VERSIONS (cached in $dir)"
 }
 
