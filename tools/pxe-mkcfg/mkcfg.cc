@@ -123,6 +123,23 @@ void PrintFiles(const std::vector<GeneratedFile>& files, bool per_host) {
   }
 }
 
+// Replaces `path` with `content` whole; a failure is reported and counted.
+bool WriteAtomically(const std::string& path, std::string_view content,
+                     Outcome& outcome, Diag& diag) {
+  Failure failure;
+  if (!AtomicWriteFile(path, content, kConfigMode, &failure)) {
+    diag.Error("{}: {}", path, failure.message);
+    if (outcome.io_status == 0)
+      outcome.io_status =
+          failure.sys_errno == EACCES || failure.sys_errno == EPERM
+              ? kExitNoPerm
+              : kExitIoErr;
+    return false;
+  }
+  diag.Info("{}: written", path);
+  return true;
+}
+
 // Writes one file unless a person's edits would be lost.
 void WriteProtected(const std::string& path, const std::string& content,
                     bool force, Outcome& outcome, Diag& diag) {
@@ -154,17 +171,7 @@ void WriteProtected(const std::string& path, const std::string& content,
           error == EACCES || error == EPERM ? kExitNoPerm : kExitIoErr;
     return;
   }
-  Failure failure;
-  if (!AtomicWriteFile(path, content, kConfigMode, &failure)) {
-    diag.Error("{}: {}", path, failure.message);
-    if (outcome.io_status == 0)
-      outcome.io_status =
-          failure.sys_errno == EACCES || failure.sys_errno == EPERM
-              ? kExitNoPerm
-              : kExitIoErr;
-    return;
-  }
-  diag.Info("{}: written", path);
+  WriteAtomically(path, content, outcome, diag);
 }
 
 void WriteFiles(const std::string& root,
@@ -350,17 +357,7 @@ void WriteSecureBootFiles(const std::string& root, const SecureBootJob& job,
       diag.Info("{}: unchanged", path);
       continue;
     }
-    Failure failure;
-    if (!AtomicWriteFile(path, *content, kConfigMode, &failure)) {
-      diag.Error("{}: {}", path, failure.message);
-      if (outcome.io_status == 0)
-        outcome.io_status =
-            failure.sys_errno == EACCES || failure.sys_errno == EPERM
-                ? kExitNoPerm
-                : kExitIoErr;
-      return;
-    }
-    diag.Info("{}: written", path);
+    if (!WriteAtomically(path, *content, outcome, diag)) return;
   }
   diag.Info(
       "Secure Boot: give clients {} (pxe-dhcpd --efi-filename {}); "
