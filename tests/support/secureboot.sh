@@ -174,3 +174,15 @@ secureboot_served() {
 secureboot_asked() {  # secureboot_asked FILE: a client asked pxe-tftpd for it
   grep -qE "RRQ '/?$1'" "$PXEBOOT_WORK/pxe-tftpd.log"
 }
+
+# secureboot_wait_console TEXT SECONDS: until the console shows TEXT, QEMU
+# exits or SECONDS pass; then whether it showed. Greps the whole file, since
+# a prompt ("grub>") is a last line without its newline, which the
+# harness's line reader does not see yet.
+secureboot_wait_console() {
+  local end=$((SECONDS + $2))
+  until grep -aqF "$1" "$PXEBOOT_WORK/serial.log" || ! pxeboot_vm_running || [ "$SECONDS" -ge "$end" ]; do
+    sleep 1
+  done
+  grep -aqF "$1" "$PXEBOOT_WORK/serial.log"
+}

@@ -86,7 +86,7 @@ TEST_CASE("pe_image: a certificate table that is not Authenticode",
   }
 }
 
-TEST_CASE("pe_image: not a PE image, or cut short", "[bootcfg][pe]") {
+TEST_CASE("pe_image: not a PE image or cut short", "[bootcfg][pe]") {
   CHECK_FALSE(LooksLikePe(Span({})));
   CHECK_FALSE(ParsePeImage(Span({})).ok());
   std::vector<std::uint8_t> elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
