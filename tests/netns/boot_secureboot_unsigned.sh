@@ -29,16 +29,19 @@ check "and names it" 'grep -qF "$root/grubx64.efi: EFI loader: unsigned" "$SCRAT
 # refused CASE BOOTFILE PATTERN: boots with BOOTFILE as pxe-dhcpd's UEFI
 # boot file until the console shows PATTERN (bounded), then stops the VM.
 refused() {
-  local case=$1 pattern=$3 file
-  PXEBOOT_EFI_FILE=$2
+  local case=$1 bootfile=$2 pattern=$3 file start
+  PXEBOOT_EFI_FILE=$bootfile
   pxeboot_servers_start pxekit "$root" || secureboot_fail "pxe-dhcpd and pxe-tftpd start"
-  if pxeboot_vm_start uefi "$pattern"; then
-    echo "$case: refused after ${PXEBOOT_SECONDS}s ($(pxeboot_accel_name)): $pattern"
+  # The firmware's line once it has the boot file, then the refusal, which
+  # shim draws in a box without a newline after it.
+  start=$EPOCHREALTIME
+  if pxeboot_vm_start uefi "BdsDxe: loading Boot" && secureboot_wait_console "$pattern" 300; then
+    echo "$case: refused after $(_pxeboot_elapsed "$start")s ($(pxeboot_accel_name)): $pattern"
   fi
   pxeboot_vm_stop
   check "$case: the console shows '$pattern'" 'grep -aqF "$pattern" "$PXEBOOT_WORK/serial.log"'
   check "$case: no banner" '! grep -aqF "$PXEBOOT_BANNER" "$PXEBOOT_WORK/serial.log"'
-  check "$case: pxe-tftpd served $2" 'secureboot_asked "$2"'
+  check "$case: pxe-tftpd served $bootfile" 'secureboot_asked "$bootfile"'
   for file in grub/grub.cfg "$PXEBOOT_KERNEL_NAME" "$PXEBOOT_INITRD_NAME"; do
     check "$case: nobody asked for $file" '! secureboot_asked "$file"'
   done
