@@ -36,6 +36,9 @@ complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub lookup' -l grub-prefi
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l server -x -d 'Build core.efi that loads from this TFTP server (proxyDHCP)'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l target -x -a 'x86_64-efi arm64-efi' -d 'Platform of the --server image'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l module-dir -x -a '(__fish_complete_directories)' -d "The platform's GRUB modules"
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l secure-boot -d 'UEFI Secure Boot: shim, the signed GRUB, grub/grub.cfg'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l shim -r -F -d 'The signed shim (shimx64.efi.signed)'
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from grub' -l signed-grub -r -F -d 'The signed GRUB netboot image (grubnetx64.efi.signed)'
 
 # dhcpd-hosts
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from dhcpd-hosts' -s f -l file -r -F -d 'Read MAC IP [NAME] lines from FILE'
@@ -50,4 +53,5 @@ complete -c pxe-mkcfg -n '__fish_seen_subcommand_from lookup' -l root -x -a '(__
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from lookup' -l flavor -x -a 'pxelinux grub' -d 'Boot loader'
 
 # check
+complete -c pxe-mkcfg -n '__fish_seen_subcommand_from check' -l secure-boot -d 'Check the tree for UEFI Secure Boot clients'
 complete -c pxe-mkcfg -n '__fish_seen_subcommand_from check' -x -a '(__fish_complete_directories)'

@@ -14,10 +14,9 @@
 # `grub rescue>`.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pxeboot.sh"
+source "$PXEKIT_SRC/tests/support/foreign_dhcp.sh"
 
 MODE=${UEFI_PROXY_MODE:-server}
-FOREIGN_IP=10.99.0.2
-FOREIGN_IF=fdh0
 # The proxy's boot file: grub-mknetdir's path, which --server writes too.
 EFI_FILE=$PXEBOOT_EFI_FILE
 
@@ -50,14 +49,7 @@ pxeboot_kernel || fail_now "getting the Debian kernel (see above)"
 pxeboot_initrd || fail_now "building the initrd (see above)"
 pxeboot_netns_up "pxk-bup-$$" || fail_now "setting up the namespace (see above)"
 
-# The foreign DHCP server's namespace, joined to the boot bridge by a veth.
-FNS=pxk-bupf-$$
-netns_add "$FNS"
-ip -n "$PXEBOOT_NETNS" link add fbr0 type veth peer name "$FOREIGN_IF" netns "$FNS" &&
-  ip -n "$PXEBOOT_NETNS" link set fbr0 master "$PXEBOOT_BRIDGE" &&
-  ip -n "$PXEBOOT_NETNS" link set fbr0 up &&
-  ip -n "$FNS" addr add "$FOREIGN_IP/$PXEBOOT_PREFIX_LEN" dev "$FOREIGN_IF" &&
-  ip -n "$FNS" link set "$FOREIGN_IF" up || fail_now "linking the foreign server's namespace"
+foreign_dhcp_up || fail_now "linking the foreign server's namespace"
 
 root=$PXEBOOT_WORK/tftp
 mkdir -p "$root"
@@ -91,41 +83,8 @@ chmod -R a+rX "$root"
 written=$(pxeboot_cfg_append uefi "$root")
 check "the config passes --append through" '[[ "$written" == *"$append" ]]'
 
-# start_servers: the foreign dnsmasq (addresses only: no boot file, no
-# next-server, no TFTP), pxe-dhcpd --proxy and pxe-tftpd; fresh logs.
-start_servers() {
-  rm -f "$PXEBOOT_WORK"/{dnsmasq.log,dnsmasq.leases,pxe-dhcpd.log,pxe-tftpd.log,dhcpd.leases}
-  ip netns exec "$FNS" dnsmasq --conf-file=/dev/null --keep-in-foreground --log-facility=- \
-    --log-dhcp --port=0 --no-resolv --no-hosts --no-ping \
-    --interface="$FOREIGN_IF" --bind-interfaces \
-    --pid-file="$PXEBOOT_WORK/dnsmasq.pid" --dhcp-leasefile="$PXEBOOT_WORK/dnsmasq.leases" \
-    --dhcp-authoritative \
-    --dhcp-range="$PXEBOOT_RANGE_LO,$PXEBOOT_RANGE_HI,255.255.255.0,1h" \
-    </dev/null >"$PXEBOOT_WORK/dnsmasq.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-dhcpd" -v --proxy \
-    --interface "$PXEBOOT_BRIDGE" \
-    --filename "$PXEBOOT_BIOS_FILE" --efi-filename "$EFI_FILE" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
-    </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/dnsmasq.log" "proxy:$PXEBOOT_WORK/pxe-dhcpd.log"
-    "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
-  PXEBOOT_TFTP_ROOT=$root
-  local i
-  for i in $(seq 200); do
-    ip netns exec "$FNS" ss -Hlun 'sport = :67' | grep -q . &&
-      pxeboot_in_ns ss -Hlun 'sport = :4011' | grep -q . &&
-      pxeboot_in_ns ss -Hlun 'sport = :69' | grep -q . && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-start_servers || fail_now "dnsmasq, pxe-dhcpd --proxy and pxe-tftpd are not listening after 20 s"
+foreign_dhcp_servers_start "$root" "$EFI_FILE" ||
+  fail_now "dnsmasq, pxe-dhcpd --proxy and pxe-tftpd are not listening after 20 s"
 tftp_log=$PXEBOOT_WORK/pxe-tftpd.log
 served() { grep -qE "RRQ '/?$1'" "$tftp_log"; }
 
@@ -160,15 +119,5 @@ fi
 
 # Both ways: the address came from the foreign server, the boot file from
 # the proxy, the image from pxe-tftpd.
-check "the foreign dnsmasq leased the VM its address" \
-  'grep -qi " $mac 10\.99\.0\.1[0-5][0-9] " "$PXEBOOT_WORK/dnsmasq.leases"'
-check "dnsmasq ACKed it on its own interface" \
-  'grep -qiE "DHCPACK\($FOREIGN_IF\) 10\.99\.0\.1[0-5][0-9] $mac" "$PXEBOOT_WORK/dnsmasq.log"'
-check "pxe-dhcpd --proxy gave the UEFI boot file on port 4011" \
-  'grep -qiE "from $mac .*port 4011 .*proxy DHCPACK \(port 4011\) file \"$EFI_FILE\"" "$PXEBOOT_WORK/pxe-dhcpd.log"'
-check "pxe-dhcpd leased nothing" '! grep -q "^lease " "$PXEBOOT_WORK/dhcpd.leases" 2>/dev/null'
-client_ip=$(sed -nE "s/^pxe-tftpd: ([0-9.]+):[0-9]+ RRQ .*/\1/p" "$tftp_log" | head -n1)
-check "the TFTP client is the address dnsmasq leased" \
-  '[ -n "$client_ip" ] && grep -qi " $mac $client_ip " "$PXEBOOT_WORK/dnsmasq.leases"'
-check "pxe-tftpd served $EFI_FILE" 'served "$EFI_FILE"'
+foreign_dhcp_checks "$EFI_FILE" 4011
 finish

@@ -39,6 +39,13 @@ PXEBOOT_CACHE=${PXEKIT_CACHE:-/var/cache/pxekit-demo}
 PXEBOOT_KERNEL_META=${PXEKIT_KERNEL_META:-linux-image-cloud-amd64}
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-300}
 PXEBOOT_NIC=${PXEKIT_BOOT_NIC:-e1000}
+# The UEFI firmware: OVMF's code and the variable store each VM gets a copy
+# of, QEMU's machine and any further arguments (tests/support/secureboot.sh
+# sets Secure Boot's).
+PXEBOOT_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+PXEBOOT_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+PXEBOOT_UEFI_MACHINE=q35
+PXEBOOT_UEFI_QEMU_ARGS=()
 
 # What the accelerator probe reads and runs (tests/cli/boot_accel.test points
 # them at fakes).
@@ -836,10 +843,11 @@ _pxeboot_qemu_launch() {
         -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/AAVMF_VARS.fd")
       ;;
     uefi)
-      cp /usr/share/OVMF/OVMF_VARS_4M.fd "$PXEBOOT_WORK/OVMF_VARS.fd" || return 1
-      qemu_args=(-machine q35
-        -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
-        -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/OVMF_VARS.fd")
+      cp "$PXEBOOT_OVMF_VARS" "$PXEBOOT_WORK/OVMF_VARS.fd" || return 1
+      qemu_args=(-machine "$PXEBOOT_UEFI_MACHINE"
+        -drive "if=pflash,format=raw,unit=0,readonly=on,file=$PXEBOOT_OVMF_CODE"
+        -drive "if=pflash,format=raw,unit=1,file=$PXEBOOT_WORK/OVMF_VARS.fd"
+        "${PXEBOOT_UEFI_QEMU_ARGS[@]}")
       ;;
   esac
   [ ${#accel[@]} -gt 0 ] || mapfile -t accel < <(pxeboot_accel_args)

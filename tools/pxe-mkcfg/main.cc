@@ -126,6 +126,27 @@ int main(int argc, char** argv) {
                    "Where the platform's GRUB modules are (default "
                    "/usr/lib/grub/PLATFORM)")
       ->type_name("DIR");
+  auto* secure_boot =
+      grub->add_flag("--secure-boot", options.secure_boot,
+                     "For UEFI Secure Boot: copy the signed shim as "
+                     "shimx64.efi (the boot file) and the signed GRUB "
+                     "beside it as grubx64.efi, and write grub/grub.cfg, "
+                     "where that GRUB looks; needs --root");
+  grub->add_option("--shim", options.shim,
+                   "The signed shim (default "
+                   "/usr/lib/shim/shimx64.efi.signed, from shim-signed)")
+      ->type_name("FILE")
+      ->needs(secure_boot);
+  grub->add_option("--signed-grub", options.signed_grub,
+                   "The signed GRUB netboot image (default "
+                   "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed, "
+                   "from grub-efi-amd64-signed)")
+      ->type_name("FILE")
+      ->needs(secure_boot);
+  // The signed GRUB's prefix is built in, and it reads one config only.
+  for (const char* other : {"--server", "--grub-prefix", "--host", "--file",
+                            "--target", "--module-dir"})
+    secure_boot->excludes(grub->get_option(other));
   auto* ipxe =
       AddBootCommand(app, options, "ipxe",
                      "Write default.ipxe, which chains mac-<hex>.ipxe per host",
@@ -181,6 +202,11 @@ int main(int argc, char** argv) {
   auto* check =
       app.add_subcommand("check", "Check the boot configs under a TFTP root");
   check->add_option("DIR", options.check_dir, "The TFTP root")->required();
+  check->add_flag("--secure-boot", options.check_secure_boot,
+                  "The tree is served to UEFI Secure Boot clients: every "
+                  ".efi file and every kernel the signed GRUB boots must be "
+                  "signed, grubx64.efi and grub/grub.cfg must exist (implied "
+                  "when the tree holds a grubx64.efi)");
   check->callback([&] { options.command = MkcfgCommand::kCheck; });
 
   if (auto status = ParseSubcommandLine(app, argc, argv, diag)) return *status;

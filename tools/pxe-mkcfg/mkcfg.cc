@@ -18,6 +18,7 @@
 #include "bootcfg/lookup.h"
 #include "bootcfg/marker.h"
 #include "bootcfg/names.h"
+#include "bootcfg/secure_boot.h"
 #include "bootcfg/tftp_path.h"
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
@@ -122,6 +123,23 @@ void PrintFiles(const std::vector<GeneratedFile>& files, bool per_host) {
   }
 }
 
+// Replaces `path` with `content` whole; a failure is reported and counted.
+bool WriteAtomically(const std::string& path, std::string_view content,
+                     Outcome& outcome, Diag& diag) {
+  Failure failure;
+  if (!AtomicWriteFile(path, content, kConfigMode, &failure)) {
+    diag.Error("{}: {}", path, failure.message);
+    if (outcome.io_status == 0)
+      outcome.io_status =
+          failure.sys_errno == EACCES || failure.sys_errno == EPERM
+              ? kExitNoPerm
+              : kExitIoErr;
+    return false;
+  }
+  diag.Info("{}: written", path);
+  return true;
+}
+
 // Writes one file unless a person's edits would be lost.
 void WriteProtected(const std::string& path, const std::string& content,
                     bool force, Outcome& outcome, Diag& diag) {
@@ -153,17 +171,7 @@ void WriteProtected(const std::string& path, const std::string& content,
           error == EACCES || error == EPERM ? kExitNoPerm : kExitIoErr;
     return;
   }
-  Failure failure;
-  if (!AtomicWriteFile(path, content, kConfigMode, &failure)) {
-    diag.Error("{}: {}", path, failure.message);
-    if (outcome.io_status == 0)
-      outcome.io_status =
-          failure.sys_errno == EACCES || failure.sys_errno == EPERM
-              ? kExitNoPerm
-              : kExitIoErr;
-    return;
-  }
-  diag.Info("{}: written", path);
+  WriteAtomically(path, content, outcome, diag);
 }
 
 void WriteFiles(const std::string& root,
@@ -330,6 +338,68 @@ void BuildGrubImage(const std::string& root, const GrubImageJob& job,
             job.plan.prefix, copied);
 }
 
+// What `grub --secure-boot` copies: the signed shim and GRUB, read and
+// checked for an Authenticode signature before anything is written.
+struct SecureBootJob {
+  SecureBootLayout layout;
+  std::string shim;
+  std::string grub;
+};
+
+std::optional<SecureBootJob> PrepareSecureBoot(const MkcfgOptions& options) {
+  if (options.command != MkcfgCommand::kGrub || !options.secure_boot)
+    return std::nullopt;
+  if (options.root.empty())
+    throw ToolError(kExitUsage,
+                    "--secure-boot copies the signed shim and GRUB: give "
+                    "--root, the TFTP root to write them under");
+  auto load = [](const char* option, const std::string& given,
+                 std::string_view fallback, const char* package) {
+    std::string path = given.empty() ? std::string(fallback) : given;
+    std::error_code ec;
+    if (given.empty() && !fs::exists(path, ec))
+      throw ToolError(kExitNoInput,
+                      fmt::format("{}: No such file or directory (install {} "
+                                  "or give {} FILE)",
+                                  path, package, option));
+    std::string content = ReadInputOrThrow(path);
+    std::string problem = SecureBootLoaderProblem(
+        {reinterpret_cast<const std::uint8_t*>(content.data()),
+         content.size()});
+    if (!problem.empty())
+      throw ToolError(kExitDataErr,
+                      fmt::format("{} {}: {}", option, path, problem));
+    return content;
+  };
+  SecureBootJob job;
+  job.layout = PlanSecureBootLayout();
+  job.shim = load("--shim", options.shim, kDebianShim, "shim-signed");
+  job.grub = load("--signed-grub", options.signed_grub, kDebianSignedGrub,
+                  "grub-efi-amd64-signed");
+  return job;
+}
+
+// The binaries go in whole (atomically: a client may be fetching them).
+void WriteSecureBootFiles(const std::string& root, const SecureBootJob& job,
+                          Outcome& outcome, Diag& diag) {
+  for (const auto& [name, content] :
+       {std::pair{job.layout.boot_file, &job.shim},
+        std::pair{job.layout.second_stage, &job.grub}}) {
+    std::string path = (fs::path(root) / name).string();
+    auto existing = ReadFileContents(path);
+    if (existing && *existing == *content) {
+      diag.Info("{}: unchanged", path);
+      continue;
+    }
+    if (!WriteAtomically(path, *content, outcome, diag)) return;
+  }
+  diag.Info(
+      "Secure Boot: give clients {} (pxe-dhcpd --efi-filename {}); "
+      "shim loads {}, which reads {}",
+      job.layout.boot_file, job.layout.boot_file, job.layout.second_stage,
+      kSignedGrubConfig);
+}
+
 int RunGenerator(MkcfgOptions& options, Diag& diag) {
   if (options.timeout_s >= 0) options.spec.timeout_s = options.timeout_s;
   auto spec = ValidateBootSpec(options.spec);
@@ -340,9 +410,11 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
                           : BootLoader::kPxelinux;
   spec = ValidateBootSpecFor(std::move(spec).value(), loader);
   if (!spec) throw ToolError(kExitUsage, spec.error());
-  std::string grub_prefix = options.command == MkcfgCommand::kGrub
-                                ? CheckGrubPrefix(options.grub_prefix)
-                                : std::string();
+  std::optional<SecureBootJob> secure_boot = PrepareSecureBoot(options);
+  std::string grub_prefix =
+      options.command != MkcfgCommand::kGrub ? std::string()
+      : secure_boot                          ? secure_boot->layout.grub_prefix
+                    : CheckGrubPrefix(options.grub_prefix);
   std::optional<GrubImageJob> image = PrepareGrubImage(options, grub_prefix);
   std::string http_base;
   if (options.command == MkcfgCommand::kIpxe && !options.http_base.empty()) {
@@ -385,9 +457,9 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
       files = GeneratePxelinux(*spec, hosts);
       break;
     case MkcfgCommand::kGrub:
-      files =
-          GenerateGrub(*spec, hosts, grub_prefix,
-                       image ? GrubPathBase::kRoot : GrubPathBase::kTftpDevice);
+      files = GenerateGrub(*spec, hosts, grub_prefix,
+                           image || secure_boot ? GrubPathBase::kRoot
+                                                : GrubPathBase::kTftpDevice);
       break;
     default:
       files = GenerateIpxe(*spec, hosts, http_base);
@@ -399,6 +471,8 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
     WriteFiles(options.root, files, options.force, outcome, diag);
   if (image && outcome.io_status == 0)
     BuildGrubImage(options.root, *image, outcome, diag);
+  if (secure_boot && outcome.io_status == 0)
+    WriteSecureBootFiles(options.root, *secure_boot, outcome, diag);
   return outcome.Status();
 }
 
@@ -533,7 +607,17 @@ int RunCheck(MkcfgOptions& options, Diag& diag) {
   DiskTree tree(options.check_dir);
   std::size_t configs = 0;
   std::vector<Finding> findings = CheckBootTree(tree, &configs);
-  if (configs == 0) {
+  // A tree served to Secure Boot clients: said so, or laid out for shim.
+  bool secure_boot = options.check_secure_boot || LooksLikeSecureBootTree(tree);
+  if (secure_boot) {
+    diag.Info("checking for Secure Boot clients (shim, the signed GRUB)");
+    for (Finding& finding : CheckSecureBootTree(tree))
+      findings.push_back(std::move(finding));
+    std::sort(findings.begin(), findings.end());
+    findings.erase(std::unique(findings.begin(), findings.end()),
+                   findings.end());
+  }
+  if (configs == 0 && !secure_boot) {
     std::string dir = options.check_dir;
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     bool inside = fs::path(dir).filename() == "pxelinux.cfg";

@@ -32,6 +32,10 @@ struct MkcfgOptions {
   std::string grub_target;      // grub --target: its platform; "": x86_64-efi
   std::string grub_module_dir;  // grub --module-dir: "": the platform's dir
   std::string http_base;        // ipxe --http-base URL; empty: not given
+  // grub --secure-boot: shim and the signed GRUB beside the config
+  bool secure_boot = false;
+  std::string shim;         // --shim; empty: Debian's installed path
+  std::string signed_grub;  // --signed-grub; likewise
 
   // Shared by the writers and lookup
   std::string root;        // --root; empty: print to stdout
@@ -51,6 +55,7 @@ struct MkcfgOptions {
 
   // check
   std::string check_dir;
+  bool check_secure_boot = false;  // --secure-boot (also when grubx64.efi)
 
   bool stdin_is_tty = false;
 };
