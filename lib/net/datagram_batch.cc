@@ -54,6 +54,21 @@ std::size_t DatagramBatch::Receive(const UniqueFd& fd, std::size_t max) {
   for (std::size_t i = 0; i < count; ++i)
     headers_[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
   if (count == 0) return 0;
+  if (count == 1) {
+    // One datagram: recvfrom, without recvmmsg's header copies.
+    socklen_t length = sizeof(sockaddr_in);
+    ssize_t got;
+    do {
+      got = ::recvfrom(fd.get(), buffers_.data(), size_, MSG_DONTWAIT,
+                       reinterpret_cast<sockaddr*>(&sources_[0]), &length);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+      ThrowErrno("recvfrom");
+    }
+    headers_[0].msg_len = static_cast<unsigned>(got);
+    return 1;
+  }
   int n;
   do {
     n = ::recvmmsg(fd.get(), headers_.data(), static_cast<unsigned>(count),
