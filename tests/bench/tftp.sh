@@ -144,6 +144,18 @@ warn_if_busy() {
 }
 LOADS=""
 
+# loopback_ns NS: a namespace for servers and clients on its loopback.
+# tftpd-hpa resolves -a with AI_ADDRCONFIG, which fails (exit 66) in a
+# namespace that has no address besides loopback: give it one.
+loopback_ns() {
+  ip netns add "$1" && NSS+=("$1")
+  ip -n "$1" link set lo up
+  ip -n "$1" link add bench-v0 type veth peer name bench-v1
+  ip -n "$1" addr add 10.98.0.1/24 dev bench-v0
+  ip -n "$1" link set bench-v0 up
+  ip -n "$1" link set bench-v1 up
+}
+
 start_servers() {  # start_servers NS ADDR
   local ns=$1 addr=$2
   taskset -c 0 ip netns exec "$ns" "$PXEKIT_BIN/pxe-tftpd" -q -B 8192 -a "$addr:6901" "$ROOT" &
@@ -247,14 +259,7 @@ bench() {
 # --- loopback ---
 if [[ $BENCH_TOPOS == *" lo "* ]]; then
 NS_LO=pxk-bench-lo-$$
-ip netns add "$NS_LO" && NSS+=("$NS_LO")
-ip -n "$NS_LO" link set lo up
-# tftpd-hpa resolves -a with AI_ADDRCONFIG, which fails (exit 66) in a
-# namespace that has no address besides loopback: give it one.
-ip -n "$NS_LO" link add bench-v0 type veth peer name bench-v1
-ip -n "$NS_LO" addr add 10.98.0.1/24 dev bench-v0
-ip -n "$NS_LO" link set bench-v0 up
-ip -n "$NS_LO" link set bench-v1 up
+loopback_ns "$NS_LO"
 start_servers "$NS_LO" 127.0.0.1
 warn_if_busy loopback
 echo "== loopback" >&2
@@ -305,12 +310,7 @@ fi
 # --- the morning rush: RUSH_N lockstep clients at once, every CPU ---
 if [[ $BENCH_TOPOS == *" rush "* ]]; then
 NS_R=pxk-bench-r-$$
-ip netns add "$NS_R" && NSS+=("$NS_R")
-ip -n "$NS_R" link set lo up
-ip -n "$NS_R" link add bench-v0 type veth peer name bench-v1
-ip -n "$NS_R" addr add 10.98.0.1/24 dev bench-v0
-ip -n "$NS_R" link set bench-v0 up
-ip -n "$NS_R" link set bench-v1 up
+loopback_ns "$NS_R"
 head -c $((8 << 20)) /dev/urandom >"$ROOT/rush"
 chmod 644 "$ROOT/rush"
 RUSH_SUM=$(sha256sum <"$ROOT/rush" | cut -d' ' -f1)
@@ -392,12 +392,7 @@ fi
 if [[ $BENCH_TOPOS == *" cost "* ]]; then
 COST_N=${COST_N:-20}
 NS_K=pxk-bench-k-$$
-ip netns add "$NS_K" && NSS+=("$NS_K")
-ip -n "$NS_K" link set lo up
-ip -n "$NS_K" link add bench-v0 type veth peer name bench-v1
-ip -n "$NS_K" addr add 10.98.0.1/24 dev bench-v0
-ip -n "$NS_K" link set bench-v0 up
-ip -n "$NS_K" link set bench-v1 up
+loopback_ns "$NS_K"
 [ -f "$ROOT/rush" ] || { head -c $((8 << 20)) /dev/urandom >"$ROOT/rush"; chmod 644 "$ROOT/rush"; }
 COST_SUM=$(sha256sum <"$ROOT/rush" | cut -d' ' -f1)
 COST_OUT=$(mktemp -d /dev/shm/pxekit-cost.XXXXXX)
@@ -487,7 +482,7 @@ cost_clients() {
   local port=${KPORT[$1]} i bad=0 c0 c1
   rm -f "$COST_OUT"/*
   c0=$(cg_usec "$CG_CLI")
-  timeout $((TIMEOUT * 10)) bash -c '
+  timeout $((TIMEOUT * 3)) bash -c '
     echo $$ >"$4/cgroup.procs"
     exec ip netns exec "$5" bash -c "for ((i = 0; i < \$1; i++)); do
       curl -s --tftp-blksize 1468 -o \"\$2/\$i\" \"tftp://127.0.0.1:\$3/rush\" &

@@ -50,19 +50,33 @@ TEST_CASE("Datagrams go and come in batches over loopback", "[net]") {
 
 namespace pxekit {
 
-TEST_CASE("SendConnected sends a window in order and stops when full",
-          "[net]") {
+namespace {
+
+// Two loopback sockets, the sender connected to the receiver (as a
+// transfer socket is to its client).
+struct ConnectedPair {
   const Ipv4Addr loopback = Ipv4Addr::FromOctets(127, 0, 0, 1);
   UniqueFd receiver = OpenUdp4Socket();
-  BindAddress(receiver, loopback, 0);
   UniqueFd sender = OpenUdp4Socket();
-  BindAddress(sender, loopback, 0);
-  sockaddr_in peer{};
-  peer.sin_family = AF_INET;
-  peer.sin_addr.s_addr = loopback.NetworkOrder();
-  peer.sin_port = htons(LocalPort(receiver));
-  REQUIRE(::connect(sender.get(), reinterpret_cast<sockaddr*>(&peer),
-                    sizeof peer) == 0);
+  ConnectedPair() {
+    BindAddress(receiver, loopback, 0);
+    BindAddress(sender, loopback, 0);
+    sockaddr_in peer{};
+    peer.sin_family = AF_INET;
+    peer.sin_addr.s_addr = loopback.NetworkOrder();
+    peer.sin_port = htons(LocalPort(receiver));
+    REQUIRE(::connect(sender.get(), reinterpret_cast<sockaddr*>(&peer),
+                      sizeof peer) == 0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("SendConnected sends a window in order and stops when full",
+          "[net]") {
+  ConnectedPair pair;
+  const UniqueFd& receiver = pair.receiver;
+  const UniqueFd& sender = pair.sender;
 
   std::vector<std::vector<std::uint8_t>> payloads{{1}, {2, 2}, {3, 3, 3}};
   std::vector<std::span<const std::uint8_t>> window(payloads.begin(),
@@ -94,17 +108,10 @@ namespace pxekit {
 
 TEST_CASE("A batch receives at most what it is asked for, a packet alone",
           "[net]") {
-  const Ipv4Addr loopback = Ipv4Addr::FromOctets(127, 0, 0, 1);
-  UniqueFd receiver = OpenUdp4Socket();
-  BindAddress(receiver, loopback, 0);
-  UniqueFd sender = OpenUdp4Socket();
-  BindAddress(sender, loopback, 0);
-  sockaddr_in peer{};
-  peer.sin_family = AF_INET;
-  peer.sin_addr.s_addr = loopback.NetworkOrder();
-  peer.sin_port = htons(LocalPort(receiver));
-  REQUIRE(::connect(sender.get(), reinterpret_cast<sockaddr*>(&peer),
-                    sizeof peer) == 0);
+  ConnectedPair pair;
+  const UniqueFd& receiver = pair.receiver;
+  const UniqueFd& sender = pair.sender;
+  const Ipv4Addr loopback = pair.loopback;
   std::uint16_t sender_port = LocalPort(sender);
 
   std::vector<std::vector<std::uint8_t>> payloads{{1}, {2, 2}, {3, 3, 3}};

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace pxekit::tftp;
@@ -622,11 +623,10 @@ TEST_CASE("Lockstep transfers read one datagram at a time, windows a batch") {
   CHECK(windowed.receive_batch() == kMaxReceiveBatch);
   // An upload is lockstep whatever windowsize was asked for.
   std::string content;
-  bool committed = false, abandoned = false;
+  bool flags[2] = {false, false};
   auto file = std::make_unique<MemorySink>();
-  file->content = &content;
-  file->committed = &committed;
-  file->abandoned = &abandoned;
+  std::tie(file->content, file->committed, file->abandoned) =
+      std::make_tuple(&content, &flags[0], &flags[1]);
   Transfer upload(Setup(512, 16), std::move(file));
   CHECK(upload.receive_batch() == 1);
 }
