@@ -106,7 +106,7 @@ TEST_CASE("SendConnected sends a window in order and stops when full",
 
 namespace pxekit {
 
-TEST_CASE("A batch receives at most what it is asked for, a packet alone",
+TEST_CASE("A batch receives at most what it is asked for and a packet alone",
           "[net]") {
   ConnectedPair pair;
   const UniqueFd& receiver = pair.receiver;

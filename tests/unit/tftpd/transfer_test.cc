@@ -616,7 +616,8 @@ TEST_CASE("WRQ with an OACK: DATA 1 acknowledges it") {
   CHECK(content == "z");
 }
 
-TEST_CASE("Lockstep transfers read one datagram at a time, windows a batch") {
+TEST_CASE(
+    "Lockstep transfers read one datagram at a time and windows a batch") {
   Transfer lockstep(Setup(512, 1), std::make_unique<MemorySource>("x"));
   CHECK(lockstep.receive_batch() == 1);
   Transfer windowed(Setup(512, 16), std::make_unique<MemorySource>("x"));
@@ -631,7 +632,7 @@ TEST_CASE("Lockstep transfers read one datagram at a time, windows a batch") {
   CHECK(upload.receive_batch() == 1);
 }
 
-TEST_CASE("Timer slots round a deadline up to the grain, never earlier") {
+TEST_CASE("Timer slots round a deadline up to the grain and never earlier") {
   const Time slot = Time{} + 1000s;  // a multiple of 4 ms
   CHECK(TimerSlot(slot, 4ms) == slot);
   CHECK(TimerSlot(slot + 1ns, 4ms) == slot + 4ms);
