@@ -1,6 +1,7 @@
 #include "net/datagram_batch.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 
 #include "net/socket_io.h"
@@ -37,22 +38,41 @@ DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
       buffers_(count * size),
       iovecs_(count),
       sources_(count),
-      headers_(count) {}
-
-std::size_t DatagramBatch::Receive(const UniqueFd& fd) {
-  for (std::size_t i = 0; i < headers_.size(); ++i) {
+      headers_(count) {
+  for (std::size_t i = 0; i < count; ++i) {
     iovecs_[i] = iovec{buffers_.data() + i * size_, size_};
-    headers_[i] = mmsghdr{};
     headers_[i].msg_hdr.msg_iov = &iovecs_[i];
     headers_[i].msg_hdr.msg_iovlen = 1;
     headers_[i].msg_hdr.msg_name = &sources_[i];
+  }
+}
+
+std::size_t DatagramBatch::Receive(const UniqueFd& fd, std::size_t max) {
+  std::size_t count = std::min(max, headers_.size());
+  // The kernel rewrites the address length (and msg_len, msg_flags); the
+  // buffers and their lengths stay as the constructor set them.
+  for (std::size_t i = 0; i < count; ++i)
     headers_[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+  if (count == 0) return 0;
+  if (count == 1) {
+    // One datagram: recvfrom, without recvmmsg's header copies.
+    socklen_t length = sizeof(sockaddr_in);
+    ssize_t got;
+    do {
+      got = ::recvfrom(fd.get(), buffers_.data(), size_, MSG_DONTWAIT,
+                       reinterpret_cast<sockaddr*>(&sources_[0]), &length);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+      ThrowErrno("recvfrom");
+    }
+    headers_[0].msg_len = static_cast<unsigned>(got);
+    return 1;
   }
   int n;
   do {
-    n = ::recvmmsg(fd.get(), headers_.data(),
-                   static_cast<unsigned>(headers_.size()), MSG_DONTWAIT,
-                   nullptr);
+    n = ::recvmmsg(fd.get(), headers_.data(), static_cast<unsigned>(count),
+                   MSG_DONTWAIT, nullptr);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
@@ -99,15 +119,35 @@ std::vector<int> SendDatagrams(const UniqueFd& fd,
 std::size_t SendConnected(
     const UniqueFd& fd,
     std::span<const std::span<const std::uint8_t>> packets) {
-  std::vector<iovec> iovecs(packets.size());
-  std::vector<mmsghdr> headers(packets.size());
-  for (std::size_t i = 0; i < packets.size(); ++i) {
-    iovecs[i] =
-        iovec{const_cast<std::uint8_t*>(packets[i].data()), packets[i].size()};
-    headers[i].msg_hdr.msg_iov = &iovecs[i];
-    headers[i].msg_hdr.msg_iovlen = 1;
+  if (packets.size() == 1) {
+    // Lockstep: one DATA per ACK. send() spares the message header copy.
+    ssize_t n;
+    do {
+      n = ::send(fd.get(), packets[0].data(), packets[0].size(), MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(packets[0].size()) ? 1 : 0;
   }
-  return SendHeaders(fd, headers, MSG_DONTWAIT, nullptr);
+  // On the stack, in chunks: no allocation per window.
+  constexpr std::size_t kChunk = 64;
+  std::array<iovec, kChunk> iovecs;
+  std::array<mmsghdr, kChunk> headers;
+  std::size_t sent = 0;
+  while (sent < packets.size()) {
+    std::size_t count = std::min(kChunk, packets.size() - sent);
+    for (std::size_t i = 0; i < count; ++i) {
+      auto packet = packets[sent + i];
+      iovecs[i] =
+          iovec{const_cast<std::uint8_t*>(packet.data()), packet.size()};
+      headers[i] = mmsghdr{};
+      headers[i].msg_hdr.msg_iov = &iovecs[i];
+      headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    std::size_t went = SendHeaders(
+        fd, std::span<mmsghdr>(headers.data(), count), MSG_DONTWAIT, nullptr);
+    sent += went;
+    if (went < count) break;
+  }
+  return sent;
 }
 
 int SetReceiveBuffer(const UniqueFd& fd, int bytes) {

@@ -17,14 +17,25 @@
 namespace pxekit {
 
 // Receive buffers for up to `count` datagrams of up to `size` bytes each.
+// The message headers point into the buffers once, at construction, not on
+// every call: the batch is not copyable (a copy would point at the
+// original's buffers); moving keeps the buffers where they are.
 class DatagramBatch {
  public:
   DatagramBatch(std::size_t count, std::size_t size);
+  DatagramBatch(const DatagramBatch&) = delete;
+  DatagramBatch& operator=(const DatagramBatch&) = delete;
+  DatagramBatch(DatagramBatch&&) = default;
+  DatagramBatch& operator=(DatagramBatch&&) = default;
 
   // recvmmsg without blocking: the number of datagrams now held (0 when
-  // none is queued). Longer datagrams are cut to `size`. Throws
-  // std::system_error on errors other than EAGAIN/EINTR.
-  std::size_t Receive(const UniqueFd& fd);
+  // none is queued), at most `max` (capped at `count`). Longer datagrams
+  // are cut to `size`. Asking for one when one is all a socket holds
+  // spares the kernel the second, failing receive a larger batch makes.
+  // Throws std::system_error on errors other than EAGAIN/EINTR.
+  std::size_t Receive(const UniqueFd& fd, std::size_t max);
+  std::size_t Receive(const UniqueFd& fd) { return Receive(fd, count()); }
+  std::size_t count() const { return headers_.size(); }
 
   std::span<const std::uint8_t> payload(std::size_t i) const;
   Ipv4Addr source(std::size_t i) const;
@@ -51,7 +62,7 @@ std::vector<int> SendDatagrams(const UniqueFd& fd,
 
 // sendmmsg on a connected socket, without blocking: `packets` in order
 // until one cannot go (the send buffer is full, or an error). Returns how
-// many went.
+// many went. One packet goes with send(); nothing is allocated.
 std::size_t SendConnected(
     const UniqueFd& fd, std::span<const std::span<const std::uint8_t>> packets);
 

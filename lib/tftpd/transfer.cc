@@ -33,6 +33,14 @@ std::uint64_t WireDelta(std::uint16_t wire, std::uint64_t base) {
 
 }  // namespace
 
+Time TimerSlot(Time deadline, Clock::duration grain) {
+  if (grain <= Clock::duration::zero()) return deadline;
+  Clock::duration since = deadline.time_since_epoch();
+  Clock::duration rest = since % grain;
+  if (rest < Clock::duration::zero()) rest += grain;
+  return rest == Clock::duration::zero() ? deadline : deadline - rest + grain;
+}
+
 Transfer::Transfer(TransferSetup setup, bool write)
     : setup_(std::move(setup)),
       rto_(setup_.retransmit.initial),
@@ -49,6 +57,10 @@ Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSource> source)
 Transfer::Transfer(TransferSetup setup, std::unique_ptr<FileSink> sink)
     : Transfer(std::move(setup), true) {
   file_sink_ = std::move(sink);
+}
+
+std::size_t Transfer::receive_batch() const {
+  return setup_.windowsize > 1 ? kMaxReceiveBatch : 1;
 }
 
 void Transfer::Start(Time now, PacketSink& sink) {

@@ -83,6 +83,19 @@ struct TransferStats {
   Time finished{};
 };
 
+// The most datagrams read from one transfer socket in one call.
+inline constexpr std::size_t kMaxReceiveBatch = 8;
+
+// Timers are armed for their deadline rounded up to the next multiple of
+// this on the clock, so transfers whose deadlines fall in the same slot
+// share one timer expiration (one timerfd read and re-arm for all of
+// them, instead of one per transfer), at most this much late.
+inline constexpr Clock::duration kTimerGrain = std::chrono::milliseconds(4);
+
+// `deadline` rounded up to a multiple of `grain` since the clock's epoch
+// (itself when it is one already).
+Time TimerSlot(Time deadline, Clock::duration grain = kTimerGrain);
+
 class Transfer {
  public:
   Transfer(TransferSetup setup, std::unique_ptr<FileSource> source);
@@ -117,6 +130,12 @@ class Transfer {
   bool timed_out() const { return timed_out_; }
   // The adaptive retransmit timeout in use now.
   std::chrono::microseconds rto() const { return rto_; }
+  // How many datagrams the server reads from the transfer's socket in one
+  // call. Lockstep (an RRQ with windowsize 1, or any WRQ) has one packet
+  // in flight, so one; asking for more makes the kernel try a second,
+  // failing receive on every block. Windows may bring a gap report and
+  // duplicates at once: kMaxReceiveBatch.
+  std::size_t receive_batch() const;
 
  private:
   // What both sides share; the public constructors add the file.

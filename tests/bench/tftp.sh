@@ -40,6 +40,14 @@
 #         RUSH_RUNS (5) alternating runs, medians, every file checked.
 #         RUSH_BEFORE=/path/to/an/older/pxe-tftpd adds that build to the
 #         same runs (row "pxe-before"); RUSH_WORKERS sets --workers.
+#   cost  what a DATA block costs each server, in counts that load on the
+#         machine does not change: system calls (strace -f -c) and
+#         user-space instructions (valgrind --tool=callgrind) per block,
+#         COST_N (20) lockstep clients x 8 MiB, one server at a time, plus
+#         the server's and the clients' CPU seconds (their cgroups) in
+#         COST_RUNS (3) untraced runs, servers alternating, medians.
+#         BENCH_TOPOS=cost runs it alone; RUSH_BEFORE adds that build;
+#         COST_TRACE=0 skips the two traced runs (CPU seconds only).
 # Everything stays inside the namespaces this script makes and removes.
 
 set -u
@@ -83,11 +91,13 @@ WORK=$(mktemp -d /tmp/pxekit-bench.XXXXXX)
 chmod 755 "$WORK"
 NSS=()
 PIDS=()
+CGS=()
 cleanup() {
-  local pid ns
+  local pid ns cg
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   sleep 0.2
   for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  for cg in "${CGS[@]}"; do rmdir "$cg" 2>/dev/null; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -133,6 +143,18 @@ warn_if_busy() {
   LOADS+="$1: $busy; "
 }
 LOADS=""
+
+# loopback_ns NS: a namespace for servers and clients on its loopback.
+# tftpd-hpa resolves -a with AI_ADDRCONFIG, which fails (exit 66) in a
+# namespace that has no address besides loopback: give it one.
+loopback_ns() {
+  ip netns add "$1" && NSS+=("$1")
+  ip -n "$1" link set lo up
+  ip -n "$1" link add bench-v0 type veth peer name bench-v1
+  ip -n "$1" addr add 10.98.0.1/24 dev bench-v0
+  ip -n "$1" link set bench-v0 up
+  ip -n "$1" link set bench-v1 up
+}
 
 start_servers() {  # start_servers NS ADDR
   local ns=$1 addr=$2
@@ -237,14 +259,7 @@ bench() {
 # --- loopback ---
 if [[ $BENCH_TOPOS == *" lo "* ]]; then
 NS_LO=pxk-bench-lo-$$
-ip netns add "$NS_LO" && NSS+=("$NS_LO")
-ip -n "$NS_LO" link set lo up
-# tftpd-hpa resolves -a with AI_ADDRCONFIG, which fails (exit 66) in a
-# namespace that has no address besides loopback: give it one.
-ip -n "$NS_LO" link add bench-v0 type veth peer name bench-v1
-ip -n "$NS_LO" addr add 10.98.0.1/24 dev bench-v0
-ip -n "$NS_LO" link set bench-v0 up
-ip -n "$NS_LO" link set bench-v1 up
+loopback_ns "$NS_LO"
 start_servers "$NS_LO" 127.0.0.1
 warn_if_busy loopback
 echo "== loopback" >&2
@@ -295,12 +310,7 @@ fi
 # --- the morning rush: RUSH_N lockstep clients at once, every CPU ---
 if [[ $BENCH_TOPOS == *" rush "* ]]; then
 NS_R=pxk-bench-r-$$
-ip netns add "$NS_R" && NSS+=("$NS_R")
-ip -n "$NS_R" link set lo up
-ip -n "$NS_R" link add bench-v0 type veth peer name bench-v1
-ip -n "$NS_R" addr add 10.98.0.1/24 dev bench-v0
-ip -n "$NS_R" link set bench-v0 up
-ip -n "$NS_R" link set bench-v1 up
+loopback_ns "$NS_R"
 head -c $((8 << 20)) /dev/urandom >"$ROOT/rush"
 chmod 644 "$ROOT/rush"
 RUSH_SUM=$(sha256sum <"$ROOT/rush" | cut -d' ' -f1)
@@ -369,6 +379,200 @@ for server in "${RSERVERS[@]}"; do
 done
 stop_servers
 rm -rf "$RUSH_OUT"
+fi
+
+# --- cost per block: system calls and instructions, load-independent ---
+# COST_N (20) lockstep clients at once (curl, blksize 1468) fetch the 8 MiB
+# file from one server at a time in a namespace's loopback, three times per
+# server: under `strace -f -c` (system calls per DATA block), under
+# valgrind's callgrind (user-space instructions per DATA block, forked
+# children included) and plain (the server's CPU seconds from /proc, and the
+# curl clients' from bash's `times`). The first two are counts, which other
+# load on the machine does not change; the third is time and is disturbed.
+if [[ $BENCH_TOPOS == *" cost "* ]]; then
+COST_N=${COST_N:-20}
+NS_K=pxk-bench-k-$$
+loopback_ns "$NS_K"
+[ -f "$ROOT/rush" ] || { head -c $((8 << 20)) /dev/urandom >"$ROOT/rush"; chmod 644 "$ROOT/rush"; }
+COST_SUM=$(sha256sum <"$ROOT/rush" | cut -d' ' -f1)
+COST_OUT=$(mktemp -d /dev/shm/pxekit-cost.XXXXXX)
+chmod 777 "$COST_OUT"
+# DATA blocks per transfer: 8 MiB / 1468, plus the last short one.
+COST_BLOCKS=$(((8 << 20) / 1468 + 1))
+# CPU time from a cgroup (v1 cpuacct, or v2 cpu.stat): every thread and
+# forked child of the server, or of the clients, counted; tftpd-hpa ignores
+# SIGCHLD, so its children's time never reaches its /proc/PID/stat.
+if [ -d /sys/fs/cgroup/cpuacct ]; then CG_BASE=/sys/fs/cgroup/cpuacct; else CG_BASE=/sys/fs/cgroup; fi
+CG_SRV=$CG_BASE/pxk-bench-srv-$$
+CG_CLI=$CG_BASE/pxk-bench-cli-$$
+mkdir "$CG_SRV" "$CG_CLI" || die "cannot make cgroups under $CG_BASE"
+CGS+=("$CG_SRV" "$CG_CLI")
+cg_usec() {  # microseconds of CPU the cgroup used so far
+  if [ -f "$1/cpuacct.usage" ]; then echo $(($(cat "$1/cpuacct.usage") / 1000))
+  else awk '$1 == "usage_usec" { print $2 }' "$1/cpu.stat"; fi
+}
+# valgrind 3.19 does not know openat2 (ENOSYS), which pxe-tftpd confines
+# every open with: under callgrind only, a preloaded shim turns it into
+# openat (one call per request, not per block).
+cat >"$WORK/openat2_shim.c" <<'C'
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+long syscall(long n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  long a[6];
+  for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+  va_end(ap);
+  if (n == SYS_openat2) {
+    const struct open_how *how = (const struct open_how *)a[2];
+    return openat((int)a[0], (const char *)a[1], (int)how->flags, (mode_t)how->mode);
+  }
+  long r;
+  register long r10 __asm__("r10") = a[3], r8 __asm__("r8") = a[4], r9 __asm__("r9") = a[5];
+  __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+                   : "rcx", "r11", "memory");
+  if (r < 0 && r > -4096) { errno = (int)-r; return -1; }
+  return r;
+}
+C
+sed -i '1a #include <errno.h>' "$WORK/openat2_shim.c"
+cc -shared -fPIC -O2 -o "$WORK/openat2_shim.so" "$WORK/openat2_shim.c" || die "cannot build the openat2 shim"
+chmod 755 "$WORK/openat2_shim.so"
+declare -A KPORT=([pxe-tftpd]=6901 [tftpd-hpa]=6902 [dnsmasq]=69 [pxe-before]=6904)
+KSERVERS=(pxe-tftpd tftpd-hpa dnsmasq)
+[ -n "$RUSH_BEFORE" ] && KSERVERS+=(pxe-before)
+# cost_server SERVER WRAPPER...: the server's command line, after WRAPPER.
+cost_start() {
+  local server=$1
+  shift
+  echo $$ >"$CG_SRV/cgroup.procs"  # the server inherits it
+  case $server in
+    pxe-tftpd) ip netns exec "$NS_K" "$@" "$PXEKIT_BIN/pxe-tftpd" -q --max-clients 1000 -a 127.0.0.1:6901 "$ROOT" & ;;
+    pxe-before) ip netns exec "$NS_K" "$@" "$RUSH_BEFORE" -q --max-clients 1000 -a 127.0.0.1:6904 "$ROOT" & ;;
+    tftpd-hpa) ip netns exec "$NS_K" "$@" in.tftpd -L -a 127.0.0.1:6902 -u nobody -s "$ROOT" & ;;
+    dnsmasq) ip netns exec "$NS_K" "$@" dnsmasq --keep-in-foreground --conf-file=/dev/null --pid-file --port=0 \
+      --listen-address=127.0.0.1 --bind-interfaces --enable-tftp --tftp-root="$ROOT" \
+      --tftp-max=1000 --user=nobody --log-facility=/dev/null & ;;
+  esac
+  COST_PID=$!
+  PIDS+=("$COST_PID")
+  echo $$ >"$CG_BASE/cgroup.procs"
+  local i
+  for ((i = 0; i < 100; i++)); do  # valgrind takes a while to start
+    ip netns exec "$NS_K" ss -Hlun "sport = :${KPORT[$server]}" | grep -q . && return 0
+    sleep 0.2
+  done
+  die "cost: no $server on port ${KPORT[$server]}"
+}
+# cost_stop PID TRACED: SIGTERM to the server; under strace (TRACED=1) to
+# strace's child, then wait for strace to write its summary.
+cost_stop() {
+  local pid=$1 target=$1
+  [ "$2" = 1 ] && target=$(pgrep -P "$pid" | head -n 1)
+  kill "${target:-$pid}" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  PIDS=()
+}
+# cost_clients SERVER: COST_N clients at once; prints the clients' CPU
+# seconds (their cgroup), or "fail" when a file is wrong.
+cost_clients() {
+  local port=${KPORT[$1]} i bad=0 c0 c1
+  rm -f "$COST_OUT"/*
+  c0=$(cg_usec "$CG_CLI")
+  timeout $((TIMEOUT * 3)) bash -c '
+    echo $$ >"$4/cgroup.procs"
+    exec ip netns exec "$5" bash -c "for ((i = 0; i < \$1; i++)); do
+      curl -s --tftp-blksize 1468 -o \"\$2/\$i\" \"tftp://127.0.0.1:\$3/rush\" &
+    done
+    wait" cost "$1" "$2" "$3"' cost "$COST_N" "$COST_OUT" "$port" "$CG_CLI" "$NS_K"
+  c1=$(cg_usec "$CG_CLI")
+  for ((i = 0; i < COST_N; i++)); do
+    [ "$(sha256sum <"$COST_OUT/$i" 2>/dev/null | cut -d' ' -f1)" = "$COST_SUM" ] || bad=$((bad + 1))
+  done
+  rm -f "$COST_OUT"/*
+  [ $bad = 0 ] && echo "$c0 $c1" | awk '{ printf "%.2f", ($2 - $1) / 1e6 }' || echo fail
+}
+echo "== cost per block: $COST_N clients x 8 MiB, $((COST_N * COST_BLOCKS)) DATA blocks per server" >&2
+COST_REPORT=$WORK/cost
+: >"$COST_REPORT"
+blocks=$((COST_N * COST_BLOCKS))
+for server in "${KSERVERS[@]}"; do
+  [ "${COST_TRACE:-1}" = 1 ] || break
+  # 1. system calls
+  cost_start "$server" strace -f -c -o "$WORK/strace.$server"
+  ok=$(cost_clients "$server")
+  cost_stop "$COST_PID" 1
+  calls=$(awk '$NF == "total" { print $4 }' "$WORK/strace.$server")
+  top=$(awk '/^-/ { n++; next } n == 1 && NF >= 5 { printf "%s %.2f, ", $NF, $4 / '"$blocks"' }' "$WORK/strace.$server" | head -c 200)
+  # 2. instructions (user space; every forked child has its own file).
+  # The files live in ROOT/cg, reachable as /cg from tftpd-hpa's chroot
+  # too; valgrind creates each as the user it starts as and rewrites it at
+  # exit after the server dropped to nobody, so a bounded loop opens them up.
+  rm -rf "$ROOT/cg" "${ROOT:?}/tmp" && mkdir -m 777 "$ROOT/cg"
+  mkdir -p "$ROOT$ROOT" && ln -s /cg "$ROOT$ROOT/cg"
+  cost_start "$server" env LD_PRELOAD="$WORK/openat2_shim.so" valgrind --tool=callgrind \
+    --trace-children=yes --callgrind-out-file="$ROOT/cg/%p" -q
+  (for ((j = 0; j < 6000; j++)); do chmod 666 "$ROOT"/cg/* 2>/dev/null; sleep 0.1; done) &
+  chmodder=$!
+  ok2=$(cost_clients "$server")
+  sleep 0.5
+  cost_stop "$COST_PID" 0
+  sleep 1
+  kill "$chmodder" 2>/dev/null
+  wait "$chmodder" 2>/dev/null
+  instr=$(cat "$ROOT"/cg/* 2>/dev/null | awk '/^summary:/ { s += $2 } END { printf "%.0f", s }')
+  nfiles=$(find "$ROOT/cg" -type f -size +0 | wc -l)
+  rm -rf "$ROOT/cg" "${ROOT:?}/tmp"
+  printf '%s %s %s %s %s %s %s|%s\n' "$server" "$blocks" "${calls:-0}" "${instr:-0}" "$ok" "$ok2" "$nfiles" "$top" >>"$COST_REPORT"
+  echo "cost $server: $(tail -n 1 "$COST_REPORT")" >&2
+done
+# 3. CPU seconds, no tracer: COST_RUNS (3) runs, the servers alternating,
+# medians.
+declare -A scpus=() ccpus=()
+for ((r = 0; r < ${COST_RUNS:-3}; r++)); do
+  n=${#KSERVERS[@]}
+  for ((k = 0; k < n; k++)); do
+    server=${KSERVERS[$(((r + k) % n))]}
+    cost_start "$server"
+    t0=$(cg_usec "$CG_SRV")
+    ccpu=$(cost_clients "$server")
+    sleep 0.3
+    t1=$(cg_usec "$CG_SRV")
+    cost_stop "$COST_PID" 0
+    scpu=$(echo "$t0 $t1" | awk '{ printf "%.2f", ($2 - $1) / 1e6 }')
+    [ "$ccpu" = fail ] && scpu=fail
+    echo "cost cpu run $r $server: server $scpu s, clients $ccpu s" >&2
+    scpus[$server]+="$scpu "
+    ccpus[$server]+="$ccpu "
+  done
+done
+: >"$COST_REPORT.cpu"
+for server in "${KSERVERS[@]}"; do
+  # shellcheck disable=SC2086
+  echo "$server $(median ${scpus[$server]}) $(median ${ccpus[$server]})" >>"$COST_REPORT.cpu"
+done
+rm -rf "$COST_OUT"
+python3 - "$COST_REPORT" "$blocks" <<'PY'
+import sys
+cpu = {l.split()[0]: l.split()[1:] for l in open(sys.argv[1] + ".cpu")}
+traced = {}
+for line in open(sys.argv[1]):
+    head, top = line.rstrip("\n").split("|", 1)
+    traced[head.split()[0]] = (head.split()[1:], top)
+print(f"{'server':10} {'blocks':>7} {'calls/blk':>9} {'instr/blk':>9} {'srv cpu s':>9} {'curl cpu s':>10} {'cg files':>8}  calls per block (strace -c)")
+for server, (scpu, ccpu) in cpu.items():
+    b = int(sys.argv[2])
+    calls = instr = "-"
+    nfiles, top, bad = "-", "", ""
+    if server in traced:
+        (_, c, i, ok, ok2, nfiles), top = traced[server]
+        calls, instr = f"{int(c) / b:.2f}", f"{int(i) / b:.0f}"
+        bad = "" if "fail" not in (ok, ok2) else "  (a traced run had a wrong file)"
+    print(f"{server:10} {b:7d} {calls:>9} {instr:>9} {scpu:>9} {ccpu:>10} {nfiles:>8}  {top.rstrip(', ')}{bad}")
+PY
 fi
 
 # --- report: median seconds, MB/s, ratio of pxe-tftpd to the best peer ---

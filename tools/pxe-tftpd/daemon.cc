@@ -79,11 +79,6 @@ struct TftpDaemon::Session {
   bool logged = false;
 };
 
-// A transfer socket holds at most a few ACKs (or one DATA of an upload) at a
-// time; eight per recvmmsg drains it in one call, and a call that returns
-// fewer than eight proves it drained, without a recv that fails with EAGAIN.
-constexpr std::size_t kReceiveBatch = 8;
-
 void SharedRules::Set(tftp::RemapRules rules) {
   auto fresh = std::make_shared<const tftp::RemapRules>(std::move(rules));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -106,7 +101,7 @@ TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
       rules_(rules),
       quota_(quota),
       buffer_(tftp::kMaxPacketSize),
-      batch_(kReceiveBatch, tftp::kMaxPacketSize),
+      batch_(tftp::kMaxReceiveBatch, tftp::kMaxPacketSize),
       // The limit is the quota's, shared by every worker.
       book_(quota.max_sessions()),
       ports_(config_.port_range) {
@@ -279,12 +274,18 @@ void TftpDaemon::OnSessionReadable(std::uint64_t id) {
   if (it == sessions_.end()) return;
   Session& session = *it->second;
   SocketSink sink(session.fd, diag_, session.peer);
-  // Lockstep: one recvmmsg per ACK. A bounded number of rounds; level-
-  // triggered epoll calls again for the rest.
-  for (int round = 0; round < 8 && !session.transfer->finished(); ++round) {
+  // Lockstep: one receive of one datagram per ACK (the transfer says how
+  // many to take). A windowed transfer takes batches: one that returns
+  // fewer than asked proves the socket drained, without a receive that
+  // fails with EAGAIN. A bounded number of rounds; level-triggered epoll
+  // calls again for the rest.
+  const std::size_t want = session.transfer->receive_batch();
+  const int rounds = want > 1 ? 8 : 1;
+  for (int round = 0; round < rounds && !session.transfer->finished();
+       ++round) {
     std::size_t n = 0;
     try {
-      n = batch_.Receive(session.fd);
+      n = batch_.Receive(session.fd, want);
     } catch (const std::system_error& e) {
       if (e.code().value() == ECONNREFUSED) {
         // ICMP port unreachable: the client's socket is gone. Its
@@ -295,13 +296,15 @@ void TftpDaemon::OnSessionReadable(std::uint64_t id) {
       diag_.Info("{}: receiving: {}", session.peer, e.code().message());
       break;
     }
+    // One clock reading per receive, not per packet.
+    tftp::Time now = n > 0 ? Clock::now() : tftp::Time{};
     for (std::size_t i = 0; i < n && !session.transfer->finished(); ++i) {
       auto packet = batch_.payload(i);
       if (diag_.verbosity() >= 1)
         diag_.Info("{} > {}", session.peer, tftp::DescribePacket(packet));
-      session.transfer->OnPacket(packet, Clock::now(), sink);
+      session.transfer->OnPacket(packet, now, sink);
     }
-    if (n < kReceiveBatch) break;  // drained
+    if (n < want) break;  // drained
   }
   Settle(session);
 }
@@ -329,8 +332,9 @@ void TftpDaemon::Settle(Session& session) {
   }
   // Progress only ever moves the deadline later, so a timer that is due
   // earlier stays: when it fires the transfer checks its real deadline.
-  // This keeps timer churn off the per-packet path.
-  tftp::Time deadline = session.transfer->deadline();
+  // This keeps timer churn off the per-packet path. Timers go in slots of
+  // kTimerGrain, so the transfers due in one slot share one expiration.
+  tftp::Time deadline = tftp::TimerSlot(session.transfer->deadline());
   if (session.timer != 0 && session.timer_at <= deadline) return;
   loop_.CancelTimer(session.timer);
   std::uint64_t id = session.id;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace pxekit::tftp;
@@ -613,4 +614,34 @@ TEST_CASE("WRQ with an OACK: DATA 1 acknowledges it") {
       T0(), sink);
   CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
   CHECK(content == "z");
+}
+
+TEST_CASE(
+    "Lockstep transfers read one datagram at a time and windows a batch") {
+  Transfer lockstep(Setup(512, 1), std::make_unique<MemorySource>("x"));
+  CHECK(lockstep.receive_batch() == 1);
+  Transfer windowed(Setup(512, 16), std::make_unique<MemorySource>("x"));
+  CHECK(windowed.receive_batch() == kMaxReceiveBatch);
+  // An upload is lockstep whatever windowsize was asked for.
+  std::string content;
+  bool flags[2] = {false, false};
+  auto file = std::make_unique<MemorySink>();
+  std::tie(file->content, file->committed, file->abandoned) =
+      std::make_tuple(&content, &flags[0], &flags[1]);
+  Transfer upload(Setup(512, 16), std::move(file));
+  CHECK(upload.receive_batch() == 1);
+}
+
+TEST_CASE("Timer slots round a deadline up to the grain and never earlier") {
+  const Time slot = Time{} + 1000s;  // a multiple of 4 ms
+  CHECK(TimerSlot(slot, 4ms) == slot);
+  CHECK(TimerSlot(slot + 1ns, 4ms) == slot + 4ms);
+  CHECK(TimerSlot(slot + 3999us, 4ms) == slot + 4ms);
+  CHECK(TimerSlot(slot + 4ms, 4ms) == slot + 4ms);
+  // Deadlines within one slot share it: one timer expiration for all.
+  CHECK(TimerSlot(slot + 1ms, 4ms) == TimerSlot(slot + 3ms, 4ms));
+  CHECK(TimerSlot(slot - 1ms, 4ms) == slot);
+  // No grain: the deadline itself.
+  CHECK(TimerSlot(slot + 1ns, Clock::duration::zero()) == slot + 1ns);
+  CHECK(TimerSlot(slot + 1ns) == slot + kTimerGrain);
 }
