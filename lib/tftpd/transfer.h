@@ -60,7 +60,10 @@ class PacketSink {
 
 struct RetransmitPolicy {
   std::chrono::microseconds initial{1000000};  // -T; also the adaptive ceiling
-  std::chrono::microseconds min{20000};
+  // The adaptive timeout's floor (Linux TCP's RTO_MIN): a firmware client in
+  // a stalled VM or on a busy CPU answers late without losing anything, and a
+  // lower floor resent nearly every block of a 3.7 MiB shim->GRUB fetch.
+  std::chrono::microseconds min{200000};
   int max_retransmits = 9;
 };
 
