@@ -55,15 +55,7 @@ dhclient_once() {
   timeout 30 ip netns exec "$C" dhclient -4 -1 -d -cf "$SCRATCH/dhclient.conf" \
     -sf "$SCRATCH/dump.sh" -lf "$SCRATCH/dhclient.leases" -pf "$SCRATCH/dhclient.pid" dhc0 \
     >"$SCRATCH/dhclient.log" 2>&1 &
-  local pid=$!
-  local i
-  for i in $(seq 300); do
-    grep -q '^event=BOUND' "$out" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  stop_when_seen $! "$out" '^event=BOUND'
   grep -q '^event=BOUND' "$out"
 }
 OUT=$SCRATCH/client.out  # where dump.sh writes for dhclient

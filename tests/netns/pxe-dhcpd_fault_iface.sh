@@ -29,12 +29,7 @@ FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
 listening() { ip netns exec "$S" ss -H -uln "sport = :67" | grep -q .; }
 # wait_log TEXT: until the log holds TEXT (fixed string) N times (default 1).
 wait_log() {
-  local i
-  for i in $(seq 50); do
-    [ "$(grep -cF "$1" "$LOG")" -ge "${2:-1}" ] && return 0
-    sleep 0.1
-  done
-  return 1
+  wait_grep "${2:-1}" 50 "$LOG" -F -e "$1"
 }
 carrier() { # until the client side sees the link up again
   local i

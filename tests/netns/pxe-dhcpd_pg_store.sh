@@ -24,15 +24,10 @@ source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pg_cluster.sh"
 need_netns
 need_cmd busybox dhclient ss psql
-why=$(pg_cluster_missing)
-[ -z "$why" ] || skip "$why"
+need_pg_cluster
 DHCPD=$PXEKIT_BIN/pxe-dhcpd
 
-pg_cluster_start || { fail "start a throwaway PostgreSQL cluster"; finish; exit 1; }
-psql -q "$PG_CONNINFO" -c "CREATE DATABASE pxekit" >/dev/null || {
-  fail "create database"; finish; exit 1; }
-STORE="$PG_CONNINFO dbname=pxekit"
-sql() { psql -At "$STORE" -c "$1"; }
+pg_test_store pxekit
 
 # --- init-store: created, then already current ---
 out=$("$DHCPD" --init-store --lease-store "$STORE" 2>&1)
@@ -143,14 +138,7 @@ dhclient_run() {
   timeout 30 ip netns exec "$C" dhclient -4 -1 -d -cf "$SCRATCH/dhclient.conf" \
     -sf "$SCRATCH/dhclient.sh" -lf "$SCRATCH/dhclient.leases" \
     -pf "$SCRATCH/dhclient.pid" cl0 >>"$SCRATCH/dhclient.log" 2>&1 &
-  local pid=$! i
-  for i in $(seq 300); do
-    grep -q "^reason=$1 " "$SCRATCH/c.out" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  stop_when_seen $! "$SCRATCH/c.out" "^reason=$1 "
 }
 ip -n "$C" link set cl0 down
 ip -n "$C" link set cl0 address 02:00:00:00:00:cc

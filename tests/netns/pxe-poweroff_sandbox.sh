@@ -21,11 +21,7 @@ S=pxk-sbx-ps-$$
 A=pxk-sbx-pa-$$
 netns_add "$S"
 netns_add "$A"
-ip -n "$S" link add name sbp0 type veth peer name eth0 netns "$A"
-ip -n "$S" addr add 10.215.2.1/24 dev sbp0
-ip -n "$A" addr add 10.215.2.2/24 dev eth0
-ip -n "$S" link set sbp0 up
-ip -n "$A" link set eth0 up
+veth_link "$S" sbp0 10.215.2.1/24 "$A" eth0 10.215.2.2/24
 ip -n "$A" route add default via 10.215.2.1
 
 chmod 755 "$SCRATCH"
