@@ -7,6 +7,7 @@
 
 #include "dhcpconf/dhcpd_conf_parser.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
@@ -17,7 +18,7 @@ DhcpdConf Conf() {
       "198.18.0.110; }\n");
 }
 
-Ipv4Addr Ip(const char* text) { return *Ipv4Addr::Parse(text); }
+using test::Ip;
 
 Interface Iface(std::string name, int index, std::vector<const char*> prefixes,
                 unsigned flags = IFF_UP | IFF_BROADCAST) {
