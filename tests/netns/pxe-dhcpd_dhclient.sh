@@ -7,11 +7,9 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd dhclient ss
 
-dhcp_wire_setup "pxk-dd-s-$$" "pxk-dd-c-$$" 02:00:00:00:00:22
-LOG=$SCRATCH/dhcpd.log
+dhcp_wire_setup "pxk-dd-s-$$" "pxk-dd-c-$$"
 CONF=$SCRATCH/dhcpd.conf
 cat >"$CONF" <<'CONF'
 ddns-update-style none;

@@ -15,12 +15,9 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd busybox ss
 
 dhcp_wire_setup "pxk-fi-s-$$" "pxk-fi-c-$$" 02:00:00:00:00:c1
-LOG=$SCRATCH/dhcpd.log
-LEASES=$SCRATCH/dhcpd.leases
 OUT=$SCRATCH/udhcpc.out
 FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
   --range 198.18.0.100-198.18.0.150)

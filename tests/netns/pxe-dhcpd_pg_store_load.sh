@@ -65,10 +65,7 @@ server() {
     --subnet 198.18.0.0/16 --range 198.18.1.1-198.18.2.144 \
     --lease-time 600 >>"$2" 2>&1 &
   PID=$!
-  BACKGROUND+=("$PID")
-  wait_udp_listen "$1" 67 "$PID" && return 0
-  fail "pxe-dhcpd in $1 did not start" "$(cat "$2")"
-  return 1
+  daemon_started "$1" 67 "$PID" "pxe-dhcpd in $1" "$2"
 }
 server "$S1" "$SCRATCH/s1.log" && PID1=$PID || { finish; exit 1; }
 server "$S2" "$SCRATCH/s2.log" && PID2=$PID || { finish; exit 1; }

@@ -40,14 +40,7 @@ check "the unit's ExecStart is pxe-poweroff listen -k /etc/pxekit/poweroff.key.p
 # Never a real power-off: --exec records the action instead.
 ARGV+=(--exec 'echo "$PXEKIT_ACTION" >/tmp/pxk-action')
 
-unit_sandbox_start "$UNIT" "$A" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}" || { finish; exit 1; }
-PID=$SANDBOX_PID
-echo "sandbox: $(basename "$UNIT"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
-if ! wait_udp_listen "$A" 7390 "$PID"; then
-  fail "the agent did not start in the sandbox" "$(cat "$LOG")"
-  finish
-  exit 1
-fi
+unit_sandbox_serve 7390 "the agent" "$UNIT" "$A" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}"
 
 out=$(timeout 30 ip netns exec "$S" "$PO" -k "$SCRATCH/admin.key" --wait 10 10.215.2.2 2>&1)
 rc=$?

@@ -7,8 +7,10 @@
 
 DHCPD=$PXEKIT_BIN/pxe-dhcpd
 
-# dhcp_wire_setup S C [CLIENT_MAC]
+# dhcp_wire_setup S C [CLIENT_MAC]: the wire (or a skip where there can be
+# no namespaces); LOG and LEASES name the server's log and lease file.
 dhcp_wire_setup() {
+  need_netns
   S=$1
   C=$2
   netns_add "$S"
@@ -37,6 +39,8 @@ printf '%s\n\n' "$record" >>"$DUMP_OUT"
 exit 0
 DUMP
   chmod +x "$SCRATCH/dump.sh"
+  LOG=$SCRATCH/dhcpd.log
+  LEASES=$SCRATCH/dhcpd.leases
 }
 
 # dhcp_loopback_setup NS: namespace NS (removed on exit) where pxe-dhcpd
@@ -70,10 +74,7 @@ start_dhcpd() {
   daemon_started "$S" 67 "$DHCPD_PID" pxe-dhcpd "$log"
 }
 
-stop_dhcpd() {
-  stop_daemon "$DHCPD_PID"
-  DHCPD_STATUS=$DAEMON_STATUS
-}
+stop_dhcpd() { stop_daemon "$DHCPD_PID" DHCPD_STATUS; }
 
 # udhcpc_once OUT ARGS...: one busybox udhcpc run in $C (bounded: 3 tries,
 # 2 s apart); its script's output goes to OUT.

@@ -132,8 +132,8 @@ daemon_started() {
   return 1
 }
 
-# stop_daemon PID: SIGTERM, up to 5 s for it to exit, then its exit status
-# in DAEMON_STATUS.
+# stop_daemon PID VAR: SIGTERM, up to 5 s for it to exit, then its exit
+# status in the variable VAR.
 stop_daemon() {
   kill -TERM "$1" 2>/dev/null
   local i
@@ -142,7 +142,7 @@ stop_daemon() {
     sleep 0.1
   done
   wait "$1" 2>/dev/null
-  DAEMON_STATUS=$?
+  printf -v "$2" %s $?
 }
 
 # stop_when_seen PID FILE PATTERN: until FILE has a line matching PATTERN

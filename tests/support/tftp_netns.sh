@@ -27,10 +27,7 @@ tftp_start() {
   daemon_started "$NS" 69 "$SERVER_PID" pxe-tftpd "$SERVER_LOG"
 }
 
-tftp_stop() {
-  stop_daemon "$SERVER_PID"
-  SERVER_STATUS=$DAEMON_STATUS
-}
+tftp_stop() { stop_daemon "$SERVER_PID" SERVER_STATUS; }
 
 in_ns() {
   timeout 120 ip netns exec "$NS" "$@"
