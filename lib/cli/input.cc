@@ -12,9 +12,12 @@
 
 namespace pxekit {
 
+Result<std::string> ReadInputFile(const std::string& path) {
+  return path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
+}
+
 std::string ReadInputOrThrow(const std::string& path, PathInMessages naming) {
-  auto content =
-      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
+  auto content = ReadInputFile(path);
   if (!content) {
     std::string name = path == "-" ? "standard input"
                        : naming == PathInMessages::kQuoted

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "util/line_list.h"
+#include "util/result.h"
 
 namespace pxekit {
 
@@ -16,7 +17,11 @@ class Diag;
 // Debian's wakeonlan does) or quoted (pxe-poweroff: 'my hosts.txt').
 enum class PathInMessages { kAsGiven, kQuoted };
 
-// The whole content of `path` ("-": standard input). Throws ToolError with
+// The whole content of `path` ("-": standard input), or the failure with
+// its errno (for ExitCodeForFileErrno).
+Result<std::string> ReadInputFile(const std::string& path);
+
+// The same, but throws ToolError with
 // the exit status for the errno (66 missing, 77 permission, 74 I/O...) and
 // "PATH: why" ("standard input: why").
 std::string ReadInputOrThrow(const std::string& path,

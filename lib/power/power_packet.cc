@@ -1,6 +1,8 @@
 #include "power/power_packet.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "util/byte_reader.h"
 #include "util/enum_names.h"
@@ -39,11 +41,29 @@ bool AllZero(std::span<const std::uint8_t> bytes) {
                      [](std::uint8_t b) { return b == 0; });
 }
 
-// A REQUEST after the header, up to the signature: the signed fields.
-void PutRequestBody(ByteWriter& w, const PowerRequest& m) {
+// What opens a REQUEST and an ACK after the header: the action, a reserved
+// byte and the target.
+template <typename M>
+void PutActionTarget(ByteWriter& w, const M& m) {
   w.U8(static_cast<std::uint8_t>(m.action));
   w.U8(0);
   PutMac(w, m.target);
+}
+
+// The same read back; the reason when it is malformed.
+template <typename M>
+std::optional<std::string> ReadActionTarget(ByteReader& r, M* m) {
+  std::uint8_t action = r.U8();
+  if (!IsKnownAction(action)) return "unknown action";
+  m->action = static_cast<PowerAction>(action);
+  if (r.U8() != 0) return "reserved bytes not zero";
+  m->target = ReadMac(r);
+  return std::nullopt;
+}
+
+// A REQUEST after the header, up to the signature: the signed fields.
+void PutRequestBody(ByteWriter& w, const PowerRequest& m) {
+  PutActionTarget(w, m);
   w.Bytes(m.sender_nonce);
   w.Bytes(m.agent_nonce);
 }
@@ -69,9 +89,7 @@ struct Encoder {
   }
   void operator()(const PowerAck& m) {
     PutHeader(w, PowerMessageType::kAck);
-    w.U8(static_cast<std::uint8_t>(m.action));
-    w.U8(0);
-    PutMac(w, m.target);
+    PutActionTarget(w, m);
     w.Bytes(m.request_digest);
   }
   void operator()(const PowerRefused& m) {
@@ -133,11 +151,7 @@ Result<PowerMessage> DecodePowerMessage(
     }
     case PowerMessageType::kRequest: {
       PowerRequest m;
-      std::uint8_t action = r.U8();
-      if (!IsKnownAction(action)) return Fail("unknown action");
-      m.action = static_cast<PowerAction>(action);
-      if (r.U8() != 0) return Fail("reserved bytes not zero");
-      m.target = ReadMac(r);
+      if (auto malformed = ReadActionTarget(r, &m)) return Fail(*malformed);
       ReadArray(r, &m.sender_nonce);
       ReadArray(r, &m.agent_nonce);
       ReadArray(r, &m.signature);
@@ -146,11 +160,7 @@ Result<PowerMessage> DecodePowerMessage(
     }
     case PowerMessageType::kAck: {
       PowerAck m;
-      std::uint8_t action = r.U8();
-      if (!IsKnownAction(action)) return Fail("unknown action");
-      m.action = static_cast<PowerAction>(action);
-      if (r.U8() != 0) return Fail("reserved bytes not zero");
-      m.target = ReadMac(r);
+      if (auto malformed = ReadActionTarget(r, &m)) return Fail(*malformed);
       ReadArray(r, &m.request_digest);
       if (!r.ok()) return Fail("truncated");
       return PowerMessage(m);

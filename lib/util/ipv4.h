@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "util/result.h"
+#include "util/to_string_formatter.h"
 
 namespace pxekit {
 
@@ -109,25 +110,13 @@ class Ipv4Range {
 }  // namespace pxekit
 
 template <>
-struct fmt::formatter<pxekit::Ipv4Addr> : fmt::formatter<std::string_view> {
-  template <typename FormatContext>
-  auto format(const pxekit::Ipv4Addr& addr, FormatContext& ctx) const {
-    return fmt::formatter<std::string_view>::format(addr.ToString(), ctx);
-  }
-};
+struct fmt::formatter<pxekit::Ipv4Addr>
+    : pxekit::ToStringFormatter<pxekit::Ipv4Addr> {};
 
 template <>
-struct fmt::formatter<pxekit::Ipv4Prefix> : fmt::formatter<std::string_view> {
-  template <typename FormatContext>
-  auto format(const pxekit::Ipv4Prefix& prefix, FormatContext& ctx) const {
-    return fmt::formatter<std::string_view>::format(prefix.ToString(), ctx);
-  }
-};
+struct fmt::formatter<pxekit::Ipv4Prefix>
+    : pxekit::ToStringFormatter<pxekit::Ipv4Prefix> {};
 
 template <>
-struct fmt::formatter<pxekit::Ipv4Range> : fmt::formatter<std::string_view> {
-  template <typename FormatContext>
-  auto format(const pxekit::Ipv4Range& range, FormatContext& ctx) const {
-    return fmt::formatter<std::string_view>::format(range.ToString(), ctx);
-  }
-};
+struct fmt::formatter<pxekit::Ipv4Range>
+    : pxekit::ToStringFormatter<pxekit::Ipv4Range> {};

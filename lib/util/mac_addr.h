@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "util/result.h"
+#include "util/to_string_formatter.h"
 
 namespace pxekit {
 
@@ -55,9 +56,5 @@ class MacAddr {
 }  // namespace pxekit
 
 template <>
-struct fmt::formatter<pxekit::MacAddr> : fmt::formatter<std::string_view> {
-  template <typename FormatContext>
-  auto format(const pxekit::MacAddr& mac, FormatContext& ctx) const {
-    return fmt::formatter<std::string_view>::format(mac.ToString(), ctx);
-  }
-};
+struct fmt::formatter<pxekit::MacAddr>
+    : pxekit::ToStringFormatter<pxekit::MacAddr> {};

@@ -72,25 +72,32 @@ start_pxe_dhcpd() {
   wait_port
 }
 
+# start_kea NAME LEASE-DATABASE: kea-dhcp4 on 127.0.0.1 with the pool
+# pxe-dhcpd serves, its lease-database map (JSON) given, config and logs in
+# $WORK/NAME.*.
 start_kea() {
-  rm -f "$WORK/kea-leases4.csv"*
-  cat >"$WORK/kea.json" <<JSON
+  cat >"$WORK/$1.json" <<JSON
 { "Dhcp4": {
   "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
-  "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
-                      "name": "$WORK/kea-leases4.csv" },
+  "lease-database": $2,
   "valid-lifetime": 3600,
   "multi-threading": { "enable-multi-threading": false },
   "subnet4": [ { "id": 1, "subnet": "127.0.0.0/8",
                  "pools": [ { "pool": "127.1.0.1 - 127.1.255.254" } ] } ],
   "loggers": [ { "name": "kea-dhcp4", "severity": "ERROR",
-                 "output_options": [ { "output": "$WORK/kea.log" } ] } ]
+                 "output_options": [ { "output": "$WORK/$1.log" } ] } ]
 } }
 JSON
-  KEA_PIDFILE_DIR=$WORK KEA_LOCKFILE_DIR=$WORK ip netns exec "$NS" kea-dhcp4 -c "$WORK/kea.json" \
-    >"$WORK/kea.out" 2>&1 &
+  KEA_PIDFILE_DIR=$WORK KEA_LOCKFILE_DIR=$WORK ip netns exec "$NS" kea-dhcp4 -c "$WORK/$1.json" \
+    >"$WORK/$1.out" 2>&1 &
   SERVER_PID=$!
   wait_port
+}
+
+start_kea_memfile() {
+  rm -f "$WORK/kea-leases4.csv"*
+  start_kea kea '{ "type": "memfile", "persist": true, "lfc-interval": 0,
+                      "name": "'"$WORK"'/kea-leases4.csv" }'
 }
 
 stop_server() {
@@ -125,7 +132,7 @@ for rate in "${RATES[@]}"; do
       line+=$(printf ' | %10s %9s %9s' - - -)
       continue
     fi
-    if [ $server = pxe ]; then start_pxe_dhcpd || exit 1; else start_kea || exit 1; fi
+    if [ $server = pxe ]; then start_pxe_dhcpd || exit 1; else start_kea_memfile || exit 1; fi
     read -r achieved do_drops ra_drops < <(run_rate "$rate")
     stop_server
     line+=$(printf ' | %10d %9s %9s' "$achieved" "$do_drops" "$ra_drops")
@@ -179,23 +186,8 @@ start_pxe_pg() {
 }
 
 start_kea_pg() {
-  cat >"$WORK/kea-pg.json" <<JSON
-{ "Dhcp4": {
-  "interfaces-config": { "interfaces": [ "lo/127.0.0.1" ], "dhcp-socket-type": "udp" },
-  "lease-database": { "type": "postgresql", "name": "kea", "host": "$PG_CLUSTER_DIR",
-                      "user": "postgres" },
-  "valid-lifetime": 3600,
-  "multi-threading": { "enable-multi-threading": false },
-  "subnet4": [ { "id": 1, "subnet": "127.0.0.0/8",
-                 "pools": [ { "pool": "127.1.0.1 - 127.1.255.254" } ] } ],
-  "loggers": [ { "name": "kea-dhcp4", "severity": "ERROR",
-                 "output_options": [ { "output": "$WORK/kea-pg.log" } ] } ]
-} }
-JSON
-  KEA_PIDFILE_DIR=$WORK KEA_LOCKFILE_DIR=$WORK ip netns exec "$NS" kea-dhcp4 -c "$WORK/kea-pg.json" \
-    >"$WORK/kea-pg.out" 2>&1 &
-  SERVER_PID=$!
-  wait_port
+  start_kea kea-pg '{ "type": "postgresql", "name": "kea", "host": "'"$PG_CLUSTER_DIR"'",
+                      "user": "postgres" }'
 }
 
 # perf_stats FILE: "achieved drops_do% drops_ra%" of one perfdhcp run.

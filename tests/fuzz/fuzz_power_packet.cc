@@ -37,6 +37,14 @@ struct Filler {
     return Next() & 1 ? pxekit::PowerAction::kReboot
                       : pxekit::PowerAction::kPowerOff;
   }
+  // A REQUEST or an ACK with its action and target filled in.
+  template <typename M>
+  M WithActionTarget() {
+    M m;
+    m.action = Action();
+    m.target = Mac();
+    return m;
+  }
 };
 
 pxekit::PowerMessage Structured(Filler& f) {
@@ -55,18 +63,14 @@ pxekit::PowerMessage Structured(Filler& f) {
       return m;
     }
     case 2: {
-      PowerRequest m;
-      m.action = f.Action();
-      m.target = f.Mac();
+      auto m = f.WithActionTarget<PowerRequest>();
       f.Fill(&m.sender_nonce);
       f.Fill(&m.agent_nonce);
       f.Fill(&m.signature);
       return m;
     }
     case 3: {
-      PowerAck m;
-      m.action = f.Action();
-      m.target = f.Mac();
+      auto m = f.WithActionTarget<PowerAck>();
       f.Fill(&m.request_digest);
       return m;
     }

@@ -15,9 +15,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
-  std::string text(reinterpret_cast<const char*>(data), size);
-  std::size_t lines = 1;
-  for (char c : text) lines += c == '\n';
+  const auto [text, lines] = pxekit::fuzz::FuzzText(data, size);
 
   pxekit::PxelinuxConfig config = pxekit::ParsePxelinuxConfig(text);
   for (const auto& error : config.errors) {

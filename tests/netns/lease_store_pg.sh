@@ -10,8 +10,7 @@
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pg_cluster.sh"
 
-why=$(pg_cluster_missing)
-[ -z "$why" ] || skip "$why"
+need_pg_cluster
 CHECKER=$PXEKIT_TEST_BIN/pg_store_check
 [ -x "$CHECKER" ] || skip "$CHECKER is not built"
 

@@ -39,12 +39,19 @@ send() {  # send ARGS...: wakeonlan in the admin namespace
 
 # wait_lines N REGEX: until $OUT has N lines matching REGEX (at most 5 s).
 wait_lines() {
-  local i
-  for i in $(seq 100); do
-    [ "$(grep -cE "$2" "$OUT")" -ge "$1" ] && return 0
-    sleep 0.05
-  done
-  return 1
+  wait_grep "$1" 50 "$OUT" -E -e "$2"
+}
+
+# start_switch CONF TIMEOUT: the switch on br0 in $L with $SCRATCH/CONF,
+# stopping after TIMEOUT s; its PID in SWITCH_PID, its events in $OUT;
+# returns once it is ready (5 s at most).
+start_switch() {
+  rm -f "$SCRATCH/ready"
+  ip netns exec "$L" "$SWITCH" -c "$SCRATCH/$1" -i br0 --timeout "$2" \
+    --ready "$SCRATCH/ready" >"$OUT" 2>"$SCRATCH/switch.err" &
+  SWITCH_PID=$!
+  BACKGROUND+=("$SWITCH_PID")
+  wait_ready "$SCRATCH/ready"
 }
 
 lines() {  # lines FILE: its line count, 0 when absent
@@ -64,14 +71,7 @@ cat >"$SCRATCH/lab.conf" <<EOF
 $M1 echo on >>$SCRATCH/m1; sleep 1.5
 $M2 password=$PASS2 echo on >>$SCRATCH/m2; sleep 1.5
 EOF
-ip netns exec "$L" "$SWITCH" -c "$SCRATCH/lab.conf" -i br0 --timeout 60 \
-  --ready "$SCRATCH/ready" >"$OUT" 2>"$SCRATCH/switch.err" &
-SWITCH_PID=$!
-BACKGROUND+=("$SWITCH_PID")
-for i in $(seq 100); do
-  [ -s "$SCRATCH/ready" ] && break
-  sleep 0.05
-done
+start_switch lab.conf 60
 check "switch: listening on br0" '[ "$(head -1 "$OUT")" = "ready br0" ]' || cat "$SCRATCH/switch.err" >&2
 
 # --- UDP broadcast (255.255.255.255:9) wakes M1 once ---
@@ -144,15 +144,7 @@ check "M1 woke three times in all" '[ "$(lines "$SCRATCH/m1")" = 3 ]'
 
 # --- --timeout: the switch stops by itself and powers off a long-running machine ---
 printf '%s echo on >>%s; exec sleep 30\n' "$M2" "$SCRATCH/m2t" >"$SCRATCH/long.conf"
-rm -f "$SCRATCH/ready"
-ip netns exec "$L" "$SWITCH" -c "$SCRATCH/long.conf" -i br0 --timeout 2 \
-  --ready "$SCRATCH/ready" >"$OUT" 2>"$SCRATCH/switch.err" &
-SWITCH_PID=$!
-BACKGROUND+=("$SWITCH_PID")
-for i in $(seq 100); do
-  [ -s "$SCRATCH/ready" ] && break
-  sleep 0.05
-done
+start_switch long.conf 2
 send $M2
 wait_lines 1 "^wake $M2 pid [0-9]+ via udp$"
 M2_PID=$(sed -n "s/^wake $M2 pid \([0-9]*\) via udp$/\1/p" "$OUT")

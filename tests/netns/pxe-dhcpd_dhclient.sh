@@ -7,11 +7,9 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd dhclient ss
 
-dhcp_wire_setup "pxk-dd-s-$$" "pxk-dd-c-$$" 02:00:00:00:00:22
-LOG=$SCRATCH/dhcpd.log
+dhcp_wire_setup "pxk-dd-s-$$" "pxk-dd-c-$$"
 CONF=$SCRATCH/dhcpd.conf
 cat >"$CONF" <<'CONF'
 ddns-update-style none;
@@ -55,15 +53,7 @@ dhclient_once() {
   timeout 30 ip netns exec "$C" dhclient -4 -1 -d -cf "$SCRATCH/dhclient.conf" \
     -sf "$SCRATCH/dump.sh" -lf "$SCRATCH/dhclient.leases" -pf "$SCRATCH/dhclient.pid" dhc0 \
     >"$SCRATCH/dhclient.log" 2>&1 &
-  local pid=$!
-  local i
-  for i in $(seq 300); do
-    grep -q '^event=BOUND' "$out" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  stop_when_seen $! "$out" '^event=BOUND'
   grep -q '^event=BOUND' "$out"
 }
 OUT=$SCRATCH/client.out  # where dump.sh writes for dhclient

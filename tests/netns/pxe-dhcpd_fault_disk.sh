@@ -25,7 +25,6 @@ mount -t tmpfs -o size=64k,mode=0755 pxk-lease-disk "$DISK" || skip "cannot moun
 trap 'umount -l "$DISK" 2>/dev/null; cleanup' EXIT
 
 dhcp_wire_setup "pxk-fd-s-$$" "pxk-fd-c-$$" 02:00:00:00:00:a1
-LOG=$SCRATCH/dhcpd.log
 LEASES=$DISK/dhcpd.leases
 FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
   --range 198.18.0.100-198.18.0.150 --lease-time 600)

@@ -15,12 +15,9 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd busybox ss
 
 dhcp_wire_setup "pxk-fi-s-$$" "pxk-fi-c-$$" 02:00:00:00:00:c1
-LOG=$SCRATCH/dhcpd.log
-LEASES=$SCRATCH/dhcpd.leases
 OUT=$SCRATCH/udhcpc.out
 FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
   --range 198.18.0.100-198.18.0.150)
@@ -29,12 +26,7 @@ FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
 listening() { ip netns exec "$S" ss -H -uln "sport = :67" | grep -q .; }
 # wait_log TEXT: until the log holds TEXT (fixed string) N times (default 1).
 wait_log() {
-  local i
-  for i in $(seq 50); do
-    [ "$(grep -cF "$1" "$LOG")" -ge "${2:-1}" ] && return 0
-    sleep 0.1
-  done
-  return 1
+  wait_grep "${2:-1}" 50 "$LOG" -F -e "$1"
 }
 carrier() { # until the client side sees the link up again
   local i

@@ -13,12 +13,7 @@ source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
 need_netns
 need_cmd perfdhcp ss python3
 
-N="pxk-fk-$$"
-netns_add "$N"
-ip -n "$N" addr add 127.0.0.2/8 dev lo
-S=$N
-LOG=$SCRATCH/dhcpd.log
-LEASES=$SCRATCH/dhcpd.leases
+dhcp_loopback_setup "pxk-fk-$$"
 ACKS=$SCRATCH/acks
 : >"$ACKS"
 FLAGS=(--listen 127.0.0.1 --subnet 127.0.0.0/8 --range 127.1.0.1-127.1.255.254

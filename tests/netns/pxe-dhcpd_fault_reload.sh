@@ -14,12 +14,7 @@ source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
 need_netns
 need_cmd perfdhcp ss
 
-N="pxk-fr-$$"
-netns_add "$N"
-ip -n "$N" addr add 127.0.0.2/8 dev lo
-S=$N
-LOG=$SCRATCH/dhcpd.log
-LEASES=$SCRATCH/dhcpd.leases
+dhcp_loopback_setup "pxk-fr-$$"
 CONF=$SCRATCH/dhcpd.conf
 conf() { # conf RANGE_PREFIX [EXTRA]: the configuration file
   printf 'subnet 127.0.0.0 netmask 255.0.0.0 {\n  range %s.0.1 %s.255.254;\n%s}\n' \
@@ -27,12 +22,6 @@ conf() { # conf RANGE_PREFIX [EXTRA]: the configuration file
 }
 conf 127.1
 
-received() {
-  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^received packets:/{print $3}' "$1"
-}
-sent() {
-  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^sent packets:/{print $3}' "$1"
-}
 # unanswered OUT: REQUESTs sent minus ACKs received, DISCOVERs minus OFFERs.
 unanswered() {
   echo $(($(sent "$1" REQUEST-ACK) - $(received "$1" REQUEST-ACK))) \

@@ -8,10 +8,9 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd busybox ss
 
-dhcp_wire_setup "pxk-di-s-$$" "pxk-di-c-$$" 02:00:00:00:00:22
+dhcp_wire_setup "pxk-di-s-$$" "pxk-di-c-$$"
 OUT=$SCRATCH/udhcpc.out
 
 # run_second LOG ARGS...: a second pxe-dhcpd in $S that must stop by itself

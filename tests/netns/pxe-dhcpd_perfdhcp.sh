@@ -10,22 +10,10 @@ source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
 need_netns
 need_cmd perfdhcp ss
 
-N="pxk-pf-$$"
-netns_add "$N"
-ip -n "$N" addr add 127.0.0.2/8 dev lo
-S=$N
-LOG=$SCRATCH/dhcpd.log
-LEASES=$SCRATCH/dhcpd.leases
+dhcp_loopback_setup "pxk-pf-$$"
 FLAGS=(--listen 127.0.0.1 --subnet 127.0.0.0/8 --range 127.1.0.1-127.1.255.254
   --lease-time 3600 --lease-file "$LEASES")
 
-# received COUNTERS_FILE EXCHANGE: "received packets" of one exchange.
-received() {
-  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^received packets:/{print $3}' "$1"
-}
-sent() {
-  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^sent packets:/{print $3}' "$1"
-}
 
 # --- relay mode at a gentle rate: everything is answered ---
 start_dhcpd "$LOG" "${FLAGS[@]}" -q || { finish; exit 1; }

@@ -24,15 +24,10 @@ source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pg_cluster.sh"
 need_netns
 need_cmd busybox dhclient ss psql
-why=$(pg_cluster_missing)
-[ -z "$why" ] || skip "$why"
+need_pg_cluster
 DHCPD=$PXEKIT_BIN/pxe-dhcpd
 
-pg_cluster_start || { fail "start a throwaway PostgreSQL cluster"; finish; exit 1; }
-psql -q "$PG_CONNINFO" -c "CREATE DATABASE pxekit" >/dev/null || {
-  fail "create database"; finish; exit 1; }
-STORE="$PG_CONNINFO dbname=pxekit"
-sql() { psql -At "$STORE" -c "$1"; }
+pg_test_store pxekit
 
 # --- init-store: created, then already current ---
 out=$("$DHCPD" --init-store --lease-store "$STORE" 2>&1)
@@ -85,10 +80,7 @@ server() {
     --lease-file "$SCRATCH/unused-$1.leases" --subnet 198.18.0.0/24 \
     --range 198.18.0.100-198.18.0.110 --lease-time 600 >"$2" 2>&1 &
   PID=$!
-  BACKGROUND+=("$PID")
-  wait_udp_listen "$1" 67 "$PID" && return 0
-  fail "pxe-dhcpd in $1 did not start" "$(cat "$2")"
-  return 1
+  daemon_started "$1" 67 "$PID" "pxe-dhcpd in $1" "$2"
 }
 
 server "$S1" "$SCRATCH/s1.log" && P1=$PID || { finish; exit 1; }
@@ -143,14 +135,7 @@ dhclient_run() {
   timeout 30 ip netns exec "$C" dhclient -4 -1 -d -cf "$SCRATCH/dhclient.conf" \
     -sf "$SCRATCH/dhclient.sh" -lf "$SCRATCH/dhclient.leases" \
     -pf "$SCRATCH/dhclient.pid" cl0 >>"$SCRATCH/dhclient.log" 2>&1 &
-  local pid=$! i
-  for i in $(seq 300); do
-    grep -q "^reason=$1 " "$SCRATCH/c.out" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  stop_when_seen $! "$SCRATCH/c.out" "^reason=$1 "
 }
 ip -n "$C" link set cl0 down
 ip -n "$C" link set cl0 address 02:00:00:00:00:cc
@@ -226,10 +211,7 @@ check "database down: no OFFER for a new client, and the log says why" \
    ! grep -q "DHCPDISCOVER from 02:00:00:00:00:dd.*DHCPOFFER" "$SCRATCH/s1.log" "$SCRATCH/s2.log"' ||
   grep 00:dd "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
 # F renews at T1: no ACK (nothing can be committed) and no NAK.
-for i in $(seq 600); do
-  grep -q "DHCPREQUEST from 02:00:00:00:00:ff.*ignored (RENEWING)" "$F_LOG" && break
-  sleep 0.1
-done
+wait_grep 1 600 "$F_LOG" -e "DHCPREQUEST from 02:00:00:00:00:ff.*ignored (RENEWING)"
 check "database down: a renewal is not answered (no ACK, no NAK)" \
   'grep -q "DHCPREQUEST from 02:00:00:00:00:ff.*ignored (RENEWING): the lease store is unavailable, $F_IP cannot be committed" "$F_LOG" &&
    ! grep "DHCPREQUEST from 02:00:00:00:00:ff" "$SCRATCH/s1.log" "$SCRATCH/s2.log" | grep -q DHCPNAK' ||
@@ -247,10 +229,7 @@ check "database back: clients D and E bound without restarting a server" \
   'grep -q "^ip=198.18.0." "$SCRATCH/d.out" && grep -q "^ip=198.18.0." "$SCRATCH/e.out"' ||
   tail -8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
 # F keeps asking (RENEWING, then REBINDING broadcasts until 90 s): one is ACKed.
-for i in $(seq 600); do
-  grep -q "^renew ip=$F_IP " "$SCRATCH/f.out" && break
-  sleep 0.1
-done
+wait_grep 1 600 "$SCRATCH/f.out" -e "^renew ip=$F_IP "
 check "database back: client F renewed and kept $F_IP through the outage" \
   'grep -q "^renew ip=$F_IP " "$SCRATCH/f.out" &&
    ! sed "1,/^bound /d" "$SCRATCH/f.out" | grep -q "^\(nak\|deconfig\|leasefail\)"' ||

@@ -23,15 +23,10 @@ source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pg_cluster.sh"
 need_netns
 need_cmd busybox perfdhcp ss psql python3
-why=$(pg_cluster_missing)
-[ -z "$why" ] || skip "$why"
+need_pg_cluster
 DHCPD=$PXEKIT_BIN/pxe-dhcpd
 
-pg_cluster_start || { fail "start a throwaway PostgreSQL cluster"; finish; exit 1; }
-psql -q "$PG_CONNINFO" -c "CREATE DATABASE pxekit" >/dev/null || {
-  fail "create database"; finish; exit 1; }
-STORE="$PG_CONNINFO dbname=pxekit"
-sql() { psql -At "$STORE" -c "$1"; }
+pg_test_store pxekit
 "$DHCPD" --init-store --lease-store "$STORE" >/dev/null ||
   { fail "init-store"; finish; exit 1; }
 DOTTED="(address >> 24) || '.' || (address >> 16 & 255) || '.' ||
@@ -70,10 +65,7 @@ server() {
     --subnet 198.18.0.0/16 --range 198.18.1.1-198.18.2.144 \
     --lease-time 600 >>"$2" 2>&1 &
   PID=$!
-  BACKGROUND+=("$PID")
-  wait_udp_listen "$1" 67 "$PID" && return 0
-  fail "pxe-dhcpd in $1 did not start" "$(cat "$2")"
-  return 1
+  daemon_started "$1" 67 "$PID" "pxe-dhcpd in $1" "$2"
 }
 server "$S1" "$SCRATCH/s1.log" && PID1=$PID || { finish; exit 1; }
 server "$S2" "$SCRATCH/s2.log" && PID2=$PID || { finish; exit 1; }

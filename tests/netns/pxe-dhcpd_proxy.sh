@@ -7,15 +7,13 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd dnsmasq ss
 
-dhcp_wire_setup "pxk-dp-s-$$" "pxk-dp-c-$$" 02:00:00:00:00:22
+dhcp_wire_setup "pxk-dp-s-$$" "pxk-dp-c-$$"
 # The probe needs an address for the 4011 exchange (the client would have
 # taken dnsmasq's by then).
 ip -n "$C" addr add 198.18.0.60/24 dev dhc0
 PROBE=$PXEKIT_TEST_BIN/dhcp_probe
-LOG=$SCRATCH/dhcpd.log
 
 ip netns exec "$S" dnsmasq --no-daemon --port=0 --interface=dhs0 --bind-interfaces \
   --conf-file=/dev/null --dhcp-range=198.18.0.100,198.18.0.150,12h --no-ping \

@@ -39,7 +39,6 @@ subnet 198.18.0.0 netmask 255.255.255.0 {
   filename "pxelinux.0";
 }
 CONF
-LOG=$SCRATCH/dhcpd.log
 MAPS=("/usr/local/bin=$PXEKIT_BIN" "/etc/pxekit=$ETC" "/var/lib/pxekit=$STATE")
 
 # unit_argv KEY: the unit's command line for KEY, mapped; --user's argument
@@ -70,14 +69,7 @@ unit_argv ExecStart
 check "ExecStart is pxe-dhcpd -c /etc/pxekit/dhcpd.conf --user USER" \
   '[ "${ARGV[*]}" = "$PXEKIT_BIN/pxe-dhcpd -c $ETC/dhcpd.conf --user nobody --lease-file $STATE/dhcpd.leases" ]' ||
   printf '%s\n' "${ARGV[@]}"
-unit_sandbox_start "$UNIT" "$S" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}" || { finish; exit 1; }
-PID=$SANDBOX_PID
-echo "sandbox: $(basename "$UNIT"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
-if ! wait_udp_listen "$S" 67 "$PID"; then
-  fail "pxe-dhcpd did not start in the sandbox" "$(cat "$LOG")"
-  finish
-  exit 1
-fi
+unit_sandbox_serve 67 "pxe-dhcpd" "$UNIT" "$S" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}"
 # The switch comes after the bind: wait for it.
 for i in $(seq 50); do grep -q "running as nobody" "$LOG" && break; sleep 0.1; done
 

@@ -6,12 +6,9 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
-need_netns
 need_cmd busybox ss
 
-dhcp_wire_setup "pxk-dh-s-$$" "pxk-dh-c-$$" 02:00:00:00:00:22
-LOG=$SCRATCH/dhcpd.log
-LEASES=$SCRATCH/dhcpd.leases
+dhcp_wire_setup "pxk-dh-s-$$" "pxk-dh-c-$$"
 FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
   --range 198.18.0.100-198.18.0.103 --router 198.18.0.1 --dns 198.18.0.1
   --filename undionly.kpxe --efi-filename efi64/ipxe.efi

@@ -58,19 +58,25 @@ chmod 755 "$SCRATCH" "$DATA" "$ODD"
 printf 'hello from ganesha %s\n' "$$" >"$DATA/greeting.txt"
 printf 'odd but fine\n' >"$ODD/inner.txt"
 chmod 644 "$DATA/greeting.txt" "$ODD/inner.txt"
-cat >"$SCRATCH/exports" <<EOF
+# write_exports FILE OPTIONS: the exports file, the directory exported with
+# OPTIONS, the odd one and the one with every client form; then
+# `pxe-exports ganesha` on it into FILE.conf (stderr FILE.err, status rc).
+write_exports() {
+  cat >"$1" <<EOF
 # made by $0
-$DATA 10.91.1.0/24(ro,crossmnt,sync,no_subtree_check)
+$DATA 10.91.1.0/24($2)
 $DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
 # Every client form Ganesha must take, none of them the test's clients.
 $FORMS 10.93.0.7(rw,no_root_squash,sync,no_subtree_check) localhost(ro,sync,no_subtree_check) 10.94.0.0/255.255.0.0(ro,anonuid=1000,anongid=1000,all_squash,sync,no_subtree_check) 2001:db8::7(ro,sync,no_subtree_check) 2001:db8::/32(ro,insecure,sync,no_subtree_check) *.lab.example(ro,sync,no_subtree_check) @lab(ro,sec=krb5p:sys,sync,no_subtree_check)
 EOF
+  "$PXEKIT_BIN/pxe-exports" ganesha "$1" >"$1.conf" 2>"$1.err"
+  rc=$?
+}
 
-"$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports" >"$SCRATCH/exports.conf" 2>"$SCRATCH/ganesha.err"
-rc=$?
+write_exports "$SCRATCH/exports" ro,crossmnt,sync,no_subtree_check
 check "pxe-exports ganesha writes the config (rc $rc)" \
   '[ "$rc" = 0 ] && grep -q "^EXPORT {" "$SCRATCH/exports.conf"' ||
-  cat "$SCRATCH/ganesha.err" >&2
+  cat "$SCRATCH/exports.err" >&2
 check "the config grants 10.91.1.0/24 read-only, the other forms, nobody else" \
   '[ "$(grep -c "Clients = 10.91.1.0/24;" "$SCRATCH/exports.conf")" = 2 ] &&
    grep -q "Clients = 10.94.0.0/16;" "$SCRATCH/exports.conf" &&
@@ -82,6 +88,17 @@ in_ns() {  # in_ns NS CMD...: bounded
   local ns=$1
   shift
   timeout 15 ip netns exec "$ns" "$@"
+}
+
+# ns_check NS OUT WHAT COND CMD...: CMD in NS (in_ns), its output in
+# $SCRATCH/OUT and its status in rc; then check "WHAT (rc N)" COND, showing
+# OUT when it fails.
+ns_check() {
+  local ns=$1 out=$SCRATCH/$2 what=$3 cond=$4
+  shift 4
+  in_ns "$ns" "$@" >"$out" 2>&1
+  rc=$?
+  check "$what (rc $rc)" "$cond" || cat "$out" >&2
 }
 
 # start_ganesha NAME EXPORTS-CONF [v3]: ganesha.nfsd with the core settings
@@ -123,43 +140,33 @@ check "ganesha.nfsd took every block of the config (no CONFIG error)" \
 # read the config) it lists; the first export, for 10.91.1.0/24 only, does
 # not.
 printf 'forms\n' >"$FORMS/forms.txt"
-in_ns "$S" nfs-ls "nfs://127.0.0.1$FORMS?version=4" >"$SCRATCH/forms.out" 2>&1
-rc=$?
-check "the export with every client form serves its localhost client (rc $rc)" \
-  '[ "$rc" = 0 ] && grep -q forms.txt "$SCRATCH/forms.out"' || cat "$SCRATCH/forms.out" >&2
-in_ns "$S" nfs-ls "nfs://127.0.0.1$DATA?version=4" >"$SCRATCH/lo-data.out" 2>&1
-rc=$?
-check "localhost is not in 10.91.1.0/24: the first export refuses it (rc $rc)" \
-  '[ "$rc" != 0 ] && grep -q NFS4ERR_ "$SCRATCH/lo-data.out"' || cat "$SCRATCH/lo-data.out" >&2
+ns_check "$S" forms.out "the export with every client form serves its localhost client" \
+  '[ "$rc" = 0 ] && grep -q forms.txt "$SCRATCH/forms.out"' \
+  nfs-ls "nfs://127.0.0.1$FORMS?version=4"
+ns_check "$S" lo-data.out "localhost is not in 10.91.1.0/24: the first export refuses it" \
+  '[ "$rc" != 0 ] && grep -q NFS4ERR_ "$SCRATCH/lo-data.out"' \
+  nfs-ls "nfs://127.0.0.1$DATA?version=4"
 
 # Inside the allowed network: list and read.
 check "a client in 10.91.1.0/24 lists the directory" \
   'grep -q "greeting.txt" "$SCRATCH/ls.out" && grep -q " sub$" "$SCRATCH/ls.out"' ||
   cat "$SCRATCH/ls.out" >&2
-in_ns "$IN" nfs-cat "$URL/greeting.txt?version=4" >"$SCRATCH/cat.out" 2>&1
-rc=$?
-check "a client in 10.91.1.0/24 reads the file, byte for byte (rc $rc)" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/cat.out" "$DATA/greeting.txt"' ||
-  cat "$SCRATCH/cat.out" >&2
-in_ns "$IN" nfs-cat "nfs://10.91.1.1$ODD/inner.txt?version=4" >"$SCRATCH/odd.out" 2>&1
-rc=$?
-check "the path with a blank, a quote and a backslash is served as written (rc $rc)" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/odd.out" "$ODD/inner.txt"' ||
-  cat "$SCRATCH/odd.out" >&2
+ns_check "$IN" cat.out "a client in 10.91.1.0/24 reads the file, byte for byte" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/cat.out" "$DATA/greeting.txt"' \
+  nfs-cat "$URL/greeting.txt?version=4"
+ns_check "$IN" odd.out "the path with a blank, a quote and a backslash is served as written" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/odd.out" "$ODD/inner.txt"' \
+  nfs-cat "nfs://10.91.1.1$ODD/inner.txt?version=4"
 # crossmnt: a file system mounted below the export (a tmpfs on sub/, in
 # the server's mount namespace only) is served too; FSAL_VFS always does so.
-in_ns "$IN" nfs-cat "$URL/sub/mounted.txt?version=4" >"$SCRATCH/sub.out" 2>&1
-rc=$?
-check "crossmnt: a file system mounted below the export is served (rc $rc)" \
-  '[ "$rc" = 0 ] && [ "$(cat "$SCRATCH/sub.out")" = "on a file system of its own" ]' ||
-  cat "$SCRATCH/sub.out" >&2
+ns_check "$IN" sub.out "crossmnt: a file system mounted below the export is served" \
+  '[ "$rc" = 0 ] && [ "$(cat "$SCRATCH/sub.out")" = "on a file system of its own" ]' \
+  nfs-cat "$URL/sub/mounted.txt?version=4"
 # ro is Access_Type = RO: a write is refused and nothing appears.
 printf 'intruder\n' >"$SCRATCH/local.txt"
-in_ns "$IN" nfs-cp "$SCRATCH/local.txt" "$URL/new.txt?version=4" >"$SCRATCH/cp.out" 2>&1
-rc=$?
-check "the ro export refuses a write from the allowed network (rc $rc)" \
-  '[ "$rc" != 0 ] && [ ! -e "$DATA/new.txt" ] && grep -q NFS4ERR_ROFS "$SCRATCH/cp.out"' ||
-  cat "$SCRATCH/cp.out" >&2
+ns_check "$IN" cp.out "the ro export refuses a write from the allowed network" \
+  '[ "$rc" != 0 ] && [ ! -e "$DATA/new.txt" ] && grep -q NFS4ERR_ROFS "$SCRATCH/cp.out"' \
+  nfs-cp "$SCRATCH/local.txt" "$URL/new.txt?version=4"
 
 # Outside it: the server answers (the NFSv4 pseudo root is listable), but
 # the export is refused by the server itself (an NFS4ERR_ status, not a
@@ -167,61 +174,42 @@ check "the ro export refuses a write from the allowed network (rc $rc)" \
 # that no CLIENT block names, so the path is NFS4ERR_NOENT there.
 top=${DATA#/}
 top=${top%%/*}
-in_ns "$OUT" nfs-ls "nfs://10.91.2.1/?version=4" >"$SCRATCH/out-root.out" 2>&1
-rc=$?
-check "the server is reachable from 10.91.2.2 (pseudo root, rc $rc)" \
-  '[ "$rc" = 0 ] && grep -q " $top$" "$SCRATCH/out-root.out"' ||
-  cat "$SCRATCH/out-root.out" >&2
-in_ns "$OUT" nfs-ls "nfs://10.91.2.1$DATA?version=4" >"$SCRATCH/out-ls.out" 2>&1
-rc=$?
-check "a client outside 10.91.1.0/24 cannot list the export (rc $rc)" \
+ns_check "$OUT" out-root.out "the server is reachable from 10.91.2.2 at the pseudo root" \
+  '[ "$rc" = 0 ] && grep -q " $top$" "$SCRATCH/out-root.out"' \
+  nfs-ls "nfs://10.91.2.1/?version=4"
+ns_check "$OUT" out-ls.out "a client outside 10.91.1.0/24 cannot list the export" \
   '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/out-ls.out" &&
-   grep -Eq "NFS4ERR_(NOENT|ACCESS|PERM|WRONGSEC)" "$SCRATCH/out-ls.out"' ||
-  cat "$SCRATCH/out-ls.out" >&2
-in_ns "$OUT" nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=4" >"$SCRATCH/out-cat.out" 2>&1
-rc=$?
-check "a client outside 10.91.1.0/24 cannot read the file (rc $rc)" \
+   grep -Eq "NFS4ERR_(NOENT|ACCESS|PERM|WRONGSEC)" "$SCRATCH/out-ls.out"' \
+  nfs-ls "nfs://10.91.2.1$DATA?version=4"
+ns_check "$OUT" out-cat.out "a client outside 10.91.1.0/24 cannot read the file" \
   '[ "$rc" != 0 ] && ! grep -q "hello from ganesha" "$SCRATCH/out-cat.out" &&
-   grep -q "Failed to open" "$SCRATCH/out-cat.out"' ||
-  cat "$SCRATCH/out-cat.out" >&2
+   grep -q "Failed to open" "$SCRATCH/out-cat.out"' \
+  nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=4"
 
 stop_ganesha
 
 # fsid=0: the directory becomes the NFSv4 pseudo root ("/"), and the export
 # below it is seen at its path relative to the root, as knfsd's NFSv4
 # clients see them.
-cat >"$SCRATCH/exports-root" <<EOF
-$DATA 10.91.1.0/24(ro,fsid=0,sync,no_subtree_check)
-$DATA/odd\\040\\042dir\\134\\040x 10.91.1.0/24(ro,sync,no_subtree_check)
-# Every client form Ganesha must take, none of them the test's clients.
-$FORMS 10.93.0.7(rw,no_root_squash,sync,no_subtree_check) localhost(ro,sync,no_subtree_check) 10.94.0.0/255.255.0.0(ro,anonuid=1000,anongid=1000,all_squash,sync,no_subtree_check) 2001:db8::7(ro,sync,no_subtree_check) 2001:db8::/32(ro,insecure,sync,no_subtree_check) *.lab.example(ro,sync,no_subtree_check) @lab(ro,sec=krb5p:sys,sync,no_subtree_check)
-EOF
-"$PXEKIT_BIN/pxe-exports" ganesha "$SCRATCH/exports-root" >"$SCRATCH/exports-root.conf" 2>"$SCRATCH/root.err"
-rc=$?
+write_exports "$SCRATCH/exports-root" ro,fsid=0,sync,no_subtree_check
 check "pxe-exports ganesha writes the fsid=0 config (rc $rc)" \
   '[ "$rc" = 0 ] && grep -q "Pseudo = \"/\";" "$SCRATCH/exports-root.conf"' ||
-  cat "$SCRATCH/root.err" "$SCRATCH/exports-root.conf" >&2
+  cat "$SCRATCH/exports-root.err" "$SCRATCH/exports-root.conf" >&2
 start_ganesha root "$SCRATCH/exports-root.conf"
 check "with fsid=0, nfs://server/ is the exported directory" \
   'wait_served root "nfs://10.91.1.1/" "$SCRATCH/root-ls.out" &&
    grep -q "greeting.txt" "$SCRATCH/root-ls.out"' || cat "$SCRATCH/root-ls.out" >&2
 # libnfs splits a URL into the export (up to the last '/') and the file, and
 # refuses an empty export: "//" names the file at the root.
-in_ns "$IN" nfs-cat "nfs://10.91.1.1//greeting.txt?version=4" >"$SCRATCH/root-cat.out" 2>&1
-rc=$?
-check "with fsid=0, the file is read at /greeting.txt (rc $rc)" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-cat.out" "$DATA/greeting.txt"' ||
-  cat "$SCRATCH/root-cat.out" >&2
-in_ns "$IN" nfs-cat "nfs://10.91.1.1/${ODD##*/}/inner.txt?version=4" >"$SCRATCH/root-odd.out" 2>&1
-rc=$?
-check "with fsid=0, the export below it is at its relative path (rc $rc)" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-odd.out" "$ODD/inner.txt"' ||
-  cat "$SCRATCH/root-odd.out" >&2
-in_ns "$OUT" nfs-ls "nfs://10.91.2.1/?version=4" >"$SCRATCH/root-out.out" 2>&1
-rc=$?
-check "with fsid=0, a client outside 10.91.1.0/24 cannot list the root (rc $rc)" \
-  '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/root-out.out"' ||
-  cat "$SCRATCH/root-out.out" >&2
+ns_check "$IN" root-cat.out "with fsid=0, the file is read at /greeting.txt" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-cat.out" "$DATA/greeting.txt"' \
+  nfs-cat "nfs://10.91.1.1//greeting.txt?version=4"
+ns_check "$IN" root-odd.out "with fsid=0, the export below it is at its relative path" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-odd.out" "$ODD/inner.txt"' \
+  nfs-cat "nfs://10.91.1.1/${ODD##*/}/inner.txt?version=4"
+ns_check "$OUT" root-out.out "with fsid=0, a client outside 10.91.1.0/24 cannot list the root" \
+  '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/root-out.out"' \
+  nfs-ls "nfs://10.91.2.1/?version=4"
 stop_ganesha
 
 # NFSv3, as diskless kernels mount their root (nfsroot=...,vers=3): the
@@ -229,15 +217,11 @@ stop_ganesha
 start_ganesha v3 "$SCRATCH/exports.conf" v3
 check "over NFSv3 (rpcbind, MOUNT), a client in 10.91.1.0/24 lists the export" \
   'wait_served v3 "$URL" "$SCRATCH/v3-ls.out" 3 && grep -q greeting.txt "$SCRATCH/v3-ls.out"'
-in_ns "$IN" nfs-cat "$URL/greeting.txt?version=3" >"$SCRATCH/v3-cat.out" 2>&1
-rc=$?
-check "over NFSv3, it reads the file (rc $rc)" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/v3-cat.out" "$DATA/greeting.txt"' ||
-  cat "$SCRATCH/v3-cat.out" >&2
-in_ns "$OUT" nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=3" >"$SCRATCH/v3-out.out" 2>&1
-rc=$?
-check "over NFSv3, MOUNT refuses a client outside 10.91.1.0/24 (rc $rc)" \
-  '[ "$rc" != 0 ] && grep -q MNT3ERR_ACCES "$SCRATCH/v3-out.out"' ||
-  cat "$SCRATCH/v3-out.out" >&2
+ns_check "$IN" v3-cat.out "over NFSv3, it reads the file" \
+  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/v3-cat.out" "$DATA/greeting.txt"' \
+  nfs-cat "$URL/greeting.txt?version=3"
+ns_check "$OUT" v3-out.out "over NFSv3, MOUNT refuses a client outside 10.91.1.0/24" \
+  '[ "$rc" != 0 ] && grep -q MNT3ERR_ACCES "$SCRATCH/v3-out.out"' \
+  nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=3"
 stop_ganesha
 finish

@@ -21,11 +21,7 @@ S=pxk-sbx-ps-$$
 A=pxk-sbx-pa-$$
 netns_add "$S"
 netns_add "$A"
-ip -n "$S" link add name sbp0 type veth peer name eth0 netns "$A"
-ip -n "$S" addr add 10.215.2.1/24 dev sbp0
-ip -n "$A" addr add 10.215.2.2/24 dev eth0
-ip -n "$S" link set sbp0 up
-ip -n "$A" link set eth0 up
+veth_link "$S" sbp0 10.215.2.1/24 "$A" eth0 10.215.2.2/24
 ip -n "$A" route add default via 10.215.2.1
 
 chmod 755 "$SCRATCH"
@@ -44,14 +40,7 @@ check "the unit's ExecStart is pxe-poweroff listen -k /etc/pxekit/poweroff.key.p
 # Never a real power-off: --exec records the action instead.
 ARGV+=(--exec 'echo "$PXEKIT_ACTION" >/tmp/pxk-action')
 
-unit_sandbox_start "$UNIT" "$A" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}" || { finish; exit 1; }
-PID=$SANDBOX_PID
-echo "sandbox: $(basename "$UNIT"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
-if ! wait_udp_listen "$A" 7390 "$PID"; then
-  fail "the agent did not start in the sandbox" "$(cat "$LOG")"
-  finish
-  exit 1
-fi
+unit_sandbox_serve 7390 "the agent" "$UNIT" "$A" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}"
 
 out=$(timeout 30 ip netns exec "$S" "$PO" -k "$SCRATCH/admin.key" --wait 10 10.215.2.2 2>&1)
 rc=$?

@@ -7,17 +7,15 @@
 
 DHCPD=$PXEKIT_BIN/pxe-dhcpd
 
-# dhcp_wire_setup S C [CLIENT_MAC]
+# dhcp_wire_setup S C [CLIENT_MAC]: the wire (or a skip where there can be
+# no namespaces); LOG and LEASES name the server's log and lease file.
 dhcp_wire_setup() {
+  need_netns
   S=$1
   C=$2
   netns_add "$S"
   netns_add "$C"
-  ip -n "$S" link add name dhs0 type veth peer name dhc0 netns "$C"
-  ip -n "$C" link set dhc0 address "${3:-02:00:00:00:00:22}"
-  ip -n "$S" addr add 198.18.0.1/24 dev dhs0
-  ip -n "$S" link set dhs0 up
-  ip -n "$C" link set dhc0 up
+  veth_link "$S" dhs0 198.18.0.1/24 "$C" dhc0 "" "${3:-02:00:00:00:00:22}"
   # A client's first DISCOVER must not go out before the carrier is up.
   local i
   for i in $(seq 50); do
@@ -41,6 +39,29 @@ printf '%s\n\n' "$record" >>"$DUMP_OUT"
 exit 0
 DUMP
   chmod +x "$SCRATCH/dump.sh"
+  LOG=$SCRATCH/dhcpd.log
+  LEASES=$SCRATCH/dhcpd.leases
+}
+
+# dhcp_loopback_setup NS: namespace NS (removed on exit) where pxe-dhcpd
+# listens on 127.0.0.1 and perfdhcp plays a relay from 127.0.0.2; sets S,
+# LOG and LEASES.
+dhcp_loopback_setup() {
+  N=$1
+  netns_add "$N"
+  ip -n "$N" addr add 127.0.0.2/8 dev lo
+  S=$N
+  LOG=$SCRATCH/dhcpd.log
+  LEASES=$SCRATCH/dhcpd.leases
+}
+
+# received OUT EXCHANGE, sent OUT EXCHANGE: perfdhcp's packet counts in its
+# output OUT for EXCHANGE (DISCOVER-OFFER or REQUEST-ACK).
+received() {
+  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^received packets:/{print $3}' "$1"
+}
+sent() {
+  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^sent packets:/{print $3}' "$1"
 }
 
 # start_dhcpd LOG ARGS...: pxe-dhcpd in $S; returns once port 67 is bound
@@ -50,17 +71,10 @@ start_dhcpd() {
   shift
   ip netns exec "$S" "$DHCPD" "$@" >>"$log" 2>&1 &
   DHCPD_PID=$!
-  BACKGROUND+=("$DHCPD_PID")
-  wait_udp_listen "$S" 67 "$DHCPD_PID" && return 0
-  fail "pxe-dhcpd did not start" "$(cat "$log")"
-  return 1
+  daemon_started "$S" 67 "$DHCPD_PID" pxe-dhcpd "$log"
 }
 
-stop_dhcpd() {
-  kill -TERM "$DHCPD_PID" 2>/dev/null
-  wait "$DHCPD_PID" 2>/dev/null
-  DHCPD_STATUS=$?
-}
+stop_dhcpd() { stop_daemon "$DHCPD_PID" DHCPD_STATUS; }
 
 # udhcpc_once OUT ARGS...: one busybox udhcpc run in $C (bounded: 3 tries,
 # 2 s apart); its script's output goes to OUT.

@@ -87,6 +87,25 @@ pg_cluster_start() {
   export PG_CLUSTER_DIR PG_CONNINFO
 }
 
+# need_pg_cluster: skip the test unless a throwaway cluster can be made.
+need_pg_cluster() {
+  local why
+  why=$(pg_cluster_missing)
+  [ -z "$why" ] || skip "$why"
+}
+
+# pg_test_store DB: the throwaway cluster with a database DB in it, or the
+# test fails and exits; STORE is its conninfo (pxe-dhcpd --lease-store).
+pg_test_store() {
+  pg_cluster_start || { fail "start a throwaway PostgreSQL cluster"; finish; exit 1; }
+  psql -q "$PG_CONNINFO" -c "CREATE DATABASE $1" >/dev/null || {
+    fail "create database"; finish; exit 1; }
+  STORE="$PG_CONNINFO dbname=$1"
+}
+
+# sql QUERY: its rows from the database $STORE, unaligned.
+sql() { psql -At "$STORE" -c "$1"; }
+
 pg_cluster_stop() { _pg_ctl "$PG_CLUSTER_DIR" stop -m "${1:-fast}"; }
 pg_cluster_restart() { _pg_ctl "$PG_CLUSTER_DIR" start; }
 

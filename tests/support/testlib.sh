@@ -90,6 +90,18 @@ netns_add() {
   ip -n "$1" link set lo up
 }
 
+# veth_link NS1 IF1 ADDR1 NS2 IF2 [ADDR2 [MAC2]]: a veth pair IF1 (in NS1)
+# <-> IF2 (in NS2), both made with netns_add; each end gets its address
+# (CIDR, none when empty), IF2 the MAC MAC2 when given, and both are set up.
+veth_link() {
+  ip -n "$1" link add name "$2" type veth peer name "$5" netns "$4"
+  [ -z "${7-}" ] || ip -n "$4" link set "$5" address "$7"
+  [ -z "$3" ] || ip -n "$1" addr add "$3" dev "$2"
+  [ -z "${6-}" ] || ip -n "$4" addr add "$6" dev "$5"
+  ip -n "$1" link set "$2" up
+  ip -n "$4" link set "$5" up
+}
+
 # The magic packet for MAC, built here in shell, independently of the code
 # under test: ff x 6, then the MAC 16 times, then an optional hex password.
 magic_hex() {
@@ -106,6 +118,64 @@ wait_udp_listen() {
     ip netns exec "$1" ss -H -uln "sport = :$2" 2>/dev/null | grep -q . && return 0
     kill -0 "$3" 2>/dev/null || return 1
     sleep 0.05
+  done
+  return 1
+}
+
+# daemon_started NS PORT PID WHAT LOG: the daemon PID, just started in the
+# background, is killed on exit; returns once it listens on UDP PORT in NS,
+# or fails the test ("WHAT did not start", with LOG).
+daemon_started() {
+  BACKGROUND+=("$3")
+  wait_udp_listen "$1" "$2" "$3" && return 0
+  fail "$4 did not start" "$(cat "$5")"
+  return 1
+}
+
+# stop_daemon PID VAR: SIGTERM, up to 5 s for it to exit, then its exit
+# status in the variable VAR.
+stop_daemon() {
+  kill -TERM "$1" 2>/dev/null
+  local i
+  for i in $(seq 50); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  wait "$1" 2>/dev/null
+  printf -v "$2" %s $?
+}
+
+# stop_when_seen PID FILE PATTERN: until FILE has a line matching PATTERN
+# (grep) or PID has exited, 30 s at most; then kill PID and reap it.
+stop_when_seen() {
+  local i
+  for i in $(seq 300); do
+    grep -q -e "$3" "$2" && break
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+}
+
+# wait_ready FILE: until FILE is not empty (a --ready file; 5 s at most).
+wait_ready() {
+  local i
+  for i in $(seq 100); do
+    [ -s "$1" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# wait_grep N TRIES FILE GREP-ARGS...: until FILE has N lines that
+# `grep GREP-ARGS` matches, looking every 0.1 s, at most TRIES times.
+wait_grep() {
+  local n=$1 tries=$2 file=$3 i
+  shift 3
+  for i in $(seq "$tries"); do
+    [ "$(grep -c "$@" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+    sleep 0.1
   done
   return 1
 }

@@ -24,22 +24,10 @@ tftp_start() {
   : >"$SERVER_LOG"
   ip netns exec "$NS" "$PXEKIT_BIN/pxe-tftpd" -a 127.0.0.1:69 "$@" "$ROOT" 2>>"$SERVER_LOG" &
   SERVER_PID=$!
-  BACKGROUND+=("$SERVER_PID")
-  wait_udp_listen "$NS" 69 "$SERVER_PID" && return 0
-  fail "pxe-tftpd did not start" "$(cat "$SERVER_LOG")"
-  return 1
+  daemon_started "$NS" 69 "$SERVER_PID" pxe-tftpd "$SERVER_LOG"
 }
 
-tftp_stop() {
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  local i
-  for i in $(seq 50); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  wait "$SERVER_PID" 2>/dev/null
-  SERVER_STATUS=$?
-}
+tftp_stop() { stop_daemon "$SERVER_PID" SERVER_STATUS; }
 
 in_ns() {
   timeout 120 ip netns exec "$NS" "$@"
@@ -50,12 +38,7 @@ probe() {
 }
 
 wait_log() {
-  local pattern=$1 seconds=$2 i
-  for i in $(seq $((seconds * 10))); do
-    grep -q -- "$pattern" "$SERVER_LOG" && return 0
-    sleep 0.1
-  done
-  return 1
+  wait_grep 1 $(($2 * 10)) "$SERVER_LOG" -e "$1"
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }

@@ -85,6 +85,23 @@ unit_caps() {
     tr '[:upper:]' '[:lower:]' | sed 's/^cap_//' | sort -u
 }
 
+# unit_sandbox_serve PORT WHAT UNIT NS LOG MAP... -- ARGV...: the daemon
+# started as unit_sandbox_start does, its PID in PID, said what is not
+# emulated; returns once it listens on UDP PORT in NS, or fails the test
+# ("WHAT did not start in the sandbox", with LOG) and exits.
+unit_sandbox_serve() {
+  local port=$1 what=$2
+  shift 2
+  unit_sandbox_start "$@" || { finish; exit 1; }
+  PID=$SANDBOX_PID
+  echo "sandbox: $(basename "$1"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
+  if ! wait_udp_listen "$2" "$port" "$PID"; then
+    fail "$what did not start in the sandbox" "$(cat "$3")"
+    finish
+    exit 1
+  fi
+}
+
 # sandbox_map_path PATH MAP...: PATH with a UNIT_PATH prefix replaced by its
 # TEST_PATH.
 sandbox_map_path() {

@@ -11,11 +11,7 @@ wol_wire_setup() {
   R=$2
   netns_add "$S"
   netns_add "$R"
-  ip -n "$S" link add name wols0 type veth peer name wolr0 netns "$R"
-  ip -n "$S" addr add 10.77.0.1/24 dev wols0
-  ip -n "$R" addr add 10.77.0.2/24 dev wolr0
-  ip -n "$S" link set wols0 up
-  ip -n "$R" link set wolr0 up
+  veth_link "$S" wols0 10.77.0.1/24 "$R" wolr0 10.77.0.2/24
   ip -n "$S" route add default via 10.77.0.2
 }
 
@@ -27,12 +23,7 @@ start_sink() {
     --timeout-ms "${4:-3000}" --ready "$SCRATCH/ready" >"$SCRATCH/sink.out" &
   SINK_PID=$!
   BACKGROUND+=("$SINK_PID")
-  local i
-  for i in $(seq 100); do
-    [ -s "$SCRATCH/ready" ] && return 0
-    sleep 0.05
-  done
-  fail "wol_sink did not start"
+  wait_ready "$SCRATCH/ready" || fail "wol_sink did not start"
 }
 
 # sink_output: wait for the receiver and put what it got in $got. Call it in

@@ -17,6 +17,7 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/input.h"
 #include "cli/output.h"
 #include "cli/run_main.h"
 #include "exports/exports.h"
@@ -116,8 +117,7 @@ void RequireAbsolute(const std::string& path) {
 }
 
 std::string ReadInput(const std::string& path, int* status, Diag& diag) {
-  auto content =
-      path == "-" ? ReadAllFromFd(STDIN_FILENO) : ReadFileContents(path);
+  auto content = ReadInputFile(path);
   if (!content) {
     int err = content.failure().sys_errno;
     diag.Error("{}: {}", path == "-" ? kStdinName : path, content.error());

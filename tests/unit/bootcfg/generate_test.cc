@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <utility>
 
+#include "unit/bootcfg/one_file.h"
 #include "unit/bootcfg/seed_config.h"
 
 #include "bootcfg/grub_cfg.h"
@@ -33,14 +34,12 @@ HostEntry Host(const char* mac, const char* label = "") {
 
 TEST_CASE("pxelinux default: the seed's NFS-root config", "[bootcfg][gen]") {
   auto files = GeneratePxelinux(SeedNfsSpec(), {});
-  REQUIRE(files.size() == 1);
-  CHECK(files[0].path == "pxelinux.cfg/default");
-  CHECK(StripMarker(files[0].content) ==
-        "DEFAULT ubuntu\n"
-        "LABEL ubuntu\n"
-        "KERNEL linux\n"
-        "APPEND initrd=initrd.nfs root=/dev/nfs "
-        "nfsroot=192.168.1.88:/home/cache/netboot/root ip=dhcp rw\n");
+  CheckOneFile(files, "pxelinux.cfg/default",
+               "DEFAULT ubuntu\n"
+               "LABEL ubuntu\n"
+               "KERNEL linux\n"
+               "APPEND initrd=initrd.nfs root=/dev/nfs "
+               "nfsroot=192.168.1.88:/home/cache/netboot/root ip=dhcp rw\n");
   CHECK(files[0].content.starts_with(kMarkerPrefix));
   CHECK(InspectProvenance(files[0].content) == Provenance::kOurs);
 }
@@ -96,18 +95,16 @@ TEST_CASE("GRUB: seconds and (tftp) paths and per-MAC and hex-IP files",
   spec.timeout_s = 6;
   spec.append = "rw console=ttyS0;x";
   auto defaults = GenerateGrub(spec, {}, "boot/grub");
-  REQUIRE(defaults.size() == 1);
-  CHECK(defaults[0].path == "boot/grub/grub.cfg");
-  CHECK(StripMarker(defaults[0].content) ==
-        "set timeout=6\n"
-        "set default=ubuntu\n"
-        "\n"
-        "menuentry ubuntu --id ubuntu {\n"
-        "\tlinux (tftp)/linux root=/dev/nfs "
-        "nfsroot=192.168.1.88:/home/cache/netboot/root ip=dhcp rw "
-        "'console=ttyS0;x'\n"
-        "\tinitrd (tftp)/initrd.nfs\n"
-        "}\n");
+  CheckOneFile(defaults, "boot/grub/grub.cfg",
+               "set timeout=6\n"
+               "set default=ubuntu\n"
+               "\n"
+               "menuentry ubuntu --id ubuntu {\n"
+               "\tlinux (tftp)/linux root=/dev/nfs "
+               "nfsroot=192.168.1.88:/home/cache/netboot/root ip=dhcp rw "
+               "'console=ttyS0;x'\n"
+               "\tinitrd (tftp)/initrd.nfs\n"
+               "}\n");
   HostEntry host = Host("52:54:00:12:34:56");
   host.ip = Ipv4Addr::FromOctets(10, 0, 0, 130);
   auto files = GenerateGrub(spec, {host, Host("52:54:00:12:34:57")}, "/x/");

@@ -2,6 +2,8 @@
 // and configs whose paths are relative to $root (grub_image.h).
 #include <catch2/catch.hpp>
 
+#include "unit/bootcfg/one_file.h"
+
 #include "bootcfg/generate.h"
 #include "bootcfg/grub_image.h"
 #include "bootcfg/marker.h"
@@ -64,16 +66,14 @@ TEST_CASE("GRUB config for a named server: kernel and initrd under $root",
   spec.initrds = {"/initrd.gz", "(http,10.0.0.9)/extra.img"};
   spec.append = "console=ttyS0";
   auto files = GenerateGrub(spec, {}, "boot/grub", GrubPathBase::kRoot);
-  REQUIRE(files.size() == 1);
-  CHECK(files[0].path == "boot/grub/grub.cfg");
-  CHECK(StripMarker(files[0].content) ==
-        "set timeout=0\n"
-        "set default=pxekit\n"
-        "\n"
-        "menuentry pxekit --id pxekit {\n"
-        "\tlinux /vmlinuz console=ttyS0\n"
-        "\tinitrd /initrd.gz (http,10.0.0.9)/extra.img\n"
-        "}\n");
+  CheckOneFile(files, "boot/grub/grub.cfg",
+               "set timeout=0\n"
+               "set default=pxekit\n"
+               "\n"
+               "menuentry pxekit --id pxekit {\n"
+               "\tlinux /vmlinuz console=ttyS0\n"
+               "\tinitrd /initrd.gz (http,10.0.0.9)/extra.img\n"
+               "}\n");
   // Without it, the default server's device, as before.
   auto tftp = GenerateGrub(spec, {}, "boot/grub");
   CHECK(StripMarker(tftp[0].content)

@@ -66,6 +66,16 @@ DhcpMessage Client(std::uint16_t arch, std::string vendor = "",
   return m;
 }
 
+// An include loader reading from FILES (by reference: files added later
+// are found too); any other path does not exist.
+IncludeLoader LoaderOver(const std::map<std::string, std::string>& files) {
+  return [&files](const std::string& path) -> Result<std::string> {
+    auto it = files.find(path);
+    if (it == files.end()) return Fail("No such file or directory");
+    return it->second;
+  };
+}
+
 }  // namespace
 
 TEST_CASE("The seed's host snippet loads unchanged", "[dhcpconf]") {
@@ -219,11 +229,7 @@ TEST_CASE("include reads through the loader", "[dhcpconf]") {
   std::map<std::string, std::string> files{
       {"hosts.conf", "host a { hardware ethernet 02:00:00:00:00:01; }\n"},
       {"broken.conf", "\n  bogus;\n"}};
-  IncludeLoader loader = [&](const std::string& path) -> Result<std::string> {
-    auto it = files.find(path);
-    if (it == files.end()) return Fail("No such file or directory");
-    return it->second;
-  };
+  IncludeLoader loader = LoaderOver(files);
   DhcpdConf conf;
   ConfError error;
   REQUIRE(ParseDhcpdConf("include \"hosts.conf\";\n", "main.conf", loader,
@@ -309,11 +315,7 @@ TEST_CASE("An include loop is named as a loop", "[dhcpconf]") {
   std::map<std::string, std::string> files{
       {"a.conf", "allow booting;\ninclude \"b.conf\";\n"},
       {"b.conf", "include \"a.conf\";\n"}};
-  IncludeLoader loader = [&](const std::string& path) -> Result<std::string> {
-    auto it = files.find(path);
-    if (it == files.end()) return Fail("No such file or directory");
-    return it->second;
-  };
+  IncludeLoader loader = LoaderOver(files);
   DhcpdConf conf;
   std::vector<ConfError> errors;
   REQUIRE_FALSE(

@@ -5,14 +5,15 @@
 #include <catch2/catch.hpp>
 
 #include "dhcp/dhcp_options.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
 
 constexpr UnixTime kNow = 1'700'000'000;
 
-Ipv4Addr Ip(const char* text) { return *Ipv4Addr::Parse(text); }
-MacAddr Mac(const char* text) { return *MacAddr::Parse(text); }
+using test::Ip;
+using test::Mac;
 
 DhcpMessage Ack(const char* mac, std::uint32_t lease_time = 600) {
   DhcpMessage ack;

@@ -10,6 +10,7 @@
 #include "dhcpconf/conf_eval.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
@@ -19,7 +20,7 @@ namespace opt = dhcp_option;
 DhcpdConf Parse(const char* text) { return MustParseConf(text); }
 
 Ipv4Prefix Prefix(const char* text) { return *Ipv4Prefix::Parse(text); }
-Ipv4Addr Ip(const char* text) { return *Ipv4Addr::Parse(text); }
+using test::Ip;
 
 Interface Iface(std::string name, const char* prefix) {
   Interface interface;

@@ -3,10 +3,13 @@
 
 #include <net/if.h>
 
+#include <functional>
+
 #include <catch2/catch.hpp>
 
 #include "dhcpconf/dhcpd_conf_parser.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
@@ -17,7 +20,7 @@ DhcpdConf Conf() {
       "198.18.0.110; }\n");
 }
 
-Ipv4Addr Ip(const char* text) { return *Ipv4Addr::Parse(text); }
+using test::Ip;
 
 Interface Iface(std::string name, int index, std::vector<const char*> prefixes,
                 unsigned flags = IFF_UP | IFF_BROADCAST) {
@@ -230,6 +233,19 @@ std::vector<OpenListener> Opened(const std::vector<ListenLink>& links) {
   return open;
 }
 
+// eth1 served and its socket open; then CHANGE happens to the lab: what
+// DiffListeners makes of it.
+ListenChanges DiffEth1After(
+    const std::function<void(std::vector<Interface>&)>& change) {
+  ListenRequest request;
+  request.interfaces = {"eth1"};
+  std::vector<Interface> lab = Lab();
+  std::vector<OpenListener> open =
+      Opened(PlanListenersNow(request, Conf(), lab).links);
+  change(lab);
+  return DiffListeners(open, PlanListenersNow(request, Conf(), lab).links);
+}
+
 }  // namespace
 
 TEST_CASE("DiffListeners keeps what is unchanged", "[dhcpd][listen]") {
@@ -284,14 +300,9 @@ TEST_CASE("DiffListeners opens an interface once it gets its address",
 
 TEST_CASE("DiffListeners: a new server address keeps the socket",
           "[dhcpd][listen]") {
-  ListenRequest request;
-  request.interfaces = {"eth1"};
-  std::vector<Interface> lab = Lab();
-  std::vector<OpenListener> open =
-      Opened(PlanListenersNow(request, Conf(), lab).links);
-  lab[2].ipv4 = {*Ipv4Prefix::Parse("198.18.0.9/24")};
-  ListenChanges changes =
-      DiffListeners(open, PlanListenersNow(request, Conf(), lab).links);
+  ListenChanges changes = DiffEth1After([](std::vector<Interface>& lab) {
+    lab[2].ipv4 = {*Ipv4Prefix::Parse("198.18.0.9/24")};
+  });
   CHECK(changes.close.empty());
   CHECK(changes.open.empty());
   REQUIRE(changes.readdress.size() == 1);
@@ -301,14 +312,8 @@ TEST_CASE("DiffListeners: a new server address keeps the socket",
 
 TEST_CASE("DiffListeners reopens a re-created interface (new ifindex)",
           "[dhcpd][listen]") {
-  ListenRequest request;
-  request.interfaces = {"eth1"};
-  std::vector<Interface> lab = Lab();
-  std::vector<OpenListener> open =
-      Opened(PlanListenersNow(request, Conf(), lab).links);
-  lab[2].index = 42;
   ListenChanges changes =
-      DiffListeners(open, PlanListenersNow(request, Conf(), lab).links);
+      DiffEth1After([](std::vector<Interface>& lab) { lab[2].index = 42; });
   CHECK(changes.close == std::vector<std::size_t>{0});
   REQUIRE(changes.open.size() == 1);
   CHECK(changes.open[0].link.ifindex == 42);

@@ -7,18 +7,14 @@
 #include "dhcp/pxe_options.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
 
 namespace opt = dhcp_option;
 
-Ipv4Addr Ip(int a, int b, int c, int d) {
-  return Ipv4Addr::FromOctets(
-      static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b),
-      static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(d));
-}
-Ipv4Addr Ip(int last) { return Ip(198, 18, 0, last); }
+using test::Ip;
 
 constexpr const char* kConf = R"(
 authoritative;

@@ -9,17 +9,14 @@
 #include "dhcp/dhcp_options.h"
 #include "dhcpd/policy.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
 
 namespace opt = dhcp_option;
 
-Ipv4Addr Ip(int a, int b, int c, int d) {
-  return Ipv4Addr::FromOctets(
-      static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b),
-      static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(d));
-}
+using test::Ip;
 
 // 400 addresses, as in tests/netns/pxe-dhcpd_pg_store_load.sh.
 constexpr const char* kConf = R"(

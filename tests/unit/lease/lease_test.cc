@@ -3,11 +3,12 @@
 #include "lease/lease_db.h"
 #include "lease/lease_file.h"
 #include "lease/lease_store.h"
+#include "unit/util/addresses.h"
 
 namespace pxekit {
 namespace {
 
-Ipv4Addr Ip(int last) { return Ipv4Addr::FromOctets(198, 18, 0, last); }
+using test::Ip;
 
 ClientKey Client(int n) {
   ClientKey key;

@@ -84,15 +84,20 @@ void CheckRefused(const AgentDecision& decision, RefusalReason reason,
   CHECK(refused.request_digest == RequestDigest(request));
 }
 
-}  // namespace
-
-TEST_CASE("A signed request for a fresh challenge is accepted and acked",
-          "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
+// The usual set-up: the agent of host A trusting one key, its random
+// source, and a sender holding that key.
+struct AgentA {
+  Ed25519KeyPair key = NewKey();
+  PowerAgent agent{ConfigFor(kHostA, key)};
   CountingRandom rng;
   Sender sender{key};
+};
 
+}  // namespace
+
+TEST_CASE_METHOD(AgentA,
+                 "A signed request for a fresh challenge is accepted and acked",
+                 "[power]") {
   auto hello = sender.Hello();
   auto challenged = agent.Handle(hello, kStart, std::ref(rng));
   // Never an amplifier: the challenge is no larger than the hello.
@@ -113,11 +118,8 @@ TEST_CASE("A signed request for a fresh challenge is accepted and acked",
   CHECK(ack.request_digest == Sha256(EncodePowerMessage(request)));
 }
 
-TEST_CASE("Challenges carry fresh nonces from the random source", "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA, "Challenges carry fresh nonces from the random source",
+                 "[power]") {
   auto first =
       sender.ReadChallenge(agent.Handle(sender.Hello(), kStart, std::ref(rng)));
   auto second =
@@ -126,11 +128,8 @@ TEST_CASE("Challenges carry fresh nonces from the random source", "[power]") {
   CHECK(agent.challenges().size() == 2);
 }
 
-TEST_CASE("A forged request is refused as a bad signature", "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA, "A forged request is refused as a bad signature",
+                 "[power]") {
   auto request = Exchange(agent, sender, rng);
 
   SECTION("signature bytes changed") { request.signature[5] ^= 0x01; }
@@ -178,12 +177,9 @@ TEST_CASE("Any one of several configured keys is accepted", "[power]") {
   }
 }
 
-TEST_CASE("Truncated and oversized requests are malformed with no reply",
-          "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA,
+                 "Truncated and oversized requests are malformed with no reply",
+                 "[power]") {
   auto bytes = EncodePowerMessage(Exchange(agent, sender, rng));
 
   REQUIRE(bytes.size() == kPowerRequestSize);
@@ -202,12 +198,9 @@ TEST_CASE("Truncated and oversized requests are malformed with no reply",
         AgentDecision::Kind::kAccepted);
 }
 
-TEST_CASE("The same request replayed is acked again but never acted on",
-          "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA,
+                 "The same request replayed is acked again but never acted on",
+                 "[power]") {
   auto request = Exchange(agent, sender, rng);
   auto bytes = EncodePowerMessage(request);
   auto accepted = agent.Handle(bytes, kStart, std::ref(rng));
@@ -221,11 +214,9 @@ TEST_CASE("The same request replayed is acked again but never acted on",
   }
 }
 
-TEST_CASE("Another request for a spent nonce is refused as reused", "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA,
+                 "Another request for a spent nonce is refused as reused",
+                 "[power]") {
   auto challenge =
       sender.ReadChallenge(agent.Handle(sender.Hello(), kStart, std::ref(rng)));
   auto poweroff = sender.Sign(challenge, PowerAction::kPowerOff);
@@ -271,12 +262,8 @@ TEST_CASE("A request replayed to another host with the same key is refused",
         AgentDecision::Kind::kAccepted);
 }
 
-TEST_CASE("A request for an expired challenge is refused", "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
-
+TEST_CASE_METHOD(AgentA, "A request for an expired challenge is refused",
+                 "[power]") {
   auto late = Exchange(agent, sender, rng);
   CheckRefused(
       agent.Handle(EncodePowerMessage(late),
@@ -296,11 +283,9 @@ TEST_CASE("A request for an expired challenge is refused", "[power]") {
                RefusalReason::kExpiredNonce, backwards, kHostA);
 }
 
-TEST_CASE("A nonce this agent never issued is refused as unknown", "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA,
+                 "A nonce this agent never issued is refused as unknown",
+                 "[power]") {
   PowerChallenge invented{sender.sender_nonce, kHostA, {}};
   invented.agent_nonce.fill(0x77);
   auto request = sender.Sign(invented);
@@ -317,12 +302,10 @@ TEST_CASE("A nonce this agent never issued is refused as unknown", "[power]") {
   }
 }
 
-TEST_CASE("The challenge table is bounded and evicts the oldest first",
-          "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));  // 8 challenges at most
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA,
+                 "The challenge table is bounded and evicts the oldest first",
+                 "[power]") {
+  // 8 challenges at most
 
   auto oldest = Exchange(agent, sender, rng);
   // A flood of unauthenticated HELLOs.
@@ -343,11 +326,8 @@ TEST_CASE("The challenge table is bounded and evicts the oldest first",
   CHECK(agent.challenges().size() == 8);
 }
 
-TEST_CASE("A wrong target refusal does not spend the challenge", "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
-  Sender sender{key};
+TEST_CASE_METHOD(AgentA, "A wrong target refusal does not spend the challenge",
+                 "[power]") {
   auto challenge =
       sender.ReadChallenge(agent.Handle(sender.Hello(), kStart, std::ref(rng)));
   auto wrong = sender.Sign(challenge, PowerAction::kPowerOff, kHostB);
@@ -358,11 +338,9 @@ TEST_CASE("A wrong target refusal does not spend the challenge", "[power]") {
         AgentDecision::Kind::kAccepted);
 }
 
-TEST_CASE("Messages meant for a sender are ignored without a reply",
-          "[power]") {
-  auto key = NewKey();
-  PowerAgent agent(ConfigFor(kHostA, key));
-  CountingRandom rng;
+TEST_CASE_METHOD(AgentA,
+                 "Messages meant for a sender are ignored without a reply",
+                 "[power]") {
   for (const PowerMessage& message :
        {PowerMessage(PowerChallenge{}), PowerMessage(PowerAck{}),
         PowerMessage(PowerRefused{})}) {
