@@ -167,6 +167,13 @@ wait_udp_listen() {
 }
 _udp_bound() { ip netns exec "$_u_ns" ss -H -uln "sport = :$_u_port" 2>/dev/null | grep -q .; }
 
+# sanitized PROGRAM: PROGRAM is built with ASan or UBSan (make check-asan).
+# Then it needs more than the program itself: UBSan checks a vptr through a
+# pipe (two descriptors), LeakSanitizer a thread at exit.
+sanitized() {
+  ldd "$1" 2>/dev/null | grep -qE 'lib(a|ub)san\.so'
+}
+
 # need_bash_completion: skip unless bash-completion is installed.
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 need_bash_completion() {
