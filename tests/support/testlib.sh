@@ -109,8 +109,8 @@ magic_hex() {
 #                             until it holds; 1 if it did not within SECONDS
 #   running PID               PID is alive: neither gone nor a zombie (kill -0
 #                             is true for an exited child not yet reaped)
-#   handles_signal PID SIG    PID blocks SIG (to read it from a signalfd) or
-#                             catches it (a handler), by /proc/PID/status:
+#   handles_signal PID SIG    PID reads SIG from a signalfd (its fdinfo) or
+#                             catches it (a handler, SigCgt in its status):
 #                             SIG no longer kills it
 #   run_signalled SIG CMD...  run CMD; once it handles SIG (or exited), send
 #                             SIG; return CMD's exit status. It replaces
@@ -135,7 +135,10 @@ running() {
 handles_signal() {
   local num mask
   num=$(kill -l "$2" 2>/dev/null) || return 1
-  for mask in $(sed -n 's/^Sig\(Blk\|Cgt\):[[:space:]]*//p' "/proc/$1/status" 2>/dev/null); do
+  # A blocked signal alone is no sign: LeakSanitizer blocks them all while
+  # it checks at exit. A signalfd shows its mask in fdinfo.
+  for mask in $(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) \
+    $(cat "/proc/$1/fdinfo/"* 2>/dev/null | sed -n 's/^sigmask:[[:space:]]*//p'); do
     [ $((16#$mask >> (num - 1) & 1)) = 1 ] && return 0
   done
   return 1
