@@ -67,11 +67,13 @@ test: build
 
 # The whole suite again, every program built with -fsanitize=address,undefined
 # (PXEKIT_SANITIZE): the script tests take their programs from $(ASAN_DIR)/bin,
-# so the daemons in the namespace tests run sanitized too. A finding aborts the
+# so the daemons in the namespace tests run sanitized too. As `make check`, it
+# leaves the QEMU boots (label "boot") to check-boot. A finding aborts the
 # program (halt_on_error, -fno-sanitize-recover=all); leaks are reported when
 # it exits (LeakSanitizer). Every report also goes to a file in
 # $(ASAN_DIR)/sanitizer-reports (log_path), so that a finding in a daemon whose
-# exit status or stderr a test ignores still fails the run.
+# exit status or stderr a test ignores still fails the run; the directory is
+# open to all (1777, as /tmp), as daemons write there after dropping to nobody.
 ASAN_REPORTS = $(abspath $(ASAN_DIR))/sanitizer-reports
 ASAN_COMMON = halt_on_error=1:log_path=$(ASAN_REPORTS)/report:log_exe_name=1
 ASAN_ENV = ASAN_OPTIONS=$(ASAN_COMMON):detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
@@ -81,8 +83,8 @@ check-asan: deps
 	@$(PACKAGES) check $(BUILD_PACKAGES)
 	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DPXEKIT_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_DIR) -j$(JOBS)
-	@rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS)
-	@status=0; $(ASAN_ENV) tests/support/run_tests.sh $(ASAN_DIR) -j$(JOBS) || status=$$?; \
+	@rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS) && chmod 1777 $(ASAN_REPORTS)
+	@status=0; $(ASAN_ENV) tests/support/run_tests.sh $(ASAN_DIR) -j$(JOBS) -LE boot || status=$$?; \
 	reports=$$(cd $(ASAN_REPORTS) && find . -type f -size +0 -printf '%P\n' | sort); \
 	if [ -n "$$reports" ]; then \
 	  for r in $$reports; do echo "== sanitizer report $$r"; cat $(ASAN_REPORTS)/$$r; done; \

@@ -15,7 +15,8 @@ BUILD=$(dirname "$PXEKIT_BIN")
 # What the build directory holds, with modification times, except what an
 # install or CTest itself writes there.
 build_state() {
-  find "$BUILD" \( -path "$BUILD/Testing" -o -name 'install_manifest*.txt' \) -prune -o \
+  find "$BUILD" \( -path "$BUILD/Testing" -o -path "$BUILD/sanitizer-reports" \
+    -o -name 'install_manifest*.txt' \) -prune -o \
     -type f -printf '%p %T@\n' | LC_ALL=C sort
 }
 build_before=$(build_state)

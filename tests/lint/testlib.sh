@@ -28,6 +28,23 @@ run_child 'CMD=echo; testcmd "echo mismatch" "hello" "bye\n" || echo "DIAGNOSTIC
 check "a failed testcmd shows expected and actual, and returns non-zero" \
   'grep -qx -- "--- expected" <<<"$out" && grep -qx hello <<<"$out" && grep -qx DIAGNOSTICS <<<"$out"'
 
+# The waits. A program that takes a second before it handles SIGTERM: a
+# fixed `timeout -s TERM 0.5` would kill it (143); run_signalled waits.
+run_child 'run_signalled TERM bash -c "sleep 1; trap \"exit 4\" TERM; while :; do sleep 0.05; done"; echo "rc=$?"'
+check "run_signalled sends the signal once the program handles it ($out)" '[ "$out" = rc=4 ]'
+start=$SECONDS
+run_child 'run_signalled TERM bash -c "exit 3"; echo "rc=$?"'
+check "run_signalled returns the status of a program that exits first ($out)" \
+  '[ "$out" = rc=3 ] && [ $((SECONDS - start)) -lt 10 ]'
+run_child 'sleep 0.1 & p=$!; wait_until 10 "! running $p"; echo "rc=$?"; wait $p'
+check "an exited child not yet reaped is not running ($out)" '[ "$out" = rc=0 ]'
+start=$SECONDS
+run_child 'wait_until 1 false; echo "rc=$?"'
+check "wait_until fails when the condition never holds, after its bound ($out)" \
+  '[ "$out" = rc=1 ] && [ $((SECONDS - start)) -lt 10 ]'
+run_child 'touch "$SCRATCH/x"; wait_until 1 "[ -e \"\$SCRATCH/x\" ]"; echo "rc=$?"'
+check "wait_until returns 0 once the condition holds ($out)" '[ "$out" = rc=0 ]'
+
 run_child 'skip "no frobnicator here"; echo "NOT REACHED"'
 check "skip exits 77" '[ $rc = 77 ]'
 check "skip prints SKIPPED: and the reason" '[ "$out" = "SKIPPED: no frobnicator here" ]'

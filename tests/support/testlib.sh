@@ -110,14 +110,48 @@ magic_hex() {
   echo "$out$password"
 }
 
-# wait_udp_listen NS PORT PID: until a UDP socket is bound to PORT in
-# namespace NS (5 s at most); fails at once when PID has exited.
-wait_udp_listen() {
-  local i
-  for i in $(seq 100); do
-    ip netns exec "$1" ss -H -uln "sport = :$2" 2>/dev/null | grep -q . && return 0
-    kill -0 "$3" 2>/dev/null || return 1
+# Waiting for a program under test: poll for the state it is to reach (a
+# log line, a bound port, a signal handler), never sleep a fixed time. A
+# sanitized build (make check-asan) or a loaded machine starts a daemon many
+# times slower, and a fixed sleep then fails the test (or, made long enough
+# for that, slows every run). The bounds below are generous because a wait
+# ends as soon as its condition holds, or at once when the program exited.
+#
+#   wait_until SECONDS COND   poll the shell condition COND every 0.05 s
+#                             until it holds; 1 if it did not within SECONDS
+#   running PID               PID is alive: neither gone nor a zombie (kill -0
+#                             is true for an exited child not yet reaped)
+#   handles_signal PID SIG    PID reads SIG from a signalfd (its fdinfo) or
+#                             catches it (a handler, SigCgt in its status):
+#                             SIG no longer kills it
+#   run_signalled SIG CMD...  run CMD; once it handles SIG (or exited), send
+#                             SIG; return CMD's exit status. It replaces
+#                             `timeout --preserve-status -s SIG N CMD`, which
+#                             sends SIG after N s, ready or not. CMD is a
+#                             program (not a shell function or builtin).
+wait_until() {
+  local _t_end=$((SECONDS + $1))
+  shift
+  until eval "$@"; do
+    [ "$SECONDS" -le "$_t_end" ] || return 1
     sleep 0.05
+  done
+}
+
+running() {
+  local state
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+handles_signal() {
+  local num mask
+  num=$(kill -l "$2" 2>/dev/null) || return 1
+  # A blocked signal alone is no sign: LeakSanitizer blocks them all while
+  # it checks at exit. A signalfd shows its mask in fdinfo.
+  for mask in $(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) \
+    $(cat "/proc/$1/fdinfo/"* 2>/dev/null | sed -n 's/^sigmask:[[:space:]]*//p'); do
+    [ $((16#$mask >> (num - 1) & 1)) = 1 ] && return 0
   done
   return 1
 }
@@ -178,6 +212,39 @@ wait_grep() {
     sleep 0.1
   done
   return 1
+}
+
+run_signalled() {
+  local _t_sig=$1 _t_pid
+  shift
+  "$@" &
+  _t_pid=$!
+  # Until the exec, the child is a copy of this shell, with its traps.
+  wait_until 60 '! running $_t_pid || { _exec_done $_t_pid && handles_signal $_t_pid $_t_sig; }'
+  kill -s "$_t_sig" "$_t_pid" 2>/dev/null
+  wait_until 60 '! running $_t_pid' || kill -KILL "$_t_pid" 2>/dev/null
+  wait "$_t_pid"
+}
+
+# _exec_done PID: the child PID of this shell runs another program (its
+# command line is no longer this shell's).
+_exec_done() {
+  [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline")" != "$(tr '\0' ' ' <"/proc/$$/cmdline")" ]
+}
+
+# wait_udp_listen NS PORT PID: until a UDP socket is bound to PORT in
+# namespace NS (60 s at most); fails at once when PID has exited.
+wait_udp_listen() {
+  local _u_ns=$1 _u_port=$2 _u_pid=$3
+  wait_until 60 '_udp_bound || ! running $_u_pid' && _udp_bound
+}
+_udp_bound() { ip netns exec "$_u_ns" ss -H -uln "sport = :$_u_port" 2>/dev/null | grep -q .; }
+
+# sanitized PROGRAM: PROGRAM is built with ASan or UBSan (make check-asan).
+# Then it needs more than the program itself: UBSan checks a vptr through a
+# pipe (two descriptors), LeakSanitizer a thread at exit.
+sanitized() {
+  ldd "$1" 2>/dev/null | grep -qE 'lib(a|ub)san\.so'
 }
 
 # need_bash_completion: skip unless bash-completion is installed.
