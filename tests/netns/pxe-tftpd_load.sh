@@ -45,17 +45,6 @@ if sanitized "$PXEKIT_BIN/pxe-tftpd"; then
   echo "# sanitized pxe-tftpd: bound raised by ASan's quarantine and shadow"
 fi
 
-stats() {
-  local before
-  before=$(grep -c "stats:" "$SERVER_LOG")
-  kill -USR1 "$SERVER_PID"
-  for _ in $(seq 50); do
-    [ "$(grep -c "stats:" "$SERVER_LOG")" -gt "$before" ] && break
-    sleep 0.1
-  done
-  grep "stats:" "$SERVER_LOG" | tail -1
-}
-
 OUT=$SCRATCH/out
 mkdir -p "$OUT" && chmod 777 "$OUT"
 # Each client pipes the file into md5sum (nothing is stored) and records
@@ -88,7 +77,7 @@ done
 check "all $CLIENTS clients got the 32 MiB file intact ($ok did; failed:${bad:- none})" \
   '[ "$ok" = "$CLIENTS" ]'
 [ -z "$bad" ] || grep -v ": ok$" "$SERVER_LOG" | head -5
-line=$(stats)
+line=$(tftp_stats)
 echo "# $line"
 peak=$(sed -n 's/.*(at most \([0-9]*\) at once).*/\1/p' <<<"$line")
 check "the transfers overlapped: at least half ran at once (peak ${peak:-?})" \

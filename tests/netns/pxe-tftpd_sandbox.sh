@@ -20,11 +20,7 @@ S=pxk-sbx-ts-$$
 C=pxk-sbx-tc-$$
 netns_add "$S"
 netns_add "$C"
-ip -n "$S" link add name sbt0 type veth peer name sbt1 netns "$C"
-ip -n "$S" addr add 10.215.1.1/24 dev sbt0
-ip -n "$C" addr add 10.215.1.2/24 dev sbt1
-ip -n "$S" link set sbt0 up
-ip -n "$C" link set sbt1 up
+veth_link "$S" sbt0 10.215.1.1/24 "$C" sbt1 10.215.1.2/24
 
 # The test's directory stands in for the unit's /srv/tftp; nobody must be
 # able to search it (the scratch directory is 0700).
@@ -42,14 +38,7 @@ while read -r word; do ARGV+=("$(sandbox_map_path "$word" "${MAPS[@]}")"); done 
 check "the unit's ExecStart is pxe-tftpd --secure ROOT" \
   '[ "${ARGV[*]}" = "$PXEKIT_BIN/pxe-tftpd --secure $ROOT" ]' || printf '%s\n' "${ARGV[@]}"
 
-unit_sandbox_start "$UNIT" "$S" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}" || { finish; exit 1; }
-PID=$SANDBOX_PID
-echo "sandbox: $(basename "$UNIT"), not emulated (seccomp):${SANDBOX_NOT_EMULATED:- none}"
-if ! wait_udp_listen "$S" 69 "$PID"; then
-  fail "pxe-tftpd did not start in the sandbox" "$(cat "$LOG")"
-  finish
-  exit 1
-fi
+unit_sandbox_serve 69 "pxe-tftpd" "$UNIT" "$S" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}"
 
 OUT=$SCRATCH/out
 mkdir -p "$OUT"

@@ -25,18 +25,6 @@ rc=$?
 check "a second server with workers on the port exits 69 ($(cat "$SCRATCH/second.err"))" \
   '[ "$rc" = 69 ] && grep -q "Address already in use" "$SCRATCH/second.err"'
 
-# stats: ask for the counters and print the line they produce.
-stats() {
-  local before
-  before=$(grep -c "stats:" "$SERVER_LOG")
-  kill -USR1 "$SERVER_PID"
-  for _ in $(seq 50); do
-    [ "$(grep -c "stats:" "$SERVER_LOG")" -gt "$before" ] && break
-    sleep 0.1
-  done
-  grep "stats:" "$SERVER_LOG" | tail -1
-}
-
 # A curl at blksize 512 needs seconds for 64 MiB: it is mid-transfer when
 # it is stopped. The pipe to wc lets the test see that bytes arrived.
 OUT=$SCRATCH/out
@@ -66,7 +54,7 @@ wait "$KILLED" 2>/dev/null
 out=$(probe vanish small 3)
 check "the raw client took 3 blocks and stopped ACKing ($out)" '[ "$out" = "vanished after 3 blocks" ]'
 
-line=$(stats)
+line=$(tftp_stats)
 check "while they are given up on, three transfers run ($line)" \
   '[[ $line == *"stats: 3 transfers running"* ]]'
 
@@ -83,7 +71,7 @@ check "the log lines count 1, 2 and 3 vanished clients" \
    grep -q "(3 clients vanished so far)" "$SERVER_LOG"'
 check "the probe's transfer is one of them" \
   'grep -q "RRQ .small. 100000 bytes .*client gone" "$SERVER_LOG"'
-line=$(stats)
+line=$(tftp_stats)
 check "stats: no transfer left running, three vanished ($line)" \
   '[[ $line == *"stats: 0 transfers running"* && $line == *" 3 abandoned by vanished clients"* && $line == *" 1 complete"* ]]'
 

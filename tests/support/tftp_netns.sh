@@ -41,6 +41,16 @@ wait_log() {
   wait_grep 1 $(($2 * 10)) "$SERVER_LOG" -e "$1"
 }
 
+# tftp_stats: SIGUSR1 to the server, then the stats line it logs in answer
+# (5 s at most; the latest one if no new line came).
+tftp_stats() {
+  local before
+  before=$(grep -c "stats:" "$SERVER_LOG")
+  kill -USR1 "$SERVER_PID"
+  wait_grep $((before + 1)) 50 "$SERVER_LOG" "stats:"
+  grep "stats:" "$SERVER_LOG" | tail -1
+}
+
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # make_file NAME BYTES: deterministic pseudo-random content.
