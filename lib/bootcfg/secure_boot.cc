@@ -8,13 +8,10 @@
 #include "bootcfg/grub_cfg.h"
 #include "bootcfg/pe_image.h"
 #include "util/ascii.h"
+#include "util/byte_reader.h"
 
 namespace pxekit {
 namespace {
-
-std::span<const std::uint8_t> Bytes(const std::string& text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
 
 bool IsEfiName(const std::string& path) {
   std::string base = BaseName(path);
@@ -51,7 +48,7 @@ void CheckLoader(const BootTree& tree, const std::string& path,
         {path, 0, fmt::format("cannot read it: {}", content.error())});
     return;
   }
-  std::string problem = SecureBootLoaderProblem(Bytes(*content));
+  std::string problem = SecureBootLoaderProblem(AsBytes(*content));
   if (!problem.empty())
     findings.push_back({path, 0, fmt::format("{}: {}", what, problem)});
 }

@@ -259,9 +259,7 @@ void Transfer::HandleData(const Data& data, Time now, PacketSink& sink) {
     decoded_.clear();
     decoder_.Feed(data.payload, &decoded_);
     if (last) decoder_.Finish(&decoded_);
-    err = file_sink_->Write(std::span<const std::uint8_t>(
-        reinterpret_cast<const std::uint8_t*>(decoded_.data()),
-        decoded_.size()));
+    err = file_sink_->Write(AsBytes(decoded_));
   } else {
     err = file_sink_->Write(data.payload);
   }

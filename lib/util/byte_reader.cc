@@ -79,9 +79,7 @@ void ByteWriter::Bytes(std::span<const std::uint8_t> bytes) {
   offset_ += bytes.size();
 }
 
-void ByteWriter::Text(std::string_view text) {
-  Bytes({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-}
+void ByteWriter::Text(std::string_view text) { Bytes(AsBytes(text)); }
 
 void ByteWriter::Fill(std::uint8_t value, std::size_t count) {
   if (!Reserve(count)) return;

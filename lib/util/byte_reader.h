@@ -12,6 +12,12 @@
 
 namespace pxekit {
 
+// The bytes of a text, for the readers and writers below and any code that
+// takes a byte span.
+inline std::span<const std::uint8_t> AsBytes(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
 class ByteReader {
  public:
   explicit ByteReader(std::span<const std::uint8_t> data) : data_(data) {}

@@ -30,6 +30,7 @@
 #include "os/file.h"
 #include "power/power_exec.h"
 #include "util/ascii.h"
+#include "util/byte_reader.h"
 #include "util/text.h"
 
 namespace pxekit {
@@ -363,9 +364,7 @@ std::optional<SecureBootJob> PrepareSecureBoot(const MkcfgOptions& options) {
                                   "or give {} FILE)",
                                   path, package, option));
     std::string content = ReadInputOrThrow(path);
-    std::string problem = SecureBootLoaderProblem(
-        {reinterpret_cast<const std::uint8_t*>(content.data()),
-         content.size()});
+    std::string problem = SecureBootLoaderProblem(AsBytes(content));
     if (!problem.empty())
       throw ToolError(kExitDataErr,
                       fmt::format("{} {}: {}", option, path, problem));
