@@ -55,14 +55,41 @@ check "CI: no /dev/net/tun and no namespaces are allowed" \
   'grep -qxF "  t/no_tun: /dev/net/tun is missing: QEMU needs a tap device" <<<"$out" &&
    grep -qxF "  t/late: cannot create network namespaces here" <<<"$out"'
 
-# Each allowed reason is one that a test really prints, word for word.
+# Each allowed reason is one that a test really prints, word for word (the
+# patterns that are more than a fixed text are checked below).
 while read -r pattern; do
   [ -n "$pattern" ] || continue
   literal=${pattern#^}
   literal=${literal%\$}
+  grep -q '[].*+?|(){}[\]' <<<"$literal" && continue
   check "the allowed reason '$pattern' is printed by a test helper" \
     'grep -rqF -- "skip \"$literal" "$PXEKIT_SRC/tests"'
 done <<<"$ci_allowed"
+
+# knfsd (the lab's --nfs knfsd): CI allows the skip where the running kernel
+# cannot have nfsd at all, and fails it where a module or a tool is missing.
+source "$PXEKIT_SRC/tests/support/knfsd.sh"
+fake=$SCRATCH/proc
+mkdir -p "$fake"
+printf 'nodev\tproc\nnodev\ttmpfs\n' >"$fake/filesystems"
+allowed() { grep -qE -f <(grep . <<<"$ci_allowed") <<<"knfsd: $KNFSD_WHY"; }
+KNFSD_PROC=$fake knfsd_probe
+check "knfsd, a kernel that loads no modules: allowed ($KNFSD_WHY)" \
+  '[[ $KNFSD_WHY == *"loads no modules"* ]] && allowed'
+: >"$fake/modules"
+printf '# CONFIG_NFSD is not set\n' | gzip >"$fake/config.gz"
+KNFSD_PROC=$fake knfsd_probe
+check "knfsd, a kernel built without nfsd: allowed ($KNFSD_WHY)" \
+  '[[ $KNFSD_WHY == *"built without nfsd"* ]] && allowed'
+printf 'CONFIG_NFSD=m\n' | gzip >"$fake/config.gz"
+printf '#!/bin/sh\necho "modprobe: FATAL: Module nfsd not found in directory /lib/modules/x" >&2\nexit 1\n' \
+  >"$SCRATCH/modprobe"
+chmod +x "$SCRATCH/modprobe"
+KNFSD_PROC=$fake KNFSD_MODPROBE=$SCRATCH/modprobe knfsd_probe
+check "knfsd, a module not installed: NOT allowed ($KNFSD_WHY)" \
+  '[[ $KNFSD_WHY == *"FATAL: Module nfsd not found"* ]] && ! allowed'
+KNFSD_PROC=$fake KNFSD_MODPROBE=$SCRATCH/no-such-modprobe knfsd_probe
+check "knfsd, no modprobe: NOT allowed ($KNFSD_WHY)" '[[ $KNFSD_WHY == *"no modprobe"* ]] && ! allowed'
 
 # Only skips are allowed: a failing test fails the run with no skips at all.
 cat >>"$P/CMakeLists.txt" <<'CMAKE'

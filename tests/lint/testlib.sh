@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The helpers every script test relies on do what tests/support/testlib.sh
 # promises: a failed check returns non-zero, so `check ... || diagnostics`
-# prints them; finish fails the script; skip exits 77 and says why.
+# prints them; finish fails the script; skip exits 77 and says why; a script
+# that ends without finish fails.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 
 # run_child BODY: BODY in a fresh bash that sources testlib; stdout+stderr
@@ -30,20 +31,31 @@ check "a failed testcmd shows expected and actual, and returns non-zero" \
 
 # The waits. A program that takes a second before it handles SIGTERM: a
 # fixed `timeout -s TERM 0.5` would kill it (143); run_signalled waits.
-run_child 'run_signalled TERM bash -c "sleep 1; trap \"exit 4\" TERM; while :; do sleep 0.05; done"; echo "rc=$?"'
+run_child 'run_signalled TERM bash -c "sleep 1; trap \"exit 4\" TERM; while :; do sleep 0.05; done"; echo "rc=$?"; finish >/dev/null'
 check "run_signalled sends the signal once the program handles it ($out)" '[ "$out" = rc=4 ]'
 start=$SECONDS
-run_child 'run_signalled TERM bash -c "exit 3"; echo "rc=$?"'
+run_child 'run_signalled TERM bash -c "exit 3"; echo "rc=$?"; finish >/dev/null'
 check "run_signalled returns the status of a program that exits first ($out)" \
   '[ "$out" = rc=3 ] && [ $((SECONDS - start)) -lt 10 ]'
-run_child 'sleep 0.1 & p=$!; wait_until 10 "! running $p"; echo "rc=$?"; wait $p'
+run_child 'sleep 0.1 & p=$!; wait_until 10 "! running $p"; echo "rc=$?"; wait $p; finish >/dev/null'
 check "an exited child not yet reaped is not running ($out)" '[ "$out" = rc=0 ]'
 start=$SECONDS
-run_child 'wait_until 1 false; echo "rc=$?"'
+run_child 'wait_until 1 false; echo "rc=$?"; finish >/dev/null'
 check "wait_until fails when the condition never holds, after its bound ($out)" \
   '[ "$out" = rc=1 ] && [ $((SECONDS - start)) -lt 10 ]'
-run_child 'touch "$SCRATCH/x"; wait_until 1 "[ -e \"\$SCRATCH/x\" ]"; echo "rc=$?"'
+run_child 'touch "$SCRATCH/x"; wait_until 1 "[ -e \"\$SCRATCH/x\" ]"; echo "rc=$?"; finish >/dev/null'
 check "wait_until returns 0 once the condition holds ($out)" '[ "$out" = rc=0 ]'
+
+# A script that ends without finish fails, even with status 0: bash ends a
+# script at a syntax error in a compound command with status 0.
+run_child 'check "holds" true'
+check "a script that never calls finish fails ($rc)" \
+  '[ $rc = 1 ] && grep -qx "FAIL: the script ended before finish (a syntax error?); 1 passed, 0 failed" <<<"$out"'
+run_child 'check "holds" true
+for x in y; do [[ $x == *[].|()]* ]] && echo "NOT REACHED"; done
+finish'
+check "a syntax error ends the script, and it fails ($rc)" \
+  '[ $rc = 1 ] && grep -q "syntax error" <<<"$out" && grep -q "^FAIL: the script ended before finish" <<<"$out"'
 
 run_child 'skip "no frobnicator here"; echo "NOT REACHED"'
 check "skip exits 77" '[ $rc = 77 ]'

@@ -4,7 +4,8 @@
 #  1. knfsd_probe agrees with the host, checked here on its own: nfsd in
 #     /proc/filesystems (or `modprobe nfsd` loads it), exportfs, rpc.nfsd,
 #     rpc.mountd, rpcbind installed, /etc/exports present; where the kernel
-#     has no nfsd, the reason carries modprobe's own words.
+#     has no nfsd, the reason says why: it loads no modules, it was built
+#     without nfsd, or modprobe's own words.
 #  2. Where the probe says no: `demo.sh --nfs knfsd` and the morning-rush
 #     benchmark stop at once with exit 69 and "demo: knfsd: WHY", having
 #     started nothing (no namespace, no output on stdout), and
@@ -52,7 +53,13 @@ want_rc=1
 [ "$kernel_ok$tools_ok" = yesyes ] && [ -f /etc/exports ] && want_rc=0
 check "the probe's verdict (exit $probe_rc) is the host's: nfsd in the kernel $kernel_ok, tools $tools_ok" \
   '[ "$probe_rc" = "$want_rc" ]'
-if [ "$kernel_ok" = no ]; then
+if [ "$kernel_ok" = no ] && [ ! -e /proc/modules ]; then
+  check "the reason says the kernel loads no modules (no modprobe can help)" \
+    '[[ "$KNFSD_WHY" == "the kernel'"'"'s nfsd: the running kernel ($(uname -r)) has no nfsd built in and loads no modules"* ]]'
+elif [ "$kernel_ok" = no ] && zcat /proc/config.gz 2>/dev/null | grep -qx '# CONFIG_NFSD is not set'; then
+  check "the reason says the kernel was built without nfsd" \
+    '[[ "$KNFSD_WHY" == *"was built without nfsd (CONFIG_NFSD is not set)"* ]]'
+elif [ "$kernel_ok" = no ]; then
   modprobe_says=$(modprobe nfsd 2>&1)
   check "the reason quotes modprobe ($modprobe_says)" \
     '[ -n "$modprobe_says" ] && [[ "$KNFSD_WHY" == *"the kernel'"'"'s nfsd: $modprobe_says"* ]]'

@@ -45,6 +45,7 @@ if sanitized "$PXEKIT_BIN/pxe-tftpd"; then
   echo "# sanitized pxe-tftpd: bound raised by ASan's quarantine and shadow"
 fi
 
+CLIENT_NAMES=(curl curl "busybox tftp" atftp)
 OUT=$SCRATCH/out
 mkdir -p "$OUT" && chmod 777 "$OUT"
 # Each client pipes the file into md5sum (nothing is stored) and records
@@ -58,7 +59,7 @@ timeout 270 ip netns exec "$NS" bash -c '
       2) cmd=(busybox tftp -g -r big -l - -b 8192 127.0.0.1 69) ;;
       3) cmd=(atftp -g -r big -l /dev/stdout --option "blksize 8192" --option "windowsize 8" 127.0.0.1 69) ;;
     esac
-    ( "${cmd[@]}" 2>/dev/null | md5sum | cut -d" " -f1 >"$out/$i.sum"
+    ( "${cmd[@]}" 2>"$out/$i.err" | md5sum | cut -d" " -f1 >"$out/$i.sum"
       echo "${PIPESTATUS[0]}" >"$out/$i.rc" ) &
   done
   wait' load "$OUT" "$CLIENTS"
@@ -76,7 +77,18 @@ for ((i = 0; i < CLIENTS; i++)); do
 done
 check "all $CLIENTS clients got the 32 MiB file intact ($ok did; failed:${bad:- none})" \
   '[ "$ok" = "$CLIENTS" ]'
-[ -z "$bad" ] || grep -v ": ok$" "$SERVER_LOG" | head -5
+if [ -n "$bad" ]; then
+  for i in $bad; do  # the first few: each client's status and its own words
+    echo "# client $i (${CLIENT_NAMES[i % 4]}): exit $(cat "$OUT/$i.rc" 2>/dev/null || echo '?'):" \
+      "$(head -c 300 "$OUT/$i.err" 2>/dev/null | tr '\n' ' ')"
+  done | head -5
+  grep -v ": ok$" "$SERVER_LOG" | head -5
+fi
+# Requests or packets the kernel dropped in the namespace (a full socket
+# buffer), to tell a lost request from a server that ignored one.
+echo "# UDP in $NS: $(ip netns exec "$NS" nstat -asz UdpInDatagrams UdpRcvbufErrors UdpInErrors UdpSndbufErrors 2>/dev/null |
+  awk 'NR > 1 && NF >= 2 {printf "%s %s ", $1, $2}'); drops at the listening sockets (port 69): $(
+  ip netns exec "$NS" ss -Huamn 'sport = :69' 2>/dev/null | grep -o 'skmem:([^)]*)' | sed 's/.*,d\([0-9]*\).*/\1/' | paste -sd+)"
 line=$(tftp_stats)
 echo "# $line"
 peak=$(sed -n 's/.*(at most \([0-9]*\) at once).*/\1/p' <<<"$line")

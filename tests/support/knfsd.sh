@@ -6,7 +6,8 @@
 #
 #   knfsd_probe
 #       0 when this host can run knfsd: nfsd is in /proc/filesystems or
-#       `modprobe nfsd` loads it, the nfs-kernel-server and rpcbind tools
+#       `modprobe nfsd` loads it (a kernel that loads no modules, or was
+#       built without nfsd, is said to be so: no package fixes that), the nfs-kernel-server and rpcbind tools
 #       are installed, and /etc/exports exists (the lab's file is bind-mounted
 #       over it). Otherwise 1, with KNFSD_WHY set to "WHAT: WHY" for each
 #       thing missing, "; " between them (e.g. "the kernel's nfsd:
@@ -43,12 +44,21 @@ KNFSD_WAIT=${PXEKIT_KNFSD_WAIT:-30}
 
 knfsd_probe() {
   local why=() out tool missing=()
-  if ! grep -qw nfsd /proc/filesystems 2>/dev/null; then
-    if ! command -v modprobe >/dev/null 2>&1; then
+  # KNFSD_PROC and KNFSD_MODPROBE stand in for /proc and modprobe in
+  # tests/lint/run_tests.sh, which checks that CI allows exactly the
+  # reasons no package can fix.
+  local proc=${KNFSD_PROC:-/proc} modprobe=${KNFSD_MODPROBE:-modprobe}
+  if ! grep -qw nfsd "$proc/filesystems" 2>/dev/null; then
+    if [ ! -e "$proc/modules" ]; then
+      # No package can change that: the kernel itself would have to differ.
+      why+=("the kernel's nfsd: the running kernel ($(uname -r)) has no nfsd built in and loads no modules (no /proc/modules)")
+    elif zcat "$proc/config.gz" 2>/dev/null | grep -qx '# CONFIG_NFSD is not set'; then
+      why+=("the kernel's nfsd: the running kernel ($(uname -r)) was built without nfsd (CONFIG_NFSD is not set)")
+    elif ! command -v "$modprobe" >/dev/null 2>&1; then
       why+=("the kernel's nfsd: not in /proc/filesystems, and no modprobe to load it")
-    elif ! out=$(modprobe nfsd 2>&1); then
+    elif ! out=$("$modprobe" nfsd 2>&1); then
       why+=("the kernel's nfsd: ${out:-modprobe nfsd failed}")
-    elif ! grep -qw nfsd /proc/filesystems; then
+    elif ! grep -qw nfsd "$proc/filesystems"; then
       why+=("the kernel's nfsd: modprobe nfsd succeeded but nfsd is not in /proc/filesystems")
     fi
   fi

@@ -16,11 +16,19 @@ SCRATCH=$(mktemp -d /tmp/pxekit-test.XXXXXX)
 NAMESPACES=()
 BACKGROUND=()
 
+# On exit: whatever the test started goes. A script that ends with status 0
+# without having called finish (or skip) failed: bash ends a script at a
+# syntax error in a compound command with status 0, and such a test must
+# not pass.
 cleanup() {
-  local pid ns
+  local rc=$? pid ns
   for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null || true; done
   for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
   rm -rf "$SCRATCH"
+  if [ "$rc" = 0 ] && [ -z "${_TESTLIB_FINISHED:-}" ]; then
+    echo "FAIL: the script ended before finish (a syntax error?); ${PASSED} passed, ${FAILED} failed" >&2
+    exit 1
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -269,6 +277,7 @@ bash_complete() {
 }
 
 finish() {
+  _TESTLIB_FINISHED=1
   echo "${PASSED} passed, ${FAILED} failed"
   [ "$FAILED" -eq 0 ]
 }
