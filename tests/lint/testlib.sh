@@ -57,6 +57,11 @@ finish'
 check "a syntax error ends the script, and it fails ($rc)" \
   '[ $rc = 1 ] && grep -q "syntax error" <<<"$out" && grep -q "^FAIL: the script ended before finish" <<<"$out"'
 
+run_child 'prev=$(trap -p EXIT | sed -E "s/^trap -- .(.*). EXIT$/\1/"); trap "true; eval \"\$prev\"" EXIT
+skip "behind a chained trap"'
+check "skip behind a chained EXIT trap (as lab.sh and knfsd.sh chain theirs) still exits 77 ($rc)" \
+  '[ $rc = 77 ] && [ "$out" = "SKIPPED: behind a chained trap" ]'
+
 run_child 'skip "no frobnicator here"; echo "NOT REACHED"'
 check "skip exits 77" '[ $rc = 77 ]'
 check "skip prints SKIPPED: and the reason" '[ "$out" = "SKIPPED: no frobnicator here" ]'

@@ -17,9 +17,10 @@ NAMESPACES=()
 BACKGROUND=()
 
 # On exit: whatever the test started goes. A script that ends with status 0
-# without having called finish (or skip) failed: bash ends a script at a
+# without having called finish or skip failed: bash ends a script at a
 # syntax error in a compound command with status 0, and such a test must
-# not pass.
+# not pass. (An EXIT trap chained before this one hides the status: then an
+# exit without finish or skip fails the same way.)
 cleanup() {
   local rc=$? pid ns
   for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -34,6 +35,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 skip() {
+  _TESTLIB_FINISHED=1  # an end as final as finish (the status is 77)
   echo "SKIPPED: $*" >&2
   exit 77
 }
