@@ -9,10 +9,14 @@
 # It also requires each program to have all four files, and checks that they
 # parse (bash -n, zsh -n, fish -n) when those shells are installed.
 #
-# The README shows only the most useful commands (the man page has every
+# The README shows only the most useful commands (the man pages have every
 # option), so it is checked the other way round: each program has its own
 # "## PROGRAM" section, and the README never names an option the program
-# lacks, neither in its section nor on any command line that runs it.
+# lacks: not in its section, not on a command line that runs it (in a ```
+# block or an inline `code span`), and no long option anywhere that is
+# neither some program's nor make demo's (tests/support/demo.sh). The
+# command lines of the man pages (.Ql, .Dl, literal blocks) are held to the
+# same rule, and pxekit(7)'s Fl options must be some program's or the demo's.
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 cd "$PXEKIT_SRC" || exit 1
@@ -54,21 +58,65 @@ readme_section_options() {
     grep -oP '(?<![A-Za-z0-9_-])--[A-Za-z][A-Za-z0-9-]*' | sort -u
 }
 
-# Options on the README's command lines (inside ``` blocks, continuation
-# lines joined) that run TOOL: the words after the program's name up to the
-# end of its command (| ; & > < or a # comment).
-readme_command_options() {
+# The README's command lines: those in ``` blocks (continuation lines
+# joined), one a line.
+readme_command_lines() {
   perl -e '
-    my ($tool) = @ARGV; my ($in, $buf) = (0, "");
-    open(my $f, "<", "README.md") or die;
-    while (<$f>) {
+    my ($in, $buf) = (0, "");
+    while (<STDIN>) {
       chomp;
       if (/^```/) { $in = !$in; next }
       next unless $in;
       if (s/\\$//) { $buf .= "$_ "; next }
-      my $line = $buf . $_; $buf = "";
-      $line =~ s/(^|\s)#.*//;
-      for my $cmd (split /[|;&<>]/, $line) {
+      print $buf, $_, "\n"; $buf = "";
+    }' <README.md
+}
+
+# The README's inline `code spans` outside ``` blocks, one a line (a span
+# may wrap over lines of one paragraph).
+readme_inline_spans() {
+  perl -e '
+    my ($in, $text) = (0, "");
+    while (<STDIN>) {
+      if (/^```/) { $in = !$in; next }
+      $text .= $in ? "\n\n" : $_;
+    }
+    for my $para (split /\n\s*\n/, $text) {
+      $para =~ s/\s*\n\s*/ /g;
+      print "$1\n" while $para =~ /`([^`]+)`/g;
+    }' <README.md
+}
+
+# A man page's command lines: the text of its .Ql and .Dl lines, and the
+# lines of its literal blocks (continuation lines joined), unescaped.
+man_command_lines() {
+  perl -e '
+    my ($in, $buf) = (0, "");
+    while (<STDIN>) {
+      chomp;
+      s/\\-/-/g; s/\\&//g; s/\\\(dq/"/g; s/\\e/\\/g;
+      if (/^\.Bd -literal/) { $in = 1; next }
+      if (/^\.Ed/) { $in = 0; next }
+      if ($in) {
+        if (s/\\$//) { $buf .= "$_ "; next }
+        print $buf, $_, "\n"; $buf = "";
+      } elsif (s/^\.(Ql|Dl) //) {
+        s/"//g;
+        print "$_\n";
+      }
+    }' <"$1"
+}
+
+# Options given to TOOL on the command lines read from standard input: the
+# words after the program's name up to the end of its command (| ; & > < or
+# a # comment).
+command_options() {
+  perl -e '
+    my ($tool) = @ARGV;
+    while (<STDIN>) {
+      chomp;
+      s/(^|\s)#.*//;
+      for my $cmd (split /[|;&<>]/) {
         my @words = split " ", $cmd;
         while (@words) {
           my $word = shift @words;
@@ -79,6 +127,21 @@ readme_command_options() {
         }
       }
     }' "$1" | sort -u
+}
+
+# Every long option the README names, anywhere.
+readme_long_options() {
+  grep -oP '(?<![A-Za-z0-9_-])--[A-Za-z][A-Za-z0-9-]*' README.md | sort -u
+}
+
+# The options of pxekit(7)'s Fl macros.
+man_fl_options() {
+  grep -oP '(?<=Fl )(\\)?-?[A-Za-z][A-Za-z0-9-]*' "$1" | sed 's/^\\//; s/^/-/' | sort -u
+}
+
+# make demo's options: the --long patterns of tests/support/demo.sh's case.
+demo_options() {
+  grep -oP '^\s+\K--[a-z][a-z0-9-]*(?=[ )|=])' tests/support/demo.sh | sort -u
 }
 
 compare() {  # compare TOOL WHAT FILE EXTRACTOR
@@ -99,6 +162,7 @@ compare() {  # compare TOOL WHAT FILE EXTRACTOR
   fi
 }
 
+all_known=""
 tools=()
 for dir in tools/*/; do tools+=("$(basename "$dir")"); done
 [ ${#tools[@]} -gt 0 ] || fail "no tools found"
@@ -128,10 +192,34 @@ for tool in "${tools[@]}"; do
     check "$tool: README section's $option is an option of $tool" \
       'grep -qx -- "$option" <<<"$known"'
   done
-  for option in $(readme_command_options "$tool"); do
+  for option in $(readme_command_lines | command_options "$tool"); do
     check "$tool: README command line's $option is an option of $tool" \
       'grep -qx -- "$option" <<<"$known"'
   done
+  for option in $(readme_inline_spans | command_options "$tool"); do
+    check "$tool: README inline command's $option is an option of $tool" \
+      'grep -qx -- "$option" <<<"$known"'
+  done
+  for page in man/*.[1578]; do
+    for option in $(man_command_lines "$page" | command_options "$tool"); do
+      check "$tool: $page command's $option is an option of $tool" \
+        'grep -qx -- "$option" <<<"$known"'
+    done
+  done
+  all_known+=$'\n'$known
+done
+
+# No stale long option anywhere in the README or in pxekit(7)'s Fl: each is
+# some program's, or make demo's.
+all_known+=$'\n'$(demo_options)
+[ -n "$(demo_options)" ] || fail "no options found in tests/support/demo.sh"
+for option in $(readme_long_options); do
+  check "README's $option is an option of a program or of make demo" \
+    'grep -qx -- "$option" <<<"$all_known"'
+done
+for option in $(man_fl_options man/pxekit.7); do
+  check "man/pxekit.7's Fl $option is an option of a program or of make demo" \
+    'grep -qx -- "$option" <<<"$all_known"'
 done
 
 finish
