@@ -131,6 +131,19 @@ pxeboot_die() {
   return 1
 }
 
+# pxeboot_apt_download DIR PACKAGE...: apt-get download PACKAGE... into the
+# new directory DIR (apt downloads as _apt when it can write there; otherwise
+# it warns). On a failure: apt's output on stderr, DIR removed, status 1.
+pxeboot_apt_download() {
+  local dir=$1
+  shift
+  id _apt >/dev/null 2>&1 && chown _apt "$dir"
+  (cd "$dir" && apt-get download -q "$@" >"$dir/apt.log" 2>&1) && return 0
+  cat "$dir/apt.log" >&2
+  rm -rf "$dir"
+  return 1
+}
+
 pxeboot_packages() {  # the Debian packages the boot needs, one a line
   sed -e 's/#.*//' "$PXEBOOT_PACKAGES_FILE" | tr -s ' \t' '\n\n' | sed '/^$/d'
 }
@@ -224,15 +237,9 @@ pxeboot_kernel() {
   if [ ! -s "$dir/vmlinuz" ]; then
     mkdir -p "$PXEBOOT_CACHE/kernel" || return 1
     tmp=$(mktemp -d "$PXEBOOT_CACHE/kernel/.download.XXXXXX") || return 1
-    # apt downloads as _apt when it can write there; otherwise it warns.
-    id _apt >/dev/null 2>&1 && chown _apt "$tmp"
     pxeboot_say kernel "downloading $pkg $ver (apt-get download)"
-    if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-      cat "$tmp/apt.log" >&2
-      rm -rf "$tmp"
-      pxeboot_die "apt-get download $pkg=$ver failed"
-      return 1
-    fi
+    pxeboot_apt_download "$tmp" "$pkg=$ver" ||
+      { pxeboot_die "apt-get download $pkg=$ver failed"; return 1; }
     deb=$(ls "$tmp"/*.deb)
     if ! dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './boot/vmlinuz-*' >"$tmp/vmlinuz" ||
       [ ! -s "$tmp/vmlinuz" ]; then
@@ -1081,16 +1088,11 @@ _pxeboot_modules_visit() {  # depth first: dependencies before the module
 }
 
 # _pxeboot_kernel_deb DIR: downloads the package PXEBOOT_KERNEL came from
-# (PXEBOOT_KERNEL_PKG, "package version") into DIR.
+# (PXEBOOT_KERNEL_PKG, "package version") into DIR (removed on a failure).
 _pxeboot_kernel_deb() {
   local tmp=$1 pkg=${PXEBOOT_KERNEL_PKG% *} ver=${PXEBOOT_KERNEL_PKG#* }
-  id _apt >/dev/null 2>&1 && chown _apt "$tmp"
   pxeboot_say modules "downloading $pkg $ver (apt-get download) for its modules"
-  if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-    cat "$tmp/apt.log" >&2
-    pxeboot_die "apt-get download $pkg=$ver failed"
-    return 1
-  fi
+  pxeboot_apt_download "$tmp" "$pkg=$ver" || pxeboot_die "apt-get download $pkg=$ver failed"
 }
 
 # --- the power-off agent's VM (issue 10) -------------------------------------

@@ -72,14 +72,9 @@ secureboot_fetch() {
   if [ ! -s "$dir/$SECUREBOOT_SHIM_PATH" ] || [ ! -s "$dir/$SECUREBOOT_GRUB_PATH" ]; then
     mkdir -p "$PXEBOOT_CACHE/secureboot" || return 1
     tmp=$(mktemp -d "$PXEBOOT_CACHE/secureboot/.download.XXXXXX") || return 1
-    id _apt >/dev/null 2>&1 && chown _apt "$tmp"
     pxeboot_say fetch "downloading ${SECUREBOOT_PACKAGES[*]} (apt-get download)"
-    if ! (cd "$tmp" && apt-get download -q "${SECUREBOOT_PACKAGES[@]}" >"$tmp/apt.log" 2>&1); then
-      cat "$tmp/apt.log" >&2
-      rm -rf "$tmp"
-      pxeboot_die "apt-get download ${SECUREBOOT_PACKAGES[*]} failed"
-      return 1
-    fi
+    pxeboot_apt_download "$tmp" "${SECUREBOOT_PACKAGES[@]}" ||
+      { pxeboot_die "apt-get download ${SECUREBOOT_PACKAGES[*]} failed"; return 1; }
     for deb in "$tmp"/*.deb; do
       dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; pxeboot_die "dpkg-deb -x $deb failed"; return 1; }
       dpkg-deb -f "$deb" Package Version | paste -sd' ' >>"$tmp/root/versions"
