@@ -33,12 +33,6 @@ GRUB_MODULES=(efinet http net normal linux configfile echo test boot)
 http_boot_needs
 command -v grub-mkimage >/dev/null || skip "grub-mkimage is missing (grub-common)"
 
-fail_now() {
-  fail "$1"
-  finish
-  exit 1
-}
-
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-240}
 pxeboot_init || fail_now "setting up the boot harness (see above)"
 pxeboot_accel || fail_now "choosing QEMU's accelerator (see above)"

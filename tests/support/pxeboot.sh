@@ -165,6 +165,34 @@ pxeboot_check_packages() {
   "$PXEBOOT_SRC/tests/support/packages.sh" "$1" $(pxeboot_packages)
 }
 
+# --- for the boot tests (after testlib.sh) ----------------------------------
+
+# pxeboot_need_boot: skips the test, with the reason, unless a VM can boot
+# here: network namespaces, /dev/net/tun, and the harness's Debian packages
+# (installed when missing; the output in $SCRATCH/packages.log).
+pxeboot_need_boot() {
+  need_netns
+  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+  pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
+    skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+}
+
+# fail_now WHAT: a step before the boot failed: a test failure (exit 1),
+# never a skip.
+fail_now() {
+  fail "$1"
+  finish
+  exit 1
+}
+
+# boot_budget N [RESERVE]: N, or less when fewer than N + RESERVE seconds are
+# left of BUDGET (counted from the test's start); fails when none are.
+boot_budget() {
+  local left=$((BUDGET - SECONDS - ${2:-0}))
+  [ "$left" -ge 1 ] || return 1
+  echo $(($1 < left ? $1 : left))
+}
+
 # --- lifetime --------------------------------------------------------------
 
 pxeboot_cleanup() {
