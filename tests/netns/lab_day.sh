@@ -35,12 +35,8 @@ need_netns
 "$PXEKIT_SRC/tests/support/packages.sh" install $(pxeboot_packages) \
   $(sed -e 's/#.*//' "$PXEKIT_SRC/tests/packages/lab.txt") >"$SCRATCH/packages.log" 2>&1 ||
   skip "the Debian packages for the lab cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
-absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
-for tool in wakeonlan pxe-poweroff pxe-exports; do
-  [ -x "$PXEKIT_BIN/$tool" ] || absent+=" $tool"
-done
-[ -x "$LAB_SWITCH" ] || absent+=" ${LAB_SWITCH##*/}"
-[ -z "${absent// /}" ] || fail_now "not built: ${absent# } (run make); the lab runs on them"
+absent=$(lab_missing)
+[ -z "$absent" ] || fail_now "not built: $absent (run make); the lab runs on them"
 
 lab_plan 2
 lab_up pxekit || fail_now "setting up the lab (see above)"

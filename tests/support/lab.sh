@@ -75,6 +75,18 @@ declare -A LAB_FILES=()
 LAB_STAGES=(wake dhcp loader files kernel ip nfs ready)
 LAB_KINDS=("bios e1000e pxelinux" "uefi virtio-net-pci grub" "bios virtio-net-pci ipxe")
 
+# lab_missing: the programs the lab runs on (pxekit's, and the power switch)
+# that are not built, space-separated; nothing when all are.
+lab_missing() {
+  local tool missing
+  read -ra missing <<<"$(pxeboot_missing_tools "$PXEBOOT_BIN")"
+  for tool in wakeonlan pxe-poweroff pxe-exports; do
+    [ -x "$PXEBOOT_BIN/$tool" ] || missing+=("$tool")
+  done
+  [ -x "$LAB_SWITCH" ] || missing+=("${LAB_SWITCH##*/}")
+  echo "${missing[*]}"
+}
+
 # lab_plan N: machine I (0-based) is m(I+1) of kind I mod 3.
 lab_plan() {
   local n=$1 i kind
