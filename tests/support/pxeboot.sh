@@ -336,6 +336,22 @@ poweroff -f
 EOF
 }
 
+# pxeboot_cpio DIR: the tree under DIR as a gzip'd newc cpio on stdout, the
+# entries in the same order for the same tree (sorted), owned by root.
+pxeboot_cpio() {
+  (cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n)
+}
+
+# _pxeboot_initrd_install TMP OUT: TMP/root packed (pxeboot_cpio) and put in
+# place as OUT; TMP is removed either way.
+_pxeboot_initrd_install() {
+  local tmp=$1 out=$2
+  pxeboot_cpio "$tmp/root" >"$tmp/initrd.gz" || { rm -rf "$tmp"; return 1; }
+  chmod 644 "$tmp/initrd.gz"
+  mv -f "$tmp/initrd.gz" "$out"
+  rm -rf "$tmp"
+}
+
 # pxeboot_initrd [BUSYBOX]: sets PXEBOOT_INITRD to a gzip'd newc cpio holding
 # a static busybox (the host's /bin/busybox, or BUSYBOX: another
 # architecture's) and the /init above, cached under a hash of both.
@@ -360,15 +376,7 @@ pxeboot_initrd() {
     chmod 755 "$tmp/root/init"
     # The kernel opens /dev/console for init before anything is mounted.
     mknod -m 600 "$tmp/root/dev/console" c 5 1
-    if ! (cd "$tmp/root" && find . | LC_ALL=C sort |
-      cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n >"$tmp/initrd.gz"); then
-      rm -rf "$tmp"
-      pxeboot_die "building the initrd failed"
-      return 1
-    fi
-    chmod 644 "$tmp/initrd.gz"
-    mv -f "$tmp/initrd.gz" "$out"
-    rm -rf "$tmp"
+    _pxeboot_initrd_install "$tmp" "$out" || { pxeboot_die "building the initrd failed"; return 1; }
   fi
   PXEBOOT_INITRD=$out
   pxeboot_say initrd "busybox initrd ($(du -h "$out" | cut -f1), cached as $out)"
@@ -1325,15 +1333,7 @@ pxeboot_agent_initrd() {
     _pxeboot_agent_script >"$tmp/root/etc/pxekit/agent"
     chmod 755 "$tmp/root/etc/pxekit/rc" "$tmp/root/etc/pxekit/udhcpc" "$tmp/root/etc/pxekit/agent"
     mknod -m 600 "$tmp/root/dev/console" c 5 1
-    if ! (cd "$tmp/root" && find . | LC_ALL=C sort |
-      cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n >"$tmp/initrd.gz"); then
-      rm -rf "$tmp"
-      pxeboot_die "building the agent's initrd failed"
-      return 1
-    fi
-    chmod 644 "$tmp/initrd.gz"
-    mv -f "$tmp/initrd.gz" "$out"
-    rm -rf "$tmp"
+    _pxeboot_initrd_install "$tmp" "$out" || { pxeboot_die "building the agent's initrd failed"; return 1; }
     ls -1t "$PXEBOOT_CACHE"/agent-initrd-*.gz 2>/dev/null | tail -n +4 | while read -r file; do
       rm -f "$file"
     done
@@ -1343,8 +1343,7 @@ pxeboot_agent_initrd() {
   tmp=$PXEBOOT_WORK/agent-key
   rm -rf "$tmp" && mkdir -p "$tmp${PXEBOOT_AGENT_KEY%/*}" || return 1
   cp "$pubkey" "$tmp$PXEBOOT_AGENT_KEY" && chmod 644 "$tmp$PXEBOOT_AGENT_KEY" || return 1
-  if ! { cat "$out" && (cd "$tmp" && find . | LC_ALL=C sort |
-    cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n); } >"$PXEBOOT_WORK/agent-initrd.gz"; then
+  if ! { cat "$out" && pxeboot_cpio "$tmp"; } >"$PXEBOOT_WORK/agent-initrd.gz"; then
     pxeboot_die "appending the public key to the agent's initrd failed"
     return 1
   fi
