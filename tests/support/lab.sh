@@ -227,13 +227,9 @@ lab_servers_start() {
   PXEBOOT_SOURCES=()
   case $LAB_SERVERS in
     pxekit)
-      ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v -c "$PXEBOOT_WORK/dhcpd.conf" \
-        --interface "$PXEBOOT_BRIDGE" --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
-        </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.$tag.log" 2>&1 &
-      PXEBOOT_SERVER_PIDS+=($!)
-      ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-        </dev/null >"$PXEBOOT_WORK/pxe-tftpd.$tag.log" 2>&1 &
-      PXEBOOT_SERVER_PIDS+=($!)
+      pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.$tag.log" pxe-dhcpd -v -c "$PXEBOOT_WORK/dhcpd.conf" \
+        --interface "$PXEBOOT_BRIDGE" --lease-file "$PXEBOOT_WORK/dhcpd.leases"
+      pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.$tag.log" pxe-tftpd -a "$PXEBOOT_SERVER_IP:69" "$root"
       PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.$tag.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.$tag.log")
       ;;
     dnsmasq)

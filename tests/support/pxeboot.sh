@@ -576,20 +576,26 @@ _pxeboot_start_pxekit() {
     [ -x "$PXEBOOT_BIN/$tool" ] || { pxeboot_die "$PXEBOOT_BIN/$tool is missing"; return 1; }
   done
   # Issue 4's flags: no config file, one subnet on the bridge.
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
+  pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.log" pxe-dhcpd -v \
     --interface "$PXEBOOT_BRIDGE" \
     --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
     --next-server "$PXEBOOT_SERVER_IP" \
     --filename "$PXEBOOT_BIOS_FILE" --efi-filename "$PXEBOOT_EFI_FILE" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" "${PXEBOOT_DHCPD_ARGS[@]}" \
-    </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases" "${PXEBOOT_DHCPD_ARGS[@]}"
   # Issue 3's flags: bound to the bridge's address only.
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+  pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.log" pxe-tftpd -a "$PXEBOOT_SERVER_IP:69" "$root"
   PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
   pxeboot_say servers "pxe-dhcpd + pxe-tftpd in $PXEBOOT_NETNS on $PXEBOOT_BRIDGE"
+}
+
+# pxeboot_serve LOG PROGRAM ARG...: PROGRAM (from PXEBOOT_BIN) started in the
+# background in the namespace, its output in LOG and its PID in
+# PXEBOOT_SERVER_PIDS (stopped by pxeboot_servers_stop and the cleanup).
+pxeboot_serve() {
+  local log=$1 program=$2
+  shift 2
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/$program" "$@" </dev/null >"$log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
 }
 
 # Wait (at most 10 s) until something listens on UDP 67 and 69 in the
@@ -633,16 +639,13 @@ pxeboot_servers_start_ipxe() {
   local root=$1 script=$2
   shift 2
   [ -n "$PXEBOOT_NETNS" ] || { pxeboot_die "pxeboot_netns_up first"; return 1; }
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
+  pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.log" pxe-dhcpd -v \
     --interface "$PXEBOOT_BRIDGE" \
     --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
     --next-server "$PXEBOOT_SERVER_IP" --filename "$PXEBOOT_BIOS_FILE" \
     --ipxe-script "$script" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" "$@" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases"
+  pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.log" pxe-tftpd "$@" -a "$PXEBOOT_SERVER_IP:69" "$root"
   PXEBOOT_TFTP_ROOT=$root
   PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
   _pxeboot_wait_ports "pxe-dhcpd --ipxe-script and pxe-tftpd"
