@@ -4,7 +4,7 @@
 // PostgreSQL database shared by several servers (pg_store.h). The DHCP
 // policy never sees either: it returns the leases an exchange changed, and
 // the daemon records them here and holds the reply until Sync() succeeded.
-// Tests use MemoryLeaseStore.
+// The unit tests use tests/support/memory_lease_store.h.
 
 #include <string>
 #include <vector>
@@ -32,25 +32,6 @@ class LeaseStore {
   // store committed it first). Their replies must not be sent. Always
   // empty for a store with a single writer.
   virtual std::vector<Lease> TakeRefused() { return {}; }
-};
-
-class MemoryLeaseStore : public LeaseStore {
- public:
-  Result<std::vector<Lease>> LoadAll() override { return synced_; }
-  void Record(const Lease& lease) override { pending_.push_back(lease); }
-  bool Sync(std::string*) override {
-    synced_.insert(synced_.end(), pending_.begin(), pending_.end());
-    pending_.clear();
-    ++syncs_;
-    return true;
-  }
-  const std::vector<Lease>& synced() const { return synced_; }
-  int syncs() const { return syncs_; }
-
- private:
-  std::vector<Lease> pending_;
-  std::vector<Lease> synced_;
-  int syncs_ = 0;
 };
 
 }  // namespace pxekit

@@ -107,6 +107,22 @@ stop_server() {
 }
 
 # run_rate RATE: prints "achieved drops_do% drops_ra%".
+# tally SERVER ACHIEVED DO_DROPS RA_DROPS CLEAN MISSES: the step's figures
+# appended to `line`; under 0.5 % drops both ways is clean (CLEAN[SERVER] the
+# best clean rate), anything else a miss (MISSES[SERVER] the misses in a row).
+tally() {
+  local server=$1 achieved=$2 do_drops=$3 ra_drops=$4
+  local -n clean=$5 misses=$6
+  line+=$(printf ' | %10d %9s %9s' "$achieved" "$do_drops" "$ra_drops")
+  if awk -v a="$do_drops" -v b="$ra_drops" 'BEGIN { exit !(a < 0.5 && b < 0.5) }'; then
+    misses[$server]=0
+    [ "$achieved" -gt "${clean[$server]}" ] && clean[$server]=$achieved
+  else
+    misses[$server]=$((misses[$server] + 1))
+  fi
+  return 0
+}
+
 run_rate() {
   ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$1" -R 1000000 -p "$STEP_SECONDS" \
     127.0.0.1 >"$WORK/perf.out" 2>&1
@@ -135,13 +151,7 @@ for rate in "${RATES[@]}"; do
     if [ $server = pxe ]; then start_pxe_dhcpd || exit 1; else start_kea_memfile || exit 1; fi
     read -r achieved do_drops ra_drops < <(run_rate "$rate")
     stop_server
-    line+=$(printf ' | %10d %9s %9s' "$achieved" "$do_drops" "$ra_drops")
-    if awk -v a="$do_drops" -v b="$ra_drops" 'BEGIN { exit !(a < 0.5 && b < 0.5) }'; then
-      MISSES[$server]=0
-      [ "$achieved" -gt "${CLEAN[$server]}" ] && CLEAN[$server]=$achieved
-    else
-      MISSES[$server]=$((MISSES[$server] + 1))
-    fi
+    tally "$server" "$achieved" "$do_drops" "$ra_drops" CLEAN MISSES
   done
   echo "$line"
   [ "${MISSES[pxe]}" -ge 2 ] && [ "${MISSES[kea]}" -ge 2 ] && break
@@ -253,13 +263,7 @@ for rate in "${PG_RATES[@]}"; do
         ;;
     esac
     stop_server
-    line+=$(printf ' | %10d %9s %9s' "$achieved" "$do_drops" "$ra_drops")
-    if awk -v a="$do_drops" -v b="$ra_drops" 'BEGIN { exit !(a < 0.5 && b < 0.5) }'; then
-      PGMISSES[$server]=0
-      [ "$achieved" -gt "${PGCLEAN[$server]}" ] && PGCLEAN[$server]=$achieved
-    else
-      PGMISSES[$server]=$((PGMISSES[$server] + 1))
-    fi
+    tally "$server" "$achieved" "$do_drops" "$ra_drops" PGCLEAN PGMISSES
   done
   echo "$line"
   [ "${PGMISSES[pxe]}" -ge 2 ] && [ "${PGMISSES[pxe2]}" -ge 2 ] && [ "${PGMISSES[kea]}" -ge 2 ] && break

@@ -55,12 +55,8 @@ if [ "$nfs" = knfsd ] && ! knfsd_probe; then
   echo "lab.sh: knfsd: $KNFSD_WHY" >&2
   exit 69
 fi
-missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
-for tool in wakeonlan pxe-poweroff pxe-exports; do
-  [ -x "$PXEBOOT_BIN/$tool" ] || missing+=" $tool"
-done
-[ -x "$LAB_SWITCH" ] || missing+=" ${LAB_SWITCH##*/}"
-[ -z "${missing// /}" ] || { echo "lab.sh: not built: ${missing# } (make)" >&2; exit 69; }
+missing=$(lab_missing)
+[ -z "$missing" ] || { echo "lab.sh: not built: $missing (make)" >&2; exit 69; }
 
 BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-$((600 + 60 * machines))}
 OFF_TIMEOUT=120

@@ -50,6 +50,19 @@ std::set<std::size_t> CheckErrorLines(const std::vector<Error>& errors,
   return error_lines;
 }
 
+// Exports diagnostics: each names a line of the input (0: the input as a
+// whole) and a column on it, and says something.
+template <typename Diagnostic>
+void CheckDiagnostics(const std::vector<Diagnostic>& diagnostics,
+                      std::size_t lines) {
+  for (const auto& d : diagnostics) {
+    FUZZ_CHECK(d.line >= 0 && static_cast<std::size_t>(d.line) <= lines);
+    FUZZ_CHECK(d.line == 0 || d.column >= 1);
+    FUZZ_CHECK(!d.message.empty());
+    FUZZ_CHECK(!d.Format().empty());
+  }
+}
+
 // Every target comes from a line ("fuzz:N") that is not also an error.
 template <typename Target>
 void CheckTargetLines(const std::vector<Target>& targets,

@@ -29,16 +29,9 @@ bool SameSpec(const ExportSpec& a, const ExportSpec& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   namespace ex = pxekit::exports;
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  int lines = 1;
-  for (char c : text) lines += c == '\n';
-  ex::ExportsFile file = ex::ParseExports(text, "fuzz");
-  for (const auto& d : file.diagnostics) {
-    FUZZ_CHECK(d.line >= 0 && d.line <= lines);
-    FUZZ_CHECK(d.line == 0 || d.column >= 1);
-    FUZZ_CHECK(!d.message.empty());
-    FUZZ_CHECK(!d.Format().empty());
-  }
+  pxekit::fuzz::FuzzText input(data, size);
+  ex::ExportsFile file = ex::ParseExports(input.text, "fuzz");
+  pxekit::fuzz::CheckDiagnostics(file.diagnostics, input.lines);
   FUZZ_CHECK(file.entries.size() <= ex::kMaxEntries);
   FUZZ_CHECK(file.diagnostics.size() <= ex::kMaxDiagnostics + 1);
   for (const auto& entry : file.entries) {

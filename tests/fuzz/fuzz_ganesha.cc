@@ -32,13 +32,10 @@ std::string Unquote(std::string_view text, std::size_t at, std::size_t* end) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   namespace ex = pxekit::exports;
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  ex::ExportsFile file = ex::ParseExports(text, "fuzz");
+  pxekit::fuzz::FuzzText input(data, size);
+  ex::ExportsFile file = ex::ParseExports(input.text, "fuzz");
   ex::GaneshaResult r = ex::FormatGanesha({file});
-  for (const auto& d : r.diagnostics) {
-    FUZZ_CHECK(!d.message.empty());
-    FUZZ_CHECK(!d.Format().empty());
-  }
+  pxekit::fuzz::CheckDiagnostics(r.diagnostics, input.lines);
   if (r.HasErrors()) {
     FUZZ_CHECK(r.config.empty());
     return 0;

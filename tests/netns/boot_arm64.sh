@@ -26,22 +26,22 @@ need_netns
   skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
 cat "$SCRATCH/packages.log" >&2
 missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
-[ -z "$missing" ] || boot_test_fail "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
+[ -z "$missing" ] || fail_now "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
 
 # Under ctest's TIMEOUT for this test (tests/CMakeLists.txt), with the
 # downloads' and the setup's time to spare.
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-600}
 PXEBOOT_NIC=$ARM64_NIC
 PXEBOOT_ACCEL=tcg PXEBOOT_ACCEL_CPU="" PXEBOOT_ACCEL_WHY="an aarch64 guest on this host: no KVM for it"
-pxeboot_init || boot_test_fail "setting up the boot harness (see above)"
+pxeboot_init || fail_now "setting up the boot harness (see above)"
 arm64_fetch
 case $? in
   0) ;;
   2) skip "the arm64 packages cannot be fetched here without changing the host's apt configuration: $ARM64_WHY" ;;
-  *) boot_test_fail "getting the arm64 kernel, GRUB and busybox (see above)" ;;
+  *) fail_now "getting the arm64 kernel, GRUB and busybox (see above)" ;;
 esac
-pxeboot_initrd "$ARM64_BUSYBOX" || boot_test_fail "building the initrd with arm64 busybox (see above)"
-pxeboot_netns_up "pxk-boot-arm64-$$" || boot_test_fail "setting up the namespace (see above)"
+pxeboot_initrd "$ARM64_BUSYBOX" || fail_now "building the initrd with arm64 busybox (see above)"
+pxeboot_netns_up "pxk-boot-arm64-$$" || fail_now "setting up the namespace (see above)"
 
 root=$PXEBOOT_WORK/tftp
 append="$ARM64_KERNEL_ARGS pxekit.test=arm64-$MODE-$$"
@@ -49,15 +49,15 @@ if [ "$MODE" = server ]; then
   # pxe-mkcfg builds the image (grub-mkimage -O arm64-efi from the unpacked
   # modules), copies the modules and writes the config, paths under $root.
   mkdir -p "$root" && cp "$ARM64_KERNEL" "$root/$PXEBOOT_KERNEL_NAME" &&
-    cp "$PXEBOOT_INITRD" "$root/$PXEBOOT_INITRD_NAME" || boot_test_fail "copying the kernel and initrd"
+    cp "$PXEBOOT_INITRD" "$root/$PXEBOOT_INITRD_NAME" || fail_now "copying the kernel and initrd"
   "$PXEKIT_BIN/pxe-mkcfg" grub --root "$root" --server "$PXEBOOT_SERVER_IP" --target arm64-efi \
     --module-dir "$ARM64_GRUB_DIR" --label pxekit --kernel "$PXEBOOT_KERNEL_NAME" \
-    --initrd "$PXEBOOT_INITRD_NAME" --append "$append" || boot_test_fail "pxe-mkcfg grub --server --target arm64-efi failed"
+    --initrd "$PXEBOOT_INITRD_NAME" --append "$append" || fail_now "pxe-mkcfg grub --server --target arm64-efi failed"
   chmod -R a+rX "$root"
   check "pxe-mkcfg wrote an arm64 EFI image" \
     '[ "$(head -c2 "$root/$ARM64_EFI_FILE")" = MZ ] && grep -aq "(tftp,$PXEBOOT_SERVER_IP)/$PXEBOOT_GRUB_PREFIX" "$root/$ARM64_EFI_FILE"'
 else
-  arm64_tftproot "$root" || boot_test_fail "building the TFTP root (see above)"
+  arm64_tftproot "$root" || fail_now "building the TFTP root (see above)"
   # The arm64 tree's config is the same grub.cfg under boot/grub as the x86
   # UEFI boot's: pxe-mkcfg grub writes it.
   pxeboot_cfg_pxekit uefi "$root" "$append"

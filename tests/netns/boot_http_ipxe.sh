@@ -16,12 +16,6 @@ HTTP_PORT=8080
 
 http_boot_needs
 
-fail_now() {
-  fail "$1"
-  finish
-  exit 1
-}
-
 # Under ctest's own 300 s limit, so that a hung boot still cleans up.
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-200}
 pxeboot_init || fail_now "setting up the boot harness (see above)"

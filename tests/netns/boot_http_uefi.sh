@@ -33,12 +33,6 @@ GRUB_MODULES=(efinet http net normal linux configfile echo test boot)
 http_boot_needs
 command -v grub-mkimage >/dev/null || skip "grub-mkimage is missing (grub-common)"
 
-fail_now() {
-  fail "$1"
-  finish
-  exit 1
-}
-
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-240}
 pxeboot_init || fail_now "setting up the boot harness (see above)"
 pxeboot_accel || fail_now "choosing QEMU's accelerator (see above)"
@@ -73,12 +67,11 @@ nginx_start "$PXEBOOT_NETNS" "$PXEBOOT_SERVER_IP" "$HTTP_PORT" "$root" "$PXEBOOT
 url=http://$PXEBOOT_SERVER_IP/$IMAGE
 log_dhcp=$PXEBOOT_WORK/pxe-dhcpd.log
 # No --filename or --efi-filename: the only boot file is the URL.
-ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-dhcpd" -v \
+pxeboot_serve "$log_dhcp" pxe-dhcpd -v \
   --interface "$PXEBOOT_BRIDGE" \
   --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
   --next-server "$PXEBOOT_SERVER_IP" --http-url "$url" \
-  --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$log_dhcp" 2>&1 &
-PXEBOOT_SERVER_PIDS+=($!)
+  --lease-file "$PXEBOOT_WORK/dhcpd.leases"
 PXEBOOT_SOURCES=("dhcp:$log_dhcp" "http:$NGINX_ACCESS_LOG")
 listening=""
 for _ in $(seq 100); do

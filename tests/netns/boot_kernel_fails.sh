@@ -6,10 +6,7 @@
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/pxeboot.sh"
 # What the boot test may skip for; past these, its exit 77 is a defect.
-need_netns
-[ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
-  skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+pxeboot_need_boot
 
 mkdir -p "$SCRATCH/bin" "$SCRATCH/cache"
 # apt-cache resolves nothing; apt-get update "works", the rest fails.

@@ -23,43 +23,26 @@ BOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-110}
 # so that the test ends, cleaning up, before ctest's 300 s limit kills it.
 BUDGET=${PXEKIT_BOOT_BUDGET:-270}
 
-# budget N [RESERVE]: N, or less when fewer than N + RESERVE seconds are left
-# of BUDGET; fails when none are.
-budget() {
-  local left=$((BUDGET - SECONDS - ${2:-0}))
-  [ "$left" -ge 1 ] || return 1
-  echo $(($1 < left ? $1 : left))
-}
-
-die_early() {  # a step before the boots failed: a failure, never a skip
-  fail "$1"
-  finish
-  exit 1
-}
-
-need_netns
-[ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
-  skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+pxeboot_need_boot
 absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
 [ -x "$PXEKIT_BIN/pxe-poweroff" ] || absent+=" pxe-poweroff"
-[ -z "${absent// /}" ] || die_early "not built in $PXEKIT_BIN: ${absent# } (run make); this boot is served by them"
+[ -z "${absent// /}" ] || fail_now "not built in $PXEKIT_BIN: ${absent# } (run make); this boot is served by them"
 
-pxeboot_init || die_early "setting up the boot harness (see above)"
-pxeboot_accel || die_early "choosing QEMU's accelerator (see above)"
-pxeboot_kernel || die_early "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
+pxeboot_init || fail_now "setting up the boot harness (see above)"
+pxeboot_accel || fail_now "choosing QEMU's accelerator (see above)"
+pxeboot_kernel || fail_now "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
 pxeboot_kernel_modules "${PXEBOOT_AGENT_MODULES[@]}" ||
-  die_early "getting the NIC's modules from $PXEBOOT_KERNEL_PKG (see above)"
+  fail_now "getting the NIC's modules from $PXEBOOT_KERNEL_PKG (see above)"
 KEY=$PXEBOOT_WORK/admin.key
-"$PXEKIT_BIN/pxe-poweroff" keygen --out "$KEY" || die_early "pxe-poweroff keygen --out $KEY"
-pxeboot_agent_initrd "$PXEKIT_BIN/pxe-poweroff" "$KEY.pub" || die_early "building the agent's initrd (see above)"
+"$PXEKIT_BIN/pxe-poweroff" keygen --out "$KEY" || fail_now "pxe-poweroff keygen --out $KEY"
+pxeboot_agent_initrd "$PXEKIT_BIN/pxe-poweroff" "$KEY.pub" || fail_now "building the agent's initrd (see above)"
 PXEBOOT_NIC=$PXEBOOT_AGENT_NIC
-pxeboot_netns_up "pxk-boot-off-$$" || die_early "setting up the namespace (see above)"
+pxeboot_netns_up "pxk-boot-off-$$" || fail_now "setting up the namespace (see above)"
 ROOT=$PXEBOOT_WORK/tftp
-pxeboot_tftproot bios "$ROOT" || die_early "building the TFTP root (see above)"
+pxeboot_tftproot bios "$ROOT" || fail_now "building the TFTP root (see above)"
 pxeboot_cfg_pxekit bios "$ROOT" "$PXEBOOT_KERNEL_ARGS pxekit.test=poweroff-$$" ||
-  die_early "pxe-mkcfg pxelinux (see above)"
-pxeboot_servers_start pxekit "$ROOT" || die_early "pxe-dhcpd and pxe-tftpd start"
+  fail_now "pxe-mkcfg pxelinux (see above)"
+pxeboot_servers_start pxekit "$ROOT" || fail_now "pxe-dhcpd and pxe-tftpd start"
 
 CONSOLE=$PXEBOOT_WORK/serial.log
 
@@ -67,7 +50,7 @@ CONSOLE=$PXEBOOT_WORK/serial.log
 # RESERVE seconds of the budget; sets AGENT_IP.
 boot_agent() {
   AGENT_IP=""
-  PXEBOOT_TIMEOUT=$(budget "$BOOT_TIMEOUT" "${2:-0}") ||
+  PXEBOOT_TIMEOUT=$(boot_budget "$BOOT_TIMEOUT" "${2:-0}") ||
     { fail "$1: no time left of the test's ${BUDGET}s for the boot"; return 1; }
   if ! pxeboot_vm_start bios "$PXEBOOT_AGENT_READY"; then
     fail "$1: the VM booted and its agent listens ($PXEBOOT_FAILURE)"
@@ -82,7 +65,7 @@ boot_agent() {
 # print "$AGENT_IP: acked" and exit 0. Sets ACKED_AT.
 send() {
   local out err rc wait
-  wait=$(budget "$SENDER_WAIT") || wait=1
+  wait=$(boot_budget "$SENDER_WAIT") || wait=1
   out=$(pxeboot_in_ns "$PXEKIT_BIN/pxe-poweroff" -k "$KEY" --wait "$wait" "$AGENT_IP" 2>"$SCRATCH/sender.err")
   rc=$?
   ACKED_AT=$EPOCHREALTIME
@@ -107,7 +90,7 @@ console_between() {  # console_between FROM TO: the lines strictly between
 echo "=== the agent powers the VM off: QEMU must exit by itself"
 if boot_agent poweroff; then
   send poweroff
-  if pxeboot_vm_wait_exit "$(budget "$POWEROFF_BOUND" || echo 1)"; then
+  if pxeboot_vm_wait_exit "$(boot_budget "$POWEROFF_BOUND" || echo 1)"; then
     took=$(awk -v a="$ACKED_AT" -v b="$PXEBOOT_VM_EXIT_AT" 'BEGIN { printf "%.1f", b - a }')
     pass "poweroff: QEMU exited by itself ${took}s after the acknowledgement"
     echo "poweroff: QEMU exited by itself ${took}s after the ack, status $PXEBOOT_VM_STATUS"
@@ -139,7 +122,7 @@ pxeboot_cfg_pxekit bios "$ROOT" "$PXEBOOT_KERNEL_ARGS pxekit.test=halt-$$ pxekit
 if boot_agent halt $((HALT_WATCH + 10)); then
   check "halt: the agent was started with --exec halt" 'console_has "--exec halt"'
   send halt
-  if pxeboot_vm_wait_line "reboot: System halted" "$(budget "$HALT_BOUND" "$HALT_WATCH" || echo 1)"; then
+  if pxeboot_vm_wait_line "reboot: System halted" "$(boot_budget "$HALT_BOUND" "$HALT_WATCH" || echo 1)"; then
     pass "halt: the kernel printed 'System halted'"
     if pxeboot_vm_wait_exit "$HALT_WATCH"; then
       fail "halt: QEMU still runs ${HALT_WATCH}s after 'System halted'" \

@@ -16,7 +16,7 @@ source "$PXEKIT_SRC/tests/support/secureboot.sh"
 secureboot_setup
 root=$PXEBOOT_WORK/tftp
 append="$SECUREBOOT_KERNEL_ARGS pxekit.test=secureboot-$$"
-secureboot_tree "$root" "$append" || secureboot_fail "laying out the Secure Boot tree (see above)"
+secureboot_tree "$root" "$append" || fail_now "laying out the Secure Boot tree (see above)"
 check "the config passes --append through" '[[ "$SECUREBOOT_WRITTEN" == *"$append" ]]'
 check "pxe-mkcfg check finds nothing wrong in the tree" \
   '"$PXEKIT_BIN/pxe-mkcfg" check "$root" >"$SCRATCH/check.out" 2>&1' || cat "$SCRATCH/check.out" >&2
@@ -26,7 +26,7 @@ mkdir -p "$root/grub/x86_64-efi"
 printf 'menuentry decoy {\n  linux /%s pxekit.decoy\n}\n' "$PXEBOOT_KERNEL_NAME" >"$root/grub/x86_64-efi/grub.cfg"
 chmod -R a+rX "$root"
 
-pxeboot_servers_start pxekit "$root" || secureboot_fail "pxe-dhcpd and pxe-tftpd start"
+pxeboot_servers_start pxekit "$root" || fail_now "pxe-dhcpd and pxe-tftpd start"
 pxeboot_run uefi
 echo "Secure Boot chain to the banner: ${PXEBOOT_SECONDS:-no banner}s ($(pxeboot_accel_name))"
 check "the VM printed the banner${PXEBOOT_FAILURE:+ ($PXEBOOT_FAILURE)}" '[ -n "$PXEBOOT_BANNER_LINE" ]'

@@ -22,12 +22,12 @@ source "$PXEKIT_SRC/tests/support/foreign_dhcp.sh"
 
 need_cmd dnsmasq
 secureboot_setup
-foreign_dhcp_up || secureboot_fail "linking the foreign server's namespace"
+foreign_dhcp_up || fail_now "linking the foreign server's namespace"
 root=$PXEBOOT_WORK/tftp
 secureboot_tree "$root" "$SECUREBOOT_KERNEL_ARGS pxekit.test=secureboot-proxy-$$" ||
-  secureboot_fail "laying out the Secure Boot tree (see above)"
+  fail_now "laying out the Secure Boot tree (see above)"
 foreign_dhcp_servers_start "$root" "$PXEBOOT_EFI_FILE" ||
-  secureboot_fail "dnsmasq, pxe-dhcpd --proxy and pxe-tftpd are not listening after 20 s"
+  fail_now "dnsmasq, pxe-dhcpd --proxy and pxe-tftpd are not listening after 20 s"
 # The witness: a TFTP server on the router with nothing to serve.
 mkdir -p "$PXEBOOT_WORK/empty"
 witness=$PXEBOOT_WORK/router-tftpd.log

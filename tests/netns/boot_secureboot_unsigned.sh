@@ -13,12 +13,12 @@ source "$PXEKIT_SRC/tests/support/pxeboot.sh"
 source "$PXEKIT_SRC/tests/support/secureboot.sh"
 
 secureboot_setup
-[ -s "$SECUREBOOT_UNSIGNED_GRUB" ] || secureboot_fail "$SECUREBOOT_UNSIGNED_GRUB is missing (grub-efi-amd64-bin)"
+[ -s "$SECUREBOOT_UNSIGNED_GRUB" ] || fail_now "$SECUREBOOT_UNSIGNED_GRUB is missing (grub-efi-amd64-bin)"
 # Refusals come sooner than a banner.
 PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-400}
 root=$PXEBOOT_WORK/tftp
 secureboot_tree "$root" "$SECUREBOOT_KERNEL_ARGS pxekit.test=unsigned-$$" ||
-  secureboot_fail "laying out the Secure Boot tree (see above)"
+  fail_now "laying out the Secure Boot tree (see above)"
 cp "$SECUREBOOT_UNSIGNED_GRUB" "$root/grubx64.efi" && chmod a+r "$root/grubx64.efi"
 "$PXEKIT_BIN/pxe-mkcfg" check "$root" >"$SCRATCH/check.out" 2>&1
 status=$?
@@ -31,7 +31,7 @@ check "and names it" 'grep -qF "$root/grubx64.efi: EFI loader: unsigned" "$SCRAT
 refused() {
   local case=$1 bootfile=$2 pattern=$3 file start
   PXEBOOT_EFI_FILE=$bootfile
-  pxeboot_servers_start pxekit "$root" || secureboot_fail "pxe-dhcpd and pxe-tftpd start"
+  pxeboot_servers_start pxekit "$root" || fail_now "pxe-dhcpd and pxe-tftpd start"
   # The firmware's line once it has the boot file, then the refusal, which
   # shim draws in a box without a newline after it.
   start=$EPOCHREALTIME

@@ -20,17 +20,8 @@ MODE=${UEFI_PROXY_MODE:-server}
 # The proxy's boot file: grub-mknetdir's path, which --server writes too.
 EFI_FILE=$PXEBOOT_EFI_FILE
 
-fail_now() {
-  fail "$1"
-  finish
-  exit 1
-}
-
-need_netns
+pxeboot_need_boot
 need_cmd dnsmasq
-[ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
-  skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
 not_built=$(pxeboot_missing_tools "$PXEKIT_BIN")
 [ -z "$not_built" ] || fail_now "not built in $PXEKIT_BIN: $not_built (run make)"
 

@@ -23,12 +23,6 @@ source "$PXEKIT_SRC/tests/support/lab.sh"
 BUDGET=${PXEKIT_LAB_BUDGET:-840}
 OFF_TIMEOUT=90
 
-die_early() {  # a step before the boots failed: a failure, never a skip
-  fail "$1"
-  finish
-  exit 1
-}
-
 left() {  # seconds left of BUDGET, less RESERVE ($1)
   local n=$((BUDGET - SECONDS - ${1:-0}))
   [ "$n" -ge 1 ] || n=1
@@ -41,15 +35,11 @@ need_netns
 "$PXEKIT_SRC/tests/support/packages.sh" install $(pxeboot_packages) \
   $(sed -e 's/#.*//' "$PXEKIT_SRC/tests/packages/lab.txt") >"$SCRATCH/packages.log" 2>&1 ||
   skip "the Debian packages for the lab cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
-absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
-for tool in wakeonlan pxe-poweroff pxe-exports; do
-  [ -x "$PXEKIT_BIN/$tool" ] || absent+=" $tool"
-done
-[ -x "$LAB_SWITCH" ] || absent+=" ${LAB_SWITCH##*/}"
-[ -z "${absent// /}" ] || die_early "not built: ${absent# } (run make); the lab runs on them"
+absent=$(lab_missing)
+[ -z "$absent" ] || fail_now "not built: $absent (run make); the lab runs on them"
 
 lab_plan 2
-lab_up pxekit || die_early "setting up the lab (see above)"
+lab_up pxekit || fail_now "setting up the lab (see above)"
 W=$PXEBOOT_WORK
 SWITCH_OUT=$W/switch.out
 

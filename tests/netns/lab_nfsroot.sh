@@ -32,18 +32,6 @@ POWEROFF_BOUND=60
 SENDER_WAIT=20
 BUDGET=${PXEKIT_BOOT_BUDGET:-285}
 
-budget() {  # budget N [RESERVE]: N, or what is left of BUDGET less RESERVE
-  local left=$((BUDGET - SECONDS - ${2:-0}))
-  [ "$left" -ge 1 ] || return 1
-  echo $(($1 < left ? $1 : left))
-}
-
-die_early() {  # a step before the boot failed: a failure, never a skip
-  fail "$1"
-  finish
-  exit 1
-}
-
 need_netns
 [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
 # shellcheck disable=SC2046
@@ -54,50 +42,50 @@ need_cmd qemu-system-x86_64 rpcbind nfs-ls mkinitramfs depmod unshare flock
 case $NFS in
   ganesha) need_cmd ganesha.nfsd ;;
   knfsd) knfsd_probe || skip "knfsd: $KNFSD_WHY" ;;
-  *) die_early "PXEKIT_LAB_NFS=$NFS: ganesha or knfsd" ;;
+  *) fail_now "PXEKIT_LAB_NFS=$NFS: ganesha or knfsd" ;;
 esac
 absent=$(pxeboot_missing_tools "$PXEKIT_BIN")
 for tool in pxe-poweroff pxe-exports; do
   [ -x "$PXEKIT_BIN/$tool" ] || absent+=" $tool"
 done
-[ -z "${absent// /}" ] || die_early "not built in $PXEKIT_BIN: ${absent# } (run make)"
+[ -z "${absent// /}" ] || fail_now "not built in $PXEKIT_BIN: ${absent# } (run make)"
 probe=$(unshare --mount --propagation private sh -c 'mount -t tmpfs tmpfs /boot && echo ok' 2>&1)
 [ "$probe" = ok ] || skip "cannot make a private mount namespace here (mkinitramfs, Ganesha need one): $probe"
 
-pxeboot_init || die_early "setting up the boot harness (see above)"
-pxeboot_accel || die_early "choosing QEMU's accelerator (see above)"
+pxeboot_init || fail_now "setting up the boot harness (see above)"
+pxeboot_accel || fail_now "choosing QEMU's accelerator (see above)"
 t0=$SECONDS
-lab_image_build "$PXEBOOT_CACHE/lab" || die_early "building the lab's kernel and initrd (see above)"
+lab_image_build "$PXEBOOT_CACHE/lab" || fail_now "building the lab's kernel and initrd (see above)"
 image_seconds=$((SECONDS - t0))
 KEY=$PXEBOOT_WORK/admin.key
-"$PXEKIT_BIN/pxe-poweroff" keygen --out "$KEY" >/dev/null || die_early "pxe-poweroff keygen --out $KEY"
+"$PXEKIT_BIN/pxe-poweroff" keygen --out "$KEY" >/dev/null || fail_now "pxe-poweroff keygen --out $KEY"
 NFSROOT=$PXEBOOT_WORK/nfsroot
-lab_root_build "$NFSROOT" "$PXEKIT_BIN" "$KEY.pub" || die_early "building the NFS root (see above)"
+lab_root_build "$NFSROOT" "$PXEKIT_BIN" "$KEY.pub" || fail_now "building the NFS root (see above)"
 
 PXEBOOT_NIC=$NIC
 case $FIRMWARE in
   bios) loader=pxelinux initrd_arg="initrd=initrd.img " ;;
   uefi) loader=grub initrd_arg="" ;;  # GRUB loads it with its own initrd command
-  *) die_early "PXEKIT_LAB_FIRMWARE=$FIRMWARE: bios or uefi" ;;
+  *) fail_now "PXEKIT_LAB_FIRMWARE=$FIRMWARE: bios or uefi" ;;
 esac
-pxeboot_netns_up "pxk-labnfs-$$" || die_early "setting up the namespace (see above)"
+pxeboot_netns_up "pxk-labnfs-$$" || fail_now "setting up the namespace (see above)"
 # The TFTP root: pxelinux, the lab's kernel and initrd; the config by
 # pxe-mkcfg --nfsroot.
 TFTP=$PXEBOOT_WORK/tftp
 PXEBOOT_KERNEL=$LAB_KERNEL PXEBOOT_INITRD=$LAB_INITRD PXEBOOT_INITRD_NAME=initrd.img
-pxeboot_tftproot "$FIRMWARE" "$TFTP" || die_early "building the TFTP root (see above)"
+pxeboot_tftproot "$FIRMWARE" "$TFTP" || fail_now "building the TFTP root (see above)"
 "$PXEKIT_BIN/pxe-mkcfg" "$loader" --root "$TFTP" --label lab --kernel vmlinuz --initrd initrd.img \
   --nfsroot "$(lab_nfsroot "$PXEBOOT_SERVER_IP" "$NFSROOT")" --append "$LAB_KERNEL_EXTRA_ARGS" ||
-  die_early "pxe-mkcfg $loader --nfsroot"
+  fail_now "pxe-mkcfg $loader --nfsroot"
 chmod -R a+rX "$TFTP"
 want=$(lab_kernel_args "$PXEBOOT_SERVER_IP" "$NFSROOT")
 check "pxe-mkcfg wrote the Debian NFS-root command line" \
   '[ "$(pxeboot_cfg_append "$FIRMWARE" "$TFTP")" = "$initrd_arg$want" ]' ||
   cat "$(pxeboot_cfg_file "$FIRMWARE" "$TFTP")" >&2
 
-pxeboot_servers_start pxekit "$TFTP" || die_early "pxe-dhcpd and pxe-tftpd start"
+pxeboot_servers_start pxekit "$TFTP" || fail_now "pxe-dhcpd and pxe-tftpd start"
 lab_nfs_start "$PXEBOOT_NETNS" "$NFSROOT" "$PXEBOOT_SUBNET" "$PXEBOOT_WORK/nfs" "$NFS" ||
-  die_early "$NFS serving $NFSROOT (see above)"
+  fail_now "$NFS serving $NFSROOT (see above)"
 check "the export pxe-exports wrote is read-only, for the lab's subnet" \
   'sed "s/ # pxe-exports\$//" "$PXEBOOT_WORK/nfs/exports" |
    grep -qx "$NFSROOT $PXEBOOT_SUBNET(ro,no_root_squash${LAB_NFS_FSID:+,fsid=$LAB_NFS_FSID},sync,no_subtree_check)"' ||
@@ -108,8 +96,8 @@ console_has() { tr -d '\r' <"$CONSOLE" | grep -qF -- "$1"; }
 console_line() { tr -d '\r' <"$CONSOLE" | grep -m1 -F -- "$1"; }
 
 # --- the boot ----------------------------------------------------------------
-PXEBOOT_TIMEOUT=$(budget "$BOOT_TIMEOUT" $((SENDER_WAIT + POWEROFF_BOUND / 2))) ||
-  die_early "no time left of the test's ${BUDGET}s for the boot (the image took ${image_seconds}s)"
+PXEBOOT_TIMEOUT=$(boot_budget "$BOOT_TIMEOUT" $((SENDER_WAIT + POWEROFF_BOUND / 2))) ||
+  fail_now "no time left of the test's ${BUDGET}s for the boot (the image took ${image_seconds}s)"
 if ! pxeboot_vm_start "$FIRMWARE" "$LAB_TAG ready"; then
   fail "the VM booted over NFS and its agent listens ($PXEBOOT_FAILURE)"
   tail -n 40 "$LAB_NFS_LOG" >&2
@@ -142,14 +130,14 @@ check "the server itself ($NFS) refuses writes to the root (a read-only export)"
   'console_has "$LAB_TAG server-ro yes: Read-only file system"' || grep -a "$LAB_TAG" "$CONSOLE" >&2
 
 # --- the power-off --------------------------------------------------------------
-wait=$(budget "$SENDER_WAIT") || wait=1
+wait=$(boot_budget "$SENDER_WAIT") || wait=1
 out=$(pxeboot_in_ns "$PXEKIT_BIN/pxe-poweroff" -k "$KEY" --wait "$wait" "$AGENT_IP" 2>"$SCRATCH/sender.err")
 rc=$?
 acked_at=$EPOCHREALTIME
 pxeboot_say sender "pxe-poweroff -k admin.key $AGENT_IP: ${out:-nothing} (exit $rc)"
 check "pxe-poweroff printed '$AGENT_IP: acked' and exited 0" '[ "$out" = "$AGENT_IP: acked" ] && [ "$rc" = 0 ]' ||
   cat "$SCRATCH/sender.err" >&2
-if pxeboot_vm_wait_exit "$(budget "$POWEROFF_BOUND" || echo 1)"; then
+if pxeboot_vm_wait_exit "$(boot_budget "$POWEROFF_BOUND" || echo 1)"; then
   took=$(awk -v a="$acked_at" -v b="$PXEBOOT_VM_EXIT_AT" 'BEGIN { printf "%.1f", b - a }')
   pass "QEMU exited by itself ${took}s after the acknowledgement"
   check "QEMU's exit status is 0 (a guest power-off, not a crash)" '[ "$PXEBOOT_VM_STATUS" = 0 ]'

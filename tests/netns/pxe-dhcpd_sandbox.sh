@@ -14,9 +14,7 @@
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/dhcp_wire.sh"
 source "$PXEKIT_SRC/tests/support/unit_sandbox.sh"
-need_netns
-need_cmd setpriv unshare nsenter capsh busybox ss timeout
-id nobody >/dev/null 2>&1 || skip "there is no user nobody to drop to"
+need_sandbox --nobody busybox ss
 
 UNIT=$PXEKIT_SRC/tools/pxe-dhcpd/pxe-dhcpd.service
 MAN=$PXEKIT_SRC/man/pxe-dhcpd.8
@@ -97,9 +95,6 @@ check "the --user can write the lease directory (compactions after the switch)" 
 check "the configuration directory is read-only to it" \
   '! timeout 10 nsenter -t "$PID" -m -- touch "$ETC/.pxk-sandbox" 2>/dev/null'
 
-kill -TERM "$PID" 2>/dev/null
-for i in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-wait "$PID" 2>/dev/null
-rc=$?
+stop_daemon "$PID" rc
 check "SIGTERM: clean exit (status $rc)" '[ $rc = 0 ]' || cat "$LOG"
 finish

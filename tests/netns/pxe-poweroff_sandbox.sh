@@ -11,8 +11,7 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/unit_sandbox.sh"
-need_netns
-need_cmd setpriv unshare nsenter capsh timeout
+need_sandbox
 
 UNIT=$PXEKIT_SRC/tools/pxe-poweroff/pxe-poweroff.service
 MAN=$PXEKIT_SRC/man/pxe-poweroff.8
@@ -32,9 +31,7 @@ cp "$SCRATCH/admin.key.pub" "$ETC/poweroff.key.pub"
 LOG=$SCRATCH/agent.log
 MAPS=("/usr/local/bin=$PXEKIT_BIN" "/etc/pxekit=$ETC")
 
-ARGV=()
-while read -r word; do ARGV+=("$(sandbox_map_path "$word" "${MAPS[@]}")"); done \
-  < <(unit_exec_start "$UNIT")
+mapfile -t ARGV < <(unit_sandbox_argv "$UNIT" "${MAPS[@]}")
 check "the unit's ExecStart is pxe-poweroff listen -k /etc/pxekit/poweroff.key.pub" \
   '[ "${ARGV[*]}" = "$PO listen -k $ETC/poweroff.key.pub" ]' || printf '%s\n' "${ARGV[@]}"
 # Never a real power-off: --exec records the action instead.
@@ -67,9 +64,6 @@ check "sandbox: the key's directory is read-only" '! "${IN[@]}" touch "$ETC/.pxk
 check "sandbox: /dev holds no disks (PrivateDevices=yes)" '[ -z "$("${IN[@]}" find /dev -type b)" ]'
 check "sandbox: /home is empty (ProtectHome=yes)" '[ -z "$("${IN[@]}" ls -A /home)" ]'
 
-kill -TERM "$PID" 2>/dev/null
-for i in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-wait "$PID" 2>/dev/null
-rc=$?
+stop_daemon "$PID" rc
 check "SIGTERM: the agent exits (status $rc)" '[ $rc = 0 ] || [ $rc = 143 ]' || cat "$LOG"
 finish

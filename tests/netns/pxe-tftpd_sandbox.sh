@@ -10,9 +10,7 @@
 
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 source "$PXEKIT_SRC/tests/support/unit_sandbox.sh"
-need_netns
-need_cmd setpriv unshare nsenter capsh curl sha256sum timeout
-id nobody >/dev/null 2>&1 || skip "there is no user nobody to drop to"
+need_sandbox --nobody curl sha256sum
 
 UNIT=$PXEKIT_SRC/tools/pxe-tftpd/pxe-tftpd.service
 MAN=$PXEKIT_SRC/man/pxe-tftpd.8
@@ -32,9 +30,7 @@ chmod 644 "$ROOT/boot.img"
 LOG=$SCRATCH/tftpd.log
 MAPS=("/usr/local/bin=$PXEKIT_BIN" "/srv/tftp=$ROOT")
 
-ARGV=()
-while read -r word; do ARGV+=("$(sandbox_map_path "$word" "${MAPS[@]}")"); done \
-  < <(unit_exec_start "$UNIT")
+mapfile -t ARGV < <(unit_sandbox_argv "$UNIT" "${MAPS[@]}")
 check "the unit's ExecStart is pxe-tftpd --secure ROOT" \
   '[ "${ARGV[*]}" = "$PXEKIT_BIN/pxe-tftpd --secure $ROOT" ]' || printf '%s\n' "${ARGV[@]}"
 
@@ -59,9 +55,6 @@ check "its mount namespace is not the host's (ProtectSystem=, PrivateTmp=)" \
   '[ "$(readlink "/proc/$PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]'
 sandbox_check_mounts "$PID" "$ROOT"
 
-kill -TERM "$PID" 2>/dev/null
-for i in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-wait "$PID" 2>/dev/null
-rc=$?
+stop_daemon "$PID" rc
 check "SIGTERM: clean exit (status $rc)" '[ $rc = 0 ]' || cat "$LOG"
 finish

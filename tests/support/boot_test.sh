@@ -12,25 +12,22 @@ boot_test() {
   # Only "cannot run here" is a skip (not root, no namespaces, no tap
   # device, packages that cannot be installed), always with its reason.
   # Everything else, fetching or unpacking the kernel included, is a failure.
-  need_netns
-  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-  pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
-    skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+  pxeboot_need_boot
   cat "$SCRATCH/packages.log" >&2
   missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
   [ -z "$missing" ] ||
-    boot_test_fail "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
+    fail_now "not built in $PXEKIT_BIN: $missing (run make); this boot is served by them alone"
 
   # Under ctest's own 300 s limit, so that a hung boot still cleans up.
   PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-200}
-  pxeboot_init || boot_test_fail "setting up the boot harness (see above)"
-  pxeboot_accel || boot_test_fail "choosing QEMU's accelerator (see above)"
-  pxeboot_kernel || boot_test_fail "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
-  pxeboot_initrd || boot_test_fail "building the initrd (see above)"
-  pxeboot_netns_up "pxk-boot-$firmware-$$" || boot_test_fail "setting up the namespace (see above)"
+  pxeboot_init || fail_now "setting up the boot harness (see above)"
+  pxeboot_accel || fail_now "choosing QEMU's accelerator (see above)"
+  pxeboot_kernel || fail_now "getting the Debian kernel ($PXEBOOT_KERNEL_META; see above)"
+  pxeboot_initrd || fail_now "building the initrd (see above)"
+  pxeboot_netns_up "pxk-boot-$firmware-$$" || fail_now "setting up the namespace (see above)"
 
   root=$PXEBOOT_WORK/tftp
-  pxeboot_tftproot "$firmware" "$root" || boot_test_fail "building the TFTP root (see above)"
+  pxeboot_tftproot "$firmware" "$root" || fail_now "building the TFTP root (see above)"
   append="$PXEBOOT_KERNEL_ARGS pxekit.test=$firmware-$$"
   pxeboot_cfg_pxekit "$firmware" "$root" "$append"
   cfg=$(pxeboot_cfg_file "$firmware" "$root")
@@ -62,14 +59,6 @@ boot_test() {
   # A test built on this one adds its own checks here.
   if declare -F boot_test_more >/dev/null; then boot_test_more; fi
   finish
-}
-
-# boot_test_fail WHAT: a step before the boot failed; that is a test failure
-# (exit 1), never a skip.
-boot_test_fail() {
-  fail "$1"
-  finish
-  exit 1
 }
 
 # The config files the boot loader really asked pxe-tftpd for, in order,

@@ -76,13 +76,9 @@ if [ "$nfs" = knfsd ] && ! knfsd_probe; then
   echo "demo: knfsd: $KNFSD_WHY" >&2
   exit 69
 fi
-missing=$(pxeboot_missing_tools "$PXEBOOT_BIN")
-for tool in wakeonlan pxe-poweroff pxe-exports; do
-  [ -x "$PXEBOOT_BIN/$tool" ] || missing+=" $tool"
-done
-[ -x "$LAB_SWITCH" ] || missing+=" ${LAB_SWITCH##*/}"
-if [ -n "${missing// /}" ]; then
-  echo "demo: not built: ${missing# }; run make first." >&2
+missing=$(lab_missing)
+if [ -n "$missing" ]; then
+  echo "demo: not built: $missing; run make first." >&2
   exit 69
 fi
 

@@ -41,15 +41,11 @@ foreign_dhcp_servers_start() {
     --dhcp-range="$PXEBOOT_RANGE_LO,$PXEBOOT_RANGE_HI,255.255.255.0,1h" \
     </dev/null >"$PXEBOOT_WORK/dnsmasq.log" 2>&1 &
   PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-dhcpd" -v --proxy \
+  pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.log" pxe-dhcpd -v --proxy \
     --interface "$PXEBOOT_BRIDGE" \
     --filename "$PXEBOOT_BIOS_FILE" --efi-filename "$efi_file" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
-    </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEKIT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases"
+  pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.log" pxe-tftpd -a "$PXEBOOT_SERVER_IP:69" "$root"
   PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/dnsmasq.log" "proxy:$PXEBOOT_WORK/pxe-dhcpd.log"
     "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
   PXEBOOT_TFTP_ROOT=$root

@@ -75,6 +75,18 @@ declare -A LAB_FILES=()
 LAB_STAGES=(wake dhcp loader files kernel ip nfs ready)
 LAB_KINDS=("bios e1000e pxelinux" "uefi virtio-net-pci grub" "bios virtio-net-pci ipxe")
 
+# lab_missing: the programs the lab runs on (pxekit's, and the power switch)
+# that are not built, space-separated; nothing when all are.
+lab_missing() {
+  local tool missing
+  read -ra missing <<<"$(pxeboot_missing_tools "$PXEBOOT_BIN")"
+  for tool in wakeonlan pxe-poweroff pxe-exports; do
+    [ -x "$PXEBOOT_BIN/$tool" ] || missing+=("$tool")
+  done
+  [ -x "$LAB_SWITCH" ] || missing+=("${LAB_SWITCH##*/}")
+  echo "${missing[*]}"
+}
+
 # lab_plan N: machine I (0-based) is m(I+1) of kind I mod 3.
 lab_plan() {
   local n=$1 i kind
@@ -215,13 +227,9 @@ lab_servers_start() {
   PXEBOOT_SOURCES=()
   case $LAB_SERVERS in
     pxekit)
-      ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v -c "$PXEBOOT_WORK/dhcpd.conf" \
-        --interface "$PXEBOOT_BRIDGE" --lease-file "$PXEBOOT_WORK/dhcpd.leases" \
-        </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.$tag.log" 2>&1 &
-      PXEBOOT_SERVER_PIDS+=($!)
-      ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-        </dev/null >"$PXEBOOT_WORK/pxe-tftpd.$tag.log" 2>&1 &
-      PXEBOOT_SERVER_PIDS+=($!)
+      pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.$tag.log" pxe-dhcpd -v -c "$PXEBOOT_WORK/dhcpd.conf" \
+        --interface "$PXEBOOT_BRIDGE" --lease-file "$PXEBOOT_WORK/dhcpd.leases"
+      pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.$tag.log" pxe-tftpd -a "$PXEBOOT_SERVER_IP:69" "$root"
       PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.$tag.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.$tag.log")
       ;;
     dnsmasq)

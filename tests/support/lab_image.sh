@@ -139,15 +139,9 @@ _lab_image_build_locked() {
   deb=$cache/debs/${pkg}_${ver//:/%3a}_amd64.deb
   if [ ! -s "$deb" ]; then
     tmp=$(mktemp -d "$cache/debs/.download.XXXXXX") || return 1
-    # apt downloads as _apt when it can write there; otherwise it warns.
-    id _apt >/dev/null 2>&1 && chown _apt "$tmp"
     lab_say kernel "downloading $pkg $ver (apt-get download)"
-    if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-      cat "$tmp/apt.log" >&2
-      rm -rf "$tmp"
-      lab_die "apt-get download $pkg=$ver failed"
-      return 1
-    fi
+    pxeboot_apt_download "$tmp" "$pkg=$ver" ||
+      { lab_die "apt-get download $pkg=$ver failed"; return 1; }
     mv -f "$tmp"/*.deb "$deb" && rm -rf "$tmp" || { rm -rf "$tmp"; return 1; }
     chmod 644 "$deb"
   fi

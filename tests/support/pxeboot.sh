@@ -131,6 +131,19 @@ pxeboot_die() {
   return 1
 }
 
+# pxeboot_apt_download DIR PACKAGE...: apt-get download PACKAGE... into the
+# new directory DIR (apt downloads as _apt when it can write there; otherwise
+# it warns). On a failure: apt's output on stderr, DIR removed, status 1.
+pxeboot_apt_download() {
+  local dir=$1
+  shift
+  id _apt >/dev/null 2>&1 && chown _apt "$dir"
+  (cd "$dir" && apt-get download -q "$@" >"$dir/apt.log" 2>&1) && return 0
+  cat "$dir/apt.log" >&2
+  rm -rf "$dir"
+  return 1
+}
+
 pxeboot_packages() {  # the Debian packages the boot needs, one a line
   sed -e 's/#.*//' "$PXEBOOT_PACKAGES_FILE" | tr -s ' \t' '\n\n' | sed '/^$/d'
 }
@@ -150,6 +163,34 @@ pxeboot_missing_tools() {
 pxeboot_check_packages() {
   # shellcheck disable=SC2046
   "$PXEBOOT_SRC/tests/support/packages.sh" "$1" $(pxeboot_packages)
+}
+
+# --- for the boot tests (after testlib.sh) ----------------------------------
+
+# pxeboot_need_boot: skips the test, with the reason, unless a VM can boot
+# here: network namespaces, /dev/net/tun, and the harness's Debian packages
+# (installed when missing; the output in $SCRATCH/packages.log).
+pxeboot_need_boot() {
+  need_netns
+  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
+  pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
+    skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+}
+
+# fail_now WHAT: a step before the boot failed: a test failure (exit 1),
+# never a skip.
+fail_now() {
+  fail "$1"
+  finish
+  exit 1
+}
+
+# boot_budget N [RESERVE]: N, or less when fewer than N + RESERVE seconds are
+# left of BUDGET (counted from the test's start); fails when none are.
+boot_budget() {
+  local left=$((BUDGET - SECONDS - ${2:-0}))
+  [ "$left" -ge 1 ] || return 1
+  echo $(($1 < left ? $1 : left))
 }
 
 # --- lifetime --------------------------------------------------------------
@@ -224,15 +265,9 @@ pxeboot_kernel() {
   if [ ! -s "$dir/vmlinuz" ]; then
     mkdir -p "$PXEBOOT_CACHE/kernel" || return 1
     tmp=$(mktemp -d "$PXEBOOT_CACHE/kernel/.download.XXXXXX") || return 1
-    # apt downloads as _apt when it can write there; otherwise it warns.
-    id _apt >/dev/null 2>&1 && chown _apt "$tmp"
     pxeboot_say kernel "downloading $pkg $ver (apt-get download)"
-    if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-      cat "$tmp/apt.log" >&2
-      rm -rf "$tmp"
-      pxeboot_die "apt-get download $pkg=$ver failed"
-      return 1
-    fi
+    pxeboot_apt_download "$tmp" "$pkg=$ver" ||
+      { pxeboot_die "apt-get download $pkg=$ver failed"; return 1; }
     deb=$(ls "$tmp"/*.deb)
     if ! dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './boot/vmlinuz-*' >"$tmp/vmlinuz" ||
       [ ! -s "$tmp/vmlinuz" ]; then
@@ -301,6 +336,22 @@ poweroff -f
 EOF
 }
 
+# pxeboot_cpio DIR: the tree under DIR as a gzip'd newc cpio on stdout, the
+# entries in the same order for the same tree (sorted), owned by root.
+pxeboot_cpio() {
+  (cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n)
+}
+
+# _pxeboot_initrd_install TMP OUT: TMP/root packed (pxeboot_cpio) and put in
+# place as OUT; TMP is removed either way.
+_pxeboot_initrd_install() {
+  local tmp=$1 out=$2
+  pxeboot_cpio "$tmp/root" >"$tmp/initrd.gz" || { rm -rf "$tmp"; return 1; }
+  chmod 644 "$tmp/initrd.gz"
+  mv -f "$tmp/initrd.gz" "$out"
+  rm -rf "$tmp"
+}
+
 # pxeboot_initrd [BUSYBOX]: sets PXEBOOT_INITRD to a gzip'd newc cpio holding
 # a static busybox (the host's /bin/busybox, or BUSYBOX: another
 # architecture's) and the /init above, cached under a hash of both.
@@ -325,15 +376,7 @@ pxeboot_initrd() {
     chmod 755 "$tmp/root/init"
     # The kernel opens /dev/console for init before anything is mounted.
     mknod -m 600 "$tmp/root/dev/console" c 5 1
-    if ! (cd "$tmp/root" && find . | LC_ALL=C sort |
-      cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n >"$tmp/initrd.gz"); then
-      rm -rf "$tmp"
-      pxeboot_die "building the initrd failed"
-      return 1
-    fi
-    chmod 644 "$tmp/initrd.gz"
-    mv -f "$tmp/initrd.gz" "$out"
-    rm -rf "$tmp"
+    _pxeboot_initrd_install "$tmp" "$out" || { pxeboot_die "building the initrd failed"; return 1; }
   fi
   PXEBOOT_INITRD=$out
   pxeboot_say initrd "busybox initrd ($(du -h "$out" | cut -f1), cached as $out)"
@@ -533,20 +576,26 @@ _pxeboot_start_pxekit() {
     [ -x "$PXEBOOT_BIN/$tool" ] || { pxeboot_die "$PXEBOOT_BIN/$tool is missing"; return 1; }
   done
   # Issue 4's flags: no config file, one subnet on the bridge.
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
+  pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.log" pxe-dhcpd -v \
     --interface "$PXEBOOT_BRIDGE" \
     --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
     --next-server "$PXEBOOT_SERVER_IP" \
     --filename "$PXEBOOT_BIOS_FILE" --efi-filename "$PXEBOOT_EFI_FILE" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" "${PXEBOOT_DHCPD_ARGS[@]}" \
-    </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases" "${PXEBOOT_DHCPD_ARGS[@]}"
   # Issue 3's flags: bound to the bridge's address only.
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+  pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.log" pxe-tftpd -a "$PXEBOOT_SERVER_IP:69" "$root"
   PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
   pxeboot_say servers "pxe-dhcpd + pxe-tftpd in $PXEBOOT_NETNS on $PXEBOOT_BRIDGE"
+}
+
+# pxeboot_serve LOG PROGRAM ARG...: PROGRAM (from PXEBOOT_BIN) started in the
+# background in the namespace, its output in LOG and its PID in
+# PXEBOOT_SERVER_PIDS (stopped by pxeboot_servers_stop and the cleanup).
+pxeboot_serve() {
+  local log=$1 program=$2
+  shift 2
+  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/$program" "$@" </dev/null >"$log" 2>&1 &
+  PXEBOOT_SERVER_PIDS+=($!)
 }
 
 # Wait (at most 10 s) until something listens on UDP 67 and 69 in the
@@ -590,16 +639,13 @@ pxeboot_servers_start_ipxe() {
   local root=$1 script=$2
   shift 2
   [ -n "$PXEBOOT_NETNS" ] || { pxeboot_die "pxeboot_netns_up first"; return 1; }
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-dhcpd" -v \
+  pxeboot_serve "$PXEBOOT_WORK/pxe-dhcpd.log" pxe-dhcpd -v \
     --interface "$PXEBOOT_BRIDGE" \
     --subnet "$PXEBOOT_SUBNET" --range "$PXEBOOT_RANGE_LO-$PXEBOOT_RANGE_HI" \
     --next-server "$PXEBOOT_SERVER_IP" --filename "$PXEBOOT_BIOS_FILE" \
     --ipxe-script "$script" \
-    --lease-file "$PXEBOOT_WORK/dhcpd.leases" </dev/null >"$PXEBOOT_WORK/pxe-dhcpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
-  ip netns exec "$PXEBOOT_NETNS" "$PXEBOOT_BIN/pxe-tftpd" "$@" -a "$PXEBOOT_SERVER_IP:69" "$root" \
-    </dev/null >"$PXEBOOT_WORK/pxe-tftpd.log" 2>&1 &
-  PXEBOOT_SERVER_PIDS+=($!)
+    --lease-file "$PXEBOOT_WORK/dhcpd.leases"
+  pxeboot_serve "$PXEBOOT_WORK/pxe-tftpd.log" pxe-tftpd "$@" -a "$PXEBOOT_SERVER_IP:69" "$root"
   PXEBOOT_TFTP_ROOT=$root
   PXEBOOT_SOURCES=("dhcp:$PXEBOOT_WORK/pxe-dhcpd.log" "tftp:$PXEBOOT_WORK/pxe-tftpd.log")
   _pxeboot_wait_ports "pxe-dhcpd --ipxe-script and pxe-tftpd"
@@ -1081,16 +1127,11 @@ _pxeboot_modules_visit() {  # depth first: dependencies before the module
 }
 
 # _pxeboot_kernel_deb DIR: downloads the package PXEBOOT_KERNEL came from
-# (PXEBOOT_KERNEL_PKG, "package version") into DIR.
+# (PXEBOOT_KERNEL_PKG, "package version") into DIR (removed on a failure).
 _pxeboot_kernel_deb() {
   local tmp=$1 pkg=${PXEBOOT_KERNEL_PKG% *} ver=${PXEBOOT_KERNEL_PKG#* }
-  id _apt >/dev/null 2>&1 && chown _apt "$tmp"
   pxeboot_say modules "downloading $pkg $ver (apt-get download) for its modules"
-  if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-    cat "$tmp/apt.log" >&2
-    pxeboot_die "apt-get download $pkg=$ver failed"
-    return 1
-  fi
+  pxeboot_apt_download "$tmp" "$pkg=$ver" || pxeboot_die "apt-get download $pkg=$ver failed"
 }
 
 # --- the power-off agent's VM (issue 10) -------------------------------------
@@ -1295,15 +1336,7 @@ pxeboot_agent_initrd() {
     _pxeboot_agent_script >"$tmp/root/etc/pxekit/agent"
     chmod 755 "$tmp/root/etc/pxekit/rc" "$tmp/root/etc/pxekit/udhcpc" "$tmp/root/etc/pxekit/agent"
     mknod -m 600 "$tmp/root/dev/console" c 5 1
-    if ! (cd "$tmp/root" && find . | LC_ALL=C sort |
-      cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n >"$tmp/initrd.gz"); then
-      rm -rf "$tmp"
-      pxeboot_die "building the agent's initrd failed"
-      return 1
-    fi
-    chmod 644 "$tmp/initrd.gz"
-    mv -f "$tmp/initrd.gz" "$out"
-    rm -rf "$tmp"
+    _pxeboot_initrd_install "$tmp" "$out" || { pxeboot_die "building the agent's initrd failed"; return 1; }
     ls -1t "$PXEBOOT_CACHE"/agent-initrd-*.gz 2>/dev/null | tail -n +4 | while read -r file; do
       rm -f "$file"
     done
@@ -1313,8 +1346,7 @@ pxeboot_agent_initrd() {
   tmp=$PXEBOOT_WORK/agent-key
   rm -rf "$tmp" && mkdir -p "$tmp${PXEBOOT_AGENT_KEY%/*}" || return 1
   cp "$pubkey" "$tmp$PXEBOOT_AGENT_KEY" && chmod 644 "$tmp$PXEBOOT_AGENT_KEY" || return 1
-  if ! { cat "$out" && (cd "$tmp" && find . | LC_ALL=C sort |
-    cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n); } >"$PXEBOOT_WORK/agent-initrd.gz"; then
+  if ! { cat "$out" && pxeboot_cpio "$tmp"; } >"$PXEBOOT_WORK/agent-initrd.gz"; then
     pxeboot_die "appending the public key to the agent's initrd failed"
     return 1
   fi

@@ -72,14 +72,9 @@ secureboot_fetch() {
   if [ ! -s "$dir/$SECUREBOOT_SHIM_PATH" ] || [ ! -s "$dir/$SECUREBOOT_GRUB_PATH" ]; then
     mkdir -p "$PXEBOOT_CACHE/secureboot" || return 1
     tmp=$(mktemp -d "$PXEBOOT_CACHE/secureboot/.download.XXXXXX") || return 1
-    id _apt >/dev/null 2>&1 && chown _apt "$tmp"
     pxeboot_say fetch "downloading ${SECUREBOOT_PACKAGES[*]} (apt-get download)"
-    if ! (cd "$tmp" && apt-get download -q "${SECUREBOOT_PACKAGES[@]}" >"$tmp/apt.log" 2>&1); then
-      cat "$tmp/apt.log" >&2
-      rm -rf "$tmp"
-      pxeboot_die "apt-get download ${SECUREBOOT_PACKAGES[*]} failed"
-      return 1
-    fi
+    pxeboot_apt_download "$tmp" "${SECUREBOOT_PACKAGES[@]}" ||
+      { pxeboot_die "apt-get download ${SECUREBOOT_PACKAGES[*]} failed"; return 1; }
     for deb in "$tmp"/*.deb; do
       dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; pxeboot_die "dpkg-deb -x $deb failed"; return 1; }
       dpkg-deb -f "$deb" Package Version | paste -sd' ' >>"$tmp/root/versions"
@@ -118,29 +113,20 @@ SECUREBOOT_KERNEL_ARGS="console=ttyS0 panic=-1 no_timer_check"
 # the machine cannot run it, fails when a step breaks; then the harness,
 # the kernel and initrd, the signed chain, the firmware and the namespace.
 secureboot_setup() {
-  need_netns
-  [ -c /dev/net/tun ] || skip "/dev/net/tun is missing: QEMU needs a tap device"
-  pxeboot_check_packages install >"$SCRATCH/packages.log" 2>&1 ||
-    skip "the Debian packages for the boot cannot be installed here: $(tr '\n' ' ' <"$SCRATCH/packages.log")"
+  pxeboot_need_boot
   local missing
   missing=$(pxeboot_missing_tools "$PXEKIT_BIN")
-  [ -z "$missing" ] || secureboot_fail "not built in $PXEKIT_BIN: $missing (run make)"
+  [ -z "$missing" ] || fail_now "not built in $PXEKIT_BIN: $missing (run make)"
   PXEBOOT_NIC=${PXEKIT_BOOT_NIC:-$SECUREBOOT_NIC}
   # OVMF with SMM under TCG, shim and GRUB hashing megabytes: minutes.
   PXEBOOT_TIMEOUT=${PXEKIT_BOOT_TIMEOUT:-600}
-  pxeboot_init || secureboot_fail "setting up the boot harness (see above)"
-  pxeboot_accel || secureboot_fail "choosing QEMU's accelerator (see above)"
-  pxeboot_kernel || secureboot_fail "getting the Debian kernel (see above)"
-  pxeboot_initrd || secureboot_fail "building the initrd (see above)"
-  secureboot_fetch || secureboot_fail "fetching Debian's signed shim and GRUB (see above)"
-  secureboot_firmware || secureboot_fail "OVMF's Secure Boot build (see above)"
-  pxeboot_netns_up "pxk-sb-$$" || secureboot_fail "setting up the namespace (see above)"
-}
-
-secureboot_fail() {
-  fail "$1"
-  finish
-  exit 1
+  pxeboot_init || fail_now "setting up the boot harness (see above)"
+  pxeboot_accel || fail_now "choosing QEMU's accelerator (see above)"
+  pxeboot_kernel || fail_now "getting the Debian kernel (see above)"
+  pxeboot_initrd || fail_now "building the initrd (see above)"
+  secureboot_fetch || fail_now "fetching Debian's signed shim and GRUB (see above)"
+  secureboot_firmware || fail_now "OVMF's Secure Boot build (see above)"
+  pxeboot_netns_up "pxk-sb-$$" || fail_now "setting up the namespace (see above)"
 }
 
 # secureboot_tree ROOT APPEND: the tree `pxe-mkcfg grub --secure-boot` lays

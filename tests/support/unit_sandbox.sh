@@ -7,6 +7,10 @@
 #                            line; an empty assignment clears the earlier ones
 #   unit_exec_start UNIT     ExecStart= split into words, $VAR and ${VAR}
 #                            expanded from Environment= (one a line)
+#   unit_sandbox_argv UNIT MAP...
+#                            those words with the unit's paths mapped
+#   need_sandbox [--nobody] CMD...
+#                            skips unless the sandbox can run here
 #   unit_sandbox_start UNIT NS LOG MAP... -- ARGV...
 #       starts ARGV in network namespace NS under UNIT's restrictions, its
 #       output in LOG; sets SANDBOX_PID (the daemon's own PID: every step
@@ -76,6 +80,26 @@ unit_exec_start() {
       echo "$word"
     fi
   done
+}
+
+# need_sandbox [--nobody] CMD...: skips the test unless the sandbox can run
+# here: network namespaces, setpriv, unshare, nsenter, capsh, timeout and
+# CMD...; with --nobody, also a user nobody for the daemon to drop to.
+need_sandbox() {
+  local nobody=""
+  [ "${1-}" = --nobody ] && { nobody=1; shift; }
+  need_netns
+  need_cmd setpriv unshare nsenter capsh timeout "$@"
+  [ -z "$nobody" ] || id nobody >/dev/null 2>&1 || skip "there is no user nobody to drop to"
+}
+
+# unit_sandbox_argv UNIT MAP...: the words of UNIT's ExecStart=, one a line,
+# with the unit's paths mapped to the test's (sandbox_map_path):
+#   mapfile -t ARGV < <(unit_sandbox_argv "$UNIT" "${MAPS[@]}")
+unit_sandbox_argv() {
+  local unit=$1 word
+  shift
+  while read -r word; do sandbox_map_path "$word" "$@"; done < <(unit_exec_start "$unit")
 }
 
 # unit_caps UNIT: CapabilityBoundingSet= as lower-case names without cap_,

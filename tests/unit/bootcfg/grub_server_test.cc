@@ -46,16 +46,15 @@ TEST_CASE("grub-mkimage arguments: platform and modules and output and prefix",
 }
 
 TEST_CASE("GRUB module files: only .mod and .lst", "[bootcfg][grub-server]") {
-  CHECK(IsGrubModuleFile("tftp.mod"));
-  CHECK(IsGrubModuleFile("command.lst"));
-  CHECK(IsGrubModuleFile("moddep.lst"));
-  CHECK_FALSE(IsGrubModuleFile("kernel.img"));
-  CHECK_FALSE(IsGrubModuleFile("modinfo.sh"));
-  CHECK_FALSE(IsGrubModuleFile("config.h"));
-  CHECK_FALSE(IsGrubModuleFile(".mod"));
-  CHECK_FALSE(IsGrubModuleFile(".hidden.mod"));
-  CHECK_FALSE(IsGrubModuleFile("../x.mod"));
-  CHECK_FALSE(IsGrubModuleFile("monolithic"));
+  for (const char* name : {"tftp.mod", "command.lst", "moddep.lst"}) {
+    INFO(name);
+    CHECK(IsGrubModuleFile(name));
+  }
+  for (const char* name : {"kernel.img", "modinfo.sh", "config.h", ".mod",
+                           ".hidden.mod", "../x.mod", "monolithic"}) {
+    INFO(name);
+    CHECK_FALSE(IsGrubModuleFile(name));
+  }
 }
 
 TEST_CASE("GRUB config for a named server: kernel and initrd under $root",

@@ -4,6 +4,7 @@
 #include "bootcfg/pxelinux_cfg.h"
 #include "bootcfg/tftp_path.h"
 #include "unit/bootcfg/seed_config.h"
+#include "unit/util/list_errors.h"
 
 namespace pxekit {
 
@@ -57,15 +58,13 @@ TEST_CASE("pxelinux: structural errors are reported and never thrown",
           "[bootcfg][parser]") {
   PxelinuxConfig config = ParsePxelinuxConfig(
       std::string("LABEL\nTEXT HELP\nnever closed\n") + std::string(1, '\0'));
-  REQUIRE(config.errors.size() == 3);
-  CHECK(config.errors[0].message == "LABEL needs a name");
-  CHECK(config.errors[1].line == 4);
-  CHECK(config.errors[1].message == "line contains a NUL byte");
-  CHECK(config.errors[2].line == 2);
-  CHECK(config.errors[2].message == "TEXT block is never closed by ENDTEXT");
+  CHECK(test::ListErrors(config.errors) ==
+        std::vector<std::string>{"1:1: LABEL needs a name",
+                                 "4:1: line contains a NUL byte",
+                                 "2:1: TEXT block is never closed by ENDTEXT"});
   PxelinuxConfig nul = ParsePxelinuxConfig(std::string("DEFAULT a\0b\n", 12));
-  REQUIRE(nul.errors.size() == 1);
-  CHECK(nul.errors[0].column == 10);
+  CHECK(test::ListErrors(nul.errors) ==
+        std::vector<std::string>{"1:10: line contains a NUL byte"});
 }
 
 TEST_CASE("GRUB: words and quotes and braces and comments",
@@ -93,13 +92,10 @@ TEST_CASE("GRUB: words and quotes and braces and comments",
 
 TEST_CASE("GRUB: unbalanced braces and quotes", "[bootcfg][parser]") {
   GrubConfig config = ParseGrubConfig("}\nmenuentry x {\necho 'open\n");
-  REQUIRE(config.errors.size() == 3);
-  CHECK(config.errors[0].line == 1);
-  CHECK(config.errors[0].message == "'}' without a matching '{'");
-  CHECK(config.errors[1].line == 3);
-  CHECK(config.errors[1].message == "single quote is never closed");
-  CHECK(config.errors[2].line == 2);
-  CHECK(config.errors[2].message == "'{' is never closed");
+  CHECK(test::ListErrors(config.errors) ==
+        std::vector<std::string>{"1: '}' without a matching '{'",
+                                 "3: single quote is never closed",
+                                 "2: '{' is never closed"});
 }
 
 TEST_CASE("TFTP paths: working directory and :: and absolute and .. and remote",

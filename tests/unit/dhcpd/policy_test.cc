@@ -98,8 +98,10 @@ struct Harness {
   }
 };
 
-DhcpMessage Reparse(const Outbound& out) {
-  auto m = ParseDhcpMessage(out.bytes);
+// The reply the exchange must have given, decoded again from its bytes.
+DhcpMessage Reparse(const Exchange& exchange) {
+  REQUIRE(exchange.reply);
+  auto m = ParseDhcpMessage(exchange.reply->bytes);
   REQUIRE(m.ok());
   return *m;
 }
@@ -114,7 +116,7 @@ TEST_CASE("DISCOVER/OFFER/REQUEST/ACK with RFC 2131 fields", "[dhcpd]") {
   Exchange offer = h.Send(c.Make(DhcpMessageType::kDiscover));
   REQUIRE(offer.reply);
   CHECK(offer.commits.empty());  // OFFERs are not persisted
-  DhcpMessage o = Reparse(*offer.reply);
+  DhcpMessage o = Reparse(offer);
   CHECK(offer.reply->bytes.size() >= 300);
   CHECK(o.op == 2);
   CHECK(o.xid == c.xid);
@@ -149,7 +151,7 @@ TEST_CASE("DISCOVER/OFFER/REQUEST/ACK with RFC 2131 fields", "[dhcpd]") {
   request.options.SetIp(opt::kServerIdentifier, Ip(1));
   Exchange ack = h.Send(request);
   REQUIRE(ack.reply);
-  CHECK(Reparse(*ack.reply).Type() == DhcpMessageType::kAck);
+  CHECK(Reparse(ack).Type() == DhcpMessageType::kAck);
   REQUIRE(ack.commits.size() == 1);
   CHECK(ack.commits[0].address == Ip(100));
   CHECK(ack.commits[0].state == LeaseState::kActive);
@@ -168,8 +170,7 @@ TEST_CASE("Option 55 limits extras - 61 82 and 97 are echoed with 82 last",
                 std::vector<std::uint8_t>{1, 2, 'a', 'b'});
   d.giaddr = Ip(254);
   Exchange offer = h.Send(d);
-  REQUIRE(offer.reply);
-  DhcpMessage o = Reparse(*offer.reply);
+  DhcpMessage o = Reparse(offer);
   CHECK(o.options.Has(opt::kDomainName));  // always sent
   CHECK_FALSE(o.options.Has(42));          // ntp: not requested
   CHECK(*o.options.Find(opt::kClientIdentifier) == c.uid);
@@ -197,8 +198,7 @@ TEST_CASE("Reply destinations: broadcast flag and relay and NAK", "[dhcpd]") {
   reboot.flags = 0;
   reboot.options.SetIp(opt::kRequestedAddress, Ip(10, 1, 1, 1));
   Exchange nak = h.Send(reboot);
-  REQUIRE(nak.reply);
-  DhcpMessage n = Reparse(*nak.reply);
+  DhcpMessage n = Reparse(nak);
   CHECK(n.Type() == DhcpMessageType::kNak);
   CHECK(n.yiaddr == Ipv4Addr::Any());
   CHECK_FALSE(n.options.Has(opt::kLeaseTime));
@@ -207,7 +207,7 @@ TEST_CASE("Reply destinations: broadcast flag and relay and NAK", "[dhcpd]") {
   reboot.giaddr = Ip(254);
   Exchange relayed = h.Send(reboot);
   REQUIRE(relayed.reply);
-  CHECK(Reparse(*relayed.reply).IsBroadcast());
+  CHECK(Reparse(relayed).IsBroadcast());
   CHECK(relayed.reply->destination.address == Ip(254));
 }
 
@@ -220,7 +220,7 @@ TEST_CASE("REQUEST in INIT-REBOOT and RENEWING and REBINDING", "[dhcpd]") {
   reboot.options.SetIp(opt::kRequestedAddress, Ip(100));
   Exchange ack = h.Send(reboot);
   REQUIRE(ack.reply);
-  CHECK(Reparse(*ack.reply).Type() == DhcpMessageType::kAck);
+  CHECK(Reparse(ack).Type() == DhcpMessageType::kAck);
   CHECK(ack.log.find("INIT-REBOOT") != std::string::npos);
   // INIT-REBOOT from a client we never saw: silence (RFC 2131 4.3.2).
   Client stranger{0x26};
@@ -245,7 +245,7 @@ TEST_CASE("REQUEST in INIT-REBOOT and RENEWING and REBINDING", "[dhcpd]") {
   renew.ciaddr = Ip(101);
   Exchange wrong = h.Send(renew, 67, Ip(101));
   REQUIRE(wrong.reply);
-  CHECK(Reparse(*wrong.reply).Type() == DhcpMessageType::kNak);
+  CHECK(Reparse(wrong).Type() == DhcpMessageType::kNak);
 }
 
 TEST_CASE("SELECTING another server drops our offer silently", "[dhcpd]") {
@@ -328,8 +328,7 @@ TEST_CASE("Fixed-address hosts and INFORM and BOOTP", "[dhcpd]") {
   Harness h(Conf());
   Client fixed{0x99};
   Exchange ack = h.Bind(fixed);
-  REQUIRE(ack.reply);
-  DhcpMessage a = Reparse(*ack.reply);
+  DhcpMessage a = Reparse(ack);
   CHECK(a.yiaddr == Ip(50));
   CHECK(a.file == "fixed.0");  // host beats the subnet's if/else
   CHECK(ack.commits.empty());  // fixed addresses are not recorded (as ISC)
@@ -338,8 +337,7 @@ TEST_CASE("Fixed-address hosts and INFORM and BOOTP", "[dhcpd]") {
   DhcpMessage inform = informer.Make(DhcpMessageType::kInform);
   inform.ciaddr = Ip(77);
   Exchange informed = h.Send(inform, 67, Ip(77));
-  REQUIRE(informed.reply);
-  DhcpMessage i = Reparse(*informed.reply);
+  DhcpMessage i = Reparse(informed);
   CHECK(i.Type() == DhcpMessageType::kAck);
   CHECK(i.yiaddr == Ipv4Addr::Any());
   CHECK_FALSE(i.options.Has(opt::kLeaseTime));
@@ -350,8 +348,7 @@ TEST_CASE("Fixed-address hosts and INFORM and BOOTP", "[dhcpd]") {
   DhcpMessage request = bootp.Make(DhcpMessageType::kDiscover);
   request.options = DhcpOptions();  // no option 53: BOOTP
   Exchange reply = h.Send(request);
-  REQUIRE(reply.reply);
-  DhcpMessage r = Reparse(*reply.reply);
+  DhcpMessage r = Reparse(reply);
   CHECK(r.yiaddr == Ip(150));  // only the dynamic-bootp range
   CHECK_FALSE(r.options.Has(opt::kMessageType));
   CHECK_FALSE(r.options.Has(opt::kLeaseTime));
@@ -388,8 +385,7 @@ TEST_CASE("proxyDHCP: BIOS boots from the offer and UEFI from port 4011",
   bios.arch = 0;
   bios.vendor = "PXEClient:Arch:00000:UNDI:002001";
   Exchange offer = h.Send(bios.Make(DhcpMessageType::kDiscover));
-  REQUIRE(offer.reply);
-  DhcpMessage o = Reparse(*offer.reply);
+  DhcpMessage o = Reparse(offer);
   CHECK(o.Type() == DhcpMessageType::kOffer);
   CHECK(o.yiaddr == Ipv4Addr::Any());
   CHECK_FALSE(o.options.Has(opt::kLeaseTime));
@@ -403,8 +399,7 @@ TEST_CASE("proxyDHCP: BIOS boots from the offer and UEFI from port 4011",
   uefi.arch = 7;
   uefi.vendor = "PXEClient:Arch:00007:UNDI:003016";
   Exchange uefi_offer = h.Send(uefi.Make(DhcpMessageType::kDiscover));
-  REQUIRE(uefi_offer.reply);
-  DhcpMessage u = Reparse(*uefi_offer.reply);
+  DhcpMessage u = Reparse(uefi_offer);
   CHECK_FALSE(u.options.Has(opt::kVendorEncapsulated));
   CHECK(u.file.empty());
   CHECK(u.GetText(opt::kVendorClass) == "PXEClient");
@@ -412,8 +407,7 @@ TEST_CASE("proxyDHCP: BIOS boots from the offer and UEFI from port 4011",
   DhcpMessage binl = uefi.Make(DhcpMessageType::kRequest);
   binl.ciaddr = Ip(120);
   Exchange ack = h.Send(binl, 4011, Ip(120));
-  REQUIRE(ack.reply);
-  DhcpMessage a = Reparse(*ack.reply);
+  DhcpMessage a = Reparse(ack);
   CHECK(a.Type() == DhcpMessageType::kAck);
   CHECK(a.file == "ipxe.efi");
   CHECK(ack.reply->destination.address == Ip(120));

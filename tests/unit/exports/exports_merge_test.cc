@@ -294,12 +294,17 @@ TEST_CASE("Stdin remove lines take a path and optional clients", "[exports]") {
 }
 
 TEST_CASE("The managed marker is a trailing comment only", "[exports]") {
-  CHECK(HasManagedMarker("/srv/a h(rw) # pxe-exports"));
-  CHECK(HasManagedMarker("/srv/a h(rw)\t# pxe-exports  "));
-  CHECK_FALSE(HasManagedMarker("# /srv/a h(rw) # pxe-exports"));
-  CHECK_FALSE(HasManagedMarker("/srv/a h(rw) # pxe-exports later"));
-  CHECK_FALSE(HasManagedMarker("/srv/a h(rw)# pxe-exports"));
-  CHECK_FALSE(HasManagedMarker("# pxe-exports"));
+  for (const char* line :
+       {"/srv/a h(rw) # pxe-exports", "/srv/a h(rw)\t# pxe-exports  "}) {
+    INFO(line);
+    CHECK(HasManagedMarker(line));
+  }
+  for (const char* line :
+       {"# /srv/a h(rw) # pxe-exports", "/srv/a h(rw) # pxe-exports later",
+        "/srv/a h(rw)# pxe-exports", "# pxe-exports"}) {
+    INFO(line);
+    CHECK_FALSE(HasManagedMarker(line));
+  }
 }
 
 }  // namespace pxekit::exports

@@ -295,10 +295,11 @@ TEST_CASE("Input bounds hold on long lines and many entries", "[exports]") {
 
 TEST_CASE("Only dot-exports files in exports.d are read", "[exports]") {
   CHECK(IsExportsDirName("pxekit.exports"));
-  CHECK_FALSE(IsExportsDirName(".hidden.exports"));
-  CHECK_FALSE(IsExportsDirName("foo.conf"));
-  CHECK_FALSE(IsExportsDirName(".exports"));
-  CHECK_FALSE(IsExportsDirName("pxekit.exports.bak"));
+  for (const char* name :
+       {".hidden.exports", "foo.conf", ".exports", "pxekit.exports.bak"}) {
+    INFO(name);
+    CHECK_FALSE(IsExportsDirName(name));
+  }
 }
 
 }  // namespace pxekit::exports

@@ -3,6 +3,7 @@
 #include "lease/lease_db.h"
 #include "lease/lease_file.h"
 #include "lease/lease_store.h"
+#include "support/memory_lease_store.h"
 #include "unit/util/addresses.h"
 
 namespace pxekit {

@@ -1,11 +1,13 @@
 #include "tftpd/transfer.h"
+#include "util/byte_reader.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <tuple>
+#include <string_view>
 #include <vector>
 
 using namespace pxekit::tftp;
@@ -13,14 +15,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using Packets = std::vector<std::vector<std::uint8_t>>;
+
 struct RecordingSink : PacketSink {
-  std::vector<std::vector<std::uint8_t>> sent;
+  Packets sent;
   bool Send(std::span<const std::uint8_t> packet) override {
     sent.emplace_back(packet.begin(), packet.end());
     return true;
   }
-  std::vector<std::vector<std::uint8_t>> Take() {
-    return std::exchange(sent, {});
+  Packets Take() { return std::exchange(sent, {}); }
+  // The one packet sent since the last look.
+  std::vector<std::uint8_t> TakeOne() {
+    Packets packets = Take();
+    REQUIRE(packets.size() == 1);
+    return packets[0];
   }
 };
 
@@ -39,6 +47,22 @@ struct MemorySink : FileSink {
     return 0;
   }
   void Abandon() override { *abandoned = true; }
+};
+
+// An upload's file in memory: what was written, and whether the transfer
+// committed or abandoned it.
+struct Upload {
+  std::string content;
+  bool committed = false;
+  bool abandoned = false;
+  std::unique_ptr<MemorySink> Sink(int fail_with = 0) {
+    auto file = std::make_unique<MemorySink>();
+    file->content = &content;
+    file->committed = &committed;
+    file->abandoned = &abandoned;
+    file->fail_with = fail_with;
+    return file;
+  }
 };
 
 struct FailingSource : FileSource {
@@ -61,6 +85,12 @@ Packet Parse(const std::vector<std::uint8_t>& bytes) {
   auto parsed = ParsePacket(bytes);
   REQUIRE(parsed.ok());
   return parsed.value();
+}
+
+// DATA `block` carrying `text`, as a client sends it.
+std::vector<std::uint8_t> DataPacket(std::uint16_t block,
+                                     std::string_view text) {
+  return EncodeData(block, pxekit::AsBytes(text));
 }
 
 std::uint16_t DataBlock(const std::vector<std::uint8_t>& bytes) {
@@ -86,10 +116,8 @@ Time T0() { return Time{} + 1000s; }
 std::string ReceiveAll(Transfer& transfer, RecordingSink& sink, Time now) {
   std::string got;
   for (int guard = 0; guard < 2000000 && !transfer.finished(); ++guard) {
-    auto packets = sink.Take();
-    REQUIRE(packets.size() == 1);
-    auto p = Parse(packets[0]);
-    const Data& data = std::get<Data>(p);
+    auto packet = sink.TakeOne();  // the payload points into it
+    const Data data = std::get<Data>(Parse(packet));
     got.append(data.payload.begin(), data.payload.end());
     now += 100us;
     transfer.OnPacket(EncodeAck(data.block), now, sink);
@@ -119,10 +147,9 @@ TEST_CASE("An exact multiple of blksize ends with an empty DATA") {
   transfer.Start(T0(), sink);
   std::vector<std::size_t> sizes;
   for (std::uint16_t block = 1; !transfer.finished(); ++block) {
-    auto packets = sink.Take();
-    REQUIRE(packets.size() == 1);
-    CHECK(DataBlock(packets[0]) == block);
-    sizes.push_back(DataSize(packets[0]));
+    auto packet = sink.TakeOne();
+    CHECK(DataBlock(packet) == block);
+    sizes.push_back(DataSize(packet));
     transfer.OnPacket(EncodeAck(block), T0(), sink);
   }
   CHECK(sizes == std::vector<std::size_t>{512, 512, 0});
@@ -132,9 +159,8 @@ TEST_CASE("An empty file is one empty DATA 1") {
   Transfer transfer(Setup(), std::make_unique<MemorySource>(""));
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  auto packets = sink.Take();
-  REQUIRE(packets.size() == 1);
-  CHECK(packets[0] == EncodeData(1, {}));
+  auto packet = sink.TakeOne();
+  CHECK(packet == EncodeData(1, {}));
   transfer.OnPacket(EncodeAck(1), T0(), sink);
   CHECK(transfer.state() == TransferState::kDone);
 }
@@ -145,14 +171,12 @@ TEST_CASE("OACK first - ACK 0 starts the data") {
   Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(2000)));
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  auto packets = sink.Take();
-  REQUIRE(packets.size() == 1);
-  CHECK(packets[0] == EncodeOack(setup.oack));
+  auto packet = sink.TakeOne();
+  CHECK(packet == EncodeOack(setup.oack));
   transfer.OnPacket(EncodeAck(0), T0(), sink);
-  packets = sink.Take();
-  REQUIRE(packets.size() == 1);
-  CHECK(DataBlock(packets[0]) == 1);
-  CHECK(DataSize(packets[0]) == 1468);
+  packet = sink.TakeOne();
+  CHECK(DataBlock(packet) == 1);
+  CHECK(DataSize(packet) == 1468);
 }
 
 TEST_CASE("A tsize probe aborted with ERROR 8 ends at once without a reply") {
@@ -179,24 +203,21 @@ TEST_CASE("The OACK is resent on timeout") {
   transfer.Start(T0(), sink);
   sink.Take();
   transfer.OnTimer(transfer.deadline(), sink);
-  auto packets = sink.Take();
-  REQUIRE(packets.size() == 1);
-  CHECK(packets[0] == EncodeOack(setup.oack));
+  CHECK(sink.TakeOne() == EncodeOack(setup.oack));
 }
 
 TEST_CASE("Lost ACK: the block is resent after the timeout with backoff") {
   Transfer transfer(Setup(), std::make_unique<MemorySource>(Pattern(2000)));
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  auto first = sink.Take();
+  auto first = sink.TakeOne();
   Time deadline = transfer.deadline();
   CHECK(deadline == T0() + 1s);  // -T before any round trip is measured
   transfer.OnTimer(deadline - 1ms, sink);  // early: nothing
   CHECK(sink.sent.empty());
   transfer.OnTimer(deadline, sink);
-  auto resent = sink.Take();
-  REQUIRE(resent.size() == 1);
-  CHECK(resent[0] == first[0]);
+  auto resent = sink.TakeOne();
+  CHECK(resent == first);
   CHECK(transfer.stats().retransmits == 1);
   CHECK(transfer.deadline() == deadline + 2s);  // doubled
 }
@@ -216,9 +237,8 @@ TEST_CASE("Duplicate ACK: ignored and nothing resent (Sorcerer's Apprentice)") {
   transfer.OnPacket(EncodeAck(9), T0() + 3ms, sink);  // never sent: ignored too
   CHECK(sink.sent.empty());
   transfer.OnPacket(EncodeAck(2), T0() + 4ms, sink);
-  auto next = sink.Take();
-  REQUIRE(next.size() == 1);
-  CHECK(DataBlock(next[0]) == 3);
+  auto next = sink.TakeOne();
+  CHECK(DataBlock(next) == 3);
 }
 
 TEST_CASE("Block numbers roll over from 65535 to 0") {
@@ -230,10 +250,8 @@ TEST_CASE("Block numbers roll over from 65535 to 0") {
   std::string got;
   std::vector<std::uint16_t> tail;
   while (!transfer.finished()) {
-    auto packets = sink.Take();
-    REQUIRE(packets.size() == 1);
-    auto p = Parse(packets[0]);
-    const Data& data = std::get<Data>(p);
+    auto packet = sink.TakeOne();  // the payload points into it
+    const Data data = std::get<Data>(Parse(packet));
     got.append(data.payload.begin(), data.payload.end());
     if (got.size() > 8 * 65533) tail.push_back(data.block);
     transfer.OnPacket(EncodeAck(data.block), T0(), sink);
@@ -425,18 +443,14 @@ TEST_CASE("A missing final ACK is not a failure") {
 
 namespace {
 // A file that counts its reads.
-struct CountingSource : FileSource {
-  std::string content;
+struct CountingSource : MemorySource {
+  CountingSource(std::string content, int* reads)
+      : MemorySource(std::move(content)), reads(reads) {}
   int* reads;
-  std::uint64_t size() const override { return content.size(); }
   pxekit::Result<std::size_t> ReadAt(std::uint64_t offset,
                                      std::span<std::uint8_t> out) override {
     ++*reads;
-    if (offset >= content.size()) return std::size_t{0};
-    std::size_t n = std::min<std::size_t>(out.size(), content.size() - offset);
-    std::copy_n(content.begin() + static_cast<std::ptrdiff_t>(offset), n,
-                out.begin());
-    return n;
+    return MemorySource::ReadAt(offset, out);
   }
 };
 }  // namespace
@@ -446,10 +460,8 @@ TEST_CASE(
   // 200 blocks of 1468 bytes: 11 blocks fit the 16 KiB read-ahead.
   std::string file = Pattern(200 * 1468 + 100);
   int reads = 0;
-  auto source = std::make_unique<CountingSource>();
-  source->content = file;
-  source->reads = &reads;
-  Transfer transfer(Setup(1468), std::move(source));
+  Transfer transfer(Setup(1468),
+                    std::make_unique<CountingSource>(file, &reads));
   RecordingSink sink;
   transfer.Start(T0(), sink);
   CHECK(ReceiveAll(transfer, sink, T0()) == file);
@@ -460,20 +472,15 @@ TEST_CASE(
 TEST_CASE("A resend after a lost ACK comes intact from the read-ahead") {
   std::string file = Pattern(5 * 512);
   int reads = 0;
-  auto source = std::make_unique<CountingSource>();
-  source->content = file;
-  source->reads = &reads;
-  Transfer transfer(Setup(512), std::move(source));
+  Transfer transfer(Setup(512), std::make_unique<CountingSource>(file, &reads));
   RecordingSink sink;
   transfer.Start(T0(), sink);
   auto first = sink.Take();
   transfer.OnPacket(EncodeAck(1), T0(), sink);
-  auto second = sink.Take();
-  REQUIRE(second.size() == 1);
+  auto second = sink.TakeOne();
   transfer.OnTimer(transfer.deadline(), sink);  // ACK 2 lost
-  auto resent = sink.Take();
-  REQUIRE(resent.size() == 1);
-  CHECK(resent[0] == second[0]);
+  auto resent = sink.TakeOne();
+  CHECK(resent == second);
   CHECK(reads == 1);
 }
 
@@ -490,35 +497,21 @@ TEST_CASE("A read error sends ERROR 0 and fails") {
 TEST_CASE(
     "WRQ: ACK 0 - each DATA written and ACKed - a repeat re-ACKed - dally - "
     "done") {
-  std::string content;
-  bool committed = false, abandoned = false;
-  auto file = std::make_unique<MemorySink>();
-  file->content = &content;
-  file->committed = &committed;
-  file->abandoned = &abandoned;
-  Transfer transfer(Setup(), std::move(file));
+  Upload upload;
+  Transfer transfer(Setup(), upload.Sink());
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(0)});
+  CHECK(sink.Take() == Packets{EncodeAck(0)});
   std::string a = Pattern(512), b = "tail";
-  transfer.OnPacket(
-      EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()),
-                              a.size())),
-      T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
+  transfer.OnPacket(DataPacket(1, a), T0(), sink);
+  CHECK(sink.Take() == Packets{EncodeAck(1)});
   // Our ACK 1 was lost: the client sends DATA 1 again.
-  transfer.OnPacket(
-      EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()),
-                              a.size())),
-      T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
-  transfer.OnPacket(
-      EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()),
-                              b.size())),
-      T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
-  CHECK(content == a + b);
-  CHECK(committed);
+  transfer.OnPacket(DataPacket(1, a), T0(), sink);
+  CHECK(sink.Take() == Packets{EncodeAck(1)});
+  transfer.OnPacket(DataPacket(2, b), T0(), sink);
+  CHECK(sink.Take() == Packets{EncodeAck(2)});
+  CHECK(upload.content == a + b);
+  CHECK(upload.committed);
   CHECK_FALSE(transfer.finished());  // dallying
   // ... but the file is complete: the server logs it now, not after the
   // dally, and a stop during the dally does not cut it short.
@@ -526,114 +519,73 @@ TEST_CASE(
   CHECK(transfer.outcome() == "ok");
   CHECK(transfer.stats().bytes == a.size() + b.size());
   CHECK(transfer.stats().finished == T0());
-  transfer.OnPacket(
-      EncodeData(2, std::span(reinterpret_cast<const std::uint8_t*>(b.data()),
-                              b.size())),
-      T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(2)});
+  transfer.OnPacket(DataPacket(2, b), T0(), sink);
+  CHECK(sink.Take() == Packets{EncodeAck(2)});
   transfer.OnTimer(transfer.deadline(), sink);
   CHECK(transfer.state() == TransferState::kDone);
   CHECK(transfer.complete());
   CHECK(transfer.outcome() == "ok");
-  CHECK_FALSE(abandoned);
+  CHECK_FALSE(upload.abandoned);
 }
 
 TEST_CASE("WRQ: not complete before the last block nor after a failure") {
-  std::string content;
-  bool committed = false, abandoned = false;
-  auto file = std::make_unique<MemorySink>();
-  file->content = &content;
-  file->committed = &committed;
-  file->abandoned = &abandoned;
-  Transfer transfer(Setup(), std::move(file));
+  Upload upload;
+  Transfer transfer(Setup(), upload.Sink());
   RecordingSink sink;
   transfer.Start(T0(), sink);
   CHECK_FALSE(transfer.complete());
   std::string a = Pattern(512);
-  transfer.OnPacket(
-      EncodeData(1, std::span(reinterpret_cast<const std::uint8_t*>(a.data()),
-                              a.size())),
-      T0(), sink);
+  transfer.OnPacket(DataPacket(1, a), T0(), sink);
   CHECK_FALSE(transfer.complete());
   transfer.OnPacket(EncodeError(ErrorCode::kNotDefined, "stop"), T0(), sink);
   CHECK(transfer.finished());
   CHECK_FALSE(transfer.complete());
-  CHECK(abandoned);
+  CHECK(upload.abandoned);
 }
 
 TEST_CASE("WRQ in netascii: CR LF across blocks becomes LF") {
-  std::string content;
-  bool committed = false, abandoned = false;
-  auto file = std::make_unique<MemorySink>();
-  file->content = &content;
-  file->committed = &committed;
-  file->abandoned = &abandoned;
+  Upload upload;
   TransferSetup setup = Setup(8);
   setup.netascii = true;
-  Transfer transfer(setup, std::move(file));
+  Transfer transfer(setup, upload.Sink());
   RecordingSink sink;
   transfer.Start(T0(), sink);
   std::string b1 = "line one", b2 = std::string("\r\nx\r\0y", 6);
-  transfer.OnPacket(
-      EncodeData(
-          1, std::span(reinterpret_cast<const std::uint8_t*>(b1.data()), 8)),
-      T0(), sink);
-  transfer.OnPacket(
-      EncodeData(
-          2, std::span(reinterpret_cast<const std::uint8_t*>(b2.data()), 6)),
-      T0(), sink);
-  CHECK(content == "line one\nx\ry");
+  transfer.OnPacket(DataPacket(1, b1), T0(), sink);
+  transfer.OnPacket(DataPacket(2, b2), T0(), sink);
+  CHECK(upload.content == "line one\nx\ry");
 }
 
 TEST_CASE(
     "WRQ write error: ERROR 3 for a full disk and the file is abandoned") {
-  std::string content;
-  bool committed = false, abandoned = false;
-  auto file = std::make_unique<MemorySink>();
-  file->content = &content;
-  file->committed = &committed;
-  file->abandoned = &abandoned;
-  file->fail_with = ENOSPC;
-  Transfer transfer(Setup(), std::move(file));
+  Upload upload;
+  Transfer transfer(Setup(), upload.Sink(ENOSPC));
   RecordingSink sink;
   transfer.Start(T0(), sink);
   sink.Take();
   std::string b = "x";
-  transfer.OnPacket(
-      EncodeData(1,
-                 std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)),
-      T0(), sink);
+  transfer.OnPacket(DataPacket(1, b), T0(), sink);
   REQUIRE(sink.sent.size() == 1);
   auto p = Parse(sink.sent[0]);
   CHECK(std::get<Error>(p).code == 3);
-  CHECK(abandoned);
+  CHECK(upload.abandoned);
   CHECK(transfer.state() == TransferState::kFailed);
 }
 
 TEST_CASE("WRQ with an OACK: DATA 1 acknowledges it") {
-  std::string content;
-  bool committed = false, abandoned = false;
-  auto file = std::make_unique<MemorySink>();
-  file->content = &content;
-  file->committed = &committed;
-  file->abandoned = &abandoned;
+  Upload upload;
   TransferSetup setup = Setup();
   setup.oack = {{"tsize", "1"}};
-  Transfer transfer(setup, std::move(file));
+  Transfer transfer(setup, upload.Sink());
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  CHECK(sink.Take() ==
-        std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
+  CHECK(sink.Take() == Packets{EncodeOack(setup.oack)});
   transfer.OnTimer(transfer.deadline(), sink);
-  CHECK(sink.Take() ==
-        std::vector<std::vector<std::uint8_t>>{EncodeOack(setup.oack)});
+  CHECK(sink.Take() == Packets{EncodeOack(setup.oack)});
   std::string b = "z";
-  transfer.OnPacket(
-      EncodeData(1,
-                 std::span(reinterpret_cast<const std::uint8_t*>(b.data()), 1)),
-      T0(), sink);
-  CHECK(sink.Take() == std::vector<std::vector<std::uint8_t>>{EncodeAck(1)});
-  CHECK(content == "z");
+  transfer.OnPacket(DataPacket(1, b), T0(), sink);
+  CHECK(sink.Take() == Packets{EncodeAck(1)});
+  CHECK(upload.content == "z");
 }
 
 TEST_CASE(
@@ -643,12 +595,8 @@ TEST_CASE(
   Transfer windowed(Setup(512, 16), std::make_unique<MemorySource>("x"));
   CHECK(windowed.receive_batch() == kMaxReceiveBatch);
   // An upload is lockstep whatever windowsize was asked for.
-  std::string content;
-  bool flags[2] = {false, false};
-  auto file = std::make_unique<MemorySink>();
-  std::tie(file->content, file->committed, file->abandoned) =
-      std::make_tuple(&content, &flags[0], &flags[1]);
-  Transfer upload(Setup(512, 16), std::move(file));
+  Upload file;
+  Transfer upload(Setup(512, 16), file.Sink());
   CHECK(upload.receive_batch() == 1);
 }
 

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/util/list_errors.h"
+
 namespace pxekit {
 
 TEST_CASE("Line lists skip comments and blank lines and keep line numbers",
@@ -53,12 +55,9 @@ TEST_CASE("Bad lines are reported by number and do not stop the others",
   content += std::string(50, 'x') + "\n";
   content += "fourth\n";
   LineList list = SplitLineList(content, 40);
-  REQUIRE(list.errors.size() == 2);
-  CHECK(list.errors[0].line == 2);
-  CHECK(list.errors[0].column == 4);
-  CHECK(list.errors[0].message == "line contains a NUL byte");
-  CHECK(list.errors[1].line == 3);
-  CHECK(list.errors[1].message == "line is longer than 40 characters");
+  CHECK(test::ListErrors(list.errors) ==
+        std::vector<std::string>{"2:4: line contains a NUL byte",
+                                 "3:41: line is longer than 40 characters"});
   REQUIRE(list.lines.size() == 2);
   CHECK(list.lines[0].number == 1);
   CHECK(list.lines[1].number == 4);

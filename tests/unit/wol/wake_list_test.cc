@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit/util/list_errors.h"
+
 namespace pxekit {
 namespace {
 
@@ -44,20 +46,12 @@ TEST_CASE("A bad line is reported with line and column - the others are kept",
   REQUIRE(list.targets.size() == 2);
   CHECK(list.targets[0].origin == "<stdin>:1");
   CHECK(list.targets[1].origin == "<stdin>:5");
-  REQUIRE(list.errors.size() == 3);
-  CHECK(list.errors[0].line == 2);
-  CHECK(list.errors[0].column == 12);
-  CHECK(list.errors[0].message ==
-        "invalid MAC address 'aa:bb:cc:zz:ee:02': 'z' is not a hex digit (and "
-        "no such name in "
-        "/etc/ethers)");
-  CHECK(list.errors[1].line == 3);
-  CHECK(list.errors[1].column == 30);
-  CHECK(list.errors[1].message == "port '99999' is not in 1-65535");
-  CHECK(list.errors[2].line == 4);
-  CHECK(list.errors[2].column == 32);
-  CHECK(list.errors[2].message ==
-        "unexpected field 'extra' (a line is MAC [IP [PORT]])");
+  CHECK(test::ListErrors(list.errors) ==
+        std::vector<std::string>{
+            "2:12: invalid MAC address 'aa:bb:cc:zz:ee:02': 'z' is not a hex "
+            "digit (and no such name in /etc/ethers)",
+            "3:30: port '99999' is not in 1-65535",
+            "4:32: unexpected field 'extra' (a line is MAC [IP [PORT]])"});
 }
 
 TEST_CASE("Ports are 1-65535", "[wol]") {
@@ -118,9 +112,10 @@ TEST_CASE("Wake lists and /etc/ethers start with a BOM at times",
       "\xEF\xBB\xBF"
       "00:13:zz:1f:f1:82\n",
       "m", nullptr);
-  REQUIRE(bad.errors.size() == 1);
-  CHECK(bad.errors[0].line == 1);
-  CHECK(bad.errors[0].column == 7);
+  CHECK(
+      test::ListErrors(bad.errors) ==
+      std::vector<std::string>{"1:7: invalid MAC address '00:13:zz:1f:f1:82': "
+                               "'z' is not a hex digit"});
 
   CHECK(LookupEthers("\xEF\xBB\xBF"
                      "00:13:21:1f:f1:82 pc12\n",
@@ -137,15 +132,13 @@ TEST_CASE("A list's IP field of digits and dots must be an IPv4 address",
       "02:00:00:00:00:04 pc4.lab.example\n"
       "02:00:00:00:00:05 10.0.0.5\n",
       "m", nullptr);
-  REQUIRE(list.errors.size() == 3);
-  CHECK(list.errors[0].line == 1);
-  CHECK(list.errors[0].column == 19);
-  CHECK(list.errors[0].message ==
-        "invalid IPv4 address '300.0.0.1': octet 1 is greater than 255");
-  CHECK(list.errors[1].line == 2);
-  CHECK(list.errors[1].column == 26);
-  CHECK(list.errors[2].message ==
-        "invalid IPv4 address '10.1': has 2 octets, expected 4");
+  CHECK(
+      test::ListErrors(list.errors) ==
+      std::vector<std::string>{
+          "1:19: invalid IPv4 address '300.0.0.1': octet 1 is greater than 255",
+          "2:26: invalid IPv4 address '10.0.0.256': octet 4 is greater than "
+          "255",
+          "3:23: invalid IPv4 address '10.1': has 2 octets, expected 4"});
   REQUIRE(list.targets.size() == 2);
   CHECK(*list.targets[0].host == "pc4.lab.example");
   CHECK(*list.targets[1].host == "10.0.0.5");
