@@ -52,7 +52,8 @@ check "the list holds $NMACS distinct MACs" '[ "$(sort -u "$SCRATCH/macs.txt" | 
 
 # wol_receiver COUNT OUT: in $W, on 127.0.0.1:$WOL_PORT, one line per
 # datagram: the MAC of a well-formed magic packet, else "bad HEX"; it stops
-# after COUNT datagrams or 3 s without one. The buffer (SO_RCVBUFFORCE, as
+# after COUNT datagrams or 20 s without one (a sender slow to start on a
+# loaded machine). The buffer (SO_RCVBUFFORCE, as
 # root) holds every datagram even if the receiver is not scheduled at all.
 wol_receiver() {
   rm -f "$SCRATCH/wol.ready"
@@ -63,7 +64,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE
 s.bind(("127.0.0.1", port))
 open(ready, "w").close()
-s.settimeout(3.0)
+s.settimeout(20.0)
 with open(out, "w") as f:
     for _ in range(count):
         try:
