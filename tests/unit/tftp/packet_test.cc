@@ -14,6 +14,14 @@ std::vector<std::uint8_t> Bytes(const std::string& text) {
   return std::vector<std::uint8_t>(text.begin(), text.end());
 }
 
+// The packet `text` parses to, which must parse and be a T.
+template <typename T>
+T ParseAs(const std::string& text) {
+  auto packet = ParsePacket(Bytes(text));
+  REQUIRE(packet.ok());
+  return std::get<T>(*packet);
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -62,37 +70,31 @@ TEST_CASE("A trailing option name without a value is dropped") {
 
 TEST_CASE("DATA and ACK and ERROR and OACK parse") {
   auto data =
-      ParsePacket(Bytes(std::string("\0\x03\xff\xfe"
-                                    "abc",
-                                    7)));
-  REQUIRE(data.ok());
-  CHECK(std::get<Data>(*data).block == 0xfffe);
-  CHECK(std::get<Data>(*data).payload.size() == 3);
+      ParseAs<Data>(std::string("\0\x03\xff\xfe"
+                                "abc",
+                                7));
+  CHECK(data.block == 0xfffe);
+  CHECK(data.payload.size() == 3);
 
-  auto ack = ParsePacket(Bytes(std::string("\0\x04\0\x07", 4)));
-  REQUIRE(ack.ok());
-  CHECK(std::get<Ack>(*ack).block == 7);
+  CHECK(ParseAs<Ack>(std::string("\0\x04\0\x07", 4)).block == 7);
 
   // pxelinux closing early.
   auto error =
-      ParsePacket(Bytes(std::string("\0\x05\0\0No error, file close\0", 26)));
-  REQUIRE(error.ok());
-  CHECK(std::get<Error>(*error).code == 0);
-  CHECK(std::get<Error>(*error).message == "No error, file close");
+      ParseAs<Error>(std::string("\0\x05\0\0No error, file close\0", 26));
+  CHECK(error.code == 0);
+  CHECK(error.message == "No error, file close");
 
   auto unterminated =
-      ParsePacket(Bytes(std::string("\0\x05\0\x08"
-                                    "abort",
-                                    9)));
-  REQUIRE(unterminated.ok());
-  CHECK(std::get<Error>(*unterminated).message == "abort");
+      ParseAs<Error>(std::string("\0\x05\0\x08"
+                                 "abort",
+                                 9));
+  CHECK(unterminated.message == "abort");
 
   auto oack =
-      ParsePacket(Bytes(std::string("\0\x06tsize\0"
-                                    "42\0",
-                                    11)));
-  REQUIRE(oack.ok());
-  CHECK(std::get<Oack>(*oack).options == std::vector<Option>{{"tsize", "42"}});
+      ParseAs<Oack>(std::string("\0\x06tsize\0"
+                                "42\0",
+                                11));
+  CHECK(oack.options == std::vector<Option>{{"tsize", "42"}});
 }
 
 TEST_CASE("Short and unknown packets are errors - never crashes") {
