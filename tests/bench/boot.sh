@@ -17,6 +17,7 @@
 # PXEKIT_BOOT_RA=0 to measure without it.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../support/pxeboot.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_help.sh"
 
 usage() {
   echo "usage: boot.sh [--runs N] [--bios | --uefi] [--only pxekit|dnsmasq]" >&2
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --bios) firmware=bios ;;
     --uefi) firmware=uefi ;;
     --only) [ $# -ge 2 ] || usage; kinds=("$2"); shift ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift

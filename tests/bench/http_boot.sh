@@ -23,6 +23,7 @@
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../support/pxeboot.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/nginx.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_help.sh"
 
 usage() {
   echo "usage: http_boot.sh [--runs N] [--size MIB]" >&2
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
     --size) [ $# -ge 2 ] || usage; size_mib=$2; shift ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift

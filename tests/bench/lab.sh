@@ -22,6 +22,7 @@
 # dominates; the servers differ in DHCP and TFTP.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../support/lab.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../support/script_help.sh"
 
 usage() {
   echo "usage: lab.sh [--machines N] [--runs N] [--only pxekit|dnsmasq] [--nfs ganesha|knfsd]" >&2
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
     --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
     --only) [ $# -ge 2 ] || usage; kinds=("$2"); shift ;;
     --nfs) [ $# -ge 2 ] || usage; nfs=$2; shift ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift

@@ -39,6 +39,7 @@
 # overrides the probe.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/script_help.sh"
 
 usage() {
   echo "usage: demo.sh [--machines N] [--servers pxekit|dnsmasq] [--nfs ganesha|knfsd] [--one-day]" >&2
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
     --nfs) [ $# -ge 2 ] || usage; nfs=$2; shift ;;
     --nfs=*) nfs=${1#*=} ;;
     --one-day) days=1 ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
     *) usage ;;
   esac
   shift
