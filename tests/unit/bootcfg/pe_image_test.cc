@@ -54,7 +54,7 @@ TEST_CASE("pe_image: a certificate table that is not Authenticode",
     const char* problem;
   };
   const Case cases[] = {
-      {"past the end of the file", [](Bytes& b) { b.resize(b.size() - 1); },
+      {"past the end of the file", [](Bytes& b) { b.pop_back(); },
        "runs past the end"},
       {"an offset near 2^32 does not wrap",
        [](Bytes& b) { test::PutU32(b, test::kPeFixtureCertEntry, 0xfffffff8); },
