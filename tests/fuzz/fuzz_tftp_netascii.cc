@@ -20,14 +20,13 @@
 #include "tftp/netascii.h"
 #include "tftp/packet.h"
 #include "tftpd/transfer.h"
+#include "util/byte_reader.h"
 
 namespace {
 
 using namespace pxekit::tftp;
 
-std::span<const std::uint8_t> AsBytes(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using pxekit::AsBytes;
 
 // Decodes `wire` cut at the offsets the input chooses.
 std::string DecodeInChunks(std::string_view wire,

@@ -6,6 +6,7 @@
 
 #include "pe_fixture.h"
 #include "support/memory_tree.h"
+#include "util/byte_reader.h"
 
 namespace pxekit {
 namespace {
@@ -43,16 +44,12 @@ TEST_CASE("secure_boot: the layout the signed images expect",
 }
 
 TEST_CASE("secure_boot: loaders", "[bootcfg][secureboot]") {
-  auto bytes = [](const std::string& s) {
-    return std::span<const std::uint8_t>(
-        reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-  };
-  CHECK(SecureBootLoaderProblem(bytes(kSigned)).empty());
-  CHECK(SecureBootLoaderProblem(bytes(kUnsigned)).starts_with("unsigned"));
-  CHECK(SecureBootLoaderProblem(bytes("#!ipxe\n"))
+  CHECK(SecureBootLoaderProblem(AsBytes(kSigned)).empty());
+  CHECK(SecureBootLoaderProblem(AsBytes(kUnsigned)).starts_with("unsigned"));
+  CHECK(SecureBootLoaderProblem(AsBytes("#!ipxe\n"))
             .starts_with("not an EFI image"));
   std::string cut = kSigned.substr(0, kSigned.size() - 4);
-  CHECK(SecureBootLoaderProblem(bytes(cut))
+  CHECK(SecureBootLoaderProblem(AsBytes(cut))
             .starts_with("broken Authenticode signature"));
 }
 
