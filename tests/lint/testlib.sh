@@ -46,6 +46,13 @@ check "wait_until fails when the condition never holds, after its bound ($out)" 
 run_child 'touch "$SCRATCH/x"; wait_until 1 "[ -e \"\$SCRATCH/x\" ]"; echo "rc=$?"; finish >/dev/null'
 check "wait_until returns 0 once the condition holds ($out)" '[ "$out" = rc=0 ]'
 
+# asan_slack_kib: nothing for a program built plainly; for a sanitized one,
+# ASan's 256 MiB quarantine and a shadow byte per 8 of the bound.
+slack=$(asan_slack_kib "$PXEKIT_BIN/wakeonlan" 8000)
+if sanitized "$PXEKIT_BIN/wakeonlan"; then want=$((256 * 1024 + 1000)); else want=0; fi
+check "asan_slack_kib adds $want KiB to a bound of 8000 KiB for this build's wakeonlan ($slack)" '[ "$slack" = "$want" ]'
+check "asan_slack_kib adds nothing for a program built plainly" '[ "$(asan_slack_kib /bin/true 8000)" = 0 ]'
+
 # A script that ends without finish fails, even with status 0: bash ends a
 # script at a syntax error in a compound command with status 0.
 run_child 'check "holds" true'

@@ -34,20 +34,13 @@ NHOSTS=$((AGENTS * PER_AGENT))
 PO_MAX_KIB=$((32 * 1024))    # peak RSS bound of the sender with 1,000 hosts
 PO_GROWTH_KIB=$((8 * 1024))  # at most this much above its RSS with 1 host
 PO_WAIT=60
-# Sanitized (make check-asan), AddressSanitizer keeps freed memory in its
-# quarantine (256 MiB by default) and a shadow byte per 8: that much more on
-# both bounds, as pxe-tftpd_load allows; the unsanitized run holds the tight
-# ones.
-for prog in "$WOL" "$PO"; do
-  if sanitized "$prog"; then
-    WOL_MAX_KIB=$((WOL_MAX_KIB + 256 * 1024 + WOL_MAX_KIB / 8))
-    WOL_GROWTH_KIB=$((WOL_GROWTH_KIB + 256 * 1024))
-    PO_MAX_KIB=$((PO_MAX_KIB + 256 * 1024 + PO_MAX_KIB / 8))
-    PO_GROWTH_KIB=$((PO_GROWTH_KIB + 256 * 1024))
-    echo "# sanitized senders: RSS bounds raised by ASan's quarantine and shadow"
-    break
-  fi
-done
+# Sanitized (make check-asan): ASan's quarantine and shadow on top of each
+# bound (asan_slack_kib), as pxe-tftpd_load allows; the unsanitized run
+# holds the tight ones.
+WOL_MAX_KIB=$((WOL_MAX_KIB + $(asan_slack_kib "$WOL" "$WOL_MAX_KIB")))
+WOL_GROWTH_KIB=$((WOL_GROWTH_KIB + $(asan_slack_kib "$WOL")))
+PO_MAX_KIB=$((PO_MAX_KIB + $(asan_slack_kib "$PO" "$PO_MAX_KIB")))
+PO_GROWTH_KIB=$((PO_GROWTH_KIB + $(asan_slack_kib "$PO")))
 
 now_ms() { date +%s%3N; }
 # peak_kib FILE: the %M that GNU time wrote (its last line)

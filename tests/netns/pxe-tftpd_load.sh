@@ -40,10 +40,7 @@ BOUND_KB=$((REST_KB + CLIENTS * PER_TRANSFER_KB))
 # Sanitized (make check-asan), AddressSanitizer keeps freed memory in its
 # quarantine (256 MiB by default) and a shadow byte per 8: that much more,
 # still far below what holding the files would take.
-if sanitized "$PXEKIT_BIN/pxe-tftpd"; then
-  BOUND_KB=$((BOUND_KB + 256 * 1024 + BOUND_KB / 8))
-  echo "# sanitized pxe-tftpd: bound raised by ASan's quarantine and shadow"
-fi
+BOUND_KB=$((BOUND_KB + $(asan_slack_kib "$PXEKIT_BIN/pxe-tftpd" "$BOUND_KB")))
 
 OUT=$SCRATCH/out
 mkdir -p "$OUT" && chmod 777 "$OUT"
