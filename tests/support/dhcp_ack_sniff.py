@@ -4,6 +4,8 @@ only): one line "IFACE YIADDR CHADDR" per ACK, flushed at once. Runs until
 SIGTERM or the time limit. Usage: dhcp_ack_sniff.py SECONDS OUT IFACE..."""
 import select, signal, socket, struct, sys, time
 
+from dhcp_msg import message_type, yiaddr
+
 limit, out_path, ifaces = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 socks = {}
@@ -30,16 +32,6 @@ while time.monotonic() < end:
         bootp = ip[ihl + 8:]
         if sport != 67 or len(bootp) < 240 or bootp[0] != 2:
             continue
-        opts, i, kind = bootp[240:], 0, None
-        while i < len(opts) and opts[i] != 255:
-            if opts[i] == 0:
-                i += 1
-                continue
-            if i + 1 >= len(opts):
-                break
-            if opts[i] == 53 and opts[i + 1] >= 1:
-                kind = opts[i + 2]
-            i += 2 + opts[i + 1]
-        if kind == 5:
-            out.write("%s %s %s\n" % (socks[s], socket.inet_ntoa(bootp[16:20]),
+        if message_type(bootp) == 5:
+            out.write("%s %s %s\n" % (socks[s], yiaddr(bootp),
                                       bootp[28:34].hex()))

@@ -7,6 +7,8 @@ with KIND discover, select (a REQUEST with option 54 = SERVER_ID) or reboot
 (INIT-REBOOT: a REQUEST without option 54 and ciaddr 0); ADDR (option 50)
 may be "-"."""
 import random, socket, struct, sys, time
+
+from dhcp_msg import message_type, yiaddr
 gi, server, sid = sys.argv[1:4]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((gi, 67))
@@ -31,13 +33,6 @@ for case in sys.argv[4:]:
             continue
         if len(data) < 240 or struct.unpack("!I", data[4:8])[0] != xid:
             continue
-        o, i, t = data[240:], 0, 0
-        while i + 1 < len(o) and o[i] != 255:
-            if o[i] == 0:
-                i += 1
-                continue
-            if o[i] == 53:
-                t = o[i + 2]
-            i += 2 + o[i + 1]
-        reply = {2: "OFFER", 5: "ACK", 6: "NAK"}.get(t, str(t)) + " " + socket.inet_ntoa(data[16:20])
+        t = message_type(data)
+        reply = {2: "OFFER", 5: "ACK", 6: "NAK"}.get(t, str(t)) + " " + yiaddr(data)
     print(kind, mac, addr, reply, flush=True)
