@@ -49,11 +49,11 @@ void AddExportFlags(CLI::App& sub, ExportFlags& flags) {
                  "Security flavours in order of preference: sys, krb5, krb5i, "
                  "krb5p (sec=)")
       ->type_name("FLAVOR[:FLAVOR...]");
-  sub.add_option("--option", flags.options,
-                 "Any other exports(5) option, e.g. insecure or anonuid=1000 "
-                 "(repeatable)")
-      ->type_name("X")
-      ->allow_extra_args(false);
+  pxekit::AddRepeatable(
+      sub, "--option", flags.options,
+      "Any other exports(5) option, e.g. insecure or anonuid=1000 "
+      "(repeatable)",
+      "X");
 }
 
 void AddFileOptions(CLI::App& sub, ExportsOptions& options) {

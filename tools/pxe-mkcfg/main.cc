@@ -45,10 +45,8 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("--kernel", options.spec.kernel, "Kernel to boot")
       ->type_name("K")
       ->required();
-  sub.add_option("--initrd", options.spec.initrds,
-                 "Initial ramdisk (repeatable, loaded in order)")
-      ->type_name("I")
-      ->allow_extra_args(false);
+  pxekit::AddRepeatable(sub, "--initrd", options.spec.initrds,
+                        "Initial ramdisk (repeatable, loaded in order)", "I");
   sub.add_option("--append", options.spec.append,
                  "Extra kernel arguments, added last")
       ->type_name("ARGS");
@@ -59,21 +57,21 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_flag("--casper", options.spec.casper,
                "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
                "(needs --nfsroot)");
-  sub.add_option("--timeout", options.timeout_s,
-                 "Seconds the prompt or menu waits before it boots the entry, "
-                 "in every loader; 0 boots at once (default: at once, or for "
-                 "ever with --prompt or --menu)")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0, pxekit::kMaxTimeoutSeconds).description(""));
+  pxekit::AddNumber(
+      sub, "--timeout", options.timeout_s,
+      "Seconds the prompt or menu waits before it boots the entry, "
+      "in every loader; 0 boots at once (default: at once, or for "
+      "ever with --prompt or --menu)",
+      "SECONDS", 0, pxekit::kMaxTimeoutSeconds);
   sub.add_flag("--prompt", options.spec.prompt,
                "Always show the boot prompt (PROMPT 1)");
   sub.add_flag("--menu", options.spec.menu,
                "Show a menu (pxelinux: UI menu.c32; iPXE: menu and choose)");
-  sub.add_option("--host", options.hosts,
-                 "Write a per-host file for this MAC, optionally with its own "
-                 "label (repeatable)")
-      ->type_name("MAC[,LABEL]")
-      ->allow_extra_args(false);
+  pxekit::AddRepeatable(
+      sub, "--host", options.hosts,
+      "Write a per-host file for this MAC, optionally with its own "
+      "label (repeatable)",
+      "MAC[,LABEL]");
   AddHostOptions(sub, options);
 }
 
