@@ -54,6 +54,16 @@ CLI::Option* AddNumber(CLI::App& app, const std::string& name, T& value,
       ->check(CLI::Range(lo, hi).description(""));
 }
 
+// A subcommand that, when it is given, sets `command` to `value`: the
+// program then runs what `command` names.
+template <typename Command>
+CLI::App* AddCommand(CLI::App& app, const std::string& name,
+                     const std::string& help, Command& command, Command value) {
+  CLI::App* sub = app.add_subcommand(name, help);
+  sub->callback([&command, value] { command = value; });
+  return sub;
+}
+
 // Parses argv with pxekit's exit codes instead of CLI11's 100-114.
 // Returns nullopt to go on, or the status to exit with: 0 after --help or
 // --version, 64 after a usage error (reported through `diag` as

@@ -303,6 +303,27 @@ TEST_CASE("A number option: its range is checked and its help says TYPE only",
   CHECK(help.find("INT") == std::string::npos);
 }
 
+TEST_CASE("A subcommand sets the command the program runs", "[cli]") {
+  enum class Command { kNone, kWrite, kCheck };
+  auto run = [](std::vector<const char*> argv) {
+    CapturedStream stream;
+    Diag diag("tool", stream.get());
+    CLI::App app("test", "tool");
+    CommonOptions common;
+    AddCommonOptions(app, common, ShortV::kVerbose);
+    AllowOneSubcommand(app);
+    Command command = Command::kNone;
+    AddCommand(app, "write", "", command, Command::kWrite);
+    AddCommand(app, "check", "", command, Command::kCheck);
+    int status = Parse(app, std::move(argv), diag);
+    return std::pair(status, command);
+  };
+  CHECK(run({"check"}) == std::pair(-1, Command::kCheck));
+  CHECK(run({"-v", "write", "-q"}) == std::pair(-1, Command::kWrite));
+  CHECK(run({}) == std::pair(-1, Command::kNone));
+  CHECK(run({"frob"}).first == kExitUsage);
+}
+
 TEST_CASE("Option parser errors read 'what: why'", "[cli]") {
   CHECK(RunSample({"--bogus"}).message == "tool: unknown option --bogus");
   CHECK(RunSample({"--bogus=3"}).message == "tool: unknown option --bogus");
