@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +29,40 @@ enum class ShortV {
 std::string VersionString(const std::string& prog);
 
 void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v);
+
+// An option that may be given several times, one value each time
+// ("-i eth0 -i eth1"; in "-i eth0 eth1" the eth1 is not the option's), shown
+// in --help as `type`.
+template <typename T>
+CLI::Option* AddRepeatable(CLI::App& app, const std::string& name,
+                           std::vector<T>& values, const std::string& help,
+                           const std::string& type) {
+  return app.add_option(name, values, help)
+      ->type_name(type)
+      ->allow_extra_args(false);
+}
+
+// A number from `lo` to `hi`, shown in --help as `type` without CLI11's
+// range note (the help text gives the default; a value outside the range is
+// refused as "--port: '70000' is not in 1-65535").
+template <typename T, typename Bound>
+CLI::Option* AddNumber(CLI::App& app, const std::string& name, T& value,
+                       const std::string& help, const std::string& type,
+                       Bound lo, Bound hi) {
+  return app.add_option(name, value, help)
+      ->type_name(type)
+      ->check(CLI::Range(lo, hi).description(""));
+}
+
+// A subcommand that, when it is given, sets `command` to `value`: the
+// program then runs what `command` names.
+template <typename Command>
+CLI::App* AddCommand(CLI::App& app, const std::string& name,
+                     const std::string& help, Command& command, Command value) {
+  CLI::App* sub = app.add_subcommand(name, help);
+  sub->callback([&command, value] { command = value; });
+  return sub;
+}
 
 // Parses argv with pxekit's exit codes instead of CLI11's 100-114.
 // Returns nullopt to go on, or the status to exit with: 0 after --help or

@@ -200,33 +200,16 @@ class Parser {
   }
 
   std::string Describe(const Token& token) const {
-    switch (token.kind) {
-      case TokenKind::kEnd:
-        return "end of file";
-      case TokenKind::kWord:
-        return QuoteForMessage(token.text);
-      case TokenKind::kString:
-        return "a quoted string";
-      case TokenKind::kSemicolon:
-        return "';'";
-      case TokenKind::kLBrace:
-        return "'{'";
-      case TokenKind::kRBrace:
-        return "'}'";
-      case TokenKind::kLParen:
-        return "'('";
-      case TokenKind::kRParen:
-        return "')'";
-      case TokenKind::kComma:
-        return "','";
-      case TokenKind::kEqual:
-        return "'='";
-      case TokenKind::kNotEqual:
-        return "'!='";
-      case TokenKind::kError:
-        return token.text;
-    }
-    return "?";
+    if (token.kind == TokenKind::kWord) return QuoteForMessage(token.text);
+    if (token.kind == TokenKind::kError) return token.text;
+    // In the order of TokenKind; a word and an error are their text.
+    static constexpr std::array<std::string_view, 12> kNames = {
+        "end of file", "",     "a quoted string",
+        "';'",         "'{'",  "'}'",
+        "'('",         "')'",  "','",
+        "'='",         "'!='", ""};
+    static_assert(kNames.size() == EnumCount(TokenKind::kError));
+    return std::string(EnumName(token.kind, kNames, "?"));
   }
 
   Token Next() {

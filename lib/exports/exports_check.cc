@@ -125,6 +125,10 @@ class Checker {
       CheckContradictions(file, entry, client.options);
       int line = client.line;
       int col = client.column;
+      // The warnings below are all about this client's line.
+      auto warn = [&](std::string message) {
+        Add(Severity::kWarning, file, entry, line, col, std::move(message));
+      };
       if (!client.has_options && !entry.has_defaults)
         Add(Severity::kError, file, entry, line, col,
             fmt::format("no options for {}: exportfs applies ro and "
@@ -132,42 +136,39 @@ class Checker {
                         "no_subtree_check) or the options you mean",
                         QuoteForMessage(client.host), client.host));
       if (client.form.kind == ClientKind::kGss)
-        Add(Severity::kWarning, file, entry, line, col,
-            fmt::format("client {} is deprecated: use * with sec={}",
-                        client.host, client.host.substr(4)));
+        warn(fmt::format("client {} is deprecated: use * with sec={}",
+                         client.host, client.host.substr(4)));
       std::vector<Option> all = EffectiveOptions(entry, client);
       Effect e = Resolve(all);
       bool wide = IsWide(client.form);
       if (wide && e.no_root_squash)
-        Add(Severity::kWarning, file, entry, line, col,
-            fmt::format("no_root_squash for {}: {} can {} {} as root",
-                        client.host, Who(client),
-                        e.rw ? "read and write" : "read every file in",
-                        entry.path));
+        warn(fmt::format("no_root_squash for {}: {} can {} {} as root",
+                         client.host, Who(client),
+                         e.rw ? "read and write" : "read every file in",
+                         entry.path));
       else if (wide && e.rw)
-        Add(Severity::kWarning, file, entry, line, col,
-            fmt::format("rw for {}: {} can write to {}", client.host,
-                        Who(client), entry.path));
+        warn(fmt::format("rw for {}: {} can write to {}", client.host,
+                         Who(client), entry.path));
       if (e.insecure && e.no_root_squash)
-        Add(Severity::kWarning, file, entry, line, col,
+        warn(
             fmt::format("insecure with no_root_squash for {}: any user on a "
                         "client, from an unprivileged port, can act as root "
                         "on {}",
                         client.host, entry.path));
       if (e.rw && e.async)
-        Add(Severity::kWarning, file, entry, line, col,
+        warn(
             fmt::format("rw with async for {}: writes are acknowledged "
                         "before they reach the disk and are lost or corrupt "
                         "if the server crashes; use sync when unsure",
                         client.host));
       if (e.all_squash && e.rw)
-        Add(Severity::kWarning, file, entry, line, col,
+        warn(
             fmt::format("all_squash for {}: every file is written as the "
                         "anonymous user; a root file system (NFS root) "
                         "breaks",
                         client.host));
       if (!e.subtree_explicit && (client.has_options || entry.has_defaults))
-        Add(Severity::kWarning, file, entry, line, col,
+        warn(
             fmt::format("neither subtree_check nor no_subtree_check for {}: "
                         "exportfs warns; write no_subtree_check",
                         client.host));
@@ -177,10 +178,9 @@ class Checker {
       auto [it, fresh] = seen_.emplace(key, Seen{file.file, line, opts});
       if (!fresh) {
         if (it->second.options == opts)
-          Add(Severity::kWarning, file, entry, line, col,
-              fmt::format("{} is exported to {} again (first at {}:{})",
-                          entry.path, client.host, it->second.file,
-                          it->second.line));
+          warn(fmt::format("{} is exported to {} again (first at {}:{})",
+                           entry.path, client.host, it->second.file,
+                           it->second.line));
         else
           Add(Severity::kError, file, entry, line, col,
               fmt::format("{} is exported to {} twice with different "

@@ -229,20 +229,18 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
       }
       g->clients = h;
       return true;
-    case ClientKind::kNetwork4: {
-      std::string_view addr = std::string_view(h).substr(0, h.find('/'));
-      if (!IsDottedQuad(addr) || client.form.prefix_len < 0) break;
-      // A dotted netmask becomes its prefix length; Ganesha takes only CIDR.
-      g->clients = fmt::format("{}/{}", addr, client.form.prefix_len);
-      return true;
-    }
     case ClientKind::kIpv6:
       if (!IsGaneshaIpv6(h)) break;
       g->clients = h;
       return true;
+    case ClientKind::kNetwork4:
     case ClientKind::kNetwork6: {
       std::string_view addr = std::string_view(h).substr(0, h.find('/'));
-      if (!IsGaneshaIpv6(addr) || client.form.prefix_len < 0) break;
+      bool v4 = client.form.kind == ClientKind::kNetwork4;
+      if (!(v4 ? IsDottedQuad(addr) : IsGaneshaIpv6(addr)) ||
+          client.form.prefix_len < 0)
+        break;
+      // A dotted netmask becomes its prefix length; Ganesha takes only CIDR.
       g->clients = fmt::format("{}/{}", addr, client.form.prefix_len);
       return true;
     }
@@ -275,23 +273,28 @@ void Writer::ApplyOption(const Option& o, const Where& at, GClient* g,
     Error(at, fmt::format("{}: NFS-Ganesha cannot express this option ({})",
                           o.Text(), why));
   };
-  if (n == "ro") {
-    g->rw = false;
-  } else if (n == "rw") {
-    g->rw = true;
-  } else if (n == "root_squash") {
-    g->root_squash = true;
-  } else if (n == "no_root_squash") {
-    g->root_squash = false;
-  } else if (n == "all_squash") {
-    g->all_squash = true;
-  } else if (n == "no_all_squash") {
-    g->all_squash = false;
-  } else if (n == "secure") {
-    g->privileged = true;
-  } else if (n == "insecure") {
-    g->privileged = false;
-  } else if (n == "anonuid" || n == "anongid") {
+  // The options that set one flag of the CLIENT block, and to what.
+  struct FlagOption {
+    std::string_view name;
+    bool GClient::*flag;
+    bool value;
+  };
+  static constexpr FlagOption kFlagOptions[] = {
+      {"ro", &GClient::rw, false},
+      {"rw", &GClient::rw, true},
+      {"root_squash", &GClient::root_squash, true},
+      {"no_root_squash", &GClient::root_squash, false},
+      {"all_squash", &GClient::all_squash, true},
+      {"no_all_squash", &GClient::all_squash, false},
+      {"secure", &GClient::privileged, true},
+      {"insecure", &GClient::privileged, false},
+  };
+  for (const FlagOption& f : kFlagOptions)
+    if (n == f.name) {
+      g->*f.flag = f.value;
+      return;
+    }
+  if (n == "anonuid" || n == "anongid") {
     // nfs-utils: strtol, base 10, stored in a 32-bit uid_t/gid_t.
     long long v = 0;
     std::string_view digits =

@@ -53,31 +53,16 @@ bool SessionQuota::TryStart() {
 
 std::uint64_t SessionQuota::Finish(End how) {
   running_.fetch_sub(1, std::memory_order_relaxed);
-  std::atomic<std::uint64_t>* counter = &complete_;
-  switch (how) {
-    case End::kComplete:
-      counter = &complete_;
-      break;
-    case End::kFailed:
-      counter = &failed_;
-      break;
-    case End::kVanished:
-      counter = &vanished_;
-      break;
-    case End::kStopped:
-      counter = &stopped_;
-      break;
-  }
-  return counter->fetch_add(1, std::memory_order_relaxed) + 1;
+  return Ended(how).fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 SessionQuota::Counts SessionQuota::counts() const {
   Counts counts;
   counts.running = running_.load(std::memory_order_relaxed);
   counts.peak = peak_.load(std::memory_order_relaxed);
-  counts.complete = complete_.load(std::memory_order_relaxed);
-  counts.failed = failed_.load(std::memory_order_relaxed);
-  counts.vanished = vanished_.load(std::memory_order_relaxed);
+  counts.complete = Ended(End::kComplete).load(std::memory_order_relaxed);
+  counts.failed = Ended(End::kFailed).load(std::memory_order_relaxed);
+  counts.vanished = Ended(End::kVanished).load(std::memory_order_relaxed);
   counts.refused = refused_.load(std::memory_order_relaxed);
   return counts;
 }

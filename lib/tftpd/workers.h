@@ -9,12 +9,14 @@
 // of them, so a client's repeated request reaches the worker that runs its
 // transfer, and that worker owns the transfer's socket to the end.
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 
 #include "tftpd/config.h"
+#include "util/enum_names.h"
 
 namespace pxekit::tftp {
 
@@ -82,10 +84,14 @@ class SessionQuota {
   const std::size_t max_sessions_;
   std::atomic<std::size_t> running_{0};
   std::atomic<std::size_t> peak_{0};
-  std::atomic<std::uint64_t> complete_{0};
-  std::atomic<std::uint64_t> failed_{0};
-  std::atomic<std::uint64_t> vanished_{0};
-  std::atomic<std::uint64_t> stopped_{0};
+  // The transfers that ended, one counter per End.
+  std::array<std::atomic<std::uint64_t>, EnumCount(End::kStopped)> ended_{};
+  std::atomic<std::uint64_t>& Ended(End how) {
+    return ended_[static_cast<std::size_t>(how)];
+  }
+  const std::atomic<std::uint64_t>& Ended(End how) const {
+    return ended_[static_cast<std::size_t>(how)];
+  }
   std::atomic<std::uint64_t> refused_{0};
 };
 

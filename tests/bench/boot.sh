@@ -19,28 +19,20 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../support/pxeboot.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_help.sh"
 
-usage() {
-  echo "usage: boot.sh [--runs N] [--bios | --uefi] [--only pxekit|dnsmasq]" >&2
-  exit 64
-}
-
 runs=5
 firmware=bios
+unset only
+script_options \
+  --runs=runs \
+  --bios=firmware=bios \
+  --uefi=firmware=uefi \
+  --only=only \
+  -- "$@"
 kinds=(pxekit dnsmasq)
-while [ $# -gt 0 ]; do
-  case $1 in
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
-    --bios) firmware=bios ;;
-    --uefi) firmware=uefi ;;
-    --only) [ $# -ge 2 ] || usage; kinds=("$2"); shift ;;
-    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) usage ;;
-  esac
-  shift
-done
-[[ $runs =~ ^[1-9][0-9]?$ ]] || usage
+[ -z "${only+set}" ] || kinds=("$only")
+[[ $runs =~ ^[1-9][0-9]?$ ]] || script_usage
 for kind in "${kinds[@]}"; do
-  case $kind in pxekit | dnsmasq) ;; *) usage ;; esac
+  case $kind in pxekit | dnsmasq) ;; *) script_usage ;; esac
 done
 
 [ "$(id -u)" = 0 ] || { echo "boot.sh: needs root (network namespace, tap device)" >&2; exit 77; }

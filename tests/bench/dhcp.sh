@@ -123,15 +123,20 @@ tally() {
   return 0
 }
 
-run_rate() {
-  ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$1" -R 1000000 -p "$STEP_SECONDS" \
-    127.0.0.1 >"$WORK/perf.out" 2>&1
+# perf_stats FILE: "achieved drops_do% drops_ra%" of one perfdhcp run.
+perf_stats() {
   awk '
     /^Rate:/ { rate = $2 }
     /^\*\*\*Statistics for: DISCOVER-OFFER/ { x = "do" }
     /^\*\*\*Statistics for: REQUEST-ACK/ { x = "ra" }
     /^drops ratio:/ { d[x] = $3 }
-    END { printf "%d %s %s\n", rate, d["do"] + 0, d["ra"] + 0 }' "$WORK/perf.out"
+    END { printf "%d %s %s\n", rate, d["do"] + 0, d["ra"] + 0 }' "$1"
+}
+
+run_rate() {
+  ip netns exec "$NS" perfdhcp -4 -l 127.0.0.2 -r "$1" -R 1000000 -p "$STEP_SECONDS" \
+    127.0.0.1 >"$WORK/perf.out" 2>&1
+  perf_stats "$WORK/perf.out"
 }
 
 # The machine is shared and noisy, so the two servers take turns at each
@@ -198,16 +203,6 @@ start_pxe_pg() {
 start_kea_pg() {
   start_kea kea-pg '{ "type": "postgresql", "name": "kea", "host": "'"$PG_CLUSTER_DIR"'",
                       "user": "postgres" }'
-}
-
-# perf_stats FILE: "achieved drops_do% drops_ra%" of one perfdhcp run.
-perf_stats() {
-  awk '
-    /^Rate:/ { rate = $2 }
-    /^\*\*\*Statistics for: DISCOVER-OFFER/ { x = "do" }
-    /^\*\*\*Statistics for: REQUEST-ACK/ { x = "ra" }
-    /^drops ratio:/ { d[x] = $3 }
-    END { printf "%d %s %s\n", rate, d["do"] + 0, d["ra"] + 0 }' "$1"
 }
 
 # run_pair RATE: two perfdhcp at RATE/2 each, distinct clients, one per

@@ -25,24 +25,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../support/pxeboot.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/nginx.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_help.sh"
 
-usage() {
-  echo "usage: http_boot.sh [--runs N] [--size MIB]" >&2
-  exit 64
-}
-
 runs=2
 size_mib=256
 HTTP_PORT=8080
-while [ $# -gt 0 ]; do
-  case $1 in
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
-    --size) [ $# -ge 2 ] || usage; size_mib=$2; shift ;;
-    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) usage ;;
-  esac
-  shift
-done
-[[ $runs =~ ^[1-9][0-9]?$ ]] || usage
+script_options --runs=runs --size=size_mib -- "$@"
+[[ $runs =~ ^[1-9][0-9]?$ ]] || script_usage
 [[ $size_mib =~ ^[1-9][0-9]{0,2}$ ]] && [ "$size_mib" -le 320 ] || {
   echo "http_boot.sh: --size is 1-320 MiB (the VM has 512 MiB)" >&2
   exit 64

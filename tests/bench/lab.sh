@@ -24,32 +24,24 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/../support/lab.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../support/script_help.sh"
 
-usage() {
-  echo "usage: lab.sh [--machines N] [--runs N] [--only pxekit|dnsmasq] [--nfs ganesha|knfsd]" >&2
-  exit 64
-}
-
 machines=8
 runs=3
-kinds=(pxekit dnsmasq)
 nfs=ganesha
-while [ $# -gt 0 ]; do
-  case $1 in
-    --machines) [ $# -ge 2 ] || usage; machines=$2; shift ;;
-    --runs) [ $# -ge 2 ] || usage; runs=$2; shift ;;
-    --only) [ $# -ge 2 ] || usage; kinds=("$2"); shift ;;
-    --nfs) [ $# -ge 2 ] || usage; nfs=$2; shift ;;
-    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) usage ;;
-  esac
-  shift
-done
-[[ $runs =~ ^[1-9][0-9]?$ ]] && [[ $machines =~ ^[1-9][0-9]?$ ]] || usage
+unset only
+script_options \
+  --machines=machines \
+  --runs=runs \
+  --only=only \
+  --nfs=nfs \
+  -- "$@"
+kinds=(pxekit dnsmasq)
+[ -z "${only+set}" ] || kinds=("$only")
+[[ $runs =~ ^[1-9][0-9]?$ ]] && [[ $machines =~ ^[1-9][0-9]?$ ]] || script_usage
 for kind in "${kinds[@]}"; do
-  case $kind in pxekit | dnsmasq) ;; *) usage ;; esac
+  case $kind in pxekit | dnsmasq) ;; *) script_usage ;; esac
 done
 
-case $nfs in ganesha | knfsd) ;; *) usage ;; esac
+case $nfs in ganesha | knfsd) ;; *) script_usage ;; esac
 
 [ "$(id -u)" = 0 ] || { echo "lab.sh: needs root (network namespace, tap devices)" >&2; exit 77; }
 if [ "$nfs" = knfsd ] && ! knfsd_probe; then

@@ -41,32 +41,20 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/script_help.sh"
 
-usage() {
-  echo "usage: demo.sh [--machines N] [--servers pxekit|dnsmasq] [--nfs ganesha|knfsd] [--one-day]" >&2
-  exit 64
-}
-
 machines=3
 servers=pxekit
 nfs=ganesha
 days=2
-while [ $# -gt 0 ]; do
-  case $1 in
-    --machines | -n) [ $# -ge 2 ] || usage; machines=$2; shift ;;
-    --machines=*) machines=${1#*=} ;;
-    --servers) [ $# -ge 2 ] || usage; servers=$2; shift ;;
-    --servers=*) servers=${1#*=} ;;
-    --nfs) [ $# -ge 2 ] || usage; nfs=$2; shift ;;
-    --nfs=*) nfs=${1#*=} ;;
-    --one-day) days=1 ;;
-    -h | --help) script_help "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) usage ;;
-  esac
-  shift
-done
-case $servers in pxekit | dnsmasq) ;; *) usage ;; esac
-case $nfs in ganesha | knfsd) ;; *) usage ;; esac
-[[ $machines =~ ^[1-9][0-9]?$ ]] || usage
+script_options \
+  --machines=machines \
+  -n=machines \
+  --servers=servers \
+  --nfs=nfs \
+  --one-day=days=1 \
+  -- "$@"
+case $servers in pxekit | dnsmasq) ;; *) script_usage ;; esac
+case $nfs in ganesha | knfsd) ;; *) script_usage ;; esac
+[[ $machines =~ ^[1-9][0-9]?$ ]] || script_usage
 
 if [ "$(id -u)" != 0 ]; then
   echo "demo: needs root (it creates a network namespace and tap devices): sudo make demo" >&2

@@ -907,11 +907,69 @@ _pxeboot_qemu_launch() {
   PXEBOOT_QEMU_PID=$!
 }
 
+# _pxeboot_log_pass SEEN CONSOLE: one pass over the lines the logs
+# (PXEBOOT_SOURCES, then the serial console) got since the last pass. A
+# server's line is printed as its stage (_pxeboot_classify); a console line,
+# CR removed, goes to the function CONSOLE. SEEN names the associative array
+# of the lines read so far, per file. read fails on a last line that has no
+# newline yet: it is not counted, so the next pass reads it again, whole.
+_pxeboot_log_pass() {
+  local -n _lp_seen=$1
+  local _lp_console=$2 _lp_source _lp_stage _lp_file _lp_n _lp_i _lp_line _lp_text
+  for _lp_source in "${PXEBOOT_SOURCES[@]}" "serial:$PXEBOOT_WORK/serial.log"; do
+    _lp_stage=${_lp_source%%:*}
+    _lp_file=${_lp_source#*:}
+    _lp_n=${_lp_seen[$_lp_file]:-0}
+    _lp_i=0
+    while IFS= read -r _lp_line; do
+      _lp_i=$((_lp_i + 1))
+      _lp_line=${_lp_line%$'\r'}
+      if [ "$_lp_stage" = serial ]; then
+        "$_lp_console" "$_lp_line"
+      else
+        _lp_text=$(_pxeboot_classify "$_lp_stage" "$_lp_line")
+        [ -n "$_lp_text" ] && pxeboot_say "${_lp_text%% *}" "${_lp_text#* }"
+      fi
+    done < <(tail -n "+$((_lp_n + 1))" "$_lp_file" 2>/dev/null)
+    _lp_seen[$_lp_file]=$((_lp_n + _lp_i))
+  done
+}
+
+# _pxeboot_console_marker LINE: the banner and the command line the initrd
+# prints, kept and said; returns 1 for any other line.
+_pxeboot_console_marker() {
+  case $1 in
+    *"$PXEBOOT_BANNER"*)
+      PXEBOOT_BANNER_LINE=${1#*"$PXEBOOT_BANNER" }
+      pxeboot_say kernel "$PXEBOOT_BANNER_LINE" ;;
+    *"$PXEBOOT_CMDLINE_TAG"*)
+      PXEBOOT_CMDLINE=${1#*"$PXEBOOT_CMDLINE_TAG" }
+      pxeboot_say kernel "/proc/cmdline: $PXEBOOT_CMDLINE" ;;
+    *) return 1 ;;
+  esac
+}
+
+# A console line during pxeboot_run: the banner, the command line (the boot's
+# time) and a panic (run from _pxeboot_run_once: sets its start and panic).
+_pxeboot_run_console() {
+  local line=$1
+  if _pxeboot_console_marker "$line"; then
+    [ -n "$PXEBOOT_CMDLINE" ] && [ -z "$PXEBOOT_SECONDS" ] &&
+      PXEBOOT_SECONDS=$(_pxeboot_elapsed "$start")
+    return 0
+  fi
+  case $line in
+    *"Kernel panic"* | *"not syncing"*)
+      [ -n "$panic" ] || panic=${line#*\] }
+      pxeboot_say kernel "$line" ;;
+  esac
+}
+
 _pxeboot_run_once() {
   local firmware=$1 serial=$PXEBOOT_WORK/serial.log qlog=$PXEBOOT_WORK/qemu.log
   local start now end="" final="" status="" kvm_error last panic=""
   local -A seen=()
-  local source file stage text line n i deadline
+  local i deadline
   PXEBOOT_BANNER_LINE="" PXEBOOT_CMDLINE="" PXEBOOT_SECONDS="" PXEBOOT_POWERED_OFF="" PXEBOOT_FAILURE=""
   pxeboot_say qemu "$firmware boot, $(pxeboot_accel_name), $PXEBOOT_NIC NIC $PXEBOOT_VM_MAC, timeout ${PXEBOOT_TIMEOUT}s"
   start=$EPOCHREALTIME
@@ -922,36 +980,7 @@ _pxeboot_run_once() {
   # Bounded by the deadline; ends when QEMU exits or KVM gave up.
   deadline=$(( ${start%.*} + PXEBOOT_TIMEOUT ))
   while :; do
-    for source in "${PXEBOOT_SOURCES[@]}" "serial:$serial"; do
-      stage=${source%%:*}
-      file=${source#*:}
-      n=${seen[$file]:-0}
-      i=0
-      while IFS= read -r line; do
-        i=$((i + 1))
-        line=${line%$'\r'}
-        if [ "$stage" = serial ]; then
-          case $line in
-            *"$PXEBOOT_BANNER"*)
-              PXEBOOT_BANNER_LINE=${line#*"$PXEBOOT_BANNER" }
-              pxeboot_say kernel "$PXEBOOT_BANNER_LINE" ;;
-            *"$PXEBOOT_CMDLINE_TAG"*)
-              PXEBOOT_CMDLINE=${line#*"$PXEBOOT_CMDLINE_TAG" }
-              [ -z "$PXEBOOT_SECONDS" ] && PXEBOOT_SECONDS=$(_pxeboot_elapsed "$start")
-              pxeboot_say kernel "/proc/cmdline: $PXEBOOT_CMDLINE" ;;
-            *"Kernel panic"* | *"not syncing"*)
-              [ -n "$panic" ] || panic=${line#*\] }
-              pxeboot_say kernel "$line" ;;
-          esac
-        else
-          text=$(_pxeboot_classify "$stage" "$line")
-          [ -n "$text" ] && pxeboot_say "${text%% *}" "${text#* }"
-        fi
-      done < <(tail -n "+$((n + 1))" "$file" 2>/dev/null)
-      # read fails on a last line that has no newline yet: it is not
-      # counted, so the next pass reads it again, whole.
-      seen[$file]=$((n + i))
-    done
+    _pxeboot_log_pass seen _pxeboot_run_console
     # The banner is all the boot needs; the power-off is awaited below.
     [ -n "$PXEBOOT_CMDLINE" ] && break
     if grep -qE "$PXEBOOT_KVM_ERROR_RE" "$qlog" 2>/dev/null; then
@@ -1445,55 +1474,42 @@ pxeboot_vm_stop() {  # kills QEMU (by its PID) if it still runs
   PXEBOOT_T0=""
 }
 
+# A console line while the VM runs (from _pxeboot_vm_until: reads its
+# pattern, sets its found): the banner, the command line, then the guest's
+# own lines (all of them after the pattern, else pxekit's and the alarms).
+_pxeboot_vm_console() {
+  local line=$1
+  if ! _pxeboot_console_marker "$line"; then
+    case $line in
+      *[![:space:]]*)
+        if [ "$PXEBOOT_VM_STREAM" = all ]; then
+          pxeboot_say guest "$line"
+        else
+          case $line in
+            *pxekit-* | *pxe-poweroff* | *"Kernel panic"* | *"not syncing"* | *"reboot: "*)
+              pxeboot_say guest "$line" ;;
+          esac
+        fi
+        ;;
+    esac
+  fi
+  if [ -n "$pattern" ] && [ -z "$found" ] && [[ $line == *"$pattern"* ]]; then
+    PXEBOOT_VM_LINE=${line#*"$pattern"}
+    PXEBOOT_VM_LINE=${PXEBOOT_VM_LINE# }
+    found=yes
+    # What follows the line is what the caller waits to see.
+    PXEBOOT_VM_STREAM=all
+  fi
+}
+
 # _pxeboot_vm_until PATTERN DEADLINE: streams new log lines every 0.1 s until
 # a console line contains PATTERN (non-empty; returns 0), QEMU exits (sets
 # PXEBOOT_VM_STATUS, PXEBOOT_VM_EXIT_AT; returns 0 only for an empty
 # PATTERN) or the clock passes DEADLINE (epoch seconds; returns 1).
 _pxeboot_vm_until() {
-  local pattern=$1 deadline=$2 final="" found="" source stage file n i line text now
+  local pattern=$1 deadline=$2 final="" found="" now
   while :; do
-    for source in "${PXEBOOT_SOURCES[@]}" "serial:$PXEBOOT_WORK/serial.log"; do
-      stage=${source%%:*}
-      file=${source#*:}
-      n=${_pxeboot_vm_seen[$file]:-0}
-      i=0
-      while IFS= read -r line; do
-        i=$((i + 1))
-        line=${line%$'\r'}
-        if [ "$stage" != serial ]; then
-          text=$(_pxeboot_classify "$stage" "$line")
-          [ -n "$text" ] && pxeboot_say "${text%% *}" "${text#* }"
-          continue
-        fi
-        case $line in
-          *"$PXEBOOT_BANNER"*)
-            PXEBOOT_BANNER_LINE=${line#*"$PXEBOOT_BANNER" }
-            pxeboot_say kernel "$PXEBOOT_BANNER_LINE" ;;
-          *"$PXEBOOT_CMDLINE_TAG"*)
-            PXEBOOT_CMDLINE=${line#*"$PXEBOOT_CMDLINE_TAG" }
-            pxeboot_say kernel "/proc/cmdline: $PXEBOOT_CMDLINE" ;;
-          *[![:space:]]*)
-            if [ "$PXEBOOT_VM_STREAM" = all ]; then
-              pxeboot_say guest "$line"
-            else
-              case $line in
-                *pxekit-* | *pxe-poweroff* | *"Kernel panic"* | *"not syncing"* | *"reboot: "*)
-                  pxeboot_say guest "$line" ;;
-              esac
-            fi
-            ;;
-        esac
-        if [ -n "$pattern" ] && [ -z "$found" ] && [[ $line == *"$pattern"* ]]; then
-          PXEBOOT_VM_LINE=${line#*"$pattern"}
-          PXEBOOT_VM_LINE=${PXEBOOT_VM_LINE# }
-          found=yes
-          # What follows the line is what the caller waits to see.
-          PXEBOOT_VM_STREAM=all
-        fi
-      done < <(tail -n "+$((n + 1))" "$file" 2>/dev/null)
-      # A last line without its newline yet is read again, whole, next pass.
-      _pxeboot_vm_seen[$file]=$((n + i))
-    done
+    _pxeboot_log_pass _pxeboot_vm_seen _pxeboot_vm_console
     [ -n "$found" ] && return 0
     if [ -n "$final" ]; then
       if [ -n "$PXEBOOT_QEMU_PID" ]; then

@@ -350,41 +350,34 @@ int main(int argc, char** argv) {
                  "Write the server's PID to PATH (default with --daemon: "
                  "/run/pxe-dhcpd.pid)")
       ->type_name("PATH");
-  app.add_option("-i,--interface", options.interfaces,
-                 "Serve on interface IF (repeatable)")
-      ->type_name("IF")
-      ->allow_extra_args(false);
+  AddRepeatable(app, "-i,--interface", options.interfaces,
+                "Serve on interface IF (repeatable)", "IF");
   app.add_flag("--wait-interfaces", options.wait_interfaces,
                "Start even when a named interface is missing, down or has no "
                "address in a declared subnet; serve it once it has");
   app.add_option("--listen", options.listen,
                  "Bind to ADDR instead of all addresses (relay-only service)")
       ->type_name("ADDR");
-  app.add_option("--port", options.port, "UDP port to serve (default 67)")
-      ->type_name("PORT")
-      ->check(CLI::Range(1, 65535).description(""));
-  app.add_option("--subnet", options.subnets,
-                 "Serve subnet CIDR (e.g. 198.18.0.0/24; repeatable, one "
-                 "per interface)")
-      ->type_name("CIDR")
-      ->allow_extra_args(false);
-  app.add_option("--range", options.ranges,
-                 "Hand out addresses A to B of the subnet that holds them "
-                 "(without --subnet: the subnet of the interface that has an "
-                 "address in it; repeatable)")
-      ->type_name("A-B")
-      ->allow_extra_args(false);
+  AddNumber(app, "--port", options.port, "UDP port to serve (default 67)",
+            "PORT", 1, 65535);
+  AddRepeatable(app, "--subnet", options.subnets,
+                "Serve subnet CIDR (e.g. 198.18.0.0/24; repeatable, one "
+                "per interface)",
+                "CIDR");
+  AddRepeatable(app, "--range", options.ranges,
+                "Hand out addresses A to B of the subnet that holds them "
+                "(without --subnet: the subnet of the interface that has an "
+                "address in it; repeatable)",
+                "A-B");
   app.add_option("--router", options.router, "Default gateway (option 3)")
       ->type_name("IP");
-  app.add_option("--dns", options.dns, "DNS server (option 6, repeatable)")
-      ->type_name("IP")
-      ->allow_extra_args(false);
+  AddRepeatable(app, "--dns", options.dns, "DNS server (option 6, repeatable)",
+                "IP");
   app.add_option("--domain", options.domain, "Domain name (option 15)")
       ->type_name("NAME");
-  app.add_option("--lease-time", options.lease_time,
-                 "Default lease time in seconds (default 43200)")
-      ->type_name("S")
-      ->check(CLI::Range(60u, 0xffffffffu).description(""));
+  AddNumber(app, "--lease-time", options.lease_time,
+            "Default lease time in seconds (default 43200)", "S", 60u,
+            0xffffffffu);
   app.add_option("--next-server", options.next_server,
                  "TFTP server for siaddr (default: this server's address)")
       ->type_name("IP");
@@ -404,10 +397,9 @@ int main(int argc, char** argv) {
          "--http-url", options.http_url,
          "Boot URL for UEFI HTTP boot clients (vendor class HTTPClient)")
       ->type_name("URL");
-  app.add_option("--host", options.hosts,
-                 "Reserve IP for MAC, optionally naming it (repeatable)")
-      ->type_name("MAC=IP[,NAME]")
-      ->allow_extra_args(false);
+  AddRepeatable(app, "--host", options.hosts,
+                "Reserve IP for MAC, optionally naming it (repeatable)",
+                "MAC=IP[,NAME]");
   app.add_flag("--proxy", options.proxy,
                "proxyDHCP: hand out no addresses, answer PXE clients on 67 "
                "and 4011");

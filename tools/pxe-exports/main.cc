@@ -49,11 +49,11 @@ void AddExportFlags(CLI::App& sub, ExportFlags& flags) {
                  "Security flavours in order of preference: sys, krb5, krb5i, "
                  "krb5p (sec=)")
       ->type_name("FLAVOR[:FLAVOR...]");
-  sub.add_option("--option", flags.options,
-                 "Any other exports(5) option, e.g. insecure or anonuid=1000 "
-                 "(repeatable)")
-      ->type_name("X")
-      ->allow_extra_args(false);
+  pxekit::AddRepeatable(
+      sub, "--option", flags.options,
+      "Any other exports(5) option, e.g. insecure or anonuid=1000 "
+      "(repeatable)",
+      "X");
 }
 
 void AddFileOptions(CLI::App& sub, ExportsOptions& options) {
@@ -81,28 +81,28 @@ int main(int argc, char** argv) {
   AddCommonOptions(app, options.common, ShortV::kVerbose);
   AllowOneSubcommand(app);
 
-  auto* line = app.add_subcommand("line", "Print one exports(5) line for PATH");
+  auto* line = AddCommand(app, "line", "Print one exports(5) line for PATH",
+                          options.command, ExportsCommand::kLine);
   line->add_option("PATH", options.path, "The directory to export")->required();
   line->add_option("CLIENT", options.clients,
                    "Hosts, networks (10.0.0.0/24), @netgroups or * "
                    "(comma-separated or several)")
       ->required();
   AddExportFlags(*line, options.flags);
-  line->callback([&] { options.command = ExportsCommand::kLine; });
 
-  auto* check =
-      app.add_subcommand("check",
-                         "Check exports files (default /etc/exports and "
-                         "/etc/exports.d/*.exports)");
+  auto* check = AddCommand(app, "check",
+                           "Check exports files (default /etc/exports and "
+                           "/etc/exports.d/*.exports)",
+                           options.command, ExportsCommand::kCheck);
   check->add_option("FILE", options.files,
                     "Files to check; '-' for standard input");
   check->add_flag("--no-path-check", options.no_path_check,
                   "Do not check that the exported paths are directories");
   check->add_flag("--strict", options.strict, "Exit 1 on warnings");
-  check->callback([&] { options.command = ExportsCommand::kCheck; });
 
-  auto* add = app.add_subcommand(
-      "add", "Add or update exports in a file pxe-exports manages");
+  auto* add = AddCommand(app, "add",
+                         "Add or update exports in a file pxe-exports manages",
+                         options.command, ExportsCommand::kAdd);
   add->add_option("PATH", options.path,
                   "The directory to export; '-' (or none, with standard input "
                   "not a terminal) reads 'PATH CLIENT [OPTIONS]' lines");
@@ -113,26 +113,25 @@ int main(int argc, char** argv) {
   AddFileOptions(*add, options);
   add->add_flag("--no-path-check", options.no_path_check,
                 "Write the export even if PATH is not a directory yet");
-  add->callback([&] { options.command = ExportsCommand::kAdd; });
 
-  auto* remove = app.add_subcommand(
-      "remove",
-      "Remove exports (or some of their clients) that pxe-exports "
-      "added");
+  auto* remove =
+      AddCommand(app, "remove",
+                 "Remove exports (or some of their clients) that pxe-exports "
+                 "added",
+                 options.command, ExportsCommand::kRemove);
   remove->add_option("PATH", options.path,
                      "The exported directory; '-' (or none, with standard "
                      "input not a terminal) reads 'PATH [CLIENT...]' lines");
   remove->add_option("CLIENT", options.clients,
                      "Clients to remove (default: the whole export)");
   AddFileOptions(*remove, options);
-  remove->callback([&] { options.command = ExportsCommand::kRemove; });
 
-  auto* ganesha = app.add_subcommand(
-      "ganesha", "Print exports files as NFS-Ganesha EXPORT blocks");
+  auto* ganesha = AddCommand(app, "ganesha",
+                             "Print exports files as NFS-Ganesha EXPORT blocks",
+                             options.command, ExportsCommand::kGanesha);
   ganesha->add_option("FILE", options.files,
                       "Files to read (default /etc/exports and "
                       "/etc/exports.d/*.exports); '-' for standard input");
-  ganesha->callback([&] { options.command = ExportsCommand::kGanesha; });
 
   if (auto status = ParseSubcommandLine(app, argc, argv, diag)) return *status;
   options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;

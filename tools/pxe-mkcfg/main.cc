@@ -45,10 +45,8 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_option("--kernel", options.spec.kernel, "Kernel to boot")
       ->type_name("K")
       ->required();
-  sub.add_option("--initrd", options.spec.initrds,
-                 "Initial ramdisk (repeatable, loaded in order)")
-      ->type_name("I")
-      ->allow_extra_args(false);
+  pxekit::AddRepeatable(sub, "--initrd", options.spec.initrds,
+                        "Initial ramdisk (repeatable, loaded in order)", "I");
   sub.add_option("--append", options.spec.append,
                  "Extra kernel arguments, added last")
       ->type_name("ARGS");
@@ -59,21 +57,21 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   sub.add_flag("--casper", options.spec.casper,
                "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
                "(needs --nfsroot)");
-  sub.add_option("--timeout", options.timeout_s,
-                 "Seconds the prompt or menu waits before it boots the entry, "
-                 "in every loader; 0 boots at once (default: at once, or for "
-                 "ever with --prompt or --menu)")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0, pxekit::kMaxTimeoutSeconds).description(""));
+  pxekit::AddNumber(
+      sub, "--timeout", options.timeout_s,
+      "Seconds the prompt or menu waits before it boots the entry, "
+      "in every loader; 0 boots at once (default: at once, or for "
+      "ever with --prompt or --menu)",
+      "SECONDS", 0, pxekit::kMaxTimeoutSeconds);
   sub.add_flag("--prompt", options.spec.prompt,
                "Always show the boot prompt (PROMPT 1)");
   sub.add_flag("--menu", options.spec.menu,
                "Show a menu (pxelinux: UI menu.c32; iPXE: menu and choose)");
-  sub.add_option("--host", options.hosts,
-                 "Write a per-host file for this MAC, optionally with its own "
-                 "label (repeatable)")
-      ->type_name("MAC[,LABEL]")
-      ->allow_extra_args(false);
+  pxekit::AddRepeatable(
+      sub, "--host", options.hosts,
+      "Write a per-host file for this MAC, optionally with its own "
+      "label (repeatable)",
+      "MAC[,LABEL]");
   AddHostOptions(sub, options);
 }
 
@@ -81,9 +79,8 @@ void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
 CLI::App* AddBootCommand(CLI::App& app, MkcfgOptions& options,
                          const std::string& name, const std::string& help,
                          MkcfgCommand command) {
-  auto* sub = app.add_subcommand(name, help);
+  auto* sub = pxekit::AddCommand(app, name, help, options.command, command);
   AddBootOptions(*sub, options);
-  sub->callback([&options, command] { options.command = command; });
   return sub;
 }
 
@@ -156,8 +153,10 @@ int main(int argc, char** argv) {
                    "(http:// or https://) instead of beside the script")
       ->type_name("URL");
 
-  auto* dhcpd = app.add_subcommand(
-      "dhcpd-hosts", "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines");
+  auto* dhcpd =
+      AddCommand(app, "dhcpd-hosts",
+                 "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines",
+                 options.command, MkcfgCommand::kDhcpdHosts);
   AddHostOptions(*dhcpd, options);
   dhcpd
       ->add_option("--next-server", options.next_server,
@@ -174,10 +173,10 @@ int main(int argc, char** argv) {
   dhcpd->add_flag("--force", options.force,
                   "Replace an output file that pxe-mkcfg did not write or "
                   "that was edited by hand");
-  dhcpd->callback([&] { options.command = MkcfgCommand::kDhcpdHosts; });
 
-  auto* lookup = app.add_subcommand(
-      "lookup", "Print the config files a client asks for, in order");
+  auto* lookup = AddCommand(
+      app, "lookup", "Print the config files a client asks for, in order",
+      options.command, MkcfgCommand::kLookup);
   lookup->add_option("MAC", options.mac, "The client's MAC address")
       ->required();
   lookup->add_option("IP", options.ip, "The client's IPv4 address");
@@ -197,17 +196,16 @@ int main(int argc, char** argv) {
       ->add_option("--grub-prefix", options.grub_prefix,
                    "GRUB's prefix under the TFTP root (default boot/grub)")
       ->type_name("DIR");
-  lookup->callback([&] { options.command = MkcfgCommand::kLookup; });
 
   auto* check =
-      app.add_subcommand("check", "Check the boot configs under a TFTP root");
+      AddCommand(app, "check", "Check the boot configs under a TFTP root",
+                 options.command, MkcfgCommand::kCheck);
   check->add_option("DIR", options.check_dir, "The TFTP root")->required();
   check->add_flag("--secure-boot", options.check_secure_boot,
                   "The tree is served to UEFI Secure Boot clients: every "
                   ".efi file and every kernel the signed GRUB boots must be "
                   "signed, grubx64.efi and grub/grub.cfg must exist (implied "
                   "when the tree holds a grubx64.efi)");
-  check->callback([&] { options.command = MkcfgCommand::kCheck; });
 
   if (auto status = ParseSubcommandLine(app, argc, argv, diag)) return *status;
   options.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;

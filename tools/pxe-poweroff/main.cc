@@ -41,27 +41,23 @@ int main(int argc, char** argv) {
   AllowOneSubcommand(app);
 
   auto action_check = CLI::IsMember({"poweroff", "reboot"}).description("");
-  auto port_check = CLI::Range(1, 65535).description("");
 
   std::vector<CLI::Option*> sender_only;
   sender_only.push_back(
       app.add_option("-k,--key", send.key,
                      "Private key (default /etc/pxekit/poweroff.key)")
           ->type_name("FILE"));
-  sender_only.push_back(
-      app.add_option("-p,--port", send.port, "Agents' UDP port (default 7390)")
-          ->type_name("PORT")
-          ->check(port_check));
+  sender_only.push_back(AddNumber(app, "-p,--port", send.port,
+                                  "Agents' UDP port (default 7390)", "PORT", 1,
+                                  65535));
   sender_only.push_back(
       app.add_option("--action", send.action, "poweroff (default) or reboot")
           ->type_name("ACTION")
           ->check(action_check));
-  sender_only.push_back(
-      app.add_option("--wait", send.wait_seconds,
-                     "Seconds to wait for every acknowledgement, retrying "
-                     "with back-off (default 10)")
-          ->type_name("SECONDS")
-          ->check(CLI::Range(1, kMaxWaitSeconds).description("")));
+  sender_only.push_back(AddNumber(app, "--wait", send.wait_seconds,
+                                  "Seconds to wait for every acknowledgement, "
+                                  "retrying with back-off (default 10)",
+                                  "SECONDS", 1, kMaxWaitSeconds));
   sender_only.push_back(
       app.add_option("-I,--interface", send.interface,
                      "Send and receive only through interface IF")
@@ -88,15 +84,12 @@ int main(int argc, char** argv) {
   auto* listen_app = app.add_subcommand(
       "listen",
       "Run the agent: power this machine off when a signed request comes");
-  listen_app
-      ->add_option("-k,--key", listen.keys,
-                   "Public key whose requests are obeyed (repeatable; "
-                   "default /etc/pxekit/poweroff.key.pub)")
-      ->type_name("PUBKEY")
-      ->allow_extra_args(false);
-  listen_app->add_option("-p,--port", listen.port, "UDP port (default 7390)")
-      ->type_name("PORT")
-      ->check(port_check);
+  AddRepeatable(*listen_app, "-k,--key", listen.keys,
+                "Public key whose requests are obeyed (repeatable; "
+                "default /etc/pxekit/poweroff.key.pub)",
+                "PUBKEY");
+  AddNumber(*listen_app, "-p,--port", listen.port, "UDP port (default 7390)",
+            "PORT", 1, 65535);
   listen_app
       ->add_option("--interface", listen.interface,
                    "Listen only on interface IF")

@@ -383,10 +383,8 @@ int main(int argc, char** argv) {
   app.add_flag("-p,--permissive", options.flags.permissive,
                "Only Unix permissions decide (no world-readable/writable "
                "requirement)");
-  app.add_option("-B,--blocksize", options.flags.blocksize,
-                 "Largest blksize granted (default 1468)")
-      ->type_name("MAX")
-      ->check(CLI::Range(512, 65464).description(""));
+  AddNumber(app, "-B,--blocksize", options.flags.blocksize,
+            "Largest blksize granted (default 1468)", "MAX", 512, 65464);
   app.add_option("-R,--port-range", options.flags.port_range,
                  "Take transfer ports (server TIDs) from LO:HI")
       ->type_name("LO:HI");
@@ -395,34 +393,27 @@ int main(int argc, char** argv) {
          "Remap file names with the tftpd-hpa rules in FILE (re-read on "
          "SIGHUP)")
       ->type_name("FILE");
-  app.add_option("-r,--refuse", options.flags.refuse,
-                 "Ignore the option OPTION in requests (repeatable)")
-      ->type_name("OPTION")
-      ->allow_extra_args(false);
-  app.add_option("-T,--retransmit", options.flags.retransmit_us,
-                 "Initial and longest base retransmit timeout in microseconds "
-                 "(default 1000000; adapts down to the measured round trip)")
-      ->type_name("USEC")
-      ->check(CLI::Range(10000L, 255000000L).description(""));
+  AddRepeatable(app, "-r,--refuse", options.flags.refuse,
+                "Ignore the option OPTION in requests (repeatable)", "OPTION");
+  AddNumber(app, "-T,--retransmit", options.flags.retransmit_us,
+            "Initial and longest base retransmit timeout in microseconds "
+            "(default 1000000; adapts down to the measured round trip)",
+            "USEC", 10000L, 255000000L);
   app.add_flag("-l,--listen", options.flags.listen,
                "Accepted for tftpd-hpa compatibility (always standalone)");
   app.add_flag(
       "-L,--foreground", options.flags.foreground,
       "Accepted for tftpd-hpa compatibility (always in the foreground)");
-  app.add_option("-W,--max-window", options.flags.max_window,
-                 "Largest windowsize granted, RFC 7440 (default 64)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 65535).description(""));
-  app.add_option("--max-clients", options.flags.max_clients,
-                 "Transfers served at once; more requests are dropped (default "
-                 "500)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 100000).description(""));
-  app.add_option("--workers", options.flags.workers,
-                 "Worker threads serving at once, each with its own socket on "
-                 "the port (default 0: one per CPU)")
-      ->type_name("N")
-      ->check(CLI::Range(0, 64).description(""));
+  AddNumber(app, "-W,--max-window", options.flags.max_window,
+            "Largest windowsize granted, RFC 7440 (default 64)", "N", 1, 65535);
+  AddNumber(app, "--max-clients", options.flags.max_clients,
+            "Transfers served at once; more requests are dropped (default "
+            "500)",
+            "N", 1, 100000);
+  AddNumber(app, "--workers", options.flags.workers,
+            "Worker threads serving at once, each with its own socket on "
+            "the port (default 0: one per CPU)",
+            "N", 0, 64);
   app.add_option("ROOT", options.flags.root, "Directory to serve")->required();
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;

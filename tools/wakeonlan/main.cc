@@ -27,18 +27,14 @@ int main(int argc, char** argv) {
                  "255.255.255.255; with -I, "
                  "the interface's directed broadcast)")
       ->type_name("IP");
-  app.add_option("-p,--port", options.wake.port,
-                 "Destination UDP port (default 9)")
-      ->type_name("PORT")
-      ->check(CLI::Range(1, 65535).description(""));
+  AddNumber(app, "-p,--port", options.wake.port,
+            "Destination UDP port (default 9)", "PORT", 1, 65535);
   app.add_option(
          "-f,--file", options.file,
          "Read 'MAC [IP [PORT]]' lines from FILE ('-' for standard input)")
       ->type_name("FILE");
-  app.add_option("-I,--interface", options.wake.interfaces,
-                 "Send out of interface IF (repeatable)")
-      ->type_name("IF")
-      ->allow_extra_args(false);
+  AddRepeatable(app, "-I,--interface", options.wake.interfaces,
+                "Send out of interface IF (repeatable)", "IF");
   app.add_flag("--all-interfaces", options.wake.all_interfaces,
                "Send out of every up, broadcast-capable IPv4 interface");
   app.add_flag("-e,--ethernet", options.wake.ethernet,
@@ -51,14 +47,11 @@ int main(int argc, char** argv) {
          "-P,--password", options.password,
          "SecureOn password: 6 bytes (aa:bb:cc:dd:ee:ff) or 4 (a.b.c.d)")
       ->type_name("PASS");
-  app.add_option("-c,--count", options.count,
-                 "Send each packet N times (default 1)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 100).description(""));
-  app.add_option("--interval", options.interval_ms,
-                 "Milliseconds between repeats with -c (default 100)")
-      ->type_name("MS")
-      ->check(CLI::Range(0, 60000).description(""));
+  AddNumber(app, "-c,--count", options.count,
+            "Send each packet N times (default 1)", "N", 1, 100);
+  AddNumber(app, "--interval", options.interval_ms,
+            "Milliseconds between repeats with -c (default 100)", "MS", 0,
+            60000);
   app.add_flag(
       "-n,--dry-run", options.dry_run,
       "Print where each packet would go and its payload in hex; send nothing");

@@ -158,13 +158,9 @@ Outcome RunSample(std::vector<const char*> argv, Sample& sample) {
   CommonOptions common;
   AddCommonOptions(app, common, ShortV::kVerbose);
   app.add_option("-i,--ip", sample.ip, "")->type_name("IP");
-  app.add_option("-I,--interface", sample.interfaces, "")
-      ->type_name("IF")
-      ->allow_extra_args(false);
+  AddRepeatable(app, "-I,--interface", sample.interfaces, "", "IF");
   app.add_option("-p,--port", sample.port, "")->type_name("PORT");
-  app.add_option("-c,--count", sample.count, "")
-      ->type_name("N")
-      ->check(CLI::Range(1, 100).description(""));
+  AddNumber(app, "-c,--count", sample.count, "", "N", 1, 100);
   app.add_option("--lease", sample.lease, "")->type_name("S");
   app.add_option("--id", sample.ids, "")->allow_extra_args(false);
   app.add_flag("-n,--dry-run", sample.dry_run, "");
@@ -268,6 +264,64 @@ TEST_CASE("Integer options take decimal numbers only", "[cli]") {
   CHECK(text.ip == "0x10");
   CHECK(text.label == "010");
   CHECK(text.macs == std::vector<std::string>{"0x10"});
+}
+
+TEST_CASE("A repeatable option takes one value per flag", "[cli]") {
+  Sample sample;
+  CHECK(
+      RunSample({"-I", "eth0", "--interface", "eth1", "--interface=eth2", "aa"},
+                sample)
+          .status == -1);
+  CHECK(sample.interfaces == std::vector<std::string>{"eth0", "eth1", "eth2"});
+  // The word after the value is not the option's: here it is a MAC.
+  CHECK(sample.macs == std::vector<std::string>{"aa"});
+  Sample next;
+  CHECK(RunSample({"-I", "eth0", "bb", "cc"}, next).status == -1);
+  CHECK(next.interfaces == std::vector<std::string>{"eth0"});
+  CHECK(next.macs == std::vector<std::string>{"bb", "cc"});
+}
+
+TEST_CASE("A number option: its range is checked and its help says TYPE only",
+          "[cli]") {
+  CHECK(RunSample({"-c", "0"}).message == "tool: --count: '0' is not in 1-100");
+  CHECK(RunSample({"-c", "101"}).status == kExitUsage);
+  Sample edges;
+  CHECK(RunSample({"-c", "100"}, edges).status == -1);
+  CHECK(edges.count == 100);
+  CHECK(RunSample({"-c", "1"}, edges).status == -1);
+  CHECK(edges.count == 1);
+
+  CLI::App app("test", "tool");
+  int count = 0;
+  std::vector<std::string> interfaces;
+  AddNumber(app, "-c,--count", count, "Send N times", "N", 1, 100);
+  AddRepeatable(app, "-I", interfaces, "Interface", "IF");
+  std::string help = app.help();
+  CHECK(help.find("-c,--count N") != std::string::npos);
+  CHECK(help.find("-I IF") != std::string::npos);
+  CHECK(help.find("1 - 100") == std::string::npos);
+  CHECK(help.find("INT") == std::string::npos);
+}
+
+TEST_CASE("A subcommand sets the command the program runs", "[cli]") {
+  enum class Command { kNone, kWrite, kCheck };
+  auto run = [](std::vector<const char*> argv) {
+    CapturedStream stream;
+    Diag diag("tool", stream.get());
+    CLI::App app("test", "tool");
+    CommonOptions common;
+    AddCommonOptions(app, common, ShortV::kVerbose);
+    AllowOneSubcommand(app);
+    Command command = Command::kNone;
+    AddCommand(app, "write", "", command, Command::kWrite);
+    AddCommand(app, "check", "", command, Command::kCheck);
+    int status = Parse(app, std::move(argv), diag);
+    return std::pair(status, command);
+  };
+  CHECK(run({"check"}) == std::pair(-1, Command::kCheck));
+  CHECK(run({"-v", "write", "-q"}) == std::pair(-1, Command::kWrite));
+  CHECK(run({}) == std::pair(-1, Command::kNone));
+  CHECK(run({"frob"}).first == kExitUsage);
 }
 
 TEST_CASE("Option parser errors read 'what: why'", "[cli]") {

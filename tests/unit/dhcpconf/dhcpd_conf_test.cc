@@ -280,6 +280,20 @@ TEST_CASE("Every error is reported each at its statement", "[dhcpconf]") {
   CHECK(errors[5].message == "expected ';', found end of file");
 }
 
+TEST_CASE("A syntax error names the token it found", "[dhcpconf]") {
+  CHECK(MustFail("authoritative {").message == "expected ';', found '{'");
+  CHECK(MustFail("authoritative }").message == "expected ';', found '}'");
+  CHECK(MustFail("authoritative (").message == "expected ';', found '('");
+  CHECK(MustFail("authoritative )").message == "expected ';', found ')'");
+  CHECK(MustFail("authoritative ,").message == "expected ';', found ','");
+  CHECK(MustFail("authoritative =").message == "expected ';', found '='");
+  CHECK(MustFail("authoritative !=").message == "expected ';', found '!='");
+  CHECK(MustFail("authoritative \"x\";").message ==
+        "expected ';', found a quoted string");
+  CHECK(MustFail("authoritative now;").message == "expected ';', found 'now'");
+  CHECK(MustFail("authoritative").message == "expected ';', found end of file");
+}
+
 TEST_CASE("A stray closing brace does not stop the parse", "[dhcpconf]") {
   auto errors = AllErrors("}\nbogus;\n");
   REQUIRE(errors.size() == 2);

@@ -179,13 +179,25 @@ TEST_CASE("OACK first - ACK 0 starts the data") {
   CHECK(DataSize(packet) == 1468);
 }
 
-TEST_CASE("A tsize probe aborted with ERROR 8 ends at once without a reply") {
-  TransferSetup setup = Setup();
-  setup.oack = {{"tsize", "10"}};
-  Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(10)));
+// A read of 10 bytes whose OACK (tsize 10) is out, as a tsize probe starts.
+struct OackSent {
+  OackSent() {
+    transfer.Start(T0(), sink);
+    sink.Take();
+  }
+  static TransferSetup WithTsize() {
+    TransferSetup setup = Setup();
+    setup.oack = {{"tsize", "10"}};
+    return setup;
+  }
+  TransferSetup setup = WithTsize();
+  Transfer transfer{setup, std::make_unique<MemorySource>(Pattern(10))};
   RecordingSink sink;
-  transfer.Start(T0(), sink);
-  sink.Take();
+};
+
+TEST_CASE_METHOD(OackSent,
+                 "A tsize probe aborted with ERROR 8 ends at once without a "
+                 "reply") {
   transfer.OnPacket(
       EncodeError(ErrorCode::kOptionRefused, "User aborted the transfer"),
       T0() + 1ms, sink);
@@ -195,13 +207,7 @@ TEST_CASE("A tsize probe aborted with ERROR 8 ends at once without a reply") {
   CHECK(sink.sent.empty());
 }
 
-TEST_CASE("The OACK is resent on timeout") {
-  TransferSetup setup = Setup();
-  setup.oack = {{"tsize", "10"}};
-  Transfer transfer(setup, std::make_unique<MemorySource>(Pattern(10)));
-  RecordingSink sink;
-  transfer.Start(T0(), sink);
-  sink.Take();
+TEST_CASE_METHOD(OackSent, "The OACK is resent on timeout") {
   transfer.OnTimer(transfer.deadline(), sink);
   CHECK(sink.TakeOne() == EncodeOack(setup.oack));
 }
