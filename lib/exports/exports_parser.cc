@@ -347,6 +347,16 @@ void LineParser::Run() {
         Error(at, "default options (-opts) must come right after the path");
         break;
       }
+      // Defaults apply to each client, whose option list ends at the first
+      // ')': an option that holds one could never be written there (a
+      // stray ')' is also most likely a '(' left out).
+      if (std::size_t close = token.text.find(')');
+          close != std::string::npos) {
+        Error(token.pos[close],
+              "syntax error: ')' in default options: no option may hold "
+              "one, a client's option list ends there");
+        break;
+      }
       entry.has_defaults = true;
       ParseOptions(token, 1, token.text.size(), &entry.defaults);
       first = false;

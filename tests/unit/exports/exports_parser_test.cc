@@ -232,6 +232,10 @@ TEST_CASE("Syntax errors name the line and column", "[exports]") {
       {"/srv/a host(rw)x\n", 1, 16, "text after"},
       {"/srv/a\\000 h(ro)\n", 1, 7, "NUL byte"},
       {"/srv/a h(mp=/q\\000)\n", 1, 15, "NUL byte"},
+      // Found by fuzz_exports: parsed, but no client's list could hold it.
+      {"/ -mp=/) h", 1, 8, "')' in default options"},
+      {"/srv/a -rw,mp=/m\\051 h\n", 1, 17, "')' in default options"},
+      {"/srv/a -rw) h\n", 1, 11, "')' in default options"},
   };
   for (const auto& c : cases) {
     ExportsFile f = ParseExports(c.text, "e");
