@@ -92,6 +92,11 @@ void DhcpPolicy::LoadLeases(const std::vector<Lease>& leases) {
   for (const Lease& lease : leases) db_.Put(lease);
 }
 
+void DhcpPolicy::ClearLeases() {
+  db_.Clear();
+  allocator_ = AddressAllocator();
+}
+
 std::vector<Ipv4Range> DhcpPolicy::PoolRanges() const {
   std::vector<Ipv4Range> ranges;
   for (const SubnetDecl& subnet : conf_.subnets) {

@@ -61,6 +61,11 @@ class DhcpPolicy {
   void Reconfigure(DhcpdConf conf, DhcpPolicySettings settings);
   // Installs leases read from the lease file (at start).
   void LoadLeases(const std::vector<Lease>& leases);
+  // Forgets every lease and where the pool scans stand: the policy is then
+  // as a new one built with the same configuration and settings (a fuzz
+  // target reuses one policy instead of parsing its configuration again
+  // for every input).
+  void ClearLeases();
 
   Exchange Handle(const Inbound& in, UnixTime now);
 

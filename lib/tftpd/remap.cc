@@ -213,6 +213,7 @@ RemapOutcome RemapRules::Apply(std::string_view name,
     return outcome;
   }
   std::string current(name);
+  std::string spare;  // the next name is built here
   std::size_t steps = 0;
   auto looped = [&] {
     outcome.kind = RemapOutcome::Kind::kLooped;
@@ -243,10 +244,14 @@ RemapOutcome RemapRules::Apply(std::string_view name,
       if (!rule.rewrite) break;
       std::size_t so = static_cast<std::size_t>(match[0].rm_so);
       std::size_t eo = static_cast<std::size_t>(match[0].rm_eo);
-      std::string next = current.substr(0, so) +
-                         Substitute(rule.replacement, current, match, context) +
-                         current.substr(eo);
-      current = std::move(next);
+      // Into the spare buffer, then swapped: a looping rule set runs up to
+      // kMaxSteps rewrites of a name up to kMaxNameLength long, and a new
+      // string built from three temporaries at each step (an allocation and
+      // a copy of the name each) cost more than the regexec calls.
+      spare.assign(current, 0, so);
+      spare += Substitute(rule.replacement, current, match, context);
+      spare.append(current, eo);
+      current.swap(spare);
       if (current.size() > kMaxNameLength) return looped();
     } while (rule.global);
     if (!matched) continue;

@@ -35,18 +35,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   pxekit::RemoveDuplicateHosts(list.hosts);
   pxekit::BootSpec spec;
   spec.kernel = "vmlinuz";
-  for (const auto& file : pxekit::GeneratePxelinux(spec, list.hosts))
+  // Generated once each: the provenance checks and the tree see the same
+  // files (the target used to generate them twice).
+  const auto pxelinux = pxekit::GeneratePxelinux(spec, list.hosts);
+  const auto grub = pxekit::GenerateGrub(spec, list.hosts, "boot/grub");
+  for (const auto& file : pxelinux)
     FUZZ_CHECK(pxekit::InspectProvenance(file.content) ==
                pxekit::Provenance::kOurs);
-  for (const auto& file : pxekit::GenerateGrub(spec, list.hosts, "boot/grub"))
+  for (const auto& file : grub)
     FUZZ_CHECK(pxekit::InspectProvenance(file.content) ==
                pxekit::Provenance::kOurs);
   pxekit::MemoryTree tree(
       {{"pxelinux.0", ""}, {"ldlinux.c32", ""}, {"vmlinuz", ""}});
-  for (const auto& file : pxekit::GeneratePxelinux(spec, list.hosts))
-    tree.Add(file.path, file.content);
-  for (const auto& file : pxekit::GenerateGrub(spec, list.hosts, "boot/grub"))
-    tree.Add(file.path, file.content);
+  for (const auto& file : pxelinux) tree.Add(file.path, file.content);
+  for (const auto& file : grub) tree.Add(file.path, file.content);
   for (const auto& file : pxekit::GenerateIpxe(spec, list.hosts))
     tree.Add(file.path, file.content);
   FUZZ_CHECK(pxekit::CheckBootTree(tree).empty());

@@ -324,6 +324,34 @@ TEST_CASE("A restart restores leases: the client gets its address back",
   CHECK_FALSE(h.Send(c.Make(DhcpMessageType::kDiscover)).reply);
 }
 
+TEST_CASE("ClearLeases leaves the policy as a new one", "[dhcpd]") {
+  Harness used(Conf());
+  used.server.set_shared_store(true);
+  Client a{1}, b{2};
+  REQUIRE(used.Bind(a).reply);
+  REQUIRE(used.Bind(b).reply);
+  // The store refused an address: it is held, and the scan moved on.
+  Lease refused;
+  refused.address = Ip(150);
+  used.server.Refused({refused}, used.now);
+  REQUIRE(used.server.leases().size() == 3);
+
+  used.server.ClearLeases();
+  CHECK(used.server.leases().size() == 0);
+
+  Harness fresh(Conf());
+  fresh.server.set_shared_store(true);
+  // Clients the used policy saw and one it did not get what a new policy
+  // gives them, in the same order; so do the restored leases.
+  for (std::uint8_t id : {3, 1, 2}) {
+    Client c{id};
+    Exchange x = used.Send(c.Make(DhcpMessageType::kDiscover));
+    Exchange y = fresh.Send(c.Make(DhcpMessageType::kDiscover));
+    REQUIRE(x.reply.has_value() == y.reply.has_value());
+    if (x.reply) CHECK(x.reply->bytes == y.reply->bytes);
+  }
+}
+
 TEST_CASE("Fixed-address hosts and INFORM and BOOTP", "[dhcpd]") {
   Harness h(Conf());
   Client fixed{0x99};
