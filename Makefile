@@ -74,6 +74,8 @@ test: build
 # $(ASAN_DIR)/sanitizer-reports (log_path), so that a finding in a daemon whose
 # exit status or stderr a test ignores still fails the run; the directory is
 # open to all (1777, as /tmp), as daemons write there after dropping to nobody.
+# tests/support/sanitizer_reports.sh shows them and tells findings from
+# LeakSanitizer's note that a program was killed during its exit-time scan.
 ASAN_REPORTS = $(abspath $(ASAN_DIR))/sanitizer-reports
 ASAN_COMMON = halt_on_error=1:log_path=$(ASAN_REPORTS)/report:log_exe_name=1
 ASAN_ENV = ASAN_OPTIONS=$(ASAN_COMMON):detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
@@ -85,12 +87,7 @@ check-asan: deps
 	@cmake --build $(ASAN_DIR) -j$(JOBS)
 	@rm -rf $(ASAN_REPORTS) && mkdir -p $(ASAN_REPORTS) && chmod 1777 $(ASAN_REPORTS)
 	@status=0; $(ASAN_ENV) tests/support/run_tests.sh $(ASAN_DIR) -j$(JOBS) -LE boot || status=$$?; \
-	reports=$$(cd $(ASAN_REPORTS) && find . -type f -size +0 -printf '%P\n' | sort); \
-	if [ -n "$$reports" ]; then \
-	  for r in $$reports; do echo "== sanitizer report $$r"; cat $(ASAN_REPORTS)/$$r; done; \
-	  echo "check-asan: $$(echo $$reports | wc -w) sanitizer reports (in $(ASAN_REPORTS))" >&2; \
-	  status=1; \
-	else echo "Sanitizer reports: none"; fi; \
+	tests/support/sanitizer_reports.sh $(ASAN_REPORTS) || status=1; \
 	exit $$status
 
 install: build

@@ -11,7 +11,8 @@
 #     (a CTest "***Failed"/"***Exception"/"***Timeout", a sanitizer's
 #     "ERROR: ...Sanitizer" or "runtime error:", or make's "Error"), or if
 #     the directory BOUNDED_CHECK_REPORTS (when set: where the sanitizers
-#     write, see the Makefile's ASAN_REPORTS) holds a non-empty file; else
+#     write, see the Makefile's ASAN_REPORTS) holds a finding
+#     (sanitizer_reports.sh tells findings from notes); else
 #     exit 0 with a line saying that the run was cut short, and where.
 set -u
 if [ $# -lt 3 ] || ! [[ $1 =~ ^[1-9][0-9]*$ ]]; then
@@ -30,7 +31,7 @@ if [ "$status" != 124 ] && [ "$status" != 137 ]; then
 fi
 failures=$(grep -E '\*\*\*(Failed|Exception|Timeout)|ERROR: [A-Za-z]*Sanitizer|runtime error:|^make(\[[0-9]+\])?: \*\*\*' "$log")
 if [ -n "${BOUNDED_CHECK_REPORTS:-}" ] && [ -d "$BOUNDED_CHECK_REPORTS" ]; then
-  reports=$(find "$BOUNDED_CHECK_REPORTS" -type f -size +0 -printf '%p\n' | sort)
+  reports=$("$(dirname "$0")/sanitizer_reports.sh" --names "$BOUNDED_CHECK_REPORTS")
   [ -z "$reports" ] || failures+=${failures:+$'\n'}$(sed 's/^/sanitizer report: /' <<<"$reports")
 fi
 if [ -n "$failures" ]; then
