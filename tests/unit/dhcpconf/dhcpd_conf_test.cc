@@ -6,6 +6,7 @@
 
 #include "dhcpconf/conf_eval.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/reject_cases.h"
 
 namespace pxekit {
 namespace {
@@ -188,13 +189,7 @@ group {
 }
 
 TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
-  struct Case {
-    const char* text;
-    int line;
-    int column;
-    const char* message_part;
-  };
-  const Case cases[] = {
+  const PlacedReject cases[] = {
       {"subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.5 "
        "10.0.1.9;\n}\n",
        2, 9, "outside subnet"},
@@ -219,12 +214,10 @@ TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
       {"host h { fixed-address 10.0.0.1; }\n", 1, 1, "neither"},
       {"pool { }\n", 1, 1, "not allowed in the global scope"},
   };
-  for (const Case& c : cases) {
+  for (const PlacedReject& c : cases) {
     ConfError error = MustFail(c.text);
     INFO(c.text << "\n" << error.Format());
-    CHECK(error.line == c.line);
-    CHECK(error.column == c.column);
-    CHECK(error.message.find(c.message_part) != std::string::npos);
+    CheckPlaced(c, error);
     CHECK(error.Format().rfind(
               fmt::format("bad.conf:{}:{}: ", c.line, c.column), 0) == 0);
   }
