@@ -14,8 +14,7 @@ TEST_CASE("Host lists: MAC IP name and label - a dash skips a field",
       "02-00-00-00-00-02\n"
       "0200.0000.0003 - pc3 rescue   # no IP\n",
       "hosts.txt");
-  CHECK(list.errors.empty());
-  REQUIRE(list.hosts.size() == 3);
+  test::RequireParsed(list.errors, list.hosts, 3);
   CHECK(list.hosts[0].mac.ToString() == "00:13:21:1f:f1:82");
   CHECK(list.hosts[0].ip == Ipv4Addr::FromOctets(192, 168, 0, 10));
   CHECK(list.hosts[0].name == "target");

@@ -17,8 +17,7 @@ TEST_CASE("pxelinux: keywords in any case and arguments verbatim",
                                       "timeout 100\n"
                                       "\n") +
                           kSeedCasperEntry);
-  CHECK(config.errors.empty());
-  REQUIRE(config.lines.size() == 6);
+  test::RequireParsed(config.errors, config.lines, 6);
   CHECK(config.lines[0].directive == PxeDirective::kPrompt);
   CHECK(config.lines[0].number == 2);
   CHECK(config.lines[1].argument == "100");
@@ -43,8 +42,7 @@ TEST_CASE("pxelinux: unknown keywords and TEXT blocks and indentation and CRLF",
       "\tfrobnicate 1\r\n"
       "  # indented comment\r\n"
       "menu label ^Install\r\n");
-  CHECK(config.errors.empty());
-  REQUIRE(config.lines.size() == 5);
+  test::RequireParsed(config.errors, config.lines, 5);
   CHECK(config.lines[1].directive == PxeDirective::kKernel);
   CHECK(config.lines[1].argument == "linux");
   CHECK(config.lines[2].directive == PxeDirective::kText);
@@ -75,8 +73,7 @@ TEST_CASE("GRUB: words and quotes and braces and comments",
       "\tlinux (tftp)/vmlinuz \"root=/dev/nfs\" a\\ b; initrd /initrd.img\n"
       "\techo $prefix\n"
       "}\n");
-  CHECK(config.errors.empty());
-  REQUIRE(config.commands.size() == 6);
+  test::RequireParsed(config.errors, config.commands, 6);
   CHECK(config.commands[0].words.size() == 2);
   CHECK(config.commands[1].words[1].text == "Ubuntu live");
   CHECK(config.commands[1].words.back().text == "{");

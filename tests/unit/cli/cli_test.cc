@@ -179,26 +179,39 @@ Outcome RunSample(std::vector<const char*> argv) {
   return RunSample(std::move(argv), sample);
 }
 
+// A command line and the first line it must put on stderr.
+struct MessageRow {
+  std::vector<const char*> argv;
+  const char* message;
+};
+
+// Runs each row on a fresh Sample; a failure names the row's command line.
+void CheckMessages(std::initializer_list<MessageRow> rows) {
+  for (const MessageRow& row : rows) {
+    std::string command_line = "tool";
+    for (const char* arg : row.argv)
+      command_line += std::string(" '") + arg + "'";
+    INFO(command_line);
+    CHECK(RunSample(row.argv).message == row.message);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("An empty value is a usage error for every option", "[cli]") {
-  Sample sample;
-  CHECK(RunSample({"-i", "", "aa"}, sample).message ==
-        "tool: --ip: empty value");
-  CHECK(RunSample({"--ip", ""}).message == "tool: --ip: empty value");
-  CHECK(RunSample({"--ip=", "aa"}).message == "tool: --ip: empty value");
-  CHECK(RunSample({"-I", "lo", "-I", ""}).message ==
-        "tool: --interface: empty value");
-  CHECK(RunSample({"--interface="}).message ==
-        "tool: --interface: empty value");
-  // Before CLI::Range could call it out of range.
-  CHECK(RunSample({"-c", ""}).message == "tool: --count: empty value");
-  CHECK(RunSample({"-p", ""}).message == "tool: --port: empty value");
-  CHECK(RunSample({"aa", ""}).message == "tool: MAC: empty value");
-  CHECK(RunSample({"write", "--label", "x", "--root", ""}).message ==
-        "tool: --root: empty value");
-  CHECK(RunSample({"write", "--label=", "--root", "x"}).message ==
-        "tool: --label: empty value");
+  CheckMessages({
+      {{"-i", "", "aa"}, "tool: --ip: empty value"},
+      {{"--ip", ""}, "tool: --ip: empty value"},
+      {{"--ip=", "aa"}, "tool: --ip: empty value"},
+      {{"-I", "lo", "-I", ""}, "tool: --interface: empty value"},
+      {{"--interface="}, "tool: --interface: empty value"},
+      // Before CLI::Range could call it out of range.
+      {{"-c", ""}, "tool: --count: empty value"},
+      {{"-p", ""}, "tool: --port: empty value"},
+      {{"aa", ""}, "tool: MAC: empty value"},
+      {{"write", "--label", "x", "--root", ""}, "tool: --root: empty value"},
+      {{"write", "--label=", "--root", "x"}, "tool: --label: empty value"},
+  });
   Outcome outcome = RunSample({"write", "--label", ""});
   CHECK(outcome.status == kExitUsage);
   CHECK(outcome.message == "tool: --label: empty value");
@@ -216,35 +229,30 @@ TEST_CASE("An empty value is a usage error for every option", "[cli]") {
 }
 
 TEST_CASE("Integer options take decimal numbers only", "[cli]") {
-  CHECK(RunSample({"-p", "0x10"}).message ==
-        "tool: --port: '0x10' is not a decimal number");
-  CHECK(RunSample({"-p", "010"}).message ==
-        "tool: --port: '010' is not a decimal number (no leading zeros)");
-  CHECK(RunSample({"-p", "+9"}).message ==
-        "tool: --port: '+9' is not a decimal number");
-  CHECK(RunSample({"-p", "9x"}).message ==
-        "tool: --port: '9x' is not a number");
-  CHECK(RunSample({"-p", "08"}).message ==
-        "tool: --port: '08' is not a decimal number (no leading zeros)");
-  CHECK(RunSample({"-c", "0x2"}).message ==
-        "tool: --count: '0x2' is not a decimal number");
-  CHECK(RunSample({"-c", "two"}).message ==
-        "tool: --count: 'two' is not a number");
-  CHECK(RunSample({"-c", "101"}).message ==
-        "tool: --count: '101' is not in 1-100");
-  CHECK(RunSample({"--lease", "0X1f"}).message ==
-        "tool: --lease: '0X1f' is not a decimal number");
-  CHECK(RunSample({"--id", "1", "--id", "0x2"}).message ==
-        "tool: --id: '0x2' is not a decimal number");
+  CheckMessages({
+      {{"-p", "0x10"}, "tool: --port: '0x10' is not a decimal number"},
+      {{"-p", "010"},
+       "tool: --port: '010' is not a decimal number (no leading zeros)"},
+      {{"-p", "+9"}, "tool: --port: '+9' is not a decimal number"},
+      {{"-p", "9x"}, "tool: --port: '9x' is not a number"},
+      {{"-p", "08"},
+       "tool: --port: '08' is not a decimal number (no leading zeros)"},
+      {{"-c", "0x2"}, "tool: --count: '0x2' is not a decimal number"},
+      {{"-c", "two"}, "tool: --count: 'two' is not a number"},
+      {{"-c", "101"}, "tool: --count: '101' is not in 1-100"},
+      {{"--lease", "0X1f"}, "tool: --lease: '0X1f' is not a decimal number"},
+      {{"--id", "1", "--id", "0x2"},
+       "tool: --id: '0x2' is not a decimal number"},
+  });
   CHECK(RunSample({"-p", "0x10"}).status == kExitUsage);
-  // An unsigned option without a range check: CLI11 alone makes -5 2^64-5.
-  CHECK(RunSample({"--lease", "-5"}).message ==
-        "tool: --lease: '-5' is negative");
-  // uint16_t without a range check: CLI11 refuses what does not fit.
-  CHECK(RunSample({"-p", "70000"}).message ==
-        "tool: --port: '70000' is out of range");
-  CHECK(RunSample({"-p", "-1"}).message ==
-        "tool: --port: '-1' is out of range");
+  CheckMessages({
+      // An unsigned option without a range check: CLI11 alone makes -5
+      // 2^64-5.
+      {{"--lease", "-5"}, "tool: --lease: '-5' is negative"},
+      // uint16_t without a range check: CLI11 refuses what does not fit.
+      {{"-p", "70000"}, "tool: --port: '70000' is out of range"},
+      {{"-p", "-1"}, "tool: --port: '-1' is out of range"},
+  });
 
   Sample sample;
   CHECK(RunSample({"-p", "16", "-c", "0", "--lease", "0"}, sample).status ==
@@ -325,18 +333,17 @@ TEST_CASE("A subcommand sets the command the program runs", "[cli]") {
 }
 
 TEST_CASE("Option parser errors read 'what: why'", "[cli]") {
-  CHECK(RunSample({"--bogus"}).message == "tool: unknown option --bogus");
-  CHECK(RunSample({"--bogus=3"}).message == "tool: unknown option --bogus");
-  CHECK(RunSample({"-Z"}).message == "tool: unknown option -Z");
-  CHECK(RunSample({"-i"}).message == "tool: --ip: no value given");
-  CHECK(RunSample({"write", "--label", "x", "extra"}).message ==
-        "tool: unexpected argument 'extra'");
-  // The unknown option, not what follows from it (--label missing).
-  CHECK(RunSample({"write", "--frob"}).message ==
-        "tool: unknown option --frob");
-  CHECK(RunSample({"write"}).message == "tool: --label is required");
-  CHECK(RunSample({"--bogus\x1b[2J"}).message ==
-        "tool: unknown option '--bogus\\x1b[2J'");
+  CheckMessages({
+      {{"--bogus"}, "tool: unknown option --bogus"},
+      {{"--bogus=3"}, "tool: unknown option --bogus"},
+      {{"-Z"}, "tool: unknown option -Z"},
+      {{"-i"}, "tool: --ip: no value given"},
+      {{"write", "--label", "x", "extra"}, "tool: unexpected argument 'extra'"},
+      // The unknown option, not what follows from it (--label missing).
+      {{"write", "--frob"}, "tool: unknown option --frob"},
+      {{"write"}, "tool: --label is required"},
+      {{"--bogus\x1b[2J"}, "tool: unknown option '--bogus\\x1b[2J'"},
+  });
 
   CapturedStream stream;
   Diag diag("tool", stream.get());

@@ -6,6 +6,7 @@
 
 #include "dhcpconf/conf_eval.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/reject_cases.h"
 
 namespace pxekit {
 namespace {
@@ -48,10 +49,22 @@ DhcpdConf MustParse(std::string_view text) {
   return MustParseConf(text, "test.conf");
 }
 
-ConfError MustFail(std::string_view text) {
+// Every error of a text that must fail to parse, in file order.
+std::vector<ConfError> AllErrors(std::string_view text,
+                                 const IncludeLoader& loader = nullptr,
+                                 const std::string& file = "bad.conf") {
+  DhcpdConf conf;
+  std::vector<ConfError> errors;
+  REQUIRE_FALSE(ParseDhcpdConf(text, file, loader, &conf, &errors));
+  return errors;
+}
+
+// The first of them.
+ConfError MustFail(std::string_view text, const IncludeLoader& loader = nullptr,
+                   const std::string& file = "bad.conf") {
   DhcpdConf conf;
   ConfError error;
-  REQUIRE_FALSE(ParseDhcpdConf(text, "bad.conf", nullptr, &conf, &error));
+  REQUIRE_FALSE(ParseDhcpdConf(text, file, loader, &conf, &error));
   return error;
 }
 
@@ -176,13 +189,7 @@ group {
 }
 
 TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
-  struct Case {
-    const char* text;
-    int line;
-    int column;
-    const char* message_part;
-  };
-  const Case cases[] = {
+  const PlacedReject cases[] = {
       {"subnet 10.0.0.0 netmask 255.255.255.0 {\n  range 10.0.0.5 "
        "10.0.1.9;\n}\n",
        2, 9, "outside subnet"},
@@ -207,12 +214,10 @@ TEST_CASE("Malformed files fail at the right line and column", "[dhcpconf]") {
       {"host h { fixed-address 10.0.0.1; }\n", 1, 1, "neither"},
       {"pool { }\n", 1, 1, "not allowed in the global scope"},
   };
-  for (const Case& c : cases) {
+  for (const PlacedReject& c : cases) {
     ConfError error = MustFail(c.text);
     INFO(c.text << "\n" << error.Format());
-    CHECK(error.line == c.line);
-    CHECK(error.column == c.column);
-    CHECK(error.message.find(c.message_part) != std::string::npos);
+    CheckPlaced(c, error);
     CHECK(error.Format().rfind(
               fmt::format("bad.conf:{}:{}: ", c.line, c.column), 0) == 0);
   }
@@ -235,22 +240,13 @@ TEST_CASE("include reads through the loader", "[dhcpconf]") {
   REQUIRE(ParseDhcpdConf("include \"hosts.conf\";\n", "main.conf", loader,
                          &conf, &error));
   CHECK(conf.hosts.size() == 1);
-  REQUIRE_FALSE(ParseDhcpdConf("include \"broken.conf\";\n", "main.conf",
-                               loader, &conf, &error));
-  CHECK(error.file == "broken.conf");
-  CHECK(error.line == 2);
-  CHECK(error.column == 3);
-  REQUIRE_FALSE(ParseDhcpdConf("include \"none.conf\";\n", "main.conf", loader,
-                               &conf, &error));
-  CHECK(error.message.find("No such file") != std::string::npos);
-}
-
-static std::vector<ConfError> AllErrors(std::string_view text,
-                                        const IncludeLoader& loader = nullptr) {
-  DhcpdConf conf;
-  std::vector<ConfError> errors;
-  REQUIRE_FALSE(ParseDhcpdConf(text, "bad.conf", loader, &conf, &errors));
-  return errors;
+  ConfError broken =
+      MustFail("include \"broken.conf\";\n", loader, "main.conf");
+  CHECK(broken.file == "broken.conf");
+  CHECK(broken.line == 2);
+  CHECK(broken.column == 3);
+  ConfError missing = MustFail("include \"none.conf\";\n", loader, "main.conf");
+  CHECK(missing.message.find("No such file") != std::string::npos);
 }
 
 TEST_CASE("Every error is reported each at its statement", "[dhcpconf]") {
@@ -330,16 +326,14 @@ TEST_CASE("An include loop is named as a loop", "[dhcpconf]") {
       {"a.conf", "allow booting;\ninclude \"b.conf\";\n"},
       {"b.conf", "include \"a.conf\";\n"}};
   IncludeLoader loader = LoaderOver(files);
-  DhcpdConf conf;
-  std::vector<ConfError> errors;
-  REQUIRE_FALSE(
-      ParseDhcpdConf(files["a.conf"], "a.conf", loader, &conf, &errors));
+  std::vector<ConfError> errors = AllErrors(files["a.conf"], loader, "a.conf");
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].file == "b.conf");
   CHECK(errors[0].message == "include loop: a.conf -> b.conf -> a.conf");
   // The same file twice, not nested, is no loop.
   files["c.conf"] = "include \"d.conf\";\ninclude \"d.conf\";\n";
   files["d.conf"] = "allow booting;\n";
+  DhcpdConf conf;
   CHECK(ParseDhcpdConf(files["c.conf"], "c.conf", loader, &conf, &errors));
 }
 

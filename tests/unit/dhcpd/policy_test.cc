@@ -7,6 +7,7 @@
 #include "dhcp/pxe_options.h"
 #include "dhcpconf/dhcpd_conf_parser.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/dhcpd/policy_input.h"
 #include "unit/util/addresses.h"
 
 namespace pxekit {
@@ -52,11 +53,8 @@ struct Client {
   std::vector<std::uint8_t> uid;
 
   DhcpMessage Make(DhcpMessageType type) const {
-    DhcpMessage m;
-    m.xid = xid;
-    m.chaddr = {0x02, 0, 0, 0, 0, id};
+    DhcpMessage m = test::ClientMessage(id, xid, type);
     if (broadcast) m.flags = kBroadcastFlag;
-    m.options.SetU8(opt::kMessageType, static_cast<std::uint8_t>(type));
     if (!uid.empty()) m.options.Set(opt::kClientIdentifier, uid);
     if (arch != 0xffff) m.options.SetU16(opt::kClientArch, arch);
     if (!vendor.empty()) m.options.SetText(opt::kVendorClass, vendor);
@@ -75,15 +73,10 @@ struct Harness {
 
   Exchange Send(const DhcpMessage& m, std::uint16_t port = 67,
                 Ipv4Addr source = Ipv4Addr::Any()) {
-    bytes = EncodeDhcpMessage(m, kDhcpEthernetMaxSize)->bytes;
-    Inbound in;
-    in.bytes = bytes;
-    in.source = source;
+    Inbound in = test::EncodedInbound(m, bytes, local, source);
     in.local_port = port;
     in.source_port =
         port == 4011 ? 68 : (m.giaddr != Ipv4Addr::Any() ? 67 : 68);
-    in.local = local;
-    in.interface = "test0";
     return server.Handle(in, now);
   }
 

@@ -9,6 +9,7 @@
 #include "dhcp/dhcp_options.h"
 #include "dhcpd/policy.h"
 #include "unit/dhcpconf/must_parse.h"
+#include "unit/dhcpd/policy_input.h"
 #include "unit/util/addresses.h"
 
 namespace pxekit {
@@ -29,16 +30,7 @@ host fixed { hardware ethernet 02:00:00:00:00:99; fixed-address 198.18.0.50; }
 )";
 
 DhcpMessage Make(std::uint16_t client, DhcpMessageType type) {
-  DhcpMessage m;
-  m.xid = 0x2000u + client;
-  m.chaddr = {0x02,
-              0,
-              0,
-              0,
-              static_cast<std::uint8_t>(client >> 8),
-              static_cast<std::uint8_t>(client)};
-  m.options.SetU8(opt::kMessageType, static_cast<std::uint8_t>(type));
-  return m;
+  return test::ClientMessage(client, 0x2000u + client, type);
 }
 
 // One server: its own address is its server identifier.
@@ -53,13 +45,7 @@ struct Server {
   }
 
   Exchange Send(const DhcpMessage& m, Ipv4Addr source = Ipv4Addr::Any()) {
-    bytes = EncodeDhcpMessage(m, kDhcpEthernetMaxSize)->bytes;
-    Inbound in;
-    in.bytes = bytes;
-    in.source = source;
-    in.local = local;
-    in.interface = "test0";
-    return policy.Handle(in, now);
+    return policy.Handle(test::EncodedInbound(m, bytes, local, source), now);
   }
 
   std::optional<Ipv4Addr> Offer(std::uint16_t client) {

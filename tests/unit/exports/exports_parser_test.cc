@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "exports/exports.h"
+#include "unit/reject_cases.h"
 
 namespace pxekit::exports {
 namespace {
@@ -15,12 +16,6 @@ std::vector<std::string> Messages(const ExportsFile& f) {
   for (const auto& d : f.diagnostics)
     out.push_back(fmt::format("{}:{} {}", d.line, d.column, d.message));
   return out;
-}
-
-bool AnyContains(const ExportsFile& f, std::string_view needle) {
-  for (const auto& d : f.diagnostics)
-    if (d.message.find(needle) != std::string::npos) return true;
-  return false;
 }
 
 }  // namespace
@@ -211,13 +206,7 @@ TEST_CASE("Every option keyword and its value check", "[exports]") {
 }
 
 TEST_CASE("Syntax errors name the line and column", "[exports]") {
-  struct Case {
-    const char* text;
-    int line;
-    int column;
-    const char* needle;
-  };
-  const Case cases[] = {
+  const PlacedReject cases[] = {
       {"/srv/a host(rw)#note\n", 1, 16, "blank before '#'"},
       {"/srv/a 10.5.0.3(rw, no_subtree_check)\n", 1, 16, "no ')'"},
       {"/srv/a host(RW)\n", 1, 13, "case-sensitive"},
@@ -237,16 +226,14 @@ TEST_CASE("Syntax errors name the line and column", "[exports]") {
       {"/srv/a -rw,mp=/m\\051 h\n", 1, 17, "')' in default options"},
       {"/srv/a -rw) h\n", 1, 11, "')' in default options"},
   };
-  for (const auto& c : cases) {
+  for (const PlacedReject& c : cases) {
     ExportsFile f = ParseExports(c.text, "e");
     INFO(c.text);
     INFO(fmt::format("{}", fmt::join(Messages(f), "\n")));
     REQUIRE(f.diagnostics.size() == 1);
     CHECK(f.entries.empty());
     CHECK(f.HasErrors());
-    CHECK(f.diagnostics[0].line == c.line);
-    CHECK(f.diagnostics[0].column == c.column);
-    CHECK(AnyContains(f, c.needle));
+    CheckPlaced(c, f.diagnostics[0]);
   }
 }
 

@@ -15,8 +15,7 @@ TEST_CASE("Host lines give hosts and optional agent MACs", "[power]") {
       "pc12.lab.example   02:00:00:00:03:0c   # bound to its agent\n"
       "10.0.3.13 02-00-00-00-03-0D\n",
       "hosts.txt");
-  CHECK(list.errors.empty());
-  REQUIRE(list.targets.size() == 3);
+  test::RequireParsed(list.errors, list.targets, 3);
   CHECK(list.targets[0].host == "10.0.3.11");
   CHECK_FALSE(list.targets[0].mac);
   CHECK(list.targets[0].origin == "hosts.txt:2");

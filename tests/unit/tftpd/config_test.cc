@@ -49,16 +49,24 @@ TEST_CASE("tftpd flags: without root nobody is not switched to") {
 }
 
 TEST_CASE("tftpd flags: -s chroots only as root") {
+  struct Row {
+    bool started_as_root;
+    bool chroot;
+    bool secure_ignored;
+  };
   TftpdFlags flags;
   flags.secure = true;
-  auto as_root = MakeTftpdConfig(flags, true);
-  REQUIRE(as_root.ok());
-  CHECK(as_root->chroot);
-  CHECK_FALSE(as_root->secure_ignored);
-  auto as_user = MakeTftpdConfig(flags, false);
-  REQUIRE(as_user.ok());
-  CHECK_FALSE(as_user->chroot);
-  CHECK(as_user->secure_ignored);
+  const Row rows[] = {
+      {.started_as_root = true, .chroot = true, .secure_ignored = false},
+      {.started_as_root = false, .chroot = false, .secure_ignored = true},
+  };
+  for (const Row& row : rows) {
+    INFO("started as root: " << row.started_as_root);
+    auto config = MakeTftpdConfig(flags, row.started_as_root);
+    REQUIRE(config.ok());
+    CHECK(config->chroot == row.chroot);
+    CHECK(config->secure_ignored == row.secure_ignored);
+  }
 }
 
 TEST_CASE("tftpd flags: -U over -p and -p inherits the umask") {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <memory>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,16 @@ std::uint16_t DataBlock(const std::vector<std::uint8_t>& bytes) {
   Packet p = Parse(bytes);
   REQUIRE(std::holds_alternative<Data>(p));
   return std::get<Data>(p).block;
+}
+
+// A window of DATA `first` to `last`: as many packets as that, the first
+// and the last of them those blocks. A failure names the calling line.
+void CheckWindow(const Packets& window, std::uint16_t first, std::uint16_t last,
+                 std::source_location where = std::source_location::current()) {
+  INFO("CheckWindow at line " << where.line());
+  REQUIRE(window.size() == std::size_t{last} - first + 1);
+  CHECK(DataBlock(window.front()) == first);
+  CHECK(DataBlock(window.back()) == last);
 }
 
 std::size_t DataSize(const std::vector<std::uint8_t>& bytes) {
@@ -274,25 +285,15 @@ TEST_CASE(
   Transfer transfer(Setup(10, 4), std::make_unique<MemorySource>(file));
   RecordingSink sink;
   transfer.Start(T0(), sink);
-  auto window = sink.Take();
-  REQUIRE(window.size() == 4);
-  CHECK(DataBlock(window[3]) == 4);
+  CheckWindow(sink.Take(), 1, 4);
   transfer.OnPacket(EncodeAck(4), T0(), sink);
-  window = sink.Take();
-  REQUIRE(window.size() == 4);
-  CHECK(DataBlock(window[0]) == 5);
-  CHECK(DataBlock(window[3]) == 8);
+  CheckWindow(sink.Take(), 5, 8);
   // Block 7 lost: the client ACKs 6, the last in order.
   transfer.OnPacket(EncodeAck(6), T0(), sink);
-  window = sink.Take();
-  REQUIRE(window.size() == 4);
-  CHECK(DataBlock(window[0]) == 7);
-  CHECK(DataBlock(window[3]) == 10);
+  CheckWindow(sink.Take(), 7, 10);
   // Block 7 lost again: the client repeats ACK 6. Honoured once...
   transfer.OnPacket(EncodeAck(6), T0(), sink);
-  window = sink.Take();
-  REQUIRE(window.size() == 4);
-  CHECK(DataBlock(window[0]) == 7);
+  CheckWindow(sink.Take(), 7, 10);
   // ...but never twice in a round.
   transfer.OnPacket(EncodeAck(6), T0(), sink);
   transfer.OnPacket(EncodeAck(6), T0(), sink);
@@ -348,15 +349,12 @@ TEST_CASE(
   transfer.OnPacket(EncodeAck(5), T0() + 1ms, sink);
   CHECK(sink.batches == std::vector<std::size_t>{8, 8});
   auto second = sink.Take();
-  REQUIRE(second.size() == 8);
-  CHECK(DataBlock(second.front()) == 6);
-  CHECK(DataBlock(second.back()) == 13);
+  CheckWindow(second, 6, 13);
   CHECK(transfer.stats().retransmits == 0);  // 6-8 never left before
   // The rest, and the file arrives whole, the last DATA short.
   transfer.OnPacket(EncodeAck(13), T0() + 2ms, sink);
   auto last = sink.Take();
-  REQUIRE(last.size() == 8);
-  CHECK(DataBlock(last.back()) == 21);
+  CheckWindow(last, 14, 21);
   CHECK(DataSize(last.back()) == 5);
   std::string got;
   for (const auto& packets : {first, second, last})
@@ -377,9 +375,7 @@ TEST_CASE(
   transfer.Start(T0(), sink);
   sink.Take();
   transfer.OnTimer(transfer.deadline(), sink);
-  auto window = sink.Take();
-  REQUIRE(window.size() == 4);
-  CHECK(DataBlock(window[0]) == 1);
+  CheckWindow(sink.Take(), 1, 4);
   CHECK(transfer.stats().retransmits == 4);
 }
 

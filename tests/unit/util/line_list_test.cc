@@ -20,8 +20,7 @@ TEST_CASE("Line lists skip comments and blank lines and keep line numbers",
       "tok#en\n"
       "last-line-without-newline";
   LineList list = SplitLineList(content);
-  CHECK(list.errors.empty());
-  REQUIRE(list.lines.size() == 4);
+  test::RequireParsed(list.errors, list.lines, 4);
   CHECK(list.lines[0].number == 2);
   REQUIRE(list.lines[0].fields.size() == 1);
   CHECK(list.lines[0].fields[0].text == "aa:bb:cc:dd:ee:01");
@@ -80,8 +79,7 @@ TEST_CASE("A UTF-8 BOM at the start is skipped and columns count after it",
       "aa:bb:cc:dd:ee:01  10.0.0.255\n"
       "\xEF\xBB\xBF"
       "x\n");
-  CHECK(list.errors.empty());
-  REQUIRE(list.lines.size() == 2);
+  test::RequireParsed(list.errors, list.lines, 2);
   CHECK(list.lines[0].number == 1);
   REQUIRE(list.lines[0].fields.size() == 2);
   CHECK(list.lines[0].fields[0].text == "aa:bb:cc:dd:ee:01");

@@ -23,8 +23,7 @@ TEST_CASE("Wake lists read Debian's MAC IP PORT lines (IP and PORT optional)",
       "0013.211f.f184 192.168.0.255 7   # trailing comment, a pxekit "
       "addition\n";
   WakeList list = ParseWakeList(content, "macs.txt", kNoNames);
-  CHECK(list.errors.empty());
-  REQUIRE(list.targets.size() == 3);
+  test::RequireParsed(list.errors, list.targets, 3);
   CHECK(list.targets[0].mac.ToString() == "00:13:21:1f:f1:82");
   CHECK_FALSE(list.targets[0].host.has_value());
   CHECK_FALSE(list.targets[0].port.has_value());
@@ -102,8 +101,7 @@ TEST_CASE("Wake lists and /etc/ethers start with a BOM at times",
       "00:13:21:1f:f1:82\n"
       "02:00:00:00:00:02 10.0.0.255 7\n",
       "macs.txt", nullptr);
-  CHECK(list.errors.empty());
-  REQUIRE(list.targets.size() == 2);
+  test::RequireParsed(list.errors, list.targets, 2);
   CHECK(list.targets[0].mac.ToString() == "00:13:21:1f:f1:82");
   CHECK(list.targets[0].origin == "macs.txt:1");
 
