@@ -36,6 +36,14 @@ bool IsKnownAction(std::uint8_t value) {
          value == static_cast<std::uint8_t>(PowerAction::kReboot);
 }
 
+// The decoded message `m`, unless one of the reads that filled it ran past
+// the end of the datagram.
+template <typename M>
+Result<PowerMessage> Complete(const ByteReader& r, const M& m) {
+  if (!r.ok()) return Fail("truncated");
+  return PowerMessage(m);
+}
+
 bool AllZero(std::span<const std::uint8_t> bytes) {
   return std::all_of(bytes.begin(), bytes.end(),
                      [](std::uint8_t b) { return b == 0; });
@@ -146,8 +154,7 @@ Result<PowerMessage> DecodePowerMessage(
       m.agent_id = ReadMac(r);
       if (r.U16() != 0) return Fail("reserved bytes not zero");
       ReadArray(r, &m.agent_nonce);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
+      return Complete(r, m);
     }
     case PowerMessageType::kRequest: {
       PowerRequest m;
@@ -155,15 +162,13 @@ Result<PowerMessage> DecodePowerMessage(
       ReadArray(r, &m.sender_nonce);
       ReadArray(r, &m.agent_nonce);
       ReadArray(r, &m.signature);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
+      return Complete(r, m);
     }
     case PowerMessageType::kAck: {
       PowerAck m;
       if (auto malformed = ReadActionTarget(r, &m)) return Fail(*malformed);
       ReadArray(r, &m.request_digest);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
+      return Complete(r, m);
     }
     case PowerMessageType::kRefused: {
       PowerRefused m;
@@ -171,8 +176,7 @@ Result<PowerMessage> DecodePowerMessage(
       if (r.U8() != 0) return Fail("reserved bytes not zero");
       m.agent_id = ReadMac(r);
       ReadArray(r, &m.request_digest);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
+      return Complete(r, m);
     }
   }
   return Fail("unknown message type");
