@@ -203,6 +203,9 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
   const std::string& h = client.host;
   std::string quoted = QuoteForMessage(h);
   g->precedence = Precedence(client.form.kind);
+  // Most kinds go to Clients = as written, when Ganesha's lexer reads them
+  // as the same client.
+  bool as_written = false;
   switch (client.form.kind) {
     case ClientKind::kWorld:
       g->clients = "*";
@@ -213,11 +216,9 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
       g->sectypes = {h.substr(4)};
       return true;
     case ClientKind::kNetgroup:
-      if (!IsGaneshaNetgroup(std::string_view(h).substr(1))) break;
-      g->clients = h;
-      return true;
+      as_written = IsGaneshaNetgroup(std::string_view(h).substr(1));
+      break;
     case ClientKind::kIpv4:
-      if (!IsDottedQuad(h)) break;
       if (h == "0.0.0.0") {
         // exportfs: the one address 0.0.0.0, which no client has; Ganesha's
         // lexer: any client, like "*".
@@ -227,12 +228,11 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
               "0.0.0.0/0 if everyone is meant");
         return false;
       }
-      g->clients = h;
-      return true;
+      as_written = IsDottedQuad(h);
+      break;
     case ClientKind::kIpv6:
-      if (!IsGaneshaIpv6(h)) break;
-      g->clients = h;
-      return true;
+      as_written = IsGaneshaIpv6(h);
+      break;
     case ClientKind::kNetwork4:
     case ClientKind::kNetwork6: {
       std::string_view addr = std::string_view(h).substr(0, h.find('/'));
@@ -253,12 +253,15 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
                               quoted));
         return false;
       }
-      g->clients = h;
-      return true;
+      as_written = true;
+      break;
     case ClientKind::kHost:
-      if (!IsGaneshaToken(h)) break;
-      g->clients = h;
-      return true;
+      as_written = IsGaneshaToken(h);
+      break;
+  }
+  if (as_written) {
+    g->clients = h;
+    return true;
   }
   Error(at, fmt::format("client {}: Ganesha's config syntax cannot express "
                         "this client name",
