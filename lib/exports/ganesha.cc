@@ -169,6 +169,22 @@ struct GExport {
   bool disable_readdirplus = false;
 };
 
+// The exports(5) options that Ganesha can only set for a whole export: every
+// client of the export must agree on them.
+struct ExportWideOption {
+  std::string_view name;     // exports(5)
+  std::string_view setting;  // Ganesha's EXPORT block
+  std::optional<bool> GClient::*value;
+  Where GClient::*written_at;
+  bool GExport::*applies;
+};
+constexpr ExportWideOption kExportWideOptions[] = {
+    {"no_acl", "Disable_ACL", &GClient::no_acl, &GClient::no_acl_at,
+     &GExport::disable_acl},
+    {"nordirplus", "DisableReaddirPlus", &GClient::nordirplus,
+     &GClient::nordirplus_at, &GExport::disable_readdirplus},
+};
+
 class Writer {
  public:
   explicit Writer(GaneshaResult* out) : out_(out) {}
@@ -577,26 +593,20 @@ void Writer::Finish() {
       root = &e.path;
       root_client = &c;
     }
-    // Options that Ganesha sets for the whole export must agree.
-    const GClient* acl_from = nullptr;
-    const GClient* rdp_from = nullptr;
+    // Options that Ganesha sets for the whole export must agree: each
+    // client is compared with the one before it.
+    const GClient* before = nullptr;
     for (const auto& c : e.clients) {
-      bool no_acl = c.no_acl.value_or(false);
-      if (acl_from && acl_from->no_acl.value_or(false) != no_acl)
-        Error(c.no_acl ? c.no_acl_at : c.where,
-              fmt::format("no_acl for some clients of {} only: Ganesha sets "
-                          "Disable_ACL for the whole export",
-                          QuoteForMessage(e.path)));
-      acl_from = &c;
-      e.disable_acl = no_acl;
-      bool rdp = c.nordirplus.value_or(false);
-      if (rdp_from && rdp_from->nordirplus.value_or(false) != rdp)
-        Error(c.nordirplus ? c.nordirplus_at : c.where,
-              fmt::format("nordirplus for some clients of {} only: Ganesha "
-                          "sets DisableReaddirPlus for the whole export",
-                          QuoteForMessage(e.path)));
-      rdp_from = &c;
-      e.disable_readdirplus = rdp;
+      for (const ExportWideOption& o : kExportWideOptions) {
+        bool value = (c.*o.value).value_or(false);
+        if (before && (before->*o.value).value_or(false) != value)
+          Error(c.*o.value ? c.*o.written_at : c.where,
+                fmt::format("{} for some clients of {} only: Ganesha sets {} "
+                            "for the whole export",
+                            o.name, QuoteForMessage(e.path), o.setting));
+        e.*o.applies = value;
+      }
+      before = &c;
     }
   }
   if (out_->HasErrors()) return;
