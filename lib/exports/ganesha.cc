@@ -371,23 +371,33 @@ void Writer::ApplyOption(const Option& o, const Where& at, GClient* g,
              n == "no_wdelay") {
     // Ganesha already behaves so, or (wdelay) the option is a knfsd
     // heuristic without effect on what clients may do.
-  } else if (n == "subtree_check") {
-    cannot("it never checks that a file handle lies inside the export");
-  } else if (n == "nocrossmnt") {
-    cannot("its VFS shows file systems mounted below the export");
-  } else if (n == "insecure_locks" || n == "no_auth_nlm") {
-    cannot("it checks lock requests like any other request");
-  } else if (n == "pnfs") {
-    cannot("pNFS needs an FSAL with a layout driver, not VFS");
-  } else if (n == "security_label") {
-    cannot("labelled NFS is not offered by FSAL_VFS");
-  } else if (n == "mountpoint" || n == "mp") {
-    cannot("it exports the path whether or not something is mounted there");
-  } else if (n == "refer" || n == "replicas") {
-    cannot("it has no NFSv4 referrals in EXPORT blocks");
-  } else if (n == "squash_uids" || n == "squash_gids") {
-    cannot("it squashes root or everyone, not lists of ids");
   } else {
+    // The options Ganesha has no way to say, and why.
+    struct Inexpressible {
+      std::string_view name;
+      std::string_view why;
+    };
+    static constexpr Inexpressible kInexpressible[] = {
+        {"subtree_check",
+         "it never checks that a file handle lies inside the export"},
+        {"nocrossmnt", "its VFS shows file systems mounted below the export"},
+        {"insecure_locks", "it checks lock requests like any other request"},
+        {"no_auth_nlm", "it checks lock requests like any other request"},
+        {"pnfs", "pNFS needs an FSAL with a layout driver, not VFS"},
+        {"security_label", "labelled NFS is not offered by FSAL_VFS"},
+        {"mountpoint",
+         "it exports the path whether or not something is mounted there"},
+        {"mp", "it exports the path whether or not something is mounted there"},
+        {"refer", "it has no NFSv4 referrals in EXPORT blocks"},
+        {"replicas", "it has no NFSv4 referrals in EXPORT blocks"},
+        {"squash_uids", "it squashes root or everyone, not lists of ids"},
+        {"squash_gids", "it squashes root or everyone, not lists of ids"},
+    };
+    for (const Inexpressible& i : kInexpressible)
+      if (n == i.name) {
+        cannot(i.why);
+        return;
+      }
     cannot("unknown option");
   }
 }
