@@ -72,8 +72,14 @@ std::vector<std::string> OptionsOf(const ExportFlags& f) {
           {f.all_squash, "--all-squash"}});
   one_of({{f.sync, "--sync"}, {f.async, "--async"}});
   std::vector<std::string> out;
-  for (const ExportFlagOption& o : kExportFlagOptions)
-    if (f.*o.set) out.push_back(o.option);
+  if (f.rw) out.push_back("rw");
+  if (f.ro) out.push_back("ro");
+  if (f.root_squash) out.push_back("root_squash");
+  if (f.no_root_squash) out.push_back("no_root_squash");
+  if (f.all_squash) out.push_back("all_squash");
+  if (f.sync) out.push_back("sync");
+  if (f.async) out.push_back("async");
+  if (f.subtree_check) out.push_back("subtree_check");
   auto checked = [&](const std::string& flag, const Option& o) {
     if (std::string why = CheckOption(o); !why.empty())
       throw ToolError(kExitUsage, fmt::format("{}: {}", flag, why));

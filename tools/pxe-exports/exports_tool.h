@@ -29,35 +29,6 @@ struct ExportFlags {
   std::vector<std::string> options;  // --option X, in order
 };
 
-// The flags that each stand for one exports(5) option without a value, in
-// the order --help lists them and OptionsOf writes them.
-struct ExportFlagOption {
-  const char* flag;    // "--no-root-squash"
-  const char* option;  // "no_root_squash"
-  bool ExportFlags::*set;
-  const char* help;
-};
-inline constexpr ExportFlagOption kExportFlagOptions[] = {
-    {"--rw", "rw", &ExportFlags::rw, "Read-write (rw)"},
-    {"--ro", "ro", &ExportFlags::ro, "Read-only (ro, exportfs's default)"},
-    {"--root-squash", "root_squash", &ExportFlags::root_squash,
-     "Map the client's root to the anonymous user (root_squash, the "
-     "default)"},
-    {"--no-root-squash", "no_root_squash", &ExportFlags::no_root_squash,
-     "Keep the client's root as root (no_root_squash; needed for an NFS "
-     "root file system)"},
-    {"--all-squash", "all_squash", &ExportFlags::all_squash,
-     "Map every user to the anonymous user (all_squash)"},
-    {"--sync", "sync", &ExportFlags::sync,
-     "Reply after data is on disk (sync, the default)"},
-    {"--async", "async", &ExportFlags::async,
-     "Reply before data is on disk (async: faster, loses data if the "
-     "server crashes)"},
-    {"--subtree-check", "subtree_check", &ExportFlags::subtree_check,
-     "Check that files are inside the exported tree (subtree_check; "
-     "default no_subtree_check)"},
-};
-
 struct ExportsOptions {
   CommonOptions common;
   ExportsCommand command = ExportsCommand::kLine;

@@ -22,8 +22,25 @@ using pxekit::ExportsOptions;
 // The groups that exclude each other (--rw with --ro, ...) are checked by
 // OptionsOf, so that --help does not list CLI11's "Excludes:" notes.
 void AddExportFlags(CLI::App& sub, ExportFlags& flags) {
-  for (const pxekit::ExportFlagOption& o : pxekit::kExportFlagOptions)
-    sub.add_flag(o.flag, flags.*o.set, o.help);
+  sub.add_flag("--rw", flags.rw, "Read-write (rw)");
+  sub.add_flag("--ro", flags.ro, "Read-only (ro, exportfs's default)");
+  sub.add_flag("--root-squash", flags.root_squash,
+               "Map the client's root to the anonymous user (root_squash, the "
+               "default)");
+  sub.add_flag(
+      "--no-root-squash", flags.no_root_squash,
+      "Keep the client's root as root (no_root_squash; needed for an NFS "
+      "root file system)");
+  sub.add_flag("--all-squash", flags.all_squash,
+               "Map every user to the anonymous user (all_squash)");
+  sub.add_flag("--sync", flags.sync,
+               "Reply after data is on disk (sync, the default)");
+  sub.add_flag("--async", flags.async,
+               "Reply before data is on disk (async: faster, loses data if the "
+               "server crashes)");
+  sub.add_flag("--subtree-check", flags.subtree_check,
+               "Check that files are inside the exported tree (subtree_check; "
+               "default no_subtree_check)");
   pxekit::AddValue(
       sub, "--fsid", flags.fsid,
       "File system id: a number, root (the NFSv4 pseudo-root) or a "
