@@ -269,12 +269,18 @@ class PxelinuxEntryChecker {
     }
   }
 
+  // True when the directive has its argument `word`; else false, after
+  // "WHAT needs a NOUN".
+  bool Given(const Located& at, const std::string& word, std::string_view what,
+             std::string_view noun) {
+    if (!word.empty()) return true;
+    Add(at.file, at.line->number, fmt::format("{} needs a {}", what, noun));
+    return false;
+  }
+
   void CheckTarget(const Located& at, std::string_view what) {
     std::string target = FirstWord(at.line->argument);
-    if (target.empty()) {
-      Add(at.file, at.line->number, fmt::format("{} needs a label", what));
-      return;
-    }
+    if (!Given(at, target, what, "label")) return;
     if (labels_.count(target)) return;
     bool looks_like_file = target.find('.') != std::string::npos ||
                            target.find('/') != std::string::npos;
@@ -328,9 +334,7 @@ class PxelinuxEntryChecker {
         CheckTarget(at, "ONTIMEOUT");
         break;
       case PxeDirective::kUi:
-        if (arg.empty())
-          Add(at.file, line.number, "UI needs a module name");
-        else
+        if (Given(at, arg, "UI", "module name"))
           CheckModule(at, "UI", FirstWord(arg));
         break;
       case PxeDirective::kTimeout:
@@ -350,9 +354,8 @@ class PxelinuxEntryChecker {
         bool module = line.directive == PxeDirective::kCom32 ||
                       (line.directive == PxeDirective::kKernel &&
                        EndsWithIgnoreCase(name, ".c32"));
-        if (name.empty())
-          Add(at.file, line.number, fmt::format("{} needs a file", what));
-        else if (module)
+        if (!Given(at, name, what, "file")) break;
+        if (module)
           CheckModule(at, what, name);
         else
           CheckFile(at, what, name);
@@ -365,9 +368,7 @@ class PxelinuxEntryChecker {
                           QuoteForMessage(arg)));
         break;
       case PxeDirective::kInitrd:
-        if (arg.empty())
-          Add(at.file, line.number, "INITRD needs a file");
-        else
+        if (Given(at, arg, "INITRD", "file"))
           CheckInitrdList(at, "INITRD", FirstWord(arg));
         break;
       case PxeDirective::kAppend: {

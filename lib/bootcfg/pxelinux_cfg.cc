@@ -112,63 +112,57 @@ std::string_view PxeDirectiveName(PxeDirective directive) {
 }
 
 PxelinuxConfig ParsePxelinuxConfig(std::string_view text) {
-  text = SkipUtf8Bom(text);
   PxelinuxConfig config;
-  std::size_t number = 0;
   std::size_t text_start = 0;  // line of an open TEXT block, 0 when none
-  while (!text.empty()) {
-    ++number;
-    std::string_view line = TakeLine(text);
-    if (auto failure = CheckLineBytes(line, kMaxPxelinuxLine)) {
-      config.errors.push_back({number, failure->column, failure->message});
-      continue;
-    }
+  ForEachCheckedLine(
+      text, kMaxPxelinuxLine, config.errors,
+      [&](std::size_t number, std::string_view line) {
+        std::size_t pos = 0;
+        while (pos < line.size() && IsBlank(line[pos])) ++pos;
+        std::size_t word_start = pos;
+        while (pos < line.size() && !IsBlank(line[pos])) ++pos;
+        std::string_view keyword = line.substr(word_start, pos - word_start);
 
-    std::size_t pos = 0;
-    while (pos < line.size() && IsBlank(line[pos])) ++pos;
-    std::size_t word_start = pos;
-    while (pos < line.size() && !IsBlank(line[pos])) ++pos;
-    std::string_view keyword = line.substr(word_start, pos - word_start);
+        if (text_start != 0) {
+          if (EqualsIgnoreAsciiCase(keyword, "ENDTEXT")) text_start = 0;
+          return;
+        }
+        if (keyword.empty() || keyword.front() == '#') return;
 
-    if (text_start != 0) {
-      if (EqualsIgnoreAsciiCase(keyword, "ENDTEXT")) text_start = 0;
-      continue;
-    }
-    if (keyword.empty() || keyword.front() == '#') continue;
+        while (pos < line.size() && IsBlank(line[pos])) ++pos;
+        std::string_view argument = TrimAsciiSpace(line.substr(pos));
 
-    while (pos < line.size() && IsBlank(line[pos])) ++pos;
-    std::string_view argument = TrimAsciiSpace(line.substr(pos));
+        PxeLine entry;
+        entry.number = number;
+        entry.directive = LookupKeyword(keyword);
+        entry.keyword = std::string(keyword);
+        entry.argument = std::string(argument);
+        entry.argument_column = argument.empty() ? 0 : pos + 1;
 
-    PxeLine entry;
-    entry.number = number;
-    entry.directive = LookupKeyword(keyword);
-    entry.keyword = std::string(keyword);
-    entry.argument = std::string(argument);
-    entry.argument_column = argument.empty() ? 0 : pos + 1;
-
-    if (entry.directive == PxeDirective::kText) text_start = number;
-    if (entry.directive == PxeDirective::kLabel) {
-      if (argument.empty())
-        config.errors.push_back({number, word_start + 1, "LABEL needs a name"});
-      config.labels.push_back(PxeLabel{std::string(argument), number, {}});
-    }
-    if (!config.labels.empty() && entry.directive != PxeDirective::kLabel &&
-        entry.directive != PxeDirective::kDefault &&
-        entry.directive != PxeDirective::kUi &&
-        entry.directive != PxeDirective::kPrompt &&
-        entry.directive != PxeDirective::kTimeout &&
-        entry.directive != PxeDirective::kTotalTimeout &&
-        entry.directive != PxeDirective::kOnTimeout &&
-        entry.directive != PxeDirective::kPath) {
-      entry.label = static_cast<int>(config.labels.size()) - 1;
-    } else if (entry.directive == PxeDirective::kLabel) {
-      entry.label = static_cast<int>(config.labels.size()) - 1;
-    }
-    if (entry.label >= 0)
-      config.labels[static_cast<std::size_t>(entry.label)].directives.push_back(
-          config.lines.size());
-    config.lines.push_back(std::move(entry));
-  }
+        if (entry.directive == PxeDirective::kText) text_start = number;
+        if (entry.directive == PxeDirective::kLabel) {
+          if (argument.empty())
+            config.errors.push_back(
+                {number, word_start + 1, "LABEL needs a name"});
+          config.labels.push_back(PxeLabel{std::string(argument), number, {}});
+        }
+        if (!config.labels.empty() && entry.directive != PxeDirective::kLabel &&
+            entry.directive != PxeDirective::kDefault &&
+            entry.directive != PxeDirective::kUi &&
+            entry.directive != PxeDirective::kPrompt &&
+            entry.directive != PxeDirective::kTimeout &&
+            entry.directive != PxeDirective::kTotalTimeout &&
+            entry.directive != PxeDirective::kOnTimeout &&
+            entry.directive != PxeDirective::kPath) {
+          entry.label = static_cast<int>(config.labels.size()) - 1;
+        } else if (entry.directive == PxeDirective::kLabel) {
+          entry.label = static_cast<int>(config.labels.size()) - 1;
+        }
+        if (entry.label >= 0)
+          config.labels[static_cast<std::size_t>(entry.label)]
+              .directives.push_back(config.lines.size());
+        config.lines.push_back(std::move(entry));
+      });
   if (text_start != 0)
     config.errors.push_back(
         {text_start, 1, "TEXT block is never closed by ENDTEXT"});

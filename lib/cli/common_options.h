@@ -30,6 +30,14 @@ std::string VersionString(const std::string& prog);
 
 void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v);
 
+// An option that takes one value, shown in --help as `type` ("--root DIR",
+// not CLI11's "--root TEXT"): every option with a value names what it takes.
+template <typename T>
+CLI::Option* AddValue(CLI::App& app, const std::string& name, T& value,
+                      const std::string& help, const std::string& type) {
+  return app.add_option(name, value, help)->type_name(type);
+}
+
 // An option that may be given several times, one value each time
 // ("-i eth0 -i eth1"; in "-i eth0 eth1" the eth1 is not the option's), shown
 // in --help as `type`.

@@ -6,9 +6,18 @@
 #include <new>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "cli/diag.h"
+#include "util/text.h"
 
 namespace pxekit {
+
+ToolError OptionValueError(std::string_view option, std::string_view value,
+                           std::string_view why) {
+  return ToolError(kExitUsage, fmt::format("{} {}: {}", option,
+                                           QuoteForMessage(value), why));
+}
 
 int RunMain(Diag& diag, const std::function<int()>& body) {
   int status = kExitOk;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "cli/exit_codes.h"
 
@@ -24,6 +25,12 @@ class ToolError : public std::runtime_error {
  private:
   int exit_code_;
 };
+
+// The usage error (exit 64) for a value an option or argument cannot take,
+// in the one form the programs use: "--uuid 'x': why", "PATH 'x': why" (the
+// value quoted as QuoteForMessage does).
+ToolError OptionValueError(std::string_view option, std::string_view value,
+                           std::string_view why);
 
 class Diag;
 

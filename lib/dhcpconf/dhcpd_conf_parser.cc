@@ -144,13 +144,8 @@ class Parser {
       ++suppressed_;
       return;
     }
-    ConfError error;
-    error.file = file_;
-    error.line = token.line;
-    error.column = token.column;
-    error.message = std::move(message);
-    error.source_line = std::string(lexer_->Line(token.line));
-    errors_.push_back(std::move(error));
+    errors_.push_back(ConfError{Pos(token), std::move(message),
+                                std::string(lexer_->Line(token.line))});
   }
 
   // Records an error and abandons the statement; Recover() then skips to
@@ -1354,15 +1349,11 @@ bool ParseDhcpdConf(std::string_view text, const std::string& filename,
             ++suppressed;
             continue;
           }
-          ConfError error;
-          error.file = pool.scope->pos.file;
-          error.line = pool.scope->pos.line;
-          error.column = pool.scope->pos.column;
-          error.message = fmt::format(
-              "pool names class \"{}\", which is "
-              "not declared",
-              name);
-          errors->push_back(std::move(error));
+          errors->push_back(ConfError{
+              pool.scope->pos,
+              fmt::format("pool names class \"{}\", which is not declared",
+                          name),
+              ""});
         }
       }
     }

@@ -13,10 +13,8 @@
 
 namespace pxekit {
 
-struct ConfError {
-  std::string file;
-  int line = 0;
-  int column = 0;
+// An error at a place in a file (its line 0: the file as a whole).
+struct ConfError : SourcePos {
   std::string message;
   std::string source_line;
 

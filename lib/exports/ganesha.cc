@@ -169,6 +169,22 @@ struct GExport {
   bool disable_readdirplus = false;
 };
 
+// The exports(5) options that Ganesha can only set for a whole export: every
+// client of the export must agree on them.
+struct ExportWideOption {
+  std::string_view name;     // exports(5)
+  std::string_view setting;  // Ganesha's EXPORT block
+  std::optional<bool> GClient::*value;
+  Where GClient::*written_at;
+  bool GExport::*applies;
+};
+constexpr ExportWideOption kExportWideOptions[] = {
+    {"no_acl", "Disable_ACL", &GClient::no_acl, &GClient::no_acl_at,
+     &GExport::disable_acl},
+    {"nordirplus", "DisableReaddirPlus", &GClient::nordirplus,
+     &GClient::nordirplus_at, &GExport::disable_readdirplus},
+};
+
 class Writer {
  public:
   explicit Writer(GaneshaResult* out) : out_(out) {}
@@ -203,6 +219,9 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
   const std::string& h = client.host;
   std::string quoted = QuoteForMessage(h);
   g->precedence = Precedence(client.form.kind);
+  // Most kinds go to Clients = as written, when Ganesha's lexer reads them
+  // as the same client.
+  bool as_written = false;
   switch (client.form.kind) {
     case ClientKind::kWorld:
       g->clients = "*";
@@ -213,11 +232,9 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
       g->sectypes = {h.substr(4)};
       return true;
     case ClientKind::kNetgroup:
-      if (!IsGaneshaNetgroup(std::string_view(h).substr(1))) break;
-      g->clients = h;
-      return true;
+      as_written = IsGaneshaNetgroup(std::string_view(h).substr(1));
+      break;
     case ClientKind::kIpv4:
-      if (!IsDottedQuad(h)) break;
       if (h == "0.0.0.0") {
         // exportfs: the one address 0.0.0.0, which no client has; Ganesha's
         // lexer: any client, like "*".
@@ -227,12 +244,11 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
               "0.0.0.0/0 if everyone is meant");
         return false;
       }
-      g->clients = h;
-      return true;
+      as_written = IsDottedQuad(h);
+      break;
     case ClientKind::kIpv6:
-      if (!IsGaneshaIpv6(h)) break;
-      g->clients = h;
-      return true;
+      as_written = IsGaneshaIpv6(h);
+      break;
     case ClientKind::kNetwork4:
     case ClientKind::kNetwork6: {
       std::string_view addr = std::string_view(h).substr(0, h.find('/'));
@@ -253,12 +269,15 @@ bool Writer::ClientName(const Client& client, const Where& at, GClient* g) {
                               quoted));
         return false;
       }
-      g->clients = h;
-      return true;
+      as_written = true;
+      break;
     case ClientKind::kHost:
-      if (!IsGaneshaToken(h)) break;
-      g->clients = h;
-      return true;
+      as_written = IsGaneshaToken(h);
+      break;
+  }
+  if (as_written) {
+    g->clients = h;
+    return true;
   }
   Error(at, fmt::format("client {}: Ganesha's config syntax cannot express "
                         "this client name",
@@ -352,23 +371,33 @@ void Writer::ApplyOption(const Option& o, const Where& at, GClient* g,
              n == "no_wdelay") {
     // Ganesha already behaves so, or (wdelay) the option is a knfsd
     // heuristic without effect on what clients may do.
-  } else if (n == "subtree_check") {
-    cannot("it never checks that a file handle lies inside the export");
-  } else if (n == "nocrossmnt") {
-    cannot("its VFS shows file systems mounted below the export");
-  } else if (n == "insecure_locks" || n == "no_auth_nlm") {
-    cannot("it checks lock requests like any other request");
-  } else if (n == "pnfs") {
-    cannot("pNFS needs an FSAL with a layout driver, not VFS");
-  } else if (n == "security_label") {
-    cannot("labelled NFS is not offered by FSAL_VFS");
-  } else if (n == "mountpoint" || n == "mp") {
-    cannot("it exports the path whether or not something is mounted there");
-  } else if (n == "refer" || n == "replicas") {
-    cannot("it has no NFSv4 referrals in EXPORT blocks");
-  } else if (n == "squash_uids" || n == "squash_gids") {
-    cannot("it squashes root or everyone, not lists of ids");
   } else {
+    // The options Ganesha has no way to say, and why.
+    struct Inexpressible {
+      std::string_view name;
+      std::string_view why;
+    };
+    static constexpr Inexpressible kInexpressible[] = {
+        {"subtree_check",
+         "it never checks that a file handle lies inside the export"},
+        {"nocrossmnt", "its VFS shows file systems mounted below the export"},
+        {"insecure_locks", "it checks lock requests like any other request"},
+        {"no_auth_nlm", "it checks lock requests like any other request"},
+        {"pnfs", "pNFS needs an FSAL with a layout driver, not VFS"},
+        {"security_label", "labelled NFS is not offered by FSAL_VFS"},
+        {"mountpoint",
+         "it exports the path whether or not something is mounted there"},
+        {"mp", "it exports the path whether or not something is mounted there"},
+        {"refer", "it has no NFSv4 referrals in EXPORT blocks"},
+        {"replicas", "it has no NFSv4 referrals in EXPORT blocks"},
+        {"squash_uids", "it squashes root or everyone, not lists of ids"},
+        {"squash_gids", "it squashes root or everyone, not lists of ids"},
+    };
+    for (const Inexpressible& i : kInexpressible)
+      if (n == i.name) {
+        cannot(i.why);
+        return;
+      }
     cannot("unknown option");
   }
 }
@@ -574,26 +603,20 @@ void Writer::Finish() {
       root = &e.path;
       root_client = &c;
     }
-    // Options that Ganesha sets for the whole export must agree.
-    const GClient* acl_from = nullptr;
-    const GClient* rdp_from = nullptr;
+    // Options that Ganesha sets for the whole export must agree: each
+    // client is compared with the one before it.
+    const GClient* before = nullptr;
     for (const auto& c : e.clients) {
-      bool no_acl = c.no_acl.value_or(false);
-      if (acl_from && acl_from->no_acl.value_or(false) != no_acl)
-        Error(c.no_acl ? c.no_acl_at : c.where,
-              fmt::format("no_acl for some clients of {} only: Ganesha sets "
-                          "Disable_ACL for the whole export",
-                          QuoteForMessage(e.path)));
-      acl_from = &c;
-      e.disable_acl = no_acl;
-      bool rdp = c.nordirplus.value_or(false);
-      if (rdp_from && rdp_from->nordirplus.value_or(false) != rdp)
-        Error(c.nordirplus ? c.nordirplus_at : c.where,
-              fmt::format("nordirplus for some clients of {} only: Ganesha "
-                          "sets DisableReaddirPlus for the whole export",
-                          QuoteForMessage(e.path)));
-      rdp_from = &c;
-      e.disable_readdirplus = rdp;
+      for (const ExportWideOption& o : kExportWideOptions) {
+        bool value = (c.*o.value).value_or(false);
+        if (before && (before->*o.value).value_or(false) != value)
+          Error(c.*o.value ? c.*o.written_at : c.where,
+                fmt::format("{} for some clients of {} only: Ganesha sets {} "
+                            "for the whole export",
+                            o.name, QuoteForMessage(e.path), o.setting));
+        e.*o.applies = value;
+      }
+      before = &c;
     }
   }
   if (out_->HasErrors()) return;

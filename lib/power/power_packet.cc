@@ -1,6 +1,7 @@
 #include "power/power_packet.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -101,6 +102,54 @@ struct Encoder {
   }
 };
 
+// Each message's body after the header, read back as the Encoder writes it;
+// the reason when it is malformed.
+std::optional<std::string> ReadBody(ByteReader& r, PowerHello* m) {
+  ReadArray(r, &m->sender_nonce);
+  if (!AllZero(r.Rest())) return "padding not zero";
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadBody(ByteReader& r, PowerChallenge* m) {
+  ReadArray(r, &m->sender_nonce);
+  m->agent_id = ReadMac(r);
+  if (r.U16() != 0) return "reserved bytes not zero";
+  ReadArray(r, &m->agent_nonce);
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadBody(ByteReader& r, PowerRequest* m) {
+  if (auto malformed = ReadActionTarget(r, m)) return malformed;
+  ReadArray(r, &m->sender_nonce);
+  ReadArray(r, &m->agent_nonce);
+  ReadArray(r, &m->signature);
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadBody(ByteReader& r, PowerAck* m) {
+  if (auto malformed = ReadActionTarget(r, m)) return malformed;
+  ReadArray(r, &m->request_digest);
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadBody(ByteReader& r, PowerRefused* m) {
+  m->reason = static_cast<RefusalReason>(r.U8());
+  if (r.U8() != 0) return "reserved bytes not zero";
+  m->agent_id = ReadMac(r);
+  ReadArray(r, &m->request_digest);
+  return std::nullopt;
+}
+
+// A message of type M: its body, unless it is malformed or one of the reads
+// ran past the end of the datagram ("truncated").
+template <typename M>
+Result<PowerMessage> DecodeBody(ByteReader& r) {
+  M m;
+  if (auto malformed = ReadBody(r, &m)) return Fail(*malformed);
+  if (!r.ok()) return Fail("truncated");
+  return PowerMessage(m);
+}
+
 std::size_t SizeOf(PowerMessageType type) {
   return type == PowerMessageType::kRequest ? kPowerRequestSize
                                             : kPowerShortMessageSize;
@@ -133,49 +182,14 @@ Result<PowerMessage> DecodePowerMessage(
   if (datagram.size() < SizeOf(type)) return Fail("truncated");
   if (datagram.size() > SizeOf(type)) return Fail("trailing bytes");
 
-  switch (type) {
-    case PowerMessageType::kHello: {
-      PowerHello m;
-      ReadArray(r, &m.sender_nonce);
-      if (!AllZero(r.Rest())) return Fail("padding not zero");
-      return PowerMessage(m);
-    }
-    case PowerMessageType::kChallenge: {
-      PowerChallenge m;
-      ReadArray(r, &m.sender_nonce);
-      m.agent_id = ReadMac(r);
-      if (r.U16() != 0) return Fail("reserved bytes not zero");
-      ReadArray(r, &m.agent_nonce);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
-    }
-    case PowerMessageType::kRequest: {
-      PowerRequest m;
-      if (auto malformed = ReadActionTarget(r, &m)) return Fail(*malformed);
-      ReadArray(r, &m.sender_nonce);
-      ReadArray(r, &m.agent_nonce);
-      ReadArray(r, &m.signature);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
-    }
-    case PowerMessageType::kAck: {
-      PowerAck m;
-      if (auto malformed = ReadActionTarget(r, &m)) return Fail(*malformed);
-      ReadArray(r, &m.request_digest);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
-    }
-    case PowerMessageType::kRefused: {
-      PowerRefused m;
-      m.reason = static_cast<RefusalReason>(r.U8());
-      if (r.U8() != 0) return Fail("reserved bytes not zero");
-      m.agent_id = ReadMac(r);
-      ReadArray(r, &m.request_digest);
-      if (!r.ok()) return Fail("truncated");
-      return PowerMessage(m);
-    }
-  }
-  return Fail("unknown message type");
+  // By type code, 1 to 5 (checked above).
+  using BodyDecoder = Result<PowerMessage> (*)(ByteReader&);
+  static constexpr BodyDecoder kBodyDecoders[] = {
+      DecodeBody<PowerHello>, DecodeBody<PowerChallenge>,
+      DecodeBody<PowerRequest>, DecodeBody<PowerAck>, DecodeBody<PowerRefused>};
+  static_assert(std::size(kBodyDecoders) ==
+                static_cast<std::size_t>(PowerMessageType::kRefused));
+  return kBodyDecoders[type_byte - 1](r);
 }
 
 std::vector<std::uint8_t> RequestSignedBytes(const PowerRequest& request) {

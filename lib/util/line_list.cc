@@ -31,21 +31,13 @@ std::optional<Failure> CheckLineBytes(std::string_view line,
 
 LineList SplitLineList(std::string_view content, std::size_t max_line_length) {
   LineList list;
-  // A BOM is not part of line 1; columns count from after it.
-  content = SkipUtf8Bom(content);
-  std::size_t number = 0;
-  while (!content.empty()) {
-    ++number;
-    std::string_view line = TakeLine(content);
-
-    if (auto failure = CheckLineBytes(line, max_line_length)) {
-      list.errors.push_back({number, failure->column, failure->message});
-      continue;
-    }
-    auto fields = SplitListFields(line);
-    if (!fields.empty())
-      list.lines.push_back(ListLine{number, std::move(fields)});
-  }
+  ForEachCheckedLine(
+      content, max_line_length, list.errors,
+      [&](std::size_t number, std::string_view line) {
+        auto fields = SplitListFields(line);
+        if (!fields.empty())
+          list.lines.push_back(ListLine{number, std::move(fields)});
+      });
   return list;
 }
 

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "util/result.h"
+#include "util/text.h"
 
 namespace pxekit {
 
@@ -55,6 +56,26 @@ inline constexpr std::size_t kMaxListLineLength = 4096;
 // pxelinux configs share the rule.
 std::optional<Failure> CheckLineBytes(std::string_view line,
                                       std::size_t max_length);
+
+// The line loop of SplitLineList and of the pxelinux config parser: each line
+// of `content` (numbered from 1, after a UTF-8 byte-order mark) that passes
+// CheckLineBytes goes to `on_line(number, line)`; each that does not is
+// added to `errors` as {number, column, message}, and the loop goes on.
+template <typename Error, typename OnLine>
+void ForEachCheckedLine(std::string_view content, std::size_t max_length,
+                        std::vector<Error>& errors, OnLine&& on_line) {
+  content = SkipUtf8Bom(content);
+  std::size_t number = 0;
+  while (!content.empty()) {
+    ++number;
+    std::string_view line = TakeLine(content);
+    if (auto failure = CheckLineBytes(line, max_length)) {
+      errors.push_back({number, failure->column, failure->message});
+      continue;
+    }
+    on_line(number, line);
+  }
+}
 
 // The views in the result point into `content`, which must outlive it.
 LineList SplitLineList(std::string_view content,

@@ -36,19 +36,10 @@ for cmd in perfdhcp kea-dhcp4 ip; do
 done
 [ "$(id -u)" = 0 ] || { echo "dhcp.sh: needs root (network namespaces)" >&2; exit 77; }
 
-NS="pxk-bench-$$"
-WORK=$(mktemp -d /tmp/pxekit-bench.XXXXXX)
+source "$SRC/tests/bench/benchlib.sh"
 SERVER_PID=
 SERVER2_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ -n "$SERVER2_PID" ] && kill "$SERVER2_PID" 2>/dev/null && wait "$SERVER2_PID" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+bench_netns "pxk-bench-$$" SERVER_PID SERVER2_PID
 ip -n "$NS" addr add 127.0.0.2/8 dev lo
 ip -n "$NS" addr add 127.0.0.3/8 dev lo
 ip -n "$NS" addr add 127.0.0.4/8 dev lo

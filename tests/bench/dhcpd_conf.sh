@@ -19,17 +19,9 @@ SIZES=("$@")
 [ "$(id -u)" = 0 ] || { echo "dhcpd_conf.sh: needs root (network namespace)" >&2; exit 77; }
 command -v ip >/dev/null || { echo "dhcpd_conf.sh: ip (iproute2) is not installed" >&2; exit 77; }
 
-NS="pxk-bench-conf-$$"
-WORK=$(mktemp -d /tmp/pxekit-bench.XXXXXX)
+source "$SRC/tests/bench/benchlib.sh"
 SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+bench_netns "pxk-bench-conf-$$" SERVER_PID
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }

@@ -101,6 +101,15 @@ ns_check() {
   check "$what (rc $rc)" "$cond" || cat "$out" >&2
 }
 
+# ns_reads NS OUT WHAT URL FILE: nfs-cat of URL in NS succeeds and gives
+# the bytes of FILE, byte for byte (ns_check).
+ns_reads() {
+  local reads_out=$2 reads_file=$5
+  ns_check "$1" "$reads_out" "$3" \
+    '[ "$rc" = 0 ] && cmp -s "$SCRATCH/$reads_out" "$reads_file"' \
+    nfs-cat "$4"
+}
+
 # start_ganesha NAME EXPORTS-CONF [v3]: ganesha.nfsd with the core settings
 # (lab_nfs.sh: ganesha_core_conf) and the EXPORT blocks of EXPORTS-CONF,
 # logging to $SCRATCH/NAME.log (LOG); also a tmpfs on the exported
@@ -151,12 +160,10 @@ ns_check "$S" lo-data.out "localhost is not in 10.91.1.0/24: the first export re
 check "a client in 10.91.1.0/24 lists the directory" \
   'grep -q "greeting.txt" "$SCRATCH/ls.out" && grep -q " sub$" "$SCRATCH/ls.out"' ||
   cat "$SCRATCH/ls.out" >&2
-ns_check "$IN" cat.out "a client in 10.91.1.0/24 reads the file, byte for byte" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/cat.out" "$DATA/greeting.txt"' \
-  nfs-cat "$URL/greeting.txt?version=4"
-ns_check "$IN" odd.out "the path with a blank, a quote and a backslash is served as written" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/odd.out" "$ODD/inner.txt"' \
-  nfs-cat "nfs://10.91.1.1$ODD/inner.txt?version=4"
+ns_reads "$IN" cat.out "a client in 10.91.1.0/24 reads the file, byte for byte" \
+  "$URL/greeting.txt?version=4" "$DATA/greeting.txt"
+ns_reads "$IN" odd.out "the path with a blank, a quote and a backslash is served as written" \
+  "nfs://10.91.1.1$ODD/inner.txt?version=4" "$ODD/inner.txt"
 # crossmnt: a file system mounted below the export (a tmpfs on sub/, in
 # the server's mount namespace only) is served too; FSAL_VFS always does so.
 ns_check "$IN" sub.out "crossmnt: a file system mounted below the export is served" \
@@ -201,12 +208,10 @@ check "with fsid=0, nfs://server/ is the exported directory" \
    grep -q "greeting.txt" "$SCRATCH/root-ls.out"' || cat "$SCRATCH/root-ls.out" >&2
 # libnfs splits a URL into the export (up to the last '/') and the file, and
 # refuses an empty export: "//" names the file at the root.
-ns_check "$IN" root-cat.out "with fsid=0, the file is read at /greeting.txt" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-cat.out" "$DATA/greeting.txt"' \
-  nfs-cat "nfs://10.91.1.1//greeting.txt?version=4"
-ns_check "$IN" root-odd.out "with fsid=0, the export below it is at its relative path" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/root-odd.out" "$ODD/inner.txt"' \
-  nfs-cat "nfs://10.91.1.1/${ODD##*/}/inner.txt?version=4"
+ns_reads "$IN" root-cat.out "with fsid=0, the file is read at /greeting.txt" \
+  "nfs://10.91.1.1//greeting.txt?version=4" "$DATA/greeting.txt"
+ns_reads "$IN" root-odd.out "with fsid=0, the export below it is at its relative path" \
+  "nfs://10.91.1.1/${ODD##*/}/inner.txt?version=4" "$ODD/inner.txt"
 ns_check "$OUT" root-out.out "with fsid=0, a client outside 10.91.1.0/24 cannot list the root" \
   '[ "$rc" != 0 ] && ! grep -q greeting "$SCRATCH/root-out.out"' \
   nfs-ls "nfs://10.91.2.1/?version=4"
@@ -217,9 +222,8 @@ stop_ganesha
 start_ganesha v3 "$SCRATCH/exports.conf" v3
 check "over NFSv3 (rpcbind, MOUNT), a client in 10.91.1.0/24 lists the export" \
   'wait_served v3 "$URL" "$SCRATCH/v3-ls.out" 3 && grep -q greeting.txt "$SCRATCH/v3-ls.out"'
-ns_check "$IN" v3-cat.out "over NFSv3, it reads the file" \
-  '[ "$rc" = 0 ] && cmp -s "$SCRATCH/v3-cat.out" "$DATA/greeting.txt"' \
-  nfs-cat "$URL/greeting.txt?version=3"
+ns_reads "$IN" v3-cat.out "over NFSv3, it reads the file" \
+  "$URL/greeting.txt?version=3" "$DATA/greeting.txt"
 ns_check "$OUT" v3-out.out "over NFSv3, MOUNT refuses a client outside 10.91.1.0/24" \
   '[ "$rc" != 0 ] && grep -q MNT3ERR_ACCES "$SCRATCH/v3-out.out"' \
   nfs-cat "nfs://10.91.2.1$DATA/greeting.txt?version=3"

@@ -322,42 +322,40 @@ int main(int argc, char** argv) {
       "(-c), with flags, or both (flags apply after the file).",
       "pxe-dhcpd");
   AddCommonOptions(app, options.common, ShortV::kVerbose);
-  app.add_option("-c,--config", options.config,
-                 "Read the dhcpd.conf subset from FILE")
-      ->type_name("FILE");
+  AddValue(app, "-c,--config", options.config,
+           "Read the dhcpd.conf subset from FILE", "FILE");
   app.add_flag("-t,--test-config", options.test_config,
                "Check the configuration and exit (0 good, 78 bad)");
-  app.add_option("--lease-file", options.lease_file,
-                 "Lease file (default /var/lib/pxekit/dhcpd.leases)")
-      ->type_name("PATH");
-  app.add_option("--lease-store", options.lease_store,
-                 "Keep leases in a PostgreSQL database that several servers "
-                 "share, instead of the lease file (any libpq connection "
-                 "string, e.g. postgresql:///pxekit)")
-      ->type_name("CONNINFO");
+  AddValue(app, "--lease-file", options.lease_file,
+           "Lease file (default /var/lib/pxekit/dhcpd.leases)", "PATH");
+  AddValue(app, "--lease-store", options.lease_store,
+           "Keep leases in a PostgreSQL database that several servers "
+           "share, instead of the lease file (any libpq connection "
+           "string, e.g. postgresql:///pxekit)",
+           "CONNINFO");
   app.add_flag("--init-store", options.init_store,
                "Create or upgrade the --lease-store schema, then exit");
-  app.add_option("--import-leases", options.import_leases,
-                 "Copy the leases of an ISC dhcpd.leases FILE into the "
-                 "--lease-store, then exit")
-      ->type_name("FILE");
+  AddValue(app, "--import-leases", options.import_leases,
+           "Copy the leases of an ISC dhcpd.leases FILE into the "
+           "--lease-store, then exit",
+           "FILE");
   app.add_flag("-f,--foreground", options.foreground,
                "Stay in the foreground (the default; for ISC compatibility)");
   app.add_flag("--daemon", options.daemon,
                "Fork into the background once the sockets are bound, and "
                "write a pid file");
-  app.add_option("--pid-file", options.pid_file,
-                 "Write the server's PID to PATH (default with --daemon: "
-                 "/run/pxe-dhcpd.pid)")
-      ->type_name("PATH");
+  AddValue(app, "--pid-file", options.pid_file,
+           "Write the server's PID to PATH (default with --daemon: "
+           "/run/pxe-dhcpd.pid)",
+           "PATH");
   AddRepeatable(app, "-i,--interface", options.interfaces,
                 "Serve on interface IF (repeatable)", "IF");
   app.add_flag("--wait-interfaces", options.wait_interfaces,
                "Start even when a named interface is missing, down or has no "
                "address in a declared subnet; serve it once it has");
-  app.add_option("--listen", options.listen,
-                 "Bind to ADDR instead of all addresses (relay-only service)")
-      ->type_name("ADDR");
+  AddValue(app, "--listen", options.listen,
+           "Bind to ADDR instead of all addresses (relay-only service)",
+           "ADDR");
   AddNumber(app, "--port", options.port, "UDP port to serve (default 67)",
             "PORT", 1, 65535);
   AddRepeatable(app, "--subnet", options.subnets,
@@ -369,43 +367,34 @@ int main(int argc, char** argv) {
                 "(without --subnet: the subnet of the interface that has an "
                 "address in it; repeatable)",
                 "A-B");
-  app.add_option("--router", options.router, "Default gateway (option 3)")
-      ->type_name("IP");
+  AddValue(app, "--router", options.router, "Default gateway (option 3)", "IP");
   AddRepeatable(app, "--dns", options.dns, "DNS server (option 6, repeatable)",
                 "IP");
-  app.add_option("--domain", options.domain, "Domain name (option 15)")
-      ->type_name("NAME");
+  AddValue(app, "--domain", options.domain, "Domain name (option 15)", "NAME");
   AddNumber(app, "--lease-time", options.lease_time,
             "Default lease time in seconds (default 43200)", "S", 60u,
             0xffffffffu);
-  app.add_option("--next-server", options.next_server,
-                 "TFTP server for siaddr (default: this server's address)")
-      ->type_name("IP");
-  app.add_option("--filename", options.filename,
-                 "Boot file for BIOS clients, and the default")
-      ->type_name("FILE");
-  app.add_option("--efi-filename", options.efi_filename,
-                 "Boot file for x64 UEFI clients (arch 7 and 9)")
-      ->type_name("FILE");
-  app.add_option("--arm64-filename", options.arm64_filename,
-                 "Boot file for ARM64 UEFI clients (arch 11)")
-      ->type_name("FILE");
-  app.add_option("--ipxe-script", options.ipxe_script,
-                 "Boot script URL for clients whose user class is iPXE")
-      ->type_name("URL");
-  app.add_option(
-         "--http-url", options.http_url,
-         "Boot URL for UEFI HTTP boot clients (vendor class HTTPClient)")
-      ->type_name("URL");
+  AddValue(app, "--next-server", options.next_server,
+           "TFTP server for siaddr (default: this server's address)", "IP");
+  AddValue(app, "--filename", options.filename,
+           "Boot file for BIOS clients, and the default", "FILE");
+  AddValue(app, "--efi-filename", options.efi_filename,
+           "Boot file for x64 UEFI clients (arch 7 and 9)", "FILE");
+  AddValue(app, "--arm64-filename", options.arm64_filename,
+           "Boot file for ARM64 UEFI clients (arch 11)", "FILE");
+  AddValue(app, "--ipxe-script", options.ipxe_script,
+           "Boot script URL for clients whose user class is iPXE", "URL");
+  AddValue(app, "--http-url", options.http_url,
+           "Boot URL for UEFI HTTP boot clients (vendor class HTTPClient)",
+           "URL");
   AddRepeatable(app, "--host", options.hosts,
                 "Reserve IP for MAC, optionally naming it (repeatable)",
                 "MAC=IP[,NAME]");
   app.add_flag("--proxy", options.proxy,
                "proxyDHCP: hand out no addresses, answer PXE clients on 67 "
                "and 4011");
-  app.add_option("--user", options.user,
-                 "Drop root for USER after binding the sockets")
-      ->type_name("USER");
+  AddValue(app, "--user", options.user,
+           "Drop root for USER after binding the sockets", "USER");
 
   if (auto status = ParseCommandLine(app, argc, argv, diag)) return *status;
   return RunMain(diag, [&] { return RunDhcpd(options, diag); });

@@ -90,8 +90,7 @@ std::vector<std::string> OptionsOf(const ExportFlags& f) {
   for (const std::string& text : f.options) {
     std::vector<Option> list;
     if (std::string why = ParseOptionList(text, &list); !why.empty())
-      throw ToolError(kExitUsage, fmt::format("--option {}: {}",
-                                              QuoteForMessage(text), why));
+      throw OptionValueError("--option", text, why);
     for (const Option& o : list) checked("--option", o);
   }
   return out;
@@ -105,15 +104,13 @@ std::vector<std::string> ClientsOf(const std::vector<std::string>& args) {
       if (!host.empty())
         hosts.push_back(std::move(host));
       else
-        throw ToolError(kExitUsage, fmt::format("CLIENT {}: empty client name",
-                                                QuoteForMessage(arg)));
+        throw OptionValueError("CLIENT", arg, "empty client name");
   return hosts;
 }
 
 void RequireAbsolute(const std::string& path) {
   if (path.empty() || path[0] != '/')
-    throw ToolError(kExitUsage, fmt::format("PATH {}: not an absolute path",
-                                            QuoteForMessage(path)));
+    throw OptionValueError("PATH", path, "not an absolute path");
 }
 
 std::string ReadInput(const std::string& path, int* status, Diag& diag) {

@@ -41,14 +41,16 @@ void AddExportFlags(CLI::App& sub, ExportFlags& flags) {
   sub.add_flag("--subtree-check", flags.subtree_check,
                "Check that files are inside the exported tree (subtree_check; "
                "default no_subtree_check)");
-  sub.add_option("--fsid", flags.fsid,
-                 "File system id: a number, root (the NFSv4 pseudo-root) or a "
-                 "32-hex-digit UUID (fsid=)")
-      ->type_name("N|root|UUID");
-  sub.add_option("--sec", flags.sec,
-                 "Security flavours in order of preference: sys, krb5, krb5i, "
-                 "krb5p (sec=)")
-      ->type_name("FLAVOR[:FLAVOR...]");
+  pxekit::AddValue(
+      sub, "--fsid", flags.fsid,
+      "File system id: a number, root (the NFSv4 pseudo-root) or a "
+      "32-hex-digit UUID (fsid=)",
+      "N|root|UUID");
+  pxekit::AddValue(
+      sub, "--sec", flags.sec,
+      "Security flavours in order of preference: sys, krb5, krb5i, "
+      "krb5p (sec=)",
+      "FLAVOR[:FLAVOR...]");
   pxekit::AddRepeatable(
       sub, "--option", flags.options,
       "Any other exports(5) option, e.g. insecure or anonuid=1000 "
@@ -57,10 +59,10 @@ void AddExportFlags(CLI::App& sub, ExportFlags& flags) {
 }
 
 void AddFileOptions(CLI::App& sub, ExportsOptions& options) {
-  sub.add_option("--file", options.file,
-                 "The exports file to edit (default "
-                 "/etc/exports.d/pxekit.exports)")
-      ->type_name("F");
+  pxekit::AddValue(sub, "--file", options.file,
+                   "The exports file to edit (default "
+                   "/etc/exports.d/pxekit.exports)",
+                   "F");
   sub.add_flag("--dry-run", options.dry_run,
                "Print what would change as a unified diff; write nothing");
   sub.add_flag("--reload", options.reload,

@@ -21,39 +21,36 @@ using pxekit::MkcfgCommand;
 using pxekit::MkcfgOptions;
 
 void AddOutputOptions(CLI::App& sub, MkcfgOptions& options) {
-  sub.add_option("--root", options.root,
-                 "Write the files under DIR (the TFTP root); without it, "
-                 "print them")
-      ->type_name("DIR");
+  pxekit::AddValue(sub, "--root", options.root,
+                   "Write the files under DIR (the TFTP root); without it, "
+                   "print them",
+                   "DIR");
   sub.add_flag("--force", options.force,
                "Replace files that pxe-mkcfg did not write or that were "
                "edited by hand");
 }
 
 void AddHostOptions(CLI::App& sub, MkcfgOptions& options) {
-  sub.add_option("-f,--file", options.hosts_file,
-                 "Read 'MAC [IP [NAME [LABEL]]]' host lines from FILE ('-' "
-                 "for standard input)")
-      ->type_name("FILE");
+  pxekit::AddValue(sub, "-f,--file", options.hosts_file,
+                   "Read 'MAC [IP [NAME [LABEL]]]' host lines from FILE ('-' "
+                   "for standard input)",
+                   "FILE");
 }
 
 void AddBootOptions(CLI::App& sub, MkcfgOptions& options) {
   AddOutputOptions(sub, options);
-  sub.add_option("--label", options.spec.label,
-                 "Name of the boot entry (default linux)")
-      ->type_name("L");
-  sub.add_option("--kernel", options.spec.kernel, "Kernel to boot")
-      ->type_name("K")
+  pxekit::AddValue(sub, "--label", options.spec.label,
+                   "Name of the boot entry (default linux)", "L");
+  pxekit::AddValue(sub, "--kernel", options.spec.kernel, "Kernel to boot", "K")
       ->required();
   pxekit::AddRepeatable(sub, "--initrd", options.spec.initrds,
                         "Initial ramdisk (repeatable, loaded in order)", "I");
-  sub.add_option("--append", options.spec.append,
-                 "Extra kernel arguments, added last")
-      ->type_name("ARGS");
-  sub.add_option("--nfsroot", options.spec.nfsroot,
-                 "Root file system over NFS: adds root=/dev/nfs "
-                 "nfsroot=SERVER:/PATH ip=dhcp")
-      ->type_name("SERVER:/PATH");
+  pxekit::AddValue(sub, "--append", options.spec.append,
+                   "Extra kernel arguments, added last", "ARGS");
+  pxekit::AddValue(sub, "--nfsroot", options.spec.nfsroot,
+                   "Root file system over NFS: adds root=/dev/nfs "
+                   "nfsroot=SERVER:/PATH ip=dhcp",
+                   "SERVER:/PATH");
   sub.add_flag("--casper", options.spec.casper,
                "Ubuntu live system over NFS: adds boot=casper netboot=nfs "
                "(needs --nfsroot)");
@@ -105,40 +102,39 @@ int main(int argc, char** argv) {
       app, options, "grub",
       "Write grub.cfg or grub.cfg-01-<mac> and grub.cfg-<HEXIP> files",
       MkcfgCommand::kGrub);
-  grub->add_option("--grub-prefix", options.grub_prefix,
-                   "GRUB's prefix under the TFTP root (default boot/grub)")
-      ->type_name("DIR");
-  grub->add_option("--server", options.grub_server,
-                   "Also build PREFIX/x86_64-efi/core.efi (grub-mkimage) "
-                   "that loads from this TFTP server, and write paths "
-                   "relative to it: for clients behind a foreign DHCP "
-                   "server (pxe-dhcpd --proxy); needs --root")
-      ->type_name("ADDR");
-  grub->add_option("--target", options.grub_target,
-                   "The --server image's platform: x86_64-efi (default) or "
-                   "arm64-efi (DIR/arm64-efi/core.efi, for pxe-dhcpd "
-                   "--arm64-filename)")
-      ->type_name("PLATFORM");
-  grub->add_option("--module-dir", options.grub_module_dir,
-                   "Where the platform's GRUB modules are (default "
-                   "/usr/lib/grub/PLATFORM)")
-      ->type_name("DIR");
+  AddValue(*grub, "--grub-prefix", options.grub_prefix,
+           "GRUB's prefix under the TFTP root (default boot/grub)", "DIR");
+  AddValue(*grub, "--server", options.grub_server,
+           "Also build PREFIX/x86_64-efi/core.efi (grub-mkimage) "
+           "that loads from this TFTP server, and write paths "
+           "relative to it: for clients behind a foreign DHCP "
+           "server (pxe-dhcpd --proxy); needs --root",
+           "ADDR");
+  AddValue(*grub, "--target", options.grub_target,
+           "The --server image's platform: x86_64-efi (default) or "
+           "arm64-efi (DIR/arm64-efi/core.efi, for pxe-dhcpd "
+           "--arm64-filename)",
+           "PLATFORM");
+  AddValue(*grub, "--module-dir", options.grub_module_dir,
+           "Where the platform's GRUB modules are (default "
+           "/usr/lib/grub/PLATFORM)",
+           "DIR");
   auto* secure_boot =
       grub->add_flag("--secure-boot", options.secure_boot,
                      "For UEFI Secure Boot: copy the signed shim as "
                      "shimx64.efi (the boot file) and the signed GRUB "
                      "beside it as grubx64.efi, and write grub/grub.cfg, "
                      "where that GRUB looks; needs --root");
-  grub->add_option("--shim", options.shim,
-                   "The signed shim (default "
-                   "/usr/lib/shim/shimx64.efi.signed, from shim-signed)")
-      ->type_name("FILE")
+  AddValue(*grub, "--shim", options.shim,
+           "The signed shim (default "
+           "/usr/lib/shim/shimx64.efi.signed, from shim-signed)",
+           "FILE")
       ->needs(secure_boot);
-  grub->add_option("--signed-grub", options.signed_grub,
-                   "The signed GRUB netboot image (default "
-                   "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed, "
-                   "from grub-efi-amd64-signed)")
-      ->type_name("FILE")
+  AddValue(*grub, "--signed-grub", options.signed_grub,
+           "The signed GRUB netboot image (default "
+           "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed, "
+           "from grub-efi-amd64-signed)",
+           "FILE")
       ->needs(secure_boot);
   // The signed GRUB's prefix is built in, and it reads one config only.
   for (const char* other : {"--server", "--grub-prefix", "--host", "--file",
@@ -148,28 +144,22 @@ int main(int argc, char** argv) {
       AddBootCommand(app, options, "ipxe",
                      "Write default.ipxe, which chains mac-<hex>.ipxe per host",
                      MkcfgCommand::kIpxe);
-  ipxe->add_option("--http-base", options.http_base,
-                   "Load the kernel and initrds over HTTP from URL/PATH "
-                   "(http:// or https://) instead of beside the script")
-      ->type_name("URL");
+  AddValue(*ipxe, "--http-base", options.http_base,
+           "Load the kernel and initrds over HTTP from URL/PATH "
+           "(http:// or https://) instead of beside the script",
+           "URL");
 
   auto* dhcpd =
       AddCommand(app, "dhcpd-hosts",
                  "Print ISC dhcpd host blocks for 'MAC IP [NAME]' lines",
                  options.command, MkcfgCommand::kDhcpdHosts);
   AddHostOptions(*dhcpd, options);
-  dhcpd
-      ->add_option("--next-server", options.next_server,
-                   "TFTP server address for these hosts")
-      ->type_name("IP");
-  dhcpd
-      ->add_option("--filename", options.filename,
-                   "Boot file for these hosts (e.g. pxelinux.0)")
-      ->type_name("FILE");
-  dhcpd
-      ->add_option("-o,--output", options.output,
-                   "Write to FILE atomically instead of standard output")
-      ->type_name("FILE");
+  AddValue(*dhcpd, "--next-server", options.next_server,
+           "TFTP server address for these hosts", "IP");
+  AddValue(*dhcpd, "--filename", options.filename,
+           "Boot file for these hosts (e.g. pxelinux.0)", "FILE");
+  AddValue(*dhcpd, "-o,--output", options.output,
+           "Write to FILE atomically instead of standard output", "FILE");
   dhcpd->add_flag("--force", options.force,
                   "Replace an output file that pxe-mkcfg did not write or "
                   "that was edited by hand");
@@ -180,22 +170,15 @@ int main(int argc, char** argv) {
   lookup->add_option("MAC", options.mac, "The client's MAC address")
       ->required();
   lookup->add_option("IP", options.ip, "The client's IPv4 address");
-  lookup
-      ->add_option("--uuid", options.uuid, "The client's UUID (DHCP option 97)")
-      ->type_name("UUID");
-  lookup
-      ->add_option("--root", options.root,
-                   "Mark which files exist under DIR and which one wins")
-      ->type_name("DIR");
-  lookup
-      ->add_option("--flavor", options.flavor,
-                   "Boot loader: pxelinux (default) or grub")
-      ->type_name("LOADER")
+  AddValue(*lookup, "--uuid", options.uuid,
+           "The client's UUID (DHCP option 97)", "UUID");
+  AddValue(*lookup, "--root", options.root,
+           "Mark which files exist under DIR and which one wins", "DIR");
+  AddValue(*lookup, "--flavor", options.flavor,
+           "Boot loader: pxelinux (default) or grub", "LOADER")
       ->check(CLI::IsMember({"pxelinux", "grub"}).description(""));
-  lookup
-      ->add_option("--grub-prefix", options.grub_prefix,
-                   "GRUB's prefix under the TFTP root (default boot/grub)")
-      ->type_name("DIR");
+  AddValue(*lookup, "--grub-prefix", options.grub_prefix,
+           "GRUB's prefix under the TFTP root (default boot/grub)", "DIR");
 
   auto* check =
       AddCommand(app, "check", "Check the boot configs under a TFTP root",

@@ -232,17 +232,13 @@ std::optional<GrubImageJob> PrepareGrubImage(const MkcfgOptions& options,
   if (!options.grub_target.empty()) {
     platform = FindGrubEfiPlatform(options.grub_target);
     if (!platform)
-      throw ToolError(kExitUsage,
-                      fmt::format("--target {}: not a GRUB UEFI platform ({})",
-                                  QuoteForMessage(options.grub_target),
-                                  GrubEfiPlatformNames()));
+      throw OptionValueError(
+          "--target", options.grub_target,
+          fmt::format("not a GRUB UEFI platform ({})", GrubEfiPlatformNames()));
   }
   auto server = Ipv4Addr::Parse(options.grub_server);
   if (!server)
-    throw ToolError(
-        kExitUsage,
-        fmt::format("--server {}: {}", QuoteForMessage(options.grub_server),
-                    server.error()));
+    throw OptionValueError("--server", options.grub_server, server.error());
   if (options.root.empty())
     throw ToolError(kExitUsage,
                     "--server builds a GRUB image: give --root, the TFTP root "
@@ -426,10 +422,7 @@ int RunGenerator(MkcfgOptions& options, Diag& diag) {
   std::vector<HostEntry> hosts;
   for (std::size_t i = 0; i < options.hosts.size(); ++i) {
     auto host = ParseHostOption(options.hosts[i]);
-    if (!host)
-      throw ToolError(kExitUsage, fmt::format("--host {}: {}",
-                                              QuoteForMessage(options.hosts[i]),
-                                              host.error()));
+    if (!host) throw OptionValueError("--host", options.hosts[i], host.error());
     host.value().origin = fmt::format("--host {}", options.hosts[i]);
     hosts.push_back(std::move(host).value());
   }
@@ -480,19 +473,15 @@ int RunDhcpdHosts(MkcfgOptions& options, Diag& diag) {
   if (!options.next_server.empty()) {
     auto ip = Ipv4Addr::Parse(options.next_server);
     if (!ip)
-      throw ToolError(
-          kExitUsage,
-          fmt::format("--next-server {}: {}",
-                      QuoteForMessage(options.next_server), ip.error()));
+      throw OptionValueError("--next-server", options.next_server, ip.error());
     dhcpd.next_server = *ip;
   }
   for (char c : options.filename)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      throw ToolError(
-          kExitUsage,
-          fmt::format("--filename {}: {} cannot appear in a "
-                      "dhcpd.conf string",
-                      QuoteForMessage(options.filename), DescribeChar(c)));
+      throw OptionValueError(
+          "--filename", options.filename,
+          fmt::format("{} cannot appear in a dhcpd.conf string",
+                      DescribeChar(c)));
   dhcpd.filename = options.filename;
 
   Outcome outcome;
@@ -540,10 +529,7 @@ int RunLookup(MkcfgOptions& options, Diag& diag) {
   }
   if (!options.uuid.empty()) {
     auto uuid = NormalizeUuid(options.uuid);
-    if (!uuid)
-      throw ToolError(kExitUsage,
-                      fmt::format("--uuid {}: {}",
-                                  QuoteForMessage(options.uuid), uuid.error()));
+    if (!uuid) throw OptionValueError("--uuid", options.uuid, uuid.error());
     query.uuid = *uuid;
   }
   query.flavor =

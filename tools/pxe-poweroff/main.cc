@@ -44,39 +44,35 @@ int main(int argc, char** argv) {
 
   std::vector<CLI::Option*> sender_only;
   sender_only.push_back(
-      app.add_option("-k,--key", send.key,
-                     "Private key (default /etc/pxekit/poweroff.key)")
-          ->type_name("FILE"));
+      AddValue(app, "-k,--key", send.key,
+               "Private key (default /etc/pxekit/poweroff.key)", "FILE"));
   sender_only.push_back(AddNumber(app, "-p,--port", send.port,
                                   "Agents' UDP port (default 7390)", "PORT", 1,
                                   65535));
-  sender_only.push_back(
-      app.add_option("--action", send.action, "poweroff (default) or reboot")
-          ->type_name("ACTION")
-          ->check(action_check));
+  sender_only.push_back(AddValue(app, "--action", send.action,
+                                 "poweroff (default) or reboot", "ACTION")
+                            ->check(action_check));
   sender_only.push_back(AddNumber(app, "--wait", send.wait_seconds,
                                   "Seconds to wait for every acknowledgement, "
                                   "retrying with back-off (default 10)",
                                   "SECONDS", 1, kMaxWaitSeconds));
+  sender_only.push_back(AddValue(app, "-I,--interface", send.interface,
+                                 "Send and receive only through interface IF",
+                                 "IF"));
   sender_only.push_back(
-      app.add_option("-I,--interface", send.interface,
-                     "Send and receive only through interface IF")
-          ->type_name("IF"));
-  sender_only.push_back(
-      app.add_option("-f,--file", send.file,
-                     "Read 'HOST [MAC]' lines from FILE ('-' for standard "
-                     "input)")
-          ->type_name("FILE"));
+      AddValue(app, "-f,--file", send.file,
+               "Read 'HOST [MAC]' lines from FILE ('-' for standard "
+               "input)",
+               "FILE"));
   sender_only.push_back(app.add_option(
       "HOST", send.hosts, "Agents to power off: IPv4 addresses or host names"));
 
   auto* keygen_app = app.add_subcommand(
       "keygen", "Write a new Ed25519 key pair: FILE (private) and FILE.pub");
-  keygen_app
-      ->add_option("--out", keygen.out,
-                   "Private key file to write (mode 0600); the public key "
-                   "goes to FILE.pub")
-      ->type_name("FILE")
+  AddValue(*keygen_app, "--out", keygen.out,
+           "Private key file to write (mode 0600); the public key "
+           "goes to FILE.pub",
+           "FILE")
       ->required();
   keygen_app->add_flag("--force", keygen.force,
                        "Replace FILE and FILE.pub if they exist");
@@ -90,33 +86,27 @@ int main(int argc, char** argv) {
                 "PUBKEY");
   AddNumber(*listen_app, "-p,--port", listen.port, "UDP port (default 7390)",
             "PORT", 1, 65535);
-  listen_app
-      ->add_option("--interface", listen.interface,
-                   "Listen only on interface IF")
-      ->type_name("IF");
-  listen_app
-      ->add_option("--wol-interface", listen.wol_interface,
-                   "Arm Wake-on-LAN on IF, whose MAC is the agent's id "
-                   "(default: --interface, else the default route's)")
-      ->type_name("IF");
+  AddValue(*listen_app, "--interface", listen.interface,
+           "Listen only on interface IF", "IF");
+  AddValue(*listen_app, "--wol-interface", listen.wol_interface,
+           "Arm Wake-on-LAN on IF, whose MAC is the agent's id "
+           "(default: --interface, else the default route's)",
+           "IF");
   listen_app->add_flag("--dry-run", listen.dry_run,
                        "Log what would be done and only acknowledge requests");
-  listen_app
-      ->add_option("--exec", listen.exec,
-                   "Run '/bin/sh -c CMD' instead of powering off "
-                   "(PXEKIT_ACTION=poweroff or reboot in its environment)")
-      ->type_name("CMD");
+  AddValue(*listen_app, "--exec", listen.exec,
+           "Run '/bin/sh -c CMD' instead of powering off "
+           "(PXEKIT_ACTION=poweroff or reboot in its environment)",
+           "CMD");
 
   auto* local_app = app.add_subcommand(
       "local", "Arm Wake-on-LAN and power this machine off now");
-  local_app
-      ->add_option("--wol-interface", local.wol_interface,
-                   "Arm Wake-on-LAN on IF (default: the default route's "
-                   "interface)")
-      ->type_name("IF");
-  local_app
-      ->add_option("--action", local.action, "poweroff (default) or reboot")
-      ->type_name("ACTION")
+  AddValue(*local_app, "--wol-interface", local.wol_interface,
+           "Arm Wake-on-LAN on IF (default: the default route's "
+           "interface)",
+           "IF");
+  AddValue(*local_app, "--action", local.action, "poweroff (default) or reboot",
+           "ACTION")
       ->check(action_check);
   local_app->add_flag("--dry-run", local.dry_run,
                       "Print what would be done and do nothing");

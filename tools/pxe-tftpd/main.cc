@@ -363,36 +363,33 @@ int main(int argc, char** argv) {
       "clients. Runs in the foreground; options keep tftpd-hpa's meanings.",
       "pxe-tftpd");
   AddCommonOptions(app, options.common, ShortV::kVerbose);
-  app.add_option("-a,--address", options.flags.address,
-                 "Listen on ADDR[:PORT] (IPv4; default 0.0.0.0:69)")
-      ->type_name("ADDR[:PORT]");
+  AddValue(app, "-a,--address", options.flags.address,
+           "Listen on ADDR[:PORT] (IPv4; default 0.0.0.0:69)", "ADDR[:PORT]");
   app.add_flag("-s,--secure", options.flags.secure,
                "chroot into ROOT when started as root (paths are always "
                "confined to ROOT)");
   app.add_flag("-c,--create", options.flags.create,
                "Allow write requests: create new files, overwrite "
                "world-writable ones");
-  app.add_option("-u,--user", options.flags.user,
-                 "Drop privileges to USER after binding (default nobody when "
-                 "started as root)")
-      ->type_name("USER");
-  app.add_option("-U,--umask", options.flags.umask,
-                 "umask for created files, octal (default 0; with -p, "
-                 "inherited)")
-      ->type_name("UMASK");
+  AddValue(app, "-u,--user", options.flags.user,
+           "Drop privileges to USER after binding (default nobody when "
+           "started as root)",
+           "USER");
+  AddValue(app, "-U,--umask", options.flags.umask,
+           "umask for created files, octal (default 0; with -p, "
+           "inherited)",
+           "UMASK");
   app.add_flag("-p,--permissive", options.flags.permissive,
                "Only Unix permissions decide (no world-readable/writable "
                "requirement)");
   AddNumber(app, "-B,--blocksize", options.flags.blocksize,
             "Largest blksize granted (default 1468)", "MAX", 512, 65464);
-  app.add_option("-R,--port-range", options.flags.port_range,
-                 "Take transfer ports (server TIDs) from LO:HI")
-      ->type_name("LO:HI");
-  app.add_option(
-         "-m,--map-file", options.flags.map_file,
-         "Remap file names with the tftpd-hpa rules in FILE (re-read on "
-         "SIGHUP)")
-      ->type_name("FILE");
+  AddValue(app, "-R,--port-range", options.flags.port_range,
+           "Take transfer ports (server TIDs) from LO:HI", "LO:HI");
+  AddValue(app, "-m,--map-file", options.flags.map_file,
+           "Remap file names with the tftpd-hpa rules in FILE (re-read on "
+           "SIGHUP)",
+           "FILE");
   AddRepeatable(app, "-r,--refuse", options.flags.refuse,
                 "Ignore the option OPTION in requests (repeatable)", "OPTION");
   AddNumber(app, "-T,--retransmit", options.flags.retransmit_us,

@@ -22,17 +22,16 @@ int main(int argc, char** argv) {
       "in a file (-f), or on standard input.",
       "wakeonlan");
   AddCommonOptions(app, options.common, ShortV::kVersion);
-  app.add_option("-i,--ip", options.ip,
-                 "Destination IPv4 address or host name (default "
-                 "255.255.255.255; with -I, "
-                 "the interface's directed broadcast)")
-      ->type_name("IP");
+  AddValue(app, "-i,--ip", options.ip,
+           "Destination IPv4 address or host name (default "
+           "255.255.255.255; with -I, "
+           "the interface's directed broadcast)",
+           "IP");
   AddNumber(app, "-p,--port", options.wake.port,
             "Destination UDP port (default 9)", "PORT", 1, 65535);
-  app.add_option(
-         "-f,--file", options.file,
-         "Read 'MAC [IP [PORT]]' lines from FILE ('-' for standard input)")
-      ->type_name("FILE");
+  AddValue(app, "-f,--file", options.file,
+           "Read 'MAC [IP [PORT]]' lines from FILE ('-' for standard input)",
+           "FILE");
   AddRepeatable(app, "-I,--interface", options.wake.interfaces,
                 "Send out of interface IF (repeatable)", "IF");
   app.add_flag("--all-interfaces", options.wake.all_interfaces,
@@ -43,10 +42,9 @@ int main(int argc, char** argv) {
   app.add_flag(
       "-b,--broadcast", options.wake.ethernet_broadcast,
       "With -e, send frames to ff:ff:ff:ff:ff:ff instead of the target MAC");
-  app.add_option(
-         "-P,--password", options.password,
-         "SecureOn password: 6 bytes (aa:bb:cc:dd:ee:ff) or 4 (a.b.c.d)")
-      ->type_name("PASS");
+  AddValue(app, "-P,--password", options.password,
+           "SecureOn password: 6 bytes (aa:bb:cc:dd:ee:ff) or 4 (a.b.c.d)",
+           "PASS");
   AddNumber(app, "-c,--count", options.count,
             "Send each packet N times (default 1)", "N", 1, 100);
   AddNumber(app, "--interval", options.interval_ms,

@@ -173,19 +173,16 @@ int RunWakeonlan(WakeonlanOptions& options, Diag& diag) {
     if (IsIpv4Shaped(options.ip)) {
       auto address = Ipv4Addr::Parse(options.ip);
       if (!address)
-        throw ToolError(
-            kExitUsage,
-            fmt::format("--ip {}: invalid IPv4 address: {}",
-                        QuoteForMessage(options.ip), address.error()));
+        throw OptionValueError(
+            "--ip", options.ip,
+            fmt::format("invalid IPv4 address: {}", address.error()));
     }
     options.wake.host = options.ip;
   }
   if (!options.password.empty()) {
     auto password = ParseSecureOnPassword(options.password);
     if (!password)
-      throw ToolError(kExitUsage, fmt::format("--password {}: {}",
-                                              QuoteForMessage(options.password),
-                                              password.error()));
+      throw OptionValueError("--password", options.password, password.error());
     options.wake.password = *password;
   }
   if (options.wake.ethernet_broadcast && !options.wake.ethernet)
