@@ -358,4 +358,31 @@ TEST_CASE("Option parser errors read 'what: why'", "[cli]") {
         "tool: try 'tool --help' for more information\n");
 }
 
+TEST_CASE("OptionValueError is a usage error with the value quoted", "[cli]") {
+  ToolError plain = OptionValueError("--uuid", "x y", "not a UUID");
+  CHECK(plain.exit_code() == kExitUsage);
+  CHECK(std::string(plain.what()) == "--uuid 'x y': not a UUID");
+  // Control bytes in the value are escaped, as everywhere in messages.
+  ToolError control = OptionValueError("PATH", "a\nb", "no such file");
+  CHECK(control.exit_code() == kExitUsage);
+  CHECK(std::string(control.what()) == "PATH 'a\\x0ab': no such file");
+}
+
+TEST_CASE("AddValue shows what the option takes in --help", "[cli]") {
+  CLI::App app{"a tool", "tool"};
+  std::string root;
+  unsigned port = 0;
+  AddValue(app, "-r,--root", root, "the root", "DIR");
+  AddValue(app, "--port", port, "the port", "PORT");
+  std::string help = app.help();
+  CHECK(help.find("--root DIR") != std::string::npos);
+  CHECK(help.find("--port PORT") != std::string::npos);
+  CHECK(help.find("TEXT") == std::string::npos);
+  CHECK(help.find("UINT") == std::string::npos);
+  CHECK_NOTHROW(
+      app.parse(std::vector<std::string>{"69", "--port", "/srv", "--root"}));
+  CHECK(root == "/srv");
+  CHECK(port == 69);
+}
+
 }  // namespace pxekit

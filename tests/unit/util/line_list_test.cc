@@ -1,6 +1,8 @@
 #include "util/line_list.h"
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -94,6 +96,47 @@ TEST_CASE("A UTF-8 BOM at the start is skipped and columns count after it",
   CHECK(SplitLineList("\xEF\xBB\xBF# lab\n").lines.empty());
   CHECK(SplitLineList("\xEF\xBB\xBF").lines.empty());
   CHECK(SplitLineList("\xEF\xBB\xBF").errors.empty());
+}
+
+TEST_CASE("ForEachCheckedLine hands on each good line and collects the bad",
+          "[list]") {
+  using namespace std::string_literals;
+  struct Seen {
+    std::size_t number;
+    std::string line;
+  };
+  std::vector<Seen> seen;
+  std::vector<ListError> errors;
+  // A BOM, CRLF, a NUL, a line over the limit, an empty line, no final LF.
+  const std::string content =
+      "\xEF\xBB\xBFone\r\ntwo\0x\nthis-is-long\n\nlast"s;
+  ForEachCheckedLine(content, 5, errors,
+                     [&](std::size_t number, std::string_view line) {
+                       seen.push_back({number, std::string(line)});
+                     });
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].number == 1);
+  CHECK(seen[0].line == "one");
+  CHECK(seen[1].number == 4);
+  CHECK(seen[1].line.empty());
+  CHECK(seen[2].number == 5);
+  CHECK(seen[2].line == "last");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].column == 4);
+  CHECK(errors[0].message == "line contains a NUL byte");
+  CHECK(errors[1].line == 3);
+  CHECK(errors[1].column == 6);
+  CHECK(errors[1].message == "line is longer than 5 characters");
+
+  seen.clear();
+  errors.clear();
+  ForEachCheckedLine(std::string_view(), 5, errors,
+                     [&](std::size_t number, std::string_view line) {
+                       seen.push_back({number, std::string(line)});
+                     });
+  CHECK(seen.empty());
+  CHECK(errors.empty());
 }
 
 }  // namespace pxekit
