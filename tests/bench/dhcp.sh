@@ -238,7 +238,7 @@ for rate in "${PG_RATES[@]}"; do
         start_pxe_pg 127.0.0.3 || exit 1
         SERVER2_PID=$LAST_PID
         read -r achieved do_drops ra_drops < <(run_pair "$rate" 2>>"$WORK/split")
-        echo "$rate:$(tail -1 "$WORK/split")" >>"$WORK/split.rates"
+        echo "$rate:$(tail -n 1 "$WORK/split")" >>"$WORK/split.rates"
         kill "$SERVER2_PID" 2>/dev/null
         wait "$SERVER2_PID" 2>/dev/null
         SERVER2_PID=

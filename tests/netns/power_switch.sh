@@ -132,7 +132,7 @@ wait_lines 2 "^exited $M1 pid [0-9]+ status 0$"
 wait_lines 1 "^exited $M2 pid [0-9]+ status 0$"
 send $M1
 wait_lines 2 "^wake $M1 pid [0-9]+ via udp$"
-M1_PID=$(sed -n "s/^wake $M1 pid \([0-9]*\) via udp$/\1/p" "$OUT" | tail -1)
+M1_PID=$(sed -n "s/^wake $M1 pid \([0-9]*\) via udp$/\1/p" "$OUT" | tail -n 1)
 kill -TERM "$SWITCH_PID"
 wait "$SWITCH_PID"
 rc=$?

@@ -146,7 +146,7 @@ check "probe: INIT-REBOOT of an address with no record, unknown client: silence 
   '[ "$(probe reboot 02:00:00:ee:00:06 none)" = 1 ]'
 check "probe: no ACK to any probe" '! grep -q " ACK " "$SCRATCH/probe.out"'
 check "log: the DISCOVERs were refused for want of an address" \
-  'grep -q "DHCPDISCOVER from 02:00:00:ee:00:01 .*no reply: no free leases" "$LOG"' || tail -3 "$LOG" >&2
+  'grep -q "DHCPDISCOVER from 02:00:00:ee:00:01 .*no reply: no free leases" "$LOG"' || tail -n 3 "$LOG" >&2
 
 # --- the log: one line per request, no more ---
 LINES=$(wc -l <"$LOG")
@@ -169,7 +169,7 @@ if sanitized "$DHCPD"; then
   # with every request served, leak or not.
   echo "# RSS not bounded: a sanitized server (its quarantine grows)"
 else
-  LAST=$(printf '%s\n' "${SAMPLES[@]:$((N_S - 3))}" | sort -n | tail -1)
+  LAST=$(printf '%s\n' "${SAMPLES[@]:$((N_S - 3))}" | sort -n | tail -n 1)
   check "RSS: the last 3 samples ($LAST kB) within $MARGIN kB of the one at 10 s ($BASE kB)" \
     '[ "$N_S" -ge 10 ] && [ "$LAST" -le $((BASE + MARGIN)) ]'
 fi

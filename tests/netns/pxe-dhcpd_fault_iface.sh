@@ -92,7 +92,7 @@ ip -n "$S" link set dhs0 up
 ip -n "$C" link set dhc0 up
 carrier
 wait_log "interface 'dhs0': listening on 0.0.0.0:67 (server address 198.18.0.1)" 2
-check "created again: listening" 'listening' || tail -5 "$LOG" >&2
+check "created again: listening" 'listening' || tail -n 5 "$LOG" >&2
 udhcpc_once "$OUT"; rc=$?
 check "created again: a client gets a lease" '[ $rc = 0 ] && [ -n "$(field "$OUT" ip)" ] && [ "$(field "$OUT" serverid)" = 198.18.0.1 ]'
 check "one server all along (never restarted)" 'kill -0 "$DHCPD_PID" && [ "$(grep -c "pxe-dhcpd: ready:" "$LOG")" = 1 ]'

@@ -64,7 +64,7 @@ done
 ACTIVE=$(awk '/^lease /{a=$2} /^  binding state active;/{s[a]=1} END{print length(s)}' "$LEASES")
 start_dhcpd "$LOG" "${FLAGS[@]/-q/-v}"
 for i in $(seq 50); do grep -q "leases read from" "$LOG" && break; sleep 0.1; done
-READ=$(sed -n 's/.*pxe-dhcpd: \([0-9]*\) leases read from.*/\1/p' "$LOG" | tail -1)
+READ=$(sed -n 's/.*pxe-dhcpd: \([0-9]*\) leases read from.*/\1/p' "$LOG" | tail -n 1)
 check "restart: every address in the file read back ($READ = $ACTIVE)" '[ "$READ" = "$ACTIVE" ]'
 check "restart: the file read cleanly after $ROUNDS kills (no torn block)" \
   '! grep -q "is kept as" "$LOG"'

@@ -48,7 +48,7 @@ ACTIVE=$(awk '/^lease /{a=$2} /^  binding state active;/{s[a]=1} END{print lengt
 
 start_dhcpd "$LOG" "${FLAGS[@]}" -v
 for i in $(seq 50); do grep -q "leases read from" "$LOG" && break; sleep 0.1; done
-READ=$(sed -n 's/.*pxe-dhcpd: \([0-9]*\) leases read from.*/\1/p' "$LOG" | tail -1)
+READ=$(sed -n 's/.*pxe-dhcpd: \([0-9]*\) leases read from.*/\1/p' "$LOG" | tail -n 1)
 check "restart: every address in the file read back ($READ = $ACTIVE)" '[ "$READ" = "$ACTIVE" ]'
 check "restart: compacted to one block per address" \
   '[ "$(grep -c "^lease " "$LEASES")" = "$ACTIVE" ]'

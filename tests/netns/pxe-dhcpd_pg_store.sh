@@ -91,17 +91,17 @@ check "no lease file written with --lease-store" \
 ip -n "$C" link set p2 nomaster
 client 02:00:00:00:00:aa "$SCRATCH/a.out"
 check "client A bound by server 1" \
-  '[ "$(grep ^serverid= "$SCRATCH/a.out" | tail -1)" = serverid=198.18.0.1 ]' ||
+  '[ "$(grep ^serverid= "$SCRATCH/a.out" | tail -n 1)" = serverid=198.18.0.1 ]' ||
   cat "$SCRATCH/a.out" "$SCRATCH/s1.log" >&2
-A_IP=$(grep ^ip= "$SCRATCH/a.out" | tail -1 | cut -d= -f2)
+A_IP=$(grep ^ip= "$SCRATCH/a.out" | tail -n 1 | cut -d= -f2)
 ip -n "$C" link set p2 master br0
 ip -n "$C" link set p1 nomaster
 # B asks for A's address, which server 2 does not know is taken.
 client 02:00:00:00:00:bb "$SCRATCH/b.out" -r "$A_IP"
 ip -n "$C" link set p1 master br0
-B_IP=$(grep ^ip= "$SCRATCH/b.out" | tail -1 | cut -d= -f2)
+B_IP=$(grep ^ip= "$SCRATCH/b.out" | tail -n 1 | cut -d= -f2)
 check "client B bound by server 2" \
-  '[ "$(grep ^serverid= "$SCRATCH/b.out" | tail -1)" = serverid=198.18.0.2 ]' ||
+  '[ "$(grep ^serverid= "$SCRATCH/b.out" | tail -n 1)" = serverid=198.18.0.2 ]' ||
   cat "$SCRATCH/b.out" "$SCRATCH/s2.log" >&2
 check "A and B have different addresses" \
   '[ -n "$A_IP" ] && [ -n "$B_IP" ] && [ "$A_IP" != "$B_IP" ]' ||
@@ -142,7 +142,7 @@ ip -n "$C" link set cl0 address 02:00:00:00:00:cc
 ip -n "$C" link set cl0 up
 ip -n "$C" link set p2 nomaster
 dhclient_run BOUND
-C_IP=$(grep "^reason=BOUND " "$SCRATCH/c.out" | tail -1 | sed 's/.* ip=//; s/ .*//')
+C_IP=$(grep "^reason=BOUND " "$SCRATCH/c.out" | tail -n 1 | sed 's/.* ip=//; s/ .*//')
 check "client C bound by server 1" \
   'grep -q "^reason=BOUND ip=$C_IP server=198.18.0.1" "$SCRATCH/c.out"' ||
   cat "$SCRATCH/c.out" "$SCRATCH/dhclient.log" >&2
@@ -186,8 +186,8 @@ for i in $(seq 150); do
   grep -q '^bound ' "$SCRATCH/f.out" && break
   sleep 0.1
 done
-F_IP=$(sed -n 's/^bound ip=\([^ ]*\) .*/\1/p' "$SCRATCH/f.out" | tail -1)
-F_SERVER=$(sed -n 's/^bound .* serverid=//p' "$SCRATCH/f.out" | tail -1)
+F_IP=$(sed -n 's/^bound ip=\([^ ]*\) .*/\1/p' "$SCRATCH/f.out" | tail -n 1)
+F_SERVER=$(sed -n 's/^bound .* serverid=//p' "$SCRATCH/f.out" | tail -n 1)
 check "client F bound ($F_IP from $F_SERVER)" '[ -n "$F_IP" ]' || cat "$SCRATCH/f.log" >&2
 F_LOG=$SCRATCH/s${F_SERVER##*.}.log
 
@@ -201,7 +201,7 @@ done
 for n in 1 2; do
   check "database down: server $n says so at once, no new leases" \
     'grep -q "lease store: .*: no OFFER and no ACK for dynamic leases (until it is back)" "$SCRATCH/s$n.log"' ||
-    tail -5 "$SCRATCH/s$n.log" >&2
+    tail -n 5 "$SCRATCH/s$n.log" >&2
 done
 client 02:00:00:00:00:dd "$SCRATCH/d.out"
 check "database down: no lease for client D" '! grep -q "^ip=" "$SCRATCH/d.out"' ||
@@ -227,7 +227,7 @@ client 02:00:00:00:00:dd "$SCRATCH/d.out"
 client 02:00:00:00:00:ee "$SCRATCH/e.out"
 check "database back: clients D and E bound without restarting a server" \
   'grep -q "^ip=198.18.0." "$SCRATCH/d.out" && grep -q "^ip=198.18.0." "$SCRATCH/e.out"' ||
-  tail -8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
+  tail -n 8 "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
 # F keeps asking (RENEWING, then REBINDING broadcasts until 90 s): one is ACKed.
 wait_grep 1 600 "$SCRATCH/f.out" -e "^renew ip=$F_IP "
 check "database back: client F renewed and kept $F_IP through the outage" \
@@ -246,7 +246,7 @@ for n in 1 2; do
     grep "lease store" "$log" >&2
   check "outage: server $n logged its end" \
     'grep -q "lease store: back after [0-9]* failed commits, [0-9]* ACKs not sent" "$log"' ||
-    tail -5 "$log" >&2
+    tail -n 5 "$log" >&2
 done
 
 [ -n "${VERBOSE:-}" ] && cat "$SCRATCH/s1.log" "$SCRATCH/s2.log"

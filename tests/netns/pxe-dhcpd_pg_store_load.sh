@@ -114,25 +114,32 @@ check "real client 2 bound by server 2, another address" \
    [ "$R1_IP" != "$R2_IP" ]' || cat "$SCRATCH/r2.out" "$SCRATCH/s2.log" >&2
 
 # --- perfdhcp against both servers at once: 1200 clients, 400 addresses ---
-ip netns exec "$P1" timeout 30 perfdhcp -4 -l 198.18.0.201 -b mac=02:11:00:00:00:00 \
-  -r 150 -R 600 -p 4 198.18.0.1 >"$SCRATCH/perf1.out" 2>&1 &
-PF1=$!
-ip netns exec "$P2" timeout 30 perfdhcp -4 -l 198.18.0.202 -b mac=02:22:00:00:00:00 \
-  -r 150 -R 600 -p 4 198.18.0.2 >"$SCRATCH/perf2.out" 2>&1 &
-PF2=$!
-BACKGROUND+=("$PF1" "$PF2")
-wait "$PF1"
-wait "$PF2"
-sleep 0.5 # the sniffer writes the last ACKs
 acked() { # ACKs seen leaving server port $1
   awk -v p="$1" '$1 == p' "$SCRATCH/acks" | wc -l
 }
+# One round of 4 s serves the whole pool on an idle host. On a busy one (each
+# ACK waits for a PostgreSQL commit, and every wake-up for a CPU) a round may
+# end with few ACKs: up to 4 rounds, each with new clients, until more than
+# 100 ACKs show the two servers racing.
+for round in 1 2 3 4; do
+  ip netns exec "$P1" timeout 30 perfdhcp -4 -l 198.18.0.201 -b "mac=02:11:0$round:00:00:00" \
+    -r 150 -R 600 -p 4 198.18.0.1 >"$SCRATCH/perf1.out" 2>&1 &
+  PF1=$!
+  ip netns exec "$P2" timeout 30 perfdhcp -4 -l 198.18.0.202 -b "mac=02:22:0$round:00:00:00" \
+    -r 150 -R 600 -p 4 198.18.0.2 >"$SCRATCH/perf2.out" 2>&1 &
+  PF2=$!
+  BACKGROUND+=("$PF1" "$PF2")
+  wait "$PF1"
+  wait "$PF2"
+  sleep 0.5 # the sniffer writes the last ACKs
+  A1=$(acked ps1) A2=$(acked ps2)
+  ALL=$((A1 + A2))
+  echo "# ACKs seen after perfdhcp round $round: server 1 $A1, server 2 $A2"
+  [ "$ALL" -le 100 ] || break
+done
 # Both servers race for the same addresses; each must get a real share.
-A1=$(acked ps1) A2=$(acked ps2)
-ALL=$((A1 + A2))
-echo "# ACKs seen: server 1 $A1, server 2 $A2"
 check "perfdhcp clients got ACKs ($ALL in all)" '[ "$ALL" -gt 100 ]' ||
-  { tail -3 "$SCRATCH/perf1.out" "$SCRATCH/perf2.out"; cat "$SCRATCH/sniff.err"; } >&2
+  { tail -n 3 "$SCRATCH/perf1.out" "$SCRATCH/perf2.out"; cat "$SCRATCH/sniff.err"; } >&2
 check "server 1 ACKed at least 20 % ($A1 of $ALL)" '[ $((A1 * 5)) -ge "$ALL" ]'
 check "server 2 ACKed at least 20 % ($A2 of $ALL)" '[ $((A2 * 5)) -ge "$ALL" ]'
 TWICE=$(awk '{print $2, $3}' "$SCRATCH/acks" | sort -u | awk '{n[$1]++} n[$1] == 2 {print $1}')
@@ -194,7 +201,7 @@ for n in 1 2; do
   done
   check "server $n noticed the database go and come back by itself" \
     'grep -q "lease store: .*(until it is back)" "$log" &&
-     grep -q "lease store: back after" "$log"' || tail -5 "$log" >&2
+     grep -q "lease store: back after" "$log"' || tail -n 5 "$log" >&2
 done
 TWICE=$(awk '{print $2, $3}' "$SCRATCH/acks" | sort -u | awk '{n[$1]++} n[$1] == 2 {print $1}')
 check "still no address ACKed to two clients ($(wc -l <"$SCRATCH/acks") ACKs)" '[ -z "$TWICE" ]' ||

@@ -118,5 +118,5 @@ check "50 concurrent transfers all logged ok" \
 
 tftp_stop
 check "SIGTERM stops the server with status 0" '[ "$SERVER_STATUS" = 0 ]'
-[ "$FAILED" = 0 ] || tail -20 "$SERVER_LOG" >&2
+[ "$FAILED" = 0 ] || tail -n 20 "$SERVER_LOG" >&2
 finish

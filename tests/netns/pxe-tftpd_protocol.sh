@@ -168,5 +168,5 @@ tftp_stop
 check "stop during the dally: no transfer cut short" 'grep -q "stopping; 0 transfers cut short" "$SERVER_LOG"'
 check "stop during the dally: exit 0" '[ "$SERVER_STATUS" = 0 ]'
 
-[ "$FAILED" = 0 ] || tail -30 "$SERVER_LOG" >&2
+[ "$FAILED" = 0 ] || tail -n 30 "$SERVER_LOG" >&2
 finish

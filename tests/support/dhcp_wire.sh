@@ -88,5 +88,5 @@ udhcpc_once() {
 
 # field FILE KEY: the last value of KEY in a dump.
 field() {
-  grep "^$2=" "$1" | tail -1 | cut -d= -f2-
+  grep "^$2=" "$1" | tail -n 1 | cut -d= -f2-
 }

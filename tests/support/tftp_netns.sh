@@ -48,7 +48,7 @@ tftp_stats() {
   before=$(grep -c "stats:" "$SERVER_LOG")
   kill -USR1 "$SERVER_PID"
   wait_grep $((before + 1)) 50 "$SERVER_LOG" "stats:"
-  grep "stats:" "$SERVER_LOG" | tail -1
+  grep "stats:" "$SERVER_LOG" | tail -n 1
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
