@@ -60,8 +60,7 @@ ListenRequest MakeListenRequest(const DhcpdOptions& options) {
   if (!options.listen.empty()) {
     auto address = Ipv4Addr::Parse(options.listen);
     if (!address)
-      throw ToolError(kExitUsage, fmt::format("--listen '{}': {}",
-                                              options.listen, address.error()));
+      throw OptionValueError("--listen", options.listen, address.error());
     request.listen = *address;
   }
   return request;

@@ -180,13 +180,10 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   if (!settings.user.empty()) {
     auto found = LookUpUser(settings.user);
     if (!found)
-      throw ToolError(
-          kExitUsage,
-          found.failure().sys_errno != 0
-              ? fmt::format("--user {}: {}", QuoteForMessage(settings.user),
-                            std::strerror(found.failure().sys_errno))
-              : fmt::format("--user {}: no such user",
-                            QuoteForMessage(settings.user)));
+      throw OptionValueError("--user", settings.user,
+                             found.failure().sys_errno != 0
+                                 ? std::strerror(found.failure().sys_errno)
+                                 : "no such user");
     if (settings.user_ignored)
       diag.Warn("--user {}: not started as root; keeping the current user",
                 QuoteForMessage(settings.user));
