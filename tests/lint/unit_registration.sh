@@ -77,4 +77,10 @@ check "each unit/ entry runs exactly its own test case" '[ ! -s "$SCRATCH/wrong_
 check "an entry whose name matches no test case fails (-w NoTests)" \
   '[ "$(cat "$SCRATCH/nomatch_rc")" != 0 ] && [ "$(cat "$SCRATCH/nomatch_rc")" != "no entries" ]' ||
   echo "  exit status: $(cat "$SCRATCH/nomatch_rc")" >&2
+# By hand, `build/bin/unit_tests` runs from any directory without the test
+# environment: no case may depend on CTest's working directory or PXEKIT_SRC.
+mkdir -p "$SCRATCH/elsewhere"
+check "every unit case passes when run from another directory without PXEKIT_SRC" \
+  '(cd "$SCRATCH/elsewhere" && env -u PXEKIT_SRC "$UNIT" -w NoTests >"$SCRATCH/elsewhere.out" 2>&1)' ||
+  tail -n 30 "$SCRATCH/elsewhere.out" >&2
 finish

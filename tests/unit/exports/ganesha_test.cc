@@ -34,16 +34,16 @@ std::string ClientBlock(const std::string& config, std::string_view clients) {
   return config.substr(at, end - at);
 }
 
-// tests/golden/pxe-exports: from PXEKIT_SRC when set, else next to this
-// source file (__FILE__ is absolute, or relative to the build directory the
-// test runs in when ccache rewrote it).
+// tests/golden/pxe-exports: from PXEKIT_SRC when set, else where CMake put
+// the source tree (PXEKIT_GOLDEN_DIR), so that the binary also runs by hand
+// from any directory (__FILE__ is relative to the build directory once
+// ccache's CCACHE_BASEDIR has rewritten it).
 std::filesystem::path GoldenDir() {
   std::vector<std::filesystem::path> candidates;
   if (const char* src = std::getenv("PXEKIT_SRC"))
     candidates.push_back(std::filesystem::path(src) /
                          "tests/golden/pxe-exports");
-  candidates.push_back(std::filesystem::path(__FILE__).parent_path() /
-                       "../../golden/pxe-exports");
+  candidates.push_back(PXEKIT_GOLDEN_DIR);
   for (const auto& dir : candidates)
     if (std::filesystem::exists(dir / "seed-exports")) return dir;
   return {};
@@ -417,7 +417,8 @@ TEST_CASE("Ganesha: files with parse errors give their errors and no config",
 TEST_CASE("Ganesha: the seed's exports example matches its golden config",
           "[ganesha]") {
   std::filesystem::path dir = GoldenDir();
-  INFO("tests/golden/pxe-exports not found from " << __FILE__);
+  INFO("tests/golden/pxe-exports not found (PXEKIT_SRC, " PXEKIT_GOLDEN_DIR
+       ")");
   REQUIRE_FALSE(dir.empty());
   std::string text = ReadFile(dir / "seed-exports");
   REQUIRE(text.find("/srv/tftpboot/ *(no_subtree_check,rw,no_root_squash,"
