@@ -130,11 +130,18 @@ Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases,
       ::unlink(temp.c_str());
       return SysFail(temp, err);
     }
-    // Keep the owner of the file being replaced (after a privilege drop the
-    // daemon may be the owner anyway).
+    // Keep the owner of the file being replaced. A daemon that has dropped
+    // root may not give a file away (EPERM): the new file then stays its
+    // own, which it can go on appending to, and compaction goes ahead.
     struct stat old_stat;
-    if (::stat(path_.c_str(), &old_stat) == 0)
-      (void)::fchown(out.get(), old_stat.st_uid, old_stat.st_gid);
+    if (::stat(path_.c_str(), &old_stat) == 0 &&
+        (old_stat.st_uid != ::geteuid() || old_stat.st_gid != ::getegid()) &&
+        ::fchown(out.get(), old_stat.st_uid, old_stat.st_gid) != 0 &&
+        errno != EPERM) {
+      int err = errno;
+      ::unlink(temp.c_str());
+      return SysFail(temp, err);
+    }
   }
   if (backup) {
     std::string kept = path_ + "~";

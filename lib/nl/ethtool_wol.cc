@@ -25,8 +25,10 @@ constexpr char kWolModeLetters[] = "pumbagsf";
 class AlignedCopy {
  public:
   explicit AlignedCopy(std::span<const std::uint8_t> bytes)
-      : words_((bytes.size() + 3) / 4), size_(bytes.size()) {
-    if (!bytes.empty()) std::memcpy(words_.data(), bytes.data(), bytes.size());
+      : words_(bytes.size() / sizeof(std::uint32_t) + 1), size_(bytes.size()) {
+    // One word more than needed when the size is a multiple of 4, but no
+    // rounding up that could wrap (GCC 12 at -O3 warns of such a memcpy).
+    if (size_ != 0) std::memcpy(words_.data(), bytes.data(), size_);
   }
   const std::uint8_t* data() const {
     return reinterpret_cast<const std::uint8_t*>(words_.data());

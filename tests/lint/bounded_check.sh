@@ -70,4 +70,7 @@ check ".ci/run runs check-asan unless CI_CHECK_ASAN=0" \
 check ".ci/run bounds it by what is left of the budget" \
   'grep -qF "BOUNDED_CHECK_REPORTS=build-asan/sanitizer-reports tests/support/bounded_check.sh \"\$bound\"" <<<"$ci" &&
    grep -qF "bound=\$((left - CI_MARGIN_MINUTES * 60))" <<<"$ci"'
+check ".ci/run runs check-release unless CI_CHECK_RELEASE=0, bounded the same way" \
+  'grep -qF "\"\${CI_CHECK_RELEASE:-1}\" = 0" <<<"$ci" &&
+   grep -qF "tests/support/bounded_check.sh \"\$bound\" build-release/check-release.log make check-release" <<<"$ci"'
 finish

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
@@ -101,6 +102,27 @@ TEST_CASE("Compact keeps the replaced file as a backup when asked",
   // Without `backup` the old copy stays as it was.
   REQUIRE(journal.Compact(again->leases).ok());
   CHECK(*ReadFileContents(path + "~") == corrupt);
+}
+
+TEST_CASE("Compact keeps the owner of the file it replaces",
+          "[lease][journal]") {
+  ScratchDir dir;
+  std::string path = dir.path + "/dhcpd.leases";
+  REQUIRE(WriteText(path, kLease));
+  // As root (make check, CI) the file is given to another owner first, as
+  // an admin's chown would; as anyone else it is the process's own.
+  const uid_t uid = ::geteuid() == 0 ? 4242 : ::geteuid();
+  const gid_t gid = ::geteuid() == 0 ? 4343 : ::getegid();
+  REQUIRE(::chown(path.c_str(), uid, gid) == 0);
+  LeaseJournal journal(path);
+  auto loaded = journal.Load();
+  REQUIRE(loaded.ok());
+  REQUIRE(journal.Compact(loaded->leases).ok());
+  struct stat after;
+  REQUIRE(::stat(path.c_str(), &after) == 0);
+  CHECK(after.st_uid == uid);
+  CHECK(after.st_gid == gid);
+  CHECK(*ReadFileContents(path) != "");
 }
 
 TEST_CASE("The journal as a LeaseStore reads back what it synced",
