@@ -130,9 +130,11 @@ Result<bool> LeaseJournal::Compact(const std::vector<Lease>& leases,
       ::unlink(temp.c_str());
       return SysFail(temp, err);
     }
-    // Keep the owner of the file being replaced. A daemon that has dropped
-    // root may not give a file away (EPERM): the new file then stays its
-    // own, which it can go on appending to, and compaction goes ahead.
+    // Keep the owner of the file being replaced; a file that is already the
+    // daemon's own needs no chown (nor one that a file system without
+    // owners could refuse). A daemon that has dropped root may not give a
+    // file away (EPERM): the new file then stays its own, which it can go on
+    // appending to, and compaction goes ahead.
     struct stat old_stat;
     if (::stat(path_.c_str(), &old_stat) == 0 &&
         (old_stat.st_uid != ::geteuid() || old_stat.st_gid != ::getegid()) &&

@@ -71,11 +71,11 @@ const MacAddr kOtherId(MacAddr::Bytes{0x02, 0, 0, 0, 0, 0x02});
 // half of each execution; the agent's and the sender's own signing and
 // verifying, the code under test, still run every time. Bounded: cleared
 // when full.
-// Keyed by the datagram's bytes in a std::string: GCC 12 at -O3 warns of a
-// 2^63-byte memcmp in std::vector's operator<=> (a false positive that
-// stopped `make check-release`).
 constexpr std::size_t kMemoSize = 4096;
 
+// A memo key: the datagram's bytes in a std::string. GCC 12 at -O3 warns of a
+// 2^63-byte memcmp in std::vector's operator<=> (a false positive that
+// stopped `make check-release`).
 std::string MemoKey(const Bytes& bytes) {
   return std::string(bytes.begin(), bytes.end());
 }
