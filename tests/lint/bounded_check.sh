@@ -2,7 +2,7 @@
 # tests/support/bounded_check.sh, which .ci/run runs make check-asan through:
 # a command that ends in time keeps its exit status; one stopped for time
 # fails the run only if it had already failed; everything it started stops.
-# Checked on stand-in commands; and .ci/run's gate is checked in its text.
+# Checked on stand-in commands.
 source "$PXEKIT_SRC/tests/support/testlib.sh"
 need_cmd timeout tee
 B=$PXEKIT_SRC/tests/support/bounded_check.sh
@@ -62,15 +62,5 @@ for args in "" "0 $L true" "x $L true" "5 $L"; do
   check "usage error for '$args': 64" '[ $rc = 64 ]'
 done
 
-# .ci/run: check-asan runs by default, through bounded_check.sh, bounded by
-# what is left of the budget less the margin.
-ci=$(cat "$PXEKIT_SRC/.ci/run")
-check ".ci/run runs check-asan unless CI_CHECK_ASAN=0" \
-  'grep -qF "\"\${CI_CHECK_ASAN:-1}\" = 0" <<<"$ci"'
-check ".ci/run bounds it by what is left of the budget" \
-  'grep -qF "BOUNDED_CHECK_REPORTS=build-asan/sanitizer-reports tests/support/bounded_check.sh \"\$bound\"" <<<"$ci" &&
-   grep -qF "bound=\$((left - CI_MARGIN_MINUTES * 60))" <<<"$ci"'
-check ".ci/run runs check-release unless CI_CHECK_RELEASE=0, bounded the same way" \
-  'grep -qF "\"\${CI_CHECK_RELEASE:-1}\" = 0" <<<"$ci" &&
-   grep -qF "tests/support/bounded_check.sh \"\$bound\" build-release/check-release.log make check-release" <<<"$ci"'
+# How .ci/run uses it is tests/lint/ci_run.sh.
 finish
