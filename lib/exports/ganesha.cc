@@ -377,21 +377,29 @@ void Writer::ApplyOption(const Option& o, const Where& at, GClient* g,
       std::string_view name;
       std::string_view why;
     };
+    // Aliases (mp, replicas, ...) share their reason.
+    constexpr std::string_view kLocks =
+        "it checks lock requests like any other request";
+    constexpr std::string_view kMountpoint =
+        "it exports the path whether or not something is mounted there";
+    constexpr std::string_view kReferral =
+        "it has no NFSv4 referrals in EXPORT blocks";
+    constexpr std::string_view kIdLists =
+        "it squashes root or everyone, not lists of ids";
     static constexpr Inexpressible kInexpressible[] = {
         {"subtree_check",
          "it never checks that a file handle lies inside the export"},
         {"nocrossmnt", "its VFS shows file systems mounted below the export"},
-        {"insecure_locks", "it checks lock requests like any other request"},
-        {"no_auth_nlm", "it checks lock requests like any other request"},
+        {"insecure_locks", kLocks},
+        {"no_auth_nlm", kLocks},
         {"pnfs", "pNFS needs an FSAL with a layout driver, not VFS"},
         {"security_label", "labelled NFS is not offered by FSAL_VFS"},
-        {"mountpoint",
-         "it exports the path whether or not something is mounted there"},
-        {"mp", "it exports the path whether or not something is mounted there"},
-        {"refer", "it has no NFSv4 referrals in EXPORT blocks"},
-        {"replicas", "it has no NFSv4 referrals in EXPORT blocks"},
-        {"squash_uids", "it squashes root or everyone, not lists of ids"},
-        {"squash_gids", "it squashes root or everyone, not lists of ids"},
+        {"mountpoint", kMountpoint},
+        {"mp", kMountpoint},
+        {"refer", kReferral},
+        {"replicas", kReferral},
+        {"squash_uids", kIdLists},
+        {"squash_gids", kIdLists},
     };
     for (const Inexpressible& i : kInexpressible)
       if (n == i.name) {
