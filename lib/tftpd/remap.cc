@@ -1,6 +1,8 @@
 #include "tftpd/remap.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -83,7 +85,181 @@ std::string Substitute(std::string_view pattern, std::string_view input,
   return out;
 }
 
+// a * b, or cap + 1 when that is more than cap.
+std::uint64_t CappedProduct(std::uint64_t a, std::uint64_t b,
+                            std::uint64_t cap) {
+  if (a == 0 || b == 0) return 0;
+  if (a > (cap + 1) / b) return cap + 1;
+  return std::min(a * b, cap + 1);
+}
+
+// Reads an interval "{m}", "{m,}", "{m,n}" or "{,n}" at pattern[*pos] ==
+// '{': the number of copies glibc makes of the repeated element (n, m + 1
+// for an open interval, at least 1), *low = m, and *pos past the '}'. 0
+// when the text is no interval (glibc then fails or takes '{' literally).
+std::uint64_t IntervalCopies(std::string_view pattern, std::size_t* pos,
+                             std::uint64_t* low) {
+  std::size_t i = *pos + 1;
+  auto number = [&](std::uint64_t* value) {
+    std::size_t first = i;
+    *value = 0;
+    while (i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9') {
+      *value =
+          std::min<std::uint64_t>(*value * 10 + (pattern[i] - '0'), 1u << 20);
+      ++i;
+    }
+    return i > first;
+  };
+  std::uint64_t high = 0;
+  bool has_low = number(low);
+  bool comma = i < pattern.size() && pattern[i] == ',';
+  bool has_high = false;
+  if (comma) {
+    ++i;
+    has_high = number(&high);
+  }
+  if ((!has_low && !(comma && has_high)) || i >= pattern.size() ||
+      pattern[i] != '}')
+    return 0;
+  *pos = i + 1;
+  std::uint64_t copies = has_high ? high : comma ? *low + 1 : *low;
+  return std::max<std::uint64_t>(copies, 1);
+}
+
+// Skips a bracket expression at pattern[*pos] == '[' ("[^]a-z[:alpha:]]").
+void SkipBracket(std::string_view pattern, std::size_t* pos) {
+  std::size_t i = *pos + 1;
+  if (i < pattern.size() && pattern[i] == '^') ++i;
+  if (i < pattern.size() && pattern[i] == ']') ++i;  // a literal ']' first
+  while (i < pattern.size() && pattern[i] != ']') {
+    char c = pattern[i];
+    if (c == '[' && i + 1 < pattern.size() &&
+        (pattern[i + 1] == ':' || pattern[i + 1] == '.' ||
+         pattern[i + 1] == '=')) {
+      const char terminator[] = {pattern[i + 1], ']', '\0'};
+      std::size_t end = pattern.find(terminator, i + 2);
+      i = end == std::string_view::npos ? pattern.size() : end + 2;
+      continue;
+    }
+    ++i;
+  }
+  *pos = std::min(i + 1, pattern.size());
+}
+
 }  // namespace
+
+RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
+  // One frame per open group: the size of the alternatives so far and of
+  // the sequence being read, its last element (which a repetition applies
+  // to), and which of them can match the empty string.
+  struct Frame {
+    std::uint64_t alternatives = 0, sequence = 0, last = 0;
+    bool has_last = false, last_nullable = false;
+    bool sequence_nullable = true, alternatives_nullable = false;
+    bool Nullable() const {
+      return sequence_nullable && (!has_last || last_nullable);
+    }
+  };
+  RegexCost cost;
+  std::vector<Frame> frames(1);
+  auto add = [&](std::uint64_t a, std::uint64_t b) {
+    return std::min(a + b, cap + 1);
+  };
+  auto element = [&](std::uint64_t size, bool nullable) {
+    Frame& f = frames.back();
+    f.sequence = add(f.sequence, f.last);
+    f.sequence_nullable = f.Nullable();
+    f.last = size;
+    f.has_last = true;
+    f.last_nullable = nullable;
+  };
+  auto finish = [&]() {
+    const Frame& f = frames.back();
+    return add(f.alternatives, add(f.sequence, f.last));
+  };
+  auto finish_nullable = [&]() {
+    const Frame& f = frames.back();
+    return f.alternatives_nullable || f.Nullable();
+  };
+  // A repetition of the last element; false when there is none (then the
+  // operator is taken as a character, and regcomp judges it).
+  auto repeat = [&](std::size_t at, std::uint64_t size, bool nullable) {
+    Frame& f = frames.back();
+    if (!f.has_last) return false;
+    if (f.last_nullable && cost.nullable_repeat == RegexCost::kNone)
+      cost.nullable_repeat = at;
+    f.last = size;
+    f.last_nullable = nullable;
+    return true;
+  };
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    std::size_t at = i;
+    char c = pattern[i];
+    const Frame& f = frames.back();
+    if (c == '(') {
+      frames.emplace_back();
+      ++i;
+    } else if (c == ')' && frames.size() > 1) {
+      std::uint64_t group = std::max<std::uint64_t>(finish(), 1);
+      bool nullable = finish_nullable();
+      frames.pop_back();
+      element(group, nullable);
+      ++i;
+    } else if (c == '|') {
+      Frame& g = frames.back();
+      g.alternatives = add(g.alternatives, add(g.sequence, add(g.last, 1)));
+      g.alternatives_nullable = g.alternatives_nullable || g.Nullable();
+      g.sequence = g.last = 0;
+      g.has_last = false;
+      g.sequence_nullable = true;
+      ++i;
+    } else if (c == '*' || c == '?') {
+      // The element and the node that may skip or repeat it.
+      if (!repeat(at, add(f.last, 1), true)) element(1, false);
+      ++i;
+    } else if (c == '+') {
+      // glibc turns x+ into x x*: the element twice, and a star.
+      if (!repeat(at, add(CappedProduct(f.last, 2, cap), 1), f.last_nullable))
+        element(1, false);
+      ++i;
+    } else if (c == '{') {
+      std::uint64_t low = 0;
+      std::uint64_t copies = IntervalCopies(pattern, &i, &low);
+      // x{m,n}: n copies, each with a node that makes it optional or joins
+      // it to the next.
+      if (copies == 0 || !repeat(at, CappedProduct(add(f.last, 1), copies, cap),
+                                 low == 0 || f.last_nullable)) {
+        if (copies == 0) ++i;
+        element(1, false);
+      }
+    } else if (c == '[') {
+      SkipBracket(pattern, &i);
+      element(1, false);
+    } else if (c == '\\') {
+      // \< \> \b \B \` \' are anchors and a back-reference may match
+      // nothing: both count as able to.
+      char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+      bool nullable = std::string_view("<>bB`'123456789").find(next) !=
+                          std::string_view::npos &&
+                      next != '\0';
+      i += 2;
+      element(1, nullable);
+    } else {
+      element(1, c == '^' || c == '$');
+      ++i;
+    }
+  }
+  // Groups never closed (regcomp refuses them) count as if closed here.
+  while (frames.size() > 1) {
+    std::uint64_t group = finish();
+    bool nullable = finish_nullable();
+    frames.pop_back();
+    element(group, nullable);
+  }
+  cost.size = std::min(finish(), cap + 1);
+  return cost;
+}
 
 void RemapRules::RegexFree::operator()(regex_t* regex) const {
   regfree(regex);
@@ -96,6 +272,7 @@ RemapRules RemapRules::Parse(std::string_view text,
   text = SkipUtf8Bom(text);  // an editor's BOM is not an operation on line 1
   std::size_t line_number = 0;
   std::size_t start = 0;
+  std::uint64_t total_size = 0;  // MeasureRegex sizes of the rules so far
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
@@ -178,6 +355,36 @@ RemapRules RemapRules::Parse(std::string_view text,
       error(pos + 1, fmt::format("'{}' needs a regular expression", ops.text));
       continue;
     }
+    // glibc's regcomp copies a repeated element once per repetition, and a
+    // repetition of a repetition again ("h" and 20 '+' take 700 MB); and
+    // a repetition of what can match nothing ("((h?)?)+" and the like)
+    // makes its epsilon closures take exponential time.
+    RegexCost cost = MeasureRegex(regex.text, kMaxRegexSize);
+    if (cost.nullable_repeat != RegexCost::kNone) {
+      error(regex.column + cost.nullable_repeat,
+            fmt::format("regular expression '{}': '{}' repeats a part that "
+                        "can already match nothing; say it with one "
+                        "repetition (as x* for (x?)+)",
+                        regex.text, regex.text[cost.nullable_repeat]));
+      continue;
+    }
+    std::uint64_t size = cost.size;
+    if (size > kMaxRegexSize) {
+      error(regex.column,
+            fmt::format("regular expression '{}' is too large: its "
+                        "repetitions expand to more than {} nodes",
+                        regex.text, kMaxRegexSize));
+      continue;
+    }
+    if (size > kMaxRegexTotal - total_size) {
+      error(regex.column,
+            fmt::format("regular expression '{}' makes the map file too "
+                        "large: its rules' repetitions expand to more than "
+                        "{} nodes in all",
+                        regex.text, kMaxRegexTotal));
+      continue;
+    }
+    total_size += size;
     rule.regex.reset(new regex_t);
     int rc = regcomp(rule.regex.get(), regex.text.c_str(), flags);
     if (rc != 0) {
@@ -205,7 +412,8 @@ RemapRules RemapRules::Parse(std::string_view text,
 }
 
 RemapOutcome RemapRules::Apply(std::string_view name,
-                               const RemapContext& context) const {
+                               const RemapContext& context,
+                               const RemapLimits& limits) const {
   RemapOutcome outcome;
   if (name.find('\0') != std::string_view::npos) {
     outcome.kind = RemapOutcome::Kind::kRefused;
@@ -227,7 +435,7 @@ RemapOutcome RemapRules::Apply(std::string_view name,
     if (rule.family == '6') continue;  // every client is IPv4 here
     bool matched = false;
     do {
-      if (++steps > kMaxSteps) return looped();
+      if (++steps > limits.max_steps) return looped();
       std::array<regmatch_t, 10> match;
       int rc = regexec(rule.regex.get(), current.c_str(), match.size(),
                        match.data(), 0);
@@ -245,14 +453,14 @@ RemapOutcome RemapRules::Apply(std::string_view name,
       std::size_t so = static_cast<std::size_t>(match[0].rm_so);
       std::size_t eo = static_cast<std::size_t>(match[0].rm_eo);
       // Into the spare buffer, then swapped: a looping rule set runs up to
-      // kMaxSteps rewrites of a name up to kMaxNameLength long, and a new
+      // max_steps rewrites of a name up to max_name_length long, and a new
       // string built from three temporaries at each step (an allocation and
       // a copy of the name each) cost more than the regexec calls.
       spare.assign(current, 0, so);
       spare += Substitute(rule.replacement, current, match, context);
       spare.append(current, eo);
       current.swap(spare);
-      if (current.size() > kMaxNameLength) return looped();
+      if (current.size() > limits.max_name_length) return looped();
     } while (rule.global);
     if (!matched) continue;
     if (rule.exit) break;

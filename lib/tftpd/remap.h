@@ -16,12 +16,17 @@
 // \x (client IP as 8 hex digits), \U \L \E (upper, lower, no case change),
 // any other \c is c.
 //
-// Differences from tftpd-hpa 5.2, both to bound the work: `s` restarts at
-// the first rule (hpa skips it), and every rule step, including each round
-// of a `g` rule, counts towards a limit of 4096; past it the name is
-// refused (hpa loops forever on `rg a a`).
+// Differences from tftpd-hpa 5.2, all to bound the work: `s` restarts at
+// the first rule (hpa skips it); every rule step, including each round of a
+// `g` rule, counts towards a limit of 4096, past which the name is refused
+// (hpa loops forever on `rg a a`); and a regular expression whose
+// repetitions expand too far, or that repeats a part that can match
+// nothing, is a parse error (hpa hands "h" and 30 '+' to regcomp, which
+// needs more memory than the machine has, and "((h?)?)+" repeated to one
+// that takes minutes).
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,12 +50,41 @@ struct RemapContext {
   Ipv4Addr client;
 };
 
+// How much work Apply may do before it refuses a name as a loop. The
+// defaults are the server's (tftpd-hpa's DEADMAN_MAX_STEPS is 4096 too);
+// the fuzz target lowers them so that a looping rule set costs it little,
+// with the same code paths.
+struct RemapLimits {
+  std::size_t max_steps = 4096;  // rule steps, each round of a `g` rule too
+  // A rewrite that grows the name past this is refused as a loop.
+  std::size_t max_name_length = 4096;
+};
+
 struct RemapOutcome {
   enum class Kind { kName, kRefused, kLooped };
   Kind kind = Kind::kName;
   std::string name;     // kName: the remapped name
   std::string message;  // kRefused: the rule's message, possibly empty
 };
+
+// What a POSIX extended regular expression costs glibc's regcomp.
+struct RegexCost {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  // Its size once regcomp has expanded its repetitions: one for each
+  // character, bracket expression, '*', '?' and '|'; x+ counts as x twice
+  // and a star, x{m,n} as n copies of x and one more node each (x{m,} as
+  // m + 1), so that nested or stacked repetitions multiply.
+  std::uint64_t size = 0;
+  // The offset of the first repetition operator applied to a part that
+  // can already match the empty string ("h?+", "(a*|b)*", "(x?){3}"), or
+  // kNone. POSIX leaves stacked operators undefined; regcomp's epsilon
+  // closures take exponential time on them.
+  std::size_t nullable_repeat = kNone;
+};
+
+// Any text is accepted (regcomp judges the syntax); a size above `cap` is
+// returned as cap + 1.
+RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap);
 
 class RemapRules {
  public:
@@ -66,12 +100,18 @@ class RemapRules {
   std::size_t size() const { return rules_.size(); }
   bool empty() const { return rules_.empty(); }
 
-  RemapOutcome Apply(std::string_view name, const RemapContext& context) const;
+  RemapOutcome Apply(std::string_view name, const RemapContext& context,
+                     const RemapLimits& limits = RemapLimits{}) const;
 
-  static constexpr std::size_t kMaxSteps = 4096;
+  static constexpr std::size_t kMaxSteps = RemapLimits{}.max_steps;
   static constexpr std::size_t kMaxLineLength = 16384;
-  // A rewrite that grows the name past this is refused as a loop.
-  static constexpr std::size_t kMaxNameLength = 4096;
+  static constexpr std::size_t kMaxNameLength = RemapLimits{}.max_name_length;
+  // MeasureRegex size limits, for one rule's regular expression and for
+  // all of a file's. At 1024, without repetitions of what can match nothing,
+  // the worst forms measured here compile in milliseconds; map files that
+  // match MAC addresses or paths need tens.
+  static constexpr std::uint64_t kMaxRegexSize = 1024;
+  static constexpr std::uint64_t kMaxRegexTotal = 4096;
 
  private:
   struct RegexFree {

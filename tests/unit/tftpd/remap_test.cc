@@ -109,6 +109,121 @@ TEST_CASE("Rules that never finish are cut off and refused") {
   CHECK(Rules("rs ^ x").Apply("a", kRead).kind == RemapOutcome::Kind::kLooped);
 }
 
+TEST_CASE("The limits on steps and name length are the caller's") {
+  RemapRules grow = Rules("rs ^ x");
+  // Each step prepends one x: the 11th step is one too many.
+  RemapOutcome steps = grow.Apply("a", kRead, RemapLimits{10, 4096});
+  CHECK(steps.kind == RemapOutcome::Kind::kLooped);
+  CHECK(steps.name == std::string(10, 'x') + "a");
+  // The 5th rewrite makes the name 6 bytes, one past the limit.
+  RemapOutcome length = grow.Apply("a", kRead, RemapLimits{4096, 5});
+  CHECK(length.kind == RemapOutcome::Kind::kLooped);
+  CHECK(length.name == "xxxxxa");
+  // A finite rule set within the limits is not affected by them.
+  CHECK(Rules("rg a b").Apply("aaa", kRead, RemapLimits{4, 3}).name == "bbb");
+  CHECK(Rules("rg a b").Apply("aaa", kRead, RemapLimits{3, 3}).kind ==
+        RemapOutcome::Kind::kLooped);
+  // The defaults are the server's.
+  CHECK(RemapLimits{}.max_steps == RemapRules::kMaxSteps);
+  CHECK(RemapLimits{}.max_name_length == RemapRules::kMaxNameLength);
+}
+
+TEST_CASE("A regular expression's size counts its expanded repetitions") {
+  constexpr std::uint64_t kCap = 1u << 24;
+  CHECK(MeasureRegex("", kCap).size == 0);
+  CHECK(MeasureRegex("^[a-z]:", kCap).size == 3);
+  CHECK(MeasureRegex("\\.pvt$", kCap).size == 5);
+  CHECK(MeasureRegex("a*b?c", kCap).size == 5);
+  CHECK(MeasureRegex("a**", kCap).size == 3);
+  CHECK(MeasureRegex("a+", kCap).size == 3);
+  CHECK(MeasureRegex("(ab|cde)+", kCap).size == 13);
+  CHECK(MeasureRegex("a{3}b{2,5}c{4,}d{,7}", kCap).size == 2 * (3 + 5 + 5 + 7));
+  CHECK(MeasureRegex("(a{100}){100}", kCap).size == 100 * 201);
+  CHECK(MeasureRegex("(a*){512}", kCap).size == 512 * 3);
+  // Stacked repetitions multiply: "h" and 20 '+' is 2^21 - 1.
+  CHECK(MeasureRegex("h" + std::string(20, '+'), kCap).size == (1u << 21) - 1);
+  // Past the cap, cap + 1, however far past.
+  CHECK(MeasureRegex("h" + std::string(200, '+'), kCap).size == kCap + 1);
+  CHECK(MeasureRegex("((a{30000}){30000}){30000}", kCap).size == kCap + 1);
+  // Brackets are one element, whatever they hold ('+' and ']' included).
+  CHECK(MeasureRegex("[]+{9}[:alpha:]]x", kCap).size == 2);
+  CHECK(MeasureRegex("[^][.-.][=a=]]", kCap).size == 1);
+  // An escaped or a non-interval '{' is one element, not a repetition.
+  CHECK(MeasureRegex("a\\{9}", kCap).size == 4);
+  CHECK(MeasureRegex("a{x}", kCap).size == 4);
+  // Bad syntax (regcomp's to refuse) still gets a size, and never a crash;
+  // an operator with nothing before it counts as a character.
+  CHECK(MeasureRegex("*a", kCap).size == 2);
+  CHECK(MeasureRegex("(+|{2})", kCap).size == 3);
+  CHECK(MeasureRegex("((a", kCap).size == 1);
+  CHECK(MeasureRegex("a)", kCap).size == 2);
+  CHECK(MeasureRegex("[abc", kCap).size == 1);
+  CHECK(MeasureRegex("a\\", kCap).size == 2);
+}
+
+TEST_CASE("A repetition of what can match nothing is found") {
+  constexpr std::uint64_t kCap = 1u << 24;
+  auto at = [&](std::string_view pattern) {
+    return MeasureRegex(pattern, kCap).nullable_repeat;
+  };
+  constexpr std::size_t kNone = RegexCost::kNone;
+  // Repetitions of what always matches something are fine.
+  for (std::string_view fine :
+       {"^[a-z]:", "a*b?c+", "(ab)*", "(a|b)+", "(a+)+", "([0-9a-f]{2}-){5}",
+        "(a*b)*", "(a|b*c)?", "(a{0,3}b){2}", "\\.pvt$", "\\w+", "a{2}{3}",
+        "[*?]+", "*a", "(*)", "a\\*+"})
+    CHECK(at(fine) == kNone);
+  // Stacked operators (undefined in POSIX) and their grouped forms.
+  CHECK(at("a**") == 2);
+  CHECK(at("h?+") == 2);
+  CHECK(at("a{0,2}*") == 6);
+  CHECK(at("(a*)+") == 4);
+  CHECK(at("(a?){3}") == 4);
+  CHECK(at("x((a?)?)+") == 6);  // (a?)? is already one
+  // Groups that may match nothing: an empty alternative, all-optional
+  // parts, anchors, back-references.
+  CHECK(at("(a|)*") == 4);
+  CHECK(at("(a|b*)*") == 6);
+  CHECK(at("(a?b*){2}") == 6);
+  CHECK(at("()+") == 2);
+  CHECK(at("(^)*") == 3);
+  CHECK(at("($|a)?") == 5);
+  CHECK(at("(a)\\1*") == 5);
+  CHECK(at("\\<+") == 2);
+  // The first one is reported.
+  CHECK(at("ab(c?)*d(e*)*") == 6);
+}
+
+TEST_CASE("Rules whose regular expressions expand too far are refused") {
+  // Found by fuzz_tftp_remap: regcomp needed over 2 GB for this line.
+  auto stacked = Errors("r\r h" + std::string(38, '+') + "ash\r5)$ b\n");
+  REQUIRE(stacked.size() == 1);
+  CHECK(stacked[0].line == 1);
+  CHECK(stacked[0].column == 4);
+  CHECK(stacked[0].message.find("is too large: its repetitions expand to "
+                                "more than 1024 nodes") != std::string::npos);
+  // At the limit it is taken.
+  CHECK(Errors("r a{512}").empty());
+  CHECK(Errors("r a{512}b").size() == 1);
+  // A repetition of what can match nothing, at the operator's column:
+  // regcomp takes minutes on "((h?)?)+" repeated 150 times.
+  auto nullable = Errors("r x((h?)?)+");
+  REQUIRE(nullable.size() == 1);
+  CHECK(nullable[0].column == 9);
+  CHECK(nullable[0].message ==
+        "regular expression 'x((h?)?)+': '?' repeats a part that can already "
+        "match nothing; say it with one repetition (as x* for (x?)+)");
+  // The whole file has a limit too, reported at the rule that passes it.
+  std::string four_rules;
+  for (int i = 0; i < 4; ++i) four_rules += "r a{512}\n";
+  CHECK(Errors(four_rules).empty());
+  auto total = Errors(four_rules + "r ab\n");
+  REQUIRE(total.size() == 1);
+  CHECK(total[0].line == 5);
+  CHECK(total[0].message.find("more than 4096 nodes in all") !=
+        std::string::npos);
+}
+
 TEST_CASE("Parse errors name line and column") {
   auto bad_op = Errors("r a b\n  rx foo bar\n");
   REQUIRE(bad_op.size() == 1);
