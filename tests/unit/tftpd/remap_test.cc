@@ -130,35 +130,45 @@ TEST_CASE("The limits on steps and name length are the caller's") {
 
 TEST_CASE("A regular expression's size counts its expanded repetitions") {
   constexpr std::uint64_t kCap = 1u << 24;
-  CHECK(MeasureRegex("", kCap).size == 0);
-  CHECK(MeasureRegex("^[a-z]:", kCap).size == 3);
-  CHECK(MeasureRegex("\\.pvt$", kCap).size == 5);
-  CHECK(MeasureRegex("a*b?c", kCap).size == 5);
-  CHECK(MeasureRegex("a**", kCap).size == 3);
-  CHECK(MeasureRegex("a+", kCap).size == 3);
-  CHECK(MeasureRegex("(ab|cde)+", kCap).size == 13);
-  CHECK(MeasureRegex("a{3}b{2,5}c{4,}d{,7}", kCap).size == 2 * (3 + 5 + 5 + 7));
-  CHECK(MeasureRegex("(a{100}){100}", kCap).size == 100 * 201);
-  CHECK(MeasureRegex("(a*){512}", kCap).size == 512 * 3);
-  // Stacked repetitions multiply: "h" and 20 '+' is 2^21 - 1.
-  CHECK(MeasureRegex("h" + std::string(20, '+'), kCap).size == (1u << 21) - 1);
-  // Past the cap, cap + 1, however far past.
-  CHECK(MeasureRegex("h" + std::string(200, '+'), kCap).size == kCap + 1);
-  CHECK(MeasureRegex("((a{30000}){30000}){30000}", kCap).size == kCap + 1);
-  // Brackets are one element, whatever they hold ('+' and ']' included).
-  CHECK(MeasureRegex("[]+{9}[:alpha:]]x", kCap).size == 2);
-  CHECK(MeasureRegex("[^][.-.][=a=]]", kCap).size == 1);
-  // An escaped or a non-interval '{' is one element, not a repetition.
-  CHECK(MeasureRegex("a\\{9}", kCap).size == 4);
-  CHECK(MeasureRegex("a{x}", kCap).size == 4);
-  // Bad syntax (regcomp's to refuse) still gets a size, and never a crash;
-  // an operator with nothing before it counts as a character.
-  CHECK(MeasureRegex("*a", kCap).size == 2);
-  CHECK(MeasureRegex("(+|{2})", kCap).size == 3);
-  CHECK(MeasureRegex("((a", kCap).size == 1);
-  CHECK(MeasureRegex("a)", kCap).size == 2);
-  CHECK(MeasureRegex("[abc", kCap).size == 1);
-  CHECK(MeasureRegex("a\\", kCap).size == 2);
+  struct Case {
+    std::string pattern;
+    std::uint64_t size;
+  };
+  const Case cases[] = {
+      {"", 0},
+      {"^[a-z]:", 3},
+      {"\\.pvt$", 5},
+      {"a*b?c", 5},
+      {"a**", 3},
+      {"a+", 3},
+      {"(ab|cde)+", 13},
+      {"a{3}b{2,5}c{4,}d{,7}", 2 * (3 + 5 + 5 + 7)},
+      {"(a{100}){100}", 100 * 201},
+      {"(a*){512}", 512 * 3},
+      // Stacked repetitions multiply: "h" and 20 '+' is 2^21 - 1.
+      {"h" + std::string(20, '+'), (1u << 21) - 1},
+      // Past the cap, cap + 1, however far past.
+      {"h" + std::string(200, '+'), kCap + 1},
+      {"((a{30000}){30000}){30000}", kCap + 1},
+      // Brackets are one element, whatever they hold ('+' and ']' too).
+      {"[]+{9}[:alpha:]]x", 2},
+      {"[^][.-.][=a=]]", 1},
+      // An escaped or a non-interval '{' is one element, not a repetition.
+      {"a\\{9}", 4},
+      {"a{x}", 4},
+      // Bad syntax (regcomp's to refuse) still gets a size, and never a
+      // crash; an operator with nothing before it counts as a character.
+      {"*a", 2},
+      {"(+|{2})", 3},
+      {"((a", 1},
+      {"a)", 2},
+      {"[abc", 1},
+      {"a\\", 2},
+  };
+  for (const Case& c : cases) {
+    INFO(c.pattern);
+    CHECK(MeasureRegex(c.pattern, kCap).size == c.size);
+  }
 }
 
 TEST_CASE("A repetition of what can match nothing is found") {
