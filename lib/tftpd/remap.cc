@@ -201,7 +201,8 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
       frames.emplace_back();
       ++i;
     } else if (c == ')' && frames.size() > 1) {
-      std::uint64_t group = std::max<std::uint64_t>(finish(), 1);
+      // Its parts, and the two nodes that open and close the group.
+      std::uint64_t group = add(finish(), 2);
       bool nullable = finish_nullable();
       frames.pop_back();
       element(group, nullable);
@@ -252,7 +253,7 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
   }
   // Groups never closed (regcomp refuses them) count as if closed here.
   while (frames.size() > 1) {
-    std::uint64_t group = finish();
+    std::uint64_t group = add(finish(), 2);
     bool nullable = finish_nullable();
     frames.pop_back();
     element(group, nullable);

@@ -71,7 +71,8 @@ struct RemapOutcome {
 struct RegexCost {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   // Its size once regcomp has expanded its repetitions: one for each
-  // character, bracket expression, '*', '?' and '|'; x+ counts as x twice
+  // character, bracket expression, '*', '?' and '|', two for each group
+  // (8000 nested groups take regcomp 134 MB); x+ counts as x twice
   // and a star, x{m,n} as n copies of x and one more node each (x{m,} as
   // m + 1), so that nested or stacked repetitions multiply.
   std::uint64_t size = 0;
