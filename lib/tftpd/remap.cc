@@ -177,9 +177,14 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
     const Frame& f = frames.back();
     return add(f.alternatives, add(f.sequence, f.last));
   };
-  auto finish_nullable = [&]() {
-    const Frame& f = frames.back();
-    return f.alternatives_nullable || f.Nullable();
+  // Ends the innermost group: its parts, and the two nodes that open and
+  // close it, become the last element of the enclosing one.
+  auto close_group = [&]() {
+    std::uint64_t group = add(finish(), 2);
+    bool nullable =
+        frames.back().alternatives_nullable || frames.back().Nullable();
+    frames.pop_back();
+    element(group, nullable);
   };
   // A repetition of the last element; false when there is none (then the
   // operator is taken as a character, and regcomp judges it).
@@ -201,11 +206,7 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
       frames.emplace_back();
       ++i;
     } else if (c == ')' && frames.size() > 1) {
-      // Its parts, and the two nodes that open and close the group.
-      std::uint64_t group = add(finish(), 2);
-      bool nullable = finish_nullable();
-      frames.pop_back();
-      element(group, nullable);
+      close_group();
       ++i;
     } else if (c == '|') {
       Frame& g = frames.back();
@@ -240,10 +241,10 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
     } else if (c == '\\') {
       // \< \> \b \B \` \' are anchors and a back-reference may match
       // nothing: both count as able to.
-      char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
-      bool nullable = std::string_view("<>bB`'123456789").find(next) !=
-                          std::string_view::npos &&
-                      next != '\0';
+      bool nullable =
+          i + 1 < pattern.size() &&
+          std::string_view("<>bB`'123456789").find(pattern[i + 1]) !=
+              std::string_view::npos;
       i += 2;
       element(1, nullable);
     } else {
@@ -252,13 +253,8 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
     }
   }
   // Groups never closed (regcomp refuses them) count as if closed here.
-  while (frames.size() > 1) {
-    std::uint64_t group = add(finish(), 2);
-    bool nullable = finish_nullable();
-    frames.pop_back();
-    element(group, nullable);
-  }
-  cost.size = std::min(finish(), cap + 1);
+  while (frames.size() > 1) close_group();
+  cost.size = finish();
   return cost;
 }
 
@@ -369,15 +365,14 @@ RemapRules RemapRules::Parse(std::string_view text,
                         regex.text, regex.text[cost.nullable_repeat]));
       continue;
     }
-    std::uint64_t size = cost.size;
-    if (size > kMaxRegexSize) {
+    if (cost.size > kMaxRegexSize) {
       error(regex.column,
             fmt::format("regular expression '{}' is too large: its "
                         "repetitions expand to more than {} nodes",
                         regex.text, kMaxRegexSize));
       continue;
     }
-    if (size > kMaxRegexTotal - total_size) {
+    if (cost.size > kMaxRegexTotal - total_size) {
       error(regex.column,
             fmt::format("regular expression '{}' makes the map file too "
                         "large: its rules' repetitions expand to more than "
@@ -385,7 +380,7 @@ RemapRules RemapRules::Parse(std::string_view text,
                         regex.text, kMaxRegexTotal));
       continue;
     }
-    total_size += size;
+    total_size += cost.size;
     rule.regex.reset(new regex_t);
     int rc = regcomp(rule.regex.get(), regex.text.c_str(), flags);
     if (rc != 0) {
