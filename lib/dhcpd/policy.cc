@@ -147,6 +147,7 @@ Exchange DhcpPolicy::Handle(const Inbound& in, UnixTime now) {
   if (!parsed) {
     out.log = fmt::format("malformed packet from {}:{} via {}: {}", in.source,
                           in.source_port, in.interface, parsed.error());
+    out.noise = true;
     return out;
   }
   Context ctx;
@@ -164,6 +165,7 @@ Exchange DhcpPolicy::Handle(const Inbound& in, UnixTime now) {
         "{} from {} via {} ignored: no client hardware "
         "address or identifier",
         ctx.request.Type(), in.source, in.interface);
+    out.noise = true;
     return out;
   }
   return settings_.proxy ? HandleProxy(ctx) : HandleDhcp(ctx);

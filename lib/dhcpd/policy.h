@@ -50,6 +50,10 @@ struct Exchange {
   // Leases that must be durable before `reply` is sent.
   std::vector<Lease> commits;
   std::string log;  // one line for the exchange; empty for ignored noise
+  // `log` is about a datagram that is no exchange at all (malformed, or
+  // without a client's hardware address or identifier): anyone on the
+  // segment can send those at any rate, so the daemon rate-limits them.
+  bool noise = false;
   std::optional<DhcpMessage> request;  // decoded, for -v dumps
 };
 

@@ -12,10 +12,9 @@
 #include <deque>
 
 #include "power/power_packet.h"
+#include "util/mono_time.h"
 
 namespace pxekit {
-
-using MonoTime = std::chrono::steady_clock::time_point;
 
 class NonceTable {
  public:

@@ -72,6 +72,12 @@ Daemon::Daemon(const DhcpdOptions& options, Diag& diag, Configuration config,
 int Daemon::Run() {
   EventLoop loop;
   loop_ = &loop;
+  noise_log_.emplace(
+      loop,
+      [this](std::string_view line) {
+        if (diag_.verbosity() >= 0) diag_.Emit(line);
+      },
+      "malformed or anonymous datagrams");
   for (Listener& listener : listeners_) WatchListener(listener);
   if (link_monitor_) {
     loop.Watch(link_monitor_->fd(), EPOLLIN,
@@ -95,6 +101,7 @@ int Daemon::Run() {
   diag_.Info("ready: {} leases", policy_.leases().size());
   loop.Run();
   Commit();  // ACKs already decided go out, their leases durable
+  noise_log_.reset();
   loop_ = nullptr;
   diag_.Info("exiting on signal");
   return kExitOk;
@@ -285,8 +292,12 @@ void Daemon::StoreTick() {
 }
 
 void Daemon::Log(const Exchange& exchange) {
-  // -q keeps the exchanges out of the log (errors only).
-  if (!exchange.log.empty() && diag_.verbosity() >= 0) diag_.Emit(exchange.log);
+  // -q keeps the exchanges out of the log (errors only). What anyone can
+  // send at any rate (malformed datagrams) is rate-limited.
+  if (exchange.noise && noise_log_)
+    noise_log_->Line(exchange.log);
+  else if (!exchange.log.empty() && diag_.verbosity() >= 0)
+    diag_.Emit(exchange.log);
   if (diag_.verbosity() >= 1 && exchange.request)
     diag_.Emit(fmt::format("  request {}", DumpOptions(*exchange.request)));
   if (diag_.verbosity() >= 1 && exchange.reply)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "lease/pg_store.h"
 #include "net/datagram_batch.h"
 #include "net/event_loop.h"
+#include "net/limited_log.h"
 #include "nl/link_monitor.h"
 #include "nl/neighbour.h"
 #include "options.h"
@@ -105,6 +107,7 @@ class Daemon {
   std::unique_ptr<NeighbourTable> neighbours_;
   bool neighbour_warned_ = false;
   EventLoop* loop_ = nullptr;
+  std::optional<LimitedLog> noise_log_;  // while Run() runs, on its loop
   DatagramBatch batch_;
   std::vector<Pending> awaiting_commit_;
   GroupCommit commit_;  // when the journal is synced and ACKs go

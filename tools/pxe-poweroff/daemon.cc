@@ -20,8 +20,8 @@
 #include "cli/run_main.h"
 #include "keys.h"
 #include "net/event_loop.h"
+#include "net/limited_log.h"
 #include "net/udp_socket.h"
-#include "power/log_limiter.h"
 #include "power/power_agent.h"
 #include "power/power_control.h"
 #include "power/power_exec.h"
@@ -35,9 +35,6 @@ namespace {
 // Datagrams read per wake-up: the loop gets back to timers and signals
 // however fast packets come.
 constexpr int kDrainPerWakeup = 64;
-// Log lines for refusals: a burst of 20, then one a second.
-constexpr unsigned kLogBurst = 20;
-constexpr double kLogPerSecond = 1.0;
 // Power or --exec commands running at once; a request accepted beyond that
 // is acknowledged but its command is not started (and an error logged).
 constexpr std::size_t kMaxChildren = 8;
@@ -87,7 +84,9 @@ class Agent {
         agent_(std::move(config)),
         wol_nic_(std::move(wol_nic)),
         socket_(std::move(socket)),
-        limiter_(kLogBurst, kLogPerSecond) {}
+        refusals_(
+            loop_, [this](std::string_view line) { Note(std::string(line)); },
+            "refusals") {}
 
   void Run() {
     loop_.OnSignal(SIGTERM, [this] { Stop("SIGTERM"); });
@@ -109,29 +108,9 @@ class Agent {
     if (diag_.verbosity() >= 0) diag_.Emit(text);
   }
 
-  // A line strangers can cause: through the limiter.
-  void Limited(std::string text) {
-    LogLimiter::Verdict verdict = limiter_.Allow(MonoTime::clock::now());
-    if (verdict.suppressed_before > 0) Suppressed(verdict.suppressed_before);
-    if (verdict.log) Note(std::move(text));
-    ScheduleFlush();
-  }
-
-  void Suppressed(std::uint64_t count) {
-    Note(fmt::format("{} more refusals not logged (rate limit)", count));
-  }
-
-  // Says how many lines were held back once the flood is over, even when
-  // no further line comes to carry it. Ends when nothing is held back.
-  void ScheduleFlush() {
-    if (flush_timer_ != 0 || limiter_.suppressed() == 0) return;
-    flush_timer_ = loop_.AddTimerAfter(std::chrono::seconds(1), [this] {
-      flush_timer_ = 0;
-      if (std::uint64_t count = limiter_.Flush(MonoTime::clock::now()))
-        Suppressed(count);
-      ScheduleFlush();
-    });
-  }
+  // A line strangers can cause: through the limiter (a burst of 20, then
+  // one a second).
+  void Limited(std::string text) { refusals_.Line(text); }
 
   void Drain() {
     std::array<std::uint8_t, 2048> buffer;
@@ -274,9 +253,8 @@ class Agent {
   PowerAgent agent_;
   std::string wol_nic_;
   UniqueFd socket_;
-  LogLimiter limiter_;
   EventLoop loop_;
-  EventLoop::TimerId flush_timer_ = 0;
+  LimitedLog refusals_;  // after loop_, which it uses
   std::set<pid_t> children_;
 };
 

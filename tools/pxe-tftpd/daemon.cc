@@ -98,6 +98,9 @@ TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
       store_(store),
       config_(std::move(config)),
       diag_(diag),
+      junk_log_(
+          loop, [&diag](std::string_view line) { diag.Emit(line); },
+          "ERROR 4 refusals"),
       rules_(rules),
       quota_(quota),
       buffer_(tftp::kMaxPacketSize),
@@ -236,8 +239,9 @@ void TftpDaemon::OnRequest(std::span<const std::uint8_t> bytes, Ipv4Addr client,
                          bytes.size() >= 2 ? bytes[0] << 8 | bytes[1] : 0)))
                : parsed.error();
     sink.Send(tftp::EncodeError(tftp::ErrorCode::kIllegalOperation, why));
-    // Refusals are what an admin must see: logged even with -q.
-    diag_.Emit(fmt::format("{}: refused: ERROR 4 {}", peer, why));
+    // Refusals are what an admin must see: logged even with -q, but
+    // these come from anyone at any rate, so through the limiter.
+    junk_log_.Line(fmt::format("{}: refused: ERROR 4 {}", peer, why));
     return;
   }
   session->write = request->opcode == tftp::Opcode::kWrq;

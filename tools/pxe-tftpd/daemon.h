@@ -19,6 +19,7 @@
 
 #include "net/datagram_batch.h"
 #include "net/event_loop.h"
+#include "net/limited_log.h"
 #include "os/unique_fd.h"
 #include "tftpd/remap.h"
 #include "tftpd/request_handler.h"
@@ -85,6 +86,9 @@ class TftpDaemon {
   tftp::FileStore& store_;
   DaemonConfig config_;
   Diag& diag_;
+  // Refusals of datagrams on port 69 that are no request: anyone can send
+  // those at any rate (a burst, then one a second, per worker).
+  LimitedLog junk_log_;
   const SharedRules& rules_;
   tftp::SessionQuota& quota_;  // --max-clients, across the workers
   std::vector<std::uint8_t> buffer_;

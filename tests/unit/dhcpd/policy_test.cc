@@ -449,6 +449,25 @@ TEST_CASE("Malformed packets are logged and never answered", "[dhcpd]") {
   Exchange out = h.server.Handle(in, h.now);
   CHECK_FALSE(out.reply);
   CHECK(out.log.find("malformed") != std::string::npos);
+  CHECK(out.noise);  // rate-limited in the log
+}
+
+TEST_CASE("Only datagrams that are no exchange count as noise", "[dhcpd]") {
+  Harness h(Conf());
+  // A DISCOVER with neither chaddr nor a client identifier.
+  Client nobody{0x00};
+  DhcpMessage m = nobody.Make(DhcpMessageType::kDiscover);
+  m.chaddr.fill(0);
+  Exchange out = h.Send(m);
+  CHECK_FALSE(out.reply);
+  CHECK(out.log.find("no client hardware address or identifier") !=
+        std::string::npos);
+  CHECK(out.noise);
+  // An ordinary DISCOVER is logged as an exchange, whatever the rate.
+  Client plain{0x21};
+  Exchange offer = h.Send(plain.Make(DhcpMessageType::kDiscover));
+  CHECK(offer.reply);
+  CHECK_FALSE(offer.noise);
 }
 
 }  // namespace pxekit

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "power/nonce_table.h"  // MonoTime
+#include "util/mono_time.h"
 
 namespace pxekit {
 

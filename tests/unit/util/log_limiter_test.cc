@@ -1,4 +1,4 @@
-#include "power/log_limiter.h"
+#include "util/log_limiter.h"
 
 #include <catch2/catch.hpp>
 
@@ -27,7 +27,7 @@ struct Tally {
   }
 };
 
-TEST_CASE("A flood of refusals logs a bounded number of lines", "[power]") {
+TEST_CASE("A flood of refusals logs a bounded number of lines", "[util]") {
   LogLimiter limiter(20, 1.0);
   Tally tally;
   for (int i = 0; i < 100000; ++i) tally.Take(limiter.Allow(kStart));
@@ -42,7 +42,7 @@ TEST_CASE("A flood of refusals logs a bounded number of lines", "[power]") {
 }
 
 TEST_CASE("A long flood logs about one line a second and counts the rest",
-          "[power]") {
+          "[util]") {
   LogLimiter limiter(5, 1.0);
   Tally tally;
   // 60 s of 1000 bad packets a second.
@@ -56,7 +56,7 @@ TEST_CASE("A long flood logs about one line a second and counts the rest",
   CHECK(tally.allowed + tally.reported == 60000);
 }
 
-TEST_CASE("A quiet agent logs every refusal", "[power]") {
+TEST_CASE("A quiet agent logs every refusal", "[util]") {
   LogLimiter limiter(3, 1.0);
   for (int i = 0; i < 50; ++i) {
     auto verdict = limiter.Allow(kStart + seconds(2 * i));
@@ -65,7 +65,7 @@ TEST_CASE("A quiet agent logs every refusal", "[power]") {
   }
 }
 
-TEST_CASE("A log limiter ignores a clock that goes backwards", "[power]") {
+TEST_CASE("A log limiter ignores a clock that goes backwards", "[util]") {
   LogLimiter limiter(1, 1.0);
   CHECK(limiter.Allow(kStart).log);
   CHECK_FALSE(limiter.Allow(kStart - seconds(50)).log);

@@ -1,4 +1,4 @@
-#include "power/log_limiter.h"
+#include "util/log_limiter.h"
 
 #include <algorithm>
 
