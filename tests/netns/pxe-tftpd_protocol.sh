@@ -66,6 +66,8 @@ for name in '../secret' 'sub/../../secret' '..' 'sub/..' '/../secret' '../../../
   out=$(probe refused "$name" 2); rc=$?
   check "traversal: '$name' refused with ERROR 2 ($out)" '[ $rc = 0 ]'
 done
+# A refusal is logged after its ERROR is sent: wait for the last one.
+wait_until 10 '[ "$(grep -c "refused: ERROR 2" "$SERVER_LOG")" -ge 19 ]'
 check "refusals are logged" '[ "$(grep -c "refused: ERROR 2" "$SERVER_LOG")" -ge 19 ]'
 out=$(probe refused '' 4); rc=$?
 check "empty file name: ERROR 4" '[ $rc = 0 ]'
@@ -102,6 +104,48 @@ tftp_start || { finish; exit 1; }
 (cd "$UP" && in_ns tftp -m binary 127.0.0.1 69 -c put upload.bin upload.bin >"$SCRATCH/put.out" 2>&1)
 check "WRQ without -c: refused with ERROR 2" 'grep -q "Error code 2" "$SCRATCH/put.out"'
 check "WRQ without -c: no file created" '[ ! -e "$ROOT/upload.bin" ]'
+tftp_stop
+
+# --- a flood of datagrams that are no request: ERROR 4 each, the log
+#     rate limited (a burst of 20 lines, then one a second, per worker), and
+#     every datagram answered, logged or counted. One client port: one
+#     worker. The client's buffer is large (SO_RCVBUFFORCE) so that only
+#     the server's drops show in the namespace's RcvbufErrors. ---
+rcvbuf_errors() { in_ns awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp; }
+tftp_start || { finish; exit 1; }
+DROPS_BEFORE=$(rcvbuf_errors)
+ERRORS=$(in_ns python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
+s.bind(("127.0.0.1", 0))
+for i in range(500):
+    s.sendto(struct.pack("!HH", 3, i) + b"x" * (i % 100), ("127.0.0.1", 69))
+s.settimeout(3)
+n = 0
+try:
+    while n < 500:
+        data = s.recv(600)
+        n += data[:4] == b"\x00\x05\x00\x04"
+except socket.timeout:
+    pass
+print(n)')
+# Lines, held-back counts and kernel drops; several counts are reported
+# when the flood outlasts a second: wait for them all.
+flood_tally() {
+  LOGGED=$(grep -c ": refused: ERROR 4 DATA on port 69 is not a request" "$SERVER_LOG")
+  REPORTED=$(sed -n "s/^pxe-tftpd: \([0-9]*\) more ERROR 4 refusals not logged (rate limit)$/\1/p" "$SERVER_LOG" | awk '{n += $1} END {print n + 0}')
+  DROPPED=$(( $(rcvbuf_errors) - DROPS_BEFORE ))
+  [ $((LOGGED + REPORTED + DROPPED)) -ge 500 ]
+}
+wait_until 15 flood_tally
+flood_tally
+echo "flood: $ERRORS ERROR 4 received, $LOGGED lines, $REPORTED reported as held back, $DROPPED dropped by the kernel" >&2
+check "flood: each datagram the server read got ERROR 4" '[ "$ERRORS" = $((500 - DROPPED)) ]'
+check "flood: a burst of 20 lines, not 500" '[ "$LOGGED" -ge 20 ] && [ "$LOGGED" -le 30 ]'
+check "flood: every datagram logged or counted" '[ $((LOGGED + REPORTED + DROPPED)) = 500 ]'
+out=$(probe get small 512 1); rc=$?
+check "flood: the server still serves" '[ $rc = 0 ] && [ "$out" = "$(sha "$ROOT/small") 1000 windowsize 1" ]'
 tftp_stop
 
 # --- WRQ with -c: created, world-readable; existing files only if world-writable ---
