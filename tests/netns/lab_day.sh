@@ -50,7 +50,7 @@ console() {  # console I DAY: machine I's console of that day, without CRs
 }
 
 # --- dark ---
-sleep 1
+sleep 1 # a fixed time on purpose: a machine started unasked would show by now
 check "dark lab: the power switch started no machine before the magic packets" \
   '! grep -q "^wake" "$SWITCH_OUT" && [ -z "$(ls "$W"/m*/serial.log 2>/dev/null)" ]' || cat "$SWITCH_OUT" >&2
 

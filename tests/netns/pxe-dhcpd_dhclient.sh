@@ -83,7 +83,7 @@ check "host: its router" '[ "$(field "$OUT" new_routers)" = 198.18.0.254 ]'
 cp "$CONF" "$SCRATCH/good.conf"
 printf 'subnet 198.18.0.0 netmask 255.255.255.0 {\n  range 198.18.0.100 198.18.1.5;\n}\n' >"$CONF"
 kill -HUP "$DHCPD_PID"
-for i in $(seq 50); do grep -q "reload failed" "$LOG" && break; sleep 0.1; done
+wait_until 10 'grep -q "reload failed" "$LOG"'
 check "SIGHUP bad: logged with file:line:col" \
   'grep -q "reload failed, keeping the old configuration: $CONF:2:9: range 198.18.0.100-198.18.1.5 is outside subnet 198.18.0.0/24" "$LOG"'
 check "SIGHUP bad: still running" 'kill -0 "$DHCPD_PID"'
@@ -94,7 +94,7 @@ check "SIGHUP bad: the old host still served" \
 # --- SIGHUP with a good file: it takes over ---
 sed 's|/ubuntu-installer/i386/pxelinux.0|bootx64.efi|' "$SCRATCH/good.conf" >"$CONF"
 kill -HUP "$DHCPD_PID"
-for i in $(seq 50); do grep -q "configuration reloaded" "$LOG" && break; sleep 0.1; done
+wait_until 10 'grep -q "configuration reloaded" "$LOG"'
 check "SIGHUP good: reloaded" 'grep -q "configuration reloaded" "$LOG"'
 dhclient_once "$OUT" "$BIOS"; rc=$?
 check "SIGHUP good: new filename served" '[ $rc = 0 ] && [ "$(field "$OUT" new_filename)" = bootx64.efi ]'

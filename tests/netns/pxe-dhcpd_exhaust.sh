@@ -69,16 +69,17 @@ for i in $(seq 20); do
       "reboot,02:00:00:ee:00:06,127.1.0.51" \
       >"$SCRATCH/probe.out" 2>&1
     PROBED=1
-    sleep 1 # about 5 s between samples, the probes included
+    sleep 1 # a fixed time on purpose: about 5 s between samples, the probes included
   else
-    sleep 5
+    sleep 5 # a fixed time on purpose: the sampling interval
   fi
 done
 wait "$PERF"
 PERF_RC=$?
 running "$DHCPD_PID" && ALIVE=1 || ALIVE=0
 HWM=$(rss "$DHCPD_PID" VmHWM)
-sleep 0.5 # the sniffer writes the last ACKs
+# The sniffer writes the last ACKs: until it has read all it was given.
+wait_until 10 'caught_up $SNIFF'
 kill "$SNIFF" 2>/dev/null
 wait "$SNIFF" 2>/dev/null
 stop_dhcpd

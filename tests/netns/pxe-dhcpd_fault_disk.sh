@@ -36,7 +36,7 @@ OUT_A=$SCRATCH/a.out
 DUMP_OUT=$OUT_A ip netns exec "$C" busybox udhcpc -i dhc0 -f -t 3 -T 2 -s "$SCRATCH/dump.sh" >/dev/null 2>&1 &
 UPID=$!
 BACKGROUND+=("$UPID")
-for i in $(seq 100); do grep -q '^event=bound' "$OUT_A" && break; sleep 0.1; done
+wait_until 10 'grep -q "^event=bound" "$OUT_A"'
 IP_A=$(field "$OUT_A" ip)
 check "before: client A bound" '[ -n "$IP_A" ]'
 check "before: A's lease in the file" 'grep -q "^lease $IP_A {" "$LEASES"'
@@ -52,7 +52,7 @@ check "full: the disk is full" '! dd if=/dev/zero of="$DISK/probe" bs=4k count=1
 
 # Client A renews (SIGUSR1: unicast REQUEST): answered without a write.
 kill -USR1 "$UPID"
-for i in $(seq 100); do grep -q '^event=renew' "$OUT_A" && break; sleep 0.1; done
+wait_until 10 'grep -q "^event=renew" "$OUT_A"'
 LEFT=$(field "$OUT_A" lease)
 check "full: A's renewal is ACKed, same address" \
   'grep -q "^event=renew" "$OUT_A" && [ "$(field "$OUT_A" ip)" = "$IP_A" ]'
@@ -96,7 +96,8 @@ stop_dhcpd
 # A restart reads both leases, cleanly (no torn block kept as FILE~).
 : >"$LOG.2"
 start_dhcpd "$LOG.2" "${FLAGS[@]}" -v
-for i in $(seq 50); do grep -q "leases read from" "$LOG.2" && break; sleep 0.1; done
+# The sockets are bound before the file is read: wait for the word.
+wait_until 10 'grep -q "leases read from" "$LOG.2"'
 check "restart: both leases read back" 'grep -q "pxe-dhcpd: 2 leases read from $LEASES" "$LOG.2"' || cat "$LOG.2" >&2
 check "restart: the file read cleanly" '! grep -q "kept as" "$LOG.2" && [ ! -e "$LEASES~" ]'
 stop_dhcpd

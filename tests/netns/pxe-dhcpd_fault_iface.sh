@@ -24,16 +24,13 @@ FLAGS=(-i dhs0 --lease-file "$LEASES" --subnet 198.18.0.0/24
 : >"$LOG"
 
 listening() { ip netns exec "$S" ss -H -uln "sport = :67" | grep -q .; }
-# wait_log TEXT: until the log holds TEXT (fixed string) N times (default 1).
+# wait_log TEXT [N]: until the log holds TEXT (fixed string) N times
+# (default 1); 20 s at most.
 wait_log() {
-  wait_grep "${2:-1}" 50 "$LOG" -F -e "$1"
+  wait_grep "${2:-1}" 200 "$LOG" -F -e "$1"
 }
 carrier() { # until the client side sees the link up again
-  local i
-  for i in $(seq 50); do
-    [ "$(ip netns exec "$C" cat /sys/class/net/dhc0/operstate)" = up ] && return 0
-    sleep 0.1
-  done
+  wait_until 10 '[ "$(ip netns exec "$C" cat /sys/class/net/dhc0/operstate)" = up ]'
 }
 
 ip -n "$S" link set dhs0 down

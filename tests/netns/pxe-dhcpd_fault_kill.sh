@@ -15,7 +15,6 @@ need_cmd perfdhcp ss python3
 
 dhcp_loopback_setup "pxk-fk-$$"
 ACKS=$SCRATCH/acks
-: >"$ACKS"
 FLAGS=(--listen 127.0.0.1 --subnet 127.0.0.0/8 --range 127.1.0.1-127.1.255.254
   --lease-time 3600 --lease-file "$LEASES" -q)
 ROUNDS=4
@@ -24,7 +23,9 @@ ip netns exec "$N" python3 "$PXEKIT_SRC/tests/support/dhcp_ack_sniff.py" 60 "$AC
   2>"$SCRATCH/sniff.err" &
 SNIFF=$!
 BACKGROUND+=("$SNIFF")
-sleep 0.5 # the sniffer's socket is bound
+# It opens its output once its socket is bound.
+wait_until 30 '[ -e "$ACKS" ] || ! running $SNIFF' && [ -e "$ACKS" ] ||
+  { fail "the ACK sniffer did not start" "$(cat "$SCRATCH/sniff.err")"; finish; exit 1; }
 
 # missing: the ACKed "address mac" pairs whose address the lease file does
 # not give to that MAC (the last block of an address wins, as in ISC's file).
@@ -34,10 +35,9 @@ missing() {
                    next }
        mac[$2] != $3 { print $2, $3 }' "$LEASES" "$ACKS" | sort -u
 }
-wait_acks() { # wait_acks N: until the sniffer has seen more than N ACKs (6 s)
-  local i
-  for i in $(seq 60); do [ "$(wc -l <"$ACKS")" -gt "$1" ] && return 0; sleep 0.1; done
-  return 1
+wait_acks() { # wait_acks N: until the sniffer has seen more than N ACKs (30 s)
+  local n=$1
+  wait_until 30 '[ "$(wc -l <"$ACKS")" -gt "$n" ] || ! running $PERF'
 }
 
 start_dhcpd "$LOG" "${FLAGS[@]}" || { finish; exit 1; }
@@ -52,7 +52,7 @@ for round in $(seq "$ROUNDS"); do
   wait_acks "$((SEEN + 200))"
   kill -KILL "$DHCPD_PID"
   wait "$DHCPD_PID" 2>/dev/null
-  sleep 0.3 # the sniffer writes the last ACKs of this round
+  wait_until 10 'caught_up $SNIFF' # the sniffer writes the last ACKs of this round
   NOW=$(wc -l <"$ACKS")
   check "round $round: the server ACKed under load ($((NOW - SEEN)) ACKs)" '[ "$NOW" -gt "$((SEEN + 100))" ]'
   LOST=$(missing)
@@ -63,14 +63,15 @@ done
 # The last restart, still under load: it reads every address back.
 ACTIVE=$(awk '/^lease /{a=$2} /^  binding state active;/{s[a]=1} END{print length(s)}' "$LEASES")
 start_dhcpd "$LOG" "${FLAGS[@]/-q/-v}"
-for i in $(seq 50); do grep -q "leases read from" "$LOG" && break; sleep 0.1; done
+# The sockets are bound before the file is read: wait for the word.
+wait_until 10 'grep -q "leases read from" "$LOG"'
 READ=$(sed -n 's/.*pxe-dhcpd: \([0-9]*\) leases read from.*/\1/p' "$LOG" | tail -n 1)
 check "restart: every address in the file read back ($READ = $ACTIVE)" '[ "$READ" = "$ACTIVE" ]'
 check "restart: the file read cleanly after $ROUNDS kills (no torn block)" \
   '! grep -q "is kept as" "$LOG"'
 wait "$PERF"
-sleep 0.3
 stop_dhcpd
+wait_until 10 'caught_up $SNIFF' # the sniffer writes the last ACKs
 kill "$SNIFF" 2>/dev/null
 wait "$SNIFF" 2>/dev/null
 TOTAL=$(awk '{print $2}' "$ACKS" | sort -u | wc -l)

@@ -50,10 +50,13 @@ DROPS_BEFORE=$(rcvbuf_errors)
 perf "$SCRATCH/broken.out" 5 &
 PERF=$!
 BACKGROUND+=("$PERF")
-sleep 1
+sleep 1 # a fixed time on purpose: the reloads come with the load running
 conf 127.9 $'  default-lease-time ten;\n'
+# One SIGHUP at a time: one sent before the last is handled would merge
+# with it. Spread over the run: a fixed 0.5 s between them, on purpose.
 for i in $(seq 5); do
   kill -HUP "$DHCPD_PID"
+  wait_until 10 '[ "$(grep -c "pxe-dhcpd: reload failed" "$LOG")" -ge "$i" ]'
   sleep 0.5
 done
 wait "$PERF"
@@ -75,7 +78,7 @@ check "broken file: the old range kept serving (no lease from the broken file's 
 perf "$SCRATCH/fixed.out" 4 &
 PERF=$!
 BACKGROUND+=("$PERF")
-sleep 1
+sleep 1 # a fixed time on purpose: the reload comes with the load running
 conf 127.1 $'  default-lease-time 1800;\n'
 kill -HUP "$DHCPD_PID"
 wait "$PERF"

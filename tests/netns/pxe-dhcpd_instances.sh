@@ -63,10 +63,7 @@ ip -n "$C" link set dhc1 address 02:00:00:00:00:23
 ip -n "$S" addr add 198.18.1.1/25 dev dhs1
 ip -n "$S" link set dhs1 up
 ip -n "$C" link set dhc1 up
-for i in $(seq 50); do
-  [ "$(ip netns exec "$C" cat /sys/class/net/dhc1/operstate)" = up ] && break
-  sleep 0.1
-done
+wait_until 10 '[ "$(ip netns exec "$C" cat /sys/class/net/dhc1/operstate)" = up ]'
 start_dhcpd "$SCRATCH/r.log" -i dhs0 -i dhs1 --lease-file "$SCRATCH/r.leases" \
   --range 198.18.1.20-198.18.1.29 --subnet 198.18.0.0/24 \
   --range 198.18.0.140-198.18.0.149 || { finish; exit 1; }
@@ -87,7 +84,7 @@ printf 'subnet 198.18.0.0 netmask 255.255.255.0 { range 198.18.0.150 198.18.0.15
 (cd "$SCRATCH" && ip netns exec "$S" "$DHCPD" --daemon --pid-file dhcpd.pid -i dhs0 \
   -c d.conf --lease-file d.leases >"$SCRATCH/d.log" 2>&1); rc=$?
 check "--daemon: the parent exits 0" '[ $rc = 0 ]'
-for i in $(seq 100); do [ -s "$PIDF" ] && break; sleep 0.05; done
+wait_until 10 '[ -s "$PIDF" ]'
 DAEMON=$(cat "$PIDF" 2>/dev/null)
 [ -n "$DAEMON" ] && BACKGROUND+=("$DAEMON")
 check "--daemon: the pid file names the running server" \
@@ -99,10 +96,10 @@ run_second "$SCRATCH/e.log" -i dhs0 --port 1067 --lease-file "$SCRATCH/d.leases"
 check "--daemon: a second server names the daemon's PID" \
   '[ $rc = 69 ] && grep -q "in use by PID $DAEMON\$" "$SCRATCH/e.log"'
 [ -n "$DAEMON" ] && kill -HUP "$DAEMON"
-for i in $(seq 100); do grep -q "configuration reloaded" "$SCRATCH/d.log" && break; sleep 0.05; done
+wait_until 10 'grep -q "configuration reloaded" "$SCRATCH/d.log"'
 check "--daemon: SIGHUP rereads the relative -c path" 'grep -q "configuration reloaded" "$SCRATCH/d.log"'
 [ -n "$DAEMON" ] && kill -TERM "$DAEMON"
-for i in $(seq 100); do [ -e "$PIDF" ] || break; sleep 0.05; done
+wait_until 10 '[ ! -e "$PIDF" ]'
 check "--daemon: the pid file is removed on SIGTERM" '[ ! -e "$PIDF" ]'
 
 # --- a lease file that does not read cleanly is kept as PATH~ ---
@@ -115,7 +112,7 @@ cp "$LEASES" "$SCRATCH/k.orig"
 start_dhcpd "$SCRATCH/k.log" -i dhs0 --lease-file "$LEASES" \
   --subnet 198.18.0.0/24 --range 198.18.0.160-198.18.0.169 || { finish; exit 1; }
 # The sockets are bound before the file is rewritten: wait for the word.
-for i in $(seq 100); do grep -q "kept as" "$SCRATCH/k.log" && break; sleep 0.05; done
+wait_until 10 'grep -q "kept as" "$SCRATCH/k.log"'
 check "corrupt lease file: kept as PATH~, byte for byte" 'cmp -s "$LEASES~" "$SCRATCH/k.orig"'
 check "corrupt lease file: the log says where the old file is" \
   'grep -q "the file as read is kept as $LEASES~" "$SCRATCH/k.log"'
@@ -136,9 +133,10 @@ awk 'BEGIN { for (i = 0; i < 40000; i++)
 ip netns exec "$S" "$DHCPD" -c "$CONF" -i dhs0 --lease-file "$LEASES" >"$SCRATCH/h.log" 2>&1 &
 DHCPD_PID=$!
 BACKGROUND+=("$DHCPD_PID")
-for i in $(seq 200); do [ -s "$LEASES.lock" ] && break; sleep 0.01; done
+# Polled every 0.01 s (not wait_until's 0.05 s), to land early in the start.
+for i in $(seq 2000); do [ -s "$LEASES.lock" ] && break; sleep 0.01; done
 kill -HUP "$DHCPD_PID"
-for i in $(seq 100); do grep -q "configuration reloaded" "$SCRATCH/h.log" && break; sleep 0.05; done
+wait_until 30 'grep -q "configuration reloaded" "$SCRATCH/h.log"'
 check "SIGHUP during start: the server lives and reloads" \
   'kill -0 "$DHCPD_PID" 2>/dev/null && grep -q "configuration reloaded" "$SCRATCH/h.log"'
 stop_dhcpd

@@ -63,12 +63,17 @@ exit 0
 DUMP
 chmod +x "$SCRATCH/dump.sh"
 
+# wire_up: cl0 has its carrier and every port of br0 forwards.
+wire_up() {
+  [ "$(ip netns exec "$C" cat /sys/class/net/cl0/operstate)" = up ] &&
+    ! bridge -n "$C" link show | grep -v "state forwarding" | grep -q .
+}
 # client MAC OUT: one udhcpc run on cl0 with that MAC (bounded: 4 tries).
 client() {
   ip -n "$C" link set cl0 down
   ip -n "$C" link set cl0 address "$1"
   ip -n "$C" link set cl0 up
-  sleep 0.5
+  wait_until 10 wire_up
   : >"$2"
   DUMP_OUT=$2 timeout 30 ip netns exec "$C" busybox udhcpc -i cl0 -f -q -n \
     -t 4 -T 2 -s "$SCRATCH/dump.sh" "${@:3}" >/dev/null 2>&1
@@ -182,10 +187,7 @@ EVENTS_OUT=$SCRATCH/f.out timeout 250 ip netns exec "$F" busybox udhcpc -i cf0 -
   -x lease:90 -p "$SCRATCH/f.pid" -s "$SCRATCH/events.sh" >"$SCRATCH/f.log" 2>&1 &
 FPID=$!
 BACKGROUND+=("$FPID")
-for i in $(seq 150); do
-  grep -q '^bound ' "$SCRATCH/f.out" && break
-  sleep 0.1
-done
+wait_until 15 'grep -q "^bound " "$SCRATCH/f.out"'
 F_IP=$(sed -n 's/^bound ip=\([^ ]*\) .*/\1/p' "$SCRATCH/f.out" | tail -n 1)
 F_SERVER=$(sed -n 's/^bound .* serverid=//p' "$SCRATCH/f.out" | tail -n 1)
 check "client F bound ($F_IP from $F_SERVER)" '[ -n "$F_IP" ]' || cat "$SCRATCH/f.log" >&2
@@ -193,11 +195,7 @@ F_LOG=$SCRATCH/s${F_SERVER##*.}.log
 
 pg_cluster_stop immediate
 # Each server notices within a second, without a client asking.
-for i in $(seq 50); do
-  grep -q "(until it is back)" "$SCRATCH/s1.log" &&
-    grep -q "(until it is back)" "$SCRATCH/s2.log" && break
-  sleep 0.1
-done
+wait_until 10 'grep -q "(until it is back)" "$SCRATCH/s1.log" && grep -q "(until it is back)" "$SCRATCH/s2.log"'
 for n in 1 2; do
   check "database down: server $n says so at once, no new leases" \
     'grep -q "lease store: .*: no OFFER and no ACK for dynamic leases (until it is back)" "$SCRATCH/s$n.log"' ||
@@ -218,11 +216,7 @@ check "database down: a renewal is not answered (no ACK, no NAK)" \
   grep 00:ff "$SCRATCH/s1.log" "$SCRATCH/s2.log" >&2
 
 pg_cluster_restart
-for i in $(seq 200); do
-  grep -q "lease store: back after" "$SCRATCH/s1.log" &&
-    grep -q "lease store: back after" "$SCRATCH/s2.log" && break
-  sleep 0.1
-done
+wait_until 30 'grep -q "lease store: back after" "$SCRATCH/s1.log" && grep -q "lease store: back after" "$SCRATCH/s2.log"'
 client 02:00:00:00:00:dd "$SCRATCH/d.out"
 client 02:00:00:00:00:ee "$SCRATCH/e.out"
 check "database back: clients D and E bound without restarting a server" \

@@ -58,6 +58,9 @@ ip netns exec "$C" python3 "$PXEKIT_SRC/tests/support/dhcp_ack_sniff.py" 240 "$S
   2>"$SCRATCH/sniff.err" &
 SNIFF=$!
 BACKGROUND+=("$SNIFF")
+# It opens its output once its sockets are bound.
+wait_until 30 '[ -e "$SCRATCH/acks" ] || ! running $SNIFF' && [ -e "$SCRATCH/acks" ] ||
+  { fail "the ACK sniffer did not start" "$(cat "$SCRATCH/sniff.err")"; finish; exit 1; }
 
 # server NS LOG: pxe-dhcpd on the shared store in NS; pid in $PID.
 server() {
@@ -89,12 +92,8 @@ real_client() {
     -p "$2.pid" -s "$SCRATCH/udhcpc.sh" >"$2.log" 2>&1 &
   PID=$!
   BACKGROUND+=("$PID")
-  local i
-  for i in $(seq 150); do
-    grep -q '^bound ' "$2" && return 0
-    sleep 0.1
-  done
-  return 1
+  local out=$2
+  wait_until 15 'grep -q "^bound " "$out"'
 }
 ip -n "$C" link set ps2 nomaster
 real_client "$R1" "$SCRATCH/r1.out"
@@ -134,7 +133,7 @@ for round in 1 2 3; do
   BACKGROUND+=("$PF1" "$PF2")
   wait "$PF1"
   wait "$PF2"
-  sleep 0.5 # the sniffer writes the last ACKs
+  wait_until 10 'caught_up $SNIFF' # the sniffer writes the last ACKs
   A1=$(acked ps1) A2=$(acked ps2)
   ALL=$((A1 + A2))
   echo "# ACKs seen after perfdhcp round $round: server 1 $A1, server 2 $A2"
@@ -173,11 +172,8 @@ crash() {
   check "kill -9 server $n: every lease4 row still there ($ROWS)" \
     '[ "$now" = "$(cat "$SCRATCH/rows")" ]'
   : >"$out.after"
-  local i
-  for i in $(seq 400); do # the 20 s lease's T2 is 17.5 s away at most
-    grep -q "^\(renew\|bound\) ip=.* serverid=198.18.0.$other$" "$out" && break
-    sleep 0.1
-  done
+  # The 20 s lease's T2 is 17.5 s away at most.
+  wait_until 40 'grep -q "^\(renew\|bound\) ip=.* serverid=198.18.0.$other$" "$out"'
   check "kill -9 server $n: its client rebinds with server $other, address kept" \
     'grep "^\(renew\|bound\) ip=.* serverid=198.18.0.$other$" "$out" | grep -q "ip=$ip "' ||
     cat "$out" "$out.log" >&2
@@ -189,8 +185,11 @@ server "$S2" "$SCRATCH/s2.log" && PID2=$PID || { finish; exit 1; }
 
 # --- PostgreSQL killed and restarted under both servers ---
 before=$(sql "SELECT $DOTTED || ' ' || encode(hwaddr, 'hex') || ' ' || expire FROM lease4" | sort)
+down_lines() { grep -c "lease store: .*(until it is back)" "$SCRATCH/s$1.log"; } # down_lines N
+DOWN1=$(down_lines 1) DOWN2=$(down_lines 2)
 pg_cluster_stop immediate
-sleep 1.5 # each server notices within a second and says so
+# Each server notices within a second and says so: until both have.
+wait_until 10 '[ "$(down_lines 1)" -gt "$DOWN1" ] && [ "$(down_lines 2)" -gt "$DOWN2" ]'
 pg_cluster_restart
 after=$(sql "SELECT $DOTTED || ' ' || encode(hwaddr, 'hex') || ' ' || expire FROM lease4" | sort)
 check "pg_ctl stop -m immediate: every committed lease is still there" \
@@ -198,10 +197,7 @@ check "pg_ctl stop -m immediate: every committed lease is still there" \
   diff <(echo "$before") <(echo "$after") | head >&2
 for n in 1 2; do
   log=$SCRATCH/s$n.log
-  for i in $(seq 100); do
-    grep -q "lease store: back after" "$log" && break
-    sleep 0.1
-  done
+  wait_until 30 'grep -q "lease store: back after" "$log"'
   check "server $n noticed the database go and come back by itself" \
     'grep -q "lease store: .*(until it is back)" "$log" &&
      grep -q "lease store: back after" "$log"' || tail -n 5 "$log" >&2

@@ -21,12 +21,12 @@ ip netns exec "$S" dnsmasq --no-daemon --port=0 --interface=dhs0 --bind-interfac
   >"$SCRATCH/dnsmasq.log" 2>&1 &
 BACKGROUND+=($!)
 # dnsmasq can take seconds to bind on a loaded machine: wait up to 20 s.
-for i in $(seq 200); do ip netns exec "$S" ss -H -uln 'sport = :67' | grep -q . && break; sleep 0.1; done
+wait_until 20 'ip netns exec "$S" ss -H -uln "sport = :67" | grep -q .'
 
 start_dhcpd "$LOG" --proxy -i dhs0 --lease-file "$SCRATCH/dhcpd.leases" \
   --filename undionly.kpxe --efi-filename efi64/ipxe.efi || { finish; exit 1; }
 port67_sockets() { ip netns exec "$S" ss -H -uln "sport = :67" | wc -l; }
-for i in $(seq 100); do [ "$(port67_sockets)" = 2 ] && break; sleep 0.1; done
+wait_until 10 '[ "$(port67_sockets)" = 2 ]'
 check "both servers own port 67 on dhs0" '[ "$(port67_sockets)" = 2 ]'
 check "the proxy listens on 4011" 'ip netns exec "$S" ss -H -uln "sport = :4011" | grep -q .'
 

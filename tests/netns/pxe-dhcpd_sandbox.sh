@@ -68,8 +68,9 @@ check "ExecStart is pxe-dhcpd -c /etc/pxekit/dhcpd.conf --user USER" \
   '[ "${ARGV[*]}" = "$PXEKIT_BIN/pxe-dhcpd -c $ETC/dhcpd.conf --user nobody --lease-file $STATE/dhcpd.leases" ]' ||
   printf '%s\n' "${ARGV[@]}"
 unit_sandbox_serve 67 "pxe-dhcpd" "$UNIT" "$S" "$LOG" "${MAPS[@]}" -- "${ARGV[@]}"
-# The switch comes after the bind: wait for it.
-for i in $(seq 50); do grep -q "running as nobody" "$LOG" && break; sleep 0.1; done
+# The switch comes after the bind: wait for it (its log line needs -v).
+NOBODY=$(id -u nobody)
+wait_until 10 '[ "$(status_field "$PID" Uid | tr -s "\t " " ")" = "$NOBODY $NOBODY $NOBODY $NOBODY" ] || ! running "$PID"'
 
 OUT=$SCRATCH/udhcpc.out
 udhcpc_once "$OUT" -V PXEClient:Arch:00000:UNDI:002001
@@ -83,7 +84,6 @@ check "the lease is in the lease file (ReadWritePaths=/var/lib/pxekit)" \
 # --- what the running daemon holds ---
 sandbox_check_caps pxe-dhcpd "$PID" "$MAN" "$UNIT"
 check "the man page names the capabilities kept" '[ -n "$MAN_CAPS" ]'
-NOBODY=$(id -u nobody)
 check "runs as the --user (real, effective, saved, fs uid)" \
   '[ "$(status_field "$PID" Uid | tr -s "\t " " ")" = "$NOBODY $NOBODY $NOBODY $NOBODY" ]'
 check "its mount namespace is not the host's" \

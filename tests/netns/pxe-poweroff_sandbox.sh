@@ -43,10 +43,7 @@ out=$(timeout 30 ip netns exec "$S" "$PO" -k "$SCRATCH/admin.key" --wait 10 10.2
 rc=$?
 check "the sender's request is acknowledged by the sandboxed agent (rc $rc)" '[ $rc = 0 ]' ||
   { echo "$out"; cat "$LOG"; }
-for i in $(seq 50); do
-  timeout 5 nsenter -t "$PID" -m -- test -s /tmp/pxk-action && break
-  sleep 0.1
-done
+wait_until 10 'timeout 5 nsenter -t "$PID" -m -- test -s /tmp/pxk-action'
 check "its --exec ran with PXEKIT_ACTION=poweroff" \
   '[ "$(timeout 5 nsenter -t "$PID" -m -- cat /tmp/pxk-action)" = poweroff ]' || cat "$LOG"
 check "the command ran in the agent's private /tmp, not the host's" '[ ! -e /tmp/pxk-action ]'

@@ -63,14 +63,11 @@ start_agent() {
   AGENT_PID[$label]=$!
   BACKGROUND+=("$!")
 }
-# wait_ready LABEL...: until each agent says it listens (5 s at most each).
+# wait_ready LABEL...: until each agent says it listens (10 s at most each).
 wait_ready() {
-  local label i
+  local label
   for label in "$@"; do
-    for i in $(seq 100); do
-      [ "$(grep -c '^pxe-poweroff: listening' "$SCRATCH/$label.log" 2>/dev/null)" -ge "${READY_COUNT:-1}" ] && break
-      sleep 0.05
-    done
+    wait_until 10 '[ "$(grep -c "^pxe-poweroff: listening" "$SCRATCH/$label.log" 2>/dev/null)" -ge "${READY_COUNT:-1}" ]'
     grep -q '^pxe-poweroff: listening' "$SCRATCH/$label.log" || fail "agent $label did not start" "$(cat "$SCRATCH/$label.log")"
   done
 }
@@ -79,11 +76,10 @@ stop_agent() {
   wait "${AGENT_PID[$1]}" 2>/dev/null
 }
 marker_lines() { cat "$SCRATCH/$1.marker" 2>/dev/null | wc -l; }
-# wait_marker LABEL: up to 3 s for the --exec command to have run.
+# wait_marker LABEL: up to 10 s for the --exec command to have run.
 wait_marker() {
-  local i
-  for i in $(seq 60); do [ -s "$SCRATCH/$1.marker" ] && return 0; sleep 0.05; done
-  return 1
+  local label=$1
+  wait_until 10 '[ -s "$SCRATCH/$label.marker" ]'
 }
 send() { ip netns exec "$S" "$PO" "$@"; }
 probe() { ip netns exec "$S" "$PROBE" "$@"; }
@@ -105,6 +101,9 @@ check "the id is the MAC of --interface without --wol-interface" \
 out=$(probe exchange --key "$KEY" --to 10.79.0.10 --save "$SCRATCH/captured.req"); rc=$?
 check "valid request: acknowledged" '[ $rc = 0 ] && [ "$out" = acked ]' || cat "$SCRATCH/A.log" >&2
 wait_marker A
+# The agent logs "running:" once the command is started: maybe after the
+# command wrote its marker.
+wait_until 10 'grep -q "running: /bin/sh -c" "$SCRATCH/A.log"'
 check "valid request: --exec ran once, with PXEKIT_ACTION" '[ "$(cat "$SCRATCH/A.marker")" = poweroff ]'
 check "valid request: logged as accepted" 'grep -q "^pxe-poweroff: accepted poweroff request from 10.79.0.1:" "$SCRATCH/A.log"'
 check "valid request: Wake-on-LAN armed (or said plainly why not) before the command ran" \
@@ -116,6 +115,9 @@ check "the captured REQUEST is 112 bytes" '[ "$(stat -c %s "$SCRATCH/captured.re
 # --- the captured request replayed at once, to the same agent: its ACK
 # again (the sender's may have been lost), never the action again ---
 out=$(probe replay --to 10.79.0.10 --request "$SCRATCH/captured.req")
+# The checks of what did not happen give it a fixed time, on purpose (here
+# and below): a command run for a refused or replayed request would show
+# by now. The refusal's log line is written before the answer is sent.
 sleep 0.3
 check "replay to the same agent: not acted on twice" '[ "$(marker_lines A)" = 1 ]'
 check "replay to the same agent: acknowledged again, as a duplicate" '[ "$out" = acked ]'
@@ -152,7 +154,7 @@ check "forged request: logged with its reason" \
 
 # --- a lost ACK: the sender resends its REQUEST, the agent acknowledges
 # the duplicate and does not act again. nft drops every ACK agent A sends
-# (UDP payload byte 5, the type, is 4) for the first 1.5 s. ---
+# (UDP payload byte 5, the type, is 4) until it has dropped one. ---
 if command -v nft >/dev/null; then
   A_NS=pxk-po-a-$$
   ip netns exec "$A_NS" nft add table inet pxkpo &&
@@ -163,7 +165,8 @@ if command -v nft >/dev/null; then
   send -k "$KEY" --wait 10 10.79.0.10 >"$SCRATCH/lost.out" 2>&1 &
   lost=$!
   BACKGROUND+=("$lost")
-  sleep 1.5
+  # Until an ACK was dropped; the sender resends after that.
+  wait_until 10 '[ "$(ip netns exec "$A_NS" nft list table inet pxkpo | grep -o "packets [0-9]*" | cut -d" " -f2)" -ge 1 ]'
   dropped=$(ip netns exec "$A_NS" nft list table inet pxkpo | grep -o 'packets [0-9]*' | cut -d' ' -f2)
   ip netns exec "$A_NS" nft delete table inet pxkpo
   wait "$lost"; rc=$?
@@ -172,7 +175,8 @@ if command -v nft >/dev/null; then
     '[ $rc = 0 ] && [ "$(cat "$SCRATCH/lost.out")" = "10.79.0.10: acked" ]' || cat "$SCRATCH/lost.out" >&2
   check "lost ACK: the agent acknowledged a duplicate" \
     '[ "$(grep -c "acknowledged again, not acted on twice" "$SCRATCH/A.log")" -gt "$dups_before" ]'
-  sleep 0.3
+  wait_until 10 '[ "$(marker_lines A)" -ge 2 ]'
+  sleep 0.3 # a fixed time on purpose: a second run would show by now
   check "lost ACK: the command ran once for that request" '[ "$(marker_lines A)" = 2 ]'
 else
   echo "NOTE: lost-ACK test not run: nft (nftables) is not installed" >&2
@@ -180,7 +184,7 @@ fi
 
 # --- the real sender with another key ---
 out=$(send -k "$SCRATCH/other.key" --wait 3 10.79.0.11 2>&1); rc=$?
-sleep 0.3
+sleep 0.3 # a fixed time on purpose: a command run would show by now
 check "wrong key: refused, exit 1" '[ $rc = 1 ] && [ "$out" = "10.79.0.11: refused: bad signature" ]' || echo "$out" >&2
 check "wrong key: no marker" '[ ! -e "$SCRATCH/B.marker" ]'
 check "wrong key: logged with its reason" \
@@ -201,7 +205,7 @@ check "sender: the command ran once with PXEKIT_ACTION=reboot" '[ "$(cat "$SCRAT
 
 # --- --dry-run: acknowledged, nothing run ---
 out=$(send -k "$KEY" --wait 5 10.79.0.12); rc=$?
-sleep 0.5
+sleep 0.5 # a fixed time on purpose: a command run would show by now
 check "dry run: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.12: acked" ]'
 check "dry run: --exec not run" '[ ! -e "$SCRATCH/C.marker" ]'
 check "dry run: says what it would have done" \
@@ -212,7 +216,7 @@ stop_agent C
 send -k "$KEY" --wait 10 10.79.0.12 >"$SCRATCH/late.out" 2>&1 &
 late=$!
 BACKGROUND+=("$late")
-sleep 1.2
+sleep 1.2 # a fixed time on purpose: the first HELLOs go unanswered
 start_agent C pxk-po-c-$$ --interface eth0 --dry-run
 wait "$late"; rc=$?
 check "a late agent: the sender's retries reach it, acked" \
@@ -232,13 +236,17 @@ check "mixed: one line per host, in input order" \
 
 # --- a flood of bad packets: a bounded number of log lines, and a count ---
 before=$(wc -l <"$SCRATCH/B.log")
+NOT_LOGGED='^pxe-poweroff: [0-9]+ more refusals not logged \(rate limit\)$'
 probe flood --to 10.79.0.11 --count 1000 >/dev/null
-sleep 2.5
+# Until B has read the whole flood (its socket holds nothing) and said how
+# many refusals it held back (a timer, 1 s after the first held back).
+flood_read() { ip netns exec pxk-po-b-$$ ss -Huln 'sport = :7390' | awk '{q += $2} END {exit q != 0}'; }
+wait_until 30 'flood_read && tail -n +"$((before + 1))" "$SCRATCH/B.log" | grep -qE "$NOT_LOGGED"'
 flood_lines=$(tail -n +"$((before + 1))" "$SCRATCH/B.log")
 refusals=$(grep -c "refused" <<<"$flood_lines")
 check "flood: at most a burst of refusal lines ($refusals)" '[ "$refusals" -ge 5 ] && [ "$refusals" -le 30 ]'
 check "flood: the rest counted in a 'not logged' line" \
-  'grep -qE "^pxe-poweroff: [0-9]+ more refusals not logged \(rate limit\)$" <<<"$flood_lines"'
+  'grep -qE "$NOT_LOGGED" <<<"$flood_lines"'
 check "flood: the agent still answers" \
   '[ "$(probe forge --to 10.79.0.11)" = "refused: bad signature" ]'
 check "flood: never acted on" '[ "$(marker_lines B)" = 1 ]'
@@ -248,8 +256,8 @@ check "flood: never acted on" '[ "$(marker_lines B)" = 1 ]'
 # hear nothing ---
 ip -n pxk-po-b-$$ addr add 10.79.0.21/16 dev eth0
 out=$(send -k "$KEY" --wait 5 10.79.0.21); rc=$?
-wait_marker B
-sleep 0.3
+# B's marker has a line from before: wait for the second.
+wait_until 10 '[ "$(marker_lines B)" -ge 2 ]'
 check "second address: acked" '[ $rc = 0 ] && [ "$out" = "10.79.0.21: acked" ]'
 check "second address: the command ran" '[ "$(marker_lines B)" = 2 ]'
 
@@ -275,7 +283,7 @@ check "$MANY agents: exit 0" '[ $rc = 0 ]' || echo "$out" | grep -v acked >&2
 check "$MANY agents: one 'acked' line each, in list order" \
   '[ "$out" = "$(for i in $(seq "$MANY"); do echo "10.79.1.$i: acked"; done)" ]'
 check "$MANY agents: within --wait ($elapsed s)" '[ "$elapsed" -le 20 ]'
-sleep 1
+sleep 1 # a fixed time on purpose: a command run twice would show by now
 once=0
 for i in $(seq "$MANY"); do
   wait_marker "N$i" >/dev/null

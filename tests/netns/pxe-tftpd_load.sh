@@ -88,6 +88,9 @@ fi
 echo "# UDP in $NS: $(ip netns exec "$NS" nstat -asz UdpInDatagrams UdpRcvbufErrors UdpInErrors UdpSndbufErrors 2>/dev/null |
   awk 'NR > 1 && NF >= 2 {printf "%s %s ", $1, $2}'); drops at the listening sockets (port 69): $(
   ip netns exec "$NS" ss -Huamn 'sport = :69' 2>/dev/null | grep -o 'skmem:([^)]*)' | sed 's/.*,d\([0-9]*\).*/\1/' | paste -sd+)"
+# A transfer ends when the client's last ACK arrives, maybe after the
+# client has exited: until none is running (each look is a SIGUSR1).
+wait_until 30 '[[ "$(tftp_stats)" == *"stats: 0 transfers running"* ]]'
 line=$(tftp_stats)
 echo "# $line"
 # A client whose request never reached pxe-tftpd (UDP may lose it; busybox

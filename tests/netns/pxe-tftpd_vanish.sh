@@ -35,11 +35,8 @@ start_curl() {  # start_curl NAME: a background curl fetching big
   BACKGROUND+=("$CURL_PID")
 }
 wait_bytes() {  # wait_bytes FILE: until FILE has data (bounded, 10 s)
-  for _ in $(seq 100); do
-    [ -s "$1" ] && return 0
-    sleep 0.1
-  done
-  return 1
+  local file=$1
+  wait_until 10 '[ -s "$file" ]'
 }
 
 start_curl stopped
@@ -61,10 +58,9 @@ check "while they are given up on, three transfers run ($line)" \
 got=$(in_ns curl -s --tftp-blksize 1468 tftp://127.0.0.1/small | sha256sum | cut -d' ' -f1)
 check "a client that stays is served meanwhile" '[ "$got" = "$(sha "$ROOT/small")" ]'
 
-check "every vanished client is given up on and counted in its log line" \
-  'wait_log "vanished so far" 30 && for _ in $(seq 100); do
-     [ "$(grep -c "client gone, transfer freed" "$SERVER_LOG")" -ge 3 ] && break; sleep 0.1; done &&
-   [ "$(grep -c "client gone, transfer freed" "$SERVER_LOG")" = 3 ]'
+gone() { grep -c "client gone, transfer freed" "$SERVER_LOG"; }
+wait_until 40 '[ "$(gone)" -ge 3 ]'
+check "every vanished client is given up on and counted in its log line" '[ "$(gone)" = 3 ]'
 check "the log lines count 1, 2 and 3 vanished clients" \
   'grep -q "timed out after 9 retransmissions; client gone, transfer freed (1 client vanished so far)" "$SERVER_LOG" &&
    grep -q "(2 clients vanished so far)" "$SERVER_LOG" &&

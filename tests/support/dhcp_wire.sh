@@ -17,11 +17,7 @@ dhcp_wire_setup() {
   netns_add "$C"
   veth_link "$S" dhs0 198.18.0.1/24 "$C" dhc0 "" "${3:-02:00:00:00:00:22}"
   # A client's first DISCOVER must not go out before the carrier is up.
-  local i
-  for i in $(seq 50); do
-    [ "$(ip netns exec "$C" cat /sys/class/net/dhc0/operstate)" = up ] && break
-    sleep 0.1
-  done
+  wait_until 10 '[ "$(ip netns exec "$C" cat /sys/class/net/dhc0/operstate)" = up ]'
   # The script every client calls: one "KEY=VALUE" line per variable. For
   # udhcpc it also configures the address, as its default script does, so
   # that unicast renew and release can leave from it.

@@ -239,6 +239,22 @@ wait_udp_listen() {
 }
 _udp_bound() { ip netns exec "$_u_ns" ss -H -uln "sport = :$_u_port" 2>/dev/null | grep -q .; }
 
+# caught_up PID: PID, a reader of packet sockets (dhcp_ack_sniff.py), has
+# read everything its sockets held and sleeps waiting for more: a frame
+# queued before the call has been handled (written out). For
+# `wait_until N 'caught_up PID'` instead of a sleep after the traffic.
+# The queue is read before the state: a reader seen asleep after its
+# queue was seen empty is not in the middle of a frame.
+caught_up() {
+  local inodes queued
+  inodes=$(find "/proc/$1/fd" -lname 'socket:*' -printf '%l\n' 2>/dev/null | tr -dc '0-9\n')
+  [ -n "$inodes" ] || return 1
+  queued=$(awk 'NR == FNR { want[$1]; next } FNR > 1 && ($9 in want) { q += $7 } END { print q + 0 }' \
+    <(echo "$inodes") "/proc/$1/net/packet" 2>/dev/null)
+  [ "$queued" = 0 ] &&
+    [ "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)" = S ]
+}
+
 # sanitized PROGRAM: PROGRAM is built with ASan or UBSan (make check-asan).
 # Then it needs more than the program itself: UBSan checks a vptr through a
 # pipe (two descriptors), LeakSanitizer a thread at exit.

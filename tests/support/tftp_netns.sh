@@ -42,12 +42,12 @@ wait_log() {
 }
 
 # tftp_stats: SIGUSR1 to the server, then the stats line it logs in answer
-# (5 s at most; the latest one if no new line came).
+# (20 s at most; the latest one if no new line came).
 tftp_stats() {
   local before
   before=$(grep -c "stats:" "$SERVER_LOG")
   kill -USR1 "$SERVER_PID"
-  wait_grep $((before + 1)) 50 "$SERVER_LOG" "stats:"
+  wait_grep $((before + 1)) 200 "$SERVER_LOG" "stats:"
   grep "stats:" "$SERVER_LOG" | tail -n 1
 }
 
