@@ -93,7 +93,6 @@ wol_send() {
   ip netns exec "$W" timeout 60 /usr/bin/time -f %M -o "$2.time" \
     "$WOL" -i 127.0.0.1 -p "$WOL_PORT" <"$1" >"$2" 2>"$2.err"
 }
-udp_rcvbuf_errors() { ip netns exec "$W" nstat -asz 2>/dev/null | awk '$1 == "UdpRcvbufErrors" { print $2 }'; }
 
 # A small run first: the baseline RSS for 10 MACs.
 head -n 10 "$SCRATCH/macs.txt" >"$SCRATCH/macs10.txt"
@@ -104,13 +103,13 @@ check "wakeonlan, 10 MACs: exit 0, all received" \
   '[ $rc = 0 ] && cmp -s "$SCRATCH/macs10.txt" "$SCRATCH/got10.txt"' || cat "$SCRATCH/wol10.out.err" >&2
 rss10=$(peak_kib "$SCRATCH/wol10.out.time")
 
-drops_before=$(udp_rcvbuf_errors)
+drops_before=$(udp_rcvbuf_errors "$W")
 wol_receiver "$NMACS" "$SCRATCH/got.txt"
 t0=$(now_ms)
 wol_send "$SCRATCH/macs.txt" "$SCRATCH/wol.out"; rc=$?
 wol_ms=$(($(now_ms) - t0))
 wait "$RECV_PID"
-drops=$(($(udp_rcvbuf_errors) - ${drops_before:-0}))
+drops=$(($(udp_rcvbuf_errors "$W") - ${drops_before:-0}))
 rss=$(peak_kib "$SCRATCH/wol.out.time")
 sent=$(grep -c "^Sending magic packet to 127.0.0.1:$WOL_PORT with " "$SCRATCH/wol.out")
 got=$(wc -l <"$SCRATCH/got.txt")

@@ -104,27 +104,21 @@ ip netns del "$X"
 # second; the rest reported as one count once the flood is over. The kernel
 # may drop some when the socket's buffer is full: those are counted by the
 # namespace's RcvbufErrors and subtracted.
-rcvbuf_errors() { ip netns exec "$S" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp; }
 ip -n "$C" addr add 198.18.0.250/24 dev dhc0
 BEFORE_LINES=$(wc -l <"$LOG")
-DROPS_BEFORE=$(rcvbuf_errors)
+DROPS_BEFORE=$(udp_rcvbuf_errors "$S")
 ip netns exec "$C" python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("198.18.0.250", 68))
 for i in range(500):
     s.sendto(b"\xff" * (20 + i % 200), ("198.18.0.1", 67))'
-# The tally: lines, held-back counts reported, and kernel drops. Several
-# counts are reported when the flood outlasts a second: wait for them all.
-flood_tally() {
-  FLOOD=$(tail -n +$((BEFORE_LINES + 1)) "$LOG")
-  LOGGED=$(grep -c "malformed packet from 198.18.0.250:68 via dhs0" <<<"$FLOOD")
-  REPORTED=$(sed -n "s/^pxe-dhcpd: \([0-9]*\) more malformed or anonymous datagrams not logged (rate limit)$/\1/p" <<<"$FLOOD" | awk '{n += $1} END {print n + 0}')
-  DROPPED=$(( $(rcvbuf_errors) - DROPS_BEFORE ))
-  [ $((LOGGED + REPORTED + DROPPED)) -ge 500 ]
+tally() {
+  flood_tally 500 "malformed packet from 198.18.0.250:68 via dhs0" "malformed or anonymous datagrams" \
+    $(($(udp_rcvbuf_errors "$S") - DROPS_BEFORE)) < <(tail -n +$((BEFORE_LINES + 1)) "$LOG")
 }
-wait_until 15 flood_tally
-flood_tally
+wait_until 15 tally
+tally
 echo "flood: $LOGGED lines, $REPORTED reported as held back, $DROPPED dropped by the kernel" >&2
 check "flood: a burst of 20 lines, not 500" '[ "$LOGGED" -ge 20 ] && [ "$LOGGED" -le 30 ]'
 check "flood: every datagram logged or counted" '[ $((LOGGED + REPORTED + DROPPED)) = 500 ]'

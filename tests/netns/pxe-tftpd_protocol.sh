@@ -111,9 +111,8 @@ tftp_stop
 #     every datagram answered, logged or counted. One client port: one
 #     worker. The client's buffer is large (SO_RCVBUFFORCE) so that only
 #     the server's drops show in the namespace's RcvbufErrors. ---
-rcvbuf_errors() { in_ns awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp; }
 tftp_start || { finish; exit 1; }
-DROPS_BEFORE=$(rcvbuf_errors)
+DROPS_BEFORE=$(udp_rcvbuf_errors "$NS")
 ERRORS=$(in_ns python3 -c '
 import socket, struct
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -130,16 +129,12 @@ try:
 except socket.timeout:
     pass
 print(n)')
-# Lines, held-back counts and kernel drops; several counts are reported
-# when the flood outlasts a second: wait for them all.
-flood_tally() {
-  LOGGED=$(grep -c ": refused: ERROR 4 DATA on port 69 is not a request" "$SERVER_LOG")
-  REPORTED=$(sed -n "s/^pxe-tftpd: \([0-9]*\) more ERROR 4 refusals not logged (rate limit)$/\1/p" "$SERVER_LOG" | awk '{n += $1} END {print n + 0}')
-  DROPPED=$(( $(rcvbuf_errors) - DROPS_BEFORE ))
-  [ $((LOGGED + REPORTED + DROPPED)) -ge 500 ]
+tally() {
+  flood_tally 500 ": refused: ERROR 4 DATA on port 69 is not a request" "ERROR 4 refusals" \
+    $(($(udp_rcvbuf_errors "$NS") - DROPS_BEFORE)) <"$SERVER_LOG"
 }
-wait_until 15 flood_tally
-flood_tally
+wait_until 15 tally
+tally
 echo "flood: $ERRORS ERROR 4 received, $LOGGED lines, $REPORTED reported as held back, $DROPPED dropped by the kernel" >&2
 check "flood: each datagram the server read got ERROR 4" '[ "$ERRORS" = $((500 - DROPPED)) ]'
 check "flood: a burst of 20 lines, not 500" '[ "$LOGGED" -ge 20 ] && [ "$LOGGED" -le 30 ]'

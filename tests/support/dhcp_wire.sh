@@ -51,13 +51,18 @@ dhcp_loopback_setup() {
   LEASES=$SCRATCH/dhcpd.leases
 }
 
-# received OUT EXCHANGE, sent OUT EXCHANGE: perfdhcp's packet counts in its
-# output OUT for EXCHANGE (DISCOVER-OFFER or REQUEST-ACK).
+# received OUT EXCHANGE, sent OUT EXCHANGE, orphans OUT EXCHANGE: perfdhcp's
+# packet counts in its output OUT for EXCHANGE (DISCOVER-OFFER or
+# REQUEST-ACK). An orphan is a reply that came after perfdhcp had given its
+# request up (its drop time, 1 s): answered, but not counted as received.
 received() {
   awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^received packets:/{print $3}' "$1"
 }
 sent() {
   awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^sent packets:/{print $3}' "$1"
+}
+orphans() {
+  awk -v x="$2" '/^\*\*\*Statistics for: /{cur=$0} cur ~ x && /^orphans:/{print $2}' "$1"
 }
 
 # start_dhcpd LOG ARGS...: pxe-dhcpd in $S; returns once port 67 is bound

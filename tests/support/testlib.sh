@@ -239,6 +239,30 @@ wait_udp_listen() {
 }
 _udp_bound() { ip netns exec "$_u_ns" ss -H -uln "sport = :$_u_port" 2>/dev/null | grep -q .; }
 
+# udp_rcvbuf_errors NS: UDP datagrams the kernel has dropped in namespace
+# NS so far because a socket's receive buffer was full (RcvbufErrors).
+udp_rcvbuf_errors() {
+  ip netns exec "$1" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp
+}
+
+# flood_tally TOTAL LINE COUNTED DROPPED < LOG: after a flood of TOTAL
+# datagrams that a daemon logs through a rate limit (net/limited_log.h),
+# sets LOGGED (lines of the log that match the regex LINE), REPORTED (the
+# sum of the counts N in lines matching "N more COUNTED not logged (rate
+# limit)") and DROPPED; true when LOGGED + REPORTED + DROPPED >= TOTAL. A
+# flood that outlasts a second is reported in several counts, so wait for
+# this (wait_until), then check the sum is exactly TOTAL. Not at the end
+# of a pipe (a subshell, whose variables are lost): redirect LOG in.
+flood_tally() {
+  local log
+  log=$(cat)
+  LOGGED=$(grep -c -e "$2" <<<"$log")
+  REPORTED=$(grep -o -e "[0-9]* more $3 not logged (rate limit)$" <<<"$log" |
+    awk '{n += $1} END {print n + 0}')
+  DROPPED=$4
+  [ $((LOGGED + REPORTED + DROPPED)) -ge "$1" ]
+}
+
 # caught_up PID: PID, a reader of packet sockets (dhcp_ack_sniff.py), has
 # read everything its sockets held and sleeps waiting for more: a frame
 # queued before the call has been handled (written out). For
