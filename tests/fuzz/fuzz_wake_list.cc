@@ -14,8 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   pxekit::fuzz::FuzzText input(data, size);
   std::string_view text = input.text;
-  pxekit::MacNameLookup lookup = [text](std::string_view name) {
-    return pxekit::LookupEthers(text, name);
+  pxekit::EthersTable ethers(text);
+  pxekit::MacNameLookup lookup = [&ethers](std::string_view name) {
+    return ethers.Find(name);
   };
   pxekit::WakeList list = pxekit::ParseWakeList(text, "fuzz", lookup);
   pxekit::fuzz::CheckTargetLines(

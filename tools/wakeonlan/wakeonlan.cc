@@ -36,15 +36,15 @@ constexpr const char* kEthersPath = "/etc/ethers";
 class EthersLookup {
  public:
   std::optional<MacAddr> operator()(std::string_view name) {
-    if (!content_) {
+    if (!table_) {
       auto read = ReadFileContents(kEthersPath);
-      content_ = read ? std::move(read).value() : std::string();
+      table_.emplace(read ? std::string_view(*read) : std::string_view());
     }
-    return LookupEthers(*content_, name);
+    return table_->Find(name);
   }
 
  private:
-  std::optional<std::string> content_;
+  std::optional<EthersTable> table_;
 };
 
 struct Inputs : ListInputs {

@@ -70,15 +70,22 @@ TEST_CASE("Names resolve through /etc/ethers", "[wol][ethers]") {
       "# ethers(5)\n"
       "00:13:21:1f:f1:82  pc12\n"
       "not-a-mac          broken\n"
-      "0:13:21:1f:f1:83   PC13.lab.example  # upper case\n";
-  CHECK(LookupEthers(ethers, "pc12")->ToString() == "00:13:21:1f:f1:82");
-  CHECK(LookupEthers(ethers, "pc13.LAB.example")->ToString() ==
-        "00:13:21:1f:f1:83");
-  CHECK_FALSE(LookupEthers(ethers, "broken").has_value());
-  CHECK_FALSE(LookupEthers(ethers, "pc14").has_value());
+      "0:13:21:1f:f1:83   PC13.lab.example  # upper case\n"
+      "zz:13:21:1f:f1:84  pc15              # not a MAC: skipped\n"
+      "00:13:21:1f:f1:85  pc15\n"
+      "00:13:21:1f:f1:86  PC12              # pc12 again: the first wins\n";
+  EthersTable table(ethers);
+  CHECK(table.size() == 3);
+  CHECK(table.Find("pc12")->ToString() == "00:13:21:1f:f1:82");
+  CHECK(table.Find("pc13.LAB.example")->ToString() == "00:13:21:1f:f1:83");
+  CHECK(table.Find("PC15")->ToString() == "00:13:21:1f:f1:85");
+  CHECK_FALSE(table.Find("broken").has_value());
+  CHECK_FALSE(table.Find("pc14").has_value());
+  CHECK_FALSE(table.Find("").has_value());
+  CHECK_FALSE(EthersTable().Find("pc12").has_value());
 
   MacNameLookup lookup = [&](std::string_view name) {
-    return LookupEthers(ethers, name);
+    return table.Find(name);
   };
   auto mac = ParseWakeMac("pc12", lookup);
   REQUIRE(mac.ok());
@@ -115,9 +122,9 @@ TEST_CASE("Wake lists and /etc/ethers start with a BOM at times",
       std::vector<std::string>{"1:7: invalid MAC address '00:13:zz:1f:f1:82': "
                                "'z' is not a hex digit"});
 
-  CHECK(LookupEthers("\xEF\xBB\xBF"
-                     "00:13:21:1f:f1:82 pc12\n",
-                     "pc12")
+  CHECK(EthersTable("\xEF\xBB\xBF"
+                    "00:13:21:1f:f1:82 pc12\n")
+            .Find("pc12")
             ->ToString() == "00:13:21:1f:f1:82");
 }
 
