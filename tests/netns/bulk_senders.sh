@@ -103,13 +103,13 @@ check "wakeonlan, 10 MACs: exit 0, all received" \
   '[ $rc = 0 ] && cmp -s "$SCRATCH/macs10.txt" "$SCRATCH/got10.txt"' || cat "$SCRATCH/wol10.out.err" >&2
 rss10=$(peak_kib "$SCRATCH/wol10.out.time")
 
-drops_before=$(udp_rcvbuf_errors "$W")
+drops_before=$(udp_counter "$W" RcvbufErrors)
 wol_receiver "$NMACS" "$SCRATCH/got.txt"
 t0=$(now_ms)
 wol_send "$SCRATCH/macs.txt" "$SCRATCH/wol.out"; rc=$?
 wol_ms=$(($(now_ms) - t0))
 wait "$RECV_PID"
-drops=$(($(udp_rcvbuf_errors "$W") - ${drops_before:-0}))
+drops=$(($(udp_counter "$W" RcvbufErrors) - ${drops_before:-0}))
 rss=$(peak_kib "$SCRATCH/wol.out.time")
 sent=$(grep -c "^Sending magic packet to 127.0.0.1:$WOL_PORT with " "$SCRATCH/wol.out")
 got=$(wc -l <"$SCRATCH/got.txt")

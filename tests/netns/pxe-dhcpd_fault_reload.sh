@@ -46,13 +46,10 @@ perf() { # perf OUT SECONDS: perfdhcp as a relay from 127.0.0.2; it waits
 server_drops() {
   ip netns exec "$N" awk 'NR > 1 && $2 == "0100007F:0043" {n += $NF} END {print n + 0}' /proc/net/udp
 }
-no_ports() {
-  ip netns exec "$N" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $3}' /proc/net/snmp
-}
 counters_before() {
-  DROPS_BEFORE=$(udp_rcvbuf_errors "$N")
+  DROPS_BEFORE=$(udp_counter "$N" RcvbufErrors)
   SERVER_DROPS_BEFORE=$(server_drops)
-  NO_PORTS_BEFORE=$(no_ports)
+  NO_PORTS_BEFORE=$(udp_counter "$N" NoPorts)
 }
 # accounted OUT: sets REQ and DISC (unanswered), SERVER_DROPS and
 # LOST_AT_PERFDHCP; true when the unanswered requests of perfdhcp's run
@@ -60,8 +57,8 @@ counters_before() {
 accounted() {
   read -r REQ DISC < <(unanswered "$1")
   SERVER_DROPS=$(($(server_drops) - SERVER_DROPS_BEFORE))
-  LOST_AT_PERFDHCP=$(($(udp_rcvbuf_errors "$N") - DROPS_BEFORE - SERVER_DROPS +
-    $(no_ports) - NO_PORTS_BEFORE + $(orphans "$1" REQUEST-ACK) + $(orphans "$1" DISCOVER-OFFER)))
+  LOST_AT_PERFDHCP=$(($(udp_counter "$N" RcvbufErrors) - DROPS_BEFORE - SERVER_DROPS +
+    $(udp_counter "$N" NoPorts) - NO_PORTS_BEFORE + $(orphans "$1" REQUEST-ACK) + $(orphans "$1" DISCOVER-OFFER)))
   [ $((REQ + DISC)) = "$LOST_AT_PERFDHCP" ]
 }
 

@@ -106,7 +106,7 @@ ip netns del "$X"
 # namespace's RcvbufErrors and subtracted.
 ip -n "$C" addr add 198.18.0.250/24 dev dhc0
 BEFORE_LINES=$(wc -l <"$LOG")
-DROPS_BEFORE=$(udp_rcvbuf_errors "$S")
+DROPS_BEFORE=$(udp_counter "$S" RcvbufErrors)
 ip netns exec "$C" python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -115,7 +115,7 @@ for i in range(500):
     s.sendto(b"\xff" * (20 + i % 200), ("198.18.0.1", 67))'
 tally() {
   flood_tally 500 "malformed packet from 198.18.0.250:68 via dhs0" "malformed or anonymous datagrams" \
-    $(($(udp_rcvbuf_errors "$S") - DROPS_BEFORE)) < <(tail -n +$((BEFORE_LINES + 1)) "$LOG")
+    $(($(udp_counter "$S" RcvbufErrors) - DROPS_BEFORE)) < <(tail -n +$((BEFORE_LINES + 1)) "$LOG")
 }
 wait_until 15 tally
 tally

@@ -112,7 +112,7 @@ tftp_stop
 #     worker. The client's buffer is large (SO_RCVBUFFORCE) so that only
 #     the server's drops show in the namespace's RcvbufErrors. ---
 tftp_start || { finish; exit 1; }
-DROPS_BEFORE=$(udp_rcvbuf_errors "$NS")
+DROPS_BEFORE=$(udp_counter "$NS" RcvbufErrors)
 ERRORS=$(in_ns python3 -c '
 import socket, struct
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -131,7 +131,7 @@ except socket.timeout:
 print(n)')
 tally() {
   flood_tally 500 ": refused: ERROR 4 DATA on port 69 is not a request" "ERROR 4 refusals" \
-    $(($(udp_rcvbuf_errors "$NS") - DROPS_BEFORE)) <"$SERVER_LOG"
+    $(($(udp_counter "$NS" RcvbufErrors) - DROPS_BEFORE)) <"$SERVER_LOG"
 }
 wait_until 15 tally
 tally

@@ -239,10 +239,13 @@ wait_udp_listen() {
 }
 _udp_bound() { ip netns exec "$_u_ns" ss -H -uln "sport = :$_u_port" 2>/dev/null | grep -q .; }
 
-# udp_rcvbuf_errors NS: UDP datagrams the kernel has dropped in namespace
-# NS so far because a socket's receive buffer was full (RcvbufErrors).
-udp_rcvbuf_errors() {
-  ip netns exec "$1" awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp
+# udp_counter NS NAME: the namespace NS's UDP counter NAME so far, from
+# /proc/net/snmp: RcvbufErrors (datagrams dropped because a socket's
+# receive buffer was full), NoPorts (datagrams to a port nobody listens on).
+udp_counter() {
+  ip netns exec "$1" awk -v name="$2" '$1 == "Udp:" && $2 !~ /^[0-9]/ {
+    for (i = 2; i <= NF; i++) if ($i == name) col = i }
+    $1 == "Udp:" && $2 ~ /^[0-9]/ && col {print $col}' /proc/net/snmp
 }
 
 # flood_tally TOTAL LINE COUNTED DROPPED < LOG: after a flood of TOTAL

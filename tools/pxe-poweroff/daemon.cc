@@ -108,10 +108,6 @@ class Agent {
     if (diag_.verbosity() >= 0) diag_.Emit(text);
   }
 
-  // A line strangers can cause: through the limiter (a burst of 20, then
-  // one a second).
-  void Limited(std::string text) { refusals_.Line(text); }
-
   void Drain() {
     std::array<std::uint8_t, 2048> buffer;
     DrainDatagrams(
@@ -157,15 +153,15 @@ class Agent {
         return;
       case AgentDecision::Kind::kRefused:
         if (decision.reason == RefusalReason::kMalformed)
-          Limited(fmt::format("refused {} bytes from {}: malformed",
-                              datagram.size(), Peer(from)));
+          refusals_.Line(fmt::format("refused {} bytes from {}: malformed",
+                                     datagram.size(), Peer(from)));
         else
-          Limited(fmt::format("refused request from {}: {}", Peer(from),
-                              RefusalReasonText(decision.reason)));
+          refusals_.Line(fmt::format("refused request from {}: {}", Peer(from),
+                                     RefusalReasonText(decision.reason)));
         Reply(decision, from);
         return;
       case AgentDecision::Kind::kDuplicate:
-        Limited(fmt::format(
+        refusals_.Line(fmt::format(
             "request from {} again: {} was accepted before; acknowledged "
             "again, not acted on twice",
             Peer(from), PowerActionName(decision.action)));
@@ -254,7 +250,9 @@ class Agent {
   std::string wol_nic_;
   UniqueFd socket_;
   EventLoop loop_;
-  LimitedLog refusals_;  // after loop_, which it uses
+  // Lines strangers can cause (refusals), through a limiter: a burst of
+  // 20, then one a second. After loop_, which it uses.
+  LimitedLog refusals_;
   std::set<pid_t> children_;
 };
 
