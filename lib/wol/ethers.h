@@ -3,12 +3,15 @@
 // Lets `wakeonlan pc12` work as it does with Debian's wakeonlan and
 // etherwake.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "util/mac_addr.h"
+#include "util/result.h"
+#include "wol/wake_list.h"
 
 namespace pxekit {
 
@@ -29,5 +32,16 @@ class EthersTable {
  private:
   std::unordered_map<std::string, MacAddr> by_name_;  // lower-case names
 };
+
+// The contents of /etc/ethers, or why they could not be read.
+using EthersReader = std::function<Result<std::string>()>;
+
+// Looks names up in /etc/ethers, which `read` returns; it is called at the
+// first look-up and never again, also when it failed. A name that gives no
+// MAC fails with why: "no such name in /etc/ethers" (also when there is no
+// such file, ENOENT: most hosts have none), or the read's failure
+// ("/etc/ethers: Permission denied"), so that an unreadable file is not
+// mistaken for one without the name.
+MacNameLookup EthersNameLookup(EthersReader read);
 
 }  // namespace pxekit

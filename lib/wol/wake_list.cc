@@ -30,12 +30,14 @@ Result<MacAddr> ParseWakeMac(std::string_view text,
                              const MacNameLookup& lookup) {
   auto mac = MacAddr::Parse(text);
   if (mac) return mac;
+  std::string why_no_name;
   if (lookup) {
-    if (auto named = lookup(text)) return *named;
+    auto named = lookup(text);
+    if (named) return named;
+    why_no_name = fmt::format(" (and {})", named.error());
   }
   return Fail(fmt::format("invalid MAC address {}: {}{}", QuoteForMessage(text),
-                          mac.error(),
-                          lookup ? " (and no such name in /etc/ethers)" : ""),
+                          mac.error(), why_no_name),
               mac.failure().column);
 }
 

@@ -24,8 +24,9 @@ struct WakeTarget {
   std::string origin;  // where it came from, for messages: "macs.txt:3"
 };
 
-// Resolves a token that is not a MAC address (a host name in /etc/ethers).
-using MacNameLookup = std::function<std::optional<MacAddr>(std::string_view)>;
+// Resolves a token that is not a MAC address (a host name in /etc/ethers);
+// its failure says why the name gave none (EthersNameLookup, wol/ethers.h).
+using MacNameLookup = std::function<Result<MacAddr>(std::string_view)>;
 
 // A port number 1-65535.
 Result<std::uint16_t> ParsePort(std::string_view text);

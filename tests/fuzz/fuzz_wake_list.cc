@@ -3,6 +3,7 @@
 // real line numbers; an IP field of digits and dots is a valid address. The
 // input doubles as the ethers file.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "fuzz_check.h"
@@ -14,10 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   pxekit::fuzz::FuzzText input(data, size);
   std::string_view text = input.text;
-  pxekit::EthersTable ethers(text);
-  pxekit::MacNameLookup lookup = [&ethers](std::string_view name) {
-    return ethers.Find(name);
-  };
+  pxekit::MacNameLookup lookup = pxekit::EthersNameLookup(
+      [text]() -> pxekit::Result<std::string> { return std::string(text); });
   pxekit::WakeList list = pxekit::ParseWakeList(text, "fuzz", lookup);
   pxekit::fuzz::CheckTargetLines(
       list.targets, pxekit::fuzz::CheckErrorLines(list.errors, input.lines));

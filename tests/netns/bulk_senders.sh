@@ -136,8 +136,7 @@ awk '{printf "%s pc%05d.lab.example\n", $1, NR}' "$SCRATCH/macs.txt" | tac >"$SC
 awk '{printf "PC%05d.lab.example\n", NR}' "$SCRATCH/macs.txt" >"$SCRATCH/names.txt"
 wol_receiver "$NMACS" "$SCRATCH/got-names.txt"
 t0=$(now_ms)
-ip netns exec "$W" unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc && shift && exec "$@"' sh \
-  "$SCRATCH/etc" timeout 60 "$WOL" -i 127.0.0.1 -p "$WOL_PORT" <"$SCRATCH/names.txt" \
+netns_etc "$W" "$SCRATCH/etc" timeout 60 "$WOL" -i 127.0.0.1 -p "$WOL_PORT" <"$SCRATCH/names.txt" \
   >"$SCRATCH/wol-names.out" 2>"$SCRATCH/wol-names.err"; rc=$?
 names_ms=$(($(now_ms) - t0))
 wait "$RECV_PID"

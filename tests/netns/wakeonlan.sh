@@ -109,6 +109,33 @@ out=$(ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups "$WO
 check "ethernet without privilege: exit 77" '[ $rc = 77 ]'
 check "ethernet without privilege: says why" '[[ "$out" == *"need CAP_NET_RAW"* ]]'
 
+# --- names from /etc/ethers: a scratch /etc in a mount namespace ---
+mkdir -p "$SCRATCH/etc" "$SCRATCH/etc-none" "$SCRATCH/etc-dir/ethers"
+printf '# lab\n%s pc1.lab.example\n' "$M1" >"$SCRATCH/etc/ethers"
+start_sink udp 9 2 1000
+netns_etc "$S" "$SCRATCH/etc" "$WOL" -q PC1.lab.example; rc=$?
+sink_output
+check "ethers: a name is woken with its MAC" \
+  '[ $rc = 0 ] && [ "$got" = "udp 10.77.0.1 255.255.255.255 $(magic_hex $M1)" ]'
+
+# An /etc/ethers that cannot be read is named with why, not taken for a
+# file without the name; the MAC beside the name still goes out.
+chmod 600 "$SCRATCH/etc/ethers"
+start_sink udp 9 2 1000
+out=$(netns_etc "$S" "$SCRATCH/etc" setpriv --reuid=65534 --regid=65534 --clear-groups \
+  "$WOL" -q pc1.lab.example $M2 2>&1); rc=$?
+sink_output
+check "ethers unreadable: exit 65" '[ $rc = 65 ]'
+check "ethers unreadable: says why" '[ "$out" = "wakeonlan: argument 1: invalid MAC address '"'"'pc1.lab.example'"'"': '"'"'p'"'"' is not a hex digit (and /etc/ethers: Permission denied)" ]'
+check "ethers unreadable: the MAC beside it was sent" \
+  '[ "$got" = "udp 10.77.0.1 255.255.255.255 $(magic_hex $M2)" ]'
+out=$(netns_etc "$S" "$SCRATCH/etc-none" "$WOL" -q pc1.lab.example 2>&1); rc=$?
+check "no /etc/ethers: exit 65, no such name (most hosts have no such file)" \
+  '[ $rc = 65 ] && [[ "$out" == *"digit (and no such name in /etc/ethers)" ]]'
+out=$(netns_etc "$S" "$SCRATCH/etc-dir" "$WOL" -q pc1.lab.example 2>&1); rc=$?
+check "/etc/ethers a directory: exit 65 and says so" \
+  '[ $rc = 65 ] && [[ "$out" == *"(and /etc/ethers: Is a directory)" ]]'
+
 # --- failures ---
 out=$(send -I nosuch0 $M1 2>&1); rc=$?
 check "no such interface: exit 69" '[ $rc = 69 ] && [ "$out" = "wakeonlan: interface '"'"'nosuch0'"'"': no such interface" ]'

@@ -100,6 +100,13 @@ netns_add() {
   ip -n "$1" link set lo up
 }
 
+# netns_etc NS DIR CMD...: CMD in namespace NS with DIR mounted on /etc, in
+# a mount namespace of its own (the host's /etc is not touched).
+netns_etc() {
+  ip netns exec "$1" unshare -m sh -c \
+    'mount --make-rprivate / && mount --bind "$1" /etc && shift && exec "$@"' sh "${@:2}"
+}
+
 # veth_link NS1 IF1 ADDR1 NS2 IF2 [ADDR2 [MAC2]]: a veth pair IF1 (in NS1)
 # <-> IF2 (in NS2), both made with netns_add; each end gets its address
 # (CIDR, none when empty), IF2 the MAC MAC2 when given, and both are set up.

@@ -32,21 +32,6 @@ namespace {
 
 constexpr const char* kEthersPath = "/etc/ethers";
 
-// Reads /etc/ethers only when a token is not a MAC, and only once.
-class EthersLookup {
- public:
-  std::optional<MacAddr> operator()(std::string_view name) {
-    if (!table_) {
-      auto read = ReadFileContents(kEthersPath);
-      table_.emplace(read ? std::string_view(*read) : std::string_view());
-    }
-    return table_->Find(name);
-  }
-
- private:
-  std::optional<EthersTable> table_;
-};
-
 struct Inputs : ListInputs {
   std::vector<WakeTarget> targets;
 };
@@ -61,10 +46,9 @@ void AddList(std::string_view content, const std::string& source,
 
 Inputs CollectTargets(const WakeonlanOptions& options, Diag& diag) {
   Inputs inputs;
-  EthersLookup ethers;
-  MacNameLookup lookup = [&ethers](std::string_view name) {
-    return ethers(name);
-  };
+  // /etc/ethers is read only when a token is not a MAC, and only once.
+  MacNameLookup lookup =
+      EthersNameLookup([] { return ReadFileContents(kEthersPath); });
 
   // Debian's order: the file first, then the arguments.
   if (!options.file.empty()) {

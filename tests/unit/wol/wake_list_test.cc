@@ -1,6 +1,9 @@
 #include "wol/wake_list.h"
 #include "wol/ethers.h"
 
+#include <cerrno>
+
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "unit/util/list_errors.h"
@@ -8,8 +11,8 @@
 namespace pxekit {
 namespace {
 
-const MacNameLookup kNoNames = [](std::string_view) {
-  return std::optional<MacAddr>();
+const MacNameLookup kNoNames = [](std::string_view) -> Result<MacAddr> {
+  return Fail("no such name in /etc/ethers");  // an empty file
 };
 
 }  // namespace
@@ -84,9 +87,12 @@ TEST_CASE("Names resolve through /etc/ethers", "[wol][ethers]") {
   CHECK_FALSE(table.Find("").has_value());
   CHECK_FALSE(EthersTable().Find("pc12").has_value());
 
-  MacNameLookup lookup = [&](std::string_view name) {
-    return table.Find(name);
-  };
+  int reads = 0;
+  MacNameLookup lookup = EthersNameLookup([&]() -> Result<std::string> {
+    ++reads;
+    return std::string(ethers);
+  });
+  CHECK(reads == 0);  // read at the first name, not before
   auto mac = ParseWakeMac("pc12", lookup);
   REQUIRE(mac.ok());
   CHECK(mac->ToString() == "00:13:21:1f:f1:82");
@@ -94,6 +100,59 @@ TEST_CASE("Names resolve through /etc/ethers", "[wol][ethers]") {
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error() ==
         "invalid MAC address 'pc99': 'p' is not a hex digit (and no such name "
+        "in /etc/ethers)");
+  CHECK(ParseWakeMac("pc15", lookup).ok());
+  MacNameLookup copy = lookup;  // copies share the table
+  CHECK(copy("PC13.lab.example").ok());
+  CHECK(reads == 1);
+  // A MAC needs no look-up at all.
+  int never = 0;
+  MacNameLookup unused = EthersNameLookup([&]() -> Result<std::string> {
+    ++never;
+    return std::string();
+  });
+  CHECK(ParseWakeMac("00:13:21:1f:f1:82", unused).ok());
+  CHECK(never == 0);
+}
+
+TEST_CASE("An /etc/ethers that cannot be read says so and is read once",
+          "[wol][ethers]") {
+  int reads = 0;
+  MacNameLookup lookup = EthersNameLookup([&]() -> Result<std::string> {
+    ++reads;
+    Failure failure = Fail("Permission denied");
+    failure.sys_errno = EACCES;
+    return failure;
+  });
+  for (const char* name : {"pc12", "pc13", "pc14"}) {
+    auto mac = ParseWakeMac(name, lookup);
+    REQUIRE_FALSE(mac.ok());
+    CHECK(mac.error() ==
+          fmt::format("invalid MAC address '{}': 'p' is not a hex digit (and "
+                      "/etc/ethers: Permission denied)",
+                      name));
+  }
+  CHECK(reads == 1);
+
+  WakeList list = ParseWakeList(
+      "pc12\n"
+      "00:13:21:1f:f1:82\n",
+      "macs.txt", lookup);
+  CHECK(test::ListErrors(list.errors) ==
+        std::vector<std::string>{
+            "1:1: invalid MAC address 'pc12': 'p' is not a hex digit (and "
+            "/etc/ethers: Permission denied)"});
+  REQUIRE(list.targets.size() == 1);  // the good line is still sent
+  CHECK(reads == 1);
+
+  // No file at all is a file without the name (most hosts have none).
+  MacNameLookup none = EthersNameLookup([]() -> Result<std::string> {
+    Failure failure = Fail("No such file or directory");
+    failure.sys_errno = ENOENT;
+    return failure;
+  });
+  CHECK(ParseWakeMac("pc12", none).error() ==
+        "invalid MAC address 'pc12': 'p' is not a hex digit (and no such name "
         "in /etc/ethers)");
 }
 
