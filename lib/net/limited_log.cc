@@ -11,7 +11,15 @@ LimitedLog::LimitedLog(EventLoop& loop, Emit emit, std::string what,
     : loop_(loop),
       emit_(std::move(emit)),
       what_(std::move(what)),
-      limiter_(burst, per_second) {}
+      own_(std::make_unique<SharedLogLimiter>(burst, per_second)),
+      limiter_(*own_) {}
+
+LimitedLog::LimitedLog(EventLoop& loop, Emit emit, std::string what,
+                       SharedLogLimiter& shared)
+    : loop_(loop),
+      emit_(std::move(emit)),
+      what_(std::move(what)),
+      limiter_(shared) {}
 
 LimitedLog::~LimitedLog() { loop_.CancelTimer(flush_timer_); }
 
@@ -27,7 +35,8 @@ void LimitedLog::Report(std::uint64_t count) {
 }
 
 // Reports the held-back count once the flood is over, even when no further
-// line comes to carry it. Ends when nothing is held back.
+// line comes to carry it. Ends when nothing is held back (by any loop that
+// shares the limiter: the first timer to find a token reports for all).
 void LimitedLog::ScheduleFlush() {
   if (flush_timer_ != 0 || limiter_.suppressed() == 0) return;
   flush_timer_ = loop_.AddTimerAfter(std::chrono::seconds(1), [this] {

@@ -90,23 +90,23 @@ std::shared_ptr<const tftp::RemapRules> SharedRules::Get() const {
   return rules_;
 }
 
-TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-                       DaemonConfig config, const SharedRules& rules,
-                       tftp::SessionQuota& quota, Diag& diag)
+TftpDaemon::TftpDaemon(EventLoop& loop, UniqueFd listen, DaemonConfig config,
+                       const WorkerShared& shared)
     : loop_(loop),
       listen_(std::move(listen)),
-      store_(store),
+      store_(shared.store),
       config_(std::move(config)),
-      diag_(diag),
+      diag_(shared.diag),
       junk_log_(
-          loop, [&diag](std::string_view line) { diag.Emit(line); },
-          "ERROR 4 refusals"),
-      rules_(rules),
-      quota_(quota),
+          loop,
+          [&diag = shared.diag](std::string_view line) { diag.Emit(line); },
+          "ERROR 4 refusals", shared.junk_limit),
+      rules_(shared.rules),
+      quota_(shared.quota),
       buffer_(tftp::kMaxPacketSize),
       batch_(tftp::kMaxReceiveBatch, tftp::kMaxPacketSize),
       // The limit is the quota's, shared by every worker.
-      book_(quota.max_sessions()),
+      book_(shared.quota.max_sessions()),
       ports_(config_.port_range) {
   sockaddr_in sin{};
   socklen_t len = sizeof sin;
@@ -389,16 +389,12 @@ void TftpDaemon::LogTransfer(Session& session, std::uint64_t vanished) {
       stats.retransmits, result));
 }
 
-TftpWorker::TftpWorker(UniqueFd listen, tftp::FileStore& store,
-                       DaemonConfig config, const SharedRules& rules,
-                       tftp::SessionQuota& quota, Diag& diag,
+TftpWorker::TftpWorker(UniqueFd listen, DaemonConfig config,
+                       const WorkerShared& shared,
                        std::function<void()> on_failure)
     : listen_(std::move(listen)),
-      store_(store),
       config_(std::move(config)),
-      rules_(rules),
-      quota_(quota),
-      diag_(diag),
+      shared_(shared),
       on_failure_(std::move(on_failure)),
       wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (!wake_)
@@ -427,14 +423,13 @@ std::size_t TftpWorker::Join() {
 void TftpWorker::Run() {
   try {
     EventLoop loop;
-    TftpDaemon daemon(loop, std::move(listen_), store_, std::move(config_),
-                      rules_, quota_, diag_);
+    TftpDaemon daemon(loop, std::move(listen_), std::move(config_), shared_);
     loop.Watch(wake_.get(), EPOLLIN, [&](std::uint32_t) { loop.Stop(); });
     loop.Run();
     loop.Unwatch(wake_.get());
     cut_short_ = daemon.incomplete();
   } catch (const std::exception& e) {
-    diag_.Error("a worker stopped: {}", e.what());
+    shared_.diag.Error("a worker stopped: {}", e.what());
     on_failure_();
   }
 }

@@ -51,13 +51,21 @@ class SharedRules {
       std::make_shared<const tftp::RemapRules>();
 };
 
+// What every worker shares: owned by the main thread, outliving the workers.
+struct WorkerShared {
+  tftp::FileStore& store;
+  const SharedRules& rules;
+  tftp::SessionQuota& quota;  // --max-clients, across the workers
+  // The bound on logged refusals of junk on port 69, across the workers.
+  SharedLogLimiter& junk_limit;
+  Diag& diag;
+};
+
 class TftpDaemon {
  public:
-  // `listen` is bound already, with IP_PKTINFO enabled. `rules`, `quota`,
-  // `store` and `diag` are shared by every worker.
-  TftpDaemon(EventLoop& loop, UniqueFd listen, tftp::FileStore& store,
-             DaemonConfig config, const SharedRules& rules,
-             tftp::SessionQuota& quota, Diag& diag);
+  // `listen` is bound already, with IP_PKTINFO enabled.
+  TftpDaemon(EventLoop& loop, UniqueFd listen, DaemonConfig config,
+             const WorkerShared& shared);
   ~TftpDaemon();
 
   std::size_t active() const { return book_.size(); }
@@ -87,7 +95,7 @@ class TftpDaemon {
   DaemonConfig config_;
   Diag& diag_;
   // Refusals of datagrams on port 69 that are no request: anyone can send
-  // those at any rate (a burst, then one a second, per worker).
+  // those at any rate (a burst, then one a second, across the workers).
   LimitedLog junk_log_;
   const SharedRules& rules_;
   tftp::SessionQuota& quota_;  // --max-clients, across the workers
@@ -103,8 +111,7 @@ class TftpWorker {
  public:
   // `on_failure` runs on the worker's thread if its loop fails (the
   // message is logged already); the program then stops every worker.
-  TftpWorker(UniqueFd listen, tftp::FileStore& store, DaemonConfig config,
-             const SharedRules& rules, tftp::SessionQuota& quota, Diag& diag,
+  TftpWorker(UniqueFd listen, DaemonConfig config, const WorkerShared& shared,
              std::function<void()> on_failure);
   ~TftpWorker();  // stops and joins
 
@@ -118,11 +125,8 @@ class TftpWorker {
   void Run();
 
   UniqueFd listen_;
-  tftp::FileStore& store_;
   DaemonConfig config_;
-  const SharedRules& rules_;
-  tftp::SessionQuota& quota_;
-  Diag& diag_;
+  WorkerShared shared_;
   std::function<void()> on_failure_;
   UniqueFd wake_;  // eventfd: Stop() writes it
   std::size_t cut_short_ = 0;

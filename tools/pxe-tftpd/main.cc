@@ -288,6 +288,8 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
   SharedRules shared_rules;
   shared_rules.Set(std::move(rules));
   tftp::SessionQuota quota(settings.max_clients);
+  SharedLogLimiter junk_limit(LimitedLog::kBurst, LimitedLog::kPerSecond);
+  const WorkerShared shared{store, shared_rules, quota, junk_limit, diag};
   loop.OnSignal(SIGTERM, [&] { loop.Stop(); });
   loop.OnSignal(SIGINT, [&] { loop.Stop(); });
   loop.OnSignal(SIGHUP, [&] {
@@ -326,8 +328,7 @@ int RunTftpd(TftpdOptions& options, Diag& diag) {
     slice.port_range =
         tftp::WorkerPortRange(settings.port_range, i, plan.count);
     workers.push_back(std::make_unique<TftpWorker>(
-        std::move(sockets[i]), store, std::move(slice), shared_rules, quota,
-        diag, [&worker_failed] {
+        std::move(sockets[i]), std::move(slice), shared, [&worker_failed] {
           std::uint64_t one = 1;
           [[maybe_unused]] ssize_t n =
               ::write(worker_failed.get(), &one, sizeof one);
