@@ -2,7 +2,9 @@
 # Runs libFuzzer targets one after the other (`make fuzz` calls it).
 #   run.sh FUZZ_DIR [TARGET...]     no TARGET: every tests/bin/fuzz_* built
 # Environment: FUZZ_RUNS=N (executions per target, -runs=N) or, when unset,
-# FUZZ_SECONDS=S (-max_total_time=S); FUZZ_FLAGS: more libFuzzer flags.
+# FUZZ_SECONDS=S (-max_total_time=S); FUZZ_FLAGS: more libFuzzer flags
+# (-fork=N runs N jobs at once, each a process, until the executions of
+# all of them add up to FUZZ_RUNS; the summary line is the same).
 #
 # Each target runs with its dictionary (tests/fuzz/dict/TARGET.dict, when
 # there is one), its seeds (tests/fuzz/corpus/TARGET, read only) and a
@@ -71,6 +73,10 @@ for name in "${targets[@]}"; do
   ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
   corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+  # -fork=N prints no stat:: lines: its rate is the executions over the time.
+  if [ -z "$rate" ] && [ -n "$execs" ] && [ "$seconds" -gt 0 ]; then
+    rate=$((execs / seconds))
+  fi
   if [ $rc -eq 0 ]; then
     result="no finding"
   else

@@ -111,8 +111,7 @@ for _ in $(seq 20); do  # the VM powers itself off right after the banner
 done
 powered_off=""
 if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
-  kill "$PXEBOOT_QEMU_PID"
-  wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+  pxeboot_reap "$PXEBOOT_QEMU_PID" QEMU
 else
   wait "$PXEBOOT_QEMU_PID" 2>/dev/null && powered_off=yes
 fi

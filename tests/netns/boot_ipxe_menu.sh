@@ -72,8 +72,7 @@ for _ in $(seq 20); do  # the VM powers itself off right after the banner
   sleep 0.5
 done
 if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
-  kill "$PXEBOOT_QEMU_PID"
-  wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+  pxeboot_reap "$PXEBOOT_QEMU_PID" QEMU
   powered_off=""
 else
   wait "$PXEBOOT_QEMU_PID" 2>/dev/null && powered_off=yes

@@ -195,18 +195,55 @@ boot_budget() {
 
 # --- lifetime --------------------------------------------------------------
 
+# _pxeboot_alive PID: PID exists and has not exited (a zombie has).
+_pxeboot_alive() {
+  local state
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# pxeboot_reap PID WHAT: SIGTERM to PID (a child of this shell), then up to
+# PXEBOOT_STOP_SECONDS (10) for it to exit, and it is reaped. A `wait` with
+# no bound would hang the test until CTest's timeout, with nothing said
+# about which process it waits for. If PID still runs then: what each of its
+# threads waits in (the kernel's wchan and stack), on stderr, then SIGKILL
+# and status 1.
+pxeboot_reap() {
+  local pid=$1 what=$2 i task
+  kill "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+  for ((i = 0; i < ${PXEBOOT_STOP_SECONDS:-10} * 10; i++)); do
+    _pxeboot_alive "$pid" || break
+    sleep 0.1
+  done
+  if _pxeboot_alive "$pid"; then
+    {
+      echo "pxeboot: $what (pid $pid) still runs ${PXEBOOT_STOP_SECONDS:-10} s after SIGTERM; its threads:"
+      for task in /proc/"$pid"/task/*; do
+        echo "  thread ${task##*/} ($(cat "$task/comm" 2>/dev/null)), state $(sed -n 's/^State:[[:space:]]*//p' "$task/status" 2>/dev/null), in $(cat "$task/wchan" 2>/dev/null)"
+        sed 's/^/    /' "$task/stack" 2>/dev/null
+      done
+      echo "  pending signals: $(sed -n 's/^ShdPnd:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null), blocked: $(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null); SIGKILL now"
+    } >&2
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 1
+  fi
+  wait "$pid" 2>/dev/null
+  return 0
+}
+
 pxeboot_cleanup() {
   local pid
   if [ -n "$PXEBOOT_QEMU_PID" ]; then
-    kill "$PXEBOOT_QEMU_PID" 2>/dev/null && wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+    pxeboot_reap "$PXEBOOT_QEMU_PID" QEMU
     PXEBOOT_QEMU_PID=""
   fi
   for pid in "${PXEBOOT_SERVER_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    pxeboot_reap "$pid" "a server"
   done
   PXEBOOT_SERVER_PIDS=()
   for pid in "${PXEBOOT_HELPER_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    pxeboot_reap "$pid" "a helper"
   done
   PXEBOOT_HELPER_PIDS=()
   if [ -n "$PXEBOOT_NETNS" ]; then
@@ -621,14 +658,24 @@ _pxeboot_wait_ports() {
   return 1
 }
 
+# pxeboot_servers_stop: ends the servers (pxeboot_reap). A server that
+# SIGTERM does not end is a failure of the test (testlib's fail) and status 1.
 pxeboot_servers_stop() {
-  local pid
+  local pid what status=0
   for pid in "${PXEBOOT_SERVER_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    what=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
+    what=${what%% *}
+    if ! pxeboot_reap "$pid" "${what##*/}"; then
+      status=1
+      if declare -F fail >/dev/null; then
+        fail "${what##*/} (pid $pid) did not exit on SIGTERM (its threads above)"
+      fi
+    fi
   done
   PXEBOOT_SERVER_PIDS=()
   PXEBOOT_SOURCES=()
   PXEBOOT_SERVERS_KIND=""
+  return $status
 }
 
 # pxeboot_servers_start_ipxe ROOT SCRIPT_URL [PXE-TFTPD OPTION...]: like
@@ -1011,8 +1058,7 @@ _pxeboot_run_once() {
   if kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null; then
     [ -n "$end" ] || end=no-power-off
     status=killed
-    kill "$PXEBOOT_QEMU_PID" 2>/dev/null
-    wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+    pxeboot_reap "$PXEBOOT_QEMU_PID" QEMU
   else
     wait "$PXEBOOT_QEMU_PID" 2>/dev/null
     status=$?
@@ -1465,10 +1511,12 @@ pxeboot_vm_running() {  # QEMU still runs
   [ -n "$PXEBOOT_QEMU_PID" ] && kill -0 "$PXEBOOT_QEMU_PID" 2>/dev/null
 }
 
-pxeboot_vm_stop() {  # kills QEMU (by its PID) if it still runs
+# pxeboot_vm_stop: ends QEMU (by its PID, pxeboot_reap) if it still runs.
+# QEMU stuck after SIGTERM is said on stderr, with its threads, and killed:
+# QEMU's trouble, not a failure of what the test boots.
+pxeboot_vm_stop() {
   if [ -n "$PXEBOOT_QEMU_PID" ]; then
-    kill "$PXEBOOT_QEMU_PID" 2>/dev/null
-    wait "$PXEBOOT_QEMU_PID" 2>/dev/null
+    pxeboot_reap "$PXEBOOT_QEMU_PID" QEMU
   fi
   PXEBOOT_QEMU_PID=""
   PXEBOOT_T0=""
