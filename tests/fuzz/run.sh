@@ -73,9 +73,18 @@ for name in "${targets[@]}"; do
   ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
   corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
-  # -fork=N prints no stat:: lines: its rate is the executions over the time.
+  # -fork=N prints no stat:: lines: its rate is the executions over the
+  # time. Its "cov:" and "corp:" are counted another way (the PCs of every
+  # job, every file the jobs added), so the row takes edges, features and
+  # corpus from one pass over the corpus (-runs=0), as a plain run counts
+  # them, and the run's own last line stays in the log.
   if [ -z "$rate" ] && [ -n "$execs" ] && [ "$seconds" -gt 0 ]; then
     rate=$((execs / seconds))
+    "$fuzzer" -runs=0 "${dict[@]}" "$corpus" "$src/corpus/$name" >"$log.pass" 2>&1
+    last=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$log.pass" | tail -n 1)
+    cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+    ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+    corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
   fi
   if [ $rc -eq 0 ]; then
     result="no finding"
