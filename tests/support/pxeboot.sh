@@ -206,8 +206,8 @@ _pxeboot_alive() {
 # PXEBOOT_STOP_SECONDS (10) for it to exit, and it is reaped. A `wait` with
 # no bound would hang the test until CTest's timeout, with nothing said
 # about which process it waits for. If PID still runs then: what each of its
-# threads waits in (the kernel's wchan and stack), on stderr, then SIGKILL
-# and status 1.
+# threads waits in (the kernel's wchan and stack, and gdb's backtraces when
+# gdb is installed), on stderr, then SIGKILL and status 1.
 pxeboot_reap() {
   local pid=$1 what=$2 i task
   kill "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
@@ -222,6 +222,12 @@ pxeboot_reap() {
         echo "  thread ${task##*/} ($(cat "$task/comm" 2>/dev/null)), state $(sed -n 's/^State:[[:space:]]*//p' "$task/status" 2>/dev/null), in $(cat "$task/wchan" 2>/dev/null)"
         sed 's/^/    /' "$task/stack" 2>/dev/null
       done
+      # Where in user space, when gdb is there (not a package the tests
+      # need): the frames of every thread, bounded in time.
+      if command -v gdb >/dev/null; then
+        timeout 30 gdb -p "$pid" -batch -nx -ex "thread apply all bt 12" </dev/null 2>&1 |
+          grep -E '^(Thread|#)' | sed 's/^/  /' | head -n 120
+      fi
       echo "  pending signals: $(sed -n 's/^ShdPnd:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null), blocked: $(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null); SIGKILL now"
     } >&2
     kill -KILL "$pid" 2>/dev/null
