@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "dhcpconf/conf_eval.h"
@@ -335,6 +336,39 @@ TEST_CASE("An include loop is named as a loop", "[dhcpconf]") {
   files["d.conf"] = "allow booting;\n";
   DhcpdConf conf;
   CHECK(ParseDhcpdConf(files["c.conf"], "c.conf", loader, &conf, &errors));
+}
+
+TEST_CASE("Files that include each other over and over are bounded",
+          "[dhcpconf]") {
+  // A tree without a loop: each file at depth d < 8 includes four files
+  // at depth d + 1, so 4 + 16 + ... + 4^8 = 87,380 reads unbounded.
+  std::size_t loads = 0;
+  IncludeLoader tree = [&](const std::string& path) -> Result<std::string> {
+    ++loads;
+    int depth = path[1] - '0';
+    std::string text = "allow booting;\n";
+    if (depth < 8)
+      for (int j = 0; j < 4; ++j)
+        text += fmt::format("include \"d{}.{}\";\n", depth + 1, j);
+    return text;
+  };
+  std::vector<ConfError> errors =
+      AllErrors("include \"d1.0\";\n", tree, "d0.conf");
+  CHECK(loads == 10000);
+  REQUIRE(!errors.empty());
+  CHECK(errors[0].message ==
+        "more than 10000 includes in all (files that include each other "
+        "over and over?)");
+  std::map<std::string, std::string> files;
+  IncludeLoader loader = LoaderOver(files);
+  // A lab's one file per host stays well within it.
+  std::string main_conf;
+  for (int i = 0; i < 500; ++i) {
+    files[fmt::format("host{}.conf", i)] = "allow booting;\n";
+    main_conf += fmt::format("include \"host{}.conf\";\n", i);
+  }
+  DhcpdConf conf;
+  CHECK(ParseDhcpdConf(main_conf, "main.conf", loader, &conf, &errors));
 }
 
 TEST_CASE("A UTF-8 BOM is skipped and does not shift columns", "[dhcpconf]") {
