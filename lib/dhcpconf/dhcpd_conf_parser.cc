@@ -986,14 +986,12 @@ class Parser {
     }
     if (include_depth_ >= kMaxIncludeDepth)
       ErrorAt(keyword, "includes nested too deeply");
-    if (includes_read_ >= kMaxIncludes) {
-      // Said once, at the first include over; the rest are skipped.
-      if (includes_read_++ > kMaxIncludes) throw ParseAbort{};
+    // Said once, at the first include over the bound; the rest are skipped.
+    if (includes_read_ > kMaxIncludes) throw ParseAbort{};
+    if (includes_read_++ == kMaxIncludes)
       ErrorAt(keyword, fmt::format("more than {} includes in all (files that "
                                    "include each other over and over?)",
                                    kMaxIncludes));
-    }
-    ++includes_read_;
     auto text = loader_
                     ? loader_(path)
                     : Result<std::string>(Fail("includes are not available"));
