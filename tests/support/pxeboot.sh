@@ -195,10 +195,11 @@ boot_budget() {
 
 # --- lifetime --------------------------------------------------------------
 
-# _pxeboot_alive PID: PID exists and has not exited (a zombie has).
+# _pxeboot_alive PID: PID exists and has not exited (a zombie has); as
+# testlib's running, a lower-case state ("t (tracing stop)") counts too.
 _pxeboot_alive() {
   local state
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
   [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 

@@ -155,9 +155,12 @@ wait_until() {
   done
 }
 
+# running PID: PID exists and has not exited (a zombie has). Any state
+# letter counts, lower case too: a sanitized program's LeakSanitizer stops
+# it under ptrace at exit ("t (tracing stop)") while it checks for leaks.
 running() {
   local state
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
   [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
