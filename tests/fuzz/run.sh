@@ -57,6 +57,7 @@ for name in "${targets[@]}"; do
   [ -f "$src/dict/$name.dict" ] && dict=(-dict="$src/dict/$name.dict")
   echo "== $name (${budget[*]}${dict:+ ${dict[*]##*/}})"
   start=$(date +%s)
+  : >"$log.start" # what $crashes gets after this is the run's
   # -timeout: one input slower than this is a finding (a hang). 300 s by
   # default: on a loaded shared machine a niced fuzzer can stall for 30 s
   # in trivial code, and libFuzzer's 25 s default then reports a false hang.
@@ -67,6 +68,7 @@ for name in "${targets[@]}"; do
   seconds=$(($(date +%s) - start))
   # The last status line: "#N  DONE  cov: E ft: F corp: C/SIZE ...".
   last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
+  last_status=$last
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   [ -n "$execs" ] || execs=$(echo "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')
   cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
@@ -78,20 +80,30 @@ for name in "${targets[@]}"; do
   # job, every file the jobs added), so the row takes edges, features and
   # corpus from one pass over the corpus (-runs=0), as a plain run counts
   # them, and the run's own last line stays in the log.
-  if [ -z "$rate" ] && [ -n "$execs" ] && [ "$seconds" -gt 0 ]; then
-    rate=$((execs / seconds))
-    "$fuzzer" -runs=0 "${dict[@]}" "$corpus" "$src/corpus/$name" >"$log.pass" 2>&1
+  if [ -z "$rate" ] && [ -n "$execs" ]; then
+    [ "$seconds" -gt 0 ] && rate=$((execs / seconds))
+    "$fuzzer" -runs=0 "${dict[@]}" -timeout=${FUZZ_TIMEOUT:-300} "$corpus" "$src/corpus/$name" >"$log.pass" 2>&1
     last=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$log.pass" | tail -n 1)
     cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
     corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
   fi
-  if [ $rc -eq 0 ]; then
+  # -fork=N goes on after a job's timeout or out-of-memory (libFuzzer's
+  # -ignore_timeouts and -ignore_ooms are on in fork mode) and exits 0,
+  # but the job wrote its input to $crashes and the last line counts it
+  # ("oom/timeout/crash: 0/1/0"). Those are findings too. A slow unit is
+  # not (it is wall-clock time, and a niced job can be starved that long),
+  # but it is said: replay it to know.
+  found=$(find "$crashes" -type f -newer "$log.start" ! -name 'slow-unit-*' | wc -l)
+  slow=$(find "$crashes" -type f -newer "$log.start" -name 'slow-unit-*' | wc -l)
+  counts=$(echo "$last_status" | sed -n 's|.* oom/timeout/crash: \([0-9/]*\).*|\1|p')
+  if [ $rc -eq 0 ] && [ "$found" = 0 ] && { [ -z "$counts" ] || [ "$counts" = 0/0/0 ]; }; then
     result="no finding"
   else
-    result="FINDING (exit $rc, see $crashes)"
+    result="FINDING (exit $rc${counts:+, oom/timeout/crash $counts}, $found new in $crashes)"
     status=1
   fi
+  [ "$slow" = 0 ] || result="$result; $slow slow-unit file(s) in $crashes to replay"
   row="| $name | ${execs:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $seconds | ${rate:-?} | $(date -u +%Y-%m-%d) | $result |"
   echo "$row" >>"$summary"
   echo "$row"
