@@ -245,6 +245,9 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
           i + 1 < pattern.size() &&
           std::string_view("<>bB`'123456789").find(pattern[i + 1]) !=
               std::string_view::npos;
+      if (i + 1 < pattern.size() && pattern[i + 1] >= '1' &&
+          pattern[i + 1] <= '9' && cost.back_reference == RegexCost::kNone)
+        cost.back_reference = at;
       i += 2;
       element(1, nullable);
     } else {
@@ -355,8 +358,18 @@ RemapRules RemapRules::Parse(std::string_view text,
     // glibc's regcomp copies a repeated element once per repetition, and a
     // repetition of a repetition again ("h" and 20 '+' take 700 MB); and
     // a repetition of what can match nothing ("((h?)?)+" and the like)
-    // makes its epsilon closures take exponential time.
+    // makes its epsilon closures take exponential time. Its regexec
+    // backtracks on a back-reference, in exponential time too.
     RegexCost cost = MeasureRegex(regex.text, kMaxRegexSize);
+    if (cost.back_reference != RegexCost::kNone) {
+      error(regex.column + cost.back_reference,
+            fmt::format("regular expression '{}': '{}' is a back-reference, "
+                        "which extended expressions do not have; matching "
+                        "one takes time exponential in the file name's "
+                        "length",
+                        regex.text, regex.text.substr(cost.back_reference, 2)));
+      continue;
+    }
     if (cost.nullable_repeat != RegexCost::kNone) {
       error(regex.column + cost.nullable_repeat,
             fmt::format("regular expression '{}': '{}' repeats a part that "
