@@ -241,12 +241,12 @@ RegexCost MeasureRegex(std::string_view pattern, std::uint64_t cap) {
     } else if (c == '\\') {
       // \< \> \b \B \` \' are anchors and a back-reference may match
       // nothing: both count as able to.
-      bool nullable =
-          i + 1 < pattern.size() &&
-          std::string_view("<>bB`'123456789").find(pattern[i + 1]) !=
-              std::string_view::npos;
-      if (i + 1 < pattern.size() && pattern[i + 1] >= '1' &&
-          pattern[i + 1] <= '9' && cost.back_reference == RegexCost::kNone)
+      char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+      bool back_reference = next >= '1' && next <= '9';
+      bool nullable = back_reference ||
+                      (next != '\0' && std::string_view("<>bB`'").find(next) !=
+                                           std::string_view::npos);
+      if (back_reference && cost.back_reference == RegexCost::kNone)
         cost.back_reference = at;
       i += 2;
       element(1, nullable);

@@ -68,7 +68,6 @@ for name in "${targets[@]}"; do
   seconds=$(($(date +%s) - start))
   # The last status line: "#N  DONE  cov: E ft: F corp: C/SIZE ...".
   last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
-  last_status=$last
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   [ -n "$execs" ] || execs=$(echo "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')
   cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
@@ -83,10 +82,10 @@ for name in "${targets[@]}"; do
   if [ -z "$rate" ] && [ -n "$execs" ]; then
     [ "$seconds" -gt 0 ] && rate=$((execs / seconds))
     "$fuzzer" -runs=0 "${dict[@]}" -timeout=${FUZZ_TIMEOUT:-300} "$corpus" "$src/corpus/$name" >"$log.pass" 2>&1
-    last=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$log.pass" | tail -n 1)
-    cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-    ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-    corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
+    inited=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$log.pass" | tail -n 1)
+    cov=$(echo "$inited" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+    ft=$(echo "$inited" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+    corp=$(echo "$inited" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
   fi
   # -fork=N goes on after a job's timeout or out-of-memory (libFuzzer's
   # -ignore_timeouts and -ignore_ooms are on in fork mode) and exits 0,
@@ -96,7 +95,7 @@ for name in "${targets[@]}"; do
   # but it is said: replay it to know.
   found=$(find "$crashes" -type f -newer "$log.start" ! -name 'slow-unit-*' | wc -l)
   slow=$(find "$crashes" -type f -newer "$log.start" -name 'slow-unit-*' | wc -l)
-  counts=$(echo "$last_status" | sed -n 's|.* oom/timeout/crash: \([0-9/]*\).*|\1|p')
+  counts=$(echo "$last" | sed -n 's|.* oom/timeout/crash: \([0-9/]*\).*|\1|p')
   if [ $rc -eq 0 ] && [ "$found" = 0 ] && { [ -z "$counts" ] || [ "$counts" = 0/0/0 ]; }; then
     result="no finding"
   else
