@@ -107,8 +107,10 @@ struct OptionName {
   OptionType type;
 };
 
-// Thrown only inside this file, to unwind to ParseDhcpdConf; never escapes.
-struct ParseAbort {};
+// Errors are returned, never thrown. A statement parser returns false when
+// it abandons its statement (ErrorAt has recorded why) and its caller then
+// skips to the statement's end (Recover); a parser of a value returns an
+// empty optional. Every caller passes a failure straight up.
 
 class Parser {
  public:
@@ -127,15 +129,11 @@ class Parser {
       Token token = lexer_->Peek();
       if (token.kind == TokenKind::kEnd) break;
       if (token.kind == TokenKind::kRBrace) {
-        Next();
+        Skip();
         Report(token, "unexpected '}' with no open block");
         continue;
       }
-      try {
-        ParseStatement(context);
-      } catch (const ParseAbort&) {
-        Recover();
-      }
+      if (!ParseStatement(context)) Recover();
     }
     lexer_ = saved_lexer;
     file_ = saved_file;
@@ -155,11 +153,16 @@ class Parser {
                                 std::string(lexer_->Line(token.line))});
   }
 
-  // Records an error and abandons the statement; Recover() then skips to
-  // its end.
-  [[noreturn]] void ErrorAt(const Token& token, std::string message) {
+  // Records an error that abandons the statement: `return ErrorAt(...)`
+  // from a parser of a value (an empty optional) or `return Abandon(...)`
+  // from a statement's (false). Recover() then skips to its end.
+  std::nullopt_t ErrorAt(const Token& token, std::string message) {
     Report(token, std::move(message));
-    throw ParseAbort{};
+    return std::nullopt;
+  }
+  bool Abandon(const Token& token, std::string message) {
+    Report(token, std::move(message));
+    return false;
   }
 
   // After an error: skip the rest of the statement - up to its ';' or
@@ -214,24 +217,37 @@ class Parser {
     return std::string(EnumName(token.kind, kNames, "?"));
   }
 
-  Token Next() {
+  // The next token; a lexer error (a lost quote, a NUL) abandons the
+  // statement.
+  [[nodiscard]] std::optional<Token> Next() {
     Token token = lexer_->Next();
     last_kind_ = token.kind;
-    if (token.kind == TokenKind::kError) ErrorAt(token, token.text);
+    if (token.kind == TokenKind::kError) return ErrorAt(token, token.text);
     return token;
   }
 
-  Token Expect(TokenKind kind, std::string_view what) {
-    Token token = Next();
-    if (token.kind != kind)
-      ErrorAt(token,
-              fmt::format("expected {}, found {}", what, Describe(token)));
+  // Takes a token already seen with Peek(), whose kind is known.
+  Token Take() {
+    Token token = lexer_->Next();
+    last_kind_ = token.kind;
+    return token;
+  }
+  void Skip() { Take(); }
+
+  [[nodiscard]] std::optional<Token> Expect(TokenKind kind,
+                                            std::string_view what) {
+    std::optional<Token> token = Next();
+    if (token && token->kind != kind)
+      return ErrorAt(
+          *token, fmt::format("expected {}, found {}", what, Describe(*token)));
     return token;
   }
 
-  void ExpectSemicolon() { Expect(TokenKind::kSemicolon, "';'"); }
+  [[nodiscard]] bool ExpectSemicolon() {
+    return Expect(TokenKind::kSemicolon, "';'").has_value();
+  }
 
-  Token ExpectWord(std::string_view what) {
+  [[nodiscard]] std::optional<Token> ExpectWord(std::string_view what) {
     return Expect(TokenKind::kWord, what);
   }
 
@@ -240,62 +256,72 @@ class Parser {
     return token.kind == TokenKind::kWord && AsciiLower(token.text) == keyword;
   }
 
-  void ExpectKeyword(std::string_view keyword) {
-    Token token = Next();
-    if (token.kind != TokenKind::kWord || AsciiLower(token.text) != keyword)
-      ErrorAt(token,
-              fmt::format("expected '{}', found {}", keyword, Describe(token)));
+  [[nodiscard]] bool ExpectKeyword(std::string_view keyword) {
+    std::optional<Token> token = Next();
+    if (!token) return false;
+    if (token->kind != TokenKind::kWord || AsciiLower(token->text) != keyword)
+      return Abandon(*token, fmt::format("expected '{}', found {}", keyword,
+                                         Describe(*token)));
+    return true;
   }
 
-  Ipv4Addr ParseIp() {
-    Token token = Next();
-    if (token.kind != TokenKind::kWord)
-      ErrorAt(token, fmt::format("expected an IPv4 address, found {}",
-                                 Describe(token)));
-    auto address = Ipv4Addr::Parse(token.text);
+  [[nodiscard]] std::optional<Ipv4Addr> ParseIp() {
+    std::optional<Token> token = Next();
+    if (!token) return std::nullopt;
+    if (token->kind != TokenKind::kWord)
+      return ErrorAt(*token, fmt::format("expected an IPv4 address, found {}",
+                                         Describe(*token)));
+    auto address = Ipv4Addr::Parse(token->text);
     if (!address) {
       bool looks_like_name = std::any_of(
-          token.text.begin(), token.text.end(),
+          token->text.begin(), token->text.end(),
           [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
-      ErrorAt(token,
-              looks_like_name
-                  ? fmt::format("{}: host names are not resolved here; write "
-                                "the IPv4 address",
-                                QuoteForMessage(token.text))
-                  : fmt::format("{} is not an IPv4 address: {}",
-                                QuoteForMessage(token.text), address.error()));
+      return ErrorAt(
+          *token,
+          looks_like_name
+              ? fmt::format("{}: host names are not resolved here; write "
+                            "the IPv4 address",
+                            QuoteForMessage(token->text))
+              : fmt::format("{} is not an IPv4 address: {}",
+                            QuoteForMessage(token->text), address.error()));
     }
     return *address;
   }
 
-  std::uint64_t ParseNumber(std::uint64_t max, std::string_view what) {
-    Token token = Next();
-    if (token.kind != TokenKind::kWord || !IsDecimal(token.text))
-      ErrorAt(token, fmt::format("expected {} (a number), found {}", what,
-                                 Describe(token)));
-    std::uint64_t value = std::stoull(token.text);
+  [[nodiscard]] std::optional<std::uint64_t> ParseNumber(
+      std::uint64_t max, std::string_view what) {
+    std::optional<Token> token = Next();
+    if (!token) return std::nullopt;
+    if (token->kind != TokenKind::kWord || !IsDecimal(token->text))
+      return ErrorAt(*token, fmt::format("expected {} (a number), found {}",
+                                         what, Describe(*token)));
+    std::uint64_t value = std::stoull(token->text);
     if (value > max)
-      ErrorAt(token, fmt::format("{} {} is over {}", what, value, max));
+      return ErrorAt(*token, fmt::format("{} {} is over {}", what, value, max));
     return value;
   }
 
-  std::string ParseString(std::string_view what) {
-    Token token = Next();
-    if (token.kind != TokenKind::kString)
-      ErrorAt(token, fmt::format("expected {} in double quotes, found {}", what,
-                                 Describe(token)));
-    return token.text;
+  [[nodiscard]] std::optional<std::string> ParseString(std::string_view what) {
+    std::optional<Token> token = Next();
+    if (!token) return std::nullopt;
+    if (token->kind != TokenKind::kString)
+      return ErrorAt(*token,
+                     fmt::format("expected {} in double quotes, found {}", what,
+                                 Describe(*token)));
+    return std::move(token->text);
   }
 
-  bool ParseFlagValue() {
-    Token token = Next();
-    std::string word = AsciiLower(token.text);
-    if (token.kind == TokenKind::kWord) {
+  [[nodiscard]] std::optional<bool> ParseFlagValue() {
+    std::optional<Token> token = Next();
+    if (!token) return std::nullopt;
+    std::string word = AsciiLower(token->text);
+    if (token->kind == TokenKind::kWord) {
       if (word == "on" || word == "true") return true;
       if (word == "off" || word == "false") return false;
     }
-    ErrorAt(token, fmt::format("expected on, off, true or false, found {}",
-                               Describe(token)));
+    return ErrorAt(*token,
+                   fmt::format("expected on, off, true or false, found {}",
+                               Describe(*token)));
   }
 
   Params& NewParams(Context& context) {
@@ -312,11 +338,12 @@ class Parser {
         fmt::format("{}:{}: {}", file_, token.line, std::move(text)));
   }
 
-  void RequireKind(const Token& token, const Context& context,
-                   unsigned allowed) {
-    if ((allowed & In({context.kind})) != 0) return;
-    ErrorAt(token, fmt::format("'{}' is not allowed in {}",
-                               AsciiLower(token.text), KindName(context.kind)));
+  [[nodiscard]] bool RequireKind(const Token& token, const Context& context,
+                                 unsigned allowed) {
+    if ((allowed & In({context.kind})) != 0) return true;
+    return Abandon(
+        token, fmt::format("'{}' is not allowed in {}", AsciiLower(token.text),
+                           KindName(context.kind)));
   }
 
   // --- option names and values ---
@@ -329,20 +356,28 @@ class Parser {
     return std::nullopt;
   }
 
-  OptionName ExpectOptionName(const Token& token) {
+  [[nodiscard]] std::optional<OptionName> ExpectOptionName(const Token& token) {
     if (token.kind != TokenKind::kWord)
-      ErrorAt(token, fmt::format("expected an option name, found {}",
-                                 Describe(token)));
+      return ErrorAt(token, fmt::format("expected an option name, found {}",
+                                        Describe(token)));
     if (token.text.find('.') != std::string::npos)
-      ErrorAt(token, fmt::format("option {}: option spaces are not supported",
+      return ErrorAt(token,
+                     fmt::format("option {}: option spaces are not supported",
                                  QuoteForMessage(token.text)));
     auto option = LookupOption(token.text);
     if (!option)
-      ErrorAt(token,
-              fmt::format("unknown option {} (define it with 'option NAME "
-                          "code N = TYPE;')",
-                          QuoteForMessage(token.text)));
-    return *option;
+      return ErrorAt(token,
+                     fmt::format("unknown option {} (define it with 'option "
+                                 "NAME code N = TYPE;')",
+                                 QuoteForMessage(token.text)));
+    return option;
+  }
+
+  // The option named by the next token.
+  [[nodiscard]] std::optional<OptionName> ParseOptionName() {
+    std::optional<Token> name = Next();
+    if (!name) return std::nullopt;
+    return ExpectOptionName(*name);
   }
 
   void AppendNumber(std::vector<std::uint8_t>& out, std::uint64_t value,
@@ -351,118 +386,150 @@ class Parser {
       out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
   }
 
-  std::int64_t ParseSignedNumber(std::int64_t min, std::int64_t max,
-                                 std::string_view what) {
-    Token token = Next();
-    std::string_view text = token.text;
+  [[nodiscard]] std::optional<std::int64_t> ParseSignedNumber(
+      std::int64_t min, std::int64_t max, std::string_view what) {
+    std::optional<Token> token = Next();
+    if (!token) return std::nullopt;
+    std::string_view text = token->text;
     bool negative = !text.empty() && text[0] == '-';
     if (negative) text.remove_prefix(1);
-    if (token.kind != TokenKind::kWord || !IsDecimal(text))
-      ErrorAt(token, fmt::format("expected {} (a number), found {}", what,
-                                 Describe(token)));
+    if (token->kind != TokenKind::kWord || !IsDecimal(text))
+      return ErrorAt(*token, fmt::format("expected {} (a number), found {}",
+                                         what, Describe(*token)));
     std::int64_t value = std::stoll(std::string(text));
     if (negative) value = -value;
     if (value < min || value > max)
-      ErrorAt(token,
-              fmt::format("{} {} is outside {}..{}", what, value, min, max));
+      return ErrorAt(*token, fmt::format("{} {} is outside {}..{}", what, value,
+                                         min, max));
     return value;
   }
 
-  std::vector<std::uint8_t> ParseOptionValue(OptionType type) {
+  [[nodiscard]] std::optional<std::vector<std::uint8_t>> ParseOptionValue(
+      OptionType type) {
     std::vector<std::uint8_t> out;
+    // One value, or a comma-separated list of them; `one` appends a value
+    // to `out` and returns false when it abandons the statement.
     auto list = [&](auto&& one) {
       for (;;) {
-        one();
-        if (lexer_->Peek().kind != TokenKind::kComma) break;
-        Next();
+        if (!one()) return false;
+        if (lexer_->Peek().kind != TokenKind::kComma) return true;
+        Skip();
       }
     };
+    auto number = [&](std::uint64_t max, int width) {
+      std::optional<std::uint64_t> value = ParseNumber(max, "value");
+      if (value) AppendNumber(out, *value, width);
+      return value.has_value();
+    };
+    auto ip = [&] {
+      std::optional<Ipv4Addr> address = ParseIp();
+      if (address) AppendNumber(out, address->value(), 4);
+      return address.has_value();
+    };
+    bool ok = false;
     switch (type) {
       case OptionType::kIp:
-        AppendNumber(out, ParseIp().value(), 4);
+        ok = ip();
         break;
       case OptionType::kIpList:
-        list([&] { AppendNumber(out, ParseIp().value(), 4); });
+        ok = list(ip);
         break;
       case OptionType::kU8:
-        AppendNumber(out, ParseNumber(0xff, "value"), 1);
+        ok = number(0xff, 1);
         break;
       case OptionType::kU16:
-        AppendNumber(out, ParseNumber(0xffff, "value"), 2);
+        ok = number(0xffff, 2);
         break;
       case OptionType::kU32:
-        AppendNumber(out, ParseNumber(0xffffffffu, "value"), 4);
+        ok = number(0xffffffffu, 4);
         break;
-      case OptionType::kI32:
-        AppendNumber(out,
-                     static_cast<std::uint32_t>(static_cast<std::int32_t>(
-                         ParseSignedNumber(INT32_MIN, INT32_MAX, "value"))),
-                     4);
+      case OptionType::kI32: {
+        std::optional<std::int64_t> value =
+            ParseSignedNumber(INT32_MIN, INT32_MAX, "value");
+        if (value)
+          AppendNumber(
+              out,
+              static_cast<std::uint32_t>(static_cast<std::int32_t>(*value)), 4);
+        ok = value.has_value();
         break;
+      }
       case OptionType::kU16List:
-        list([&] { AppendNumber(out, ParseNumber(0xffff, "value"), 2); });
+        ok = list([&] { return number(0xffff, 2); });
         break;
       case OptionType::kU8List:
-        list([&] { AppendNumber(out, ParseNumber(0xff, "value"), 1); });
+        ok = list([&] { return number(0xff, 1); });
         break;
-      case OptionType::kBool:
-        out.push_back(ParseFlagValue() ? 1 : 0);
+      case OptionType::kBool: {
+        std::optional<bool> flag = ParseFlagValue();
+        if (flag) out.push_back(*flag ? 1 : 0);
+        ok = flag.has_value();
         break;
+      }
       case OptionType::kText: {
-        std::string text = ParseString("text");
-        out.assign(text.begin(), text.end());
+        std::optional<std::string> text = ParseString("text");
+        if (text) out.assign(text->begin(), text->end());
+        ok = text.has_value();
         break;
       }
       case OptionType::kBytes: {
-        Token token = Next();
-        if (token.kind == TokenKind::kString) {
-          out.assign(token.text.begin(), token.text.end());
-        } else if (auto hex = token.kind == TokenKind::kWord
-                                  ? ParseColonHex(token.text)
+        std::optional<Token> token = Next();
+        if (!token) return std::nullopt;
+        if (token->kind == TokenKind::kString) {
+          out.assign(token->text.begin(), token->text.end());
+        } else if (auto hex = token->kind == TokenKind::kWord
+                                  ? ParseColonHex(token->text)
                                   : std::nullopt) {
           out = *hex;
         } else {
-          ErrorAt(token, fmt::format("expected a quoted string or colon-hex "
+          return ErrorAt(*token,
+                         fmt::format("expected a quoted string or colon-hex "
                                      "bytes (01:02:ff), found {}",
-                                     Describe(token)));
+                                     Describe(*token)));
         }
+        ok = true;
         break;
       }
       case OptionType::kDomainList:
-        list([&] {
-          Token token = Next();
-          if (token.kind != TokenKind::kString)
-            ErrorAt(token, "expected a domain name in double quotes");
+        ok = list([&] {
+          std::optional<Token> token = Next();
+          if (!token) return false;
+          if (token->kind != TokenKind::kString)
+            return Abandon(*token, "expected a domain name in double quotes");
           std::size_t start = 0;
-          std::string_view name = token.text;
+          std::string_view name = token->text;
           while (start < name.size()) {
             std::size_t dot = name.find('.', start);
             if (dot == std::string_view::npos) dot = name.size();
             std::size_t length = dot - start;
             if (length == 0 || length > 63)
-              ErrorAt(token, "domain name label must be 1 to 63 characters");
+              return Abandon(*token,
+                             "domain name label must be 1 to 63 characters");
             out.push_back(static_cast<std::uint8_t>(length));
             out.insert(out.end(), name.begin() + start, name.begin() + dot);
             start = dot + 1;
           }
           out.push_back(0);
+          return true;
         });
         break;
     }
+    if (!ok) return std::nullopt;
     if (out.size() > 1024)
-      ErrorAt(lexer_->Peek(), "option value is longer than 1024 bytes");
+      return ErrorAt(lexer_->Peek(), "option value is longer than 1024 bytes");
     return out;
   }
 
-  OptionType ParseOptionType() {
-    Token token = ExpectWord("an option type");
-    std::string word = AsciiLower(token.text);
+  [[nodiscard]] std::optional<OptionType> ParseOptionType() {
+    std::optional<Token> token = ExpectWord("an option type");
+    if (!token) return std::nullopt;
+    std::string word = AsciiLower(token->text);
     bool array = false;
     if (word == "array") {
-      ExpectKeyword("of");
+      if (!ExpectKeyword("of")) return std::nullopt;
       array = true;
       token = ExpectWord("an option type");
-      word = AsciiLower(token.text);
+      if (!token) return std::nullopt;
+      word = AsciiLower(token->text);
     }
     OptionType type;
     if (word == "boolean") {
@@ -475,16 +542,17 @@ class Parser {
     } else if (word == "string") {
       type = OptionType::kBytes;
     } else if (word == "domain-list") {
-      if (PeekWord("compressed")) Next();
+      if (PeekWord("compressed")) Skip();
       type = OptionType::kDomainList;
     } else if (word == "unsigned" || word == "signed" || word == "integer") {
       bool is_signed = word != "unsigned";
-      if (word != "integer") ExpectKeyword("integer");
-      Token width_token = Next();
-      int width = width_token.kind == TokenKind::kWord &&
-                          IsDecimal(width_token.text) &&
-                          width_token.text.size() <= 2
-                      ? std::stoi(width_token.text)
+      if (word != "integer" && !ExpectKeyword("integer")) return std::nullopt;
+      std::optional<Token> width_token = Next();
+      if (!width_token) return std::nullopt;
+      int width = width_token->kind == TokenKind::kWord &&
+                          IsDecimal(width_token->text) &&
+                          width_token->text.size() <= 2
+                      ? std::stoi(width_token->text)
                       : 0;
       if (width == 8) {
         type = array ? OptionType::kU8List : OptionType::kU8;
@@ -492,119 +560,134 @@ class Parser {
         type = array ? OptionType::kU16List : OptionType::kU16;
       } else if (width == 32) {
         if (array)
-          ErrorAt(token, "arrays of 32-bit integers are not supported");
+          return ErrorAt(*token, "arrays of 32-bit integers are not supported");
         type = is_signed ? OptionType::kI32 : OptionType::kU32;
       } else {
-        ErrorAt(width_token, "integer width must be 8, 16 or 32");
+        return ErrorAt(*width_token, "integer width must be 8, 16 or 32");
       }
       array = false;
     } else if (word == "encapsulate") {
-      ErrorAt(token, "'encapsulate' option spaces are not supported");
+      return ErrorAt(*token, "'encapsulate' option spaces are not supported");
     } else {
-      ErrorAt(token, fmt::format("unknown option type {}",
-                                 QuoteForMessage(token.text)));
+      return ErrorAt(*token, fmt::format("unknown option type {}",
+                                         QuoteForMessage(token->text)));
     }
     if (array && type != OptionType::kU8List && type != OptionType::kU16List)
-      ErrorAt(token, fmt::format("arrays of {} are not supported", word));
+      return ErrorAt(*token,
+                     fmt::format("arrays of {} are not supported", word));
     return type;
   }
 
-  void ParseOptionStatement(Context& context) {
-    Token name = Next();
-    if (name.kind == TokenKind::kWord && AsciiLower(name.text) == "space")
-      ErrorAt(name, "option spaces are not supported");
-    if (name.kind == TokenKind::kWord && PeekWord("code")) {
-      Next();
-      if (name.text.find('.') != std::string::npos)
-        ErrorAt(name, "option spaces are not supported");
-      std::uint8_t code = static_cast<std::uint8_t>(ParseNumber(254, "code"));
-      if (code == 0) ErrorAt(name, "option code 0 is PAD");
-      Expect(TokenKind::kEqual, "'='");
-      OptionType type = ParseOptionType();
-      ExpectSemicolon();
-      defined_[AsciiLower(name.text)] = OptionName{code, type};
-      return;
+  [[nodiscard]] bool ParseOptionStatement(Context& context) {
+    std::optional<Token> name = Next();
+    if (!name) return false;
+    if (name->kind == TokenKind::kWord && AsciiLower(name->text) == "space")
+      return Abandon(*name, "option spaces are not supported");
+    if (name->kind == TokenKind::kWord && PeekWord("code")) {
+      Skip();
+      if (name->text.find('.') != std::string::npos)
+        return Abandon(*name, "option spaces are not supported");
+      std::optional<std::uint64_t> code = ParseNumber(254, "code");
+      if (!code) return false;
+      if (*code == 0) return Abandon(*name, "option code 0 is PAD");
+      if (!Expect(TokenKind::kEqual, "'='")) return false;
+      std::optional<OptionType> type = ParseOptionType();
+      if (!type || !ExpectSemicolon()) return false;
+      defined_[AsciiLower(name->text)] =
+          OptionName{static_cast<std::uint8_t>(*code), *type};
+      return true;
     }
-    OptionName option = ExpectOptionName(name);
-    if (option.code == dhcp_option::kMessageType ||
-        option.code == dhcp_option::kOverload ||
-        option.code == dhcp_option::kRequestedAddress)
-      ErrorAt(name, fmt::format("option {} is set by the server itself",
-                                QuoteForMessage(name.text)));
-    auto value = ParseOptionValue(option.type);
-    ExpectSemicolon();
+    std::optional<OptionName> option = ExpectOptionName(*name);
+    if (!option) return false;
+    if (option->code == dhcp_option::kMessageType ||
+        option->code == dhcp_option::kOverload ||
+        option->code == dhcp_option::kRequestedAddress)
+      return Abandon(*name, fmt::format("option {} is set by the server itself",
+                                        QuoteForMessage(name->text)));
+    auto value = ParseOptionValue(option->type);
+    if (!value || !ExpectSemicolon()) return false;
     if (context.kind == ScopeKind::kHost &&
-        option.code == dhcp_option::kClientIdentifier)
-      conf_->hosts[context.host].client_id = value;
-    NewParams(context).SetOption(option.code, std::move(value));
+        option->code == dhcp_option::kClientIdentifier)
+      conf_->hosts[context.host].client_id = *value;
+    NewParams(context).SetOption(option->code, std::move(*value));
+    return true;
   }
 
   // --- expressions ---
 
-  Expr ParseData() {
-    Token token = Next();
+  [[nodiscard]] std::optional<Expr> ParseData() {
+    std::optional<Token> token = Next();
+    if (!token) return std::nullopt;
     Expr expr;
-    if (token.kind == TokenKind::kString) {
+    if (token->kind == TokenKind::kString) {
       expr.kind = Expr::Kind::kData;
-      expr.data.assign(token.text.begin(), token.text.end());
+      expr.data.assign(token->text.begin(), token->text.end());
       return expr;
     }
-    if (token.kind != TokenKind::kWord)
-      ErrorAt(token,
-              fmt::format("expected a value, found {}", Describe(token)));
-    std::string word = AsciiLower(token.text);
+    if (token->kind != TokenKind::kWord)
+      return ErrorAt(
+          *token, fmt::format("expected a value, found {}", Describe(*token)));
+    std::string word = AsciiLower(token->text);
     if (word == "option") {
-      Token name = Next();
-      OptionName option = ExpectOptionName(name);
+      std::optional<OptionName> option = ParseOptionName();
+      if (!option) return std::nullopt;
       expr.kind = Expr::Kind::kOption;
-      expr.option_code = option.code;
-      expr.option_type = option.type;
+      expr.option_code = option->code;
+      expr.option_type = option->type;
       return expr;
     }
     if (word == "substring" || word == "suffix") {
-      Expect(TokenKind::kLParen, "'('");
-      expr.args.push_back(ParseData());
-      Expect(TokenKind::kComma, "','");
+      if (!Expect(TokenKind::kLParen, "'('")) return std::nullopt;
+      std::optional<Expr> data = ParseData();
+      if (!data) return std::nullopt;
+      expr.args.push_back(std::move(*data));
+      if (!Expect(TokenKind::kComma, "','")) return std::nullopt;
       if (word == "substring") {
         expr.kind = Expr::Kind::kSubstring;
-        expr.offset = static_cast<std::uint32_t>(ParseNumber(65535, "offset"));
-        Expect(TokenKind::kComma, "','");
+        std::optional<std::uint64_t> offset = ParseNumber(65535, "offset");
+        if (!offset || !Expect(TokenKind::kComma, "','")) return std::nullopt;
+        expr.offset = static_cast<std::uint32_t>(*offset);
       } else {
         expr.kind = Expr::Kind::kSuffix;
       }
-      expr.length = static_cast<std::uint32_t>(ParseNumber(65535, "length"));
-      Expect(TokenKind::kRParen, "')'");
+      std::optional<std::uint64_t> length = ParseNumber(65535, "length");
+      if (!length || !Expect(TokenKind::kRParen, "')'")) return std::nullopt;
+      expr.length = static_cast<std::uint32_t>(*length);
       return expr;
     }
     if (word == "lcase") {
-      Expect(TokenKind::kLParen, "'('");
+      if (!Expect(TokenKind::kLParen, "'('")) return std::nullopt;
       expr.kind = Expr::Kind::kLcase;
-      expr.args.push_back(ParseData());
-      Expect(TokenKind::kRParen, "')'");
+      std::optional<Expr> data = ParseData();
+      if (!data) return std::nullopt;
+      expr.args.push_back(std::move(*data));
+      if (!Expect(TokenKind::kRParen, "')'")) return std::nullopt;
       return expr;
     }
     if (word == "hardware") {
       expr.kind = Expr::Kind::kHardware;
       return expr;
     }
-    if (IsDecimal(token.text)) {
+    if (IsDecimal(token->text)) {
       expr.kind = Expr::Kind::kData;
-      expr.number = std::stoll(token.text);
+      expr.number = std::stoll(token->text);
       return expr;
     }
-    if (auto hex = ParseColonHex(token.text)) {
+    if (auto hex = ParseColonHex(token->text)) {
       expr.kind = Expr::Kind::kData;
       expr.data = *hex;
       return expr;
     }
-    ErrorAt(token, fmt::format("expected a value (option NAME, \"text\", "
-                               "00:07, substring(...)), found {}",
-                               Describe(token)));
+    return ErrorAt(*token, fmt::format("expected a value (option NAME, "
+                                       "\"text\", 00:07, substring(...)), "
+                                       "found {}",
+                                       Describe(*token)));
   }
 
   // A bare number compared with an integer option takes that option's width.
-  void EncodeNumber(Expr& number, const Expr& other, const Token& at) {
-    if (number.kind != Expr::Kind::kData || number.number < 0) return;
+  [[nodiscard]] bool EncodeNumber(Expr& number, const Expr& other,
+                                  const Token& at) {
+    if (number.kind != Expr::Kind::kData || number.number < 0) return true;
     int width = 0;
     if (other.kind == Expr::Kind::kOption) {
       switch (other.option_type) {
@@ -626,69 +709,76 @@ class Parser {
       }
     }
     if (width == 0)
-      ErrorAt(at,
-              "a bare number compares only with an integer option; write "
-              "bytes as colon-hex (00:07) or text in quotes");
+      return Abandon(at,
+                     "a bare number compares only with an integer option; "
+                     "write bytes as colon-hex (00:07) or text in quotes");
     if (number.number >= (std::int64_t{1} << (8 * width)))
-      ErrorAt(at, fmt::format("{} does not fit the option's {} bytes",
-                              number.number, width));
+      return Abandon(at, fmt::format("{} does not fit the option's {} bytes",
+                                     number.number, width));
     AppendNumber(number.data, static_cast<std::uint64_t>(number.number), width);
     number.number = -1;
+    return true;
   }
 
-  Expr ParseComparison(int depth) {
+  [[nodiscard]] std::optional<Expr> ParseComparison(int depth) {
     if (depth > kMaxNesting)
-      ErrorAt(lexer_->Peek(), "expression nested too deeply");
+      return ErrorAt(lexer_->Peek(), "expression nested too deeply");
     Token token = lexer_->Peek();
     if (token.kind == TokenKind::kLParen) {
-      Next();
-      Expr inner = ParseOr(depth + 1);
-      Expect(TokenKind::kRParen, "')'");
+      Skip();
+      std::optional<Expr> inner = ParseOr(depth + 1);
+      if (!inner || !Expect(TokenKind::kRParen, "')'")) return std::nullopt;
       return inner;
     }
     if (token.kind == TokenKind::kWord) {
       std::string word = AsciiLower(token.text);
       if (word == "exists") {
-        Next();
-        Token name = Next();
-        OptionName option = ExpectOptionName(name);
+        Skip();
+        std::optional<OptionName> option = ParseOptionName();
+        if (!option) return std::nullopt;
         Expr expr;
         expr.kind = Expr::Kind::kExists;
-        expr.option_code = option.code;
+        expr.option_code = option->code;
         return expr;
       }
       if (word == "known") {
-        Next();
+        Skip();
         Expr expr;
         expr.kind = Expr::Kind::kKnown;
         return expr;
       }
     }
     Token start = lexer_->Peek();
-    Expr lhs = ParseData();
-    Token op = Next();
-    if (op.kind != TokenKind::kEqual && op.kind != TokenKind::kNotEqual)
-      ErrorAt(op, fmt::format("expected '=' or '!=', found {}", Describe(op)));
+    std::optional<Expr> lhs = ParseData();
+    if (!lhs) return std::nullopt;
+    std::optional<Token> op = Next();
+    if (!op) return std::nullopt;
+    if (op->kind != TokenKind::kEqual && op->kind != TokenKind::kNotEqual)
+      return ErrorAt(
+          *op, fmt::format("expected '=' or '!=', found {}", Describe(*op)));
     Token rhs_token = lexer_->Peek();
-    Expr rhs = ParseData();
-    EncodeNumber(rhs, lhs, rhs_token);
-    EncodeNumber(lhs, rhs, start);
+    std::optional<Expr> rhs = ParseData();
+    if (!rhs || !EncodeNumber(*rhs, *lhs, rhs_token) ||
+        !EncodeNumber(*lhs, *rhs, start))
+      return std::nullopt;
     Expr expr;
-    expr.kind = op.kind == TokenKind::kEqual ? Expr::Kind::kEqual
-                                             : Expr::Kind::kNotEqual;
-    expr.args.push_back(std::move(lhs));
-    expr.args.push_back(std::move(rhs));
+    expr.kind = op->kind == TokenKind::kEqual ? Expr::Kind::kEqual
+                                              : Expr::Kind::kNotEqual;
+    expr.args.push_back(std::move(*lhs));
+    expr.args.push_back(std::move(*rhs));
     return expr;
   }
 
-  Expr ParseNot(int depth) {
+  [[nodiscard]] std::optional<Expr> ParseNot(int depth) {
     if (PeekWord("not")) {
-      Next();
+      Skip();
       Expr expr;
       expr.kind = Expr::Kind::kNot;
       if (depth > kMaxNesting)
-        ErrorAt(lexer_->Peek(), "expression nested too deeply");
-      expr.args.push_back(ParseNot(depth + 1));
+        return ErrorAt(lexer_->Peek(), "expression nested too deeply");
+      std::optional<Expr> operand = ParseNot(depth + 1);
+      if (!operand) return std::nullopt;
+      expr.args.push_back(std::move(*operand));
       return expr;
     }
     return ParseComparison(depth);
@@ -696,39 +786,46 @@ class Parser {
 
   // OPERAND (WORD OPERAND)*, left-associative: "and" binds tighter than
   // "or" because ParseOr's operand is ParseAnd.
-  Expr ParseChain(int depth, std::string_view word, Expr::Kind kind,
-                  Expr (Parser::*operand)(int)) {
-    Expr lhs = (this->*operand)(depth);
+  [[nodiscard]] std::optional<Expr> ParseChain(
+      int depth, std::string_view word, Expr::Kind kind,
+      std::optional<Expr> (Parser::*operand)(int)) {
+    std::optional<Expr> lhs = (this->*operand)(depth);
+    if (!lhs) return std::nullopt;
     while (PeekWord(word)) {
-      Next();
+      Skip();
+      std::optional<Expr> rhs = (this->*operand)(depth);
+      if (!rhs) return std::nullopt;
       Expr expr;
       expr.kind = kind;
-      expr.args.push_back(std::move(lhs));
-      expr.args.push_back((this->*operand)(depth));
+      expr.args.push_back(std::move(*lhs));
+      expr.args.push_back(std::move(*rhs));
       lhs = std::move(expr);
     }
     return lhs;
   }
 
-  Expr ParseAnd(int depth) {
+  [[nodiscard]] std::optional<Expr> ParseAnd(int depth) {
     return ParseChain(depth, "and", Expr::Kind::kAnd, &Parser::ParseNot);
   }
 
-  Expr ParseOr(int depth) {
+  [[nodiscard]] std::optional<Expr> ParseOr(int depth) {
     return ParseChain(depth, "or", Expr::Kind::kOr, &Parser::ParseAnd);
   }
 
   // --- blocks ---
 
   // Parses "{ statements }" into `inner`.
-  void ParseBlock(Context& inner, const Token& opener) {
-    if (inner.depth > kMaxNesting) ErrorAt(opener, "blocks nested too deeply");
-    Expect(TokenKind::kLBrace, "'{'");
+  // False when the block cannot begin; an error inside it abandons only
+  // the statement it is in.
+  [[nodiscard]] bool ParseBlock(Context& inner, const Token& opener) {
+    if (inner.depth > kMaxNesting)
+      return Abandon(opener, "blocks nested too deeply");
+    if (!Expect(TokenKind::kLBrace, "'{'")) return false;
     for (;;) {
       Token token = lexer_->Peek();
       if (token.kind == TokenKind::kRBrace) {
-        Next();
-        return;
+        Skip();
+        return true;
       }
       if (token.kind == TokenKind::kEnd) {
         // The caret goes under the block that is never closed: the end of
@@ -738,13 +835,9 @@ class Parser {
         Report(opener, fmt::format("missing '}}' for this '{}' (the file "
                                    "ends at line {})",
                                    AsciiLower(opener.text), last_line));
-        return;
+        return true;
       }
-      try {
-        ParseStatement(inner);
-      } catch (const ParseAbort&) {
-        Recover();
-      }
+      if (!ParseStatement(inner)) Recover();
     }
   }
 
@@ -771,31 +864,35 @@ class Parser {
     return inner;
   }
 
-  void ParseIf(Context& context, const Token& keyword) {
+  [[nodiscard]] bool ParseIf(Context& context, const Token& keyword) {
     Conditional conditional;
     Token branch_token = keyword;
     bool has_condition = true;
     for (;;) {
       Conditional::Branch branch;
       branch.pos = Pos(branch_token);
-      if (has_condition) branch.condition = ParseOr(0);
+      if (has_condition) {
+        std::optional<Expr> condition = ParseOr(0);
+        if (!condition) return false;
+        branch.condition = std::move(*condition);
+      }
       branch.body = conf_->NewScope(
           fmt::format("{} at {}:{}",
                       has_condition ? AsciiLower(branch_token.text) : "else",
                       file_, branch_token.line),
           branch.pos);
       Context inner = Child(context, ScopeKind::kIfBody, branch.body);
-      ParseBlock(inner, branch_token);
+      if (!ParseBlock(inner, branch_token)) return false;
       conditional.branches.push_back(std::move(branch));
       if (!has_condition) break;
       if (PeekWord("elsif")) {
-        branch_token = Next();
+        branch_token = Take();
         continue;
       }
       if (PeekWord("else")) {
-        branch_token = Next();
+        branch_token = Take();
         if (PeekWord("if")) {
-          branch_token = Next();
+          branch_token = Take();
           continue;
         }
         has_condition = false;
@@ -805,55 +902,61 @@ class Parser {
     }
     context.scope->items.emplace_back();
     context.scope->items.back().conditional = std::move(conditional);
+    return true;
   }
 
-  void ParseRange(Context& context, const Token& keyword) {
+  [[nodiscard]] bool ParseRange(Context& context, const Token& keyword) {
     RangeDecl range;
     range.pos = Pos(keyword);
     if (PeekWord("dynamic-bootp")) {
-      Next();
+      Skip();
       range.dynamic_bootp = true;
     }
     Token first_token = lexer_->Peek();
-    Ipv4Addr first = ParseIp();
-    Ipv4Addr last = first;
+    std::optional<Ipv4Addr> first = ParseIp();
+    if (!first) return false;
+    std::optional<Ipv4Addr> last = first;
     if (lexer_->Peek().kind != TokenKind::kSemicolon) last = ParseIp();
-    ExpectSemicolon();
-    auto made = Ipv4Range::Make(first, last);
+    if (!last || !ExpectSemicolon()) return false;
+    auto made = Ipv4Range::Make(*first, *last);
     if (!made)
-      ErrorAt(first_token,
-              fmt::format("range {} {}: {}", first, last, made.error()));
+      return Abandon(first_token, fmt::format("range {} {}: {}", *first, *last,
+                                              made.error()));
     range.range = *made;
     const SubnetDecl& subnet = conf_->subnets[context.subnet];
-    if (!subnet.prefix.Contains(first) || !subnet.prefix.Contains(last))
-      ErrorAt(first_token, fmt::format("range {}-{} is outside subnet {}",
-                                       first, last, subnet.prefix));
+    if (!subnet.prefix.Contains(*first) || !subnet.prefix.Contains(*last))
+      return Abandon(first_token,
+                     fmt::format("range {}-{} is outside subnet {}", *first,
+                                 *last, subnet.prefix));
     if (context.kind == ScopeKind::kPool)
       conf_->subnets[context.subnet].pools[context.pool].ranges.push_back(
           range);
     else
       conf_->subnets[context.subnet].ranges.push_back(range);
+    return true;
   }
 
-  void ParseSubnet(Context& context, const Token& keyword) {
+  [[nodiscard]] bool ParseSubnet(Context& context, const Token& keyword) {
     Token address_token = lexer_->Peek();
-    Ipv4Addr address = ParseIp();
-    ExpectKeyword("netmask");
+    std::optional<Ipv4Addr> address = ParseIp();
+    if (!address || !ExpectKeyword("netmask")) return false;
     Token mask_token = lexer_->Peek();
-    Ipv4Addr mask = ParseIp();
-    auto length = Ipv4Prefix::NetmaskToLength(mask.ToString());
+    std::optional<Ipv4Addr> mask = ParseIp();
+    if (!mask) return false;
+    auto length = Ipv4Prefix::NetmaskToLength(mask->ToString());
     if (!length)
-      ErrorAt(mask_token, fmt::format("netmask {}: {}", mask, length.error()));
-    Ipv4Prefix prefix(address, *length);
-    if (prefix.Network() != address)
-      ErrorAt(address_token,
-              fmt::format("subnet {} has host bits set for netmask {} (the "
-                          "network is {})",
-                          address, mask, prefix.Network()));
+      return Abandon(mask_token,
+                     fmt::format("netmask {}: {}", *mask, length.error()));
+    Ipv4Prefix prefix(*address, *length);
+    if (prefix.Network() != *address)
+      return Abandon(address_token,
+                     fmt::format("subnet {} has host bits set for netmask {} "
+                                 "(the network is {})",
+                                 *address, *mask, prefix.Network()));
     for (const SubnetDecl& other : conf_->subnets)
-      if (other.prefix.Contains(address) ||
+      if (other.prefix.Contains(*address) ||
           prefix.Contains(other.prefix.address()))
-        ErrorAt(
+        return Abandon(
             address_token,
             fmt::format("subnet {} overlaps subnet {} declared at {}:{}",
                         prefix, other.prefix, other.pos.file, other.pos.line));
@@ -865,91 +968,97 @@ class Parser {
     Context inner =
         Declare(context, ScopeKind::kSubnet, std::move(label),
                 std::move(subnet), conf_->subnets, &Context::subnet);
-    ParseBlock(inner, keyword);
+    return ParseBlock(inner, keyword);
   }
 
-  void ParsePool(Context& context, const Token& keyword) {
+  [[nodiscard]] bool ParsePool(Context& context, const Token& keyword) {
     PoolDecl pool;
     pool.scope = conf_->NewScope(
         fmt::format("pool at {}:{}", file_, keyword.line), Pos(keyword));
     Context inner = Child(context, ScopeKind::kPool, pool.scope);
     conf_->subnets[context.subnet].pools.push_back(std::move(pool));
     inner.pool = conf_->subnets[context.subnet].pools.size() - 1;
-    ParseBlock(inner, keyword);
+    return ParseBlock(inner, keyword);
   }
 
-  void ParseHost(Context& context, const Token& keyword) {
-    Token name = Next();
-    if (name.kind == TokenKind::kString)
-      ErrorAt(name, "host names are bare words, not quoted (as in ISC dhcpd)");
-    if (name.kind != TokenKind::kWord)
-      ErrorAt(name,
-              fmt::format("expected a host name, found {}", Describe(name)));
+  [[nodiscard]] bool ParseHost(Context& context, const Token& keyword) {
+    std::optional<Token> name = Next();
+    if (!name) return false;
+    if (name->kind == TokenKind::kString)
+      return Abandon(*name,
+                     "host names are bare words, not quoted (as in ISC dhcpd)");
+    if (name->kind != TokenKind::kWord)
+      return Abandon(*name, fmt::format("expected a host name, found {}",
+                                        Describe(*name)));
     // A map, not a scan: a lab registry has 100,000 hosts.
     auto [known, added] =
-        host_names_.emplace(AsciiLower(name.text), conf_->hosts.size());
+        host_names_.emplace(AsciiLower(name->text), conf_->hosts.size());
     if (!added) {
       const HostDecl& other = conf_->hosts[known->second];
-      ErrorAt(name, fmt::format("host {} is already declared at {}:{}",
-                                name.text, other.pos.file, other.pos.line));
+      return Abandon(
+          *name, fmt::format("host {} is already declared at {}:{}", name->text,
+                             other.pos.file, other.pos.line));
     }
     HostDecl host;
-    host.name = name.text;
+    host.name = name->text;
     host.pos = Pos(keyword);
     std::string label =
-        fmt::format("host {} at {}:{}", name.text, file_, keyword.line);
+        fmt::format("host {} at {}:{}", name->text, file_, keyword.line);
     Context inner = Declare(context, ScopeKind::kHost, std::move(label),
                             std::move(host), conf_->hosts, &Context::host);
-    ParseBlock(inner, keyword);
+    if (!ParseBlock(inner, keyword)) return false;
     const HostDecl& done = conf_->hosts[inner.host];
     if (!done.mac && done.client_id.empty())
       Report(keyword, fmt::format("host {} has neither 'hardware ethernet' "
                                   "nor a dhcp-client-identifier",
                                   done.name));
+    return true;
   }
 
-  void ParseClass(Context& context, const Token& keyword) {
-    Token name = Next();
-    if (name.kind != TokenKind::kString && name.kind != TokenKind::kWord)
-      ErrorAt(name,
-              fmt::format("expected a class name, found {}", Describe(name)));
+  [[nodiscard]] bool ParseClass(Context& context, const Token& keyword) {
+    std::optional<Token> name = Next();
+    if (!name) return false;
+    if (name->kind != TokenKind::kString && name->kind != TokenKind::kWord)
+      return Abandon(*name, fmt::format("expected a class name, found {}",
+                                        Describe(*name)));
     ClassDecl klass;
-    klass.name = name.text;
+    klass.name = name->text;
     klass.pos = Pos(keyword);
     klass.scope = conf_->NewScope(
-        fmt::format("class \"{}\" at {}:{}", name.text, file_, keyword.line),
+        fmt::format("class \"{}\" at {}:{}", name->text, file_, keyword.line),
         klass.pos);
     Context inner = Child(context, ScopeKind::kClass, klass.scope);
     conf_->classes.push_back(std::move(klass));
     inner.klass = conf_->classes.size() - 1;
-    ParseBlock(inner, keyword);
+    return ParseBlock(inner, keyword);
   }
 
-  void ParseAllow(Context& context, const Token& keyword) {
+  [[nodiscard]] bool ParseAllow(Context& context, const Token& keyword) {
     std::string verb = AsciiLower(keyword.text);
     bool allow = verb == "allow";
-    Token what = ExpectWord("what to allow or deny");
-    std::string word = AsciiLower(what.text);
+    std::optional<Token> what = ExpectWord("what to allow or deny");
+    if (!what) return false;
+    std::string word = AsciiLower(what->text);
     if (context.kind == ScopeKind::kPool) {
       PoolDecl& pool = conf_->subnets[context.subnet].pools[context.pool];
       if (word == "members") {
-        ExpectKeyword("of");
-        std::string name = ParseString("a class name");
-        ExpectSemicolon();
-        (allow ? pool.allow_members : pool.deny_members).push_back(name);
-        return;
+        if (!ExpectKeyword("of")) return false;
+        std::optional<std::string> name = ParseString("a class name");
+        if (!name || !ExpectSemicolon()) return false;
+        (allow ? pool.allow_members : pool.deny_members).push_back(*name);
+        return true;
       }
       if (word == "known-clients" || word == "unknown-clients") {
-        ExpectSemicolon();
+        if (!ExpectSemicolon()) return false;
         (word == "known-clients" ? pool.known_clients : pool.unknown_clients) =
             allow;
-        return;
+        return true;
       }
       if (word == "all") {
-        ExpectKeyword("clients");
-        ExpectSemicolon();
-        if (!allow) ErrorAt(what, "'deny all clients' makes the pool useless");
-        return;
+        if (!ExpectKeyword("clients") || !ExpectSemicolon()) return false;
+        if (!allow)
+          return Abandon(*what, "'deny all clients' makes the pool useless");
+        return true;
       }
     }
     Params& params = NewParams(context);
@@ -965,55 +1074,60 @@ class Parser {
                word == "leasequery") {
       Note(keyword, fmt::format("'{} {}' has no effect here", verb, word));
     } else {
-      ErrorAt(what, fmt::format("'{} {}' is not supported{}", verb, what.text,
-                                word == "members" || word == "known-clients"
-                                    ? " outside a pool"
-                                    : ""));
+      return Abandon(*what,
+                     fmt::format("'{} {}' is not supported{}", verb, what->text,
+                                 word == "members" || word == "known-clients"
+                                     ? " outside a pool"
+                                     : ""));
     }
-    ExpectSemicolon();
+    return ExpectSemicolon();
   }
 
-  void ParseInclude(Context& context, const Token& keyword) {
-    std::string path = ParseString("a file name");
-    ExpectSemicolon();
-    if (std::find(include_stack_.begin(), include_stack_.end(), path) !=
+  [[nodiscard]] bool ParseInclude(Context& context, const Token& keyword) {
+    std::optional<std::string> path = ParseString("a file name");
+    if (!path || !ExpectSemicolon()) return false;
+    if (std::find(include_stack_.begin(), include_stack_.end(), *path) !=
             include_stack_.end() ||
-        path == file_) {
+        *path == file_) {
       std::string chain;
       for (const std::string& f : include_stack_) chain += f + " -> ";
-      ErrorAt(keyword,
-              fmt::format("include loop: {}{} -> {}", chain, file_, path));
+      return Abandon(keyword, fmt::format("include loop: {}{} -> {}", chain,
+                                          file_, *path));
     }
     if (include_depth_ >= kMaxIncludeDepth)
-      ErrorAt(keyword, "includes nested too deeply");
+      return Abandon(keyword, "includes nested too deeply");
     // Said once, at the first include over the bound; the rest are skipped.
-    if (includes_read_ > kMaxIncludes) throw ParseAbort{};
+    if (includes_read_ > kMaxIncludes) return false;
     if (includes_read_++ == kMaxIncludes)
-      ErrorAt(keyword, fmt::format("more than {} includes in all (files that "
-                                   "include each other over and over?)",
-                                   kMaxIncludes));
+      return Abandon(keyword,
+                     fmt::format("more than {} includes in all (files that "
+                                 "include each other over and over?)",
+                                 kMaxIncludes));
     auto text = loader_
-                    ? loader_(path)
+                    ? loader_(*path)
                     : Result<std::string>(Fail("includes are not available"));
     if (!text)
-      ErrorAt(keyword, fmt::format("include {}: {}", QuoteForMessage(path),
-                                   text.error()));
+      return Abandon(
+          keyword,
+          fmt::format("include {}: {}", QuoteForMessage(*path), text.error()));
     int depth = include_depth_;
     include_stack_.push_back(file_);
-    ParseFile(*text, path, context, depth + 1);
+    ParseFile(*text, *path, context, depth + 1);
     include_stack_.pop_back();
     include_depth_ = depth;
+    return true;
   }
 
-  [[noreturn]] void Reject(const Token& token, std::string_view why) {
-    ErrorAt(token, fmt::format("'{}' is not supported: {}",
-                               AsciiLower(token.text), why));
+  bool Reject(const Token& token, std::string_view why) {
+    return Abandon(token, fmt::format("'{}' is not supported: {}",
+                                      AsciiLower(token.text), why));
   }
 
   // --- statements: one table row per keyword, as the option codes ---
 
   // Parses the rest of a statement; `keyword` is its first token, taken.
-  using StatementParser = void (Parser::*)(Context&, const Token& keyword);
+  // False when it abandons the statement.
+  using StatementParser = bool (Parser::*)(Context&, const Token& keyword);
   struct Statement {
     std::string_view keyword;  // lower case
     unsigned allowed;          // scopes it may stand in
@@ -1110,45 +1224,48 @@ class Parser {
        "option spaces are not supported; pxe-dhcpd builds option 43 itself"},
   };
 
-  void ParseStatement(Context& context) {
-    Token token = Next();
-    if (token.kind == TokenKind::kSemicolon) return;  // ISC allows empty
-    if (token.kind != TokenKind::kWord)
-      ErrorAt(token,
-              fmt::format("expected a statement, found {}", Describe(token)));
-    std::string word = AsciiLower(token.text);
+  [[nodiscard]] bool ParseStatement(Context& context) {
+    std::optional<Token> token = Next();
+    if (!token) return false;
+    if (token->kind == TokenKind::kSemicolon) return true;  // ISC allows empty
+    if (token->kind != TokenKind::kWord)
+      return Abandon(*token, fmt::format("expected a statement, found {}",
+                                         Describe(*token)));
+    std::string word = AsciiLower(token->text);
     for (const Statement& statement : Statements()) {
       if (statement.keyword != word) continue;
-      RequireKind(token, context, statement.allowed);
-      return (this->*statement.parse)(context, token);
+      return RequireKind(*token, context, statement.allowed) &&
+             (this->*statement.parse)(context, *token);
     }
     for (const Refusal& refusal : kRefusals)
-      if (refusal.keyword == word) Reject(token, refusal.why);
-    if (word.starts_with("dhcp6.")) Reject(token, kDhcpv4Only);
-    ErrorAt(token,
-            fmt::format("unknown statement {}", QuoteForMessage(token.text)));
+      if (refusal.keyword == word) return Reject(*token, refusal.why);
+    if (word.starts_with("dhcp6.")) return Reject(*token, kDhcpv4Only);
+    return Abandon(*token, fmt::format("unknown statement {}",
+                                       QuoteForMessage(token->text)));
   }
 
-  void ParseOptionKeyword(Context& context, const Token&) {
-    ParseOptionStatement(context);
+  bool ParseOptionKeyword(Context& context, const Token&) {
+    return ParseOptionStatement(context);
   }
 
-  [[noreturn]] void ParseElseWithoutIf(Context&, const Token& token) {
-    ErrorAt(token, fmt::format("'{}' without 'if'", AsciiLower(token.text)));
+  bool ParseElseWithoutIf(Context&, const Token& token) {
+    return Abandon(token,
+                   fmt::format("'{}' without 'if'", AsciiLower(token.text)));
   }
 
   // shared-network NAME { ... } and group { ... }.
-  void ParseGroup(Context& context, const Token& token) {
+  bool ParseGroup(Context& context, const Token& token) {
     using K = ScopeKind;
     std::string word = AsciiLower(token.text);
     if (word == "shared-network" && context.kind == K::kSubnet)
-      ErrorAt(token, "'shared-network' is not allowed in a subnet");
+      return Abandon(token, "'shared-network' is not allowed in a subnet");
     std::string label;
     if (word == "shared-network") {
-      Token name = Next();
-      if (name.kind != TokenKind::kWord && name.kind != TokenKind::kString)
-        ErrorAt(name, "expected a shared-network name");
-      label = fmt::format("shared-network {} at {}:{}", name.text, file_,
+      std::optional<Token> name = Next();
+      if (!name) return false;
+      if (name->kind != TokenKind::kWord && name->kind != TokenKind::kString)
+        return Abandon(*name, "expected a shared-network name");
+      label = fmt::format("shared-network {} at {}:{}", name->text, file_,
                           token.line);
     } else {
       label = fmt::format("group at {}:{}", file_, token.line);
@@ -1160,162 +1277,187 @@ class Parser {
                   ? K::kSubnet
                   : (word == "group" ? K::kGroup : K::kSharedNetwork),
               scope);
-    ParseBlock(inner, token);
+    return ParseBlock(inner, token);
   }
 
-  void ParseHardware(Context& context, const Token&) {
-    Token type = ExpectWord("'ethernet'");
-    if (AsciiLower(type.text) != "ethernet")
-      ErrorAt(type, fmt::format("hardware type {} is not supported (only "
-                                "ethernet)",
-                                QuoteForMessage(type.text)));
-    Token mac_token = ExpectWord("a MAC address");
-    auto mac = MacAddr::Parse(mac_token.text);
+  bool ParseHardware(Context& context, const Token&) {
+    std::optional<Token> type = ExpectWord("'ethernet'");
+    if (!type) return false;
+    if (AsciiLower(type->text) != "ethernet")
+      return Abandon(*type, fmt::format("hardware type {} is not supported "
+                                        "(only ethernet)",
+                                        QuoteForMessage(type->text)));
+    std::optional<Token> mac_token = ExpectWord("a MAC address");
+    if (!mac_token) return false;
+    auto mac = MacAddr::Parse(mac_token->text);
     if (!mac)
-      ErrorAt(mac_token, fmt::format("{}: {}", QuoteForMessage(mac_token.text),
-                                     mac.error()));
-    ExpectSemicolon();
+      return Abandon(
+          *mac_token,
+          fmt::format("{}: {}", QuoteForMessage(mac_token->text), mac.error()));
+    if (!ExpectSemicolon()) return false;
     conf_->hosts[context.host].mac = *mac;
+    return true;
   }
 
-  void ParseFixedAddress(Context& context, const Token&) {
-    Ipv4Addr address = ParseIp();
+  bool ParseFixedAddress(Context& context, const Token&) {
+    std::optional<Ipv4Addr> address = ParseIp();
+    if (!address) return false;
     while (lexer_->Peek().kind == TokenKind::kComma) {
-      Next();
+      Skip();
       Token extra = lexer_->Peek();
-      ParseIp();
+      if (!ParseIp()) return false;
       Warn(extra, "only the first fixed-address is used");
     }
-    ExpectSemicolon();
-    conf_->hosts[context.host].fixed_address = address;
+    if (!ExpectSemicolon()) return false;
+    conf_->hosts[context.host].fixed_address = *address;
+    return true;
   }
 
-  void ParseMatch(Context& context, const Token&) {
-    Token what = ExpectWord("'if'");
-    if (AsciiLower(what.text) != "if")
-      ErrorAt(what,
-              "only 'match if EXPRESSION;' is supported (no 'match "
-              "hardware' / subclass)");
-    conf_->classes[context.klass].match = ParseOr(0);
-    ExpectSemicolon();
+  bool ParseMatch(Context& context, const Token&) {
+    std::optional<Token> what = ExpectWord("'if'");
+    if (!what) return false;
+    if (AsciiLower(what->text) != "if")
+      return Abandon(*what,
+                     "only 'match if EXPRESSION;' is supported (no 'match "
+                     "hardware' / subclass)");
+    std::optional<Expr> match = ParseOr(0);
+    if (!match) return false;
+    conf_->classes[context.klass].match = std::move(*match);
+    return ExpectSemicolon();
   }
 
-  void ParseLeaseTime(Context& context, const Token& token) {
+  bool ParseLeaseTime(Context& context, const Token& token) {
     std::string word = AsciiLower(token.text);
-    auto value = static_cast<std::uint32_t>(ParseNumber(0xffffffffu, word));
-    ExpectSemicolon();
+    std::optional<std::uint64_t> value = ParseNumber(0xffffffffu, word);
+    if (!value || !ExpectSemicolon()) return false;
     Params& params = NewParams(context);
     (word == "default-lease-time" ? params.default_lease_time
      : word == "max-lease-time"   ? params.max_lease_time
-                                  : params.min_lease_time) = value;
+                                  : params.min_lease_time) =
+        static_cast<std::uint32_t>(*value);
+    return true;
   }
 
-  void ParseAddressParam(Context& context, const Token& token) {
-    Ipv4Addr address = ParseIp();
-    ExpectSemicolon();
+  bool ParseAddressParam(Context& context, const Token& token) {
+    std::optional<Ipv4Addr> address = ParseIp();
+    if (!address || !ExpectSemicolon()) return false;
     Params& params = NewParams(context);
     (AsciiLower(token.text) == "next-server" ? params.next_server
                                              : params.server_identifier) =
-        address;
+        *address;
+    return true;
   }
 
-  void ParseStringParam(Context& context, const Token& token) {
+  bool ParseStringParam(Context& context, const Token& token) {
     std::string word = AsciiLower(token.text);
-    std::string value = ParseString(word);
-    ExpectSemicolon();
+    std::optional<std::string> value = ParseString(word);
+    if (!value || !ExpectSemicolon()) return false;
     Params& params = NewParams(context);
     if (word == "filename") {
-      params.filename = value;
+      params.filename = std::move(*value);
       params.filename_origin =
           context.scope->label.empty() ? "global" : context.scope->label;
     } else {
-      params.server_name = value;
+      params.server_name = std::move(*value);
     }
+    return true;
   }
 
-  void ParseAuthoritative(Context& context, const Token&) {
-    ExpectSemicolon();
+  bool ParseAuthoritative(Context& context, const Token&) {
+    if (!ExpectSemicolon()) return false;
     NewParams(context).authoritative = true;
+    return true;
   }
 
-  void ParseNotAuthoritative(Context& context, const Token&) {
-    ExpectKeyword("authoritative");
-    ExpectSemicolon();
+  bool ParseNotAuthoritative(Context& context, const Token&) {
+    if (!ExpectKeyword("authoritative") || !ExpectSemicolon()) return false;
     NewParams(context).authoritative = false;
+    return true;
   }
 
-  void ParseFlagParam(Context& context, const Token& token) {
+  bool ParseFlagParam(Context& context, const Token& token) {
     std::string word = AsciiLower(token.text);
-    bool value = ParseFlagValue();
-    ExpectSemicolon();
+    std::optional<bool> value = ParseFlagValue();
+    if (!value || !ExpectSemicolon()) return false;
     Params& params = NewParams(context);
     (word == "use-host-decl-names" ? params.use_host_decl_names
      : word == "always-broadcast"  ? params.always_broadcast
-                                   : params.ignore_client_uids) = value;
+                                   : params.ignore_client_uids) = *value;
+    return true;
   }
 
-  void ParseDdnsUpdateStyle(Context&, const Token& token) {
-    Token style = ExpectWord("none, ad-hoc, interim or standard");
-    std::string value = AsciiLower(style.text);
+  bool ParseDdnsUpdateStyle(Context&, const Token& token) {
+    std::optional<Token> style =
+        ExpectWord("none, ad-hoc, interim or standard");
+    if (!style) return false;
+    std::string value = AsciiLower(style->text);
     if (value == "interim" || value == "standard")
-      ErrorAt(style, fmt::format("'ddns-update-style {}' is not supported: "
+      return Abandon(*style,
+                     fmt::format("'ddns-update-style {}' is not supported: "
                                  "pxe-dhcpd does no DNS updates; use none",
                                  value));
     if (value != "none" && value != "ad-hoc")
-      ErrorAt(style, fmt::format("unknown ddns-update-style {}",
-                                 QuoteForMessage(style.text)));
-    ExpectSemicolon();
+      return Abandon(*style, fmt::format("unknown ddns-update-style {}",
+                                         QuoteForMessage(style->text)));
+    if (!ExpectSemicolon()) return false;
     Note(token, fmt::format("'ddns-update-style {}' accepted (no DNS updates)",
                             value));
+    return true;
   }
 
-  void ParseDdnsUpdates(Context&, const Token& token) {
+  bool ParseDdnsUpdates(Context&, const Token& token) {
     Token value_token = lexer_->Peek();
-    if (ParseFlagValue())
-      ErrorAt(value_token,
-              "'ddns-updates on' is not supported: pxe-dhcpd "
-              "does no DNS updates");
-    ExpectSemicolon();
+    std::optional<bool> value = ParseFlagValue();
+    if (!value) return false;
+    if (*value)
+      return Abandon(value_token,
+                     "'ddns-updates on' is not supported: pxe-dhcpd "
+                     "does no DNS updates");
+    if (!ExpectSemicolon()) return false;
     Note(token, "'ddns-updates off' accepted");
+    return true;
   }
 
   // ISC statements that change nothing here: KEYWORD VALUE;
-  void ParseNoOp(Context&, const Token& token) {
+  bool ParseNoOp(Context&, const Token& token) {
     std::string word = AsciiLower(token.text);
-    Token value = Next();
-    if (value.kind != TokenKind::kWord)
-      ErrorAt(value, fmt::format("expected a value for '{}'", word));
-    ExpectSemicolon();
-    Note(token, fmt::format("'{} {}' accepted as a no-op", word, value.text));
+    std::optional<Token> value = Next();
+    if (!value) return false;
+    if (value->kind != TokenKind::kWord)
+      return Abandon(*value, fmt::format("expected a value for '{}'", word));
+    if (!ExpectSemicolon()) return false;
+    Note(token, fmt::format("'{} {}' accepted as a no-op", word, value->text));
+    return true;
   }
 
-  void ParsePing(Context&, const Token& token) {
-    Next();
-    ExpectSemicolon();
+  bool ParsePing(Context&, const Token& token) {
+    if (!Next() || !ExpectSemicolon()) return false;
     Warn(token, fmt::format("'{}' ignored: pxe-dhcpd does not probe "
                             "addresses with ICMP before offering them",
                             AsciiLower(token.text)));
+    return true;
   }
 
-  void ParseDontUseFsync(Context&, const Token& token) {
-    if (lexer_->Peek().kind == TokenKind::kWord) Next();
-    ExpectSemicolon();
+  bool ParseDontUseFsync(Context&, const Token& token) {
+    if (lexer_->Peek().kind == TokenKind::kWord) Skip();
+    if (!ExpectSemicolon()) return false;
     Warn(token,
          "'dont-use-fsync' ignored: every lease is still fsync'd "
          "before its ACK");
+    return true;
   }
 
-  void ParseFileNameFlag(Context&, const Token& token) {
-    ParseString("a file name");
-    ExpectSemicolon();
+  bool ParseFileNameFlag(Context&, const Token& token) {
+    if (!ParseString("a file name") || !ExpectSemicolon()) return false;
     Note(token,
          fmt::format("'{}' ignored: use --lease-file", AsciiLower(token.text)));
+    return true;
   }
 
-  void ParseLocalPort(Context&, const Token& token) {
-    ParseNumber(65535, "port");
-    ExpectSemicolon();
+  bool ParseLocalPort(Context&, const Token& token) {
+    if (!ParseNumber(65535, "port") || !ExpectSemicolon()) return false;
     Note(token, "'local-port' ignored: use --port");
+    return true;
   }
 
   const IncludeLoader& loader_;
