@@ -1,6 +1,10 @@
 #include "util/text.h"
 
+#include <cstdint>
+
 #include <fmt/format.h>
+
+#include "util/hex.h"
 
 namespace pxekit {
 namespace {
@@ -14,11 +18,15 @@ std::string DescribeChar(char c) {
 
 std::string QuoteForMessage(std::string_view text) {
   std::string out = "'";
+  out.reserve(text.size() + 2);
   for (char c : text) {
-    if (IsPrintableAscii(c) && c != '\\')
+    if (IsPrintableAscii(c) && c != '\\') {
       out.push_back(c);
-    else
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {  // \xNN, without a format call per byte
+      auto byte = static_cast<std::uint8_t>(c);
+      out += "\\x";
+      out += ToHex({&byte, 1});
+    }
   }
   out.push_back('\'');
   return out;

@@ -20,6 +20,7 @@ TEST_CASE("Messages quote user text safely", "[text]") {
   CHECK(DescribeChar('\xff') == "byte 0xff");
   CHECK(QuoteForMessage("eth0") == "'eth0'");
   CHECK(QuoteForMessage("a\x1b[2Jb\\") == "'a\\x1b[2Jb\\x5c'");
+  CHECK(QuoteForMessage(std::string("\xff\x00\x7f", 3)) == "'\\xff\\x00\\x7f'");
   CHECK(TrimAsciiSpace(" \t x y \r\n") == "x y");
   CHECK(TrimAsciiSpace("   ").empty());
 }
