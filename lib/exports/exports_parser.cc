@@ -655,8 +655,6 @@ ExportsFile ParseExports(std::string_view text, std::string file) {
       std::size_t end = continued ? line.size() - 1 : line.size();
       if (logical.size() + (end - k) + 1 > kMaxLogicalLine) too_long = true;
       if (!too_long) {
-        logical.reserve(logical.size() + (end - k) + 1);
-        pos.reserve(pos.size() + (end - k) + 2);
         for (; k < end; ++k) {
           logical.push_back(line[k]);
           pos.push_back(Pos{line_no, static_cast<int>(k) + 1});
