@@ -81,10 +81,18 @@ class Checker {
     d.column = column;
     d.severity = severity;
     d.message = std::move(message);
-    d.source_line = line == entry.line ? entry.source_line : "";
-    for (const auto& c : entry.clients)
-      if (d.source_line.empty() && c.line == line)
-        d.source_line = c.source_line;
+    if (line == entry.line) {
+      d.source_line = entry.source_line;
+    } else {
+      // The parser keeps clients in source order, so the first client on
+      // `line` is found in log time: a linear scan per diagnostic made an
+      // export with thousands of clients quadratic.
+      auto c = std::lower_bound(
+          entry.clients.begin(), entry.clients.end(), line,
+          [](const Client& client, int l) { return client.line < l; });
+      if (c != entry.clients.end() && c->line == line)
+        d.source_line = c->source_line;
+    }
     out_.push_back(std::move(d));
   }
 

@@ -200,6 +200,24 @@ TEST_CASE("A warning on a continuation line shows that line", "[exports]") {
         "    ^");
 }
 
+TEST_CASE("Each client's warning shows its own continuation line",
+          "[exports]") {
+  // Clients on lines 1 to 5, two on line 3; the wide ones warn.
+  auto ds = Check(
+      "/a h1(ro,sync,no_subtree_check) \\\n"
+      "  h2(ro,sync,no_subtree_check) \\\n"
+      "  h3(ro,sync,no_subtree_check) *(rw,sync,no_subtree_check) \\\n"
+      "  h4(ro,sync,no_subtree_check) \\\n"
+      "  10.0.0.0/8(rw,sync,no_subtree_check)\n");
+  INFO(Dump(ds));
+  REQUIRE(ds.size() == 2);
+  CHECK(ds[0].line == 3);
+  CHECK(ds[0].source_line ==
+        "  h3(ro,sync,no_subtree_check) *(rw,sync,no_subtree_check) \\");
+  CHECK(ds[1].line == 5);
+  CHECK(ds[1].source_line == "  10.0.0.0/8(rw,sync,no_subtree_check)");
+}
+
 TEST_CASE("Parse errors come first in line order with the checks",
           "[exports]") {
   auto ds = Check("/a *(rw,sync,no_subtree_check)\n/b h(XX)\n");
