@@ -111,7 +111,12 @@ std::string NotANumber(const std::string& value) {
 
 // "--ip=" with nothing after '=': CLI11 would take the next argument as the
 // value (or report a missing one), so it is caught before CLI11 sees it.
-std::optional<std::string> FindEmptyEqualsValue(
+struct EmptyEqualsValue {
+  std::string message;
+  const CLI::App* owner;  // the program or subcommand the option is of
+};
+
+std::optional<EmptyEqualsValue> FindEmptyEqualsValue(
     const std::vector<CLI::App*>& apps, int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -122,7 +127,7 @@ std::optional<std::string> FindEmptyEqualsValue(
     for (CLI::App* app : apps)
       for (CLI::Option* option : app->get_options())
         if (TakesValue(option) && option->check_lname(name))
-          return "--" + name + ": " + kEmptyValue;
+          return EmptyEqualsValue{"--" + name + ": " + kEmptyValue, app};
   }
   return std::nullopt;
 }
@@ -263,10 +268,24 @@ std::string DescribeParseError(const CLI::ParseError& e) {
   return e.what();
 }
 
-int UsageError(CLI::App& app, Diag& diag, const std::string& message) {
+// "prog sub" for a subcommand, "prog" for the program.
+std::string CommandPath(const CLI::App* app) {
+  std::string path = app->get_name();
+  for (const CLI::App* up = app->get_parent(); up != nullptr;
+       up = up->get_parent())
+    path = up->get_name() + " " + path;
+  return path;
+}
+
+int UsageError(const std::string& help_command, Diag& diag,
+               const std::string& message) {
   diag.Error("{}", message);
-  diag.Error("try '{} --help' for more information", app.get_name());
+  diag.Error("try '{} --help' for more information", help_command);
   return kExitUsage;
+}
+
+int UsageError(CLI::App& app, Diag& diag, const std::string& message) {
+  return UsageError(HelpCommand(app), diag, message);
 }
 
 }  // namespace
@@ -274,8 +293,9 @@ int UsageError(CLI::App& app, Diag& diag, const std::string& message) {
 std::optional<int> ParseCommandLine(CLI::App& app, int argc,
                                     const char* const* argv, Diag& diag) {
   std::vector<CLI::App*> apps = AllApps(app);
-  if (auto message = FindEmptyEqualsValue(apps, argc, argv))
-    return UsageError(app, diag, *message);
+  // Found before parsing, so the option's own app names the help to read.
+  if (auto empty = FindEmptyEqualsValue(apps, argc, argv))
+    return UsageError(CommandPath(empty->owner), diag, empty->message);
   RefuseEmptyValues(apps);
   try {
     app.parse(argc, argv);

@@ -30,6 +30,16 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v) {
   app.add_flag("-q,--quiet", options.quiet, "Print only errors")->group(group);
 }
 
+std::string HelpCommand(const CLI::App& app) {
+  std::string command = app.get_name();
+  const CLI::App* current = &app;
+  while (!current->get_subcommands().empty()) {
+    current = current->get_subcommands().back();
+    command += " " + current->get_name();
+  }
+  return command;
+}
+
 void AllowOneSubcommand(CLI::App& app) {
   app.require_subcommand(0, 1);
   app.fallthrough();

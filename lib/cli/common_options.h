@@ -88,6 +88,12 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
 std::optional<int> ParseCommandLine(CLI::App& app, int argc,
                                     const char* const* argv, Diag& diag);
 
+// What to run for help on what was given: "prog", or "prog sub" once a
+// subcommand was parsed (its options are in its own --help, not in the
+// program's). Usage errors end with "try 'HelpCommand --help' for more
+// information".
+std::string HelpCommand(const CLI::App& app);
+
 // For a program of subcommands (pxe-mkcfg, pxe-exports, pxe-poweroff): at
 // most one, and none is not CLI11's "a subcommand is required", so that a
 // misspelt one is named as unexpected; -v and -q work after it too.

@@ -128,8 +128,7 @@ int main(int argc, char** argv) {
         diag.Error("unexpected argument '{}'", option->results().front());
       else
         diag.Error("{} does not apply to '{}'", name, sub->get_name());
-      diag.Error("try 'pxe-poweroff {} --help' for more information",
-                 sub->get_name());
+      diag.Error("try '{} --help' for more information", HelpCommand(app));
       return kExitUsage;
     }
   }

@@ -323,6 +323,43 @@ TEST_CASE("A number option: its range is checked and its help says TYPE only",
   CHECK(port == 69);
 }
 
+TEST_CASE("A usage error points at the --help that shows the option", "[cli]") {
+  // The last stderr line for each command line: a subcommand's options are
+  // in its own --help, not in the program's.
+  auto hint = [](std::vector<const char*> argv) {
+    CapturedStream stream;
+    Diag diag("tool", stream.get());
+    CLI::App app("test", "tool");
+    CommonOptions common;
+    AddCommonOptions(app, common, ShortV::kVerbose);
+    AllowOneSubcommand(app);
+    std::string label;
+    std::string root;
+    std::vector<std::string> files;
+    CLI::App* write = app.add_subcommand("write", "");
+    write->add_option("--label", label, "")->required();
+    write->add_option("FILE", files, "");
+    app.add_subcommand("check", "")->add_option("--root", root, "");
+    CHECK(Parse(app, std::move(argv), diag) == kExitUsage);
+    std::string text = stream.Text();
+    std::size_t last = text.rfind('\n', text.size() - 2);
+    return text.substr(last == std::string::npos ? 0 : last + 1);
+  };
+  const std::string program = "tool: try 'tool --help' for more information\n";
+  const std::string write =
+      "tool: try 'tool write --help' for more information\n";
+  CHECK(hint({"--bogus"}) == program);
+  CHECK(hint({"frob"}) == program);
+  CHECK(hint({"write"}) == write);  // --label is required
+  CHECK(hint({"write", "--frob"}) == write);
+  CHECK(hint({"write", "--label", "x", ""}) == write);  // FILE: empty value
+  CHECK(hint({"-v", "write", "--label="}) == write);
+  CHECK(hint({"check", "--root="}) ==
+        "tool: try 'tool check --help' for more information\n");
+  CHECK(hint({"check", "--root"}) ==
+        "tool: try 'tool check --help' for more information\n");
+}
+
 TEST_CASE("A subcommand sets the command the program runs", "[cli]") {
   enum class Command { kNone, kWrite, kCheck };
   auto run = [](std::vector<const char*> argv) {
