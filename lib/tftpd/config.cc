@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -25,7 +26,9 @@ std::optional<std::uint16_t> ParsePort(std::string_view text) {
 
 Result<ListenAddress> ParseListenAddress(const std::string& text) {
   ListenAddress out;
-  if (!text.empty() && text.front() == '[')
+  // "[::1]:69", and "::1" or "fe80::1" (more than one colon) too.
+  if (!text.empty() &&
+      (text.front() == '[' || text.find(':') != text.rfind(':')))
     return Fail(
         fmt::format("--address {}: IPv6 is not supported; give an IPv4 address",
                     QuoteForMessage(text)));
@@ -99,9 +102,22 @@ Result<TftpdConfig> MakeTftpdConfig(const TftpdFlags& flags,
   // own retransmit ceiling, in whole seconds.
   policy.limits.max_timeout_option = std::chrono::seconds(
       std::max<long>(1, (flags.retransmit_us + 999999) / 1000000));
-  for (std::string name : flags.refuse) {
+  // As tftpd-hpa: a name it does not know is a usage error, so that a typo
+  // ("-r blocksize") never leaves the option it meant negotiated. Its
+  // blksize2, utimeout and rollover are taken (a tftpd-hpa command line
+  // still starts); pxe-tftpd never grants them anyway.
+  static const std::set<std::string> kRefusable = {
+      "blksize",  "tsize",    "timeout", "windowsize",
+      "blksize2", "utimeout", "rollover"};
+  for (const std::string& given : flags.refuse) {
+    std::string name = given;
     for (char& c : name)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!kRefusable.contains(name))
+      return Failure{fmt::format(
+          "--refuse {}: not a TFTP option (blksize, tsize, timeout or "
+          "windowsize)",
+          QuoteForMessage(given))};
     policy.limits.refused.insert(name);
   }
   if (!flags.umask.empty()) {

@@ -111,6 +111,11 @@ TEST_CASE("tftpd flags: -a ADDR and PORT each optional") {
 TEST_CASE("tftpd flags: -a refusals name the flag") {
   CHECK(ParseListenAddress("[::1]:69").error() ==
         "--address '[::1]:69': IPv6 is not supported; give an IPv4 address");
+  // Unbracketed, as tftpd-hpa's users may write it: not "':' is not a digit".
+  CHECK(ParseListenAddress("::1").error() ==
+        "--address '::1': IPv6 is not supported; give an IPv4 address");
+  CHECK(ParseListenAddress("fe80::1:69").error() ==
+        "--address 'fe80::1:69': IPv6 is not supported; give an IPv4 address");
   CHECK(ParseListenAddress("127.0.0.1:0").error() ==
         "--address '127.0.0.1:0': port is not in 1-65535");
   CHECK(ParseListenAddress("127.0.0.1:65536").error() ==
@@ -175,4 +180,22 @@ TEST_CASE("tftpd flags: -B -W -T -r -c and --max-clients reach the policy") {
   flags.retransmit_us = 10000;
   CHECK(MakeTftpdConfig(flags, true)->policy.limits.max_timeout_option ==
         std::chrono::seconds(1));
+}
+
+TEST_CASE("tftpd flags: -r takes tftpd-hpa's option names, refuses others") {
+  TftpdFlags flags;
+  // tftpd-hpa's own names start, though pxe-tftpd never grants the last
+  // three: a tftpd-hpa command line works unchanged.
+  flags.refuse = {"WINDOWSIZE", "timeout", "blksize2", "utimeout", "rollover"};
+  auto config = MakeTftpdConfig(flags, false);
+  REQUIRE(config.ok());
+  CHECK(config->policy.limits.refused.count("windowsize") == 1);
+  // A typo would leave the option it meant negotiated: refused, as
+  // tftpd-hpa does ("Unknown option", EX_USAGE).
+  flags.refuse = {"tsize", "BlockSize"};
+  auto typo = MakeTftpdConfig(flags, false);
+  REQUIRE_FALSE(typo.ok());
+  CHECK(typo.error() ==
+        "--refuse 'BlockSize': not a TFTP option (blksize, tsize, timeout or "
+        "windowsize)");
 }
