@@ -182,7 +182,7 @@ TEST_CASE("tftpd flags: -B -W -T -r -c and --max-clients reach the policy") {
         std::chrono::seconds(1));
 }
 
-TEST_CASE("tftpd flags: -r takes tftpd-hpa's option names, refuses others") {
+TEST_CASE("tftpd flags: -r takes tftpd-hpa's option names and refuses others") {
   TftpdFlags flags;
   // tftpd-hpa's own names start, though pxe-tftpd never grants the last
   // three: a tftpd-hpa command line works unchanged.
