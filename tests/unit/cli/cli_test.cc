@@ -323,16 +323,28 @@ TEST_CASE("A number option: its range is checked and its help says TYPE only",
   CHECK(port == 69);
 }
 
+namespace {
+
+// A program of subcommands as pxe-mkcfg sets one up, its stderr captured.
+struct SubcommandTool {
+  CapturedStream stream;
+  Diag diag{"tool", stream.get()};
+  CLI::App app{"test", "tool"};
+  CommonOptions common;
+  SubcommandTool() {
+    AddCommonOptions(app, common, ShortV::kVerbose);
+    AllowOneSubcommand(app);
+  }
+};
+
+}  // namespace
+
 TEST_CASE("A usage error points at the --help that shows the option", "[cli]") {
   // The last stderr line for each command line: a subcommand's options are
   // in its own --help, not in the program's.
   auto hint = [](std::vector<const char*> argv) {
-    CapturedStream stream;
-    Diag diag("tool", stream.get());
-    CLI::App app("test", "tool");
-    CommonOptions common;
-    AddCommonOptions(app, common, ShortV::kVerbose);
-    AllowOneSubcommand(app);
+    SubcommandTool tool;
+    CLI::App& app = tool.app;
     std::string label;
     std::string root;
     std::vector<std::string> files;
@@ -340,8 +352,8 @@ TEST_CASE("A usage error points at the --help that shows the option", "[cli]") {
     write->add_option("--label", label, "")->required();
     write->add_option("FILE", files, "");
     app.add_subcommand("check", "")->add_option("--root", root, "");
-    CHECK(Parse(app, std::move(argv), diag) == kExitUsage);
-    std::string text = stream.Text();
+    CHECK(Parse(app, std::move(argv), tool.diag) == kExitUsage);
+    std::string text = tool.stream.Text();
     std::size_t last = text.rfind('\n', text.size() - 2);
     return text.substr(last == std::string::npos ? 0 : last + 1);
   };
@@ -363,16 +375,11 @@ TEST_CASE("A usage error points at the --help that shows the option", "[cli]") {
 TEST_CASE("A subcommand sets the command the program runs", "[cli]") {
   enum class Command { kNone, kWrite, kCheck };
   auto run = [](std::vector<const char*> argv) {
-    CapturedStream stream;
-    Diag diag("tool", stream.get());
-    CLI::App app("test", "tool");
-    CommonOptions common;
-    AddCommonOptions(app, common, ShortV::kVerbose);
-    AllowOneSubcommand(app);
+    SubcommandTool tool;
     Command command = Command::kNone;
-    AddCommand(app, "write", "", command, Command::kWrite);
-    AddCommand(app, "check", "", command, Command::kCheck);
-    int status = Parse(app, std::move(argv), diag);
+    AddCommand(tool.app, "write", "", command, Command::kWrite);
+    AddCommand(tool.app, "check", "", command, Command::kCheck);
+    int status = Parse(tool.app, std::move(argv), tool.diag);
     return std::pair(status, command);
   };
   CHECK(run({"check"}) == std::pair(-1, Command::kCheck));
