@@ -116,18 +116,38 @@ struct EmptyEqualsValue {
   const CLI::App* owner;  // the program or subcommand the option is of
 };
 
+// The app whose --help shows `--name`: the subcommand given before it or one
+// of its parents (options fall through); the program when only a subcommand
+// not given takes it; nullptr when no app does.
+const CLI::App* OptionOwner(const std::vector<CLI::App*>& apps, CLI::App* given,
+                            const std::string& name) {
+  auto has = [&name](const CLI::App* app) {
+    for (const CLI::Option* option : app->get_options())
+      if (TakesValue(option) && option->check_lname(name)) return true;
+    return false;
+  };
+  for (const CLI::App* app = given; app != nullptr; app = app->get_parent())
+    if (has(app)) return app;
+  for (const CLI::App* app : apps)
+    if (has(app)) return apps.front();
+  return nullptr;
+}
+
 std::optional<EmptyEqualsValue> FindEmptyEqualsValue(
     const std::vector<CLI::App*>& apps, int argc, const char* const* argv) {
+  CLI::App* given = apps.front();  // the subcommand named so far
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") break;
-    if (arg.size() < 4 || arg.substr(0, 2) != "--" || arg.back() != '=')
+    if (arg.size() < 4 || arg.substr(0, 2) != "--" || arg.back() != '=') {
+      for (CLI::App* sub :
+           given->get_subcommands([](CLI::App*) { return true; }))
+        if (sub->check_name(std::string(arg))) given = sub;
       continue;
+    }
     std::string name(arg.substr(2, arg.size() - 3));
-    for (CLI::App* app : apps)
-      for (CLI::Option* option : app->get_options())
-        if (TakesValue(option) && option->check_lname(name))
-          return EmptyEqualsValue{"--" + name + ": " + kEmptyValue, app};
+    if (const CLI::App* owner = OptionOwner(apps, given, name))
+      return EmptyEqualsValue{"--" + name + ": " + kEmptyValue, owner};
   }
   return std::nullopt;
 }

@@ -352,6 +352,7 @@ TEST_CASE("A usage error points at the --help that shows the option", "[cli]") {
     write->add_option("--label", label, "")->required();
     write->add_option("FILE", files, "");
     app.add_subcommand("check", "")->add_option("--root", root, "");
+    write->add_option("--root", root, "");
     CHECK(Parse(app, std::move(argv), tool.diag) == kExitUsage);
     std::string text = tool.stream.Text();
     std::size_t last = text.rfind('\n', text.size() - 2);
@@ -368,6 +369,9 @@ TEST_CASE("A usage error points at the --help that shows the option", "[cli]") {
   CHECK(hint({"-v", "write", "--label="}) == write);
   CHECK(hint({"check", "--root="}) ==
         "tool: try 'tool check --help' for more information\n");
+  // Two subcommands take --root: the one given is named.
+  CHECK(hint({"write", "--label", "x", "--root="}) == write);
+  CHECK(hint({"--label=", "write"}) == program);  // before any subcommand
   CHECK(hint({"check", "--root"}) ==
         "tool: try 'tool check --help' for more information\n");
 }
