@@ -288,15 +288,6 @@ std::string DescribeParseError(const CLI::ParseError& e) {
   return e.what();
 }
 
-// "prog sub" for a subcommand, "prog" for the program.
-std::string CommandPath(const CLI::App* app) {
-  std::string path = app->get_name();
-  for (const CLI::App* up = app->get_parent(); up != nullptr;
-       up = up->get_parent())
-    path = up->get_name() + " " + path;
-  return path;
-}
-
 int UsageError(const std::string& help_command, Diag& diag,
                const std::string& message) {
   diag.Error("{}", message);
@@ -315,7 +306,7 @@ std::optional<int> ParseCommandLine(CLI::App& app, int argc,
   std::vector<CLI::App*> apps = AllApps(app);
   // Found before parsing, so the option's own app names the help to read.
   if (auto empty = FindEmptyEqualsValue(apps, argc, argv))
-    return UsageError(CommandPath(empty->owner), diag, empty->message);
+    return UsageError(CommandPath(*empty->owner), diag, empty->message);
   RefuseEmptyValues(apps);
   try {
     app.parse(argc, argv);

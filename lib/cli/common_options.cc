@@ -30,14 +30,19 @@ void AddCommonOptions(CLI::App& app, CommonOptions& options, ShortV short_v) {
   app.add_flag("-q,--quiet", options.quiet, "Print only errors")->group(group);
 }
 
+std::string CommandPath(const CLI::App& app) {
+  std::string path = app.get_name();
+  for (const CLI::App* up = app.get_parent(); up != nullptr;
+       up = up->get_parent())
+    path = up->get_name() + " " + path;
+  return path;
+}
+
 std::string HelpCommand(const CLI::App& app) {
-  std::string command = app.get_name();
   const CLI::App* current = &app;
-  while (!current->get_subcommands().empty()) {
+  while (!current->get_subcommands().empty())
     current = current->get_subcommands().back();
-    command += " " + current->get_name();
-  }
-  return command;
+  return CommandPath(*current);
 }
 
 void AllowOneSubcommand(CLI::App& app) {

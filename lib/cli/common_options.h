@@ -88,6 +88,9 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
 std::optional<int> ParseCommandLine(CLI::App& app, int argc,
                                     const char* const* argv, Diag& diag);
 
+// "prog sub" for a subcommand, "prog" for the program.
+std::string CommandPath(const CLI::App& app);
+
 // What to run for help on what was given: "prog", or "prog sub" once a
 // subcommand was parsed (its options are in its own --help, not in the
 // program's). Usage errors end with "try 'HelpCommand --help' for more

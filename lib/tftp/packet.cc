@@ -2,18 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
 #include "util/byte_reader.h"
 #include "util/text.h"
 
 namespace pxekit::tftp {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // Splits a run of NUL-terminated strings. `terminated` says whether the last
 // one ended in NUL.
@@ -42,7 +36,8 @@ std::vector<Option> PairOptions(const std::vector<std::string_view>& strings,
   std::vector<Option> options;
   // A name without a value at the end is dropped.
   for (std::size_t i = first; i + 1 < strings.size(); i += 2)
-    options.push_back(Option{Lower(strings[i]), std::string(strings[i + 1])});
+    options.push_back(
+        Option{AsciiLower(strings[i]), std::string(strings[i + 1])});
   return options;
 }
 
@@ -54,7 +49,7 @@ Result<Packet> ParseRequest(Opcode opcode, std::span<const std::uint8_t> body) {
   Request request;
   request.opcode = opcode;
   request.filename = std::string(strings[0]);
-  request.mode = Lower(strings[1]);
+  request.mode = AsciiLower(strings[1]);
   request.options = PairOptions(strings, 2);
   return Packet(std::move(request));
 }

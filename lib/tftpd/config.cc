@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
 #include "util/text.h"
 
 namespace pxekit::tftp {
@@ -110,9 +111,7 @@ Result<TftpdConfig> MakeTftpdConfig(const TftpdFlags& flags,
       "blksize",  "tsize",    "timeout", "windowsize",
       "blksize2", "utimeout", "rollover"};
   for (const std::string& given : flags.refuse) {
-    std::string name = given;
-    for (char& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    std::string name = AsciiLower(given);
     if (!kRefusable.contains(name))
       return Failure{fmt::format(
           "--refuse {}: not a TFTP option (blksize, tsize, timeout or "
